@@ -1,0 +1,74 @@
+import { err, ok, type Result } from "./errors";
+import type { ProcedureRules } from "./procedure-rules";
+
+/**
+ * Evaluation committee composition (评标委员会), TBL Art 37: an odd number of members, at least
+ * 5, of whom technical and economic experts are at least two thirds; the rest may be the
+ * tenderer's representatives. The tender may require experts of given specialties (Regs Art 46).
+ */
+
+export type MemberRole = "expert" | "tenderer-representative";
+
+export interface CommitteeMember {
+  readonly id: string;
+  readonly role: MemberRole;
+  readonly specialties: readonly string[];
+}
+
+/** Seats the tender reserves for a specialty, e.g. { specialty: "结构", count: 2 }. */
+export interface SpecialtyRequirement {
+  readonly specialty: string;
+  readonly count: number;
+}
+
+export function validateCommittee(input: {
+  readonly members: readonly CommitteeMember[];
+  readonly requirements: readonly SpecialtyRequirement[];
+  readonly rules: ProcedureRules;
+}): Result<readonly CommitteeMember[]> {
+  const { members, rules } = input;
+  const size = members.length;
+  if (new Set(members.map((m) => m.id)).size !== size) return err("COMMITTEE.DUPLICATE_MEMBER", {});
+  if (size % 2 === 0) return err("COMMITTEE.EVEN_SIZE", { size });
+  if (size < rules.minCommitteeSize) {
+    return err("COMMITTEE.TOO_SMALL", { size, required: rules.minCommitteeSize });
+  }
+  const experts = members.filter((m) => m.role === "expert");
+  // Integer comparison: experts / size ≥ 2/3 without floating point.
+  if (experts.length * 3 < size * 2) {
+    return err("COMMITTEE.TOO_FEW_EXPERTS", { experts: experts.length, size });
+  }
+  return checkSpecialties(experts, input.requirements, members);
+}
+
+function checkSpecialties(
+  experts: readonly CommitteeMember[],
+  requirements: readonly SpecialtyRequirement[],
+  members: readonly CommitteeMember[],
+): Result<readonly CommitteeMember[]> {
+  for (const { specialty, count } of requirements) {
+    const found = experts.filter((e) => e.specialties.includes(specialty)).length;
+    if (found < count) return err("COMMITTEE.MISSING_SPECIALTY", { specialty, required: count, found });
+  }
+  return ok(members);
+}
+
+/**
+ * Regs Art 48: evaluation is extended when more than one third of the members say the time is
+ * too short.
+ */
+export function evaluationTimeMustBeExtended(membersAsking: number, committeeSize: number): boolean {
+  return membersAsking * 3 > committeeSize;
+}
+
+/**
+ * Regs Art 53: a member who refuses to sign the report without written reasons is deemed to
+ * agree with it.
+ */
+export function signatureStance(
+  signed: boolean,
+  writtenDissent: string | undefined,
+): "agrees" | "dissents" {
+  if (signed || !writtenDissent?.trim()) return "agrees";
+  return "dissents";
+}

@@ -1,0 +1,25 @@
+/**
+ * bidding-core: the procurement law of MingBiao as pure functions. No I/O, no clock, no
+ * randomness: callers pass `now` and seeds. See README.md.
+ */
+export * from "./errors";
+export * from "./money";
+export * from "./random";
+export * from "./calendar";
+export * from "./procedure-rules";
+export * from "./deadlines";
+export * from "./lifecycle";
+export * from "./bids";
+export * from "./opening";
+export * from "./committee";
+export * from "./avoidance";
+export * from "./expert-draw";
+export * from "./evaluation/rounding";
+export * from "./evaluation/qualification";
+export * from "./evaluation/aggregate";
+export * from "./evaluation/outliers";
+export * from "./evaluation/price-score";
+export * from "./evaluation/comprehensive";
+export * from "./evaluation/lowest-price";
+export * from "./ranking";
+export * from "./collusion";
