@@ -30,10 +30,12 @@ import type { ProcedureRules } from "./procedure-rules";
 
 const DAY_MS = 86_400_000;
 
-/** Whole Shanghai calendar days lying inside (start, end], the start day excluded. */
+/**
+ * Whole Shanghai calendar days lying inside [start, end), the start day excluded. `end` is
+ * exclusive: a period ending at 00:00 on D contains all of D − 1.
+ */
 export function fullDaysWithin(start: Date, end: Date): number {
-  const lastCoveredDayPlusOne = shanghaiDate(new Date(end.getTime() + 1));
-  return Math.max(0, daysBetween(shanghaiDate(start), lastCoveredDayPlusOne) - 1);
+  return Math.max(0, daysBetween(shanghaiDate(start), shanghaiDate(end)) - 1);
 }
 
 /** The earliest instant at which a period starting at `start` contains `days` full days. */
@@ -56,7 +58,7 @@ export function limitWithinWorkingDays(trigger: Date, days: number): CalendarRes
 export interface TenderSchedule {
   /** When the tender documents are first issued (招标文件开始发出). */
   readonly documentsFrom: Date;
-  /** When document availability ends. */
+  /** When document availability ends (exclusive: 00:00 on D means available through D − 1). */
   readonly documentsUntil: Date;
   /** The bid deadline (投标截止时间), which is also the opening time (TBL Art 34). */
   readonly bidDeadline: Date;
