@@ -32,7 +32,9 @@ export default defineConfig({
           exclude: ["**/node_modules/**"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // One file at a time: integration tests share the test database and Redis.
+          pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
           env: {
             NODE_ENV: "test",
             DATABASE_URL: testDatabaseUrl,

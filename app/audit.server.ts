@@ -1,0 +1,94 @@
+import type { Prisma } from "./generated/prisma/client.ts";
+import { db, type Tx } from "./db.server.ts";
+import { GENESIS_HASH, hashAuditEntry, type AuditRecord } from "./audit-chain.ts";
+
+// Key of the PostgreSQL advisory lock that serialises writers of the one audit chain.
+const AUDIT_LOCK_KEY = 0x6d62_6175; // "mbau"
+
+export interface AuditInput {
+  actorId?: string | null;
+  action: string;
+  subjectType: string;
+  subjectId?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Appends one entry to the hash-chained audit log (全程留痕). Pass the caller's transaction so
+ * the state change and its audit entry commit together; the advisory lock, held until that
+ * transaction ends, makes concurrent writers queue up so the chain never forks.
+ */
+export async function appendAudit(input: AuditInput, tx?: Tx): Promise<AuditRecord> {
+  if (tx) return appendInTx(tx, input);
+  return db().$transaction((inner) => appendInTx(inner, input));
+}
+
+/** Takes the chain's writer lock until `tx` ends (re-entrant within the same transaction). */
+export async function lockAuditChain(tx: Tx): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`;
+}
+
+async function appendInTx(tx: Tx, input: AuditInput): Promise<AuditRecord> {
+  await lockAuditChain(tx);
+  const last = await tx.auditEntry.findFirst({
+    orderBy: { seq: "desc" },
+    select: { seq: true, hash: true },
+  });
+  const record: Omit<AuditRecord, "hash"> = {
+    seq: (last?.seq ?? 0n) + 1n,
+    at: new Date(),
+    actorId: input.actorId ?? null,
+    action: input.action,
+    subjectType: input.subjectType,
+    subjectId: input.subjectId ?? null,
+    data: jsonSafe(input.data ?? {}),
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  const hash = hashAuditEntry(record);
+  await tx.auditEntry.create({
+    data: { ...record, data: record.data as Prisma.InputJsonValue, hash },
+  });
+  return { ...record, hash };
+}
+
+/** Converts bigint (money in 分) to decimal strings so the entry is plain JSON. */
+function jsonSafe(value: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+  ) as Record<string, unknown>;
+}
+
+export type ChainVerification =
+  | { ok: true; count: number; headHash: string; headSeq: bigint }
+  | { ok: false; count: number; brokenSeq: bigint; reason: "hash" | "link" | "gap" };
+
+/** Re-hashes the whole chain in seq order and names the first entry that does not verify. */
+export async function verifyAuditChain(batchSize = 1000): Promise<ChainVerification> {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1n;
+  let count = 0;
+  for (;;) {
+    const rows = await db().auditEntry.findMany({
+      where: { seq: { gte: expectedSeq } },
+      orderBy: { seq: "asc" },
+      take: batchSize,
+    });
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      if (row.seq !== expectedSeq) return { ok: false, count, brokenSeq: expectedSeq, reason: "gap" };
+      const record: AuditRecord = { ...row, data: row.data as Record<string, unknown> };
+      if (row.prevHash !== prevHash) return { ok: false, count, brokenSeq: row.seq, reason: "link" };
+      if (hashAuditEntry(record) !== row.hash) {
+        return { ok: false, count, brokenSeq: row.seq, reason: "hash" };
+      }
+      prevHash = row.hash;
+      expectedSeq += 1n;
+      count += 1;
+    }
+  }
+  return { ok: true, count, headHash: prevHash, headSeq: expectedSeq - 1n };
+}
+
+export async function auditHead(): Promise<{ seq: bigint; hash: string } | null> {
+  return db().auditEntry.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+}

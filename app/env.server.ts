@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+// Parsed once per process; a missing or malformed variable stops the process with its name.
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgresql:// URL"),
+  REDIS_URL: z
+    .string()
+    .url()
+    .refine((v) => v.startsWith("redis://"), "must be a redis:// URL"),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
+  // Cookies get the Secure flag unless explicitly served over plain HTTP (local demo, tests).
+  COOKIE_SECURE: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  MEDIA_URL: z.string().url().optional(),
+  MEDIA_INTERNAL_SECRET: z.string().min(32).optional(),
+  JOBS_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  AUDIT_CHECKPOINT_EVERY_MS: z.coerce.number().int().min(1000).default(15 * 60 * 1000),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment (see .env.example):\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

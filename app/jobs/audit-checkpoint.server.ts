@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { db } from "../db.server.ts";
+import { appendAudit, auditHead } from "../audit.server.ts";
+import { defineJob } from "./define.ts";
+
+/**
+ * Records the audit chain's head at regular intervals. A checkpoint fixes the chain: any later
+ * rewrite of entries up to `seq` no longer matches the recorded hash. Idempotent: a head that is
+ * already checkpointed is not recorded again.
+ */
+export const auditCheckpointJob = defineJob({
+  name: "audit.checkpoint",
+  payload: z.object({ reason: z.enum(["schedule", "manual"]).default("schedule") }),
+  async handler({ reason }) {
+    const head = await auditHead();
+    if (!head) return { skipped: "empty chain" };
+    const existing = await db().auditCheckpoint.findFirst({
+      where: { seq: head.seq, hash: head.hash },
+      select: { id: true },
+    });
+    if (existing) return { skipped: "already checkpointed", seq: head.seq.toString() };
+    const checkpoint = await db().auditCheckpoint.create({
+      data: { seq: head.seq, hash: head.hash, at: new Date() },
+      select: { id: true, seq: true, hash: true },
+    });
+    await appendAudit({
+      action: "audit.checkpoint",
+      subjectType: "AuditCheckpoint",
+      subjectId: checkpoint.id,
+      data: { seq: checkpoint.seq.toString(), hash: checkpoint.hash, reason },
+    });
+    return { checkpointed: checkpoint.seq.toString() };
+  },
+});

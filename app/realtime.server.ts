@@ -1,0 +1,35 @@
+import type { Server, Socket } from "socket.io";
+import { findSessionUserId, sessionCookie } from "./session.server.ts";
+
+let ioServer: Server | undefined;
+
+/**
+ * Socket.io namespace `/notify`: a signed-in user's browser joins `user:<id>` and receives
+ * in-app notifications (e.g. a clarification to every document holder). The session cookie
+ * authenticates the handshake; anonymous connections are refused.
+ */
+export function attachRealtime(io: Server): void {
+  ioServer = io;
+  const notify = io.of("/notify");
+  notify.use((socket, next) => {
+    authenticate(socket)
+      .then((userId) => {
+        if (!userId) return next(new Error("unauthorised"));
+        socket.data.userId = userId;
+        return next();
+      })
+      .catch(() => next(new Error("unauthorised")));
+  });
+  notify.on("connection", (socket) => {
+    void socket.join(`user:${String(socket.data.userId)}`);
+  });
+}
+
+async function authenticate(socket: Socket): Promise<string | null> {
+  const token: unknown = await sessionCookie.parse(socket.handshake.headers.cookie ?? null);
+  return typeof token === "string" ? findSessionUserId(token) : null;
+}
+
+export function notifyUser(userId: string, event: string, payload: Record<string, unknown>): void {
+  ioServer?.of("/notify").to(`user:${userId}`).emit(event, payload);
+}

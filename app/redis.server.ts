@@ -1,0 +1,25 @@
+import Redis, { type RedisOptions } from "ioredis";
+import { env } from "./env.server.ts";
+
+const clients = new Set<Redis>();
+
+/** ioredis connections for this process; all are closed together on shutdown. */
+export function createRedis(options: RedisOptions = {}): Redis {
+  const client = new Redis(env().REDIS_URL, { lazyConnect: false, ...options });
+  clients.add(client);
+  client.on("end", () => clients.delete(client));
+  return client;
+}
+
+let shared: Redis | undefined;
+
+export function redis(): Redis {
+  shared ??= createRedis({ maxRetriesPerRequest: 2 });
+  return shared;
+}
+
+export async function closeRedis(): Promise<void> {
+  await Promise.allSettled([...clients].map((c) => c.quit()));
+  clients.clear();
+  shared = undefined;
+}

@@ -1,0 +1,151 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useMemo, type ReactNode } from "react";
+import { I18nextProvider, useTranslation } from "react-i18next";
+import { getUser } from "./auth.server.ts";
+import { csrfToken } from "./csrf.server.ts";
+import { createI18n, DEFAULT_LOCALE, type Locale } from "./i18n.ts";
+import { getLocale } from "./locale.server.ts";
+import { CsrfProvider } from "./components/csrf.tsx";
+import styles from "./styles/app.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export const meta: MetaFunction = () => [{ title: "明标 MingBiao" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [user, locale, csrf] = await Promise.all([getUser(request), getLocale(request), csrfToken(request)]);
+  const headers = new Headers();
+  if (csrf.setCookie) headers.append("Set-Cookie", csrf.setCookie);
+  return json({ user, locale, csrf: csrf.token }, { headers });
+}
+
+function Shell({ locale, children }: { locale: Locale; children: ReactNode }) {
+  const i18n = useMemo(() => createI18n(locale), [locale]);
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <I18nextProvider i18n={i18n}>{children}</I18nextProvider>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  return <Shell locale={data?.locale ?? DEFAULT_LOCALE}>{children}</Shell>;
+}
+
+function Header() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const { t } = useTranslation();
+  const location = useLocation();
+  const here = `${location.pathname}${location.search}`;
+  const user = data?.user;
+  return (
+    <header className="site-header">
+      <div className="container header-row">
+        <Link to="/" className="brand">
+          <span className="brand-mark">{t("app.name")}</span>
+          <span className="brand-tagline">{t("app.tagline")}</span>
+        </Link>
+        <nav aria-label="main" className="nav">
+          <Link to="/">{t("nav.notices")}</Link>
+          {user ? (
+            <>
+              <Link to="/account">{t("nav.account")}</Link>
+              <Form method="post" action="/logout" className="inline-form">
+                <input type="hidden" name="csrf" value={data?.csrf} />
+                <button type="submit" className="link-button">
+                  {t("nav.signOut")}
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <Link to="/login">{t("nav.signIn")}</Link>
+              <Link to="/signup">{t("nav.signUp")}</Link>
+            </>
+          )}
+          <Form method="post" action="/locale" className="inline-form">
+            <input type="hidden" name="lng" value={data?.locale === "en" ? "zh-CN" : "en"} />
+            <input type="hidden" name="redirectTo" value={here} />
+            <button type="submit" className="link-button" aria-label={t("nav.language")}>
+              {t("nav.switchTo")}
+            </button>
+          </Form>
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+function Footer() {
+  const { t } = useTranslation();
+  return (
+    <footer className="site-footer">
+      <div className="container">{t("footer.text")}</div>
+    </footer>
+  );
+}
+
+export default function App() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  return (
+    <CsrfProvider token={data?.csrf ?? ""}>
+      <Header />
+      <main id="main" className="container main">
+        <Outlet />
+      </main>
+      <Footer />
+    </CsrfProvider>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  if (!isRouteErrorResponse(error)) console.error(error);
+  const [title, body] =
+    status === 404
+      ? [t("error.notFoundTitle"), t("error.notFoundBody")]
+      : status === 403
+        ? [t("error.forbiddenTitle"), t("error.forbiddenBody")]
+        : [t("error.serverTitle"), t("error.serverBody")];
+  return (
+    <>
+      <Header />
+      <main id="main" className="container main">
+        <section className="error-page" data-status={status}>
+          <p className="error-status">{status}</p>
+          <h1>{title}</h1>
+          <p>{body}</p>
+          <Link to="/">{t("error.home")}</Link>
+        </section>
+      </main>
+      <Footer />
+    </>
+  );
+}

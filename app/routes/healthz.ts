@@ -1,0 +1,7 @@
+import { json } from "@remix-run/node";
+import { healthReport } from "~/health.server.ts";
+
+export async function loader() {
+  const report = await healthReport();
+  return json(report, { status: report.ok ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+}

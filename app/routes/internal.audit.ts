@@ -1,0 +1,52 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { z } from "zod";
+import { appendAudit, lockAuditChain } from "~/audit.server.ts";
+import { db } from "~/db.server.ts";
+import { requireInternalCaller } from "~/internal-auth.server.ts";
+
+const SubjectSchema = z.union([
+  z.object({ type: z.string().min(1).max(64), id: z.string().max(200).optional() }),
+  z.string().min(1).max(264).transform((s) => {
+    const [type, ...rest] = s.split(":");
+    return { type: type ?? s, id: rest.length ? rest.join(":") : undefined };
+  }),
+]);
+
+const BodySchema = z.object({
+  // A retried delivery carries the same eventId and is recorded once.
+  eventId: z.string().min(8).max(200).optional(),
+  action: z.string().regex(/^[a-z][a-z0-9_.-]{2,80}$/, "action must look like media.segment_closed"),
+  subject: SubjectSchema,
+  data: z.record(z.unknown()).default({}),
+});
+
+export async function loader() {
+  throw new Response("Method Not Allowed", { status: 405 });
+}
+
+/** Appends an entry from another platform service (the media server) to the audit chain. */
+export async function action({ request }: ActionFunctionArgs) {
+  requireInternalCaller(request);
+  const body: unknown = await request.json().catch(() => null);
+  const parsed = BodySchema.safeParse(body);
+  if (!parsed.success) {
+    return json({ error: "invalid audit entry", issues: parsed.error.issues }, { status: 400 });
+  }
+  const { eventId, action: auditAction, subject, data } = parsed.data;
+  const record = await db().$transaction(async (tx) => {
+    if (eventId) {
+      // The duplicate check must happen under the chain lock, or two retries could both pass it.
+      await lockAuditChain(tx);
+      const seen = await tx.$queryRaw<{ seq: bigint }[]>`
+        SELECT seq FROM audit_entry WHERE data->>'eventId' = ${eventId} LIMIT 1`;
+      if (seen[0]) return { seq: seen[0].seq, duplicate: true };
+    }
+    const entry = await appendAudit(
+      { action: auditAction, subjectType: subject.type, subjectId: subject.id ?? null, data: { ...data, ...(eventId ? { eventId } : {}) } },
+      tx,
+    );
+    return { seq: entry.seq, duplicate: false };
+  });
+  return json({ seq: record.seq.toString(), duplicate: record.duplicate }, { status: record.duplicate ? 200 : 201 });
+}

@@ -1,0 +1,79 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { getUser, safeRedirect } from "~/auth.server.ts";
+import { requireCsrf } from "~/csrf.server.ts";
+import { db } from "~/db.server.ts";
+import { appendAudit } from "~/audit.server.ts";
+import { verifyPassword } from "~/password.server.ts";
+import { createSession } from "~/session.server.ts";
+import { clearSignInFailures, recordSignInFailure, signInLocked } from "~/throttle.server.ts";
+import { parseForm } from "~/validation/form.ts";
+import { SignInSchema } from "~/validation/auth.ts";
+import { CsrfInput } from "~/components/csrf.tsx";
+import { Field } from "~/components/field.tsx";
+import { clientIp } from "~/request.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "登录 · 明标" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getUser(request)) throw redirect("/account");
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  await requireCsrf(request, form);
+  const parsed = parseForm(SignInSchema, form);
+  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values }, 400);
+  const { email, password, redirectTo } = parsed.data;
+  const values = { email };
+  if (await signInLocked(email)) {
+    return json({ fieldErrors: {}, formError: "auth.locked", values }, 429);
+  }
+  const user = await db().user.findUnique({
+    where: { email },
+    select: { id: true, passwordHash: true, disabledAt: true },
+  });
+  const ok = user && !user.disabledAt && (await verifyPassword(password, user.passwordHash));
+  if (!user || !ok) {
+    await recordSignInFailure(email);
+    return json({ fieldErrors: {}, formError: "auth.badCredentials", values }, 400);
+  }
+  await clearSignInFailures(email);
+  const ip = clientIp(request);
+  const cookie = await createSession(user.id, { ip, userAgent: request.headers.get("user-agent") ?? undefined });
+  await appendAudit({ actorId: user.id, action: "auth.sign_in", subjectType: "User", subjectId: user.id, data: { ip } });
+  return redirect(safeRedirect(redirectTo, "/account"), { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Login() {
+  const data = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const { t } = useTranslation();
+  const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
+  return (
+    <section className="auth-card">
+      <h1>{t("auth.signInTitle")}</h1>
+      <Form method="post" noValidate>
+        <CsrfInput />
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        {data?.formError && (
+          <p className="form-error" role="alert">
+            {t(data.formError)}
+          </p>
+        )}
+        <Field name="email" type="email" label={t("auth.email")} autoComplete="username" defaultValue={data?.values.email} error={errors.email} required />
+        <Field name="password" type="password" label={t("auth.password")} autoComplete="current-password" error={errors.password} required />
+        <button type="submit" className="primary" disabled={navigation.state === "submitting"}>
+          {t("auth.submitSignIn")}
+        </button>
+      </Form>
+      <p>
+        {t("auth.noAccount")} <Link to="/signup">{t("nav.signUp")}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,20 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { getUser } from "~/auth.server.ts";
+import { requireCsrf } from "~/csrf.server.ts";
+import { appendAudit } from "~/audit.server.ts";
+import { destroySession } from "~/session.server.ts";
+
+export async function loader() {
+  return redirect("/");
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requireCsrf(request, await request.formData());
+  const user = await getUser(request);
+  const cookie = await destroySession(request);
+  if (user) {
+    await appendAudit({ actorId: user.id, action: "auth.sign_out", subjectType: "User", subjectId: user.id });
+  }
+  return redirect("/", { headers: { "Set-Cookie": cookie } });
+}

@@ -1,0 +1,66 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { getUser } from "~/auth.server.ts";
+import { requireCsrf } from "~/csrf.server.ts";
+import { registerBidder } from "~/accounts.server.ts";
+import { createSession } from "~/session.server.ts";
+import { parseForm } from "~/validation/form.ts";
+import { SignUpSchema } from "~/validation/auth.ts";
+import { CsrfInput } from "~/components/csrf.tsx";
+import { Field } from "~/components/field.tsx";
+import { clientIp } from "~/request.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "投标人注册 · 明标" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getUser(request)) throw redirect("/account");
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  await requireCsrf(request, form);
+  const parsed = parseForm(SignUpSchema, form);
+  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values }, 400);
+  const result = await registerBidder(parsed.data, { ip: clientIp(request) });
+  if (!result.ok) {
+    return json({ fieldErrors: { [result.field]: result.message }, values: parsed.values }, 409);
+  }
+  const cookie = await createSession(result.userId, {
+    ip: clientIp(request),
+    userAgent: request.headers.get("user-agent") ?? undefined,
+  });
+  return redirect("/account", { headers: { "Set-Cookie": cookie } });
+}
+
+export default function SignUp() {
+  const data = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t } = useTranslation();
+  const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
+  const values: Record<string, string | undefined> = data?.values ?? {};
+  return (
+    <section className="auth-card wide">
+      <h1>{t("auth.signUpTitle")}</h1>
+      <p className="muted">{t("auth.signUpIntro")}</p>
+      <Form method="post" noValidate>
+        <CsrfInput />
+        <Field name="organizationName" label={t("auth.organizationName")} defaultValue={values.organizationName} error={errors.organizationName} autoComplete="organization" required />
+        <Field name="creditCode" label={t("auth.creditCode")} hint={t("auth.creditCodeHint")} defaultValue={values.creditCode} error={errors.creditCode} required />
+        <Field name="name" label={t("auth.name")} defaultValue={values.name} error={errors.name} autoComplete="name" required />
+        <Field name="email" type="email" label={t("auth.email")} defaultValue={values.email} error={errors.email} autoComplete="email" required />
+        <Field name="phone" type="tel" label={t("auth.phone")} defaultValue={values.phone} error={errors.phone} autoComplete="tel" required />
+        <Field name="password" type="password" label={t("auth.password")} hint={t("auth.passwordHint")} error={errors.password} autoComplete="new-password" required />
+        <Field name="passwordConfirm" type="password" label={t("auth.passwordConfirm")} error={errors.passwordConfirm} autoComplete="new-password" required />
+        <button type="submit" className="primary" disabled={navigation.state === "submitting"}>
+          {t("auth.submitSignUp")}
+        </button>
+      </Form>
+      <p>
+        {t("auth.haveAccount")} <Link to="/login">{t("nav.signIn")}</Link>
+      </p>
+    </section>
+  );
+}

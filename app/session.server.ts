@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createCookie } from "@remix-run/node";
+import { db } from "./db.server.ts";
+import { env } from "./env.server.ts";
+
+const SESSION_DAYS = 7;
+
+// HttpOnly + SameSite=Lax: scripts cannot read it and cross-site POSTs do not carry it.
+export const sessionCookie = createCookie("mb_session", {
+  httpOnly: true,
+  sameSite: "lax",
+  path: "/",
+  maxAge: SESSION_DAYS * 24 * 3600,
+});
+
+function tokenHash(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export async function createSession(
+  userId: string,
+  meta: { ip?: string; userAgent?: string },
+): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await db().session.create({
+    data: {
+      id: tokenHash(token),
+      userId,
+      expiresAt: new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000),
+      ip: meta.ip,
+      userAgent: meta.userAgent?.slice(0, 300),
+    },
+  });
+  return sessionCookie.serialize(token, { secure: env().COOKIE_SECURE });
+}
+
+export async function readSessionToken(request: Request): Promise<string | null> {
+  const value: unknown = await sessionCookie.parse(request.headers.get("Cookie"));
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+export async function findSessionUserId(token: string): Promise<string | null> {
+  const session = await db().session.findUnique({
+    where: { id: tokenHash(token) },
+    select: { userId: true, expiresAt: true },
+  });
+  if (!session || session.expiresAt.getTime() <= Date.now()) return null;
+  return session.userId;
+}
+
+export async function destroySession(request: Request): Promise<string> {
+  const token = await readSessionToken(request);
+  if (token) await db().session.deleteMany({ where: { id: tokenHash(token) } });
+  return sessionCookie.serialize("", { maxAge: 0, secure: env().COOKIE_SECURE });
+}

@@ -1,0 +1,135 @@
+// Demo data: organisations, one user per role, published tenders. Idempotent (upserts by
+// natural keys), so running the set-up twice leaves one copy. Passwords are for the local demo.
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient, type OrganizationKind, type Role } from "../app/generated/prisma/client.ts";
+import { pgConnectionConfig } from "../app/db-url.ts";
+import { hashPassword } from "../app/password.server.ts";
+import { creditCodeCheckChar } from "../app/validation/credit-code.ts";
+import { appendAudit } from "../app/audit.server.ts";
+
+export const DEMO_PASSWORD = "MingBiao-demo-2026";
+
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) throw new Error("DATABASE_URL is not set");
+const prisma = new PrismaClient({ adapter: new PrismaPg(pgConnectionConfig(databaseUrl)) });
+
+function creditCode(first17: string): string {
+  return first17 + creditCodeCheckChar(first17);
+}
+
+const ORGS: { key: string; name: string; code: string; kind: OrganizationKind }[] = [
+  { key: "platform", name: "明州市公共资源交易中心", code: creditCode("12330200MB0000001"), kind: "PLATFORM" },
+  { key: "tenderer", name: "明州市城市建设投资集团有限公司", code: creditCode("91330200MA2C00001"), kind: "TENDERER" },
+  { key: "agent", name: "明州正信工程咨询有限公司", code: creditCode("91330200MA2C00002"), kind: "AGENT" },
+  { key: "bidder1", name: "华东建工集团有限公司", code: creditCode("91330100MA2B00011"), kind: "BIDDER" },
+  { key: "bidder2", name: "浙东路桥工程有限公司", code: creditCode("91330100MA2B00012"), kind: "BIDDER" },
+  { key: "bidder3", name: "甬城市政建设有限公司", code: creditCode("91330100MA2B00013"), kind: "BIDDER" },
+  { key: "supervision", name: "明州市住房和城乡建设局", code: creditCode("11330200MB0000002"), kind: "SUPERVISION" },
+  { key: "university", name: "明州大学土木工程学院", code: creditCode("12330200MB0000003"), kind: "EXPERT_EMPLOYER" },
+];
+
+const USERS: { email: string; name: string; role: Role; org: string }[] = [
+  { email: "admin@demo.mingbiao.cn", name: "平台管理员", role: "ADMIN", org: "platform" },
+  { email: "agent@demo.mingbiao.cn", name: "王代理", role: "AGENT", org: "agent" },
+  { email: "bidder1@demo.mingbiao.cn", name: "李投标", role: "BIDDER", org: "bidder1" },
+  { email: "bidder2@demo.mingbiao.cn", name: "张投标", role: "BIDDER", org: "bidder2" },
+  { email: "bidder3@demo.mingbiao.cn", name: "陈投标", role: "BIDDER", org: "bidder3" },
+  { email: "expert1@demo.mingbiao.cn", name: "赵专家", role: "EXPERT", org: "university" },
+  { email: "supervisor@demo.mingbiao.cn", name: "周监督", role: "SUPERVISOR", org: "supervision" },
+];
+
+const DAY = 24 * 3600 * 1000;
+
+function must(map: Map<string, string>, key: string): string {
+  const value = map.get(key);
+  if (!value) throw new Error(`seed: ${key} was not created`);
+  return value;
+}
+
+async function main() {
+  const orgIds = new Map<string, string>();
+  for (const o of ORGS) {
+    const row = await prisma.organization.upsert({
+      where: { creditCode: o.code },
+      update: { name: o.name, kind: o.kind },
+      create: { name: o.name, creditCode: o.code, kind: o.kind },
+      select: { id: true },
+    });
+    orgIds.set(o.key, row.id);
+  }
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const userIds = new Map<string, string>();
+  for (const u of USERS) {
+    const row = await prisma.user.upsert({
+      where: { email: u.email },
+      update: {},
+      create: { email: u.email, name: u.name, role: u.role, organizationId: orgIds.get(u.org), passwordHash },
+      select: { id: true },
+    });
+    userIds.set(u.role, row.id);
+  }
+  const now = Date.now();
+  const tenders = [
+    {
+      code: "MZ-JS-2026-0158",
+      title: "明州市东部新城滨江大道（二期）道路及配套工程施工招标",
+      procedureType: "WORKS" as const,
+      estimatedPriceCents: 12_860_000_000n,
+      bidSecurityCents: 80_000_000n,
+      region: "浙江省明州市鄞东区",
+      issuedDaysAgo: 2,
+      description:
+        "本项目为滨江大道（二期）道路工程，全长约 3.2 公里，含道路、排水、照明、绿化及交通设施。\n\n" +
+        "招标范围：施工图范围内的全部工程内容。计划工期 540 日历天。投标人须具备市政公用工程施工总承包二级及以上资质。",
+    },
+    {
+      code: "MZ-HW-2026-0203",
+      title: "明州市第一人民医院医学影像设备采购项目",
+      procedureType: "GOODS" as const,
+      estimatedPriceCents: 2_350_000_000n,
+      bidSecurityCents: 20_000_000n,
+      region: "浙江省明州市海曙区",
+      issuedDaysAgo: 5,
+      description: "采购 3.0T 磁共振成像系统 1 套、64 排 CT 1 套，含安装、调试、培训及五年保修。",
+    },
+  ];
+  for (const t of tenders) {
+    const docsIssueAt = new Date(now - t.issuedDaysAgo * DAY);
+    const existing = await prisma.tender.findUnique({ where: { code: t.code }, select: { id: true } });
+    if (existing) continue;
+    await prisma.$transaction(async (tx) => {
+      const tender = await tx.tender.create({
+        data: {
+          code: t.code,
+          title: t.title,
+          description: t.description,
+          region: t.region,
+          procedureType: t.procedureType,
+          mandatory: true,
+          status: "PUBLISHED",
+          estimatedPriceCents: t.estimatedPriceCents,
+          bidSecurityCents: t.bidSecurityCents,
+          tendererOrgId: must(orgIds, "tenderer"),
+          agentOrgId: must(orgIds, "agent"),
+          createdById: must(userIds, "AGENT"),
+          docsIssueAt,
+          docsAvailableUntil: new Date(docsIssueAt.getTime() + 7 * DAY),
+          bidDeadline: new Date(docsIssueAt.getTime() + 25 * DAY),
+          publishedAt: docsIssueAt,
+        },
+        select: { id: true },
+      });
+      await appendAudit(
+        { actorId: must(userIds, "AGENT"), action: "tender.published", subjectType: "Tender", subjectId: tender.id, data: { code: t.code, seed: true } },
+        tx,
+      );
+    });
+  }
+  console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
+}
+
+try {
+  await main();
+} finally {
+  await prisma.$disconnect();
+}

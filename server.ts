@@ -1,0 +1,85 @@
+// The custom Node server: Express serving the Remix build, socket.io on the same HTTP server,
+// bull workers, graceful shutdown on SIGTERM/SIGINT. Started by `npm start` (after setup).
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import morgan from "morgan";
+import { Server as SocketServer } from "socket.io";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+interface AppEntry {
+  startServices(ctx: { io: SocketServer }): Promise<void>;
+  stopServices(): Promise<void>;
+}
+
+const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
+const entry = build.entry.module as unknown as AppEntry;
+
+const app = express();
+app.disable("x-powered-by");
+app.set("trust proxy", process.env.TRUST_PROXY === "true");
+app.use(compression({ filter: (req, res) => !req.path.startsWith("/internal/") && compression.filter(req, res) }));
+app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
+app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+app.use(morgan(process.env.NODE_ENV === "production" ? "combined" : "dev", { skip: (req) => req.url === "/healthz" }));
+
+// The client address is set here from the socket, overwriting anything a client sent.
+app.use((req, _res, next) => {
+  req.headers["x-mb-remote-addr"] = req.ip ?? "";
+  next();
+});
+
+// Defence in depth against cross-site form posts: a browser always sends Origin on POST; when
+// it names another site the request is refused before any action runs. Service calls to
+// /internal/ carry no Origin and are authenticated by bearer secret instead.
+app.use((req, res, next) => {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+  const origin = req.headers.origin;
+  if (!origin || origin === "null") return next();
+  if (new URL(origin).host !== req.headers.host) {
+    res.status(403).type("text/plain").send("Cross-site request refused.");
+    return;
+  }
+  next();
+});
+
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+// A request that throws outside Remix's own handling gets a 500 page; the process lives on.
+app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  console.error(error);
+  if (!res.headersSent) res.status(500).type("text/plain").send("Internal error");
+});
+
+const server = http.createServer(app);
+const io = new SocketServer(server, { serveClient: false });
+process.on("unhandledRejection", (reason) => console.error("unhandled rejection:", reason));
+
+await entry.startServices({ io });
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "127.0.0.1";
+server.listen(port, host, () => {
+  const address = server.address();
+  const actual = typeof address === "object" && address ? address.port : port;
+  console.log(`MingBiao listening on http://${host}:${actual}`);
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: closing connections…`);
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  // Closes every socket.io connection and then the HTTP server itself.
+  await new Promise<void>((resolve) => io.close(() => resolve()));
+  await entry.stopServices();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
