@@ -62,13 +62,13 @@ export function evaluationTimeMustBeExtended(membersAsking: number, committeeSiz
 }
 
 /**
- * Regs Art 53: a member who refuses to sign the report without written reasons is deemed to
- * agree with it.
+ * Regs Art 53: a member who disagrees states the dissent and reasons in writing and the report
+ * notes it; a member who refuses to sign without written reasons is deemed to agree.
  */
 export function signatureStance(
   signed: boolean,
   writtenDissent: string | undefined,
-): "agrees" | "dissents" {
-  if (signed || !writtenDissent?.trim()) return "agrees";
-  return "dissents";
+): "agrees" | "dissents" | "deemed-to-agree" {
+  if (writtenDissent?.trim()) return "dissents";
+  return signed ? "agrees" : "deemed-to-agree";
 }
