@@ -8,7 +8,7 @@ import { sha256 } from "../hash.ts";
 import { OID } from "../oids.ts";
 import { verifyCertificateChain, type RequiredUsage, type TrustStore } from "../pki/chain.ts";
 import { normaliseSerial } from "../pki/crl.ts";
-import type { Certificate } from "../pki/pem.ts";
+import { certFromDer, type Certificate } from "../pki/pem.ts";
 
 export interface CmsVerifyInput {
   der: Uint8Array;
@@ -87,7 +87,7 @@ export function parseSignedData(der: Uint8Array): ParsedSignedData {
   return {
     eContentType: oidOf(encap[0]),
     eContent: eContentNode ? octetStringValue(eContentNode) : undefined,
-    certificates: children(certNode).map((c) => forge.pki.certificateFromAsn1(c)),
+    certificates: children(certNode).map((c) => certFromDer(toDer(c))),
     signerInfo: parseSignerInfo(signerInfos[0] as Asn1),
   };
 }

@@ -1,7 +1,7 @@
 import forge from "node-forge";
 import { CryptoErrorCode, fail } from "../errors.ts";
 import type { KeyPair } from "./keys.ts";
-import { subjectAttributes, type SubjectInput } from "./names.ts";
+import { normaliseNames, subjectAttributes, type SubjectInput } from "./names.ts";
 
 export type CertificationRequest = forge.pki.CertificateSigningRequest;
 
@@ -17,7 +17,7 @@ export function createCsr(keys: KeyPair, subject: SubjectInput): string {
 export function parseCsr(pem: string): CertificationRequest {
   let csr: CertificationRequest;
   try {
-    csr = forge.pki.certificationRequestFromPem(pem);
+    csr = normaliseNames(forge.pki.certificationRequestFromPem(pem));
   } catch (e) {
     fail(CryptoErrorCode.BAD_CSR, `The certificate request is not a valid PEM PKCS#10 request: ${(e as Error).message}`);
   }

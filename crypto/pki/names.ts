@@ -19,17 +19,31 @@ export function subjectAttributes(s: SubjectInput): forge.pki.CertificateField[]
   if (s.organizationalUnit) attrs.push({ shortName: "OU", value: s.organizationalUnit, valueTagClass: forge.asn1.Type.UTF8 as never });
   if (s.serialNumber) attrs.push({ name: "serialNumber", value: s.serialNumber });
   attrs.push({ shortName: "CN", value: s.commonName, valueTagClass: forge.asn1.Type.UTF8 as never });
-  return attrs.map(encodeUtf8Value);
+  return attrs;
 }
 
-/** forge writes attribute values as binary strings: UTF-8 encode so Chinese names survive. */
-function encodeUtf8Value(a: forge.pki.CertificateField): forge.pki.CertificateField {
-  return typeof a.value === "string" ? { ...a, value: forge.util.encodeUtf8(a.value) } : a;
+const normalised = new WeakSet<object>();
+
+/**
+ * forge parses a UTF8String name value as raw UTF-8 bytes but UTF-8-encodes it again when it
+ * re-encodes the name (as issuer of a new certificate, in CMS, in a CRL), which would corrupt
+ * every Chinese name. Every parsed certificate or CSR goes through here once, so names in
+ * memory are always JavaScript strings.
+ */
+export function normaliseNames<T extends { subject: forge.pki.Certificate["subject"]; issuer?: forge.pki.Certificate["issuer"] }>(obj: T): T {
+  if (normalised.has(obj)) return obj;
+  normalised.add(obj);
+  for (const name of [obj.subject, obj.issuer]) {
+    for (const a of name?.attributes ?? []) {
+      if (a.valueTagClass === (forge.asn1.Type.UTF8 as never) && typeof a.value === "string") a.value = forge.util.decodeUtf8(a.value);
+    }
+  }
+  return obj;
 }
 
 export function fieldValue(cert: { subject: forge.pki.Certificate["subject"] }, shortName: string): string | undefined {
   const field = cert.subject.getField(shortName) as { value?: string } | null;
-  return field?.value === undefined ? undefined : forge.util.decodeUtf8(field.value);
+  return field?.value;
 }
 
 /** A readable one-line distinguished name, e.g. "CN=某某建设有限公司, O=..., C=CN". */
@@ -37,15 +51,6 @@ export function describeName(name: forge.pki.Certificate["subject"]): string {
   return name.attributes
     .slice()
     .reverse()
-    .map((a) => `${a.shortName ?? a.name}=${decodeValue(a.value)}`)
+    .map((a) => `${a.shortName ?? a.name}=${String(a.value)}`)
     .join(", ");
-}
-
-function decodeValue(v: unknown): string {
-  if (typeof v !== "string") return String(v);
-  try {
-    return forge.util.decodeUtf8(v);
-  } catch {
-    return v;
-  }
 }

@@ -2,6 +2,7 @@ import forge from "node-forge";
 import { fromBinary, toBinary } from "../bytes.ts";
 import { CryptoErrorCode, fail } from "../errors.ts";
 import { publicKeyOf, sameKeyPair, type PrivateKey } from "./keys.ts";
+import { normaliseNames } from "./names.ts";
 import type { Certificate } from "./pem.ts";
 
 export interface P12Contents {
@@ -47,7 +48,7 @@ function extract(p12: forge.pkcs12.Pkcs12Pfx): P12Contents {
   const certBags = p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? [];
   const privateKey = keyBags[0]?.key as PrivateKey | undefined;
   if (!privateKey) fail(CryptoErrorCode.WRONG_PASSWORD, "The PKCS#12 file holds no readable private key (wrong password?).");
-  const certs = certBags.map((b) => b.cert).filter((c): c is Certificate => !!c);
+  const certs = certBags.map((b) => b.cert).filter((c): c is Certificate => !!c).map(normaliseNames);
   const own = publicKeyOf(privateKey);
   const certificate = certs.find((c) => sameKeyPair(privateKey, c.publicKey as forge.pki.rsa.PublicKey));
   if (!certificate) fail(CryptoErrorCode.WRONG_CERT, "The PKCS#12 file holds no certificate for its private key.", { keyN: own.n.bitLength() });

@@ -1,5 +1,6 @@
 import forge from "node-forge";
 import { fromBinary, toBinary } from "../bytes.ts";
+import { normaliseNames } from "./names.ts";
 
 export type Certificate = forge.pki.Certificate;
 
@@ -8,7 +9,7 @@ export function certToPem(cert: Certificate): string {
 }
 
 export function certFromPem(pem: string): Certificate {
-  return forge.pki.certificateFromPem(pem);
+  return normaliseNames(forge.pki.certificateFromPem(pem));
 }
 
 export function certToDer(cert: Certificate): Uint8Array {
@@ -16,7 +17,7 @@ export function certToDer(cert: Certificate): Uint8Array {
 }
 
 export function certFromDer(der: Uint8Array): Certificate {
-  return forge.pki.certificateFromAsn1(forge.asn1.fromDer(forge.util.createBuffer(toBinary(der))));
+  return normaliseNames(forge.pki.certificateFromAsn1(forge.asn1.fromDer(forge.util.createBuffer(toBinary(der)))));
 }
 
 export function pemEncode(type: string, der: Uint8Array): string {

@@ -1,0 +1,28 @@
+import { concatBytes, toHex } from "../bytes.ts";
+import { sha256Async } from "../hash.ts";
+
+/**
+ * Chunk digests computed concurrently with the cipher (WebCrypto digests run on Node's thread
+ * pool), with at most `window` in flight so memory stays bounded whatever the file size.
+ */
+export class ChunkDigests {
+  private readonly inFlight: Promise<Uint8Array>[] = [];
+  private readonly done: Uint8Array[] = [];
+
+  constructor(private readonly window = 4) {}
+
+  async add(sealedChunk: Uint8Array): Promise<void> {
+    this.inFlight.push(sha256Async(sealedChunk));
+    if (this.inFlight.length > this.window) this.done.push(await (this.inFlight.shift() as Promise<Uint8Array>));
+  }
+
+  get count(): number {
+    return this.inFlight.length + this.done.length;
+  }
+
+  /** SHA-256 over the concatenated chunk digests, hex: the manifest's ciphertextDigest. */
+  async finish(): Promise<string> {
+    this.done.push(...(await Promise.all(this.inFlight.splice(0))));
+    return toHex(await sha256Async(concatBytes(this.done)));
+  }
+}

@@ -1,0 +1,91 @@
+import { once } from "node:events";
+import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { nodeCipher } from "./cipher.node.ts";
+import { DEFAULT_CHUNK_SIZE } from "./format.ts";
+import { openEnvelope, type OpenEnvelopeOptions } from "./open.ts";
+import { verifyEnvelope, type VerifiedEnvelope, type VerifyEnvelopeOptions } from "./verify.ts";
+import { sealEnvelope, type SealInput, type SealResult } from "./writer.ts";
+
+export function fileSource(file: string): AsyncIterable<Uint8Array> {
+  return createReadStream(file, { highWaterMark: DEFAULT_CHUNK_SIZE });
+}
+
+async function writeAll(out: WriteStream, gen: AsyncGenerator<Uint8Array, SealResult>): Promise<SealResult> {
+  for (;;) {
+    const next = await gen.next();
+    if (next.done) return next.value;
+    if (!out.write(next.value)) await once(out, "drain");
+  }
+}
+
+async function closeStream(out: WriteStream): Promise<void> {
+  out.end();
+  await once(out, "close");
+}
+
+/** Seal to a file with backpressure; the partial file is removed if sealing fails. */
+export async function sealEnvelopeToFile(input: Omit<SealInput, "cipher"> & Partial<Pick<SealInput, "cipher">>, outFile: string): Promise<SealResult> {
+  const out = createWriteStream(outFile);
+  try {
+    const result = await writeAll(out, sealEnvelope({ cipher: nodeCipher, ...input }));
+    await closeStream(out);
+    return result;
+  } catch (e) {
+    out.destroy();
+    await rm(outFile, { force: true });
+    throw e;
+  }
+}
+
+export function verifyEnvelopeFile(file: string, options: VerifyEnvelopeOptions): Promise<VerifiedEnvelope> {
+  return verifyEnvelope(fileSource(file), options);
+}
+
+export interface OpenedToDirectory {
+  verified: VerifiedEnvelope;
+  files: string[];
+}
+
+/**
+ * Decrypt into `outDir`: plaintext goes to numbered .part files, renamed to the manifest's
+ * names only after every check passed, and deleted if any failed.
+ */
+export async function openEnvelopeToDirectory(
+  envelopeFile: string, outDir: string, options: Omit<OpenEnvelopeOptions, "onData" | "cipher">,
+): Promise<OpenedToDirectory> {
+  const parts = new Map<number, WriteStream>();
+  const partPath = (i: number) => path.join(outDir, `.mbseal-${i}.part`);
+  try {
+    const verified = await openEnvelope(fileSource(envelopeFile), {
+      ...options,
+      cipher: nodeCipher,
+      async onData(fileIndex, plaintext) {
+        let out = parts.get(fileIndex);
+        if (!out) parts.set(fileIndex, (out = createWriteStream(partPath(fileIndex))));
+        if (!out.write(plaintext)) await once(out, "drain");
+      },
+    });
+    await Promise.all([...parts.values()].map(closeStream));
+    const files = await Promise.all(verified.manifest.files.map(async (f) => {
+      const target = path.join(outDir, safeName(f.index, f.name));
+      if (!parts.has(f.index)) await closeStream(createWriteStream(partPath(f.index)));
+      await rename(partPath(f.index), target);
+      return target;
+    }));
+    return { verified, files };
+  } catch (e) {
+    for (const [i, out] of parts) {
+      out.destroy();
+      await rm(partPath(i), { force: true });
+    }
+    throw e;
+  }
+}
+
+/** Manifest names come from the bidder: strip any path so they cannot escape outDir. */
+function safeName(index: number, name: string): string {
+  const base = path.basename(name.replace(/\\/g, "/")).replace(/[\u0000-\u001f]/g, "_");
+  return `${String(index).padStart(3, "0")}-${base === "" || base === "." || base === ".." ? "file" : base}`;
+}

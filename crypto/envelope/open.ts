@@ -1,0 +1,38 @@
+import { CryptoErrorCode, fail } from "../errors.ts";
+import type { PrivateKey } from "../pki/keys.ts";
+import type { ContentCipher, ContentCipherFactory } from "./cipher.ts";
+import { chunkAad, chunkNonce } from "./format.ts";
+import type { EnvelopeHeader } from "./header.ts";
+import { unwrapContentKey } from "./key-wrap.ts";
+import type { ChunkView } from "./structure.ts";
+import { walkAndCheck, type VerifiedEnvelope, type VerifyEnvelopeOptions } from "./verify.ts";
+
+export interface OpenEnvelopeOptions extends VerifyEnvelopeOptions {
+  /** The bidder's encryption private key (from its P12) or the reconstructed escrow key. */
+  recipientKey: PrivateKey;
+  cipher: ContentCipherFactory;
+  /**
+   * Receives plaintext in order. It is provisional until openEnvelope resolves: a later chunk,
+   * the manifest or the signature can still fail, and the caller must then discard it.
+   */
+  onData(fileIndex: number, plaintext: Uint8Array): Promise<void> | void;
+}
+
+/** Decrypt and fully verify an envelope (tags, order, ciphertext digests, signature, chain). */
+export async function openEnvelope(source: AsyncIterable<Uint8Array>, options: OpenEnvelopeOptions): Promise<VerifiedEnvelope> {
+  let cipher: ContentCipher | null = null;
+  return walkAndCheck(source, options, {
+    async onHeader(header: EnvelopeHeader) {
+      const key = unwrapContentKey(header, options.recipientKey);
+      cipher = await options.cipher(key);
+      key.fill(0);
+    },
+    async onChunk(chunk: ChunkView, _header: EnvelopeHeader, headerDigest: Uint8Array) {
+      if (!cipher) fail(CryptoErrorCode.MALFORMED, "A chunk came before the header.");
+      const where = `Chunk ${chunk.chunkIndex} of file ${chunk.fileIndex} (byte ${chunk.offset})`;
+      const aad = chunkAad(headerDigest, chunk.fileIndex, chunk.chunkIndex, chunk.final);
+      const plain = await cipher.open(chunkNonce(chunk.fileIndex, chunk.chunkIndex), aad, chunk.sealed, where);
+      await options.onData(chunk.fileIndex, plain);
+    },
+  });
+}

@@ -1,0 +1,133 @@
+import { concatBytes, randomBytes, toHex } from "../bytes.ts";
+import { signCms, type Signer } from "../cms/signed-data.ts";
+import { CryptoErrorCode, fail } from "../errors.ts";
+import { sha256, sha256Async } from "../hash.ts";
+import type { PublicKey } from "../pki/keys.ts";
+import { describeName } from "../pki/names.ts";
+import { certToDer, type Certificate } from "../pki/pem.ts";
+import type { ContentCipher, ContentCipherFactory } from "./cipher.ts";
+import { ChunkDigests } from "./digest-window.ts";
+import {
+  CONTENT_KEY_LENGTH, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MAX_FILES, MIN_CHUNK_SIZE, MAGIC, RecordType,
+  chunkAad, chunkNonce, chunkPrefix, recordFrame,
+} from "./format.ts";
+import { encodeHeader, type EnvelopeHeader, type KeyWrapRecord } from "./header.ts";
+import { keyWrapRecord } from "./key-wrap.ts";
+import { encodeManifest, type EnvelopeManifest, type ManifestFile } from "./manifest.ts";
+import { rechunk } from "./rechunk.ts";
+import { SUITE_RSA_AES } from "./suite.ts";
+
+export interface SealFile {
+  name: string;
+  /** Plaintext bytes, in pieces of any size (File slices in the browser, a read stream in Node). */
+  data: AsyncIterable<Uint8Array>;
+}
+
+export interface SealInput {
+  tenderId: string;
+  files: readonly SealFile[];
+  /** The bidder's encryption certificate (加密证书): the bidder can open its own bid at the opening. */
+  bidderEncryptionCert: Certificate;
+  /** The tender's escrow public key and an id for it (certificate serial or escrow id). */
+  escrow: { publicKey: PublicKey; serial: string };
+  /** The bidder's signing identity (签名证书) that signs the manifest. */
+  signer: Signer;
+  now: Date;
+  cipher: ContentCipherFactory;
+  chunkSize?: number;
+  /** Fixed values for test vectors only; production callers leave this out. */
+  deterministic?: { contentKey: Uint8Array; envelopeId: Uint8Array; recipients: KeyWrapRecord[] };
+}
+
+export interface SealResult {
+  manifest: EnvelopeManifest;
+  manifestBytes: Uint8Array;
+}
+
+/**
+ * Seal bid files into an MBSEAL v1 envelope, yielding its bytes in order. Memory is bounded by
+ * a few chunks: nothing buffers a whole file. The generator's return value is the manifest.
+ */
+export async function* sealEnvelope(input: SealInput): AsyncGenerator<Uint8Array, SealResult> {
+  validateInput(input);
+  const chunkSize = input.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const contentKey = input.deterministic?.contentKey ?? randomBytes(CONTENT_KEY_LENGTH);
+  const header = buildHeader(input, contentKey, chunkSize);
+  const headerBytes = encodeHeader(header);
+  const headerDigest = await sha256Async(headerBytes);
+  yield concatBytes([MAGIC, recordFrame(RecordType.HEADER, headerBytes.length), headerBytes]);
+  const cipher = await input.cipher(contentKey);
+  const files: ManifestFile[] = [];
+  for (const [index, file] of input.files.entries()) {
+    const entry = yield* sealFile(cipher, headerDigest, index, file, chunkSize);
+    files.push(entry);
+  }
+  contentKey.fill(0);
+  const manifest = buildManifest(input, header, headerDigest, files);
+  const manifestBytes = encodeManifest(manifest);
+  yield concatBytes([recordFrame(RecordType.MANIFEST, manifestBytes.length), manifestBytes]);
+  const signature = signCms({ content: manifestBytes, signer: input.signer, signingTime: input.now });
+  yield concatBytes([recordFrame(RecordType.SIGNATURE, signature.length), signature]);
+  return { manifest, manifestBytes };
+}
+
+function validateInput(input: SealInput): void {
+  const size = input.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (size < MIN_CHUNK_SIZE || size > MAX_CHUNK_SIZE) fail(CryptoErrorCode.BAD_INPUT, `Chunk size must be ${MIN_CHUNK_SIZE}..${MAX_CHUNK_SIZE} bytes.`);
+  if (input.files.length === 0) fail(CryptoErrorCode.BAD_INPUT, "A bid envelope needs at least one file.");
+  if (input.files.length > MAX_FILES) fail(CryptoErrorCode.BAD_INPUT, `A bid envelope holds at most ${MAX_FILES} files.`);
+  const ku = input.bidderEncryptionCert.getExtension("keyUsage") as { keyEncipherment?: boolean } | null;
+  if (!ku?.keyEncipherment) {
+    fail(CryptoErrorCode.CERT_USAGE, "Seal to the bidder's encryption certificate (加密证书), not the signing one.");
+  }
+}
+
+function buildHeader(input: SealInput, contentKey: Uint8Array, chunkSize: number): EnvelopeHeader {
+  const recipients = input.deterministic?.recipients ?? [
+    keyWrapRecord("bidder", input.bidderEncryptionCert.publicKey as PublicKey, input.bidderEncryptionCert.serialNumber, contentKey),
+    keyWrapRecord("escrow", input.escrow.publicKey, input.escrow.serial, contentKey),
+  ];
+  return {
+    format: "MBSEAL",
+    version: 1,
+    envelopeId: toHex(input.deterministic?.envelopeId ?? randomBytes(16)),
+    tenderId: input.tenderId,
+    suite: SUITE_RSA_AES,
+    chunkSize,
+    recipients,
+    createdAt: input.now.toISOString(),
+  };
+}
+
+async function* sealFile(
+  cipher: ContentCipher, headerDigest: Uint8Array, fileIndex: number, file: SealFile, chunkSize: number,
+): AsyncGenerator<Uint8Array, ManifestFile> {
+  const digests = new ChunkDigests();
+  let size = 0;
+  let chunkIndex = 0;
+  for await (const chunk of rechunk(file.data, chunkSize)) {
+    const aad = chunkAad(headerDigest, fileIndex, chunkIndex, chunk.final);
+    const sealed = await cipher.seal(chunkNonce(fileIndex, chunkIndex), aad, chunk.data);
+    await digests.add(sealed);
+    yield recordFrame(RecordType.CHUNK, sealed.length + 9);
+    yield chunkPrefix(fileIndex, chunkIndex, chunk.final);
+    yield sealed;
+    size += chunk.data.length;
+    chunkIndex++;
+  }
+  return { index: fileIndex, name: file.name, size, chunks: chunkIndex, ciphertextDigest: await digests.finish() };
+}
+
+function buildManifest(input: SealInput, header: EnvelopeHeader, headerDigest: Uint8Array, files: ManifestFile[]): EnvelopeManifest {
+  return {
+    format: "MBSEAL-MANIFEST",
+    version: 1,
+    envelopeId: header.envelopeId,
+    tenderId: header.tenderId,
+    headerDigest: toHex(headerDigest),
+    suite: header.suite,
+    bidder: { subject: describeName(input.signer.cert.subject), signingCertDigest: toHex(sha256(certToDer(input.signer.cert))) },
+    files,
+    sealedAt: input.now.toISOString(),
+  };
+}
