@@ -89,6 +89,6 @@ export async function verifyAuditChain(batchSize = 1000): Promise<ChainVerificat
   return { ok: true, count, headHash: prevHash, headSeq: expectedSeq - 1n };
 }
 
-export async function auditHead(): Promise<{ seq: bigint; hash: string } | null> {
-  return db().auditEntry.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+export async function auditHead(): Promise<{ seq: bigint; hash: string; action: string } | null> {
+  return db().auditEntry.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true, action: true } });
 }

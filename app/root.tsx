@@ -91,7 +91,7 @@ function Header() {
           <Form method="post" action="/locale" className="inline-form">
             <input type="hidden" name="lng" value={data?.locale === "en" ? "zh-CN" : "en"} />
             <input type="hidden" name="redirectTo" value={here} />
-            <button type="submit" className="link-button" aria-label={t("nav.language")}>
+            <button type="submit" className="link-button" title={t("nav.language")} lang={data?.locale === "en" ? "zh-CN" : "en"}>
               {t("nav.switchTo")}
             </button>
           </Form>

@@ -5,8 +5,9 @@ import { defineJob } from "./define.ts";
 
 /**
  * Records the audit chain's head at regular intervals. A checkpoint fixes the chain: any later
- * rewrite of entries up to `seq` no longer matches the recorded hash. Idempotent: a head that is
- * already checkpointed is not recorded again.
+ * rewrite of entries up to `seq` no longer matches the recorded hash. The checkpoint is itself
+ * noted in the chain; when that note is still the head, nothing has happened since and the job
+ * does nothing (idempotent).
  */
 export const auditCheckpointJob = defineJob({
   name: "audit.checkpoint",
@@ -14,6 +15,7 @@ export const auditCheckpointJob = defineJob({
   async handler({ reason }) {
     const head = await auditHead();
     if (!head) return { skipped: "empty chain" };
+    if (head.action === "audit.checkpoint") return { skipped: "already checkpointed", seq: head.seq.toString() };
     const existing = await db().auditCheckpoint.findFirst({
       where: { seq: head.seq, hash: head.hash },
       select: { id: true },

@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// Prepares this checkout to run: system packages, PostgreSQL and Redis, npm dependencies,
+// Prisma client and migrations, demo data, the Remix build and the mediasoup worker.
+//   node scripts/prepare.mjs          development database (mingbiao), demo data
+//   node scripts/prepare.mjs --demo   the same (used by `npm run demo`)
+//   node scripts/prepare.mjs --test   a fresh test database (mingbiao_test), Chromium
+// Plain Node built-ins only until `npm ci` has run. Idempotent: a second run is quick.
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const mode = process.argv.includes("--test") ? "test" : "dev";
+const started = Date.now();
+
+function step(message) {
+  const s = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
+  process.stdout.write(`[setup ${s}s] ${message}\n`);
+}
+
+function fail(message) {
+  process.stderr.write(`\n✗ ${message}\n\n`);
+  process.exit(1);
+}
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", ...options, env: { ...process.env, ...options.env } });
+  if (result.status !== 0) fail(`${cmd} ${args.join(" ")} failed (exit ${result.status ?? result.signal})`);
+}
+
+function readDotEnv() {
+  const file = path.join(root, ".env");
+  if (!fs.existsSync(file)) return {};
+  const out = {};
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/.exec(line);
+    if (m && !m[2].startsWith("#")) out[m[1]] = m[2].replace(/^"(.*)"$/, "$1");
+  }
+  return out;
+}
+
+function dpkgInstalled(pkg) {
+  const r = spawnSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8" });
+  return r.status === 0 && r.stdout.includes("install ok installed");
+}
+
+function aptInstall(packages) {
+  const missing = packages.filter((p) => !dpkgInstalled(p));
+  if (missing.length === 0) return;
+  step(`installing Debian packages: ${missing.join(" ")}`);
+  const sudo = process.getuid?.() === 0 ? [] : ["sudo"];
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  const [cmd, ...pre] = [...sudo, "apt-get"];
+  run(cmd, [...pre, "update", "-qq"], { env });
+  run(cmd, [...pre, "install", "-y", "-qq", "--no-install-recommends", ...missing], { env });
+}
+
+function canConnect(host, port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 1500 });
+    socket.once("connect", () => { socket.destroy(); resolve(true); });
+    socket.once("timeout", () => { socket.destroy(); resolve(false); });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function waitFor(host, port, seconds) {
+  for (let i = 0; i < seconds * 2; i++) {
+    if (await canConnect(host, port)) return true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+function isLocal(host) {
+  return ["127.0.0.1", "localhost", "::1"].includes(host);
+}
+
+async function ensurePostgres(url) {
+  const { hostname: host, port } = new URL(url);
+  const p = Number(port || 5432);
+  if (await canConnect(host, p)) return;
+  const clusters = fs.existsSync("/etc/postgresql") ? fs.readdirSync("/etc/postgresql") : [];
+  if (isLocal(host) && clusters.length > 0 && fs.existsSync("/usr/bin/pg_ctlcluster")) {
+    step(`PostgreSQL is installed but not running: starting cluster ${clusters[0]}/main`);
+    spawnSync("pg_ctlcluster", ["--skip-systemctl-redirect", clusters[0], "main", "start"], { stdio: "inherit" });
+    if (await waitFor(host, p, 20)) return;
+  }
+  fail(
+    `PostgreSQL is not reachable at ${host}:${p}.\n` +
+      `  On Debian 12:  apt-get install -y postgresql && pg_ctlcluster --skip-systemctl-redirect 15 main start\n` +
+      `  The set-up expects user 'postgres' with trust (or password in DATABASE_URL) on 127.0.0.1.\n` +
+      `  Or point DATABASE_URL (in .env) at a running server.`,
+  );
+}
+
+async function ensureRedis(url) {
+  const { hostname: host, port } = new URL(url);
+  const p = Number(port || 6379);
+  if (await canConnect(host, p)) return;
+  if (isLocal(host) && fs.existsSync("/usr/bin/redis-server")) {
+    step("Redis is installed but not running: starting redis-server");
+    const args = fs.existsSync("/etc/redis/redis.conf")
+      ? ["/etc/redis/redis.conf", "--daemonize", "yes", "--port", String(p)]
+      : ["--daemonize", "yes", "--bind", "127.0.0.1", "--port", String(p)];
+    spawnSync("redis-server", args, { stdio: "inherit" });
+    if (await waitFor(host, p, 15)) return;
+  }
+  fail(
+    `Redis is not reachable at ${host}:${p}.\n` +
+      `  On Debian 12:  apt-get install -y redis-server && redis-server /etc/redis/redis.conf --daemonize yes\n` +
+      `  Or point REDIS_URL (in .env) at a running server.`,
+  );
+}
+
+function npmDependencies() {
+  const lock = path.join(root, "package-lock.json");
+  const marker = path.join(root, "node_modules/.package-lock.json");
+  const stale = !fs.existsSync(marker) || fs.statSync(marker).mtimeMs < fs.statSync(lock).mtimeMs;
+  if (stale) {
+    step("installing npm dependencies (npm ci; install scripts are off, see docs/decisions/001)");
+    run("npm", ["ci", "--no-audit", "--no-fund"]);
+  }
+  step("applying patches (patch-package)");
+  run("npx", ["--no-install", "patch-package", "--error-on-fail"]);
+}
+
+function prismaEnv(databaseUrl) {
+  // The CLI would try to download native engines unless these point somewhere; with the JS
+  // engine and the pg adapter (prisma.config.ts) they are never loaded.
+  return { DATABASE_URL: databaseUrl, PRISMA_SCHEMA_ENGINE_BINARY: "/dev/null", PRISMA_QUERY_ENGINE_LIBRARY: "/dev/null", PRISMA_HIDE_UPDATE_MESSAGE: "1" };
+}
+
+async function prepareDatabase(databaseUrl, { recreate }) {
+  const pg = (await import("pg")).default;
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  if (!/^[a-z0-9_]+$/i.test(name)) fail(`database name '${name}' in DATABASE_URL must be letters, digits and _`);
+  url.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    const exists = (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount > 0;
+    if (exists && recreate) {
+      step(`recreating test database ${name}`);
+      await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+    }
+    if (!exists || recreate) await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  step("applying migrations (prisma migrate deploy)");
+  run("npx", ["--no-install", "prisma", "migrate", "deploy"], { env: prismaEnv(databaseUrl) });
+}
+
+/** Test runs start from an empty Redis database of their own (db 1 by default), never db 0. */
+async function flushTestRedis(redisUrl) {
+  const dbIndex = Number(new URL(redisUrl).pathname.slice(1) || 0);
+  if (dbIndex === 0) fail("TEST_REDIS_URL must name a Redis database other than 0, e.g. redis://127.0.0.1:6379/1");
+  const { default: Redis } = await import("ioredis");
+  const client = new Redis(redisUrl, { lazyConnect: true });
+  await client.connect();
+  await client.flushdb();
+  await client.quit();
+  step(`emptied test Redis database ${dbIndex}`);
+}
+
+async function main() {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major !== 20) fail(`Node 20 is required (this is ${process.version}).`);
+
+  if (mode === "dev" && !fs.existsSync(path.join(root, ".env"))) {
+    fs.copyFileSync(path.join(root, ".env.example"), path.join(root, ".env"));
+    step("created .env from .env.example");
+  }
+  const fileEnv = mode === "dev" ? readDotEnv() : {};
+  const databaseUrl =
+    mode === "test"
+      ? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mingbiao_test"
+      : process.env.DATABASE_URL ?? fileEnv.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mingbiao";
+  const redisUrl =
+    mode === "test"
+      ? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/1"
+      : process.env.REDIS_URL ?? fileEnv.REDIS_URL ?? "redis://127.0.0.1:6379/0";
+
+  step("checking PostgreSQL and Redis");
+  await ensurePostgres(databaseUrl);
+  await ensureRedis(redisUrl);
+
+  npmDependencies();
+  if (mode === "test") await flushTestRedis(redisUrl);
+
+  const media = path.join(root, "media-server/scripts/build-worker.mjs");
+  if (fs.existsSync(media)) {
+    step("media toolchain: Debian packages and the mediasoup worker (built once, then cached)");
+    const { ensureMediaToolchain } = await import(media);
+    const worker = ensureMediaToolchain();
+    step(`mediasoup worker: ${worker}`);
+  }
+  if (mode === "test") aptInstall(["chromium", "fonts-noto-cjk"]);
+
+  step("generating the Prisma client");
+  run("npx", ["--no-install", "prisma", "generate"], { env: prismaEnv(databaseUrl) });
+  await prepareDatabase(databaseUrl, { recreate: mode === "test" });
+  step("loading demo data (prisma/seed.ts)");
+  run("npx", ["--no-install", "tsx", "prisma/seed.ts"], { env: { DATABASE_URL: databaseUrl } });
+
+  step("building the app (remix build)");
+  run("npx", ["--no-install", "remix", "build"], { env: { NODE_ENV: "production" } });
+  step(`ready (${mode === "test" ? "test database " : ""}${new URL(databaseUrl).pathname.slice(1)})`);
+}
+
+main().catch((error) => fail(error?.stack ?? String(error)));

@@ -1,0 +1,54 @@
+import { action } from "~/routes/internal.audit.ts";
+import { db, disconnectDb } from "~/db.server.ts";
+import { healthReport } from "~/health.server.ts";
+import { closeRedis } from "~/redis.server.ts";
+import { ORIGIN, respond } from "../support/requests.ts";
+
+afterAll(async () => {
+  await closeRedis();
+  await disconnectDb();
+});
+
+function post(body: unknown, secret = process.env.MEDIA_INTERNAL_SECRET) {
+  const request = new Request(`${ORIGIN}/internal/audit`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...(secret ? { Authorization: `Bearer ${secret}` } : {}) },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return respond(() => action({ request, params: {}, context: {} }));
+}
+
+describe("internal audit endpoint (media server → audit chain)", () => {
+  const entry = {
+    eventId: `seg-${Date.now()}-0001`,
+    action: "media.segment_closed",
+    subject: { type: "WitnessRoom", id: "room-1" },
+    data: { seq: 1, sha256: "ab".repeat(32) },
+  };
+
+  it("refuses callers without the shared secret", async () => {
+    expect((await post(entry, "wrong-secret-wrong-secret-wrong-secret")).status).toBe(401);
+    expect((await post(entry, "")).status).toBe(401);
+  });
+
+  it("answers a malformed entry with 400", async () => {
+    expect((await post("{not json")).status).toBe(400);
+    expect((await post({ ...entry, action: "DROP TABLE" })).status).toBe(400);
+  });
+
+  it("records an entry once even when the delivery is retried", async () => {
+    const first = await post(entry);
+    expect(first.status).toBe(201);
+    const retry = await post(entry);
+    expect(retry.status).toBe(200);
+    expect(((await retry.json()) as { duplicate: boolean }).duplicate).toBe(true);
+    const rows = await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM audit_entry WHERE data->>'eventId' = ${entry.eventId}`;
+    expect(rows[0]?.n).toBe(1n);
+  });
+
+  it("reports database and Redis health", async () => {
+    const report = await healthReport();
+    expect(report.checks.database?.ok).toBe(true);
+    expect(report.checks.redis?.ok).toBe(true);
+  });
+});

@@ -1,0 +1,44 @@
+import { appendAudit, auditHead } from "~/audit.server.ts";
+import { db, disconnectDb } from "~/db.server.ts";
+import { closeQueues, enqueue, startJobWorkers } from "~/jobs/queues.server.ts";
+import { closeRedis } from "~/redis.server.ts";
+
+afterAll(async () => {
+  await closeQueues();
+  await closeRedis();
+  await disconnectDb();
+});
+
+async function waitFor<T>(fn: () => Promise<T | null | undefined>, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("bull jobs on Redis", () => {
+  it("checkpoints the audit chain head once, however often the job runs", async () => {
+    await appendAudit({ action: "test.before_checkpoint", subjectType: "Test" });
+    const head = await auditHead();
+    await startJobWorkers();
+    const job = await enqueue("audit.checkpoint", { reason: "manual" });
+    await job.finished();
+    const checkpoint = await waitFor(() => db().auditCheckpoint.findFirst({ where: { seq: head!.seq } }));
+    expect(checkpoint.hash).toBe(head!.hash);
+
+    // The checkpoint job itself appended an entry; checkpoint that, then run again: no new row.
+    const second = await enqueue("audit.checkpoint", { reason: "manual" });
+    await second.finished();
+    const count = await db().auditCheckpoint.count();
+    const third = await enqueue("audit.checkpoint", { reason: "manual" });
+    expect(await third.finished()).toMatchObject({ skipped: "already checkpointed" });
+    expect(await db().auditCheckpoint.count()).toBe(count);
+  });
+
+  it("refuses an invalid payload at enqueue time", async () => {
+    await expect(enqueue("audit.checkpoint", { reason: "whenever" as never })).rejects.toThrow(/Invalid enum value/);
+  });
+});
