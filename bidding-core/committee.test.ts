@@ -36,6 +36,20 @@ describe("committee composition", () => {
     expect(code([...five.slice(0, 4), expert("e1")])).toBe("COMMITTEE.DUPLICATE_MEMBER");
   });
 
+  it("Eval-Rules Art 12: refuses a member with an avoidance reason, but not the tenderer's own representative", () => {
+    const context = { tendererId: "T", bidderIds: ["B1"], supervisingDepartmentIds: [], drawDate: "2025-03-23", sameTendererCooldownDays: 0 };
+    const profile = (id: string, employerIds: string[]) => ({
+      id, specialties: [], employerIds, relativeOfBidderIds: [], economicInterestBidderIds: [], penalised: false, service: [],
+    });
+    const run = (profiles: ReturnType<typeof profile>[]) => {
+      const result = validateCommittee({ members: five, requirements: [], rules, avoidance: { context, profiles } });
+      return result.ok ? "ok" : result.error;
+    };
+    expect(run([profile("r1", ["T"]), profile("e1", ["U"])])).toBe("ok");
+    expect(run([profile("e2", ["B1"])])).toMatchObject({ code: "COMMITTEE.AVOIDED_MEMBER", params: { memberId: "e2", reasons: "employed-by-bidder" } });
+    expect(run([profile("e3", ["T"])])).toMatchObject({ code: "COMMITTEE.AVOIDED_MEMBER", params: { reasons: "employed-by-tenderer" } });
+  });
+
   it("Regs Art 48: more than one third asking extends the evaluation time", () => {
     expect(evaluationTimeMustBeExtended(2, 5)).toBe(true);
     expect(evaluationTimeMustBeExtended(1, 5)).toBe(false);

@@ -1,3 +1,4 @@
+import { avoidanceReasons, type AvoidanceContext, type ExpertProfile } from "./avoidance";
 import { err, ok, type Result } from "./errors";
 import type { ProcedureRules } from "./procedure-rules";
 
@@ -21,10 +22,17 @@ export interface SpecialtyRequirement {
   readonly count: number;
 }
 
+/** Profiles to re-check avoidance against when the final committee is assembled. */
+export interface CommitteeAvoidanceCheck {
+  readonly context: AvoidanceContext;
+  readonly profiles: readonly ExpertProfile[];
+}
+
 export function validateCommittee(input: {
   readonly members: readonly CommitteeMember[];
   readonly requirements: readonly SpecialtyRequirement[];
   readonly rules: ProcedureRules;
+  readonly avoidance?: CommitteeAvoidanceCheck;
 }): Result<readonly CommitteeMember[]> {
   const { members, rules } = input;
   const size = members.length;
@@ -38,7 +46,30 @@ export function validateCommittee(input: {
   if (experts.length * 3 < size * 2) {
     return err("COMMITTEE.TOO_FEW_EXPERTS", { experts: experts.length, size });
   }
+  const avoided = input.avoidance && findAvoidedMember(members, input.avoidance);
+  if (avoided) return avoided;
   return checkSpecialties(experts, input.requirements, members);
+}
+
+/**
+ * Eval-Rules Art 12: no member may have an avoidance reason. The tenderer's own representatives
+ * are naturally its employees, so that one reason does not apply to them.
+ */
+function findAvoidedMember(
+  members: readonly CommitteeMember[],
+  check: CommitteeAvoidanceCheck,
+): Result<never> | undefined {
+  for (const member of members) {
+    const profile = check.profiles.find((p) => p.id === member.id);
+    const reasons = profile ? avoidanceReasons(profile, check.context) : [];
+    const relevant = member.role === "tenderer-representative"
+      ? reasons.filter((r) => r !== "employed-by-tenderer")
+      : reasons;
+    if (relevant.length > 0) {
+      return err("COMMITTEE.AVOIDED_MEMBER", { memberId: member.id, reasons: relevant.join(",") });
+    }
+  }
+  return undefined;
 }
 
 function checkSpecialties(

@@ -23,3 +23,4 @@ export * from "./evaluation/comprehensive";
 export * from "./evaluation/lowest-price";
 export * from "./ranking";
 export * from "./collusion";
+export * from "./confidentiality";

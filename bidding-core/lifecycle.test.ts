@@ -82,7 +82,7 @@ describe("tender lifecycle state machine", () => {
 
   it("Regs Art 44: refuses to open fewer than 3 bids; the tender fails (流标) and is re-tendered", () => {
     expect(refusal(closed, { type: "start-opening", bidCount: 2 }, schedule.bidDeadline)).toBe("OPENING.TOO_FEW_BIDS");
-    const failed = run([[{ type: "fail", reason: "too-few-bids" }, schedule.bidDeadline]], closed);
+    const failed = run([[{ type: "fail", reason: "too-few-bids", count: 2 }, schedule.bidDeadline]], closed);
     expect(failed).toMatchObject({ status: "failed", failureReason: "too-few-bids" });
     expect(run([[{ type: "retender" }, schedule.bidDeadline]], failed).status).toBe("retendered");
   });
@@ -91,8 +91,16 @@ describe("tender lifecycle state machine", () => {
     expect(refusal(opened, { type: "start-evaluation", committeeValidated: false }, sh("2025-03-23T09:00"))).toBe("TENDER.COMMITTEE_REQUIRED");
   });
 
-  it("Eval-Rules Art 27: evaluation may end in failure when all bids are rejected", () => {
-    expect(run([[{ type: "fail", reason: "all-bids-rejected" }, sh("2025-03-23T12:00")]], evaluating).status).toBe("failed");
+  it("Eval-Rules Art 27: evaluation may end in failure when all bids are rejected or too few valid bids remain", () => {
+    expect(run([[{ type: "fail", reason: "all-bids-rejected", count: 0 }, sh("2025-03-23T12:00")]], evaluating).status).toBe("failed");
+    expect(run([[{ type: "fail", reason: "too-few-valid-bids", count: 2 }, sh("2025-03-23T12:00")]], evaluating).status).toBe("failed");
+  });
+
+  it("Regs Art 44, Eval-Rules Art 27: refuses to declare 流标 without its ground", () => {
+    const at = sh("2025-03-23T12:00");
+    expect(refusal(closed, { type: "fail", reason: "too-few-bids", count: 3 }, at)).toBe("TENDER.FAILURE_NOT_JUSTIFIED");
+    expect(refusal(evaluating, { type: "fail", reason: "all-bids-rejected", count: 1 }, at)).toBe("TENDER.FAILURE_NOT_JUSTIFIED");
+    expect(refusal(evaluating, { type: "fail", reason: "too-few-bids", count: 1 }, at)).toBe("TENDER.FAILURE_NOT_JUSTIFIED");
   });
 
   it("Regs Art 53: refuses more than 3, duplicate or no candidates", () => {

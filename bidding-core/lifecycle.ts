@@ -53,7 +53,8 @@ export type TenderEvent =
   | { readonly type: "close-bidding" }
   | { readonly type: "start-opening"; readonly bidCount: number }
   | { readonly type: "complete-opening" }
-  | { readonly type: "fail"; readonly reason: FailureReason }
+  /** `count`: bids received for too-few-bids, valid bids otherwise. */
+  | { readonly type: "fail"; readonly reason: FailureReason; readonly count: number }
   | { readonly type: "start-evaluation"; readonly committeeValidated: boolean }
   | {
       readonly type: "publish-candidates";
@@ -129,7 +130,7 @@ function apply(tender: Tender, event: TenderEvent, now: Date): Result<Tender> {
     case "complete-opening":
       return ok({ ...tender, status: "opened" });
     case "fail":
-      return ok({ ...tender, status: "failed", failureReason: event.reason });
+      return fail(tender, event.reason, event.count);
     case "start-evaluation":
       if (!event.committeeValidated) return err("TENDER.COMMITTEE_REQUIRED", {});
       return ok({ ...tender, status: "evaluating" });
@@ -196,6 +197,25 @@ function startOpening(tender: Tender, bidCount: number, now: Date): Result<Tende
     return err("OPENING.TOO_FEW_BIDS", { bidCount, required: tender.rules.minBidsToOpen });
   }
   return ok({ ...tender, status: "opening" });
+}
+
+/** Where each reason for 流标 may be declared. */
+const FAILURE_FROM: Readonly<Record<FailureReason, readonly TenderStatus[]>> = {
+  "too-few-bids": ["bidding-closed", "opening"],
+  "too-few-valid-bids": ["opening", "evaluating"],
+  "all-bids-rejected": ["evaluating"],
+};
+
+/**
+ * Regs Art 44: fewer than 3 bids at the deadline; Eval-Rules Art 27: too few valid bids left
+ * for real competition, or every bid rejected. A tender with enough bids cannot be failed.
+ */
+function fail(tender: Tender, reason: FailureReason, count: number): Result<Tender> {
+  const justified =
+    FAILURE_FROM[reason].includes(tender.status) &&
+    (reason === "all-bids-rejected" ? count === 0 : count < tender.rules.minBidsToOpen);
+  if (!justified) return err("TENDER.FAILURE_NOT_JUSTIFIED", { reason, count, from: tender.status });
+  return ok({ ...tender, status: "failed", failureReason: reason });
 }
 
 /** Regs Art 53: 1 to 3 distinct ranked candidates; Regs Art 54: a long enough publicity. */
