@@ -17,7 +17,9 @@ const EnvSchema = z.object({
   // Cookies get the Secure flag unless explicitly served over plain HTTP (local demo, tests).
   COOKIE_SECURE: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   MEDIA_URL: z.string().url().optional(),
-  MEDIA_INTERNAL_SECRET: z.string().min(32).optional(),
+  MEDIA_INTERNAL_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  // Signs the short-lived tokens browsers present to the media server's signaling.
+  WITNESS_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   JOBS_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   AUDIT_CHECKPOINT_EVERY_MS: z.coerce.number().int().min(1000).default(15 * 60 * 1000),
 });
