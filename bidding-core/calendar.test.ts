@@ -38,7 +38,7 @@ describe("Asia/Shanghai dates (all calendar-day rules count local dates)", () =>
     }
   });
 
-  it("day arithmetic is consistent for any date", () => {
+  it("Civil Code Art 201: day arithmetic is consistent for any date", () => {
     fc.assert(
       fc.property(fc.date({ min: new Date("2000-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }), fc.integer({ min: -400, max: 400 }), (d, n) => {
         const date = shanghaiDate(d);
@@ -76,7 +76,7 @@ describe("working-day calendar from the State Council's published holidays (Regs
     expect(nextWorkingDayOnOrAfter("2019-12-28")).toEqual({ value: "2019-12-30", provisional: true, provisionalYears: [2019] });
   });
 
-  it("uses the 2023 file's entries that fall in late 2022", () => {
+  it("Regs Art 61: uses the 2023 file's entries that fall in late 2022", () => {
     expect(dayStatus("2022-12-31").kind).toBe("holiday");
   });
 });

@@ -29,7 +29,7 @@ describe("full-day counting", () => {
     expect(fullDaysWithin(sh("2025-03-05T10:00"), sh("2025-03-01T10:00"))).toBe(0);
   });
 
-  it("earliestEndAfterFullDays is the least instant giving N full days", () => {
+  it("TBL Art 24, Regs Arts 16, 21, 54: earliestEndAfterFullDays is the least instant giving N full days", () => {
     fc.assert(
       fc.property(fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01"), noInvalidDate: true }), fc.integer({ min: 0, max: 60 }), (start, n) => {
         const end = earliestEndAfterFullDays(start, n);

@@ -1,7 +1,7 @@
 import { domainError, err, ERROR_ARTICLES, ERROR_CODES, ok } from "./errors";
 
 describe("domain errors", () => {
-  it("every error code is stable, namespaced and cites an article", () => {
+  it("TBL, Regs, E-Measures, Eval-Rules: every error code is stable, namespaced and cites an article", () => {
     expect(ERROR_CODES.length).toBe(Object.keys(ERROR_ARTICLES).length);
     for (const code of ERROR_CODES) {
       expect(code).toMatch(/^[A-Z]+\.[A-Z_]+$/);

@@ -58,7 +58,7 @@ describe("tender lifecycle state machine", () => {
     expect(published.schedule?.documentsFrom).toEqual(schedule.documentsFrom);
   });
 
-  it("RULES: refuses to publish under procedure rules looser than the law", () => {
+  it("TBL Art 24: refuses to publish under procedure rules looser than the law", () => {
     const loose = newTender({ ...rules, minDaysIssueToDeadline: 10 });
     expect(refusal(loose, { type: "publish", schedule }, sh("2025-03-01T09:00"))).toBe("RULES.LOOSER_THAN_LAW");
   });

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { formatYuan, fractionOf, parseYuan, toYuanNumber } from "./money";
 
 describe("money in integer fen (Regs Art 26 caps must be exact)", () => {
-  it("parses decimal yuan strings into fen", () => {
+  it("Regs Art 26: parses decimal yuan strings into fen", () => {
     expect(parseYuan("1234.56")).toEqual({ ok: true, value: 123456n });
     expect(parseYuan("1234.5")).toEqual({ ok: true, value: 123450n });
     expect(parseYuan(" 7 ")).toEqual({ ok: true, value: 700n });
@@ -16,7 +16,7 @@ describe("money in integer fen (Regs Art 26 caps must be exact)", () => {
     }
   });
 
-  it("formats fen with exactly two decimals and round-trips", () => {
+  it("Regs Art 26: formats fen with exactly two decimals and round-trips", () => {
     expect(formatYuan(5n)).toBe("0.05");
     expect(formatYuan(-150n)).toBe("-1.50");
     fc.assert(
@@ -27,7 +27,7 @@ describe("money in integer fen (Regs Art 26 caps must be exact)", () => {
     );
   });
 
-  it("fractionOf rounds down to the fen, so a cap is never exceeded", () => {
+  it("Regs Art 26: fractionOf rounds down to the fen, so a cap is never exceeded", () => {
     expect(fractionOf(12_345n, 2n, 100n)).toBe(246n);
     expect(toYuanNumber(12_345n)).toBe(123.45);
   });

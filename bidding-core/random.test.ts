@@ -12,16 +12,16 @@ describe("SHA-256 (FIPS 180-4), used for the Regs Art 46 draw commitment", () =>
       "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
     ],
-  ])("matches the NIST vector for %j", (message, digest) => {
+  ])("Regs Art 46: matches the NIST vector for %j", (message, digest) => {
     expect(toHex(sha256(utf8(message)))).toBe(digest);
   });
 
-  it("matches the NIST vector for one million 'a'", () => {
+  it("Regs Art 46: matches the NIST vector for one million 'a'", () => {
     const digest = toHex(sha256(new Uint8Array(1_000_000).fill(0x61)));
     expect(digest).toBe("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
   });
 
-  it("agrees with node:crypto on arbitrary input, including block-boundary lengths", () => {
+  it("Regs Art 46: agrees with node:crypto on arbitrary input, including block-boundary lengths", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => toHex(sha256(bytes)) === nodeSha256(bytes)),
     );
@@ -33,11 +33,11 @@ describe("SHA-256 (FIPS 180-4), used for the Regs Art 46 draw commitment", () =>
 });
 
 describe("hex", () => {
-  it("round-trips bytes", () => {
+  it("Regs Art 46: hex round-trips bytes", () => {
     fc.assert(fc.property(fc.uint8Array(), (bytes) => toHex(fromHex(toHex(bytes))!) === toHex(bytes)));
   });
 
-  it("refuses odd length and non-hex characters", () => {
+  it("Regs Art 46: hex refuses odd length and non-hex characters", () => {
     expect(fromHex("abc")).toBeUndefined();
     expect(fromHex("zz")).toBeUndefined();
     expect(fromHex("ABcd")).toEqual(new Uint8Array([0xab, 0xcd]));
@@ -68,7 +68,7 @@ describe("SHA-256 counter-mode PRNG (Regs Art 46: a draw anyone can re-run)", ()
     );
   });
 
-  it("randomBelow stays in range and rejects values that would bias the modulo", () => {
+  it("Regs Art 46: randomBelow stays in range and rejects values that would bias the modulo", () => {
     const values = [0xffffffff, 5];
     const source: RandomSource = { nextUint32: () => values.shift()! };
     // 2^32 mod 3 = 1, so 0xffffffff is outside the unbiased range and is skipped.
@@ -81,12 +81,12 @@ describe("SHA-256 counter-mode PRNG (Regs Art 46: a draw anyone can re-run)", ()
     );
   });
 
-  it("randomBelow refuses a bound outside [1, 2^32]", () => {
+  it("Regs Art 46: randomBelow refuses a bound outside [1, 2^32]", () => {
     expect(() => randomBelow(seededRandom(utf8("x")), 0)).toThrow(RangeError);
     expect(() => randomBelow(seededRandom(utf8("x")), 1.5)).toThrow(RangeError);
   });
 
-  it("shuffle returns a permutation and leaves its input alone", () => {
+  it("Regs Art 46: shuffle returns a permutation and leaves its input alone", () => {
     fc.assert(
       fc.property(fc.array(fc.integer()), fc.uint8Array({ minLength: 1 }), (items, seed) => {
         const copy = [...items];

@@ -14,7 +14,7 @@ describe("aggregation across experts", () => {
     expect(aggregateScores([50, 90], { kind: "trimmed-mean", trimFrom: 1 })).toBe(70);
   });
 
-  it("does not depend on the order of the experts", () => {
+  it("Eval-Rules Art 35: the aggregate does not depend on the order of the experts", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 10000 }).map((x) => x / 100), { minLength: 1, maxLength: 15 }), (scores) => {
         const method = { kind: "trimmed-mean", trimFrom: 5 } as const;
@@ -23,12 +23,12 @@ describe("aggregation across experts", () => {
     );
   });
 
-  it("refuses to aggregate nothing", () => {
+  it("Eval-Rules Art 35: refuses to aggregate nothing", () => {
     expect(() => aggregateScores([], { kind: "mean" })).toThrow(RangeError);
     expect(() => median([])).toThrow(RangeError);
   });
 
-  it("median of odd and even lists", () => {
+  it("Eval-Rules Art 35: median of odd and even lists", () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
   });

@@ -12,11 +12,11 @@ describe("score rounding (2 decimals, half away from zero)", () => {
     expect(Object.is(roundHalfUp(-0.001), 0)).toBe(true);
   });
 
-  it("refuses to round a non-finite value", () => {
+  it("Eval-Rules Art 35: refuses to round a non-finite value", () => {
     expect(() => roundHalfUp(Number.NaN)).toThrow(RangeError);
   });
 
-  it("is idempotent and never moves a value by more than half a unit", () => {
+  it("Eval-Rules Art 35: rounding is idempotent and never moves a value by more than half a unit", () => {
     fc.assert(
       fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), (x) => {
         const r = roundHalfUp(x);
