@@ -78,6 +78,8 @@ describe("expert draw", () => {
     const big = drawExperts({ pool, context, requirements: [{ specialty: "造价", count: 5, reserves: 2 }], seedHex, commitment });
     expect(big).toMatchObject({ ok: false, error: { code: "DRAW.POOL_TOO_SMALL", params: { specialty: "造价", needed: 7, available: 6 } } });
     expect(drawExperts({ pool, context, requirements, seedHex, commitment: "00" })).toMatchObject({ ok: false });
+    const negative = drawExperts({ pool, context, requirements: [{ specialty: "造价", count: -1, reserves: 0 }], seedHex, commitment });
+    expect(negative).toMatchObject({ ok: false, error: { code: "DRAW.INVALID_REQUIREMENT" } });
   });
 
   it("Regs Art 48: a recusing member is replaced by the next unused reserve of the same specialty", () => {

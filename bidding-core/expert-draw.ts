@@ -73,6 +73,9 @@ export function rerunDraw(input: {
   const members: DrawnExpert[] = [];
   const reserves: DrawnExpert[] = [];
   for (const { specialty, count, reserves: reserveCount } of input.requirements) {
+    if (![count, reserveCount].every((n) => Number.isInteger(n) && n >= 0)) {
+      return err("DRAW.INVALID_REQUIREMENT", { specialty, count, reserves: reserveCount });
+    }
     const candidates = sorted.filter((e) => !chosen.has(e.id) && e.specialties.includes(specialty));
     if (candidates.length < count + reserveCount) {
       return err("DRAW.POOL_TOO_SMALL", { specialty, needed: count + reserveCount, available: candidates.length });
