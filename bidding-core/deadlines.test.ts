@@ -80,6 +80,17 @@ describe("clarifications", () => {
     expect(minor).toEqual({ ok: true, value: { bidDeadline, moved: false } });
   });
 
+  it("Regs Art 21: a late clarification of prequalification documents leaves 3 full days before the application deadline", () => {
+    const result = applyClarification({
+      issuedAt: sh("2025-03-10T15:00"),
+      bidDeadline: sh("2025-03-12T17:00"),
+      affectsPreparation: true,
+      rules,
+      documents: "prequalification-documents",
+    });
+    expect(result).toEqual({ ok: true, value: { bidDeadline: sh("2025-03-14T17:00"), moved: true } });
+  });
+
   it("Regs Art 21: refuses a clarification after the deadline", () => {
     const result = applyClarification({ issuedAt: bidDeadline, bidDeadline, affectsPreparation: true, rules });
     expect(code(result)).toBe("CLARIFICATION.AFTER_DEADLINE");

@@ -100,31 +100,39 @@ export interface ClarificationOutcome {
   readonly moved: boolean;
 }
 
+export type DocumentKind = "tender-documents" | "prequalification-documents";
+
 /**
- * Regs Art 21: a clarification or amendment that may affect bid preparation must reach every
- * document holder with at least 15 full days left; otherwise the deadline moves to the first
- * date that leaves 15 full days, keeping its clock time. The deadline never moves earlier.
+ * Regs Art 21: a clarification or amendment that may affect bid (or prequalification
+ * application) preparation must reach every document holder with at least 15 (3) full days
+ * left; otherwise the deadline moves to the first date that leaves them, keeping its clock
+ * time. The deadline never moves earlier.
  */
 export function applyClarification(input: {
   readonly issuedAt: Date;
+  /** The bid deadline, or the application deadline for prequalification documents. */
   readonly bidDeadline: Date;
   readonly affectsPreparation: boolean;
   readonly rules: ProcedureRules;
+  readonly documents?: DocumentKind;
 }): Result<ClarificationOutcome> {
   const { issuedAt, bidDeadline, rules } = input;
   if (issuedAt.getTime() >= bidDeadline.getTime()) {
     return err("CLARIFICATION.AFTER_DEADLINE", { issuedAt: issuedAt.toISOString() });
   }
-  const left = fullDaysWithin(issuedAt, bidDeadline);
-  if (!input.affectsPreparation || left >= rules.clarificationNoticeDays) {
+  const required =
+    input.documents === "prequalification-documents"
+      ? rules.prequalificationClarificationNoticeDays
+      : rules.clarificationNoticeDays;
+  if (!input.affectsPreparation || fullDaysWithin(issuedAt, bidDeadline) >= required) {
     return ok({ bidDeadline, moved: false });
   }
   const timeOfDay = bidDeadline.getTime() - startOfShanghaiDay(shanghaiDate(bidDeadline)).getTime();
-  const newDate = addDays(shanghaiDate(issuedAt), rules.clarificationNoticeDays + 1);
+  const newDate = addDays(shanghaiDate(issuedAt), required + 1);
   return ok({ bidDeadline: new Date(startOfShanghaiDay(newDate).getTime() + timeOfDay), moved: true });
 }
 
-export type ObjectionTarget = "tender-documents" | "prequalification-documents";
+export type ObjectionTarget = DocumentKind;
 
 /** Regs Art 22: the last instant an objection to the documents may be raised. */
 export function documentObjectionCutoff(

@@ -18,6 +18,8 @@ export interface ProcedureRules {
   readonly minDaysIssueToDeadline: number;
   /** Regs Art 21: full days a preparation-affecting clarification must leave before the deadline. */
   readonly clarificationNoticeDays: number;
+  /** Regs Art 21: the same for prequalification documents, before the application deadline. */
+  readonly prequalificationClarificationNoticeDays: number;
   /** Regs Art 22: objections to the tender documents close this many days before the deadline. */
   readonly documentObjectionDays: number;
   /** Regs Art 22: objections to prequalification documents close this many days before theirs. */
@@ -49,6 +51,7 @@ const LAW: Readonly<Record<Exclude<keyof ProcedureRules, "procurementType" | "ma
   minDocumentAvailabilityDays: { value: 5, direction: "atLeast", article: "Regs Art 16" },
   minDaysIssueToDeadline: { value: 20, direction: "atLeast", article: "TBL Art 24" },
   clarificationNoticeDays: { value: 15, direction: "atLeast", article: "Regs Art 21" },
+  prequalificationClarificationNoticeDays: { value: 3, direction: "atLeast", article: "Regs Art 21" },
   // Objection windows limit a bidder's right, so the law's value is the only lawful one.
   documentObjectionDays: { value: 10, direction: "exact", article: "Regs Art 22" },
   prequalificationObjectionDays: { value: 2, direction: "exact", article: "Regs Art 22" },
