@@ -126,6 +126,14 @@ describe("tender lifecycle state machine", () => {
     expect(resumed).toMatchObject({ status: "published", pendingObjections: 0 });
   });
 
+  it("Regs Art 22: refuses an objection to the documents raised less than 10 days before the deadline", () => {
+    expect(refusal(published, { type: "raise-objection" }, sh("2025-03-12T09:31"))).toBe("OBJECTION.TOO_LATE");
+  });
+
+  it("Regs Art 54: refuses an objection to the result raised after the publicity", () => {
+    expect(refusal(inPublicity, { type: "raise-objection" }, sh("2025-04-05T00:00:01"))).toBe("OBJECTION.OUTSIDE_PUBLICITY");
+  });
+
   it("Regs Art 54: an objection to the result suspends publicity and the award waits for the answer", () => {
     const suspended = run([[{ type: "raise-objection" }, sh("2025-04-02T10:00")]], inPublicity);
     expect(refusal(suspended, { type: "award" }, publicity.end)).toBe("TENDER.OBJECTION_PENDING");

@@ -1,6 +1,8 @@
 import {
   applyClarification,
+  checkDocumentObjection,
   checkPublicity,
+  checkResultObjection,
   checkSchedule,
   type PublicityWindow,
   type TenderSchedule,
@@ -137,7 +139,7 @@ function apply(tender: Tender, event: TenderEvent, now: Date): Result<Tender> {
     case "publish-candidates":
       return publishCandidates(tender, event.candidates, event.publicity);
     case "raise-objection":
-      return raiseObjection(tender);
+      return raiseObjection(tender, now);
     case "answer-objection":
       return answerObjection(tender);
     case "award":
@@ -234,14 +236,25 @@ function publishCandidates(
 }
 
 /** Regs Arts 22, 54: the procedure is suspended until every pending objection is answered. */
-function raiseObjection(tender: Tender): Result<Tender> {
+function raiseObjection(tender: Tender, now: Date): Result<Tender> {
   const suspendedFrom = tender.status === "suspended" ? tender.suspendedFrom : tender.status;
+  const timely = objectionTimely(tender, suspendedFrom, now);
+  if (!timely.ok) return timely;
   return ok({
     ...tender,
     status: "suspended",
     suspendedFrom,
     pendingObjections: tender.pendingObjections + 1,
   });
+}
+
+/** Regs Art 22: documents objections close 10 days before the deadline; Art 54: within publicity. */
+function objectionTimely(tender: Tender, stage: TenderStatus | undefined, now: Date): Result<unknown> {
+  if (stage === "publicity" && tender.publicity) {
+    return checkResultObjection(now, tender.publicity, tender.rules);
+  }
+  const { bidDeadline } = requireSchedule(tender);
+  return checkDocumentObjection({ target: "tender-documents", raisedAt: now, deadline: bidDeadline, rules: tender.rules });
 }
 
 function answerObjection(tender: Tender): Result<Tender> {
