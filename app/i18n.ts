@@ -1,6 +1,14 @@
 import i18next, { type i18n } from "i18next";
 import zhCommon from "./locales/zh-CN/common.json";
 import enCommon from "./locales/en/common.json";
+import zhTender from "./locales/zh-CN/tender.json";
+import enTender from "./locales/en/tender.json";
+import zhBid from "./locales/zh-CN/bid.json";
+import enBid from "./locales/en/bid.json";
+import zhPki from "./locales/zh-CN/pki.json";
+import enPki from "./locales/en/pki.json";
+import zhWitness from "./locales/zh-CN/witness.json";
+import enWitness from "./locales/en/witness.json";
 
 // zh-CN first; English second. Resources are bundled (they are small) so the server render and
 // the browser hydrate from the same strings without a network round trip.
@@ -8,9 +16,11 @@ export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 
+// One namespace per feature: common (shell, auth), tender (publication, notices, agent),
+// bid (submission, receipts), pki (certificate enrolment), witness (live rooms, recordings).
 export const resources = {
-  "zh-CN": { common: zhCommon },
-  en: { common: enCommon },
+  "zh-CN": { common: zhCommon, tender: zhTender, bid: zhBid, pki: zhPki, witness: zhWitness },
+  en: { common: enCommon, tender: enTender, bid: enBid, pki: enPki, witness: enWitness },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {
