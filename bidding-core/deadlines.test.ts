@@ -53,6 +53,18 @@ describe("tender schedule", () => {
     expect(checkSchedule(schedule, rules)).toEqual({ ok: true, value: schedule });
   });
 
+  it("TBL Art 24, Regs Art 16: the statutory minimums always pass the schedule check, a millisecond less never does", () => {
+    const instant = fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01"), noInvalidDate: true });
+    fc.assert(
+      fc.property(instant, (from) => {
+        const m = statutoryMinimums(from, rules);
+        const lawful = { documentsFrom: from, documentsUntil: m.documentsUntilEarliest, bidDeadline: m.bidDeadlineEarliest };
+        const early = { ...lawful, bidDeadline: new Date(m.bidDeadlineEarliest.getTime() - 1) };
+        return checkSchedule(lawful, rules).ok && code(checkSchedule(early, rules)) === "TENDER.DEADLINE_TOO_SOON";
+      }),
+    );
+  });
+
   it("TBL Art 24: refuses a deadline less than 20 days after first issue", () => {
     const result = checkSchedule({ documentsFrom, documentsUntil: sh("2025-03-10T17:00"), bidDeadline: sh("2025-03-21T09:30") }, rules);
     expect(result).toMatchObject({ ok: false, error: { code: "TENDER.DEADLINE_TOO_SOON", article: "TBL Art 24", params: { days: 19, required: 20 } } });
