@@ -22,6 +22,8 @@ export const testEnv = {
   SESSION_SECRET: "e2e-session-secret-0123456789-0123456789",
   COOKIE_SECURE: "false",
   MEDIA_INTERNAL_SECRET: "e2e-internal-secret-0123456789-0123456789",
+  PKI_DIR: "var/test-pki",
+  PUBLIC_URL: baseURL,
 };
 
 export default defineConfig({

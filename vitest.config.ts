@@ -43,6 +43,7 @@ export default defineConfig({
             COOKIE_SECURE: "false",
             MEDIA_INTERNAL_SECRET: "integration-test-internal-secret-0123456789",
             AUDIT_CHECKPOINT_EVERY_MS: "3600000",
+            PKI_DIR: "var/test-pki",
           },
         },
       },

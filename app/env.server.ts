@@ -16,12 +16,20 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
   // Cookies get the Secure flag unless explicitly served over plain HTTP (local demo, tests).
   COOKIE_SECURE: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  // Where browsers reach the platform; written into certificates' CRL distribution points.
+  PUBLIC_URL: z.string().url().default("http://127.0.0.1:3000"),
+  // The platform CA, signer and TSA keys (created on first start; an HSM in production).
+  PKI_DIR: z.string().default("var/pki"),
   MEDIA_URL: z.string().url().optional(),
   MEDIA_INTERNAL_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   // Signs the short-lived tokens browsers present to the media server's signaling.
   WITNESS_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   JOBS_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   AUDIT_CHECKPOINT_EVERY_MS: z.coerce.number().int().min(1000).default(15 * 60 * 1000),
+  // Uploaded documents, stored by content hash (docs/decisions/040).
+  FILES_DIR: z.string().min(1).default("var/files"),
+  // OCDS ocid prefix: ocds-<prefix>-<tender id> (docs/decisions/042).
+  OCDS_PREFIX: z.string().regex(/^[a-z0-9]{1,20}$/, "must be lowercase letters and digits").default("mingbiao"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

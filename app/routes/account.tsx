@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth.server.ts";
 
@@ -30,6 +30,11 @@ export default function Account() {
           <dd>{user.organizationName ?? "—"}</dd>
         </div>
       </dl>
+      {user.role !== "ADMIN" && (
+        <p className="actions">
+          <Link to="/pki/enrol">{t("pki:title")}</Link>
+        </p>
+      )}
     </section>
   );
 }
