@@ -30,10 +30,6 @@ const EnvSchema = z.object({
   FILES_DIR: z.string().min(1).default("var/files"),
   // OCDS ocid prefix: ocds-<prefix>-<tender id> (docs/decisions/042).
   OCDS_PREFIX: z.string().regex(/^[a-z0-9]{1,20}$/, "must be lowercase letters and digits").default("mingbiao"),
-  // Uploaded documents, stored by content hash (docs/decisions/040).
-  FILES_DIR: z.string().min(1).default("var/files"),
-  // OCDS ocid prefix: ocds-<prefix>-<tender id> (docs/decisions/042).
-  OCDS_PREFIX: z.string().regex(/^[a-z0-9]{1,20}$/, "must be lowercase letters and digits").default("mingbiao"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
