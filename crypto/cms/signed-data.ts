@@ -23,6 +23,8 @@ export interface CmsSignInput {
   eContentType?: string;
   /** Detached (the default) leaves the content out: the manifest travels beside its signature. */
   detached?: boolean;
+  /** Embed the signer's certificate and chain (default true; RFC 3161 omits them unless asked). */
+  includeCerts?: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export function signCms(input: CmsSignInput): Uint8Array {
     smallInt(eContentType === OID.data ? 1 : 3),
     set([algorithm(OID.sha256, false)]),
     encap,
-    implicitConstructed(0, certs),
+    ...(input.includeCerts === false ? [] : [implicitConstructed(0, certs)]),
     set([signerInfo]),
   ]);
   return toDer(seq([oid(OID.signedData), explicit(0, signedData)]));

@@ -19,6 +19,8 @@ export interface CmsVerifyInput {
   at: Date;
   usage?: RequiredUsage;
   expectedContentType?: string;
+  /** Candidate signer certificates when the signature does not embed them (RFC 3161 tokens). */
+  extraCerts?: readonly Certificate[];
 }
 
 export interface VerifiedCms {
@@ -52,7 +54,8 @@ export function verifyCms(input: CmsVerifyInput): VerifiedCms {
     fail(CryptoErrorCode.BAD_SIGNATURE, `The signed content type is ${sd.eContentType}, expected ${input.expectedContentType}.`);
   }
   const si = sd.signerInfo;
-  const signer = sd.certificates.find((c) => normaliseSerial(c.serialNumber) === si.serial);
+  const known = [...sd.certificates, ...(input.trust.intermediates ?? []), ...(input.extraCerts ?? [])];
+  const signer = known.find((c) => normaliseSerial(c.serialNumber) === si.serial);
   if (!signer) fail(CryptoErrorCode.BAD_SIGNATURE, "The signature does not include its signer's certificate.");
   checkAttributes(si, sd.eContentType, content, signer);
   checkSignatureValue(si, signer);

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { nodeCipher } from "./cipher.node.ts";
+import { nodeParallelCipher } from "./cipher-pool.node.ts";
 import { DEFAULT_CHUNK_SIZE } from "./format.ts";
 import { openEnvelope, type OpenEnvelopeOptions } from "./open.ts";
 import { verifyEnvelope, type VerifiedEnvelope, type VerifyEnvelopeOptions } from "./verify.ts";
@@ -29,7 +29,7 @@ async function closeStream(out: WriteStream): Promise<void> {
 export async function sealEnvelopeToFile(input: Omit<SealInput, "cipher"> & Partial<Pick<SealInput, "cipher">>, outFile: string): Promise<SealResult> {
   const out = createWriteStream(outFile);
   try {
-    const result = await writeAll(out, sealEnvelope({ cipher: nodeCipher, ...input }));
+    const result = await writeAll(out, sealEnvelope({ cipher: nodeParallelCipher, ...input }));
     await closeStream(out);
     return result;
   } catch (e) {
@@ -60,7 +60,7 @@ export async function openEnvelopeToDirectory(
   try {
     const verified = await openEnvelope(fileSource(envelopeFile), {
       ...options,
-      cipher: nodeCipher,
+      cipher: nodeParallelCipher,
       async onData(fileIndex, plaintext) {
         let out = parts.get(fileIndex);
         if (!out) parts.set(fileIndex, (out = createWriteStream(partPath(fileIndex))));

@@ -18,21 +18,41 @@ export interface OpenEnvelopeOptions extends VerifyEnvelopeOptions {
   onData(fileIndex: number, plaintext: Uint8Array): Promise<void> | void;
 }
 
+/** Chunks being decrypted at once; plaintext is still delivered in order. */
+const OPEN_WINDOW = 4;
+
+interface InFlightPlain {
+  fileIndex: number;
+  plain: Promise<Uint8Array>;
+}
+
 /** Decrypt and fully verify an envelope (tags, order, ciphertext digests, signature, chain). */
 export async function openEnvelope(source: AsyncIterable<Uint8Array>, options: OpenEnvelopeOptions): Promise<VerifiedEnvelope> {
   let cipher: ContentCipher | null = null;
-  return walkAndCheck(source, options, {
-    async onHeader(header: EnvelopeHeader) {
-      const key = unwrapContentKey(header, options.recipientKey);
-      cipher = await options.cipher(key);
-      key.fill(0);
-    },
-    async onChunk(chunk: ChunkView, _header: EnvelopeHeader, headerDigest: Uint8Array) {
-      if (!cipher) fail(CryptoErrorCode.MALFORMED, "A chunk came before the header.");
-      const where = `Chunk ${chunk.chunkIndex} of file ${chunk.fileIndex} (byte ${chunk.offset})`;
-      const aad = chunkAad(headerDigest, chunk.fileIndex, chunk.chunkIndex, chunk.final);
-      const plain = await cipher.open(chunkNonce(chunk.fileIndex, chunk.chunkIndex), aad, chunk.sealed, where);
-      await options.onData(chunk.fileIndex, plain);
-    },
-  });
+  const inFlight: InFlightPlain[] = [];
+  const deliver = async (c: InFlightPlain) => options.onData(c.fileIndex, await c.plain);
+  const drain = async () => {
+    while (inFlight.length > 0) await deliver(inFlight.shift() as InFlightPlain);
+  };
+  try {
+    return await walkAndCheck(source, options, {
+      async onHeader(header: EnvelopeHeader) {
+        const key = unwrapContentKey(header, options.recipientKey);
+        cipher = await options.cipher(key);
+        key.fill(0);
+      },
+      async onChunk(chunk: ChunkView, _header: EnvelopeHeader, headerDigest: Uint8Array) {
+        if (!cipher) fail(CryptoErrorCode.MALFORMED, "A chunk came before the header.");
+        const where = `Chunk ${chunk.chunkIndex} of file ${chunk.fileIndex} (byte ${chunk.offset})`;
+        const aad = chunkAad(headerDigest, chunk.fileIndex, chunk.chunkIndex, chunk.final);
+        const plain = cipher.open(chunkNonce(chunk.fileIndex, chunk.chunkIndex), aad, chunk.sealed, where);
+        plain.catch(() => undefined);
+        inFlight.push({ fileIndex: chunk.fileIndex, plain });
+        if (inFlight.length >= OPEN_WINDOW) await deliver(inFlight.shift() as InFlightPlain);
+      },
+      onChunksDone: drain,
+    });
+  } finally {
+    inFlight.length = 0;
+  }
 }

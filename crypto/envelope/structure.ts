@@ -35,6 +35,8 @@ export interface WalkHooks {
   /** Called after the header, before any chunk: opening unwraps the content key here. */
   onHeader?(header: EnvelopeHeader, headerDigest: Uint8Array): Promise<void>;
   onChunk?(chunk: ChunkView, header: EnvelopeHeader, headerDigest: Uint8Array): Promise<void>;
+  /** Called once at the manifest, after the last chunk: lets a pipelined opener drain. */
+  onChunksDone?(): Promise<void>;
 }
 
 function maxBody(type: number): number {
@@ -73,7 +75,10 @@ class WalkState {
     if (type === RecordType.HEADER) return this.acceptHeader(body, offset, hooks);
     if (!this.header) fail(CryptoErrorCode.MALFORMED, "The envelope does not start with its header record.");
     if (type === RecordType.CHUNK) return this.acceptChunk(body, offset, hooks);
-    if (type === RecordType.MANIFEST) return this.acceptManifest(body, offset);
+    if (type === RecordType.MANIFEST) {
+      this.acceptManifest(body, offset);
+      return hooks.onChunksDone?.();
+    }
     if (type === RecordType.SIGNATURE) return this.acceptSignature(body, offset);
     fail(CryptoErrorCode.MALFORMED, `Unknown record type ${type} at byte ${offset}.`);
   }

@@ -99,21 +99,39 @@ function buildHeader(input: SealInput, contentKey: Uint8Array, chunkSize: number
   };
 }
 
+/** Chunks kept in flight so a parallel cipher can work on several at once; bounds memory too. */
+const SEAL_WINDOW = 4;
+
+interface InFlightChunk {
+  prefix: Uint8Array;
+  sealed: Promise<Uint8Array>;
+}
+
 async function* sealFile(
   cipher: ContentCipher, headerDigest: Uint8Array, fileIndex: number, file: SealFile, chunkSize: number,
 ): AsyncGenerator<Uint8Array, ManifestFile> {
   const digests = new ChunkDigests();
+  const inFlight: InFlightChunk[] = [];
   let size = 0;
   let chunkIndex = 0;
-  for await (const chunk of rechunk(file.data, chunkSize)) {
-    const aad = chunkAad(headerDigest, fileIndex, chunkIndex, chunk.final);
-    const sealed = await cipher.seal(chunkNonce(fileIndex, chunkIndex), aad, chunk.data);
+  const emit = async function* (c: InFlightChunk): AsyncGenerator<Uint8Array> {
+    const sealed = await c.sealed;
     await digests.add(sealed);
-    yield recordFrame(RecordType.CHUNK, sealed.length + 9);
-    yield chunkPrefix(fileIndex, chunkIndex, chunk.final);
+    yield concatBytes([recordFrame(RecordType.CHUNK, sealed.length + c.prefix.length), c.prefix]);
     yield sealed;
-    size += chunk.data.length;
-    chunkIndex++;
+  };
+  try {
+    for await (const chunk of rechunk(file.data, chunkSize)) {
+      const aad = chunkAad(headerDigest, fileIndex, chunkIndex, chunk.final);
+      const sealed = cipher.seal(chunkNonce(fileIndex, chunkIndex), aad, chunk.data);
+      inFlight.push({ prefix: chunkPrefix(fileIndex, chunkIndex, chunk.final), sealed });
+      size += chunk.data.length;
+      chunkIndex++;
+      if (inFlight.length >= SEAL_WINDOW) yield* emit(inFlight.shift() as InFlightChunk);
+    }
+    while (inFlight.length > 0) yield* emit(inFlight.shift() as InFlightChunk);
+  } finally {
+    for (const c of inFlight) c.sealed.catch(() => undefined);
   }
   return { index: fileIndex, name: file.name, size, chunks: chunkIndex, ciphertextDigest: await digests.finish() };
 }

@@ -1,4 +1,3 @@
-import { OID } from "../oids.ts";
 
 /**
  * Certificate profiles. A holder gets a signing and an encryption certificate (双证书):
@@ -38,7 +37,7 @@ export function profileExtensions(profile: CertProfile): Extension[] {
         { name: "basicConstraints", cA: false, critical: true },
         { name: "keyUsage", digitalSignature: true, nonRepudiation: true, critical: true },
         // RFC 3161 §2.3: the TSA certificate has exactly this one EKU, marked critical.
-        { name: "extKeyUsage", [OID.ekuTimeStamping]: true, critical: true },
+        { name: "extKeyUsage", timeStamping: true, critical: true },
       ];
   }
 }

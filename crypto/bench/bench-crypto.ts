@@ -1,0 +1,116 @@
+/**
+ * npm run bench:crypto — seal and open a 256 MB envelope with node:crypto, compare with
+ * `openssl speed -evp aes-256-gcm` (16 KB blocks) measured in the same run, and report the peak
+ * RSS growth. The last line is JSON for CI.
+ */
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { openEnvelopeToDirectory, sealEnvelopeToFile, fileSource } from "../envelope/files.node.ts";
+import { createEnvelopeFixture } from "../testing/bidder-fixture.node.ts";
+
+const SIZE_MB = Number(process.env.BENCH_CRYPTO_MB ?? 256);
+const MB = 1_000_000;
+
+class RssSampler {
+  private peak = 0;
+  private timer: NodeJS.Timeout | null = null;
+  baseline = 0;
+
+  start(): void {
+    this.baseline = process.memoryUsage().rss;
+    this.peak = this.baseline;
+    this.timer = setInterval(() => this.sample(), 5);
+  }
+
+  sample(): void {
+    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+  }
+
+  stop(): number {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+    return (this.peak - this.baseline) / (1024 * 1024);
+  }
+}
+
+async function writePlaintext(file: string): Promise<void> {
+  const out = createWriteStream(file);
+  const block = randomBytes(1 << 20);
+  for (let i = 0; i < (SIZE_MB * MB) / (1 << 20); i++) {
+    block[0] = i & 0xff;
+    if (!out.write(Buffer.from(block))) await once(out, "drain");
+  }
+  out.end();
+  await once(out, "close");
+}
+
+function opensslMbPerSecond(): number {
+  const out = execFileSync("/usr/bin/openssl", ["speed", "-evp", "aes-256-gcm", "-bytes", "16384", "-seconds", "3"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const match = /^AES-256-GCM\s+([\d.]+)k/m.exec(out);
+  if (!match?.[1]) throw new Error(`cannot read openssl speed output:\n${out}`);
+  return (Number(match[1]) * 1000) / MB;
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), "mb-bench-"));
+  try {
+    const fx = await createEnvelopeFixture();
+    const plain = path.join(dir, "bid.bin");
+    const sealed = path.join(dir, "bid.mbseal");
+    await writePlaintext(plain);
+    const bytes = (await stat(plain)).size;
+    const trust = fx.pki.trust();
+    global.gc?.();
+    const rss = new RssSampler();
+    rss.start();
+    let t = performance.now();
+    await sealEnvelopeToFile({
+      tenderId: "BENCH-256",
+      files: [{ name: "bid.bin", data: fileSource(plain) }],
+      bidderEncryptionCert: fx.encryption.cert,
+      escrow: { publicKey: fx.escrow.publicKey, serial: "escrow-bench" },
+      signer: fx.signer,
+      now: new Date(),
+    }, sealed);
+    const sealSeconds = (performance.now() - t) / 1000;
+    const outDir = path.join(dir, "opened");
+    await (await import("node:fs/promises")).mkdir(outDir);
+    t = performance.now();
+    await openEnvelopeToDirectory(sealed, outDir, { trust, at: new Date(), recipientKey: fx.encryption.key });
+    const openSeconds = (performance.now() - t) / 1000;
+    const rssGrowth = rss.stop();
+    const seal = bytes / MB / sealSeconds;
+    const open = bytes / MB / openSeconds;
+    const opensslMbS = opensslMbPerSecond();
+    const ratio = Math.min(seal, open) / opensslMbS;
+    console.log(`plaintext ${(bytes / MB).toFixed(0)} MB, chunk 1 MiB, node:crypto AES-256-GCM + SHA-256 chunk digests`);
+    console.log(`seal  ${seal.toFixed(0)} MB/s (${sealSeconds.toFixed(2)} s), open ${open.toFixed(0)} MB/s (${openSeconds.toFixed(2)} s)`);
+    console.log(`openssl speed -evp aes-256-gcm (16 KB): ${opensslMbS.toFixed(0)} MB/s, ratio ${ratio.toFixed(2)} (target >= 0.5)`);
+    console.log(`peak RSS growth ${rssGrowth.toFixed(1)} MB (target <= 64)`);
+    console.log(JSON.stringify({
+      bench: "crypto",
+      seal_mb_s: round(seal),
+      open_mb_s: round(open),
+      openssl_mb_s: round(opensslMbS),
+      ratio: round(ratio, 3),
+      rss_growth_mb: round(rssGrowth),
+    }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+await main();
