@@ -20,6 +20,7 @@ import { csrfToken } from "./csrf.server.ts";
 import { createI18n, DEFAULT_LOCALE, type Locale } from "./i18n.ts";
 import { getLocale } from "./locale.server.ts";
 import { CsrfProvider } from "./components/csrf.tsx";
+import { unreadCount } from "./notifications.server.ts";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -30,7 +31,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [user, locale, csrf] = await Promise.all([getUser(request), getLocale(request), csrfToken(request)]);
   const headers = new Headers();
   if (csrf.setCookie) headers.append("Set-Cookie", csrf.setCookie);
-  return json({ user, locale, csrf: csrf.token }, { headers });
+  const unread = user ? await unreadCount(user.id) : 0;
+  return json({ user, locale, csrf: csrf.token, unread }, { headers });
 }
 
 function Shell({ locale, children }: { locale: Locale; children: ReactNode }) {
@@ -74,6 +76,11 @@ function Header() {
           <Link to="/">{t("nav.notices")}</Link>
           {user ? (
             <>
+              {user.role === "AGENT" && <Link to="/agent/tenders">{t("tender:nav.agentTenders")}</Link>}
+              <Link to="/notifications" data-testid="notifications-link">
+                {t("tender:nav.notifications")}
+                {data?.unread ? <span className="status" aria-label={t("tender:nav.unread", { count: data.unread })}>{data.unread}</span> : null}
+              </Link>
               <Link to="/account">{t("nav.account")}</Link>
               <Form method="post" action="/logout" className="inline-form">
                 <input type="hidden" name="csrf" value={data?.csrf} />

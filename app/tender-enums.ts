@@ -5,6 +5,7 @@ export type ProcedureTypeName = (typeof PROCEDURE_TYPES)[number];
 /** Statuses that the public may see; drafts never leave the agent's workspace. */
 export const PUBLIC_STATUSES = [
   "PUBLISHED",
+  "CLARIFICATION",
   "BIDDING_CLOSED",
   "OPENING",
   "OPENED",
@@ -17,3 +18,6 @@ export const PUBLIC_STATUSES = [
   "RETENDERED",
 ] as const;
 export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
+
+/** Statuses in which bidding is open (the notice list's "accepting bids"). */
+export const OPEN_STATUSES = ["PUBLISHED", "CLARIFICATION"] as const;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { db } from "./db.server.ts";
 import { PROCEDURE_TYPES, PUBLIC_STATUSES } from "./tender-enums.ts";
+import { EvaluationConfigSchema, QualificationsSchema, ReadOutItemsSchema } from "./tender-form.ts";
 
 export const PAGE_SIZE = 20;
 
@@ -92,14 +93,40 @@ export async function getPublicNotice(id: string) {
       docsAvailableUntil: true,
       bidDeadline: true,
       publishedAt: true,
+      bidValidityDays: true,
+      evaluationMethod: true,
+      evaluationConfig: true,
+      qualificationRequirements: true,
+      readOutItems: true,
       tendererOrg: { select: { name: true } },
       agentOrg: { select: { name: true } },
+      lots: { orderBy: { code: "asc" }, select: { code: true, name: true, estimatedPriceCents: true, bidSecurityCents: true } },
+      documents: {
+        orderBy: { createdAt: "asc" },
+        select: { id: true, kind: true, fileName: true, sizeBytes: true, sha256: true, createdAt: true, clarificationId: true },
+      },
+      clarifications: {
+        orderBy: { number: "asc" },
+        select: { id: true, number: true, title: true, body: true, issuedAt: true, previousDeadline: true, bidDeadline: true, deadlineMoved: true },
+      },
     },
   });
   if (!r) return null;
-  const { tendererOrg, agentOrg, ...rest } = r;
+  const { tendererOrg, agentOrg, lots, documents, clarifications, evaluationConfig, qualificationRequirements, readOutItems, ...rest } = r;
+  const config = EvaluationConfigSchema.safeParse(evaluationConfig);
   return {
     ...rest,
+    evaluationConfig: config.success ? config.data : null,
+    qualificationRequirements: QualificationsSchema.catch([]).parse(qualificationRequirements),
+    readOutItems: ReadOutItemsSchema.catch([]).parse(readOutItems),
+    lots: lots.map((l) => ({ ...l, estimatedPriceCents: l.estimatedPriceCents.toString(), bidSecurityCents: l.bidSecurityCents.toString() })),
+    documents: documents.map((d) => ({ ...d, sizeBytes: Number(d.sizeBytes), createdAt: d.createdAt.toISOString() })),
+    clarifications: clarifications.map((c) => ({
+      ...c,
+      issuedAt: c.issuedAt.toISOString(),
+      previousDeadline: c.previousDeadline.toISOString(),
+      bidDeadline: c.bidDeadline.toISOString(),
+    })),
     status: r.status as NoticeSummary["status"],
     tendererName: tendererOrg.name,
     agentName: agentOrg?.name ?? null,

@@ -4,10 +4,13 @@ import { env } from "../env.server.ts";
 import { createRedis } from "../redis.server.ts";
 import type { RunnableJob } from "./define.ts";
 import { auditCheckpointJob } from "./audit-checkpoint.server.ts";
+import { closeBiddingJob, closeBiddingSweepJob } from "./close-bidding.server.ts";
 
 // Every job of the system, in one table. A queue per job keeps retries and metrics separate.
 export const jobs = {
   "audit.checkpoint": auditCheckpointJob,
+  "tender.close-bidding": closeBiddingJob,
+  "tender.close-bidding-sweep": closeBiddingSweepJob,
 } as const;
 
 export type JobName = keyof typeof jobs;
@@ -49,6 +52,10 @@ export async function startJobWorkers(): Promise<void> {
   await queue("audit.checkpoint").add(
     { reason: "schedule" },
     { repeat: { every: env().AUDIT_CHECKPOINT_EVERY_MS }, jobId: "audit.checkpoint.repeat" },
+  );
+  await queue("tender.close-bidding-sweep").add(
+    { reason: "schedule" },
+    { repeat: { every: 60_000 }, jobId: "tender.close-bidding-sweep.repeat" },
   );
 }
 

@@ -20,6 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function NoticeList() {
   const { query, notices, total, pages } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
+  const { t: tt } = useTranslation("tender");
   const locale = i18n.language as Locale;
   const pageLink = (page: number) => {
     const sp = new URLSearchParams();
@@ -54,7 +55,7 @@ export default function NoticeList() {
             <option value="">{t("notices.any")}</option>
             {PUBLIC_STATUSES.map((s) => (
               <option key={s} value={s}>
-                {t(`tenderStatus.${s}`)}
+                {tt(`status.${s}`)}
               </option>
             ))}
           </select>
@@ -89,7 +90,7 @@ export default function NoticeList() {
                 <td className="num">{formatCny(n.estimatedPriceCents, locale)}</td>
                 <td>{formatDateTime(n.bidDeadline, locale)}</td>
                 <td>
-                  <span className={`status status-${n.status}`}>{t(`tenderStatus.${n.status}`)}</span>
+                  <span className={`status status-${n.status}`}>{tt(`status.${n.status}`)}</span>
                 </td>
               </tr>
             ))}

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { getUser } from "~/auth.server.ts";
 import { getPublicNotice } from "~/tenders.server.ts";
 import { formatCny, formatDateTime } from "~/format.ts";
 import type { Locale } from "~/i18n.ts";
@@ -10,15 +11,17 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.notice.title} · 明标` : "明标" },
 ];
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  const notice = await getPublicNotice(params.tenderId ?? "");
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const [notice, user] = await Promise.all([getPublicNotice(params.tenderId ?? ""), getUser(request)]);
   if (!notice) throw new Response("Not Found", { status: 404 });
-  return json({ notice });
+  const url = new URL(request.url);
+  return json({ notice, viewerRole: user?.role ?? null, here: url.pathname });
 }
 
 export default function TenderNotice() {
-  const { notice } = useLoaderData<typeof loader>();
+  const { notice, viewerRole, here } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
+  const { t: tt } = useTranslation("tender");
   const locale = i18n.language as Locale;
   const rows: [string, string][] = [
     [t("tender.code"), notice.code],
@@ -32,8 +35,13 @@ export default function TenderNotice() {
     [t("tender.docsIssueAt"), formatDateTime(notice.docsIssueAt, locale)],
     [t("tender.docsAvailableUntil"), formatDateTime(notice.docsAvailableUntil, locale)],
     [t("tender.bidDeadline"), formatDateTime(notice.bidDeadline, locale)],
-    [t("tender.status"), t(`tenderStatus.${notice.status}`)],
+    [tt("notice.bidValidityDays"), tt("notice.days", { count: notice.bidValidityDays })],
+    [t("tender.status"), tt(`status.${notice.status}`)],
   ];
+  const config = notice.evaluationConfig;
+  const canDownload = viewerRole === "BIDDER" || viewerRole === "AGENT";
+  const tenderDocs = notice.documents.filter((d) => d.kind === "TENDER_DOCUMENTS");
+  const moved = notice.clarifications.filter((c) => c.deadlineMoved).at(-1);
   return (
     <article className="notice">
       <p>
@@ -41,6 +49,11 @@ export default function TenderNotice() {
       </p>
       <p className="eyebrow">{t("tender.notice")}</p>
       <h1>{notice.title}</h1>
+      {moved && (
+        <p className="warning" role="status" data-testid="deadline-moved">
+          {tt("clarification.noticeMoved", { number: moved.number, from: formatDateTime(moved.previousDeadline, locale), to: formatDateTime(moved.bidDeadline, locale) })}
+        </p>
+      )}
       <dl className="facts">
         {rows.map(([k, v]) => (
           <div key={k}>
@@ -56,6 +69,108 @@ export default function TenderNotice() {
           <p key={i}>{para}</p>
         ))}
       </div>
+
+      {notice.lots.length > 0 && (
+        <>
+          <h2>{tt("notice.lots")}</h2>
+          <table className="notices">
+            <thead>
+              <tr>
+                <th>{tt("notice.lotCode")}</th>
+                <th>{tt("notice.lotName")}</th>
+                <th className="num">{t("tender.estimatedPrice")}</th>
+                <th className="num">{t("tender.bidSecurity")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {notice.lots.map((l) => (
+                <tr key={l.code}>
+                  <td className="code">{l.code}</td>
+                  <td>{l.name}</td>
+                  <td className="num">{formatCny(l.estimatedPriceCents, locale)}</td>
+                  <td className="num">{formatCny(l.bidSecurityCents, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+
+      {notice.qualificationRequirements.length > 0 && (
+        <>
+          <h2>{tt("notice.qualifications")}</h2>
+          <ol>
+            {notice.qualificationRequirements.map((q) => (
+              <li key={q.id}>{q.text}</li>
+            ))}
+          </ol>
+        </>
+      )}
+
+      <h2>{tt("notice.readOut")}</h2>
+      <ul data-testid="read-out-items">
+        {notice.readOutItems.map((r) => (
+          <li key={r.key}>
+            {r.key === "price" ? tt("form.readOutPrice") : r.label}（{tt(`readOutKind.${r.kind}`)}）
+          </li>
+        ))}
+      </ul>
+
+      <h2>{tt("notice.evaluation")}</h2>
+      <p>{tt(`evaluationMethod.${notice.evaluationMethod}`)}</p>
+      {config?.method === "COMPREHENSIVE" && (
+        <p>
+          {tt("notice.weights", config.weights)} ·{" "}
+          {config.priceScoring.benchmark.kind === "average"
+            ? tt("notice.benchmarkAverage", { coefficient: config.priceScoring.benchmark.coefficientPermille / 1000 })
+            : tt("benchmark.lowest")}
+        </p>
+      )}
+      {config && config.criteria.length > 0 && (
+        <ul>
+          {config.criteria.map((c, i) => (
+            <li key={i}>{c}</li>
+          ))}
+        </ul>
+      )}
+
+      <h2>{tt("documents.title")}</h2>
+      {notice.documents.length === 0 ? (
+        <p className="muted">{tt("documents.none")}</p>
+      ) : (
+        <ul>
+          {notice.documents.map((d) => (
+            <li key={d.id}>
+              {canDownload ? <a href={`/tenders/${notice.id}/documents/${d.id}`} download>{d.fileName}</a> : <span>{d.fileName}</span>} ·{" "}
+              {tt(`documents.kind.${d.kind}`)} · {tt("documents.size", { kb: Math.ceil(d.sizeBytes / 1024) })}
+            </li>
+          ))}
+        </ul>
+      )}
+      {!viewerRole && tenderDocs.length > 0 && (
+        <p className="notice-box">
+          <Link to={`/login?redirectTo=${encodeURIComponent(here)}`}>{tt("documents.signInToDownload")}</Link>
+        </p>
+      )}
+      {viewerRole && !canDownload && <p className="muted">{tt("documents.biddersOnly")}</p>}
+
+      <h2>{tt("clarification.listTitle")}</h2>
+      {notice.clarifications.length === 0 ? (
+        <p className="muted">{tt("clarification.none")}</p>
+      ) : (
+        notice.clarifications.map((c) => (
+          <section key={c.id} id={`clarification-${c.number}`} className="card">
+            <h3>{tt("clarification.heading", { number: c.number, title: c.title })}</h3>
+            <p className="muted">{formatDateTime(c.issuedAt, locale)}</p>
+            {c.deadlineMoved && <p className="warning">{tt("clarification.movedShort", { from: formatDateTime(c.previousDeadline, locale), to: formatDateTime(c.bidDeadline, locale) })}</p>}
+            <div className="prose">
+              {c.body.split(/\n{2,}/).map((para, i) => (
+                <p key={i}>{para}</p>
+              ))}
+            </div>
+          </section>
+        ))
+      )}
     </article>
   );
 }

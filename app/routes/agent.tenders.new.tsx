@@ -1,0 +1,44 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireUser } from "~/auth.server.ts";
+import { requireCsrf } from "~/csrf.server.ts";
+import { agentErrorMessage } from "~/tender-errors.ts";
+import { parseTenderForm, type TenderFieldErrors, type TenderFormValues } from "~/tender-form.ts";
+import { TenderForm } from "~/tender-form-view.tsx";
+import { createTender, tendererChoices } from "~/tender-agent.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "新建招标项目 · 明标" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request, ["AGENT"]);
+  return json({ tenderers: await tendererChoices(user) });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request, ["AGENT"]);
+  const form = await request.formData();
+  await requireCsrf(request, form);
+  const parsed = parseTenderForm(form);
+  if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+  const created = await createTender(user, parsed.data);
+  if (!created.ok) {
+    const errors: TenderFieldErrors = { [created.error.kind === "app" && created.error.key === "invalid.codeTaken" ? "code" : "_form"]: agentErrorMessage(created.error) };
+    return json({ errors, values: parsed.values }, { status: 409 });
+  }
+  return redirect(`/agent/tenders/${created.value.id}`);
+}
+
+export default function NewTender() {
+  const { tenderers } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation("tender");
+  const values: TenderFormValues = actionData?.values ?? { bidValidityDays: "90", bidSecurity: "0" };
+  return (
+    <section className="card">
+      <h1>{t("agent.newTender")}</h1>
+      <TenderForm values={values} errors={actionData?.errors ?? {}} tenderers={tenderers} submitLabel={t("agent.saveDraft")} />
+    </section>
+  );
+}

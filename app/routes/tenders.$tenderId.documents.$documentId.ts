@@ -1,0 +1,30 @@
+import { Readable } from "node:stream";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/auth.server.ts";
+import { createI18n } from "~/i18n.ts";
+import { getLocale } from "~/locale.server.ts";
+import { clientIp } from "~/request.server.ts";
+import * as storage from "~/storage.server.ts";
+import { authoriseDownload, contentDisposition } from "~/tender-documents.server.ts";
+
+
+/** Streams a tender document to a signed-in bidder (recorded) or the owning agent. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, ["BIDDER", "AGENT"]);
+  const decision = await authoriseDownload(user, params.tenderId ?? "", params.documentId ?? "", { ip: clientIp(request) });
+  if (!decision.ok) {
+    const t = createI18n(await getLocale(request)).getFixedT(null, "tender");
+    throw new Response(t(`download.refused.${decision.status}`), { status: decision.status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
+  const { document } = decision;
+  const body = Readable.toWeb(storage.open(document.storageKey)) as ReadableStream<Uint8Array>;
+  return new Response(body, {
+    headers: {
+      "Content-Type": document.mediaType,
+      "Content-Length": document.sizeBytes.toString(),
+      "Content-Disposition": contentDisposition(document.fileName),
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
