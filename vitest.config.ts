@@ -44,6 +44,8 @@ export default defineConfig({
             MEDIA_INTERNAL_SECRET: "integration-test-internal-secret-0123456789",
             AUDIT_CHECKPOINT_EVERY_MS: "3600000",
             PKI_DIR: "var/test-pki",
+            BIDS_DIR: "var/test-bids",
+            UPLOADS_DIR: "var/test-uploads",
           },
         },
       },
