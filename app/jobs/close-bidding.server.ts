@@ -15,7 +15,7 @@ import { defineJob } from "./define.ts";
 
 export type CloseOutcome =
   | { closed: true; tenderId: string; bids: number }
-  | { closed: false; tenderId: string; reason: "not-found" | "not-open" | "deadline-not-reached" };
+  | { closed: false; tenderId: string; reason: "not-found" | "not-open" | "no-deadline" | "deadline-not-reached" };
 
 /** Closes bidding if, by the current row, the deadline has passed. Idempotent. */
 export async function closeBidding(tenderId: string, now = new Date()): Promise<CloseOutcome> {
@@ -27,7 +27,10 @@ export async function closeBidding(tenderId: string, now = new Date()): Promise<
     });
     if (!row) return { closed: false as const, tenderId, reason: "not-found" as const };
     if (row.status !== "PUBLISHED" && row.status !== "CLARIFICATION") return { closed: false as const, tenderId, reason: "not-open" as const };
-    const outcome = applyEvent(row, { type: "close-bidding" }, now);
+    if (!row.bidDeadline) return { closed: false as const, tenderId, reason: "no-deadline" as const };
+    // Closing reads only the deadline; a row missing the other dates must not block it.
+    const schedule = { docsIssueAt: row.docsIssueAt ?? row.bidDeadline, docsAvailableUntil: row.docsAvailableUntil ?? row.bidDeadline };
+    const outcome = applyEvent({ ...row, ...schedule }, { type: "close-bidding" }, now);
     if (!outcome.ok) return { closed: false as const, tenderId, reason: "deadline-not-reached" as const };
     await tx.tender.update({ where: { id: tenderId }, data: { status: outcome.status } });
     // Preparing the opening: the count of bids on record at the deadline, fixed in the chain.
@@ -73,7 +76,14 @@ export async function sweepDeadlines(now = new Date()): Promise<CloseOutcome[]> 
     take: 500,
   });
   const outcomes: CloseOutcome[] = [];
-  for (const t of due) outcomes.push(await closeBidding(t.id, now));
+  for (const t of due) {
+    try {
+      outcomes.push(await closeBidding(t.id, now));
+    } catch (error) {
+      // One broken row must not keep the others open; the next sweep retries it.
+      console.error(`close-bidding sweep: tender ${t.id} failed`, error);
+    }
+  }
   return outcomes;
 }
 

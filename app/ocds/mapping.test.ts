@@ -1,0 +1,60 @@
+import { buildReleases, releasePackage, yuanAmount, type OcdsTenderRow } from "./mapping.ts";
+import { releasePackageValidator } from "./validate.ts";
+
+const row: OcdsTenderRow = {
+  id: "7d0c6f3e-2b7a-4f53-9a7e-1b2c3d4e5f60",
+  code: "MZ-JS-2027-0001",
+  title: "滨江大道三期道路工程施工",
+  description: "道路、排水、照明。",
+  procedureType: "WORKS",
+  status: "CLARIFICATION",
+  estimatedPriceCents: 1_286_000_005n,
+  docsIssueAt: new Date("2027-03-01T01:00:00Z"),
+  docsAvailableUntil: new Date("2027-03-08T09:00:00Z"),
+  bidDeadline: new Date("2027-04-02T01:30:00Z"),
+  publishedAt: new Date("2027-03-01T01:00:00Z"),
+  evaluationMethod: "COMPREHENSIVE",
+  tendererOrg: { id: "a", name: "明州市城市建设投资集团有限公司", creditCode: "91330200MA2C000017" },
+  agentOrg: { id: "b", name: "明州正信工程咨询有限公司", creditCode: "91330200MA2C00002X" },
+  lots: [{ code: "1", name: "一标段", estimatedPriceCents: 600_000_050n }],
+  documents: [
+    { id: "d1", kind: "TENDER_DOCUMENTS", fileName: "招标文件.pdf", createdAt: new Date("2027-02-28T01:00:00Z"), clarificationId: null },
+    { id: "d2", kind: "CLARIFICATION", fileName: "澄清1.pdf", createdAt: new Date("2027-03-18T01:00:00Z"), clarificationId: "c1" },
+  ],
+  clarifications: [
+    { id: "c1", number: 1, title: "工程量清单修正", body: "第 3 章", issuedAt: new Date("2027-03-18T01:00:00Z"), previousDeadline: new Date("2027-03-22T01:30:00Z"), bidDeadline: new Date("2027-04-02T01:30:00Z") },
+  ],
+};
+
+describe("OCDS 1.1 mapping", () => {
+  const releases = buildReleases(row, { prefix: "mingbiao", baseUrl: "https://mingbiao.example" });
+
+  it("emits a tender release and a tenderUpdate per clarification, each with the deadline of its moment", () => {
+    expect(releases.map((r) => r.tag)).toEqual([["tender"], ["tenderUpdate"]]);
+    expect(releases[0]!.ocid).toBe(`ocds-mingbiao-${row.id}`);
+    expect(releases.map((r) => (r.tender.tenderPeriod as { endDate: string }).endDate)).toEqual([
+      "2027-03-22T01:30:00.000Z",
+      "2027-04-02T01:30:00.000Z",
+    ]);
+    expect((releases[0]!.tender.documents as unknown[]).length).toBe(1);
+    expect((releases[1]!.tender.documents as unknown[]).length).toBe(2);
+    expect(releases[1]!.tender.amendments).toHaveLength(1);
+  });
+
+  it("maps parties, value in CNY yuan with 2 decimals, category and lots", () => {
+    const r = releases[0]!;
+    expect(r.parties.map((p) => p.roles)).toEqual([["buyer"], ["procuringEntity"]]);
+    expect(r.tender.value).toEqual({ amount: 12_860_000.05, currency: "CNY" });
+    expect(r.tender.mainProcurementCategory).toBe("works");
+    expect(r.tender.items).toEqual([{ id: "1", description: "一标段", quantity: 1, unit: { value: { amount: 6_000_000.5, currency: "CNY" } } }]);
+    expect(yuanAmount(1n)).toBe(0.01);
+  });
+
+  it("the package validates against the official OCDS 1.1 schema, and a broken one does not", () => {
+    const validate = releasePackageValidator();
+    const pkg = releasePackage({ uri: "https://mingbiao.example/ocds/releases.json", baseUrl: "https://mingbiao.example", releases, next: "https://mingbiao.example/ocds/releases.json?page=2", now: new Date() });
+    expect(validate(pkg), JSON.stringify(validate.errors)).toBe(true);
+    const broken = { ...pkg, releases: [{ ...releases[0]!, tender: { ...releases[0]!.tender, mainProcurementCategory: "construction" } }] };
+    expect(validate(broken)).toBe(false);
+  });
+});
