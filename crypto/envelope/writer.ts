@@ -51,7 +51,7 @@ export interface SealResult {
 export async function* sealEnvelope(input: SealInput): AsyncGenerator<Uint8Array, SealResult> {
   validateInput(input);
   const chunkSize = input.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  const contentKey = input.deterministic?.contentKey ?? randomBytes(CONTENT_KEY_LENGTH);
+  const contentKey = input.deterministic?.contentKey.slice() ?? randomBytes(CONTENT_KEY_LENGTH);
   const header = buildHeader(input, contentKey, chunkSize);
   const headerBytes = encodeHeader(header);
   const headerDigest = await sha256Async(headerBytes);
