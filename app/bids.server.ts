@@ -14,6 +14,7 @@ import { db } from "./db.server.ts";
 import { env } from "./env.server.ts";
 import { currentCrls, trustStore } from "./pki.server.ts";
 import { issueReceipt, type SignedReceipt } from "./receipts.server.ts";
+import { ensureTenderEscrow } from "./escrow.server.ts";
 
 /** Why a bid (or an upload of one) was refused: an i18n key in the `bid` namespace, an HTTP status, the article. */
 export interface BidRefusal {
@@ -52,14 +53,15 @@ export async function bidContext(user: SessionUser, tenderId: string, now: Date)
   if (user.role !== "BIDDER" || !user.organizationId) return refuse("bid.notBidder", 403);
   const tender = await db().tender.findUnique({
     where: { id: tenderId },
-    select: { id: true, code: true, title: true, status: true, bidDeadline: true, maxEnvelopeBytes: true, escrow: { select: { serial: true, publicKeyPem: true } } },
+    select: { id: true, code: true, title: true, status: true, bidDeadline: true, maxEnvelopeBytes: true },
   });
   if (!tender || !tender.bidDeadline) return refuse("bid.noSuchTender", 404);
   const holds = (await db().documentDownload.count({ where: { tenderId, organizationId: user.organizationId } })) > 0;
   const accepted = acceptBid({ bidderId: user.organizationId, receivedAt: now, encrypted: true, holdsDocuments: holds }, tender.bidDeadline);
   if (!accepted.ok) return fromDomain(accepted.error, accepted.error.code === "BID.AFTER_DEADLINE" ? 409 : 422);
   if (!(OPEN_STATUSES as readonly string[]).includes(tender.status)) return refuse("bid.tenderNotOpen", 409);
-  if (!tender.escrow) return refuse("bid.escrowMissing", 409);
+  const escrow = await ensureTenderEscrow(tender.id);
+  if (!escrow) return refuse("bid.escrowMissing", 409);
   const [signingCert, encryptionCert, organization] = await Promise.all([
     currentCertificate(user.organizationId, user.id, "SIGNING"),
     currentCertificate(user.organizationId, user.id, "ENCRYPTION"),
@@ -73,7 +75,7 @@ export async function bidContext(user: SessionUser, tenderId: string, now: Date)
       organization,
       signingCert,
       encryptionCert,
-      escrow: tender.escrow,
+      escrow,
     },
   };
 }

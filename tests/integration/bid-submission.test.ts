@@ -167,7 +167,8 @@ describe("sealed bid submission (tus upload → verification → receipt)", () =
     const bidsBefore = (fs.readdirSync(env().BIDS_DIR, { recursive: true }) as string[]).length;
     const file = await seal(bidder, tender, "tampered.mbseal");
     const bytes = fs.readFileSync(file);
-    bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = (bytes[middle] ?? 0) ^ 0x01;
     fs.writeFileSync(file, bytes);
     const tampered = await upload(bidder, tender.id, file);
     expect(tampered.status).toBe(422);

@@ -81,7 +81,8 @@ export async function createOpenTender(deadlineInMs = 30 * 24 * 3600 * 1000): Pr
       publishedAt: new Date(),
       maxEnvelopeBytes: 8n * 1024n * 1024n,
       readOutItems: [{ key: "price", label: "投标报价（元）", kind: "money" }],
-      escrow: { create: { serial, publicKeyPem: forge.pki.publicKeyToPem(escrowKeys.publicKey), threshold: 2 } },
+      // A test-held escrow key (no custodian split), so tests can open what was sealed.
+      escrow: { create: { serial, publicKeyPem: forge.pki.publicKeyToPem(escrowKeys.publicKey), threshold: 2, record: {}, signature: "" } },
     },
     select: { id: true },
   });
