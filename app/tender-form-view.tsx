@@ -16,6 +16,7 @@ import {
   type TenderFormValues,
 } from "./tender-form.ts";
 import { parseBeijingLocal } from "./tender-time.ts";
+import { renderMessage } from "./tender-errors.ts";
 
 /** The tender form (new and edit-draft). Values and errors come from the loader/action. */
 
@@ -29,11 +30,11 @@ const list = (values: TenderFormValues, key: string): string[] => {
 };
 
 export function FieldError({ error, id }: { error?: FieldMessage; id: string }) {
-  const { t } = useTranslation("tender");
+  const { t, i18n } = useTranslation("tender");
   if (!error) return null;
   return (
     <small id={id} className="error" role="alert">
-      {t(error.key, error.params ?? {})}
+      {renderMessage(t, i18n.language, error)}
     </small>
   );
 }
@@ -101,7 +102,7 @@ export function TenderForm({
     <Form method="post" className="stack" noValidate>
       <CsrfInput />
       {intent && <input type="hidden" name="intent" value={intent} />}
-      {errors._form && <p className="form-error" role="alert">{t(errors._form.key, errors._form.params ?? {})}</p>}
+      {errors._form && <p className="form-error" role="alert">{renderMessage(t, i18n.language, errors._form)}</p>}
       <fieldset className="stack">
         <legend>{t("form.sectionBasics")}</legend>
         <Row name="title" label={t("form.title")} error={err("title")}>{input("title", { required: true })}</Row>

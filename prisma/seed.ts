@@ -6,6 +6,9 @@ import { pgConnectionConfig } from "../app/db-url.ts";
 import { hashPassword } from "../app/password.server.ts";
 import { creditCodeCheckChar } from "../app/validation/credit-code.ts";
 import { appendAudit } from "../app/audit.server.ts";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
 
 export const DEMO_PASSWORD = "MingBiao-demo-2026";
 
@@ -39,6 +42,60 @@ const USERS: { email: string; name: string; role: Role; org: string }[] = [
 ];
 
 const DAY = 24 * 3600 * 1000;
+
+// 唱标 items and evaluation settings of the demo tenders (the shapes app/tender-form.ts writes).
+const READ_OUT_ITEMS = [
+  { key: "price", label: "投标报价", kind: "money" },
+  { key: "item1", label: "工期", kind: "days" },
+  { key: "item2", label: "质量标准", kind: "text" },
+];
+const EVALUATION_CONFIG = {
+  method: "COMPREHENSIVE",
+  weights: { technical: 50, commercial: 20, price: 30 },
+  priceScoring: { benchmark: { kind: "average", coefficientPermille: 950 }, formula: { kind: "ratio" } },
+  criteria: ["施工组织设计", "项目管理机构", "企业业绩与信誉"],
+};
+
+/** A small valid one-page PDF standing in for the tender documents (ASCII text, Helvetica). */
+function demoPdf(title: string): Buffer {
+  const text = `Tender documents ${title}`.replace(/[()\\]/g, "");
+  const stream = `BT /F1 16 Tf 72 760 Td (${text}) Tj ET`;
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
+  let out = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, "latin1");
+}
+
+/** Stores content by its SHA-256 the way app/storage.server.ts does (temp file, then rename). */
+async function storeFile(content: Buffer): Promise<string> {
+  const dir = path.resolve(process.env.FILES_DIR ?? "var/files");
+  const sha256 = createHash("sha256").update(content).digest("hex");
+  const target = path.join(dir, sha256);
+  const exists = await stat(target).then(() => true, () => false);
+  if (exists) return sha256;
+  await mkdir(path.join(dir, "tmp"), { recursive: true });
+  const temp = path.join(dir, "tmp", `seed-${randomBytes(8).toString("hex")}`);
+  try {
+    await writeFile(temp, content);
+    await rename(temp, target);
+  } finally {
+    await rm(temp, { force: true });
+  }
+  return sha256;
+}
 
 function must(map: Map<string, string>, key: string): string {
   const value = map.get(key);
@@ -95,8 +152,17 @@ async function main() {
   ];
   for (const t of tenders) {
     const docsIssueAt = new Date(now - t.issuedDaysAgo * DAY);
-    const existing = await prisma.tender.findUnique({ where: { code: t.code }, select: { id: true } });
-    if (existing) continue;
+    const pdf = demoPdf(t.code);
+    const sha256 = await storeFile(pdf);
+    const existing = await prisma.tender.findUnique({ where: { code: t.code }, select: { id: true, documents: { select: { id: true } } } });
+    if (existing) {
+      if (existing.documents.length === 0) {
+        await prisma.tenderDocument.create({
+          data: { tenderId: existing.id, kind: "TENDER_DOCUMENTS", fileName: `${t.code} 招标文件.pdf`, sizeBytes: BigInt(pdf.length), sha256, storageKey: sha256, uploadedById: must(userIds, "AGENT") },
+        });
+      }
+      continue;
+    }
     await prisma.$transaction(async (tx) => {
       const tender = await tx.tender.create({
         data: {
@@ -116,6 +182,24 @@ async function main() {
           docsAvailableUntil: new Date(docsIssueAt.getTime() + 7 * DAY),
           bidDeadline: new Date(docsIssueAt.getTime() + 25 * DAY),
           publishedAt: docsIssueAt,
+          readOutItems: READ_OUT_ITEMS,
+          qualificationRequirements: [
+            { id: "q1", text: "具有独立法人资格，持有有效的营业执照" },
+            { id: "q2", text: "近三年内无重大安全、质量事故及行贿犯罪记录" },
+          ],
+          evaluationMethod: "COMPREHENSIVE",
+          evaluationConfig: EVALUATION_CONFIG,
+          documents: {
+            create: {
+              kind: "TENDER_DOCUMENTS",
+              fileName: `${t.code} 招标文件.pdf`,
+              sizeBytes: BigInt(pdf.length),
+              sha256,
+              storageKey: sha256,
+              uploadedById: must(userIds, "AGENT"),
+              createdAt: docsIssueAt,
+            },
+          },
         },
         select: { id: true },
       });

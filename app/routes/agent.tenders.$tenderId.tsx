@@ -16,7 +16,7 @@ import {
   tendererChoices,
   updateDraft,
 } from "~/tender-agent.server.ts";
-import { agentErrorMessage } from "~/tender-errors.ts";
+import { agentErrorMessage, renderMessage } from "~/tender-errors.ts";
 import { ClarificationFormSchema, parseTenderForm, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/tender-form.ts";
 import { FieldError, TenderForm } from "~/tender-form-view.tsx";
 import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/tender-upload.server.ts";
@@ -153,7 +153,7 @@ export default function AgentTender() {
   const busy = navigation.state !== "idle";
   const isDraft = tender.status === "DRAFT";
   const open = tender.status === "PUBLISHED" || tender.status === "CLARIFICATION";
-  const message = (m?: FieldMessage) => (m ? t(m.key, m.params ?? {}) : "");
+  const message = (m?: FieldMessage) => (m ? renderMessage(t, i18n.language, m) : "");
   const saveResult = result?.intent === "save" ? result : undefined;
   const clarifyResult = result?.intent === "clarify" ? result : undefined;
   const tenderDocs = tender.documents.filter((d) => d.kind === "TENDER_DOCUMENTS");
