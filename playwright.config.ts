@@ -1,5 +1,6 @@
 import { defineConfig } from "@playwright/test";
 import { execFileSync } from "node:child_process";
+import { testEnv } from "./scripts/test-env.mjs";
 
 // A free port, chosen once by the main process; workers inherit it through the environment.
 function freePort(): number {
@@ -13,16 +14,12 @@ process.env.E2E_PORT ??= String(freePort());
 const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
 
-export const testEnv = {
+const serverEnv = {
+  ...testEnv,
+  // The server runs the production build, as users get it.
   NODE_ENV: "production",
   HOST: "127.0.0.1",
   PORT: String(port),
-  DATABASE_URL: process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mingbiao_test",
-  REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/1",
-  SESSION_SECRET: "e2e-session-secret-0123456789-0123456789",
-  COOKIE_SECURE: "false",
-  MEDIA_INTERNAL_SECRET: "e2e-internal-secret-0123456789-0123456789",
-  PKI_DIR: "var/test-pki",
   PUBLIC_URL: baseURL,
 };
 
@@ -64,6 +61,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "ignore",
     stderr: "pipe",
-    env: testEnv,
+    env: serverEnv,
   },
 });

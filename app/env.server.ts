@@ -20,6 +20,10 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().default("http://127.0.0.1:3000"),
   // The platform CA, signer and TSA keys (created on first start; an HSM in production).
   PKI_DIR: z.string().default("var/pki"),
+  // Sealed bid envelopes (ciphertext only), and incomplete resumable uploads.
+  BIDS_DIR: z.string().default("var/bids"),
+  UPLOADS_DIR: z.string().default("var/uploads"),
+  BID_MAX_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024 * 1024),
   MEDIA_URL: z.string().url().optional(),
   MEDIA_INTERNAL_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   // Signs the short-lived tokens browsers present to the media server's signaling.

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { testEnv } from "./test-env.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const mode = process.argv.includes("--test") ? "test" : "dev";
@@ -39,6 +40,10 @@ function readDotEnv() {
     if (m && !m[2].startsWith("#")) out[m[1]] = m[2].replace(/^"(.*)"$/, "$1");
   }
   return out;
+}
+
+function pick(source, keys) {
+  return Object.fromEntries(keys.filter((k) => source[k]).map((k) => [k, source[k]]));
 }
 
 function dpkgInstalled(pkg) {
@@ -175,15 +180,10 @@ async function main() {
     fs.copyFileSync(path.join(root, ".env.example"), path.join(root, ".env"));
     step("created .env from .env.example");
   }
-  const fileEnv = mode === "dev" ? readDotEnv() : {};
-  const databaseUrl =
-    mode === "test"
-      ? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mingbiao_test"
-      : process.env.DATABASE_URL ?? fileEnv.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mingbiao";
-  const redisUrl =
-    mode === "test"
-      ? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/1"
-      : process.env.REDIS_URL ?? fileEnv.REDIS_URL ?? "redis://127.0.0.1:6379/0";
+  // The environment the app will run with: .env for the demo, the shared test settings for tests.
+  const appEnv = mode === "test" ? { ...testEnv } : { ...readDotEnv(), ...pick(process.env, ["DATABASE_URL", "REDIS_URL"]) };
+  const databaseUrl = appEnv.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mingbiao";
+  const redisUrl = appEnv.REDIS_URL ?? "redis://127.0.0.1:6379/0";
 
   step("checking PostgreSQL and Redis");
   await ensurePostgres(databaseUrl);
@@ -204,8 +204,14 @@ async function main() {
   step("generating the Prisma client");
   run("npx", ["--no-install", "prisma", "generate"], { env: prismaEnv(databaseUrl) });
   await prepareDatabase(databaseUrl, { recreate: mode === "test" });
+  if (mode === "test") {
+    // Files that belonged to the previous test database go with it (the platform PKI stays).
+    for (const key of ["BIDS_DIR", "UPLOADS_DIR", "FILES_DIR", "DEMO_KEYS_DIR"]) {
+      fs.rmSync(path.resolve(root, testEnv[key]), { recursive: true, force: true });
+    }
+  }
   step("loading demo data (prisma/seed.ts)");
-  run("npx", ["--no-install", "tsx", "prisma/seed.ts"], { env: { DATABASE_URL: databaseUrl } });
+  run("npx", ["--no-install", "tsx", "prisma/seed.ts"], { env: { ...appEnv, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } });
 
   step("building the app (remix build)");
   run("npx", ["--no-install", "remix", "build"], { env: { NODE_ENV: "production" } });
