@@ -21,6 +21,7 @@ import { createI18n, DEFAULT_LOCALE, type Locale } from "./i18n.ts";
 import { getLocale } from "./locale.server.ts";
 import { CsrfProvider } from "./components/csrf.tsx";
 import { unreadCount } from "./notifications.server.ts";
+import { LiveNotifications } from "./tender-notifications-live.tsx";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -121,6 +122,7 @@ export default function App() {
   const data = useRouteLoaderData<typeof loader>("root");
   return (
     <CsrfProvider token={data?.csrf ?? ""}>
+      <LiveNotifications enabled={Boolean(data?.user)} />
       <Header />
       <main id="main" className="container main">
         <Outlet />

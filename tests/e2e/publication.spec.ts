@@ -135,6 +135,9 @@ test.describe("tender publication", () => {
 
     // Later: 10 days before the deadline the agent issues a clarification; the deadline moves.
     await timeTravel(code);
+    await bidder.goto("/");
+    await expect(bidder.locator("body")).toHaveAttribute("data-notify", "connected");
+    const badgeBefore = await bidder.getByTestId("notifications-link").textContent();
     await page.goto(agentTenderUrl);
     await page.getByLabel("标题").fill("工程量清单修正");
     await page.getByLabel("内容").fill("第三章工程量清单第 12 项数量更正为 1200 米。");
@@ -143,8 +146,8 @@ test.describe("tender publication", () => {
     await expect(page.getByTestId("clarification-result")).toContainText("顺延至");
     await expect(page.getByTestId("tender-status")).toHaveText("招标中（已澄清）");
 
-    // The bidder sees the notification (badge in the header, then the list) and the moved deadline.
-    await bidder.goto("/");
+    // The bidder sees the notification live (the header badge changes without a reload), then the list.
+    await expect(bidder.getByTestId("notifications-link")).not.toHaveText(badgeBefore ?? "");
     await expect(bidder.getByTestId("notifications-link")).toHaveText(/消息通知\d+/);
     await bidder.getByTestId("notifications-link").click();
     const notification = bidder.getByTestId("notification").filter({ hasText: `${code} 第 1 号澄清或修改` });
