@@ -13,7 +13,10 @@ export interface TrustStore {
   intermediates?: readonly Certificate[];
   /** DER CRLs of the issuing CAs (and the root, for the issuing CA). */
   crls?: readonly Uint8Array[];
-  /** When true (the default), every non-root certificate needs a current CRL from its issuer. */
+  /**
+   * When true (the default) the end-entity certificate needs a CRL from its issuer, as with
+   * `openssl verify -crl_check`; CA certificates are checked whenever their issuer's CRL is given.
+   */
   requireCrl?: boolean;
 }
 
@@ -38,7 +41,7 @@ export function verifyCertificateChain(leaf: Certificate, store: TrustStore, che
     checkValidity(cert, check.at);
     if (i > 0) checkIsCa(cert);
     const issuer = path[i + 1];
-    if (issuer) checkRevocation(cert, issuer, crls, check.at, store.requireCrl ?? true);
+    if (issuer) checkRevocation(cert, issuer, crls, check.at, i === 0 && (store.requireCrl ?? true));
   });
   return path;
 }

@@ -25,7 +25,8 @@ export function exportP12(contents: P12Contents, password: string, friendlyName:
     algorithm: "aes256",
     friendlyName,
     generateLocalKeyId: true,
-    count: 10_000,
+    // OpenSSL's default; node-forge derives keys in pure JavaScript, so more costs seconds per file.
+    count: 2048,
   });
   return fromBinary(forge.asn1.toDer(asn1).getBytes());
 }
