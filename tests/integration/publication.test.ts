@@ -188,6 +188,32 @@ describe("tender publication (agent)", () => {
     expect(!tooLate.ok && tooLate.error.kind === "law" && tooLate.error.error.code).toBe("CLARIFICATION.AFTER_DEADLINE");
   });
 
+  it("edits a draft through the save intent (audited), and refuses edits once published", async () => {
+    const id = await createDraft();
+    const fields = tenderFields(tendererId, { title: "修改后的项目名称", readOutLabel: ["工期"], readOutKind: ["days"], lotCode: [], lotName: [], lotPrice: [], lotSecurity: [] });
+    const current = await db().tender.findUniqueOrThrow({ where: { id } });
+    const save = (extra: Record<string, string | string[]> = {}) =>
+      respond(() => agentTenderAction(args(post(`/agent/tenders/${id}`, agent, { ...fields, code: current.code, intent: "save", ...extra }), { tenderId: id })));
+    expect((await save()).status).toBe(200);
+    const edited = await db().tender.findUniqueOrThrow({ where: { id }, include: { lots: true } });
+    expect(edited.title).toBe("修改后的项目名称");
+    expect(edited.lots).toHaveLength(0);
+    expect(await db().auditEntry.count({ where: { action: "tender.updated", subjectId: id } })).toBe(1);
+    const invalid = await save({ weightPrice: "45" });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { errors: Record<string, { key: string }> }).errors.weights?.key).toBe("errors.EVALUATION.INVALID_WEIGHTS");
+
+    expect((await attach(id)).status).toBe(200);
+    expect((await publish(id)).status).toBe(200);
+    const afterPublish = await save({ title: "发布后不能改" });
+    expect(afterPublish.status).toBe(409);
+    expect((await db().tender.findUniqueOrThrow({ where: { id } })).title).toBe("修改后的项目名称");
+    // Documents can no longer be attached either: changes go out as clarifications.
+    const before = await storedFiles();
+    expect((await attach(id, tinyPdf("late"))).status).toBe(409);
+    expect(await storedFiles()).toEqual(before);
+  });
+
   it("another agent organisation can neither see nor change the tender", async () => {
     const id = await createDraft();
     const stranger = await makeActor("AGENT", "AGENT");
