@@ -80,7 +80,7 @@ function Header() {
               {user.role === "AGENT" && <Link to="/agent/tenders">{t("tender:nav.agentTenders")}</Link>}
               <Link to="/notifications" data-testid="notifications-link">
                 {t("tender:nav.notifications")}
-                {data?.unread ? <span className="status" aria-label={t("tender:nav.unread", { count: data.unread })}>{data.unread}</span> : null}
+                {data?.unread ? <span className="status" style={{ background: "#fff", color: "var(--red)", marginLeft: ".25rem", fontWeight: 600 }} aria-label={t("tender:nav.unread", { count: data.unread })}>{data.unread}</span> : null}
               </Link>
               <Link to="/account">{t("nav.account")}</Link>
               <Form method="post" action="/logout" className="inline-form">
