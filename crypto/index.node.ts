@@ -18,5 +18,5 @@ export { encodeTimestampRequest, parseTimestampRequest } from "./tsa/request.ts"
 export { verifyTimestamp } from "./tsa/verify.ts";
 export { createEscrow, encodeEscrowRecord } from "./escrow/escrow.ts";
 export { appendEntry, hashEntry, verifyAuditChain, GENESIS_HASH } from "./audit/chain.ts";
-export type { AuditEntry, AuditEntryInput, AuditVerdict } from "./audit/chain.ts";
+export type { AuditEntry, AuditFields, AuditVerdict } from "./audit/chain.ts";
 export { signCheckpoint, verifyCheckpoint } from "./audit/checkpoint.ts";

@@ -34,6 +34,7 @@ describe("audit hash chain", () => {
   it("an edited entry with a recomputed hash breaks the next link", () => {
     const chain = buildChain(6);
     const forged = appendEntry(chain[1]!, { ...chain[2]!, data: { tender: "T-1", n: 99 } });
+    expect(forged.seq).toBe(2);
     chain[2] = forged;
     expect(verifyAuditChain(chain)).toMatchObject({ ok: false, firstBrokenSeq: 3 });
   });

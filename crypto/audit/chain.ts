@@ -3,36 +3,30 @@ import { canonicalJson, type CanonicalValue } from "../canonical-json.ts";
 import { sha256 } from "../hash.ts";
 
 /**
- * Audit hash chain. Each entry's hash covers its canonical JSON including the previous hash,
- * so changing, removing or inserting any entry breaks every later link. The platform stores
- * entries in PostgreSQL; periodic signed checkpoints (checkpoint.ts) pin the head.
+ * Audit hash chain helpers. Each entry's hash covers its canonical JSON including the previous
+ * hash, so changing, removing or inserting any entry breaks every later link. The app stores
+ * entries in PostgreSQL (decision 002); signed checkpoints (checkpoint.ts) pin the head.
  */
 export const GENESIS_HASH = "0".repeat(64);
-const DOMAIN = "MB-AUDIT-1\n";
 
-export interface AuditEntryInput {
-  at: string;
-  actor: string;
-  action: string;
-  data: CanonicalValue;
+/** Whatever the log records (actor, action, subject, data…), as canonical JSON values. */
+export type AuditFields = { readonly [key: string]: CanonicalValue };
+
+export type AuditEntry = AuditFields & { readonly seq: number; readonly prevHash: string; readonly hash: string };
+
+/**
+ * hash = SHA-256 of the canonical JSON of every field except `hash` (so including seq and
+ * prevHash), as decision 002 specifies; callers pass bigints as decimal strings and dates as
+ * ISO-8601 UTC strings.
+ */
+export function hashEntry(entry: AuditFields): string {
+  const { hash: _ignored, ...body } = entry;
+  return toHex(sha256(utf8(canonicalJson(body))));
 }
 
-export interface AuditEntry extends AuditEntryInput {
-  seq: number;
-  prevHash: string;
-  hash: string;
-}
-
-export function canonicalEntry(e: Omit<AuditEntry, "hash">): string {
-  return canonicalJson({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, data: e.data, prevHash: e.prevHash });
-}
-
-export function hashEntry(e: Omit<AuditEntry, "hash">): string {
-  return toHex(sha256(utf8(DOMAIN + canonicalEntry(e))));
-}
-
-export function appendEntry(prev: AuditEntry | null, input: AuditEntryInput): AuditEntry {
-  const body = { ...input, seq: prev ? prev.seq + 1 : 0, prevHash: prev ? prev.hash : GENESIS_HASH };
+export function appendEntry(prev: AuditEntry | null, fields: AuditFields): AuditEntry {
+  const { hash: _h, seq: _s, prevHash: _p, ...rest } = fields;
+  const body = { ...rest, seq: prev ? prev.seq + 1 : 0, prevHash: prev ? prev.hash : GENESIS_HASH };
   return { ...body, hash: hashEntry(body) };
 }
 
@@ -54,6 +48,7 @@ export function verifyAuditChain(entries: readonly AuditEntry[], anchor?: { seq:
 }
 
 function checkEntry(e: AuditEntry, expectedSeq: number, prevHash: string): string | null {
+  if (typeof e.hash !== "string") return "it has no hash";
   if (e.seq !== expectedSeq) return `sequence number ${e.seq} where ${expectedSeq} was expected (an entry was removed or inserted)`;
   if (e.prevHash !== prevHash) return "its link to the previous entry does not match (an earlier entry was changed, removed or inserted)";
   let computed: string;
