@@ -48,6 +48,8 @@ describe("HttpAuditSink", () => {
     await second.append({ action: "a", subject: "s", data: { n: 3 } });
     await second.flush();
     expect(app.received.map((e) => (e as { data: { n: number } }).data.n)).toEqual([1, 2, 3]);
+    const eventIds = app.received.map((e) => (e as { eventId: string }).eventId);
+    expect(new Set(eventIds).size).toBe(3);
     expect(await fs.readdir(spoolDir)).toEqual([]);
     await second.close();
     await app.close();

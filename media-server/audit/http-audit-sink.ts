@@ -72,7 +72,7 @@ export class HttpAuditSink implements AuditSink {
       const file = path.join(this.options.spoolDir, name);
       const body = await fs.readFile(file, "utf8").catch(() => null);
       // A spool file that vanished was sent by a previous run that stopped before dequeuing it.
-      if (body !== null && !(await this.send(body))) {
+      if (body !== null && !(await this.send(name.replace(/\.json$/, ""), body))) {
         this.scheduleRetry();
         return;
       }
@@ -81,7 +81,9 @@ export class HttpAuditSink implements AuditSink {
     }
   }
 
-  private async send(body: string): Promise<boolean> {
+  /** The spool name is the entry's eventId: the app records a retried delivery once. */
+  private async send(eventId: string, entry: string): Promise<boolean> {
+    const body = JSON.stringify({ eventId, ...(JSON.parse(entry) as object) });
     const doFetch = this.options.fetchImpl ?? fetch;
     try {
       const response = await doFetch(new URL("/internal/audit", this.options.appInternalUrl), {

@@ -1,0 +1,44 @@
+// 数字见证 — a room device: a computer in the evaluation room publishing its camera and
+// microphone (`?device=camera-1`, one page per device). It reconnects by itself.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { publishDevice, type PublishState } from "../../media-server/client/publish-device.ts";
+import { mediaPublicUrl, requireRoomDeviceAgent, roomIdOf, witnessToken } from "~/witness.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "数字见证 · 明标" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, tender } = await requireRoomDeviceAgent(request, params.tenderId ?? "");
+  return json({ url: mediaPublicUrl(), token: witnessToken(user, "device", [tender.id]), roomId: roomIdOf(tender.id), title: tender.title });
+}
+
+export default function WitnessDevice() {
+  const { url, token, roomId, title } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("witness");
+  const [params] = useSearchParams();
+  const deviceId = /^[A-Za-z0-9_-]{1,40}$/.test(params.get("device") ?? "") ? (params.get("device") as string) : "camera-1";
+  const [state, setState] = useState<PublishState>("connecting");
+  const preview = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const publication = publishDevice({
+      url, token, roomId, deviceId, deviceKind: "camera+microphone",
+      onState: (s) => setState(s),
+      onLocalStream: (stream) => {
+        if (preview.current) preview.current.srcObject = stream;
+      },
+    });
+    return () => publication.stop();
+  }, [url, token, roomId, deviceId]);
+  return (
+    <section className="witness">
+      <h1>{t("device.title", { title })}</h1>
+      <p>{t("device.name", { device: deviceId })}</p>
+      <p className="witness-state" data-state={state}>{t(`state.${state}`)}</p>
+      <video ref={preview} autoPlay playsInline muted className="witness-preview" style={{ width: "100%", maxWidth: 640, background: "#000" }} />
+      <p>{t("device.notice")}</p>
+    </section>
+  );
+}

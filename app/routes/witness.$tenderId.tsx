@@ -1,0 +1,44 @@
+// 数字见证 — a supervisor watches one evaluation room: every camera, with sound.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { SourceTile, useWitnessSources } from "../../media-server/client/witness-view.tsx";
+import { mediaPublicUrl, requireSupervisor, roomIdOf, witnessToken } from "~/witness.server.ts";
+
+// Layout lives with the page: app/styles is shared with every other feature.
+const GRID = { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(320px, 1fr))", gap: "0.5rem" } as const;
+
+export const meta: MetaFunction = () => [{ title: "数字见证 · 明标" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const tenderId = params.tenderId ?? "";
+  const { user, tenders } = await requireSupervisor(request, [tenderId]);
+  return json({
+    url: mediaPublicUrl(),
+    token: witnessToken(user, "supervisor", [tenderId]),
+    roomId: roomIdOf(tenderId),
+    title: tenders[0]?.title ?? "",
+  });
+}
+
+export default function WitnessRoomPage() {
+  const { url, token, roomId, title } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("witness");
+  const { sources, state } = useWitnessSources(url, token, [roomId]);
+  const [soundOn, setSoundOn] = useState(false);
+  return (
+    <section className="witness">
+      <h1>{t("room.title", { title })}</h1>
+      <p className="witness-state" data-state={state.state}>{t(`state.${state.state}`)}</p>
+      <button type="button" onClick={() => setSoundOn((on) => !on)}>{soundOn ? t("sound.off") : t("sound.on")}</button>
+      {sources.length === 0 ? <p className="empty">{t("room.noCameras")}</p> : null}
+      <div className="witness-grid" style={GRID}>
+        {sources.map((s) => (
+          <SourceTile key={s.key} source={s} muted={!soundOn} caption={s.label} />
+        ))}
+      </div>
+    </section>
+  );
+}
