@@ -6,6 +6,8 @@ import { pgConnectionConfig } from "../app/db-url.ts";
 import { hashPassword } from "../app/password.server.ts";
 import { creditCodeCheckChar } from "../app/validation/credit-code.ts";
 import { appendAudit } from "../app/audit.server.ts";
+import { disconnectDb } from "../app/db.server.ts";
+import { seedDemoCustodians } from "./demo-custodians.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -209,6 +211,7 @@ async function main() {
       );
     });
   }
+  await seedDemoCustodians(prisma, ["agent@demo.mingbiao.cn", "supervisor@demo.mingbiao.cn"], DEMO_PASSWORD);
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 
@@ -216,4 +219,5 @@ try {
   await main();
 } finally {
   await prisma.$disconnect();
+  await disconnectDb();
 }
