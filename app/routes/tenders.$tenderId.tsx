@@ -153,6 +153,13 @@ export default function TenderNotice() {
         </p>
       )}
       {viewerRole && !canDownload && <p className="muted">{tt("documents.biddersOnly")}</p>}
+      {viewerRole === "BIDDER" && (notice.status === "PUBLISHED" || notice.status === "CLARIFICATION") && (
+        <p className="actions">
+          <Link to={`/bids/${notice.id}`} className="button primary">
+            {tt("bidNow")}
+          </Link>
+        </p>
+      )}
 
       <h2>{tt("clarification.listTitle")}</h2>
       {notice.clarifications.length === 0 ? (

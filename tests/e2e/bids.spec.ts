@@ -82,7 +82,7 @@ test.describe("sealed bids in the browser", () => {
     await page.locator(`a[href^="/tenders/${tenderId}/documents/"]`).first().click();
     await documentDownload;
 
-    await page.goto(`/bids/${tenderId}`);
+    await page.getByRole("link", { name: "在线投标（加密提交投标文件）" }).click();
     await expect(page.getByRole("heading", { name: /医学影像设备/ })).toBeVisible();
     await page.getByLabel("投标报价").fill("23480000.00");
     await page.getByLabel("工期").fill("180");
