@@ -9,12 +9,13 @@ import { certToDer } from "../crypto/pki/pem.ts";
 import { isCryptoError } from "../crypto/errors.ts";
 import type { SessionUser } from "./auth.server.ts";
 import { appendAudit } from "./audit.server.ts";
-import { currentCertificate, revokedEntries } from "./certificates.server.ts";
+import { currentCertificate, platformCrls } from "./certificates.server.ts";
 import { db } from "./db.server.ts";
 import { env } from "./env.server.ts";
-import { currentCrls, trustStore } from "./pki.server.ts";
+import { trustStore } from "./pki.server.ts";
 import { issueReceipt, type SignedReceipt } from "./receipts.server.ts";
 import { ensureTenderEscrow } from "./escrow.server.ts";
+import { createLimiter } from "./limiter.ts";
 
 /** Why a bid (or an upload of one) was refused: an i18n key in the `bid` namespace, an HTTP status, the article. */
 export interface BidRefusal {
@@ -140,14 +141,23 @@ export interface AcceptedBid {
  * The envelope is moved into bid storage and recorded in one step; a refused file is deleted.
  */
 export async function finaliseSubmission(user: SessionUser, tenderId: string, uploadedFile: string, meta: SubmissionMeta): Promise<BidCheck<AcceptedBid>> {
+  // The arrival time is when the last byte arrived, before any queueing for verification.
   const receivedAt = new Date();
+  return finalising(() => finalise(user, tenderId, uploadedFile, meta, receivedAt));
+}
+
+// Verification reads the whole envelope and the transaction takes the audit lock: around a
+// deadline, hundreds of envelopes complete together, and they queue here instead of exhausting
+// the database pool and failing.
+const finalising = createLimiter(4);
+
+async function finalise(user: SessionUser, tenderId: string, uploadedFile: string, meta: SubmissionMeta, receivedAt: Date): Promise<BidCheck<AcceptedBid>> {
   const context = await bidContext(user, tenderId, receivedAt);
   if (!context.ok) return context;
   const ctx = context.value;
   let verified: VerifiedEnvelope;
   try {
-    const crls = await currentCrls(await revokedEntries(), Math.floor(receivedAt.getTime() / 1000));
-    verified = await verifyEnvelopeFile(uploadedFile, { trust: await trustStore(crls), at: receivedAt, expectedTenderId: tenderId });
+    verified = await verifyEnvelopeFile(uploadedFile, { trust: await trustStore(await platformCrls()), at: receivedAt, expectedTenderId: tenderId });
   } catch (error) {
     if (isCryptoError(error)) return refuse(`bid.${error.code}`, 422, { params: { detail: error.message } });
     throw error;
@@ -212,7 +222,7 @@ export async function finaliseSubmission(user: SessionUser, tenderId: string, up
       tx,
     );
     return { bidId: bid.id, versionId: version.id, version: number, receipt };
-  }).catch(async (error: unknown) => {
+  }, { maxWait: 60_000, timeout: 30_000 }).catch(async (error: unknown) => {
     // Nothing was recorded, so nothing may stay stored.
     await fs.rm(stored, { force: true });
     throw error;

@@ -10,7 +10,7 @@ import type { SessionUser } from "./auth.server.ts";
 import { appendAudit } from "./audit.server.ts";
 import { db } from "./db.server.ts";
 import { env } from "./env.server.ts";
-import { platformPki } from "./pki.server.ts";
+import { currentCrls, platformPki } from "./pki.server.ts";
 
 const HOLDER_VALIDITY_DAYS = 730;
 
@@ -47,14 +47,14 @@ export async function enrolCertificates(user: SessionUser, input: z.infer<typeof
     issueCertificate(pki.issuing, { csrPem, profile, role, now, validityDays: HOLDER_VALIDITY_DAYS, crlUrl });
   const signing = issue(input.signingCsr, "signing");
   const encryption = issue(input.encryptionCsr, "encryption");
-  await db().$transaction(async (tx) => {
+  const previous = await db().$transaction(async (tx) => {
     // A new pair supersedes the holder's previous certificates, which are revoked.
-    const previous = await tx.certificate.findMany({
+    const superseded = await tx.certificate.findMany({
       where: { organizationId: user.organizationId, userId: user.id, revokedAt: null },
       select: { id: true, serialNumber: true },
     });
     await tx.certificate.updateMany({
-      where: { id: { in: previous.map((p) => p.id) } },
+      where: { id: { in: superseded.map((p) => p.id) } },
       data: { revokedAt: new Date(), revocationReason: "superseded" },
     });
     for (const [cert, usage] of [[signing, "SIGNING"], [encryption, "ENCRYPTION"]] as const) {
@@ -69,13 +69,15 @@ export async function enrolCertificates(user: SessionUser, input: z.infer<typeof
         data: {
           signingSerial: signing.serialNumber,
           encryptionSerial: encryption.serialNumber,
-          superseded: previous.map((p) => p.serialNumber),
+          superseded: superseded.map((p) => p.serialNumber),
           ip,
         },
       },
       tx,
     );
+    return superseded;
   });
+  if (previous.length > 0) invalidateCrls();
   return {
     ok: true,
     signingPem: certToPem(signing),
@@ -130,4 +132,23 @@ export async function revokedEntries() {
     revokedAt: r.revokedAt as Date,
     reason: r.revocationReason === "superseded" ? ("superseded" as const) : undefined,
   }));
+}
+
+// CRLs are signed by the CA keys; they are rebuilt when a certificate is revoked and at least
+// hourly (each is valid for a day), not per request.
+const CRL_MAX_AGE_MS = 3600 * 1000;
+let crlCache: { builtAt: number; crls: Promise<{ issuing: Uint8Array; root: Uint8Array }> } | undefined;
+
+export function invalidateCrls(): void {
+  crlCache = undefined;
+}
+
+export function platformCrls(): Promise<{ issuing: Uint8Array; root: Uint8Array }> {
+  const now = Date.now();
+  if (!crlCache || now - crlCache.builtAt > CRL_MAX_AGE_MS) {
+    const crls = revokedEntries().then((revoked) => currentCrls(revoked, Math.floor(now / 1000)));
+    crlCache = { builtAt: now, crls };
+    crls.catch(() => invalidateCrls());
+  }
+  return crlCache.crls;
 }

@@ -101,10 +101,11 @@ test.describe("sealed bids in the browser", () => {
       }
       return route.continue();
     });
-    await page.getByRole("button", { name: "加密并提交投标文件" }).click();
+    // The first submission, or a new version if this database already holds one.
+    await page.getByRole("button", { name: /^加密并提交/ }).click();
     await expect(page.getByRole("status").filter({ hasText: "投标文件已送达" })).toBeVisible({ timeout: 90_000 });
     expect(dropped).toBe(1);
-    await expect(page.getByTestId("bid-status")).toContainText("已送达第 1 版投标文件");
+    await expect(page.getByTestId("bid-status")).toContainText(/已送达第 \d+ 版投标文件/);
 
     // The receipt verifies with nothing but the platform root: signature and RFC 3161 time.
     const receiptDownload = page.waitForEvent("download");
