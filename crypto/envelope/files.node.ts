@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { nodeParallelCipher } from "./cipher-pool.node.ts";
+import { nodeCipher } from "./cipher.node.ts";
 import { DEFAULT_CHUNK_SIZE } from "./format.ts";
 import { openEnvelope, type OpenEnvelopeOptions } from "./open.ts";
 import { verifyEnvelope, type VerifiedEnvelope, type VerifyEnvelopeOptions } from "./verify.ts";
@@ -10,6 +10,16 @@ import { sealEnvelope, type SealInput, type SealResult } from "./writer.ts";
 
 export function fileSource(file: string): AsyncIterable<Uint8Array> {
   return createReadStream(file, { highWaterMark: DEFAULT_CHUNK_SIZE });
+}
+
+/**
+ * The default 16 KiB write buffer makes every 1 MiB chunk wait for its own write to finish;
+ * a few chunks of slack let encryption and disk writes overlap while memory stays bounded.
+ */
+const WRITE_BUFFER = 4 * DEFAULT_CHUNK_SIZE;
+
+function writeStream(file: string): WriteStream {
+  return createWriteStream(file, { highWaterMark: WRITE_BUFFER });
 }
 
 async function writeAll(out: WriteStream, gen: AsyncGenerator<Uint8Array, SealResult>): Promise<SealResult> {
@@ -27,9 +37,9 @@ async function closeStream(out: WriteStream): Promise<void> {
 
 /** Seal to a file with backpressure; the partial file is removed if sealing fails. */
 export async function sealEnvelopeToFile(input: Omit<SealInput, "cipher"> & Partial<Pick<SealInput, "cipher">>, outFile: string): Promise<SealResult> {
-  const out = createWriteStream(outFile);
+  const out = writeStream(outFile);
   try {
-    const result = await writeAll(out, sealEnvelope({ cipher: nodeParallelCipher, ...input }));
+    const result = await writeAll(out, sealEnvelope({ cipher: nodeCipher, ...input }));
     await closeStream(out);
     return result;
   } catch (e) {
@@ -53,24 +63,24 @@ export interface OpenedToDirectory {
  * names only after every check passed, and deleted if any failed.
  */
 export async function openEnvelopeToDirectory(
-  envelopeFile: string, outDir: string, options: Omit<OpenEnvelopeOptions, "onData" | "cipher">,
+  envelopeFile: string, outDir: string, options: Omit<OpenEnvelopeOptions, "onData" | "cipher"> & Partial<Pick<OpenEnvelopeOptions, "cipher">>,
 ): Promise<OpenedToDirectory> {
   const parts = new Map<number, WriteStream>();
   const partPath = (i: number) => path.join(outDir, `.mbseal-${i}.part`);
   try {
     const verified = await openEnvelope(fileSource(envelopeFile), {
+      cipher: nodeCipher,
       ...options,
-      cipher: nodeParallelCipher,
       async onData(fileIndex, plaintext) {
         let out = parts.get(fileIndex);
-        if (!out) parts.set(fileIndex, (out = createWriteStream(partPath(fileIndex))));
+        if (!out) parts.set(fileIndex, (out = writeStream(partPath(fileIndex))));
         if (!out.write(plaintext)) await once(out, "drain");
       },
     });
     await Promise.all([...parts.values()].map(closeStream));
     const files = await Promise.all(verified.manifest.files.map(async (f) => {
       const target = path.join(outDir, safeName(f.index, f.name));
-      if (!parts.has(f.index)) await closeStream(createWriteStream(partPath(f.index)));
+      if (!parts.has(f.index)) await closeStream(writeStream(partPath(f.index)));
       await rename(partPath(f.index), target);
       return target;
     }));

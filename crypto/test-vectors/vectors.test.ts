@@ -2,7 +2,6 @@ import vector from "./envelope-v1.json" with { type: "json" };
 import { fromHex, toHex } from "../bytes.ts";
 import { webCryptoCipher, type ContentCipherFactory } from "../envelope/cipher.ts";
 import { nodeCipher } from "../envelope/cipher.node.ts";
-import { nodeParallelCipher } from "../envelope/cipher-pool.node.ts";
 import { chunkAad, chunkNonce, CHUNK_PREFIX_LENGTH, RECORD_FRAME_LENGTH } from "../envelope/format.ts";
 import { parseHeader } from "../envelope/header.ts";
 import { unwrapContentKey } from "../envelope/key-wrap.ts";
@@ -21,7 +20,7 @@ beforeAll(async () => {
   fx = await createEnvelopeFixture();
 });
 
-const ciphers: [string, ContentCipherFactory][] = [["WebCrypto", webCryptoCipher], ["node:crypto", nodeCipher], ["node:crypto worker pool", nodeParallelCipher]];
+const ciphers: [string, ContentCipherFactory][] = [["WebCrypto", webCryptoCipher], ["node:crypto", nodeCipher]];
 
 describe("test vectors: envelope-v1.json", () => {
   it.each(ciphers)("%s seals the vector byte for byte", async (_name, cipher) => {
