@@ -1,3 +1,4 @@
+import { createPrivateKey, sign as nodeSign } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import forge from "node-forge";
@@ -82,6 +83,12 @@ async function createPlatformPki(dir: string): Promise<void> {
   }
 }
 
+/** Receipts and timestamps are signed with node:crypto (OpenSSL), not forge's JavaScript RSA. */
+function nativeSigner(keyFile: string): (data: Uint8Array) => Uint8Array {
+  const key = createPrivateKey(fs.readFileSync(keyFile, "utf8"));
+  return (data) => new Uint8Array(nodeSign("sha256", data, key));
+}
+
 let cached: Promise<PlatformPki> | undefined;
 
 export function platformPki(): Promise<PlatformPki> {
@@ -96,7 +103,12 @@ export function platformPki(): Promise<PlatformPki> {
     const chain = [issuing.cert, root.cert];
     const signer = loadIdentity(dir, "signer");
     const tsa = loadIdentity(dir, "tsa");
-    return { root, issuing, signer: { ...signer, chain }, tsa: { ...tsa, chain } };
+    return {
+      root,
+      issuing,
+      signer: { ...signer, chain, sign: nativeSigner(path.join(dir, "signer.key.pem")) },
+      tsa: { ...tsa, chain, sign: nativeSigner(path.join(dir, "tsa.key.pem")) },
+    };
   })();
   return cached;
 }

@@ -13,6 +13,11 @@ export interface Signer {
   key: PrivateKey;
   /** Issuer certificates to embed, so a verifier needs only the root. */
   chain?: readonly Certificate[];
+  /**
+   * RSASSA-PKCS1-v1_5 with SHA-256 over `data`, done elsewhere: node:crypto on the server (about
+   * 70× faster than forge's JavaScript) or an HSM. Must produce what rsaSha256Sign(key) would.
+   */
+  sign?: (data: Uint8Array) => Uint8Array;
 }
 
 export interface CmsSignInput {
@@ -35,7 +40,8 @@ export interface CmsSignInput {
 export function signCms(input: CmsSignInput): Uint8Array {
   const eContentType = input.eContentType ?? OID.data;
   const attrs = signedAttributes(input, eContentType);
-  const signature = rsaSha256Sign(input.signer.key, toDer(set(attrs)));
+  const signedBytes = toDer(set(attrs));
+  const signature = input.signer.sign ? input.signer.sign(signedBytes) : rsaSha256Sign(input.signer.key, signedBytes);
   const signerInfo = seq([
     smallInt(1),
     seq([nameOf(input.signer.cert, "issuer"), serialInteger(input.signer.cert)]),
