@@ -1,12 +1,12 @@
 import path from "node:path";
 import fs from "node:fs/promises";
-import { FileStore } from "@tus/file-store";
 import { Server, type Upload } from "@tus/server";
 import { z } from "zod";
 import { getUser, type SessionUser } from "./auth.server.ts";
 import { bidContext, checkEnvelopeSize, finaliseSubmission, recordRefusal, type BidRefusal } from "./bids.server.ts";
 import { env } from "./env.server.ts";
 import { clientIp } from "./request.server.ts";
+import { dropIntake, IntakeFileStore, takeIntake } from "./envelope-intake.server.ts";
 
 export const UPLOAD_PATH = "/uploads/bids";
 
@@ -38,7 +38,7 @@ async function requireBidder(request: Request): Promise<SessionUser> {
 }
 
 let server: Server | undefined;
-let store: FileStore | undefined;
+let store: IntakeFileStore | undefined;
 
 function uploadsDir(): string {
   return path.resolve(env().UPLOADS_DIR);
@@ -50,7 +50,7 @@ function uploadsDir(): string {
  * that does not match (a duplicate or out-of-order chunk) is answered 409 by the protocol.
  */
 export function bidUploads(): Server {
-  store ??= new FileStore({ directory: uploadsDir(), expirationPeriodInMilliseconds: 24 * 3600 * 1000 });
+  store ??= new IntakeFileStore({ directory: uploadsDir(), expirationPeriodInMilliseconds: 24 * 3600 * 1000 });
   const datastore = store;
   server ??= new Server({
     path: UPLOAD_PATH,
@@ -121,7 +121,8 @@ async function finalise(user: SessionUser, upload: Upload) {
     documentMeta = {};
   }
   try {
-    const result = await finaliseSubmission(user, tenderId, file, {
+    const intake = takeIntake(upload.id, upload.size ?? -1);
+    const result = await finaliseSubmission(user, tenderId, file, intake, {
       ip: meta.ip || undefined,
       userAgent: meta.userAgent || undefined,
       deviceFingerprint: meta.deviceFingerprint || undefined,
@@ -130,6 +131,7 @@ async function finalise(user: SessionUser, upload: Upload) {
     if (!result.ok) await recordRefusal(user, tenderId, result.refusal, { stage: "finish", uploadId: upload.id });
     return result;
   } finally {
+    dropIntake(upload.id);
     // Accepted envelopes were moved into bid storage; refused ones are deleted. Either way the
     // upload's working copy and its metadata go.
     await fs.rm(file, { force: true });

@@ -4,7 +4,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { acceptBid, checkBidChange, withdrawBid, type DomainError } from "../bidding-core/index.ts";
 import { verifyEnvelopeFile } from "../crypto/envelope/files.node.ts";
-import type { VerifiedEnvelope } from "../crypto/envelope/verify.ts";
+import { checkWalk, type VerifiedEnvelope } from "../crypto/envelope/verify.ts";
+import type { EnvelopeIntake } from "./envelope-intake.server.ts";
 import { certToDer } from "../crypto/pki/pem.ts";
 import { isCryptoError } from "../crypto/errors.ts";
 import type { SessionUser } from "./auth.server.ts";
@@ -140,10 +141,12 @@ export interface AcceptedBid {
  * signature and certificate chain, and that the key is wrapped to the bidder and the escrow.
  * The envelope is moved into bid storage and recorded in one step; a refused file is deleted.
  */
-export async function finaliseSubmission(user: SessionUser, tenderId: string, uploadedFile: string, meta: SubmissionMeta): Promise<BidCheck<AcceptedBid>> {
+export async function finaliseSubmission(
+  user: SessionUser, tenderId: string, uploadedFile: string, intake: EnvelopeIntake | null, meta: SubmissionMeta,
+): Promise<BidCheck<AcceptedBid>> {
   // The arrival time is when the last byte arrived, before any queueing for verification.
   const receivedAt = new Date();
-  return finalising(() => finalise(user, tenderId, uploadedFile, meta, receivedAt));
+  return finalising(() => finalise(user, tenderId, uploadedFile, intake, meta, receivedAt));
 }
 
 // Verification reads the whole envelope and the transaction takes the audit lock: around a
@@ -151,13 +154,20 @@ export async function finaliseSubmission(user: SessionUser, tenderId: string, up
 // the database pool and failing.
 const finalising = createLimiter(4);
 
-async function finalise(user: SessionUser, tenderId: string, uploadedFile: string, meta: SubmissionMeta, receivedAt: Date): Promise<BidCheck<AcceptedBid>> {
+async function finalise(
+  user: SessionUser, tenderId: string, uploadedFile: string, intake: EnvelopeIntake | null, meta: SubmissionMeta, receivedAt: Date,
+): Promise<BidCheck<AcceptedBid>> {
   const context = await bidContext(user, tenderId, receivedAt);
   if (!context.ok) return context;
   const ctx = context.value;
   let verified: VerifiedEnvelope;
+  let envelopeSha256: string;
   try {
-    verified = await verifyEnvelopeFile(uploadedFile, { trust: await trustStore(await platformCrls()), at: receivedAt, expectedTenderId: tenderId });
+    const options = { trust: await trustStore(await platformCrls()), at: receivedAt, expectedTenderId: tenderId };
+    // Walked and hashed while it arrived when possible; otherwise read back from disk.
+    const seen = intake ? await intake.finish() : null;
+    verified = seen ? checkWalk(seen.walk, options) : await verifyEnvelopeFile(uploadedFile, options);
+    envelopeSha256 = seen ? seen.sha256 : await sha256File(uploadedFile);
   } catch (error) {
     if (isCryptoError(error)) return refuse(`bid.${error.code}`, 422, { params: { detail: error.message } });
     throw error;
@@ -165,7 +175,6 @@ async function finalise(user: SessionUser, tenderId: string, uploadedFile: strin
   const mismatch = checkRecipients(ctx, verified);
   if (mismatch) return { ok: false, refusal: mismatch };
 
-  const envelopeSha256 = await sha256File(uploadedFile);
   const { size } = await fs.stat(uploadedFile);
   const storageKey = path.join(tenderId, `${envelopeSha256}.mbseal`);
   await fs.mkdir(path.join(bidsDir(), tenderId), { recursive: true });

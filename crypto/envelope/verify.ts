@@ -6,6 +6,7 @@ import type { TrustStore } from "../pki/chain.ts";
 import { certToDer, type Certificate } from "../pki/pem.ts";
 import type { EnvelopeHeader } from "./header.ts";
 import { parseManifest, type EnvelopeManifest } from "./manifest.ts";
+import type { ChunkDigestFn } from "./digest-window.ts";
 import { walkEnvelope, type EnvelopeWalk, type WalkHooks } from "./structure.ts";
 
 export interface VerifyEnvelopeOptions {
@@ -13,6 +14,8 @@ export interface VerifyEnvelopeOptions {
   /** Time the bidder's certificate must be valid at: the receipt time on upload. */
   at: Date;
   expectedTenderId?: string;
+  /** Chunk digest; WebCrypto by default (Node passes nodeChunkDigest). */
+  digest?: ChunkDigestFn;
 }
 
 export interface VerifiedEnvelope {
@@ -31,16 +34,17 @@ export interface VerifiedEnvelope {
  * manifest, bidder signature and certificate chain with revocation. Streams; memory is bounded.
  */
 export async function verifyEnvelope(source: AsyncIterable<Uint8Array>, options: VerifyEnvelopeOptions): Promise<VerifiedEnvelope> {
-  return checkWalk(await walkEnvelope(source), options);
+  return checkWalk(await walkEnvelope(source, { digest: options.digest }), options);
 }
 
 export async function walkAndCheck(
   source: AsyncIterable<Uint8Array>, options: VerifyEnvelopeOptions, hooks: WalkHooks,
 ): Promise<VerifiedEnvelope> {
-  return checkWalk(await walkEnvelope(source, hooks), options);
+  return checkWalk(await walkEnvelope(source, { digest: options.digest, ...hooks }), options);
 }
 
-function checkWalk(walk: EnvelopeWalk, options: VerifyEnvelopeOptions): VerifiedEnvelope {
+/** The checks after a walk (signature, chain, manifest against what was seen), for callers that walked incrementally. */
+export function checkWalk(walk: EnvelopeWalk, options: VerifyEnvelopeOptions): VerifiedEnvelope {
   const cms = verifyCms({ der: walk.signatureDer, detachedContent: walk.manifestBytes, trust: options.trust, at: options.at, usage: "signing" });
   const manifest = parseManifest(walk.manifestBytes);
   if (manifest.bidder.signingCertDigest !== toHex(sha256(certToDer(cms.signer)))) {

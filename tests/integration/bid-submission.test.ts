@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { bidUploads } from "~/bid-upload.server.ts";
+import { dropIntake } from "~/envelope-intake.server.ts";
 import { db, disconnectDb } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
 import { closeRedis, redis } from "~/redis.server.ts";
@@ -148,6 +149,20 @@ describe("sealed bid submission (tus upload → verification → receipt)", () =
     // Submitting again before the deadline reinstates the bid with a new version.
     expect((await upload(bidder, tender.id, await seal(bidder, tender, "v3.mbseal"))).status).toBe(200);
     expect((await db().bid.findFirstOrThrow({ where: { tenderId: tender.id, organizationId: bidder.organizationId } })).status).toBe("SUBMITTED");
+  });
+
+  it("verifies from disk when the upload was not seen whole in memory (a resumed upload after a restart)", async () => {
+    const bytes = new Uint8Array(fs.readFileSync(await seal(bidder, tender, "resumed.mbseal")));
+    const created = await create(bidder, tender.id, bytes.length);
+    const location = created.headers.get("Location")!;
+    const half = Math.floor(bytes.length / 2);
+    expect((await patch(bidder, location, 0, bytes.subarray(0, half))).status).toBe(204);
+    dropIntake(path.basename(new URL(location, ORIGIN).pathname));
+    const done = await patch(bidder, location, half, bytes.subarray(half));
+    expect(done.status).toBe(200);
+    const body = (await done.json()) as { versionId: string };
+    const version = await db().bidVersion.findUniqueOrThrow({ where: { id: body.versionId } });
+    expect(version.envelopeSha256).toBe(execFileSync("sha256sum", [path.join(env().BIDS_DIR, version.storageKey)]).toString().split(" ")[0]);
   });
 
   it("answers a duplicate or out-of-order chunk with 409 and keeps the upload consistent", async () => {
