@@ -1,6 +1,9 @@
 import { concatBytes, toHex } from "../bytes.ts";
 import { sha256Async } from "../hash.ts";
 
+/** SHA-256 of one chunk; WebCrypto by default, node:crypto's createHash in Node (digest.node.ts). */
+export type ChunkDigestFn = (bytes: Uint8Array) => Promise<Uint8Array>;
+
 /**
  * Chunk digests computed concurrently with the cipher (WebCrypto digests run on Node's thread
  * pool), with at most `window` in flight so memory stays bounded whatever the file size.
@@ -9,10 +12,13 @@ export class ChunkDigests {
   private readonly inFlight: Promise<Uint8Array>[] = [];
   private readonly done: Uint8Array[] = [];
 
-  constructor(private readonly window = 4) {}
+  constructor(
+    private readonly digest: ChunkDigestFn = sha256Async,
+    private readonly window = 4,
+  ) {}
 
   async add(sealedChunk: Uint8Array): Promise<void> {
-    this.inFlight.push(sha256Async(sealedChunk));
+    this.inFlight.push(this.digest(sealedChunk));
     if (this.inFlight.length > this.window) this.done.push(await (this.inFlight.shift() as Promise<Uint8Array>));
   }
 

@@ -1,7 +1,7 @@
 import { readU32be } from "../bytes.ts";
 import { CryptoErrorCode, fail } from "../errors.ts";
 import { sha256Async } from "../hash.ts";
-import { ChunkDigests } from "./digest-window.ts";
+import { ChunkDigests, type ChunkDigestFn } from "./digest-window.ts";
 import {
   CHUNK_PREFIX_LENGTH, FLAG_FINAL, MAX_CHUNK_SIZE, MAX_JSON_RECORD, MAX_SIGNATURE_RECORD, RecordType, TAG_LENGTH,
 } from "./format.ts";
@@ -37,6 +37,7 @@ export interface WalkHooks {
   onChunk?(chunk: ChunkView, header: EnvelopeHeader, headerDigest: Uint8Array): Promise<void>;
   /** Called once at the manifest, after the last chunk: lets a pipelined opener drain. */
   onChunksDone?(): Promise<void>;
+  digest?: ChunkDigestFn;
 }
 
 function maxBody(type: number): number {
@@ -51,7 +52,7 @@ function maxBody(type: number): number {
  * MANIFEST, SIGNATURE, end. This needs no key: the server runs it on upload.
  */
 export async function walkEnvelope(source: AsyncIterable<Uint8Array>, hooks: WalkHooks = {}): Promise<EnvelopeWalk> {
-  const state = new WalkState();
+  const state = new WalkState(hooks.digest);
   for await (const record of readRecords(source, maxBody)) {
     await state.accept(record.type, record.body, record.offset, hooks);
   }
@@ -66,9 +67,13 @@ class WalkState {
   private chunkIndex = 0;
   private fileOpen = false;
   private fileBytes = 0;
-  private digests = new ChunkDigests();
+  private digests: ChunkDigests;
   private manifestBytes: Uint8Array | null = null;
   private signatureDer: Uint8Array | null = null;
+
+  constructor(private readonly digest?: ChunkDigestFn) {
+    this.digests = new ChunkDigests(digest);
+  }
 
   async accept(type: number, body: Uint8Array, offset: number, hooks: WalkHooks): Promise<void> {
     if (this.signatureDer) fail(CryptoErrorCode.MALFORMED, `Unexpected data after the signature at byte ${offset}.`);
@@ -125,7 +130,7 @@ class WalkState {
 
   private async closeFile(): Promise<void> {
     this.files.push({ chunks: this.chunkIndex, ciphertextBytes: this.fileBytes, ciphertextDigest: await this.digests.finish() });
-    this.digests = new ChunkDigests();
+    this.digests = new ChunkDigests(this.digest);
     this.fileIndex++;
     this.chunkIndex = 0;
     this.fileBytes = 0;

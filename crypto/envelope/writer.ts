@@ -6,7 +6,7 @@ import type { PublicKey } from "../pki/keys.ts";
 import { describeName } from "../pki/names.ts";
 import { certToDer, type Certificate } from "../pki/pem.ts";
 import type { ContentCipher, ContentCipherFactory } from "./cipher.ts";
-import { ChunkDigests } from "./digest-window.ts";
+import { ChunkDigests, type ChunkDigestFn } from "./digest-window.ts";
 import {
   CONTENT_KEY_LENGTH, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MAX_FILES, MIN_CHUNK_SIZE, MAGIC, RecordType,
   chunkAad, chunkNonce, chunkPrefix, recordFrame,
@@ -34,6 +34,8 @@ export interface SealInput {
   signer: Signer;
   now: Date;
   cipher: ContentCipherFactory;
+  /** Chunk digest; WebCrypto by default (Node passes nodeChunkDigest). */
+  digest?: ChunkDigestFn;
   chunkSize?: number;
   /** Fixed values for test vectors only; production callers leave this out. */
   deterministic?: { contentKey: Uint8Array; envelopeId: Uint8Array; recipients: KeyWrapRecord[] };
@@ -59,7 +61,7 @@ export async function* sealEnvelope(input: SealInput): AsyncGenerator<Uint8Array
   const cipher = await input.cipher(contentKey);
   const files: ManifestFile[] = [];
   for (const [index, file] of input.files.entries()) {
-    const entry = yield* sealFile(cipher, headerDigest, index, file, chunkSize);
+    const entry = yield* sealFile(cipher, new ChunkDigests(input.digest), headerDigest, index, file, chunkSize);
     files.push(entry);
   }
   contentKey.fill(0);
@@ -108,9 +110,8 @@ interface InFlightChunk {
 }
 
 async function* sealFile(
-  cipher: ContentCipher, headerDigest: Uint8Array, fileIndex: number, file: SealFile, chunkSize: number,
+  cipher: ContentCipher, digests: ChunkDigests, headerDigest: Uint8Array, fileIndex: number, file: SealFile, chunkSize: number,
 ): AsyncGenerator<Uint8Array, ManifestFile> {
-  const digests = new ChunkDigests();
   const inFlight: InFlightChunk[] = [];
   let size = 0;
   let chunkIndex = 0;
