@@ -1,4 +1,4 @@
-import { canonicalJson, GENESIS_HASH, hashAuditEntry } from "./audit-chain.ts";
+import { auditSafe, GENESIS_HASH, hashAuditEntry } from "./audit-chain.ts";
 
 const base = {
   seq: 1n,
@@ -11,24 +11,8 @@ const base = {
   prevHash: GENESIS_HASH,
 };
 
-describe("canonicalJson", () => {
-  it("sorts keys at every depth so field order does not change the hash", () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } })).toBe(
-      '{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}',
-    );
-  });
-
-  it("writes bigint as a decimal string and drops undefined fields", () => {
-    expect(canonicalJson({ n: 12345678901234567890n, u: undefined })).toBe('{"n":"12345678901234567890"}');
-  });
-
-  it("refuses non-finite numbers instead of hashing null", () => {
-    expect(() => canonicalJson({ x: Number.NaN })).toThrow(/non-finite/);
-  });
-});
-
-describe("hashAuditEntry", () => {
-  it("is a stable SHA-256 hex digest", () => {
+describe("audit entry hashing", () => {
+  it("is a stable SHA-256 hex digest, independent of field order", () => {
     const h = hashAuditEntry(base);
     expect(h).toMatch(/^[0-9a-f]{64}$/);
     expect(hashAuditEntry({ ...base, data: { price: "100", code: "MZ-1" } })).toBe(h);
@@ -44,5 +28,14 @@ describe("hashAuditEntry", () => {
     ["prevHash", { prevHash: "f".repeat(64) }],
   ])("changes when %s changes", (_field, change) => {
     expect(hashAuditEntry({ ...base, ...change })).not.toBe(hashAuditEntry(base));
+  });
+
+  it("stores money and fractions as decimal strings so hashing never meets a float", () => {
+    expect(auditSafe({ fen: 12345678901234567890n, ratio: 0.25, n: 3, gone: undefined })).toEqual({
+      fen: "12345678901234567890",
+      ratio: "0.25",
+      n: 3,
+    });
+    expect(() => hashAuditEntry({ ...base, data: auditSafe({ ratio: 1.5 }) })).not.toThrow();
   });
 });

@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
+import { GENESIS_HASH, hashEntry } from "../crypto/audit/chain.ts";
+import type { CanonicalValue } from "../crypto/canonical-json.ts";
 
-export const GENESIS_HASH = "0".repeat(64);
+export { GENESIS_HASH };
 
 export interface AuditRecord {
   seq: bigint;
@@ -15,36 +16,30 @@ export interface AuditRecord {
 }
 
 /**
- * Canonical JSON: object keys sorted, no insignificant white space, so that the same entry
- * always hashes the same whatever order the fields were written in.
+ * hash_n = SHA-256(canonical JSON of entry_n without its hash, prevHash included), through
+ * crypto/'s audit helpers (decision 002): seq as a decimal string, time as ISO-8601 UTC.
  */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") {
-    if (typeof value === "number" && !Number.isFinite(value)) {
-      throw new TypeError("canonicalJson: non-finite number");
-    }
-    if (typeof value === "bigint") return JSON.stringify(value.toString());
-    return JSON.stringify(value);
-  }
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
-
-/** hash_n = SHA-256(canonical(entry_n without its hash)), the entry including prevHash. */
 export function hashAuditEntry(entry: Omit<AuditRecord, "hash">): string {
-  const body = canonicalJson({
+  return hashEntry({
     seq: entry.seq.toString(),
     at: entry.at.toISOString(),
     actorId: entry.actorId,
     action: entry.action,
     subjectType: entry.subjectType,
     subjectId: entry.subjectId,
-    data: entry.data,
+    data: entry.data as CanonicalValue,
     prevHash: entry.prevHash,
   });
-  return createHash("sha256").update(body, "utf8").digest("hex");
+}
+
+/**
+ * Makes audit data canonical-JSON safe: bigint (money in 分) and non-integer numbers become
+ * decimal strings, undefined fields are dropped, dates become ISO strings.
+ */
+export function auditSafe(value: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) =>
+      typeof v === "bigint" || (typeof v === "number" && !Number.isSafeInteger(v)) ? String(v) : v,
+    ),
+  ) as Record<string, unknown>;
 }

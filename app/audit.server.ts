@@ -1,6 +1,6 @@
 import type { Prisma } from "./generated/prisma/client.ts";
 import { db, type Tx } from "./db.server.ts";
-import { GENESIS_HASH, hashAuditEntry, type AuditRecord } from "./audit-chain.ts";
+import { auditSafe, GENESIS_HASH, hashAuditEntry, type AuditRecord } from "./audit-chain.ts";
 
 // Key of the PostgreSQL advisory lock that serialises writers of the one audit chain.
 const AUDIT_LOCK_KEY = 0x6d62_6175; // "mbau"
@@ -41,7 +41,7 @@ async function appendInTx(tx: Tx, input: AuditInput): Promise<AuditRecord> {
     action: input.action,
     subjectType: input.subjectType,
     subjectId: input.subjectId ?? null,
-    data: jsonSafe(input.data ?? {}),
+    data: auditSafe(input.data ?? {}),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   const hash = hashAuditEntry(record);
@@ -49,13 +49,6 @@ async function appendInTx(tx: Tx, input: AuditInput): Promise<AuditRecord> {
     data: { ...record, data: record.data as Prisma.InputJsonValue, hash },
   });
   return { ...record, hash };
-}
-
-/** Converts bigint (money in 分) to decimal strings so the entry is plain JSON. */
-function jsonSafe(value: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(
-    JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
-  ) as Record<string, unknown>;
 }
 
 export type ChainVerification =
