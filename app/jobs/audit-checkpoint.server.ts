@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { db } from "../db.server.ts";
 import { appendAudit, auditHead } from "../audit.server.ts";
+import { platformPki } from "../pki.server.ts";
+import { signCheckpoint } from "../../crypto/audit/checkpoint.ts";
+import { toBase64 } from "../../crypto/bytes.ts";
+import { certToPem } from "../../crypto/pki/pem.ts";
+
+/** The log name written into signed checkpoints. */
+export const AUDIT_LOG_NAME = "mingbiao-audit";
 import { defineJob } from "./define.ts";
 
 /**
@@ -21,8 +28,12 @@ export const auditCheckpointJob = defineJob({
       select: { id: true },
     });
     if (existing) return { skipped: "already checkpointed", seq: head.seq.toString() };
+    // Signed by the platform signer: a copy kept outside the database pins the chain.
+    const at = new Date();
+    const pki = await platformPki();
+    const signed = signCheckpoint(AUDIT_LOG_NAME, { seq: Number(head.seq), prevHash: "", hash: head.hash }, pki.signer, at);
     const checkpoint = await db().auditCheckpoint.create({
-      data: { seq: head.seq, hash: head.hash, at: new Date() },
+      data: { seq: head.seq, hash: head.hash, at, signature: toBase64(signed.signature), signerCertificate: certToPem(pki.signer.cert) },
       select: { id: true, seq: true, hash: true },
     });
     await appendAudit({

@@ -2,6 +2,12 @@ import { appendAudit, auditHead } from "~/audit.server.ts";
 import { db, disconnectDb } from "~/db.server.ts";
 import { closeQueues, enqueue, startJobWorkers } from "~/jobs/queues.server.ts";
 import { closeRedis } from "~/redis.server.ts";
+import { platformPki } from "~/pki.server.ts";
+import { AUDIT_LOG_NAME } from "~/jobs/audit-checkpoint.server.ts";
+import { verifyCheckpoint } from "../../crypto/audit/checkpoint.ts";
+import { fromBase64, utf8 } from "../../crypto/bytes.ts";
+import { canonicalJson } from "../../crypto/canonical-json.ts";
+import { createCrl } from "../../crypto/pki/crl.ts";
 
 afterAll(async () => {
   await closeQueues();
@@ -28,6 +34,18 @@ describe("bull jobs on Redis", () => {
     await job.finished();
     const checkpoint = await waitFor(() => db().auditCheckpoint.findFirst({ where: { seq: head!.seq } }));
     expect(checkpoint.hash).toBe(head!.hash);
+    // The platform's signature over the checkpoint verifies against the chain's entry.
+    const pki = await platformPki();
+    const now = new Date();
+    const crls = [pki.issuing, pki.root].map((ca) => createCrl(ca, { crlNumber: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 3600_000), revoked: [] }));
+    const statement = { format: "MB-AUDIT-CHECKPOINT", version: 1, log: AUDIT_LOG_NAME, seq: Number(head!.seq), headHash: head!.hash, at: checkpoint.at.toISOString() };
+    const verified = verifyCheckpoint(
+      { checkpoint: utf8(canonicalJson(statement)), signature: fromBase64(checkpoint.signature ?? "") },
+      [{ seq: Number(head!.seq), prevHash: "", hash: head!.hash }],
+      { roots: [pki.root.cert], intermediates: [pki.issuing.cert], crls },
+      now,
+    );
+    expect(verified.headHash).toBe(head!.hash);
 
     // The checkpoint job itself appended an entry; checkpoint that, then run again: no new row.
     const second = await enqueue("audit.checkpoint", { reason: "manual" });
