@@ -4,3 +4,4 @@ export declare function workerBinaryPath(): string;
 export declare function ensureMediaPackages(): void;
 export declare function ensureMediaWorker(): string;
 export declare function ensureMediaToolchain(): string;
+export declare const WORKER_BUILD_ID: string;

@@ -10,6 +10,22 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const MEDIASOUP_VERSION = "3.13.16";
+/** Changes whenever the source patches below change, so a cached worker is rebuilt. */
+export const WORKER_BUILD_ID = `${MEDIASOUP_VERSION}+mingbiao.1`;
+
+// Fixes applied to the worker's sources before building (docs/decisions/030).
+const SOURCE_PATCHES = [
+  {
+    file: "src/RTC/DtlsTransport.cpp",
+    // The BIO callback answered 1 instead of OpenSSL's result for every "return" notification
+    // except a bare BIO_CB_RETURN, which never comes alone (it is OR'ed with the operation). So
+    // every BIO_ctrl() on the outgoing BIO (pending bytes, MTU exceeded, …) returned 1. Debian's
+    // OpenSSL 3.0.22 then abandons a DTLS write half-way and the worker crashes on a NULL write
+    // buffer at the browser's first handshake message. Hand back OpenSSL's own result.
+    find: "const long resultOfcallback = (operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1;",
+    replace: "const long resultOfcallback = (operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1;",
+  },
+];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../..");
@@ -36,6 +52,10 @@ export function workerBinaryPath() {
   return path.join(workerCacheDir(), "mediasoup-worker");
 }
 
+function buildIdFile() {
+  return path.join(workerCacheDir(), "build-id");
+}
+
 function isInstalled(pkg) {
   const result = spawnSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8" });
   return result.status === 0 && result.stdout.includes("install ok installed");
@@ -57,6 +77,8 @@ export function ensureMediaPackages() {
 
 function binaryRuns(binary) {
   if (!fs.existsSync(binary)) return false;
+  const builtAs = fs.existsSync(buildIdFile()) ? fs.readFileSync(buildIdFile(), "utf8").trim() : "";
+  if (builtAs !== WORKER_BUILD_ID) return false;
   // The worker prints its usage and exits non-zero without the IPC pipes; what matters is
   // that the dynamic loader found every Debian library (exit 127 otherwise).
   const result = spawnSync(binary, ["--version"], { encoding: "utf8", timeout: 10_000 });
@@ -83,6 +105,12 @@ function prepareSourceTree(buildRoot) {
   const mesonBuild = path.join(src, "meson.build");
   const text = fs.readFileSync(mesonBuild, "utf8").replace("meson_version: '>= 1.1.0'", "meson_version: '>= 1.0.0'");
   fs.writeFileSync(mesonBuild, text);
+  for (const patch of SOURCE_PATCHES) {
+    const file = path.join(src, patch.file);
+    const source = fs.readFileSync(file, "utf8");
+    if (!source.includes(patch.find)) throw new Error(`worker patch no longer applies to ${patch.file}`);
+    fs.writeFileSync(file, source.replace(patch.find, patch.replace));
+  }
   return src;
 }
 
@@ -114,6 +142,7 @@ export function ensureMediaWorker() {
     fs.copyFileSync(built, partial);
     fs.chmodSync(partial, 0o755);
     fs.renameSync(partial, binary);
+    fs.writeFileSync(buildIdFile(), `${WORKER_BUILD_ID}\n`);
   } finally {
     fs.rmSync(buildRoot, { recursive: true, force: true });
   }
