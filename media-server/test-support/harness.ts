@@ -26,7 +26,11 @@ export async function startHarness(opts: { segmentSeconds?: number; workers?: nu
     workers: opts.workers ?? 1, workerBin: process.env.MEDIASOUP_WORKER_BIN ?? ensureMediaWorker(), internalSecret: INTERNAL_SECRET, tokenSecret: TOKEN_SECRET,
     segmentSeconds: opts.segmentSeconds ?? 2, ffmpegBin: "ffmpeg", storage, audit,
   });
-  return { server, audit, storage, dir, close: () => server.close() };
+  const close = async () => {
+    await server.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  };
+  return { server, audit, storage, dir, close };
 }
 
 export async function internal(h: Harness, method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
