@@ -63,6 +63,14 @@ process.on("unhandledRejection", (reason) => console.error("unhandled rejection:
 await entry.startServices({ io });
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
+server.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EADDRINUSE") {
+    console.error(`✗ ${host}:${port} is already in use. Stop the other program or set PORT in .env.`);
+  } else {
+    console.error(`✗ cannot listen on ${host}:${port}: ${error.message}`);
+  }
+  process.exit(1);
+});
 server.listen(port, host, () => {
   const address = server.address();
   const actual = typeof address === "object" && address ? address.port : port;
