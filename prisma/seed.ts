@@ -8,6 +8,7 @@ import { creditCodeCheckChar } from "../app/validation/credit-code.ts";
 import { appendAudit } from "../app/audit.server.ts";
 import { disconnectDb } from "../app/db.server.ts";
 import { seedDemoCustodians } from "./demo-custodians.ts";
+import { minimalPdf } from "./minimal-pdf.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -57,29 +58,6 @@ const EVALUATION_CONFIG = {
   priceScoring: { benchmark: { kind: "average", coefficientPermille: 950 }, formula: { kind: "ratio" } },
   criteria: ["施工组织设计", "项目管理机构", "企业业绩与信誉"],
 };
-
-/** A small valid one-page PDF standing in for the tender documents (ASCII text, Helvetica). */
-function demoPdf(title: string): Buffer {
-  const text = `Tender documents ${title}`.replace(/[()\\]/g, "");
-  const stream = `BT /F1 16 Tf 72 760 Td (${text}) Tj ET`;
-  const objects = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-  ];
-  let out = "%PDF-1.4\n";
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, "latin1");
-}
 
 /** Stores content by its SHA-256 the way app/storage.server.ts does (temp file, then rename). */
 async function storeFile(content: Buffer): Promise<string> {
@@ -154,7 +132,7 @@ async function main() {
   ];
   for (const t of tenders) {
     const docsIssueAt = new Date(now - t.issuedDaysAgo * DAY);
-    const pdf = demoPdf(t.code);
+    const pdf = minimalPdf(`Tender documents ${t.code}`);
     const sha256 = await storeFile(pdf);
     const existing = await prisma.tender.findUnique({ where: { code: t.code }, select: { id: true, documents: { select: { id: true } } } });
     if (existing) {

@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { minimalPdf } from "../../prisma/minimal-pdf.ts";
 
 const PASSWORD = "MingBiao-demo-2026";
 const DAY = 86_400_000;
@@ -14,28 +15,6 @@ function beijingAt(days: number, hour = 9): string {
 function addDays(local: string, days: number): string {
   const d = new Date(`${local}:00Z`);
   return new Date(d.getTime() + days * DAY).toISOString().slice(0, 16);
-}
-
-/** A small valid one-page PDF. */
-function pdf(): Buffer {
-  const stream = "BT /F1 18 Tf 72 760 Td (E2E tender documents) Tj ET";
-  const objects = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-  ];
-  let out = "%PDF-1.4\n";
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 6\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
-  out += `trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, "latin1");
 }
 
 async function signIn(page: Page, email: string) {
@@ -103,7 +82,7 @@ test.describe("tender publication", () => {
     await expect(page.getByTestId("tender-status")).toHaveText("草稿");
 
     // Attach the tender documents (PDF) and publish.
-    await page.getByLabel(/上传招标文件/).setInputFiles({ name: "招标文件.pdf", mimeType: "application/pdf", buffer: pdf() });
+    await page.getByLabel(/上传招标文件/).setInputFiles({ name: "招标文件.pdf", mimeType: "application/pdf", buffer: minimalPdf("E2E tender documents") });
     await page.getByRole("button", { name: "上传", exact: true }).click();
     await expect(page.getByText("文件已上传。")).toBeVisible();
     await page.getByRole("button", { name: "发布", exact: true }).click();
