@@ -11,8 +11,11 @@ function freePort(): number {
   return Number(out.toString().trim());
 }
 process.env.E2E_PORT ??= String(freePort());
+process.env.E2E_MEDIA_PORT ??= String(freePort());
 const port = Number(process.env.E2E_PORT);
+const mediaPort = Number(process.env.E2E_MEDIA_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
+const mediaURL = `http://127.0.0.1:${mediaPort}`;
 
 const serverEnv = {
   ...testEnv,
@@ -21,6 +24,20 @@ const serverEnv = {
   HOST: "127.0.0.1",
   PORT: String(port),
   PUBLIC_URL: baseURL,
+  MEDIA_URL: mediaURL,
+  MEDIA_PUBLIC_URL: mediaURL,
+  MEDIA_INTERNAL_URL: mediaURL,
+};
+
+// The media server (数字见证) as the start script runs it, on its own free port.
+const mediaEnv = {
+  ...testEnv,
+  MEDIA_PORT: String(mediaPort),
+  APP_INTERNAL_URL: baseURL,
+  MEDIA_WORKERS: "1",
+  RECORDINGS_DIR: "var/test/recordings",
+  AUDIT_SPOOL_DIR: "var/test/media-audit-spool",
+  RECORDING_SEGMENT_SECONDS: "5",
 };
 
 export default defineConfig({
@@ -54,13 +71,24 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "npx --no-install tsx server.ts",
-    url: `${baseURL}/healthz`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: serverEnv,
-  },
+  webServer: [
+    {
+      command: "npx --no-install tsx media-server/main.ts",
+      url: `${mediaURL}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: mediaEnv,
+    },
+    {
+      command: "npx --no-install tsx server.ts",
+      url: `${baseURL}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: serverEnv,
+    },
+  ],
 });

@@ -1,3 +1,4 @@
+// `witness_`: not nested under the supervisor page (its loader requires the SUPERVISOR role).
 // 数字见证 — a room device: a computer in the evaluation room publishing its camera and
 // microphone (`?device=camera-1`, one page per device). It reconnects by itself.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -6,12 +7,16 @@ import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { publishDevice, type PublishState } from "../../media-server/client/publish-device.ts";
-import { mediaPublicUrl, requireRoomDeviceAgent, roomIdOf, witnessToken } from "~/witness.server.ts";
+import { mediaPublicUrl, openWitnessRoom, requireRoomDeviceAgent, roomIdOf, witnessToken } from "~/witness.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "数字见证 · 明标" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, tender } = await requireRoomDeviceAgent(request, params.tenderId ?? "");
+  // Setting up a room device opens the room (idempotent); the evaluation session will own this.
+  await openWitnessRoom(tender.id, tender.title).catch(() => {
+    throw new Response("The witness (media) server is not reachable.", { status: 503 });
+  });
   return json({ url: mediaPublicUrl(), token: witnessToken(user, "device", [tender.id]), roomId: roomIdOf(tender.id), title: tender.title });
 }
 
