@@ -80,8 +80,17 @@ describe("tender escrow key (E-Measures Art 31 remedy)", () => {
 
   it("is not created while no supervisor holds an encryption certificate", async () => {
     const agent = await custodian("AGENT");
-    await db().certificate.updateMany({ where: { usage: "ENCRYPTION", userId: { in: (await db().user.findMany({ where: { role: "SUPERVISOR" }, select: { id: true } })).map((u) => u.id) } }, data: { revokedAt: new Date(), revocationReason: "cessationOfOperation" } });
-    const tenderId = await tenderFor(agent.user.organizationId);
-    expect(await ensureTenderEscrow(tenderId)).toBeNull();
+    const supervisors = (await db().user.findMany({ where: { role: "SUPERVISOR" }, select: { id: true } })).map((u) => u.id);
+    const held = await db().certificate.findMany({ where: { usage: "ENCRYPTION", revokedAt: null, userId: { in: supervisors } }, select: { id: true } });
+    const ids = held.map((c) => c.id);
+    // Take the supervisors' certificates out of service for this check only, then restore them
+    // (the demo supervisor's certificate is needed by the end-to-end tests that follow).
+    await db().certificate.updateMany({ where: { id: { in: ids } }, data: { revokedAt: new Date(), revocationReason: "cessationOfOperation" } });
+    try {
+      const tenderId = await tenderFor(agent.user.organizationId);
+      expect(await ensureTenderEscrow(tenderId)).toBeNull();
+    } finally {
+      await db().certificate.updateMany({ where: { id: { in: ids } }, data: { revokedAt: null, revocationReason: null } });
+    }
   });
 });
