@@ -15,6 +15,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 interface AppEntry {
   startServices(ctx: { io: SocketServer }): Promise<void>;
   stopServices(): Promise<void>;
+  handleBidUpload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
 }
 
 const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
@@ -23,7 +24,7 @@ const entry = build.entry.module as unknown as AppEntry;
 const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", process.env.TRUST_PROXY === "true");
-app.use(compression({ filter: (req, res) => !req.path.startsWith("/internal/") && compression.filter(req, res) }));
+app.use(compression({ filter: (req, res) => !req.path.startsWith("/internal/") && !req.path.startsWith("/uploads/") && compression.filter(req, res) }));
 app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 app.use(morgan(process.env.NODE_ENV === "production" ? "combined" : "dev", { skip: (req) => req.url === "/healthz" }));
@@ -46,6 +47,11 @@ app.use((req, res, next) => {
     return;
   }
   next();
+});
+
+// Resumable (tus) uploads of sealed bids go straight to their handler, with Node streams.
+app.all(["/uploads/bids", "/uploads/bids/*"], (req, res, next) => {
+  entry.handleBidUpload(req, res).catch(next);
 });
 
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));

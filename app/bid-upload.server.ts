@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import fs from "node:fs/promises";
 import { Server, type Upload } from "@tus/server";
@@ -137,6 +138,14 @@ async function finalise(user: SessionUser, upload: Upload) {
     await fs.rm(file, { force: true });
     await fs.rm(`${file}.json`, { force: true });
   }
+}
+
+/**
+ * Served by the custom server straight from Node's request and response (server.ts), not through
+ * a Remix route: uploads are the platform's heaviest traffic and skip one stream conversion.
+ */
+export function handleBidUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return bidUploads().handle(req, res);
 }
 
 /** Drops incomplete uploads older than the expiry (job `bids.cleanup-uploads`). */

@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
 export { startServices, stopServices } from "./services.server.ts";
+export { handleBidUpload } from "./bid-upload.server.ts";
 
 const ABORT_DELAY = 5_000;
 
