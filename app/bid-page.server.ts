@@ -17,6 +17,7 @@ const DEFAULT_READ_OUT: ReadOutItem[] = [{ key: "price", label: "投标报价（
 
 /** What the bid page shows: the tender, why bidding is (not) possible, and this bidder's versions. */
 export async function bidPageData(user: SessionUser, tenderId: string) {
+  if (!z.string().uuid().safeParse(tenderId).success) return null;
   const tender = await db().tender.findUnique({
     where: { id: tenderId },
     select: { id: true, code: true, title: true, status: true, bidDeadline: true, readOutItems: true },

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -53,6 +54,7 @@ export interface BidContext {
  */
 export async function bidContext(user: SessionUser, tenderId: string, now: Date): Promise<BidCheck<BidContext>> {
   if (user.role !== "BIDDER" || !user.organizationId) return refuse("bid.notBidder", 403);
+  if (!z.string().uuid().safeParse(tenderId).success) return refuse("bid.noSuchTender", 404);
   const tender = await db().tender.findUnique({
     where: { id: tenderId },
     select: { id: true, code: true, title: true, status: true, bidDeadline: true, maxEnvelopeBytes: true },
@@ -242,6 +244,7 @@ async function finalise(
 /** 撤回 before the deadline (TBL Art 29): the bid stops counting; its versions stay on record. */
 export async function withdraw(user: SessionUser, tenderId: string): Promise<BidCheck<{ refundDue: string }>> {
   if (!user.organizationId) return refuse("bid.notBidder", 403);
+  if (!z.string().uuid().safeParse(tenderId).success) return refuse("bid.noBid", 404);
   const now = new Date();
   const bid = await db().bid.findUnique({
     where: { tenderId_organizationId: { tenderId, organizationId: user.organizationId } },

@@ -4,11 +4,13 @@ import { env } from "../env.server.ts";
 import { createRedis } from "../redis.server.ts";
 import type { RunnableJob } from "./define.ts";
 import { auditCheckpointJob } from "./audit-checkpoint.server.ts";
+import { cleanupUploadsJob } from "./cleanup-uploads.server.ts";
 import { closeBiddingJob, closeBiddingSweepJob } from "./close-bidding.server.ts";
 
 // Every job of the system, in one table. A queue per job keeps retries and metrics separate.
 export const jobs = {
   "audit.checkpoint": auditCheckpointJob,
+  "bids.cleanup-uploads": cleanupUploadsJob,
   "tender.close-bidding": closeBiddingJob,
   "tender.close-bidding-sweep": closeBiddingSweepJob,
 } as const;
@@ -56,6 +58,10 @@ export async function startJobWorkers(): Promise<void> {
   await queue("tender.close-bidding-sweep").add(
     { reason: "schedule" },
     { repeat: { every: 60_000 }, jobId: "tender.close-bidding-sweep.repeat" },
+  );
+  await queue("bids.cleanup-uploads").add(
+    { reason: "schedule" },
+    { repeat: { every: 3600_000 }, jobId: "bids.cleanup-uploads.repeat" },
   );
 }
 

@@ -18,7 +18,9 @@ import { bytesSource } from "../../crypto/envelope/sources.ts";
 import { sealEnvelopeToFile } from "../../crypto/envelope/files.node.ts";
 import { openEnvelopeToDirectory } from "../../crypto/envelope/files.node.ts";
 import { createBidder, createOpenTender, holdDocuments, type TestBidder, type TestTender } from "../support/bidder.ts";
-import { action as bidAction } from "~/routes/bids.$tenderId.tsx";
+import { action as bidAction, loader as bidLoader } from "~/routes/bids.$tenderId.tsx";
+import { loader as receiptLoader } from "~/routes/bids.$tenderId.receipts.$versionId.ts";
+import { cleanupUploadsJob } from "~/jobs/cleanup-uploads.server.ts";
 import { formRequest, ORIGIN, respond } from "../support/requests.ts";
 
 // Plaintext that must never appear anywhere on the server before the opening.
@@ -231,6 +233,29 @@ describe("sealed bid submission (tus upload → verification → receipt)", () =
     expect(await res.text()).toContain("BID.AFTER_DEADLINE");
     expect(await db().auditEntry.count({ where: { action: "bid.refused", subjectId: late.id } })).toBeGreaterThan(0);
     expect(await db().bid.count({ where: { tenderId: late.id } })).toBe(0);
+  });
+
+  it("answers malformed ids with 404, never a 500", async () => {
+    const page = await respond(() => bidLoader({ request: new Request(`${ORIGIN}/bids/x`, { headers: { Cookie: bidder.cookie } }), params: { tenderId: "not-a-uuid" }, context: {} }));
+    expect(page.status).toBe(404);
+    const receipt = await respond(() =>
+      receiptLoader({ request: new Request(`${ORIGIN}/bids/x/receipts/y`, { headers: { Cookie: bidder.cookie } }), params: { tenderId: tender.id, versionId: "../../etc" }, context: {} }),
+    );
+    expect(receipt.status).toBe(404);
+    const upload = await create(bidder, "not-a-uuid", 1000);
+    expect(upload.status).toBe(400);
+  });
+
+  it("the hourly job deletes incomplete uploads nobody resumed within a day", async () => {
+    const created = await create(bidder, tender.id, 5000);
+    const id = path.basename(new URL(created.headers.get("Location")!, ORIGIN).pathname);
+    const meta = path.join(env().UPLOADS_DIR, `${id}.json`);
+    const record = JSON.parse(fs.readFileSync(meta, "utf8")) as { creation_date: string };
+    record.creation_date = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    fs.writeFileSync(meta, JSON.stringify(record));
+    const result = (await cleanupUploadsJob.run({})) as { deleted: number };
+    expect(result.deleted).toBeGreaterThanOrEqual(1);
+    expect(fs.existsSync(path.join(env().UPLOADS_DIR, id))).toBe(false);
   });
 
   it("another bidder cannot touch someone else's upload", async () => {
