@@ -1,4 +1,4 @@
-import { fromUtf8, toBase64, utf8 } from "../crypto/bytes.ts";
+import { toBase64, utf8 } from "../crypto/bytes.ts";
 import { canonicalJson } from "../crypto/canonical-json.ts";
 import { signCms } from "../crypto/cms/signed-data.ts";
 import { sha256 } from "../crypto/hash.ts";
@@ -64,8 +64,4 @@ export async function issueReceipt(input: ReceiptInput): Promise<SignedReceipt> 
 /** The exact bytes that are signed and timestamped. */
 export function receiptBytes(statement: ReceiptStatement): Uint8Array {
   return utf8(canonicalJson(statement));
-}
-
-export function receiptText(statement: ReceiptStatement): string {
-  return fromUtf8(receiptBytes(statement));
 }

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { potentialBiddersDisclosable, type DomainError } from "../bidding-core/index";
 import { Prisma } from "./generated/prisma/client.ts";
 import type { DocumentKind } from "./generated/prisma/enums.ts";
@@ -52,7 +53,7 @@ export async function tendererChoices(user: SessionUser) {
 }
 
 export async function getAgentTender(user: SessionUser, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!z.string().uuid().safeParse(id).success) return null;
   return db().tender.findFirst({
     where: { AND: [{ id }, ownedBy(user)] },
     include: {

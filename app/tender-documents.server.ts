@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { SessionUser } from "./auth.server.ts";
 import { appendAudit } from "./audit.server.ts";
 import { db } from "./db.server.ts";
@@ -14,7 +15,7 @@ export type DownloadDecision =
   | { ok: true; document: { id: string; fileName: string; sizeBytes: bigint; storageKey: string; mediaType: string }; recorded: boolean }
   | { ok: false; status: 403 | 404 | 410 };
 
-const UUID = /^[0-9a-f-]{36}$/i;
+const isUuid = (value: string) => z.string().uuid().safeParse(value).success;
 
 export async function authoriseDownload(
   user: SessionUser,
@@ -23,7 +24,7 @@ export async function authoriseDownload(
   meta: { ip?: string },
   now = new Date(),
 ): Promise<DownloadDecision> {
-  if (!UUID.test(tenderId) || !UUID.test(documentId)) return { ok: false, status: 404 };
+  if (!isUuid(tenderId) || !isUuid(documentId)) return { ok: false, status: 404 };
   const document = await db().tenderDocument.findFirst({
     where: { id: documentId, tenderId },
     select: {

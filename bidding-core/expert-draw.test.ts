@@ -126,7 +126,7 @@ describe("expert draw invariants (property-based)", () => {
     fc.assert(
       fc.property(poolArb, seedArb, (experts, seed) => {
         const result = run(experts, seed);
-        if (!result.ok) return true;
+        if (!result.ok) return result.error.code === "DRAW.POOL_TOO_SMALL";
         const ids = [...result.value.members, ...result.value.reserves].map((m) => m.expertId);
         return new Set(ids).size === ids.length;
       }),

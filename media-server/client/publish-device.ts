@@ -3,7 +3,7 @@
 // those tears the session down and it starts again with the same camera tracks.
 import { Device } from "mediasoup-client";
 import type { types } from "mediasoup-client";
-import { connectWitness, isAuthRefusal, request, SignalingRefused, type WitnessSocket } from "./signaling-client.ts";
+import { connectWitness, reportConnectErrors, request, SignalingRefused, type WitnessSocket } from "./signaling-client.ts";
 
 export type DeviceKind = "camera" | "microphone" | "camera+microphone";
 export type PublishState = "connecting" | "publishing" | "reconnecting" | "refused" | "stopped";
@@ -82,11 +82,7 @@ export function publishDevice(o: PublishOptions): Publication {
   socket.on("connect", () => void restart());
   socket.on("disconnect", () => state("reconnecting", "signaling lost"));
   socket.on("roomRestarted", () => void restart());
-  socket.on("connect_error", (error) => {
-    if (!isAuthRefusal(error)) return state("reconnecting", error.message);
-    socket.disconnect();
-    state("refused", error.message);
-  });
+  reportConnectErrors(socket, state);
 
   return {
     stop() {

@@ -28,3 +28,18 @@ export async function request<N extends RequestName>(socket: WitnessSocket, name
 export function isAuthRefusal(error: Error): boolean {
   return error.message.startsWith("unauthorised");
 }
+
+/**
+ * Connection trouble is reported as "reconnecting" (socket.io retries by itself); a refused
+ * token stops the socket for good and is reported as "refused".
+ */
+export function reportConnectErrors(
+  socket: WitnessSocket,
+  state: (s: "reconnecting" | "refused", detail?: string) => void,
+): void {
+  socket.on("connect_error", (error) => {
+    if (!isAuthRefusal(error)) return state("reconnecting", error.message);
+    socket.disconnect();
+    state("refused", error.message);
+  });
+}

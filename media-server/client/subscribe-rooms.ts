@@ -3,7 +3,7 @@
 import { Device } from "mediasoup-client";
 import type { types } from "mediasoup-client";
 import type { ProducerAnnouncement } from "../signaling/protocol.ts";
-import { connectWitness, isAuthRefusal, request, SignalingRefused, type WitnessSocket } from "./signaling-client.ts";
+import { connectWitness, reportConnectErrors, request, SignalingRefused, type WitnessSocket } from "./signaling-client.ts";
 
 export type RemoteTrack = ProducerAnnouncement & { track: MediaStreamTrack };
 export type SubscribeState = "connecting" | "watching" | "reconnecting" | "refused" | "stopped";
@@ -91,11 +91,7 @@ export function subscribeRooms(o: SubscribeOptions): Subscription {
   socket.on("roomRestarted", ({ roomId }) => void startRoom(roomId));
   socket.on("producerAdded", (p) => void watches.get(p.roomId)?.consume(p).catch((e: Error) => state("reconnecting", e.message)));
   socket.on("producerRemoved", ({ roomId, producerId }) => watches.get(roomId)?.ended(producerId));
-  socket.on("connect_error", (error) => {
-    if (!isAuthRefusal(error)) return state("reconnecting", error.message);
-    socket.disconnect();
-    state("refused", error.message);
-  });
+  reportConnectErrors(socket, state);
 
   return {
     stop() {

@@ -242,6 +242,8 @@ describe("sealed bid submission (tus upload → verification → receipt)", () =
       receiptLoader({ request: new Request(`${ORIGIN}/bids/x/receipts/y`, { headers: { Cookie: bidder.cookie } }), params: { tenderId: tender.id, versionId: "../../etc" }, context: {} }),
     );
     expect(receipt.status).toBe(404);
+    const dashes = await respond(() => bidLoader({ request: new Request(`${ORIGIN}/bids/x`, { headers: { Cookie: bidder.cookie } }), params: { tenderId: "-".repeat(36) }, context: {} }));
+    expect(dashes.status).toBe(404);
     const upload = await create(bidder, "not-a-uuid", 1000);
     expect(upload.status).toBe(400);
   });

@@ -1,6 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
 import forge from "node-forge";
-import { rsaSha256Sign } from "../crypto/cms/signed-data.ts";
+import { rsaSha256Sign } from "./signed-data.ts";
 
 describe("native RSA signing", () => {
   it("gives exactly the signature forge would (PKCS#1 v1.5 is deterministic)", () => {
