@@ -18,6 +18,7 @@ import { trustStore } from "./pki.server.ts";
 import { issueReceipt, type SignedReceipt } from "./receipts.server.ts";
 import { ensureTenderEscrow } from "./escrow.server.ts";
 import { createLimiter } from "./limiter.ts";
+import { OPEN_STATUSES } from "./tender-enums.ts";
 
 /** Why a bid (or an upload of one) was refused: an i18n key in the `bid` namespace, an HTTP status, the article. */
 export interface BidRefusal {
@@ -28,8 +29,6 @@ export interface BidRefusal {
 }
 
 export type BidCheck<T> = { ok: true; value: T } | { ok: false; refusal: BidRefusal };
-
-const OPEN_STATUSES = ["PUBLISHED", "CLARIFICATION"] as const;
 
 function refuse(code: string, status: number, extra: Partial<BidRefusal> = {}): { ok: false; refusal: BidRefusal } {
   return { ok: false, refusal: { code, status, ...extra } };
