@@ -13,6 +13,7 @@ export { parseCsr } from "./pki/csr.ts";
 export { nodeCipher } from "./envelope/cipher.node.ts";
 export { nodeChunkDigest } from "./envelope/digest.node.ts";
 export { fileSource, sealEnvelopeToFile, verifyEnvelopeFile, openEnvelopeToDirectory } from "./envelope/files.node.ts";
+export { ChunkThreadPool, sharedChunkPool } from "./envelope/thread-pool.node.ts";
 export { issueTimestamp, timestampRequestFor } from "./tsa/tsa.ts";
 export { encodeTimestampRequest, parseTimestampRequest } from "./tsa/request.ts";
 export { verifyTimestamp } from "./tsa/verify.ts";

@@ -1,11 +1,26 @@
 import { CryptoErrorCode, fail } from "../errors.ts";
 import { CONTENT_KEY_LENGTH } from "./format.ts";
 
-/** AES-256-GCM over one chunk; `seal` returns ciphertext‖tag (16-byte tag), as WebCrypto does. */
+/** A chunk's output with the SHA-256 of its sealed form (ciphertext‖tag), computed alongside. */
+export interface DigestedChunk {
+  bytes: Uint8Array;
+  digest: Uint8Array;
+}
+
+/**
+ * AES-256-GCM over one chunk; `seal` returns ciphertext‖tag (16-byte tag), as WebCrypto does.
+ * The input may be handed over (a thread pool moves whole buffers): callers do not reuse it.
+ */
 export interface ContentCipher {
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
   /** Throws CRYPTO.TAMPERED_CHUNK when the tag does not verify. */
   open(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, where: string): Promise<Uint8Array>;
+  /**
+   * Optional: seal/open that also return the chunk digest the manifest needs (SHA-256 of
+   * ciphertext‖tag), so a cipher that runs on other threads hashes there too.
+   */
+  sealAndDigest?(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<DigestedChunk>;
+  openAndDigest?(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, where: string): Promise<DigestedChunk>;
 }
 
 export type ContentCipherFactory = (key: Uint8Array) => Promise<ContentCipher>;

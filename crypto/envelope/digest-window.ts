@@ -17,8 +17,20 @@ export class ChunkDigests {
     private readonly window = 4,
   ) {}
 
-  async add(sealedChunk: Uint8Array): Promise<void> {
-    this.inFlight.push(this.digest(sealedChunk));
+  add(sealedChunk: Uint8Array): Promise<void> {
+    return this.addDigest(this.digest(sealedChunk));
+  }
+
+  /** Starts this window's digest of a chunk without adding it. */
+  digestOf(sealedChunk: Uint8Array): Promise<Uint8Array> {
+    return this.digest(sealedChunk);
+  }
+
+  /** A digest the cipher already computes (thread pool): the next in order. */
+  async addDigest(digest: Promise<Uint8Array>): Promise<void> {
+    // A failure waiting in the window is reported when its turn comes, not as an unhandled rejection.
+    digest.catch(() => undefined);
+    this.inFlight.push(digest);
     if (this.inFlight.length > this.window) this.done.push(await (this.inFlight.shift() as Promise<Uint8Array>));
   }
 

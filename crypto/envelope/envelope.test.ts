@@ -10,6 +10,15 @@ import { openEnvelope } from "./open.ts";
 import { bytesSource, collect } from "./sources.ts";
 import { verifyEnvelope } from "./verify.ts";
 import { sealEnvelope } from "./writer.ts";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { openEnvelopeToDirectory } from "./files.node.ts";
+import { ChunkThreadPool } from "./thread-pool.node.ts";
+import type { PrivateKey } from "../pki/keys.ts";
+
+const pool = new ChunkThreadPool(2);
+afterAll(() => pool.close());
 
 const CHUNK = 1024;
 let fx: EnvelopeFixture;
@@ -57,6 +66,34 @@ async function expectCode(p: Promise<unknown>, code: string): Promise<CryptoErro
   return err as CryptoError;
 }
 
+/** Opens file to file the way the server does (pool threads by position); plaintext per file. */
+async function openFile(bytes: Uint8Array, key: PrivateKey = fx.encryption.key): Promise<{ files: Uint8Array[]; left: string[] }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "mbseal-open-"));
+  try {
+    const file = path.join(dir, "bid.mbseal");
+    const out = path.join(dir, "out");
+    await writeFile(file, bytes);
+    await mkdir(out);
+    try {
+      const r = await openEnvelopeToDirectory(file, out, { trust: fx.pki.trust(), at: new Date(), recipientKey: key });
+      return { files: await Promise.all(r.files.map(async (f) => new Uint8Array(await readFile(f)))), left: await readdir(out) };
+    } catch (e) {
+      (e as { left?: string[] }).left = await readdir(out);
+      throw e;
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every Node opener refuses alike: streaming (node:crypto, thread pool) and file to file, which leaves no plaintext behind. */
+async function expectOpenCode(bytes: Uint8Array, code: string, key: PrivateKey = fx.encryption.key): Promise<void> {
+  await expectCode(open(bytes, nodeCipher, key), code);
+  await expectCode(open(bytes, pool.cipher, key), code);
+  const err = await expectCode(openFile(bytes, key), code);
+  expect((err as unknown as { left: string[] }).left).toEqual([]);
+}
+
 function mutate(bytes: Uint8Array, fn: (records: RawRecord[]) => RawRecord[]): Uint8Array {
   return joinRecords(fn(splitRecords(bytes)));
 }
@@ -70,14 +107,25 @@ beforeAll(async () => {
 
 describe("bid envelope v1: round trip", () => {
   it.each([
-    ["node:crypto → WebCrypto", nodeCipher, webCryptoCipher],
-    ["WebCrypto → node:crypto", webCryptoCipher, nodeCipher],
-  ])("seals with %s and opens the same files", async (_label, sealWith, openWith) => {
+    ["node:crypto → WebCrypto", () => nodeCipher, () => webCryptoCipher],
+    ["WebCrypto → node:crypto", () => webCryptoCipher, () => nodeCipher],
+    ["thread pool → WebCrypto", () => pool.cipher, () => webCryptoCipher],
+    ["WebCrypto → thread pool", () => webCryptoCipher, () => pool.cipher],
+  ])("seals with %s and opens the same files", async (_label, sealWithF, openWithF) => {
+    const [sealWith, openWith] = [sealWithF(), openWithF()];
     const bytes = await seal(sealWith);
     const { verified, files } = await open(bytes, openWith);
     expect(files).toEqual(filesPlain().map((f) => f.bytes));
     expect(verified.manifest.files.map((f) => [f.name, f.size, f.chunks])).toEqual([["技术标.pdf", 3172, 4], ["empty.txt", 0, 1], ["报价.xlsx", 2048, 2]]);
     expect(verified.manifest.bidder.subject).toContain("某某建设有限公司");
+  });
+
+  it("opens file to file by position (pool threads) to the same files, nothing else left in the directory", async () => {
+    const { files, left } = await openFile(sealed);
+    expect(files).toEqual(filesPlain().map((f) => f.bytes));
+    expect(left.sort()).toEqual(["000-技术标.pdf", "001-empty.txt", "002-报价.xlsx"]);
+    const viaEscrow = await openFile(sealed, fx.escrow.privateKey);
+    expect(viaEscrow.files[2]).toEqual(filesPlain()[2]?.bytes);
   });
 
   it("verifies on the server without any key and reports the manifest digest", async () => {
@@ -111,7 +159,7 @@ describe("bid envelope v1: tampering fails loudly", () => {
 
   it("a flipped ciphertext byte: TAMPERED_CHUNK on open and on server verify", async () => {
     const bad = flipInChunk(sealed, 1);
-    await expectCode(open(bad), CryptoErrorCode.TAMPERED_CHUNK);
+    await expectOpenCode(bad, CryptoErrorCode.TAMPERED_CHUNK);
     await expectCode(verify(bad), CryptoErrorCode.TAMPERED_CHUNK);
   });
 
@@ -122,6 +170,7 @@ describe("bid envelope v1: tampering fails loudly", () => {
       return rs;
     });
     await expectCode(open(bad, webCryptoCipher), CryptoErrorCode.TAMPERED_CHUNK);
+    await expectOpenCode(bad, CryptoErrorCode.TAMPERED_CHUNK);
   });
 
   it("swapped chunks: REORDERED", async () => {
@@ -131,7 +180,7 @@ describe("bid envelope v1: tampering fails loudly", () => {
       rs[2] = a;
       return rs;
     });
-    await expectCode(open(bad), CryptoErrorCode.REORDERED);
+    await expectOpenCode(bad, CryptoErrorCode.REORDERED);
     await expectCode(verify(bad), CryptoErrorCode.REORDERED);
   });
 
@@ -143,7 +192,7 @@ describe("bid envelope v1: tampering fails loudly", () => {
       b.body = concatBytes([b.body.subarray(0, 9), tmp]);
       return rs;
     });
-    await expectCode(open(bad), CryptoErrorCode.TAMPERED_CHUNK);
+    await expectOpenCode(bad, CryptoErrorCode.TAMPERED_CHUNK);
     await expectCode(verify(bad), CryptoErrorCode.TAMPERED_CHUNK);
   });
 
@@ -153,7 +202,7 @@ describe("bid envelope v1: tampering fails loudly", () => {
       (chunks[2] as RawRecord).body[8] = 1;
       return rs.filter((r) => r !== chunks[3]);
     });
-    await expectCode(open(bad), CryptoErrorCode.TAMPERED_CHUNK);
+    await expectOpenCode(bad, CryptoErrorCode.TAMPERED_CHUNK);
     await expectCode(verify(bad), CryptoErrorCode.TAMPERED_CHUNK);
   });
 
@@ -161,13 +210,13 @@ describe("bid envelope v1: tampering fails loudly", () => {
     const missingInside = mutate(sealed, (rs) => rs.filter((r) => r !== chunkRecords(rs)[3]));
     await expectCode(verify(missingInside), CryptoErrorCode.REORDERED);
     const missingAtEnd = mutate(sealed, (rs) => rs.filter((r) => r !== chunkRecords(rs)[6]));
-    await expectCode(open(missingAtEnd), CryptoErrorCode.TRUNCATED);
+    await expectOpenCode(missingAtEnd, CryptoErrorCode.TRUNCATED);
   });
 
   it.each([10, 300, 2000, 0.5])("a truncated file (cut at %s): TRUNCATED", async (cut) => {
     const at = cut < 1 ? Math.floor(sealed.length * cut) : sealed.length - cut;
     await expectCode(verify(sealed.subarray(0, at)), CryptoErrorCode.TRUNCATED);
-    await expectCode(open(sealed.subarray(0, at)), CryptoErrorCode.TRUNCATED);
+    await expectOpenCode(sealed.subarray(0, at), CryptoErrorCode.TRUNCATED);
   });
 
   it("an envelope without its signature record: TRUNCATED", async () => {
@@ -179,7 +228,7 @@ describe("bid envelope v1: tampering fails loudly", () => {
     const other = await seal(nodeCipher);
     const foreign = chunkRecords(splitRecords(other))[1] as RawRecord;
     const bad = mutate(sealed, (rs) => rs.map((r) => (r === chunkRecords(rs)[1] ? foreign : r)));
-    await expectCode(open(bad), CryptoErrorCode.TAMPERED_CHUNK);
+    await expectOpenCode(bad, CryptoErrorCode.TAMPERED_CHUNK);
     await expectCode(verify(bad), CryptoErrorCode.TAMPERED_CHUNK);
   });
 
@@ -210,7 +259,7 @@ describe("bid envelope v1: tampering fails loudly", () => {
       return rs;
     });
     await expectCode(verify(bad), CryptoErrorCode.TAMPERED_MANIFEST);
-    await expectCode(open(bad), CryptoErrorCode.TAMPERED_CHUNK);
+    await expectOpenCode(bad, CryptoErrorCode.TAMPERED_CHUNK);
   });
 
   it("the whole signed trailer of another envelope: TAMPERED_MANIFEST", async () => {
@@ -228,7 +277,7 @@ describe("bid envelope v1: tampering fails loudly", () => {
 
   it("another bidder's encryption key: WRONG_CERT", async () => {
     const other = await fx.pki.issue("另一家公司", "bidder", "encryption");
-    await expectCode(open(sealed, nodeCipher, other.key), CryptoErrorCode.WRONG_CERT);
+    await expectOpenCode(sealed, CryptoErrorCode.WRONG_CERT, other.key);
   });
 
   it("a revoked or expired signing certificate: CERT_REVOKED / CERT_EXPIRED", async () => {

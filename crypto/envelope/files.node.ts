@@ -2,15 +2,32 @@ import { once } from "node:events";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { nodeCipher } from "./cipher.node.ts";
-import { nodeChunkDigest } from "./digest.node.ts";
 import { DEFAULT_CHUNK_SIZE } from "./format.ts";
-import { openEnvelope, type OpenEnvelopeOptions } from "./open.ts";
+import type { OpenEnvelopeOptions } from "./open.ts";
+import { openFileByPosition, sealFilesByPosition } from "./positioned.node.ts";
+import { sharedChunkPool } from "./thread-pool.node.ts";
 import { verifyEnvelope, type VerifiedEnvelope, type VerifyEnvelopeOptions } from "./verify.ts";
 import { sealEnvelope, type SealInput, type SealResult } from "./writer.ts";
 
-/** Reads of a few chunks at a time: fewer records straddle two reads and need a copy. */
-export function fileSource(file: string): AsyncIterable<Uint8Array> {
+/**
+ * A file's bytes for sealing. Iterated, it reads one chunk at a time (each read its own buffer,
+ * which a thread-pool cipher takes over without a copy); sealEnvelopeToFile recognises it and
+ * lets the pool threads read the file by position instead.
+ */
+export class FileSource implements AsyncIterable<Uint8Array> {
+  constructor(readonly path: string, private readonly readSize = DEFAULT_CHUNK_SIZE) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return createReadStream(this.path, { highWaterMark: this.readSize })[Symbol.asyncIterator]();
+  }
+}
+
+export function fileSource(file: string, readSize = DEFAULT_CHUNK_SIZE): FileSource {
+  return new FileSource(file, readSize);
+}
+
+/** An envelope file, a few chunks per read: fewer records straddle two reads and need a copy. */
+function envelopeSource(file: string): AsyncIterable<Uint8Array> {
   return createReadStream(file, { highWaterMark: 4 * DEFAULT_CHUNK_SIZE });
 }
 
@@ -37,11 +54,21 @@ async function closeStream(out: WriteStream): Promise<void> {
   await once(out, "close");
 }
 
-/** Seal to a file with backpressure; the partial file is removed if sealing fails. */
+/**
+ * Seal to a file; the partial file is removed if sealing fails. Chunks are encrypted and hashed
+ * on the process's chunk thread pool (all cores): when every input is a fileSource and no
+ * cipher is given, the threads read and write the files by position; otherwise the streaming
+ * writer runs with backpressure.
+ */
 export async function sealEnvelopeToFile(input: Omit<SealInput, "cipher"> & Partial<Pick<SealInput, "cipher">>, outFile: string): Promise<SealResult> {
+  const pool = sharedChunkPool();
+  const paths = input.files.map((f) => (f.data instanceof FileSource ? { name: f.name, path: f.data.path } : null));
+  if (!input.cipher && paths.every((p) => p !== null)) {
+    return sealFilesByPosition(pool, input, paths as { name: string; path: string }[], outFile);
+  }
   const out = writeStream(outFile);
   try {
-    const result = await writeAll(out, sealEnvelope({ cipher: nodeCipher, digest: nodeChunkDigest, ...input }));
+    const result = await writeAll(out, sealEnvelope({ cipher: pool.cipher, digest: pool.digest, ...input }));
     await closeStream(out);
     return result;
   } catch (e) {
@@ -52,7 +79,7 @@ export async function sealEnvelopeToFile(input: Omit<SealInput, "cipher"> & Part
 }
 
 export function verifyEnvelopeFile(file: string, options: VerifyEnvelopeOptions): Promise<VerifiedEnvelope> {
-  return verifyEnvelope(fileSource(file), { digest: nodeChunkDigest, ...options });
+  return verifyEnvelope(envelopeSource(file), { digest: sharedChunkPool().digest, ...options });
 }
 
 export interface OpenedToDirectory {
@@ -61,38 +88,25 @@ export interface OpenedToDirectory {
 }
 
 /**
- * Decrypt into `outDir`: plaintext goes to numbered .part files, renamed to the manifest's
- * names only after every check passed, and deleted if any failed.
+ * Decrypt into `outDir`: plaintext goes to numbered .part files (written by the pool threads,
+ * each chunk only after its tag verified), renamed to the manifest's names only after every
+ * check passed, and deleted if any failed.
  */
 export async function openEnvelopeToDirectory(
-  envelopeFile: string, outDir: string, options: Omit<OpenEnvelopeOptions, "onData" | "cipher"> & Partial<Pick<OpenEnvelopeOptions, "cipher">>,
+  envelopeFile: string, outDir: string, options: Omit<OpenEnvelopeOptions, "onData" | "cipher">,
 ): Promise<OpenedToDirectory> {
-  const parts = new Map<number, WriteStream>();
   const partPath = (i: number) => path.join(outDir, `.mbseal-${i}.part`);
+  const { verified, parts } = await openFileByPosition(sharedChunkPool(), envelopeFile, { ...options, partPath });
   try {
-    const verified = await openEnvelope(fileSource(envelopeFile), {
-      cipher: nodeCipher,
-      digest: nodeChunkDigest,
-      ...options,
-      async onData(fileIndex, plaintext) {
-        let out = parts.get(fileIndex);
-        if (!out) parts.set(fileIndex, (out = writeStream(partPath(fileIndex))));
-        if (!out.write(plaintext)) await once(out, "drain");
-      },
-    });
-    await Promise.all([...parts.values()].map(closeStream));
-    const files = await Promise.all(verified.manifest.files.map(async (f) => {
+    const files: string[] = [];
+    for (const f of verified.manifest.files) {
       const target = path.join(outDir, safeName(f.index, f.name));
-      if (!parts.has(f.index)) await closeStream(writeStream(partPath(f.index)));
       await rename(partPath(f.index), target);
-      return target;
-    }));
+      files.push(target);
+    }
     return { verified, files };
   } catch (e) {
-    for (const [i, out] of parts) {
-      out.destroy();
-      await rm(partPath(i), { force: true });
-    }
+    for (const p of parts.values()) await rm(p, { force: true });
     throw e;
   }
 }

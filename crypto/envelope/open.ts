@@ -45,10 +45,21 @@ export async function openEnvelope(source: AsyncIterable<Uint8Array>, options: O
         if (!cipher) fail(CryptoErrorCode.MALFORMED, "A chunk came before the header.");
         const where = `Chunk ${chunk.chunkIndex} of file ${chunk.fileIndex} (byte ${chunk.offset})`;
         const aad = chunkAad(headerDigest, chunk.fileIndex, chunk.chunkIndex, chunk.final);
-        const plain = cipher.open(chunkNonce(chunk.fileIndex, chunk.chunkIndex), aad, chunk.sealed, where);
+        const nonce = chunkNonce(chunk.fileIndex, chunk.chunkIndex);
+        let digest: Promise<Uint8Array> | undefined;
+        let plain: Promise<Uint8Array>;
+        if (cipher.openAndDigest) {
+          const both = cipher.openAndDigest(nonce, aad, chunk.sealed, where);
+          plain = both.then((b) => b.bytes);
+          digest = both.then((b) => b.digest);
+          digest.catch(() => undefined);
+        } else {
+          plain = cipher.open(nonce, aad, chunk.sealed, where);
+        }
         plain.catch(() => undefined);
         inFlight.push({ fileIndex: chunk.fileIndex, plain });
         if (inFlight.length >= OPEN_WINDOW) await deliver(inFlight.shift() as InFlightPlain);
+        return digest ? { digest } : undefined;
       },
       onChunksDone: drain,
     });

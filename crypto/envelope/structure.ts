@@ -8,6 +8,17 @@ import {
 import { parseHeader, type EnvelopeHeader } from "./header.ts";
 import { readRecords } from "./record-reader.ts";
 
+/** A chunk record's prefix fields and where it sits, without its bytes. */
+export interface ChunkMeta {
+  fileIndex: number;
+  chunkIndex: number;
+  final: boolean;
+  /** Length of ciphertext‖tag. */
+  sealedLength: number;
+  /** Byte offset of the record (its type byte) in the envelope. */
+  offset: number;
+}
+
 export interface ChunkView {
   fileIndex: number;
   chunkIndex: number;
@@ -15,6 +26,18 @@ export interface ChunkView {
   /** ciphertext‖tag */
   sealed: Uint8Array;
   offset: number;
+}
+
+/** The prefix fields of a chunk record body (its first CHUNK_PREFIX_LENGTH bytes). */
+export function readChunkPrefix(prefix: Uint8Array, bodyLength: number, offset: number): ChunkMeta {
+  if (bodyLength < CHUNK_PREFIX_LENGTH + TAG_LENGTH) fail(CryptoErrorCode.MALFORMED, `Chunk record at byte ${offset} is too short.`);
+  return {
+    fileIndex: readU32be(prefix, 0),
+    chunkIndex: readU32be(prefix, 4),
+    final: ((prefix[8] as number) & FLAG_FINAL) !== 0,
+    sealedLength: bodyLength - CHUNK_PREFIX_LENGTH,
+    offset,
+  };
 }
 
 export interface ObservedFile {
@@ -34,13 +57,18 @@ export interface EnvelopeWalk {
 export interface WalkHooks {
   /** Called after the header, before any chunk: opening unwraps the content key here. */
   onHeader?(header: EnvelopeHeader, headerDigest: Uint8Array): Promise<void>;
-  onChunk?(chunk: ChunkView, header: EnvelopeHeader, headerDigest: Uint8Array): Promise<void>;
+  /**
+   * May return the chunk's digest (SHA-256 of chunk.sealed), still computing, when it computes it
+   * anyway, as a thread-pool opener does; the walk then uses it instead of hashing again.
+   * (Wrapped in an object: an async hook returning the bare promise would be awaited through.)
+   */
+  onChunk?(chunk: ChunkView, header: EnvelopeHeader, headerDigest: Uint8Array): Promise<{ digest: Promise<Uint8Array> } | void>;
   /** Called once at the manifest, after the last chunk: lets a pipelined opener drain. */
   onChunksDone?(): Promise<void>;
   digest?: ChunkDigestFn;
 }
 
-function maxBody(type: number): number {
+export function maxRecordBody(type: number): number {
   if (type === RecordType.CHUNK) return MAX_CHUNK_SIZE + CHUNK_PREFIX_LENGTH + TAG_LENGTH;
   if (type === RecordType.SIGNATURE) return MAX_SIGNATURE_RECORD;
   return MAX_JSON_RECORD;
@@ -53,13 +81,18 @@ function maxBody(type: number): number {
  */
 export async function walkEnvelope(source: AsyncIterable<Uint8Array>, hooks: WalkHooks = {}): Promise<EnvelopeWalk> {
   const state = new WalkState(hooks.digest);
-  for await (const record of readRecords(source, maxBody)) {
+  for await (const record of readRecords(source, maxRecordBody)) {
     await state.accept(record.type, record.body, record.offset, hooks);
   }
   return state.finish();
 }
 
-class WalkState {
+/**
+ * The v1 grammar as a state machine. walkEnvelope feeds it whole records; the file opener in
+ * files.node.ts feeds it record frames and chunk prefixes read by position, with the chunk
+ * digests its threads compute, so both enforce exactly the same rules.
+ */
+export class WalkState {
   private header: EnvelopeHeader | null = null;
   private headerDigest = new Uint8Array(0);
   private readonly files: ObservedFile[] = [];
@@ -89,37 +122,56 @@ class WalkState {
   }
 
   private async acceptHeader(body: Uint8Array, offset: number, hooks: WalkHooks): Promise<void> {
+    const { header, headerDigest } = await this.acceptHeaderBody(body, offset);
+    await hooks.onHeader?.(header, headerDigest);
+  }
+
+  async acceptHeaderBody(body: Uint8Array, offset: number): Promise<{ header: EnvelopeHeader; headerDigest: Uint8Array }> {
+    if (this.signatureDer) fail(CryptoErrorCode.MALFORMED, `Unexpected data after the signature at byte ${offset}.`);
     if (this.header) fail(CryptoErrorCode.MALFORMED, `A second header record at byte ${offset}: envelopes were spliced.`);
     this.header = parseHeader(body);
     this.headerDigest = await sha256Async(body);
-    await hooks.onHeader?.(this.header, this.headerDigest);
+    return { header: this.header, headerDigest: this.headerDigest };
   }
 
   private async acceptChunk(body: Uint8Array, offset: number, hooks: WalkHooks): Promise<void> {
-    const header = this.header as EnvelopeHeader;
-    if (this.manifestBytes) fail(CryptoErrorCode.MALFORMED, `A chunk after the manifest at byte ${offset}.`);
-    if (body.length < CHUNK_PREFIX_LENGTH + TAG_LENGTH) fail(CryptoErrorCode.MALFORMED, `Chunk record at byte ${offset} is too short.`);
-    const chunk: ChunkView = {
-      fileIndex: readU32be(body, 0),
-      chunkIndex: readU32be(body, 4),
-      final: ((body[8] as number) & FLAG_FINAL) !== 0,
-      sealed: body.subarray(CHUNK_PREFIX_LENGTH),
-      offset,
-    };
-    this.checkOrder(chunk);
-    const plainLength = chunk.sealed.length - TAG_LENGTH;
-    if (plainLength > header.chunkSize || (!chunk.final && plainLength !== header.chunkSize)) {
-      fail(CryptoErrorCode.MALFORMED, `Chunk ${chunk.chunkIndex} of file ${chunk.fileIndex} has a wrong length.`);
-    }
-    await this.digests.add(chunk.sealed);
-    await hooks.onChunk?.(chunk, header, this.headerDigest);
-    this.fileBytes += plainLength;
-    this.chunkIndex++;
-    this.fileOpen = !chunk.final;
-    if (chunk.final) await this.closeFile();
+    const meta = readChunkPrefix(body, body.length, offset);
+    const header = this.checkChunk(meta);
+    const chunk: ChunkView = { ...meta, sealed: body.subarray(CHUNK_PREFIX_LENGTH) };
+    const known = await hooks.onChunk?.(chunk, header, this.headerDigest);
+    await this.recordChunk(meta, known ? known.digest : this.digests.digestOf(chunk.sealed));
   }
 
-  private checkOrder(chunk: ChunkView): void {
+  /** Grammar checks for the next chunk record; returns the header it belongs to. */
+  checkChunk(meta: ChunkMeta): EnvelopeHeader {
+    if (this.signatureDer) fail(CryptoErrorCode.MALFORMED, `Unexpected data after the signature at byte ${meta.offset}.`);
+    if (!this.header) fail(CryptoErrorCode.MALFORMED, "The envelope does not start with its header record.");
+    if (this.manifestBytes) fail(CryptoErrorCode.MALFORMED, `A chunk after the manifest at byte ${meta.offset}.`);
+    this.checkOrder(meta);
+    const plainLength = meta.sealedLength - TAG_LENGTH;
+    if (plainLength > this.header.chunkSize || (!meta.final && plainLength !== this.header.chunkSize)) {
+      fail(CryptoErrorCode.MALFORMED, `Chunk ${meta.chunkIndex} of file ${meta.fileIndex} has a wrong length.`);
+    }
+    return this.header;
+  }
+
+  /**
+   * Counts a checked chunk; `digest` is SHA-256 of its ciphertext‖tag, possibly still being
+   * computed. Waits only when more digests than the window are outstanding.
+   */
+  async recordChunk(meta: ChunkMeta, digest: Promise<Uint8Array>): Promise<void> {
+    await this.digests.addDigest(digest);
+    this.fileBytes += meta.sealedLength - TAG_LENGTH;
+    this.chunkIndex++;
+    this.fileOpen = !meta.final;
+    if (meta.final) await this.closeFile();
+  }
+
+  get currentHeader(): { header: EnvelopeHeader; headerDigest: Uint8Array } | null {
+    return this.header ? { header: this.header, headerDigest: this.headerDigest } : null;
+  }
+
+  private checkOrder(chunk: ChunkMeta): void {
     if (chunk.fileIndex !== this.fileIndex || chunk.chunkIndex !== this.chunkIndex) {
       fail(
         CryptoErrorCode.REORDERED,
@@ -136,14 +188,17 @@ class WalkState {
     this.fileBytes = 0;
   }
 
-  private acceptManifest(body: Uint8Array, offset: number): void {
+  acceptManifest(body: Uint8Array, offset: number): void {
+    if (this.signatureDer) fail(CryptoErrorCode.MALFORMED, `Unexpected data after the signature at byte ${offset}.`);
+    if (!this.header) fail(CryptoErrorCode.MALFORMED, "The envelope does not start with its header record.");
     if (this.manifestBytes) fail(CryptoErrorCode.MALFORMED, `A second manifest at byte ${offset}.`);
     if (this.fileOpen) fail(CryptoErrorCode.TRUNCATED, `File ${this.fileIndex} ends without its final chunk: chunks were cut off.`);
     if (this.files.length === 0) fail(CryptoErrorCode.MALFORMED, "The envelope holds no file.");
     this.manifestBytes = body;
   }
 
-  private acceptSignature(body: Uint8Array, offset: number): void {
+  acceptSignature(body: Uint8Array, offset: number): void {
+    if (this.signatureDer) fail(CryptoErrorCode.MALFORMED, `Unexpected data after the signature at byte ${offset}.`);
     if (!this.manifestBytes) fail(CryptoErrorCode.MALFORMED, `A signature before the manifest at byte ${offset}.`);
     this.signatureDer = body;
   }

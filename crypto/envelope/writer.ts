@@ -51,7 +51,7 @@ export interface SealResult {
  * a few chunks: nothing buffers a whole file. The generator's return value is the manifest.
  */
 export async function* sealEnvelope(input: SealInput): AsyncGenerator<Uint8Array, SealResult> {
-  validateInput(input);
+  validateSealInput(input);
   const chunkSize = input.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const contentKey = input.deterministic?.contentKey.slice() ?? randomBytes(CONTENT_KEY_LENGTH);
   const header = buildHeader(input, contentKey, chunkSize);
@@ -73,7 +73,7 @@ export async function* sealEnvelope(input: SealInput): AsyncGenerator<Uint8Array
   return { manifest, manifestBytes };
 }
 
-function validateInput(input: SealInput): void {
+export function validateSealInput(input: SealInput): void {
   const size = input.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (size < MIN_CHUNK_SIZE || size > MAX_CHUNK_SIZE) fail(CryptoErrorCode.BAD_INPUT, `Chunk size must be ${MIN_CHUNK_SIZE}..${MAX_CHUNK_SIZE} bytes.`);
   if (input.files.length === 0) fail(CryptoErrorCode.BAD_INPUT, "A bid envelope needs at least one file.");
@@ -84,7 +84,7 @@ function validateInput(input: SealInput): void {
   }
 }
 
-function buildHeader(input: SealInput, contentKey: Uint8Array, chunkSize: number): EnvelopeHeader {
+export function buildHeader(input: SealInput, contentKey: Uint8Array, chunkSize: number): EnvelopeHeader {
   const recipients = input.deterministic?.recipients ?? [
     keyWrapRecord("bidder", input.bidderEncryptionCert.publicKey as PublicKey, input.bidderEncryptionCert.serialNumber, contentKey),
     keyWrapRecord("escrow", input.escrow.publicKey, input.escrow.serial, contentKey),
@@ -107,6 +107,15 @@ const SEAL_WINDOW = 4;
 interface InFlightChunk {
   prefix: Uint8Array;
   sealed: Promise<Uint8Array>;
+  /** Set when the cipher hashes as it seals (thread pool); otherwise the digest runs here. */
+  digest?: Promise<Uint8Array>;
+}
+
+/** A chunk's failure surfaces when it is emitted, never as an unhandled rejection meanwhile. */
+function handled(c: InFlightChunk): InFlightChunk {
+  c.sealed.catch(() => undefined);
+  c.digest?.catch(() => undefined);
+  return c;
 }
 
 async function* sealFile(
@@ -117,27 +126,34 @@ async function* sealFile(
   let chunkIndex = 0;
   const emit = async function* (c: InFlightChunk): AsyncGenerator<Uint8Array> {
     const sealed = await c.sealed;
-    await digests.add(sealed);
+    await (c.digest ? digests.addDigest(c.digest) : digests.add(sealed));
     yield concatBytes([recordFrame(RecordType.CHUNK, sealed.length + c.prefix.length), c.prefix]);
     yield sealed;
   };
   try {
     for await (const chunk of rechunk(file.data, chunkSize)) {
-      const aad = chunkAad(headerDigest, fileIndex, chunkIndex, chunk.final);
-      const sealed = cipher.seal(chunkNonce(fileIndex, chunkIndex), aad, chunk.data);
-      inFlight.push({ prefix: chunkPrefix(fileIndex, chunkIndex, chunk.final), sealed });
+      // Read the length first: a thread-pool cipher takes the chunk's buffer with it.
       size += chunk.data.length;
+      const aad = chunkAad(headerDigest, fileIndex, chunkIndex, chunk.final);
+      const prefix = chunkPrefix(fileIndex, chunkIndex, chunk.final);
+      const nonce = chunkNonce(fileIndex, chunkIndex);
+      if (cipher.sealAndDigest) {
+        const both = cipher.sealAndDigest(nonce, aad, chunk.data);
+        inFlight.push(handled({ prefix, sealed: both.then((b) => b.bytes), digest: both.then((b) => b.digest) }));
+      } else {
+        inFlight.push(handled({ prefix, sealed: cipher.seal(nonce, aad, chunk.data) }));
+      }
       chunkIndex++;
       if (inFlight.length >= SEAL_WINDOW) yield* emit(inFlight.shift() as InFlightChunk);
     }
     while (inFlight.length > 0) yield* emit(inFlight.shift() as InFlightChunk);
   } finally {
-    for (const c of inFlight) c.sealed.catch(() => undefined);
+    inFlight.length = 0;
   }
   return { index: fileIndex, name: file.name, size, chunks: chunkIndex, ciphertextDigest: await digests.finish() };
 }
 
-function buildManifest(input: SealInput, header: EnvelopeHeader, headerDigest: Uint8Array, files: ManifestFile[]): EnvelopeManifest {
+export function buildManifest(input: SealInput, header: EnvelopeHeader, headerDigest: Uint8Array, files: ManifestFile[]): EnvelopeManifest {
   return {
     format: "MBSEAL-MANIFEST",
     version: 1,

@@ -13,14 +13,21 @@ import { createEnvelopeFixture, type EnvelopeFixture } from "../testing/bidder-f
 import { extractVectorParts, type EnvelopeVector } from "./vector.ts";
 import { parseManifest } from "../envelope/manifest.ts";
 import { splitRecords } from "../testing/envelope-surgery.ts";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileSource, openEnvelopeToDirectory, sealEnvelopeToFile } from "../envelope/files.node.ts";
+import { ChunkThreadPool } from "../envelope/thread-pool.node.ts";
 
 const v = vector as EnvelopeVector;
 let fx: EnvelopeFixture;
+const pool = new ChunkThreadPool(2);
 beforeAll(async () => {
   fx = await createEnvelopeFixture();
 });
+afterAll(() => pool.close());
 
-const ciphers: [string, ContentCipherFactory][] = [["WebCrypto", webCryptoCipher], ["node:crypto", nodeCipher]];
+const ciphers: [string, ContentCipherFactory][] = [["WebCrypto", webCryptoCipher], ["node:crypto", nodeCipher], ["node:crypto thread pool", pool.cipher]];
 
 describe("test vectors: envelope-v1.json", () => {
   it.each(ciphers)("%s seals the vector byte for byte", async (_name, cipher) => {
@@ -58,5 +65,40 @@ describe("test vectors: envelope-v1.json", () => {
       plain.set(fileIndex, [...(plain.get(fileIndex) ?? []), p]);
     }
     v.files.forEach((f, i) => expect(toHex(Uint8Array.from((plain.get(i) ?? []).flatMap((p) => [...p])))).toBe(f.plaintext));
+  });
+
+  it("sealEnvelopeToFile from files (pool threads reading and writing by position) writes the vector's bytes, and opens them", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "mbseal-vector-"));
+    try {
+      const inputs = await Promise.all(v.files.map(async (f, i) => {
+        const file = path.join(dir, `in-${i}`);
+        await writeFile(file, fromHex(f.plaintext));
+        return { name: f.name, data: fileSource(file) };
+      }));
+      const out = path.join(dir, "vector.mbseal");
+      await sealEnvelopeToFile({
+        tenderId: v.tenderId, files: inputs, bidderEncryptionCert: fx.encryption.cert,
+        escrow: { publicKey: fx.escrow.publicKey, serial: "unused" }, signer: fx.signer, now: new Date(v.createdAt),
+        chunkSize: v.chunkSize,
+        deterministic: { contentKey: fromHex(v.contentKey), envelopeId: fromHex(v.envelopeId), recipients: v.recipients },
+      }, out);
+      const bytes = new Uint8Array(await readFile(out));
+      const parts = extractVectorParts(bytes);
+      expect(new TextDecoder().decode(parts.header)).toBe(v.expected.header);
+      expect(parts.chunkRecords.map(toHex)).toEqual(v.expected.chunkRecords);
+      expect(toHex(sha256(parts.body))).toBe(v.expected.bodyDigest);
+      expect(parseManifest(splitRecords(bytes).find((r) => r.type === 3)!.body).files).toEqual(v.expected.manifestFiles);
+
+      const opened = path.join(dir, "opened");
+      await (await import("node:fs/promises")).mkdir(opened);
+      const result = await openEnvelopeToDirectory(out, opened, {
+        trust: fx.pki.trust(), at: new Date(), recipientKey: privateKeyFromPkcs8(fromHex(v.recipientPrivateKeyPkcs8)),
+      });
+      expect(result.files.map((f) => path.basename(f))).toEqual(["000-投标函.pdf", "001-empty.txt", "002-报价.xlsx"]);
+      for (const [i, f] of v.files.entries()) expect(toHex(new Uint8Array(await readFile(result.files[i] as string)))).toBe(f.plaintext);
+      expect((await readdir(opened)).sort()).toEqual(["000-投标函.pdf", "001-empty.txt", "002-报价.xlsx"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
