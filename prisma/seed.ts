@@ -189,6 +189,18 @@ async function main() {
       );
     });
   }
+  // The trading centre assigns the demo supervisor to the first demo tender (数字见证 access).
+  const watched = await prisma.tender.findUnique({ where: { code: "MZ-JS-2026-0158" }, select: { id: true } });
+  if (watched) {
+    const supervisorId = must(userIds, "SUPERVISOR");
+    const key = { tenderId_userId: { tenderId: watched.id, userId: supervisorId } };
+    if (!(await prisma.tenderSupervisor.findUnique({ where: key }))) {
+      await prisma.$transaction(async (tx) => {
+        await tx.tenderSupervisor.create({ data: { tenderId: watched.id, userId: supervisorId, assignedById: must(userIds, "ADMIN") } });
+        await appendAudit({ actorId: must(userIds, "ADMIN"), action: "witness.supervisor.assigned", subjectType: "tender", subjectId: watched.id, data: { supervisorId, seed: true } }, tx);
+      });
+    }
+  }
   await seedDemoCustodians(prisma, ["agent@demo.mingbiao.cn", "supervisor@demo.mingbiao.cn"], DEMO_PASSWORD);
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }

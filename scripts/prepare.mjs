@@ -209,6 +209,8 @@ async function main() {
     for (const key of ["BIDS_DIR", "UPLOADS_DIR", "FILES_DIR", "DEMO_KEYS_DIR"]) {
       fs.rmSync(path.resolve(root, testEnv[key]), { recursive: true, force: true });
     }
+    // The end-to-end media server's recordings (playwright.config.ts RECORDINGS_DIR).
+    fs.rmSync(path.resolve(root, "var/test/recordings"), { recursive: true, force: true });
   }
   step("loading demo data (prisma/seed.ts)");
   run("npx", ["--no-install", "tsx", "prisma/seed.ts"], { env: { ...appEnv, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } });

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { requireUser, type SessionUser } from "~/auth.server.ts";
 import { CsrfInput } from "~/components/csrf.tsx";
+import { WitnessPanel } from "~/components/witness-panel.tsx";
 import { requireCsrf } from "~/csrf.server.ts";
 import { formatCny, formatDateTime } from "~/format.ts";
 import type { Locale } from "~/i18n.ts";
@@ -20,6 +21,7 @@ import { agentErrorMessage, renderMessage } from "~/tender-errors.ts";
 import { ClarificationFormSchema, parseTenderForm, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/tender-form.ts";
 import { FieldError, TenderForm } from "~/tender-form-view.tsx";
 import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/tender-upload.server.ts";
+import { witnessState } from "~/witness.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tender.code} · 明标` : "明标" }];
 
@@ -58,6 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       })),
     },
     formValues: tenderFormValues(tender),
+    witness: witnessState(tender),
     tenderers,
     holders,
     maxMegabytes: MAX_DOCUMENT_BYTES / 1024 / 1024,
@@ -145,7 +148,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AgentTender() {
-  const { tender, formValues, tenderers, holders, maxMegabytes } = useLoaderData<typeof loader>();
+  const { tender, formValues, witness, tenderers, holders, maxMegabytes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("tender");
@@ -282,6 +285,8 @@ export default function AgentTender() {
           </ol>
         </section>
       )}
+
+      {!isDraft && <WitnessPanel tenderId={tender.id} state={witness} />}
 
       {!isDraft && (
         <section className="card stack">

@@ -1,11 +1,11 @@
 // 数字见证 — a supervisor watches one evaluation room: every camera, with sound.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { SourceTile, useWitnessSources } from "../../media-server/client/witness-view.tsx";
-import { mediaPublicUrl, requireSupervisor, roomIdOf, witnessToken } from "~/witness.server.ts";
+import { mediaPublicUrl, requireSupervisor, roomIdOf, witnessState, witnessToken } from "~/witness.server.ts";
 
 // Layout lives with the page: app/styles is shared with every other feature.
 const GRID = { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(320px, 1fr))", gap: "0.5rem" } as const;
@@ -16,6 +16,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const tenderId = params.tenderId ?? "";
   const { user, tenders } = await requireSupervisor(request, [tenderId]);
   return json({
+    state: witnessState(tenders[0] as (typeof tenders)[number]),
+    tenderId,
     url: mediaPublicUrl(),
     token: witnessToken(user, "supervisor", [tenderId]),
     roomId: roomIdOf(tenderId),
@@ -24,7 +26,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function WitnessRoomPage() {
-  const { url, token, roomId, title } = useLoaderData<typeof loader>();
+  const { state, tenderId, url, token, roomId, title } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("witness");
+  if (state !== "open") {
+    return (
+      <section className="witness">
+        <h1>{t("room.title", { title })}</h1>
+        <p role="status">{t(`witnessState.${state}`)}</p>
+        {state === "ended" ? <Link to={`/witness/${tenderId}/recording`}>{t("index.recording")}</Link> : null}
+      </section>
+    );
+  }
+  return <LiveRoom url={url} token={token} roomId={roomId} title={title} />;
+}
+
+function LiveRoom({ url, token, roomId, title }: { url: string; token: string; roomId: string; title: string }) {
   const { t } = useTranslation("witness");
   const { sources, state } = useWitnessSources(url, token, [roomId]);
   const [soundOn, setSoundOn] = useState(false);

@@ -3,25 +3,44 @@
 // microphone (`?device=camera-1`, one page per device). It reconnects by itself.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { publishDevice, type PublishState } from "../../media-server/client/publish-device.ts";
-import { mediaPublicUrl, openWitnessRoom, requireRoomDeviceAgent, roomIdOf, witnessToken } from "~/witness.server.ts";
+import { mediaPublicUrl, openWitnessRoom, requireRoomDeviceAgent, roomIdOf, witnessState, witnessToken } from "~/witness.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "数字见证 · 明标" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, tender } = await requireRoomDeviceAgent(request, params.tenderId ?? "");
-  // Setting up a room device opens the room (idempotent); the evaluation session will own this.
+  const state = witnessState(tender);
+  if (state !== "open") return json({ state, url: "", token: "", roomId: "", title: tender.title, tenderId: tender.id });
+  // The agent started witnessing (tender page); make sure the media server still has the room
+  // after a restart of its own. Idempotent: it neither opens a new room nor writes an audit entry.
   await openWitnessRoom(tender.id, tender.title).catch(() => {
     throw new Response("The witness (media) server is not reachable.", { status: 503 });
   });
-  return json({ url: mediaPublicUrl(), token: witnessToken(user, "device", [tender.id]), roomId: roomIdOf(tender.id), title: tender.title });
+  return json({ state, url: mediaPublicUrl(), token: witnessToken(user, "device", [tender.id]), roomId: roomIdOf(tender.id), title: tender.title, tenderId: tender.id });
 }
 
 export default function WitnessDevice() {
-  const { url, token, roomId, title } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const { t } = useTranslation("witness");
+  if (data.state !== "open") {
+    return (
+      <section className="witness">
+        <h1>{t("device.title", { title: data.title })}</h1>
+        <p role="alert" data-testid="device-not-open">{t(data.state === "ended" ? "device.ended" : "device.notOpen")}</p>
+        <p>
+          <Link to={`/agent/tenders/${data.tenderId}#witness`}>{t("agent.title")}</Link>
+        </p>
+      </section>
+    );
+  }
+  return <DevicePublisher {...data} />;
+}
+
+function DevicePublisher({ url, token, roomId, title }: { url: string; token: string; roomId: string; title: string }) {
   const { t } = useTranslation("witness");
   const [params] = useSearchParams();
   const deviceId = /^[A-Za-z0-9_-]{1,40}$/.test(params.get("device") ?? "") ? (params.get("device") as string) : "camera-1";

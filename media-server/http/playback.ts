@@ -94,7 +94,10 @@ export function playbackRoutes(storage: RecordingStorage, tokenSecret: string, f
       res.setHeader("cache-control", "no-store");
       res.type(remuxed.webm ? "video/webm" : "video/x-matroska");
       res.sendFile(remuxed.file);
-    })().catch(() => res.headersSent || res.status(500).json({ error: "FAILED" }));
+    })().catch((error: unknown) => {
+      console.error(`[media] playback of ${roomId}/${source} failed`, error);
+      if (!res.headersSent) res.status(500).json({ error: "FAILED" });
+    });
   });
   return router;
 }

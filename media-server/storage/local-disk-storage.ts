@@ -8,7 +8,13 @@ const SAFE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*
 
 /** Recordings as plain files under one root directory (RECORDINGS_DIR). */
 export class LocalDiskStorage implements RecordingStorage {
-  constructor(private readonly root: string) {}
+  private readonly root: string;
+
+  // Absolute, so paths handed to FFmpeg (whose concat lists resolve relative paths against the
+  // list file's own directory) mean the same thing wherever they are used.
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
 
   private resolve(key: string): string {
     // Keys come from room ids and track names; refuse anything that could leave the root.

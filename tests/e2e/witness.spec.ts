@@ -14,30 +14,62 @@ async function signedIn(browser: Browser, email: string): Promise<Page> {
   return page;
 }
 
-async function demoTenderId(): Promise<string> {
+async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: testEnv.DATABASE_URL });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string }>("SELECT id FROM tender WHERE code = 'MZ-JS-2026-0158'");
-    return rows[0]?.id ?? "";
+    return (await client.query<T>(text, values)).rows;
   } finally {
     await client.end();
   }
 }
 
-test.describe("digital witnessing (数字见证)", () => {
-  test("a room device publishes, the supervisor sees live video, others are refused", async ({ browser }) => {
-    test.setTimeout(120_000);
-    const tenderId = await demoTenderId();
+const CODE = "MZ-JS-2026-0158";
 
-    // The agent sets up the room's camera: the browser's (fake) camera and microphone publish.
-    const device = await signedIn(browser, "agent@demo.mingbiao.cn");
+test.describe("digital witnessing (数字见证)", () => {
+  test("assigned supervisor watches live and plays back the verified recording; others are refused", async ({ browser }) => {
+    test.setTimeout(180_000);
+    const [row] = await sql<{ id: string }>("SELECT id FROM tender WHERE code = $1", [CODE]);
+    const tenderId = row?.id ?? "";
+    // A room is witnessed once per tender; a re-run against the same database starts afresh
+    // (its recording, like the audit log, keeps what earlier runs recorded).
+    await sql("UPDATE tender SET witness_opened_at = NULL, witness_closed_at = NULL WHERE id = $1", [tenderId]);
+
+    // The trading centre decides who supervises: removed, the supervisor is refused; assigned, let in.
+    const admin = await signedIn(browser, "admin@demo.mingbiao.cn");
+    await admin.getByRole("link", { name: "监督人员指派" }).click();
+    await expect(admin.getByRole("heading", { name: "监督人员指派" })).toBeVisible();
+    const assignRow = admin.getByTestId(`assign-${CODE}`);
+    await expect(assignRow).toBeVisible();
+    if ((await assignRow.getByRole("button", { name: "移除" }).count()) > 0) {
+      await assignRow.getByRole("button", { name: "移除" }).click();
+      await expect(assignRow.getByText("尚未指派")).toBeVisible();
+    }
+    const supervisor = await signedIn(browser, "supervisor@demo.mingbiao.cn");
+    expect((await supervisor.goto(`/witness/${tenderId}`))?.status()).toBe(403);
+    await assignRow.getByLabel("选择监督人员").selectOption({ label: "周监督 (supervisor@demo.mingbiao.cn)" });
+    await assignRow.getByRole("button", { name: "指派" }).click();
+    await expect(assignRow.getByText("周监督 (supervisor@demo.mingbiao.cn)")).toBeVisible();
+
+    // Before the agent starts witnessing, a room device cannot join.
+    const agent = await signedIn(browser, "agent@demo.mingbiao.cn");
+    await agent.goto(`/witness/${tenderId}/device?device=camera-1`);
+    await expect(agent.getByTestId("device-not-open")).toBeVisible();
+    await agent.goto(`/agent/tenders/${tenderId}`);
+    await expect(agent.getByTestId("witness-state")).toHaveText("评标室见证尚未开启");
+    await agent.getByRole("button", { name: "开启评标室见证" }).click();
+    await expect(agent.getByTestId("witness-state")).toHaveText("评标室见证进行中");
+
+    // The room's camera: the browser's (fake) camera and microphone publish.
+    const device = await (await agent.context()).newPage();
     await device.goto(`/witness/${tenderId}/device?device=camera-1`);
     await expect(device.getByText("正在直播")).toBeVisible({ timeout: 30_000 });
 
-    // The supervisor watches: the video element decodes frames and its time advances.
-    const supervisor = await signedIn(browser, "supervisor@demo.mingbiao.cn");
-    await supervisor.goto(`/witness/${tenderId}`);
+    // The supervisor finds the tender on their list and watches: frames decode, time advances.
+    await supervisor.goto("/witness");
+    const listed = supervisor.getByTestId("supervised-tender").filter({ hasText: CODE });
+    await expect(listed).toContainText("评标室见证进行中");
+    await listed.getByRole("link", { name: "实时见证" }).click();
     const video = supervisor.locator("video").first();
     await expect(video).toBeVisible({ timeout: 30_000 });
     await expect
@@ -50,10 +82,31 @@ test.describe("digital witnessing (数字见证)", () => {
 
     // Nobody else may watch: a bidder gets 403, the public is sent to sign in.
     const bidder = await signedIn(browser, "bidder2@demo.mingbiao.cn");
-    const refused = await bidder.goto(`/witness/${tenderId}`);
-    expect(refused?.status()).toBe(403);
+    expect((await bidder.goto(`/witness/${tenderId}`))?.status()).toBe(403);
+    expect((await bidder.goto(`/witness/${tenderId}/recording`))?.status()).toBe(403);
     const anonymous = await (await browser.newContext()).newPage();
     await anonymous.goto(`/witness/${tenderId}`);
     await expect(anonymous).toHaveURL(/\/login\?redirectTo=/);
+
+    // Let a few seconds be recorded, then the agent ends witnessing (after confirming).
+    await device.waitForTimeout(4000);
+    agent.once("dialog", (d) => void d.accept());
+    await agent.getByRole("button", { name: "结束评标室见证" }).click();
+    await expect(agent.getByTestId("witness-state")).toHaveText("评标室见证已结束");
+    await expect(agent.getByRole("button", { name: "开启评标室见证" })).toHaveCount(0);
+
+    // The recording verifies against the audit log and plays back as one continuous video.
+    await supervisor.goto("/witness");
+    await supervisor.getByTestId("supervised-tender").filter({ hasText: CODE }).getByRole("link", { name: "录像回放" }).click();
+    await expect(supervisor.getByTestId("recording-verified")).toBeVisible({ timeout: 60_000 });
+    const playback = supervisor.locator("video").first();
+    await expect.poll(async () => playback.evaluate((v: HTMLVideoElement) => (Number.isFinite(v.duration) ? v.duration : 0)), { timeout: 60_000 }).toBeGreaterThan(2);
+    await playback.evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      return v.play();
+    });
+    await expect
+      .poll(async () => playback.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), { timeout: 30_000 })
+      .toBeGreaterThan(5);
   });
 });

@@ -1,0 +1,53 @@
+// `witness_`: not nested under the live page.
+// 数字见证 — play back a tender's evaluation-room recording: one continuous video per camera
+// (segments joined without transcoding, boundaries invisible), offered only after every segment
+// verified against the platform's audit log.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { recordingSummary, requireSupervisor, witnessState } from "~/witness.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "录像回放 · 明标" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, tenders } = await requireSupervisor(request, [params.tenderId ?? ""]);
+  const tender = tenders[0] as (typeof tenders)[number];
+  const state = witnessState(tender);
+  const recording = state === "ended" ? await recordingSummary(user, tender.id) : null;
+  return json({ title: tender.title, tenderId: tender.id, state, recording });
+}
+
+export default function WitnessRecording() {
+  const { title, tenderId, state, recording } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("witness");
+  return (
+    <section className="witness stack">
+      <p>
+        <Link to="/witness">← {t("index.title")}</Link>
+      </p>
+      <h1>{t("playback.title", { title })}</h1>
+      {state !== "ended" ? (
+        <p role="status">
+          {t("playback.notEnded")} {state === "open" ? <Link to={`/witness/${tenderId}`}>{t("index.live")}</Link> : null}
+        </p>
+      ) : null}
+      {recording?.kind === "none" ? <p>{t("playback.none")}</p> : null}
+      {recording?.kind === "failed" ? <p role="alert">{t("playback.failed", { status: recording.status ?? "" })}</p> : null}
+      {recording?.kind === "altered" ? <p role="alert" className="error">{t("playback.altered", { problems: (recording.problems ?? []).join("; ") })}</p> : null}
+      {recording?.kind === "verified" ? (
+        <>
+          <p data-testid="recording-verified">{t("playback.verified")}</p>
+          {recording.gaps ? <p>{t("playback.gaps", { count: recording.gaps })}</p> : null}
+          {recording.sources.length === 0 ? <p>{t("playback.none")}</p> : null}
+          {recording.sources.map((s) => (
+            <figure key={s.source}>
+              <figcaption>{t("playback.source", { source: s.source, seconds: s.seconds })}</figcaption>
+              <video controls preload="metadata" src={s.src} style={{ width: "100%", maxWidth: 960, background: "#000" }} />
+            </figure>
+          ))}
+        </>
+      ) : null}
+    </section>
+  );
+}
