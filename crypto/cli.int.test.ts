@@ -11,7 +11,7 @@ import { bytesSource } from "./envelope/sources.ts";
 import { sha256 } from "./hash.ts";
 import { generateRsaKeyPair } from "./pki/keygen.node.ts";
 import { exportP12 } from "./pki/p12.ts";
-import { certFromPem, certToPem } from "./pki/pem.ts";
+import { certFromPem } from "./pki/pem.ts";
 import { issueTimestamp, timestampRequestFor } from "./tsa/tsa.ts";
 
 let dir: string;

@@ -5,7 +5,7 @@
 //   node scripts/prepare.mjs --demo   the same (used by `npm run demo`)
 //   node scripts/prepare.mjs --test   a fresh test database (mingbiao_test), Chromium
 // Plain Node built-ins only until `npm ci` has run. Idempotent: a second run is quick.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";

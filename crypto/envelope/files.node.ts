@@ -113,6 +113,8 @@ export async function openEnvelopeToDirectory(
 
 /** Manifest names come from the bidder: strip any path so they cannot escape outDir. */
 function safeName(index: number, name: string): string {
+  // Control characters in a file name are replaced on purpose.
+  // eslint-disable-next-line no-control-regex
   const base = path.basename(name.replace(/\\/g, "/")).replace(/[\u0000-\u001f]/g, "_");
   return `${String(index).padStart(3, "0")}-${base === "" || base === "." || base === ".." ? "file" : base}`;
 }
