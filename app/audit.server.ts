@@ -11,6 +11,8 @@ export interface AuditInput {
   subjectType: string;
   subjectId?: string | null;
   data?: Record<string, unknown>;
+  /** A delivering service's event id (idempotent delivery); stored in data and indexed. */
+  eventId?: string;
 }
 
 /**
@@ -41,12 +43,12 @@ async function appendInTx(tx: Tx, input: AuditInput): Promise<AuditRecord> {
     action: input.action,
     subjectType: input.subjectType,
     subjectId: input.subjectId ?? null,
-    data: auditSafe(input.data ?? {}),
+    data: auditSafe({ ...(input.data ?? {}), ...(input.eventId ? { eventId: input.eventId } : {}) }),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   const hash = hashAuditEntry(record);
   await tx.auditEntry.create({
-    data: { ...record, data: record.data as Prisma.InputJsonValue, hash },
+    data: { ...record, data: record.data as Prisma.InputJsonValue, hash, eventId: input.eventId ?? null },
   });
   return { ...record, hash };
 }

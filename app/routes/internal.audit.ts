@@ -38,14 +38,10 @@ export async function action({ request }: ActionFunctionArgs) {
     if (eventId) {
       // The duplicate check must happen under the chain lock, or two retries could both pass it.
       await lockAuditChain(tx);
-      const seen = await tx.$queryRaw<{ seq: bigint }[]>`
-        SELECT seq FROM audit_entry WHERE data->>'eventId' = ${eventId} LIMIT 1`;
-      if (seen[0]) return { seq: seen[0].seq, duplicate: true };
+      const seen = await tx.auditEntry.findUnique({ where: { eventId }, select: { seq: true } });
+      if (seen) return { seq: seen.seq, duplicate: true };
     }
-    const entry = await appendAudit(
-      { action: auditAction, subjectType: subject.type, subjectId: subject.id ?? null, data: { ...data, ...(eventId ? { eventId } : {}) } },
-      tx,
-    );
+    const entry = await appendAudit({ action: auditAction, subjectType: subject.type, subjectId: subject.id ?? null, data, eventId }, tx);
     return { seq: entry.seq, duplicate: false };
   });
   return json({ seq: record.seq.toString(), duplicate: record.duplicate }, { status: record.duplicate ? 200 : 201 });

@@ -44,6 +44,9 @@ describe("internal audit endpoint (media server → audit chain)", () => {
     expect(((await retry.json()) as { duplicate: boolean }).duplicate).toBe(true);
     const rows = await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM audit_entry WHERE data->>'eventId' = ${entry.eventId}`;
     expect(rows[0]?.n).toBe(1n);
+    // The event id is indexed in its own column (no scan of the chain under its lock).
+    const stored = await db().auditEntry.findUnique({ where: { eventId: entry.eventId }, select: { data: true } });
+    expect((stored?.data as { eventId?: string }).eventId).toBe(entry.eventId);
   });
 
   it("reports database and Redis health", async () => {
