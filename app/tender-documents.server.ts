@@ -3,7 +3,8 @@ import type { SessionUser } from "./auth.server.ts";
 import { appendAudit } from "./audit.server.ts";
 import { db } from "./db.server.ts";
 import { ownedBy } from "./tender-agent.server.ts";
-import { PUBLIC_STATUSES } from "./tender-enums.ts";
+import { checkDocumentAccess } from "../bidding-core/index.ts";
+import { OPEN_STATUSES, PUBLIC_STATUSES } from "./tender-enums.ts";
 
 /**
  * Tender document downloads. Bidders obtain the documents here, and each download is recorded
@@ -50,11 +51,13 @@ export async function authoriseDownload(
   if (!(PUBLIC_STATUSES as readonly string[]).includes(document.tender.status)) return { ok: false, status: 404 };
   const organizationId = user.organizationId;
   const alreadyHolder = (await db().documentDownload.count({ where: { tenderId, organizationId } })) > 0;
-  // New holders only while the documents are on offer (Regs Art 16); holders keep access (clarifications).
-  const until = document.tender.docsAvailableUntil;
-  if (!alreadyHolder && (!until || now.getTime() >= until.getTime() || !["PUBLISHED", "CLARIFICATION"].includes(document.tender.status))) {
-    return { ok: false, status: 410 };
-  }
+  const access = checkDocumentAccess({
+    now,
+    documentsUntil: document.tender.docsAvailableUntil,
+    biddingOpen: (OPEN_STATUSES as readonly string[]).includes(document.tender.status),
+    alreadyHolder,
+  });
+  if (!access.ok) return { ok: false, status: 410 };
   await db().$transaction(async (tx) => {
     const download = await tx.documentDownload.create({
       data: { tenderId, documentId, organizationId, userId: user.id, at: now, ip: meta.ip ?? null },

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import {
+  checkDocumentAccess,
   applyClarification,
   candidatesPublishBy,
   checkComplaintTimely,
@@ -187,3 +188,30 @@ describe("complaints", () => {
     expect(due.provisionalYears).toEqual([2027]);
   });
 });
+
+describe("document availability", () => {
+  const from = new Date("2026-03-02T01:00:00Z");
+  const until = new Date("2026-03-09T09:00:00Z");
+  const base = { documentsUntil: until, biddingOpen: true, alreadyHolder: false };
+
+  it("Regs Art 16: a new holder may obtain the documents only until the offer period ends", () => {
+    expect(checkDocumentAccess({ ...base, now: from }).ok).toBe(true);
+    expect(checkDocumentAccess({ ...base, now: new Date(until.getTime() - 1) }).ok).toBe(true);
+    const late = checkDocumentAccess({ ...base, now: until });
+    expect(late.ok).toBe(false);
+    if (!late.ok) {
+      expect(late.error.code).toBe("TENDER.DOCUMENTS_NOT_OFFERED");
+      expect(late.error.article).toBe("Regs Art 16");
+    }
+  });
+
+  it("Regs Art 16: nothing is offered once bidding is closed, or without an offer period", () => {
+    expect(checkDocumentAccess({ ...base, biddingOpen: false, now: new Date("2026-03-05T00:00:00Z") }).ok).toBe(false);
+    expect(checkDocumentAccess({ ...base, documentsUntil: null, now: new Date("2026-03-05T00:00:00Z") }).ok).toBe(false);
+  });
+
+  it("Regs Arts 16, 21: an existing holder keeps access after the period (clarifications must reach them)", () => {
+    expect(checkDocumentAccess({ ...base, alreadyHolder: true, biddingOpen: false, now: new Date("2026-04-01T00:00:00Z") }).ok).toBe(true);
+  });
+});
+

@@ -95,6 +95,26 @@ export function checkSchedule(schedule: TenderSchedule, rules: ProcedureRules): 
   return ok(schedule);
 }
 
+/**
+ * Regs Art 16: the tender documents are offered from publication until `documentsUntil`, and
+ * only while bids may still be submitted. Within that period anyone may become a holder; after it
+ * nobody new may, but existing holders keep access, since every clarification and amendment must
+ * reach them (Regs Art 21).
+ */
+export function checkDocumentAccess(input: {
+  now: Date;
+  documentsUntil: Date | null;
+  biddingOpen: boolean;
+  alreadyHolder: boolean;
+}): Result<true> {
+  if (input.alreadyHolder) return ok(true);
+  const { now, documentsUntil } = input;
+  if (!input.biddingOpen || documentsUntil === null || now.getTime() >= documentsUntil.getTime()) {
+    return err("TENDER.DOCUMENTS_NOT_OFFERED", documentsUntil ? { until: documentsUntil.toISOString() } : {});
+  }
+  return ok(true);
+}
+
 export interface ClarificationOutcome {
   readonly bidDeadline: Date;
   readonly moved: boolean;
