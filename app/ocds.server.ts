@@ -45,24 +45,40 @@ const select = {
   },
 };
 
-/** Releases dated at or after `since`, oldest first (ties by release id), one page of them. */
+/**
+ * Releases dated at or after `since`, oldest first (ties by tender id, then publication before
+ * its clarifications), one page of them. The database pages the (date, tender, number) index of
+ * all releases; only the page's tenders are loaded and mapped, so memory and time per request do
+ * not grow with the number of tenders on the platform.
+ */
 export async function releasesPage(query: FeedQuery, baseUrl: string): Promise<{ releases: OcdsRelease[]; hasMore: boolean }> {
   const since = query.since ?? new Date(0);
-  // A tender contributes releases from its publication and from each clarification.
-  const rows = await db().tender.findMany({
-    where: {
-      status: { in: [...PUBLIC_STATUSES] },
-      publishedAt: { not: null },
-      OR: [{ publishedAt: { gte: since } }, { clarifications: { some: { issuedAt: { gte: since } } } }],
-    },
-    select,
+  const statuses = [...PUBLIC_STATUSES] as string[];
+  const offset = (query.page - 1) * query.limit;
+  // A tender contributes a release at its publication (number 0) and one per clarification.
+  const refs = await db().$queryRaw<{ tender_id: string; number: number }[]>`
+    SELECT tender_id, number FROM (
+      SELECT t.id AS tender_id, 0 AS number, t.published_at AS date
+        FROM tender t
+       WHERE t.status::text = ANY(${statuses}) AND t.published_at IS NOT NULL AND t.published_at >= ${since}
+      UNION ALL
+      SELECT c.tender_id, c.number, c.issued_at AS date
+        FROM clarification c JOIN tender t ON t.id = c.tender_id
+       WHERE t.status::text = ANY(${statuses}) AND t.published_at IS NOT NULL AND c.issued_at >= ${since}
+    ) r
+    ORDER BY date, tender_id, number
+    OFFSET ${offset} LIMIT ${query.limit + 1}`;
+  const page = refs.slice(0, query.limit);
+  const rows = await db().tender.findMany({ where: { id: { in: [...new Set(page.map((r) => r.tender_id))] } }, select });
+  const byTender = new Map(rows.map((row) => [row.id, buildReleases(row as OcdsTenderRow, { prefix: env().OCDS_PREFIX, baseUrl })]));
+  const releases = page.map((ref) => {
+    const all = byTender.get(ref.tender_id) ?? [];
+    // buildReleases lists the publication first, then clarifications by number.
+    const release = ref.number === 0 ? all[0] : all.find((r) => r.id.endsWith(`-clarification-${ref.number}`));
+    if (!release) throw new Error(`OCDS release ${ref.tender_id}/${ref.number} vanished while the page was read`);
+    return release;
   });
-  const releases = rows
-    .flatMap((row) => buildReleases(row as OcdsTenderRow, { prefix: env().OCDS_PREFIX, baseUrl }))
-    .filter((r) => new Date(r.date).getTime() >= since.getTime())
-    .sort((a, b) => (a.date === b.date ? a.id.localeCompare(b.id) : a.date.localeCompare(b.date)));
-  const start = (query.page - 1) * query.limit;
-  return { releases: releases.slice(start, start + query.limit), hasMore: releases.length > start + query.limit };
+  return { releases, hasMore: refs.length > query.limit };
 }
 
 export async function releaseFeed(requestUrl: URL, query: FeedQuery, now = new Date()): Promise<ReleasePackage> {
