@@ -39,12 +39,19 @@ export function newIngestSpec(request: IngestRequest, ip: string): IngestSpec {
   return { id: randomUUID(), label: request.label, ip, streams: request.audio ? [video, audio] : [video] };
 }
 
+/**
+ * A camera's keyframe arrives as a burst of packets; with the kernel's default ~208 KiB socket
+ * buffer a busy worker drops some of them, and every viewer and the recording lose them
+ * (bench:media, docs/decisions/036). The kernel caps this at net.core.rmem_max.
+ */
+export const INGEST_RECV_BUFFER = 4 * 1024 * 1024;
+
 /** Opens the ingest's transports and producers on `router`; the first time, ports are assigned. */
 export async function openIngest(router: types.Router, spec: IngestSpec): Promise<LiveIngest> {
   const live: LiveIngest = { spec, transports: [], producers: [] };
   for (const stream of spec.streams) {
     const transport = await router.createPlainTransport({
-      listenInfo: { protocol: "udp", ip: spec.ip, ...(stream.port ? { port: stream.port } : {}) },
+      listenInfo: { protocol: "udp", ip: spec.ip, recvBufferSize: INGEST_RECV_BUFFER, ...(stream.port ? { port: stream.port } : {}) },
       rtcpListenInfo: { protocol: "udp", ip: spec.ip, ...(stream.rtcpPort ? { port: stream.rtcpPort } : {}) },
       rtcpMux: false,
       comedia: true,

@@ -8,7 +8,7 @@ import { routerMediaCodecs } from "../media-config.ts";
 import { RecordingLog } from "../recording/recording-log.ts";
 import { TrackRecorder } from "../recording/track-recorder.ts";
 import type { RecordingStorage } from "../storage/recording-storage.ts";
-import { closeIngest, newIngestSpec, openIngest, type IngestRequest, type IngestSpec, type LiveIngest } from "./ingest.ts";
+import { closeIngest, INGEST_RECV_BUFFER, newIngestSpec, openIngest, type IngestRequest, type IngestSpec, type LiveIngest } from "./ingest.ts";
 import { closePeerMedia, type Peer } from "./peer.ts";
 import type { WorkerPool } from "./worker-pool.ts";
 
@@ -88,7 +88,7 @@ export class WitnessRoom extends EventEmitter<RoomEvents> {
   async createWebRtcTransport(peer: Peer, direction: "send" | "recv"): Promise<types.WebRtcTransport> {
     const transport = await this.routerRef.createWebRtcTransport({
       listenInfos: [
-        { protocol: "udp", ip: this.deps.webRtcListenIp, announcedIp: this.deps.announcedIp },
+        { protocol: "udp", ip: this.deps.webRtcListenIp, announcedIp: this.deps.announcedIp, recvBufferSize: INGEST_RECV_BUFFER },
         { protocol: "tcp", ip: this.deps.webRtcListenIp, announcedIp: this.deps.announcedIp },
       ],
       enableUdp: true,
