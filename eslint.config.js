@@ -7,7 +7,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["build/**", "public/build/**", ".cache/**", "app/generated/**", "node_modules/**", "var/**", "test-results/**", "playwright-report/**", "media-server/toolchain/**"],
+    ignores: ["build/**", "coverage/**", "public/build/**", ".cache/**", "app/generated/**", "node_modules/**", "var/**", "test-results/**", "playwright-report/**", "media-server/toolchain/**"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,12 +1,10 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { acceptBid, checkBidChange, withdrawBid, type DomainError } from "../bidding-core/index.ts";
-import { verifyEnvelopeFile } from "../crypto/envelope/files.node.ts";
 import { checkWalk, type VerifiedEnvelope } from "../crypto/envelope/verify.ts";
-import type { EnvelopeIntake } from "./envelope-intake.server.ts";
+import { verifyStoredEnvelope, type EnvelopeIntake } from "./envelope-intake.server.ts";
 import { certToDer } from "../crypto/pki/pem.ts";
 import { isCryptoError } from "../crypto/errors.ts";
 import type { SessionUser } from "./auth.server.ts";
@@ -110,12 +108,6 @@ export interface SubmissionMeta {
   documentMeta?: Record<string, unknown>;
 }
 
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const piece of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(piece as Buffer);
-  return hash.digest("hex");
-}
-
 function checkRecipients(ctx: BidContext, verified: VerifiedEnvelope): BidRefusal | null {
   const serials = (role: string) => verified.header.recipients.filter((r) => r.role === role).map((r) => r.certSerial.toLowerCase());
   if (!serials("bidder").includes(ctx.encryptionCert.serialNumber.toLowerCase())) return { code: "bid.wrongEncryptionCert", status: 422 };
@@ -136,6 +128,17 @@ export interface AcceptedBid {
   receipt: SignedReceipt;
 }
 
+// Around a deadline hundreds of envelopes complete together. What each needs after its last byte
+// is small (docs/decisions/051): the walk and hashes are done while it arrives, the signature and
+// chain checks take a few ms, receipts are signed natively. The queues are only where resources
+// are bounded:
+// - recording: each transaction holds a pooled connection (the pool has 10) and, at its end, the
+//   audit chain's lock; at most 6 at a time, so other requests keep connections. FIFO here rather
+//   than in the pool, so the transaction's own maxWait never fires under load.
+// - reading back: an envelope not walked while it arrived is read whole from disk.
+const recording = createLimiter(6);
+const readingBack = createLimiter(2);
+
 /**
  * Turns a completely uploaded envelope into a bid version, or refuses it. The server cannot
  * decrypt: it checks structure, ciphertext digests against the bidder-signed manifest, the
@@ -147,17 +150,9 @@ export async function finaliseSubmission(
 ): Promise<BidCheck<AcceptedBid>> {
   // The arrival time is when the last byte arrived, before any queueing for verification.
   const receivedAt = new Date();
-  return finalising(() => finalise(user, tenderId, uploadedFile, intake, meta, receivedAt));
-}
-
-// Verification reads the whole envelope and the transaction takes the audit lock: around a
-// deadline, hundreds of envelopes complete together, and they queue here instead of exhausting
-// the database pool and failing.
-const finalising = createLimiter(4);
-
-async function finalise(
-  user: SessionUser, tenderId: string, uploadedFile: string, intake: EnvelopeIntake | null, meta: SubmissionMeta, receivedAt: Date,
-): Promise<BidCheck<AcceptedBid>> {
+  // The walk's last digests and the file hash are finishing on an ingest thread meanwhile.
+  const walked = intake?.finish();
+  walked?.catch(() => undefined);
   const context = await bidContext(user, tenderId, receivedAt);
   if (!context.ok) return context;
   const ctx = context.value;
@@ -166,9 +161,9 @@ async function finalise(
   try {
     const options = { trust: await trustStore(await platformCrls()), at: receivedAt, expectedTenderId: tenderId };
     // Walked and hashed while it arrived when possible; otherwise read back from disk.
-    const seen = intake ? await intake.finish() : null;
-    verified = seen ? checkWalk(seen.walk, options) : await verifyEnvelopeFile(uploadedFile, options);
-    envelopeSha256 = seen ? seen.sha256 : await sha256File(uploadedFile);
+    const seen = walked ? await walked : await readingBack(() => verifyStoredEnvelope(uploadedFile));
+    verified = checkWalk(seen.walk, options);
+    envelopeSha256 = seen.sha256;
   } catch (error) {
     if (isCryptoError(error)) return refuse(`bid.${error.code}`, 422, { params: { detail: error.message } });
     throw error;
@@ -182,7 +177,7 @@ async function finalise(
   const stored = path.join(bidsDir(), storageKey);
   await fs.rename(uploadedFile, stored);
 
-  const accepted = await db().$transaction(async (tx) => {
+  const accepted = await recording(() => db().$transaction(async (tx) => {
     const bid = await tx.bid.upsert({
       where: { tenderId_organizationId: { tenderId, organizationId: ctx.organization.id } },
       create: { tenderId, organizationId: ctx.organization.id },
@@ -232,7 +227,7 @@ async function finalise(
       tx,
     );
     return { bidId: bid.id, versionId: version.id, version: number, receipt };
-  }, { maxWait: 60_000, timeout: 30_000 }).catch(async (error: unknown) => {
+  }, { maxWait: 10_000, timeout: 10_000 })).catch(async (error: unknown) => {
     // Nothing was recorded, so nothing may stay stored.
     await fs.rm(stored, { force: true });
     throw error;

@@ -2,9 +2,11 @@
 // compared with the same bytes sent the same way to a bare Node HTTP sink in the same run.
 //   npx tsx tests/bench/submit.bench.ts        (npm run bench:submit)
 // Knobs: BENCH_BIDDERS (200), BENCH_ENVELOPE_MB (20), BENCH_TIMEOUT_S (600),
-//        BENCH_PROFILE=1 (V8 CPU profile of the server during the timed phase, top functions printed),
+//        BENCH_PROFILE=1 (V8 CPU profile of the server during the timed phase, top functions printed;
+//        BENCH_KEEP_PROFILE=<dir> keeps the .cpuprofile files), BENCH_KEEP_LOG=<file> (server log),
 //        BENCH_BREAKDOWN=0 (skip the per-step cost measurement of finalisation),
-//        BENCH_WHATIF=native-rsa (investigation only: the server's forge RSA signing runs in OpenSSL).
+//        BENCH_WHATIF=native-rsa (investigation only: the server's forge RSA signing runs in OpenSSL),
+//        BENCH_SERVER_NODE_ARGS="--perf-basic-prof" (investigation only: extra node flags for the server).
 // Own database (mingbiao_bench), own Redis DB (3), own temp dirs, a free port on 127.0.0.1;
 // everything is removed at the end. The last line is one JSON object.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -414,8 +416,9 @@ async function main(): Promise<void> {
   const { createCsr } = await import("../../crypto/pki/csr.ts");
   const { generateRsaKeyPair } = await import("../../crypto/pki/keygen.node.ts");
   const { certToDer, certToPem } = await import("../../crypto/pki/pem.ts");
-  const { sealEnvelopeToFile, verifyEnvelopeFile } = await import("../../crypto/envelope/files.node.ts");
-  const { verifyEnvelope } = await import("../../crypto/envelope/verify.ts");
+  const { sealEnvelopeToFile } = await import("../../crypto/envelope/files.node.ts");
+  const { checkWalk } = await import("../../crypto/envelope/verify.ts");
+  const { verifyStoredEnvelope } = await import("../../app/envelope-intake.server.ts");
   const { rsaSha256Sign } = await import("../../crypto/cms/signed-data.ts");
   const { bytesSource } = await import("../../crypto/envelope/sources.ts");
   const forge = (await import("node-forge")).default;
@@ -528,6 +531,8 @@ async function main(): Promise<void> {
   const nodeArgs = ["--import", "tsx", "--import", path.join(root, "tests/bench/loop-lag.mjs")];
   if (WHATIF === "native-rsa") nodeArgs.push("--import", path.join(root, "tests/bench/native-rsa.mjs"));
   if (PROFILE) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${dirs.prof}`, "--cpu-prof-interval=1000");
+  // Investigation only, e.g. --perf-basic-prof (JS symbols for `perf`) or --trace-gc.
+  if (process.env.BENCH_SERVER_NODE_ARGS) nodeArgs.push(...process.env.BENCH_SERVER_NODE_ARGS.split(" ").filter(Boolean));
   log(`starting the server on 127.0.0.1:${port} (log ${serverLog})`);
   const server = startChild("server", process.execPath, [...nodeArgs, "server.ts"], { ...serverEnv, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, BENCH_LOOP_FILE: loopFile }, serverLog);
   await waitHealthy(port, server, serverLog);
@@ -538,11 +543,18 @@ async function main(): Promise<void> {
   if (server.proc.pid) process.kill(server.proc.pid, "SIGUSR2");
 
   log(`phase A: ${N} concurrent submissions to the server`);
+  const cpuA0 = cpuNow(server.proc.pid);
   const a = await phase(port, "/uploads/bids", tender.id, fixtures, 200);
+  const cpuA = cpuSpent(cpuA0, cpuNow(server.proc.pid));
   log(`phase A: ${a.accepted}/${a.offered} accepted in ${a.wallS.toFixed(1)} s`);
   await stopChild(server.proc, server.exited);
   const loop = fs.existsSync(loopFile) ? (JSON.parse(fs.readFileSync(loopFile, "utf8")) as { p50_ms: number; p99_ms: number; max_ms: number; mean_ms: number }) : null;
   const profile = PROFILE ? summariseProfile(dirs.prof) : null;
+  if (PROFILE && process.env.BENCH_KEEP_PROFILE) {
+    // The temp dir goes at the end; keep the raw profiles for a closer look (e.g. DevTools).
+    fs.mkdirSync(process.env.BENCH_KEEP_PROFILE, { recursive: true });
+    for (const f of fs.readdirSync(dirs.prof)) fs.copyFileSync(path.join(dirs.prof, f), path.join(process.env.BENCH_KEEP_PROFILE, f));
+  }
   const versions = await db().bidVersion.count();
   fs.rmSync(dirs.bids, { recursive: true, force: true });
 
@@ -556,7 +568,9 @@ async function main(): Promise<void> {
     poll();
   });
   log(`phase B: ${N} concurrent uploads of the same files to a bare Node HTTP sink`);
+  const cpuB0 = cpuNow(sink.proc.pid);
   const b = await phase(sinkPort, "/sink", tender.id, fixtures, 204);
+  const cpuB = cpuSpent(cpuB0, cpuNow(sink.proc.pid));
   await stopChild(sink.proc, sink.exited);
 
   // --- where the time after the last byte goes: each finalisation step alone, in this process ---
@@ -589,6 +603,14 @@ async function main(): Promise<void> {
     row("bid versions recorded (incl. 1 warm-up)", String(versions)),
   ];
   if (loop) lines.push(row("server event-loop delay p50/p99/max (ms)", `${loop.p50_ms} / ${loop.p99_ms} / ${loop.max_ms}`));
+  const perGb = (s: number) => (s / (totalMb / 1024)).toFixed(2);
+  lines.push(
+    "",
+    "  CPU seconds per GB during the timed phase (server: main thread + other threads; client: the bench process):",
+    row("    server", `${perGb(cpuA.main)} + ${perGb(cpuA.others)}   client ${perGb(cpuA.client)}`),
+    row("    sink", `${perGb(cpuB.main)} + ${perGb(cpuB.others)}   client ${perGb(cpuB.client)}`),
+    row("    machine busy (all processes, share of all cores)", `server phase ${(100 * cpuA.machine / (a.wallS * os.cpus().length)).toFixed(0)} %, sink phase ${(100 * cpuB.machine / (b.wallS * os.cpus().length)).toFixed(0)} %`),
+  );
   if (steps) {
     lines.push("", "  finalisation after the last byte, one envelope alone (ms; main thread unless noted):");
     for (const [k, v] of Object.entries(steps)) lines.push(row(`    ${k}`, v.toFixed(1)));
@@ -623,23 +645,21 @@ async function main(): Promise<void> {
     for (let pass = 0; pass < 3; pass++) passes.push(await onePass());
     const out: Record<string, number> = {};
     for (const k of Object.keys(passes[0] as object)) out[k] = Math.min(...passes.map((p) => p[k] as number));
-    out[`sum × ${N} (if serialised on one thread), s`] = (out["sum"] as number) * N / 1000;
+    out[`sum × ${N} (if serialised on one thread), s`] = (out["sum after the last byte, main thread"] as number) * N / 1000;
     return out;
     async function onePass(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     const [, ctxMs] = await time(() => bidContext(user, tender.id, now));
-    out["bidContext (DB)"] = ctxMs;
+    out["bidContext (DB, 6 queries)"] = ctxMs;
     const [crls, crlMs] = await time(async () => currentCrls(await revokedEntries(), Math.floor(now.getTime() / 1000)));
-    out["currentCrls: 2 CRLs signed, RSA-3072 (forge)"] = crlMs;
+    out["currentCrls: 2 CRLs signed, RSA-3072 (server: cached ≤ 1 h)"] = crlMs;
     const trust = await trustStore(crls);
-    const [, verifyMs] = await time(() => verifyEnvelopeFile(f.file, { trust, at: now, expectedTenderId: tender.id }));
-    out[`verifyEnvelopeFile, ${(f.size / 1_048_576).toFixed(0)} MB read + walk + CMS`] = verifyMs;
-    const [, hashMs] = await time(async () => {
-      const h = createHash("sha256");
-      for await (const piece of fs.createReadStream(f.file, { highWaterMark: 1 << 20 })) h.update(piece as Buffer);
-      return h.digest("hex");
-    });
-    out["sha256File, second full read"] = hashMs;
+    // On upload the walk and both hashes are done while the bytes arrive; reading the envelope
+    // back (a resumed upload after a restart) is the fallback, shown for comparison.
+    const [seen, readMs] = await time(() => verifyStoredEnvelope(f.file));
+    out[`fallback only: read ${(f.size / 1_048_576).toFixed(0)} MB back, walk + hashes (ingest threads)`] = readMs;
+    const [, walkMs] = await time(async () => checkWalk(seen.walk, { trust, at: now, expectedTenderId: tender.id }));
+    out["checkWalk: CMS signature, chain, CRLs, manifest"] = walkMs;
     const [, receiptMs] = await time(() =>
       issueReceipt({
         tender: { id: tender.id, code: "BENCH", title: "t" },
@@ -653,26 +673,16 @@ async function main(): Promise<void> {
         receivedAt: now,
       }),
     );
-    out["issueReceipt: CMS sign + RFC 3161 token (forge)"] = receiptMs;
-    out["sum"] = ctxMs + crlMs + verifyMs + hashMs + receiptMs;
-    // The alternatives, for the recommendation: one read that walks and hashes together, and
-    // the RSA private operations in OpenSSL instead of forge's JavaScript bignum.
-    const [, onePassMs] = await time(async () => {
-      const h = createHash("sha256");
-      async function* tee(): AsyncGenerator<Uint8Array> {
-        for await (const piece of fs.createReadStream(f.file, { highWaterMark: 1 << 20 })) {
-          h.update(piece as Buffer);
-          yield piece as Buffer;
-        }
-      }
-      await verifyEnvelope(tee(), { trust, at: now, expectedTenderId: tender.id });
-      return h.digest("hex");
-    });
-    out["alt: verify + sha256 in one read (tee)"] = onePassMs;
+    out["issueReceipt: CMS sign + RFC 3161 token (node:crypto)"] = receiptMs;
+    out["sum after the last byte, main thread"] = ctxMs + walkMs + receiptMs;
+    // For comparison: the RSA operations in forge's JavaScript bignum and in OpenSSL (fresh forge
+    // keys: the platform's own are switched to OpenSSL by app/pki.server.ts).
     const tbs = randomBytes(1000);
-    for (const [bits, key] of [[3072, pki.issuing.key], [2048, pki.signer.key]] as const) {
+    for (const [bits, platformKey] of [[3072, pki.issuing.key], [2048, pki.signer.key]] as const) {
+      const pem = forge.pki.privateKeyToPem(platformKey);
+      const key = forge.pki.privateKeyFromPem(pem) as typeof platformKey;
       const [, forgeMs] = await time(async () => rsaSha256Sign(key, tbs));
-      const native = createPrivateKey(forge.pki.privateKeyToPem(key));
+      const native = createPrivateKey(pem);
       const [, nodeMs] = await time(async () => sign("sha256", tbs, native));
       out[`alt: one RSA-${bits} signature, forge`] = forgeMs;
       out[`alt: one RSA-${bits} signature, node:crypto`] = nodeMs;
@@ -680,6 +690,32 @@ async function main(): Promise<void> {
     return out;
     }
   }
+}
+
+// CPU time from /proc (Linux): a child's main thread and whole process, this process, the machine.
+interface CpuSnapshot { main: number; process: number; client: number; machine: number }
+const TICK_S = 0.01; // USER_HZ is 100 on Linux
+function procTimes(file: string): number {
+  try {
+    const fields = fs.readFileSync(file, "utf8").replace(/^.*\) /, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_S; // utime, stime
+  } catch {
+    return NaN;
+  }
+}
+function cpuNow(pid: number | undefined): CpuSnapshot {
+  const u = process.cpuUsage();
+  const machineLine = fs.readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
+  const [, user, nice, system, , , irq, softirq, steal] = machineLine.split(/\s+/).map(Number);
+  return {
+    main: pid ? procTimes(`/proc/${pid}/task/${pid}/stat`) : NaN,
+    process: pid ? procTimes(`/proc/${pid}/stat`) : NaN,
+    client: (u.user + u.system) / 1e6,
+    machine: ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * TICK_S,
+  };
+}
+function cpuSpent(from: CpuSnapshot, to: CpuSnapshot): { main: number; others: number; client: number; machine: number } {
+  return { main: to.main - from.main, others: to.process - from.process - (to.main - from.main), client: to.client - from.client, machine: to.machine - from.machine };
 }
 
 /** Distinct error messages in the server log: the line after each "failed:" report, counted. */

@@ -8,6 +8,8 @@ test.describe("public notices and bidder accounts", () => {
 
     await page.goto("/");
     await expect(page.getByRole("heading", { name: "交易公告" })).toBeVisible();
+    await page.getByLabel("关键词").fill("滨江大道（二期）");
+    await page.getByRole("button", { name: "查询" }).click();
     await expect(page.getByRole("link", { name: /滨江大道（二期）/ })).toBeVisible();
 
     await page.getByRole("link", { name: "投标人注册" }).click();

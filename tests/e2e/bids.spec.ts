@@ -74,7 +74,10 @@ test.describe("sealed bids in the browser", () => {
     const p12 = await enrol(page);
 
     // The bidder obtains the tender documents from the public notice.
+    // Searched for, as a bidder would: other tests publish newer notices that push it off page 1.
     await page.goto("/");
+    await page.getByLabel("关键词").fill("医学影像设备");
+    await page.getByRole("button", { name: "查询" }).click();
     await page.getByRole("link", { name: /医学影像设备/ }).click();
     await page.waitForURL(/\/tenders\/[0-9a-f-]{36}/);
     const tenderId = page.url().split("/tenders/")[1]?.split(/[?#/]/)[0] ?? "";
