@@ -165,7 +165,7 @@ export async function openFileByPosition(
   const fh = await open(envelopeFile, "r");
   try {
     const size = (await fh.stat()).size;
-    const state = new WalkState(pool.digest);
+    const state = new WalkState(pool.digest, 2 * pool.size + 2);
     const magic = await readAt(fh, MAGIC.length, 0);
     if (magic.length === 0) fail(CryptoErrorCode.TRUNCATED, "The envelope is empty.");
     if (magic.length < MAGIC.length || magic.some((b, i) => b !== MAGIC[i])) {
@@ -173,8 +173,10 @@ export async function openFileByPosition(
     }
     let pos = MAGIC.length;
     while (pos < size) {
-      const frame = await readAt(fh, RECORD_FRAME_LENGTH, pos);
-      if (frame.length < RECORD_FRAME_LENGTH) cutShort(pos + frame.length);
+      // Frame and, for a chunk, its prefix in one read.
+      const head = await readAt(fh, RECORD_FRAME_LENGTH + CHUNK_PREFIX_LENGTH, pos);
+      if (head.length < RECORD_FRAME_LENGTH) cutShort(pos + head.length);
+      const frame = head.subarray(0, RECORD_FRAME_LENGTH);
       const type = frame[0] as number;
       const length = readU32be(frame, 1);
       if (length > maxRecordBody(type)) fail(CryptoErrorCode.MALFORMED, `Record of type ${type} at byte ${pos} is too long (${length} bytes).`);
@@ -182,7 +184,7 @@ export async function openFileByPosition(
         if (type === RecordType.CHUNK || length > 0) fail(CryptoErrorCode.TRUNCATED, `The envelope ends inside the record at byte ${pos}.`);
       }
       if (type === RecordType.CHUNK) {
-        const prefix = await readAt(fh, Math.min(CHUNK_PREFIX_LENGTH, length), pos + RECORD_FRAME_LENGTH);
+        const prefix = head.subarray(RECORD_FRAME_LENGTH, RECORD_FRAME_LENGTH + Math.min(CHUNK_PREFIX_LENGTH, length));
         const meta = readChunkPrefix(prefix, length, pos);
         const { chunkSize } = state.checkChunk(meta);
         const current = state.currentHeader;

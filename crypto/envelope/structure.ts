@@ -104,8 +104,9 @@ export class WalkState {
   private manifestBytes: Uint8Array | null = null;
   private signatureDer: Uint8Array | null = null;
 
-  constructor(private readonly digest?: ChunkDigestFn) {
-    this.digests = new ChunkDigests(digest);
+  /** `window`: chunk digests outstanding at once (more for a thread pool with several threads). */
+  constructor(private readonly digest?: ChunkDigestFn, private readonly window?: number) {
+    this.digests = new ChunkDigests(digest, window);
   }
 
   async accept(type: number, body: Uint8Array, offset: number, hooks: WalkHooks): Promise<void> {
@@ -182,7 +183,7 @@ export class WalkState {
 
   private async closeFile(): Promise<void> {
     this.files.push({ chunks: this.chunkIndex, ciphertextBytes: this.fileBytes, ciphertextDigest: await this.digests.finish() });
-    this.digests = new ChunkDigests(this.digest);
+    this.digests = new ChunkDigests(this.digest, this.window);
     this.fileIndex++;
     this.chunkIndex = 0;
     this.fileBytes = 0;

@@ -80,12 +80,18 @@ function openAt(msg) {
   inBuf = grow(inBuf, len);
   readFully(msg.inFd, inBuf, len, msg.inPos, "TRUNCATED");
   const body = len - TAG;
-  const hash = createHash("sha256").update(inBuf.subarray(0, len));
+  const hash = createHash("sha256");
   const d = createDecipheriv("aes-256-gcm", Buffer.from(msg.key), Buffer.from(msg.nonce), { authTagLength: TAG });
   d.setAAD(msg.aad);
   d.setAuthTag(inBuf.subarray(body, len));
   outBuf = grow(outBuf, body);
-  for (let off = 0; off < body; off += PIECE) d.update(inBuf.subarray(off, Math.min(body, off + PIECE))).copy(outBuf, off);
+  // Hash each piece right before decrypting it, while it is in cache.
+  for (let off = 0; off < body; off += PIECE) {
+    const piece = inBuf.subarray(off, Math.min(body, off + PIECE));
+    hash.update(piece);
+    d.update(piece).copy(outBuf, off);
+  }
+  hash.update(inBuf.subarray(body, len));
   try {
     d.final();
   } catch {
