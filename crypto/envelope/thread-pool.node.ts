@@ -154,32 +154,27 @@ parentPort.on("message", (msg) => {
 
 type Op = "seal" | "open" | "digest";
 
-/** One chunk of a plaintext file sealed straight into its record of the envelope file. */
-export interface SealAtJob {
+/** A chunk's key material and where the thread reads and writes it (file descriptors, byte positions). */
+interface PositionedJob {
   key: Uint8Array;
   nonce: Uint8Array;
   aad: Uint8Array;
   inFd: number;
   inPos: number;
+  /** Bytes to read: plaintext when sealing, ciphertext‖tag when opening. */
   length: number;
-  /** Record frame and chunk prefix, written before the ciphertext. */
-  head: Uint8Array;
   outFd: number;
   outPos: number;
 }
 
-/** One chunk record's ciphertext‖tag read by position, its plaintext written by position. */
-export interface OpenAtJob {
-  key: Uint8Array;
-  nonce: Uint8Array;
-  aad: Uint8Array;
-  inFd: number;
-  inPos: number;
-  /** ciphertext‖tag length */
-  length: number;
-  outFd: number;
-  outPos: number;
+/** One chunk of a plaintext file sealed straight into its record of the envelope file. */
+export interface SealAtJob extends PositionedJob {
+  /** Record frame and chunk prefix, written before the ciphertext. */
+  head: Uint8Array;
 }
+
+/** One chunk record's ciphertext‖tag read by position, its plaintext written by position. */
+export type OpenAtJob = PositionedJob;
 
 export interface PositionedResult {
   /** SHA-256 of the chunk's ciphertext‖tag. */

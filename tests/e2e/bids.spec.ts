@@ -2,8 +2,6 @@ import { expect, test, type Page } from "@playwright/test";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
-import { testEnv } from "../../scripts/test-env.mjs";
 import { fromBase64, utf8 } from "../../crypto/bytes.ts";
 import { canonicalJson } from "../../crypto/canonical-json.ts";
 import { verifyCms } from "../../crypto/cms/verify.ts";
@@ -12,28 +10,11 @@ import { createCrl } from "../../crypto/pki/crl.ts";
 import { certFromPem } from "../../crypto/pki/pem.ts";
 import { verifyTimestamp } from "../../crypto/tsa/verify.ts";
 import forge from "node-forge";
+import { testEnv } from "../../scripts/test-env.mjs";
+import { signIn, sql } from "./support.ts";
 
-const PASSWORD = "MingBiao-demo-2026";
 const P12_PASSWORD = "e2e-p12-password";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-bids-"));
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/login");
-  await page.getByLabel("电子邮箱").fill(email);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-}
-
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: testEnv.DATABASE_URL });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** A bid document with recognisable content, large enough to need several upload requests. */
 function bidDocument(): Buffer {

@@ -1,9 +1,8 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { minimalPdf } from "../../prisma/minimal-pdf.ts";
+import { signIn, sql } from "./support.ts";
 
-const PASSWORD = "MingBiao-demo-2026";
 const DAY = 86_400_000;
 
 /** A datetime-local value in Beijing time, `days` from now at 09:00. */
@@ -17,14 +16,6 @@ function addDays(local: string, days: number): string {
   return new Date(d.getTime() + days * DAY).toISOString().slice(0, 16);
 }
 
-async function signIn(page: Page, email: string) {
-  await page.goto("/login");
-  await page.getByLabel("电子邮箱").fill(email);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-}
-
 async function newPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext();
   return context.newPage();
@@ -35,17 +26,11 @@ async function newPage(browser: Browser): Promise<Page> {
  * clarification now is "late" (Regs Art 21). The e2e server shares the test database.
  */
 async function timeTravel(code: string) {
-  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mingbiao_test" });
-  await client.connect();
-  try {
-    await client.query(
-      `UPDATE tender SET docs_issue_at = now() - interval '10 days', docs_available_until = now() + interval '1 day',
-         bid_deadline = date_trunc('minute', now() + interval '10 days') WHERE code = $1`,
-      [code],
-    );
-  } finally {
-    await client.end();
-  }
+  await sql(
+    `UPDATE tender SET docs_issue_at = now() - interval '10 days', docs_available_until = now() + interval '1 day',
+       bid_deadline = date_trunc('minute', now() + interval '10 days') WHERE code = $1`,
+    [code],
+  );
 }
 
 test.describe("tender publication", () => {

@@ -1,28 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import pg from "pg";
-import { testEnv } from "../../scripts/test-env.mjs";
-
-const PASSWORD = "MingBiao-demo-2026";
-
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto("/login");
-  await page.getByLabel("电子邮箱").fill(email);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  return page;
-}
-
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: testEnv.DATABASE_URL });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+import { expect, test } from "@playwright/test";
+import { signedIn, sql } from "./support.ts";
 
 const CODE = "MZ-JS-2026-0158";
 

@@ -14,10 +14,8 @@ import { sha256 } from "../../crypto/hash.ts";
 import { verifyCms } from "../../crypto/cms/verify.ts";
 import { verifyTimestamp } from "../../crypto/tsa/verify.ts";
 import { createCrl } from "../../crypto/pki/crl.ts";
-import { bytesSource } from "../../crypto/envelope/sources.ts";
-import { sealEnvelopeToFile } from "../../crypto/envelope/files.node.ts";
 import { openEnvelopeToDirectory } from "../../crypto/envelope/files.node.ts";
-import { createBidder, createOpenTender, holdDocuments, type TestBidder, type TestTender } from "../support/bidder.ts";
+import { createBidder, createOpenTender, holdDocuments, sealTestBid, type TestBidder, type TestTender } from "../support/bidder.ts";
 import { action as bidAction, loader as bidLoader } from "~/routes/bids.$tenderId.tsx";
 import { loader as receiptLoader } from "~/routes/bids.$tenderId.receipts.$versionId.ts";
 import { cleanupUploadsJob } from "~/jobs/cleanup-uploads.server.ts";
@@ -36,21 +34,7 @@ afterAll(async () => {
 async function seal(bidder: TestBidder, tender: TestTender, name = "bid.mbseal", tenderId = tender.id): Promise<string> {
   const file = path.join(tmp, `${Date.now()}-${name}`);
   const body = new TextEncoder().encode(`${MARKER} 投标报价 12,345,678.00 元 `.repeat(20_000));
-  await sealEnvelopeToFile(
-    {
-      tenderId,
-      files: [
-        { name: "唱标信息.json", data: bytesSource(new TextEncoder().encode(JSON.stringify({ price: "12345678.00", note: MARKER }))) },
-        { name: "技术标.pdf", data: bytesSource(body) },
-      ],
-      bidderEncryptionCert: bidder.encryption.cert,
-      escrow: { publicKey: tender.escrow.keys.publicKey, serial: tender.escrow.serial },
-      signer: bidder.signer,
-      now: new Date(),
-      chunkSize: 64 * 1024,
-    },
-    file,
-  );
+  await sealTestBid(file, { bidder, tender, tenderId, readOut: { price: "12345678.00", note: MARKER }, document: body });
   return file;
 }
 

@@ -11,9 +11,7 @@ import { handleBidUpload } from "~/bid-upload.server.ts";
 import { db, disconnectDb } from "~/db.server.ts";
 import { env } from "~/env.server.ts";
 import { closeRedis } from "~/redis.server.ts";
-import { bytesSource } from "../../crypto/envelope/sources.ts";
-import { sealEnvelopeToFile } from "../../crypto/envelope/files.node.ts";
-import { createBidder, createOpenTender, holdDocuments, type TestBidder, type TestTender } from "../support/bidder.ts";
+import { createBidder, createOpenTender, holdDocuments, sealTestBid, type TestBidder, type TestTender } from "../support/bidder.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bids-node-"));
 let server: http.Server;
@@ -47,21 +45,11 @@ afterAll(async () => {
 let sealedCount = 0;
 async function seal(tenderId = tender.id): Promise<Buffer> {
   const file = path.join(tmp, `bid-${++sealedCount}.mbseal`);
-  await sealEnvelopeToFile(
-    {
-      tenderId,
-      files: [
-        { name: "唱标信息.json", data: bytesSource(new TextEncoder().encode(JSON.stringify({ price: "12345678.00" }))) },
-        { name: "技术标.pdf", data: bytesSource(Uint8Array.from({ length: 700_000 }, (_, i) => (i * 31) & 0xff)) },
-      ],
-      bidderEncryptionCert: bidder.encryption.cert,
-      escrow: { publicKey: tender.escrow.keys.publicKey, serial: tender.escrow.serial },
-      signer: bidder.signer,
-      now: new Date(),
-      chunkSize: 64 * 1024,
-    },
-    file,
-  );
+  await sealTestBid(file, {
+    bidder, tender, tenderId,
+    readOut: { price: "12345678.00" },
+    document: Uint8Array.from({ length: 700_000 }, (_, i) => (i * 31) & 0xff),
+  });
   return fs.readFileSync(file);
 }
 

@@ -11,6 +11,8 @@ import { generateRsaKeyPair } from "../../crypto/pki/keygen.node.ts";
 import type { KeyPair } from "../../crypto/pki/keys.ts";
 import { certFromPem, type Certificate } from "../../crypto/pki/pem.ts";
 import type { Signer } from "../../crypto/cms/signed-data.ts";
+import { sealEnvelopeToFile } from "../../crypto/envelope/files.node.ts";
+import { bytesSource } from "../../crypto/envelope/sources.ts";
 import { cookieFrom, csrfPair, formRequest, respond } from "./requests.ts";
 import { randomCreditCode, uniqueEmail } from "./ids.ts";
 
@@ -98,3 +100,32 @@ export async function holdDocuments(tenderId: string, bidder: TestBidder): Promi
   });
   await db().documentDownload.create({ data: { tenderId, documentId: doc.id, organizationId: bidder.organizationId, userId: user.id } });
 }
+
+/**
+ * Seals a bid as the browser would: a 唱标 form (JSON) and one technical document, 64 KiB chunks
+ * so that even small test bids have many chunks, to `file`.
+ */
+export async function sealTestBid(file: string, bid: {
+  bidder: TestBidder;
+  tender: TestTender;
+  tenderId?: string;
+  readOut: Record<string, string>;
+  document: Uint8Array;
+}): Promise<void> {
+  await sealEnvelopeToFile(
+    {
+      tenderId: bid.tenderId ?? bid.tender.id,
+      files: [
+        { name: "唱标信息.json", data: bytesSource(new TextEncoder().encode(JSON.stringify(bid.readOut))) },
+        { name: "技术标.pdf", data: bytesSource(bid.document) },
+      ],
+      bidderEncryptionCert: bid.bidder.encryption.cert,
+      escrow: { publicKey: bid.tender.escrow.keys.publicKey, serial: bid.tender.escrow.serial },
+      signer: bid.bidder.signer,
+      now: new Date(),
+      chunkSize: 64 * 1024,
+    },
+    file,
+  );
+}
+
