@@ -11,7 +11,6 @@ export type { RevokedEntry, CrlInput } from "./pki/crl.ts";
 export { verifyCertificateChain } from "./pki/chain.ts";
 export { parseCsr } from "./pki/csr.ts";
 export { nodeCipher } from "./envelope/cipher.node.ts";
-export { nodeChunkDigest } from "./envelope/digest.node.ts";
 export { fileSource, sealEnvelopeToFile, verifyEnvelopeFile, openEnvelopeToDirectory } from "./envelope/files.node.ts";
 export { ChunkThreadPool, sharedChunkPool } from "./envelope/thread-pool.node.ts";
 export { issueTimestamp, timestampRequestFor } from "./tsa/tsa.ts";

@@ -14,7 +14,7 @@ export interface VerifyEnvelopeOptions {
   /** Time the bidder's certificate must be valid at: the receipt time on upload. */
   at: Date;
   expectedTenderId?: string;
-  /** Chunk digest; WebCrypto by default (Node passes nodeChunkDigest). */
+  /** Chunk digest; WebCrypto by default (Node passes a thread pool's digest, thread-pool.node.ts). */
   digest?: ChunkDigestFn;
 }
 

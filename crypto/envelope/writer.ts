@@ -34,7 +34,7 @@ export interface SealInput {
   signer: Signer;
   now: Date;
   cipher: ContentCipherFactory;
-  /** Chunk digest; WebCrypto by default (Node passes nodeChunkDigest). */
+  /** Chunk digest; WebCrypto by default (Node passes a thread pool's digest, thread-pool.node.ts). */
   digest?: ChunkDigestFn;
   chunkSize?: number;
   /** Fixed values for test vectors only; production callers leave this out. */
