@@ -141,7 +141,8 @@ export async function endWitnessing(actorId: string, tenderId: string): Promise<
 /** The trading centre (ADMIN) assigns or removes a tender's supervisors; both are audited. */
 export async function assignSupervisor(actorId: string, tenderId: string, userId: string): Promise<{ ok: true } | { ok: false; error: "NOT_SUPERVISOR" }> {
   const tender = await findTender(tenderId);
-  const user = await db().user.findUnique({ where: { id: z.string().uuid().safeParse(userId).success ? userId : "00000000-0000-0000-0000-000000000000" }, select: { id: true, role: true, disabledAt: true } });
+  if (!z.string().uuid().safeParse(userId).success) return { ok: false, error: "NOT_SUPERVISOR" };
+  const user = await db().user.findUnique({ where: { id: userId }, select: { id: true, role: true, disabledAt: true } });
   if (!user || user.role !== "SUPERVISOR" || user.disabledAt) return { ok: false, error: "NOT_SUPERVISOR" };
   await db().$transaction(async (tx) => {
     const existing = await tx.tenderSupervisor.findUnique({ where: { tenderId_userId: { tenderId: tender.id, userId: user.id } } });
