@@ -14,35 +14,160 @@ import { Worker } from "node:worker_threads";
  * handling (sessions, verification, the database) stays responsive and the bytes wait (the
  * writers pause their requests, TCP flow control does the rest).
  *
+ * Writes bypass the page cache (O_DIRECT) where the file system allows it: whole 4 KiB blocks
+ * from a page-aligned stage, the last partial block through the page cache when the request
+ * ends. Filling fresh page cache was the largest single cost of taking an upload (docs/decisions/052);
+ * an envelope is not read again until its opening.
+ *
  * The worker is a string run with `eval: true` (as crypto/envelope/thread-pool.node.ts does):
  * the server build is one bundle with no separate worker file beside it.
  */
 const WORKER_SOURCE = String.raw`
 const { parentPort } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
-const { openSync, closeSync, writevSync } = require("node:fs");
+const fs = require("node:fs");
 const os = require("node:os");
 // On Linux the nice value is per thread: only this thread yields to the event loop.
 if (process.platform === "linux") {
   try { os.setPriority(5); } catch {}
 }
+const O_DIRECT = fs.constants.O_DIRECT || 0;
+// Direct I/O: file offsets and lengths in whole 4 KiB blocks (any device's logical block size up
+// to 4 KiB), from page-aligned memory (a WebAssembly memory's buffer starts on a page boundary).
+const BLOCK = 4096;
+const STAGE_BYTES = 2 << 20;
+let stage = null;
 const jobs = new Map();
 
-function release(j) {
-  if (j.fd >= 0) closeSync(j.fd);
+function stageBuffer() {
+  stage ??= Buffer.from(new WebAssembly.Memory({ initial: STAGE_BYTES / 65536, maximum: STAGE_BYTES / 65536 }).buffer);
+  return stage;
+}
+
+function pwriteAll(fd, buf, length, pos) {
+  let done = 0;
+  while (done < length) {
+    const n = fs.writeSync(fd, buf, done, length - done, pos + done);
+    if (n <= 0) throw new Error("no progress writing the upload file");
+    done += n;
+  }
+}
+
+function openFile(j, at) {
+  j.fd = fs.openSync(j.path, "r+");
+  j.next = at;
+  j.tailLen = 0;
+  if (!j.direct) return;
+  try {
+    j.dfd = fs.openSync(j.path, fs.constants.O_WRONLY | O_DIRECT);
+  } catch {
+    // A file system without direct I/O (tmpfs, some network file systems): through the page cache.
+    j.direct = false;
+    return;
+  }
+  // The block the next byte falls in is rewritten whole: its first bytes come back from the file.
+  j.tail ??= Buffer.allocUnsafe(BLOCK);
+  j.tailAt = at - (at % BLOCK);
+  j.tailLen = at - j.tailAt;
+  let got = 0;
+  while (got < j.tailLen) {
+    const n = fs.readSync(j.fd, j.tail, got, j.tailLen - got, j.tailAt + got);
+    if (n <= 0) throw new Error("the upload file is shorter than the upload's offset");
+    got += n;
+  }
+}
+
+function closeFiles(j) {
+  if (j.dfd >= 0) fs.closeSync(j.dfd);
+  if (j.fd >= 0) fs.closeSync(j.fd);
+  j.dfd = -1;
   j.fd = -1;
 }
 
-function writeAll(j, pieces, at) {
-  if (j.fd < 0) j.fd = openSync(j.path, "r+");
+/** Whole blocks from the stage to the file; through the page cache if the file refuses direct writes. */
+function writeBlocks(j, length, pos) {
+  if (j.dfd >= 0) {
+    try {
+      pwriteAll(j.dfd, stage, length, pos);
+      return;
+    } catch (e) {
+      if (!e || e.code !== "EINVAL") throw e;
+      fs.closeSync(j.dfd);
+      j.dfd = -1;
+      j.direct = false;
+    }
+  }
+  pwriteAll(j.fd, stage, length, pos);
+}
+
+function writeBuffered(j, pieces, at) {
   let list = pieces.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
   let pos = at;
   while (list.length > 0) {
-    let n = writevSync(j.fd, list, pos);
+    let n = fs.writevSync(j.fd, list, pos);
     if (n <= 0) throw new Error("no progress writing the upload file");
     pos += n;
     while (list.length > 0 && n >= list[0].length) n -= list.shift().length;
     if (n > 0) list[0] = list[0].subarray(n);
+  }
+  j.next = pos;
+}
+
+/**
+ * Direct I/O: the bytes are gathered after the unwritten tail of the previous batch in a
+ * page-aligned stage and written in whole blocks; what is left of a block waits for the next
+ * batch, or for flush.
+ */
+function writeDirect(j, pieces, at) {
+  const s = stageBuffer();
+  let filled = j.tailLen;
+  let base = j.tailAt;
+  if (filled > 0) j.tail.copy(s, 0, 0, filled);
+  let bytes = 0;
+  for (const p of pieces) {
+    let src = Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+    bytes += src.length;
+    while (src.length > 0) {
+      const n = Math.min(src.length, s.length - filled);
+      src.copy(s, filled, 0, n);
+      filled += n;
+      src = src.subarray(n);
+      if (filled === s.length) {
+        writeBlocks(j, filled, base);
+        base += filled;
+        filled = 0;
+      }
+    }
+  }
+  const whole = filled - (filled % BLOCK);
+  if (whole > 0) writeBlocks(j, whole, base);
+  base += whole;
+  j.next = at + bytes;
+  if (j.dfd >= 0) {
+    j.tailAt = base;
+    j.tailLen = filled - whole;
+    s.copy(j.tail, 0, whole, filled);
+  } else {
+    // Direct writes were refused meanwhile: the rest goes through the page cache now.
+    pwriteAll(j.fd, s.subarray(whole), filled - whole, base);
+    j.tailLen = 0;
+  }
+}
+
+function writeAll(j, pieces, at) {
+  if (j.fd < 0) openFile(j, at);
+  if (at !== j.next) throw new Error("bytes must be written in file order");
+  if (j.dfd >= 0) writeDirect(j, pieces, at);
+  else writeBuffered(j, pieces, at);
+}
+
+/** The last, partial block goes through the page cache; the thread lets go of the file. */
+function release(j) {
+  try {
+    if (j.fd >= 0 && j.dfd >= 0 && j.tailLen > 0) pwriteAll(j.fd, j.tail, j.tailLen, j.tailAt);
+  } finally {
+    j.tailLen = 0;
+    closeFiles(j);
   }
 }
 
@@ -68,7 +193,7 @@ function hash(j, piece) {
 parentPort.on("message", (m) => {
   try {
     if (m.op === "open") {
-      jobs.set(m.id, { id: m.id, path: m.path, write: m.write, fd: -1, pos: 0, whole: m.hash ? createHash("sha256") : null, ranges: [] });
+      jobs.set(m.id, { id: m.id, path: m.path, write: m.write, direct: m.direct && O_DIRECT !== 0, fd: -1, dfd: -1, next: 0, tail: null, tailAt: 0, tailLen: 0, pos: 0, whole: m.hash ? createHash("sha256") : null, ranges: [] });
       return;
     }
     const j = jobs.get(m.id);
@@ -105,7 +230,9 @@ parentPort.on("message", (m) => {
     }
   } catch (e) {
     const j = jobs.get(m.id);
-    if (j) release(j);
+    if (j) {
+      try { closeFiles(j); } catch {}
+    }
     jobs.delete(m.id);
     parentPort.postMessage({ id: m.id, error: String((e && e.message) || e), bytes: m.op === "data" ? m.pieces.reduce((n, p) => n + p.byteLength, 0) : 0 });
   }
@@ -117,7 +244,7 @@ parentPort.on("message", (m) => {
  * an upload's last bytes queue behind this much of other uploads' before its receipt.
  */
 const THREAD_HIGH_WATER = 8 << 20;
-/** Received pieces gathered into one message (and one positioned writev). */
+/** Received pieces gathered into one message (and one positioned write). */
 const BATCH_BYTES = 1 << 20;
 
 interface Reply {
@@ -247,6 +374,11 @@ export interface IngestJobOptions {
   hash: boolean;
   /** File offset of the first byte pushed. */
   start?: number;
+  /**
+   * Write with direct I/O (O_DIRECT, Linux) where the file system allows it, else through the page
+   * cache (the default: true). See docs/decisions/052.
+   */
+  direct?: boolean;
 }
 
 /**
@@ -274,7 +406,7 @@ export class IngestJob {
   constructor(options: IngestJobOptions) {
     this.pushed = this.done = options.start ?? 0;
     this.thread.attach(this);
-    this.thread.send({ op: "open", id: this.id, path: options.file, write: options.write, hash: options.hash });
+    this.thread.send({ op: "open", id: this.id, path: options.file, write: options.write, hash: options.hash, direct: options.direct ?? true });
   }
 
   /**
