@@ -1,5 +1,5 @@
 import type { Prisma } from "./generated/prisma/client.ts";
-import { db, type Tx } from "./db.server.ts";
+import { db, type SqlClient, type Tx } from "./db.server.ts";
 import { auditSafe, GENESIS_HASH, hashAuditEntry, type AuditRecord } from "./audit-chain.ts";
 
 // Key of the PostgreSQL advisory lock that serialises writers of the one audit chain.
@@ -36,6 +36,15 @@ async function appendInTx(tx: Tx, input: AuditInput): Promise<AuditRecord> {
     orderBy: { seq: "desc" },
     select: { seq: true, hash: true },
   });
+  const record = nextAuditRecord(last, input);
+  await tx.auditEntry.create({
+    data: { ...record, data: record.data as Prisma.InputJsonValue, eventId: input.eventId ?? null },
+  });
+  return record;
+}
+
+/** The entry that follows `last` (null: the chain is empty), hashed. */
+function nextAuditRecord(last: { seq: bigint; hash: string } | null, input: AuditInput): AuditRecord {
   const record: Omit<AuditRecord, "hash"> = {
     seq: (last?.seq ?? 0n) + 1n,
     at: new Date(),
@@ -46,11 +55,24 @@ async function appendInTx(tx: Tx, input: AuditInput): Promise<AuditRecord> {
     data: auditSafe({ ...(input.data ?? {}), ...(input.eventId ? { eventId: input.eventId } : {}) }),
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  const hash = hashAuditEntry(record);
-  await tx.auditEntry.create({
-    data: { ...record, data: record.data as Prisma.InputJsonValue, hash, eventId: input.eventId ?? null },
-  });
-  return { ...record, hash };
+  return { ...record, hash: hashAuditEntry(record) };
+}
+
+/**
+ * appendAudit inside a transaction of sqlTransaction (the hot paths that run on plain SQL):
+ * the same lock, the same entry, the same columns.
+ */
+export async function appendAuditSql(client: SqlClient, input: AuditInput): Promise<AuditRecord> {
+  await client.query("SELECT pg_advisory_xact_lock($1)", [AUDIT_LOCK_KEY]);
+  const { rows } = await client.query<{ seq: string; hash: string }>("SELECT a.seq::text AS seq, a.hash FROM audit_entry a ORDER BY a.seq DESC LIMIT 1");
+  const last = rows[0] ? { seq: BigInt(rows[0].seq), hash: rows[0].hash } : null;
+  const record = nextAuditRecord(last, input);
+  await client.query(
+    `INSERT INTO audit_entry (seq, at, actor_id, action, subject_type, subject_id, data, prev_hash, hash, event_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [record.seq.toString(), record.at, record.actorId, record.action, record.subjectType, record.subjectId, JSON.stringify(record.data), record.prevHash, record.hash, input.eventId ?? null],
+  );
+  return record;
 }
 
 export type ChainVerification =

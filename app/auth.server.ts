@@ -1,7 +1,6 @@
 import { redirect } from "@remix-run/node";
 import type { Role } from "./generated/prisma/enums.ts";
-import { db } from "./db.server.ts";
-import { findSessionUserId, readSessionToken } from "./session.server.ts";
+import { findSessionUser, readSessionToken } from "./session.server.ts";
 
 export interface SessionUser {
   id: string;
@@ -16,29 +15,9 @@ export interface SessionUser {
 export async function getUser(request: Request): Promise<SessionUser | null> {
   const token = await readSessionToken(request);
   if (!token) return null;
-  const userId = await findSessionUserId(token);
-  if (!userId) return null;
-  const user = await db().user.findUnique({
-    where: { id: userId },
-    select: {
-      id: true,
-      email: true,
-      name: true,
-      role: true,
-      disabledAt: true,
-      organizationId: true,
-      organization: { select: { name: true } },
-    },
-  });
-  if (!user || user.disabledAt) return null;
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    organizationId: user.organizationId,
-    organizationName: user.organization?.name ?? null,
-  };
+  const row = await findSessionUser(token);
+  if (!row) return null;
+  return { ...row, role: row.role as Role };
 }
 
 /**

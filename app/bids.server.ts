@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -8,9 +8,9 @@ import { verifyStoredEnvelope, type EnvelopeIntake } from "./envelope-intake.ser
 import { certToDer } from "../crypto/pki/pem.ts";
 import { isCryptoError } from "../crypto/errors.ts";
 import type { SessionUser } from "./auth.server.ts";
-import { appendAudit } from "./audit.server.ts";
-import { currentCertificate, platformCrls } from "./certificates.server.ts";
-import { db } from "./db.server.ts";
+import { appendAudit, appendAuditSql } from "./audit.server.ts";
+import { platformCrls } from "./certificates.server.ts";
+import { db, sql, sqlTransaction } from "./db.server.ts";
 import { env } from "./env.server.ts";
 import { trustStore } from "./pki.server.ts";
 import { issueReceipt, type SignedReceipt } from "./receipts.server.ts";
@@ -52,33 +52,79 @@ export interface BidContext {
 export async function bidContext(user: SessionUser, tenderId: string, now: Date): Promise<BidCheck<BidContext>> {
   if (user.role !== "BIDDER" || !user.organizationId) return refuse("bid.notBidder", 403);
   if (!z.string().uuid().safeParse(tenderId).success) return refuse("bid.noSuchTender", 404);
-  const tender = await db().tender.findUnique({
-    where: { id: tenderId },
-    select: { id: true, code: true, title: true, status: true, bidDeadline: true, maxEnvelopeBytes: true },
-  });
-  if (!tender || !tender.bidDeadline) return refuse("bid.noSuchTender", 404);
-  const holds = (await db().documentDownload.count({ where: { tenderId, organizationId: user.organizationId } })) > 0;
-  const accepted = acceptBid({ bidderId: user.organizationId, receivedAt: now, encrypted: true, holdsDocuments: holds }, tender.bidDeadline);
+  const row = await loadBidContext(tenderId, user.organizationId, user.id, now);
+  if (!row || !row.bidDeadline) return refuse("bid.noSuchTender", 404);
+  const accepted = acceptBid({ bidderId: user.organizationId, receivedAt: now, encrypted: true, holdsDocuments: row.holdsDocuments }, row.bidDeadline);
   if (!accepted.ok) return fromDomain(accepted.error, accepted.error.code === "BID.AFTER_DEADLINE" ? 409 : 422);
-  if (!(OPEN_STATUSES as readonly string[]).includes(tender.status)) return refuse("bid.tenderNotOpen", 409);
-  const escrow = await ensureTenderEscrow(tender.id);
+  if (!(OPEN_STATUSES as readonly string[]).includes(row.status)) return refuse("bid.tenderNotOpen", 409);
+  // Made once per tender, by the first bidder's request (ensureTenderEscrow).
+  const escrow = row.escrowSerial && row.escrowPem ? { serial: row.escrowSerial, publicKeyPem: row.escrowPem } : await ensureTenderEscrow(row.id);
   if (!escrow) return refuse("bid.escrowMissing", 409);
-  const [signingCert, encryptionCert, organization] = await Promise.all([
-    currentCertificate(user.organizationId, user.id, "SIGNING"),
-    currentCertificate(user.organizationId, user.id, "ENCRYPTION"),
-    db().organization.findUniqueOrThrow({ where: { id: user.organizationId }, select: { id: true, name: true, creditCode: true } }),
-  ]);
-  if (!signingCert || !encryptionCert) return refuse("bid.noCertificate", 409);
+  if (!row.organizationName || row.organizationCreditCode === null) throw new Error(`organisation ${user.organizationId} of user ${user.id} does not exist`);
+  if (!row.signingCertId || !row.encryptionCertId) return refuse("bid.noCertificate", 409);
   return {
     ok: true,
     value: {
-      tender: { id: tender.id, code: tender.code, title: tender.title, bidDeadline: tender.bidDeadline, maxEnvelopeBytes: tender.maxEnvelopeBytes },
-      organization,
-      signingCert,
-      encryptionCert,
+      tender: { id: row.id, code: row.code, title: row.title, bidDeadline: row.bidDeadline, maxEnvelopeBytes: BigInt(row.maxEnvelopeBytes) },
+      organization: { id: user.organizationId, name: row.organizationName, creditCode: row.organizationCreditCode },
+      signingCert: { id: row.signingCertId, serialNumber: row.signingCertSerial ?? "", fingerprint: row.signingCertFingerprint ?? "", pem: row.signingCertPem ?? "" },
+      encryptionCert: { id: row.encryptionCertId, serialNumber: row.encryptionCertSerial ?? "", pem: row.encryptionCertPem ?? "" },
       escrow,
     },
   };
+}
+
+interface BidContextRow {
+  id: string;
+  code: string;
+  title: string;
+  status: string;
+  bidDeadline: Date | null;
+  maxEnvelopeBytes: string;
+  holdsDocuments: boolean;
+  escrowSerial: string | null;
+  escrowPem: string | null;
+  organizationName: string | null;
+  organizationCreditCode: string | null;
+  signingCertId: string | null;
+  signingCertSerial: string | null;
+  signingCertFingerprint: string | null;
+  signingCertPem: string | null;
+  encryptionCertId: string | null;
+  encryptionCertSerial: string | null;
+  encryptionCertPem: string | null;
+}
+
+/**
+ * The tender, whether the organisation holds its documents, the escrow key, the organisation and
+ * the user's current signing and encryption certificates (the newest unrevoked one valid at
+ * `now`, as currentCertificate picks it): one statement instead of six queries, since every
+ * upload asks twice (docs/decisions/052).
+ */
+async function loadBidContext(tenderId: string, organizationId: string, userId: string, now: Date): Promise<BidContextRow | null> {
+  const { rows } = await sql().query<BidContextRow>(
+    `SELECT t.id, t.code, t.title, t.status::text AS status, t.bid_deadline AS "bidDeadline",
+            t.max_envelope_bytes::text AS "maxEnvelopeBytes",
+            EXISTS (SELECT 1 FROM document_download d WHERE d.tender_id = t.id AND d.organization_id = $2) AS "holdsDocuments",
+            e.serial AS "escrowSerial", e.public_key_pem AS "escrowPem",
+            o.name AS "organizationName", o.credit_code AS "organizationCreditCode",
+            sc.id AS "signingCertId", sc.serial_number AS "signingCertSerial", sc.fingerprint AS "signingCertFingerprint", sc.pem AS "signingCertPem",
+            ec.id AS "encryptionCertId", ec.serial_number AS "encryptionCertSerial", ec.pem AS "encryptionCertPem"
+       FROM tender t
+       LEFT JOIN tender_escrow e ON e.tender_id = t.id
+       LEFT JOIN organization o ON o.id = $2
+       LEFT JOIN LATERAL (
+         SELECT c.id, c.serial_number, c.fingerprint, c.pem FROM certificate c
+          WHERE c.organization_id = $2 AND c.user_id = $3 AND c.usage = 'SIGNING' AND c.revoked_at IS NULL AND c.not_after > $4
+          ORDER BY c.created_at DESC LIMIT 1) sc ON true
+       LEFT JOIN LATERAL (
+         SELECT c.id, c.serial_number, c.pem FROM certificate c
+          WHERE c.organization_id = $2 AND c.user_id = $3 AND c.usage = 'ENCRYPTION' AND c.revoked_at IS NULL AND c.not_after > $4
+          ORDER BY c.created_at DESC LIMIT 1) ec ON true
+      WHERE t.id = $1`,
+    [tenderId, organizationId, userId, now],
+  );
+  return rows[0] ?? null;
 }
 
 export function checkEnvelopeSize(ctx: BidContext, size: number | undefined): BidCheck<number> {
@@ -115,6 +161,16 @@ function checkRecipients(ctx: BidContext, verified: VerifiedEnvelope): BidRefusa
   const signerFingerprint = createHash("sha256").update(certToDer(verified.signer)).digest("hex");
   if (signerFingerprint !== ctx.signingCert.fingerprint) return { code: "bid.wrongSigner", status: 422 };
   return null;
+}
+
+/** fdatasync/fsync: a file's bytes, or a directory's entries, are on disk when this resolves. */
+async function syncFile(file: string): Promise<void> {
+  const handle = await fs.open(file, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 function bidsDir(): string {
@@ -173,18 +229,32 @@ export async function finaliseSubmission(
 
   const { size } = await fs.stat(uploadedFile);
   const storageKey = path.join(tenderId, `${envelopeSha256}.mbseal`);
-  await fs.mkdir(path.join(bidsDir(), tenderId), { recursive: true });
+  const tenderDir = path.join(bidsDir(), tenderId);
+  await fs.mkdir(tenderDir, { recursive: true });
   const stored = path.join(bidsDir(), storageKey);
+  // The same sealed bytes sent again (a retry after a lost answer) are already stored under their
+  // hash: that file belongs to the earlier version too and must outlive a failure here.
+  const storedBefore = await fs.stat(stored).then(() => true, () => false);
+  // On disk before the receipt says so: the envelope's bytes, then its name in the bid store.
+  await syncFile(uploadedFile);
   await fs.rename(uploadedFile, stored);
+  await syncFile(tenderDir);
 
-  const accepted = await recording(() => db().$transaction(async (tx) => {
-    const bid = await tx.bid.upsert({
-      where: { tenderId_organizationId: { tenderId, organizationId: ctx.organization.id } },
-      create: { tenderId, organizationId: ctx.organization.id },
-      update: { status: "SUBMITTED", withdrawnAt: null },
-      select: { id: true },
-    });
-    const number = (await tx.bidVersion.count({ where: { bidId: bid.id } })) + 1;
+  const accepted = await recording(() => sqlTransaction(async (c) => {
+    const now = new Date();
+    const bidRows = await c.query<{ id: string }>(
+      `INSERT INTO bid (id, tender_id, organization_id, status, created_at, updated_at)
+       VALUES ($1, $2, $3, 'SUBMITTED', $4, $4)
+       ON CONFLICT (tender_id, organization_id) DO UPDATE SET status = 'SUBMITTED', withdrawn_at = NULL, updated_at = EXCLUDED.updated_at
+       RETURNING id`,
+      [randomUUID(), tenderId, ctx.organization.id, now],
+    );
+    const bid = bidRows.rows[0] as { id: string };
+    // The upsert holds the bid's row lock until the end of the transaction, so versions are
+    // numbered one at a time; counted in a statement of its own, which (READ COMMITTED) sees
+    // what a transaction it waited for committed.
+    const counted = await c.query<{ versions: number }>("SELECT count(*)::int AS versions FROM bid_version WHERE bid_id = $1", [bid.id]);
+    const number = (counted.rows[0]?.versions ?? 0) + 1;
     const receipt = await issueReceipt({
       tender: ctx.tender,
       bidder: ctx.organization,
@@ -196,40 +266,28 @@ export async function finaliseSubmission(
       sizeBytes: size,
       receivedAt,
     });
-    const version = await tx.bidVersion.create({
-      data: {
-        bidId: bid.id,
-        number,
-        submittedById: user.id,
-        envelopeSha256,
-        sizeBytes: BigInt(size),
-        storageKey,
-        manifest: JSON.parse(JSON.stringify(verified.manifest)) as object,
-        signerCertificateId: ctx.signingCert.id,
-        receivedAt,
-        receipt: JSON.parse(JSON.stringify(receipt.json)) as object,
-        timestampToken: Buffer.from(receipt.timestampToken),
-        ip: meta.ip,
-        userAgent: meta.userAgent?.slice(0, 300),
-        deviceFingerprint: meta.deviceFingerprint,
-        documentMeta: (meta.documentMeta ?? {}) as object,
-      },
-      select: { id: true },
-    });
-    await appendAudit(
-      {
-        actorId: user.id,
-        action: "bid.submitted",
-        subjectType: "Bid",
-        subjectId: bid.id,
-        data: { tenderId, organizationId: ctx.organization.id, version: number, envelopeSha256, sizeBytes: size, receivedAt: receivedAt.toISOString(), ip: meta.ip },
-      },
-      tx,
+    const versionId = randomUUID();
+    await c.query(
+      `INSERT INTO bid_version (id, bid_id, number, submitted_by_id, envelope_sha256, size_bytes, storage_key, manifest,
+                                signer_certificate_id, received_at, receipt, timestamp_token, ip, user_agent, device_fingerprint, document_meta)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+      [
+        versionId, bid.id, number, user.id, envelopeSha256, String(size), storageKey, JSON.stringify(verified.manifest),
+        ctx.signingCert.id, receivedAt, JSON.stringify(receipt.json), Buffer.from(receipt.timestampToken),
+        meta.ip ?? null, meta.userAgent?.slice(0, 300) ?? null, meta.deviceFingerprint ?? null, JSON.stringify(meta.documentMeta ?? {}),
+      ],
     );
-    return { bidId: bid.id, versionId: version.id, version: number, receipt };
-  }, { maxWait: 10_000, timeout: 10_000 })).catch(async (error: unknown) => {
-    // Nothing was recorded, so nothing may stay stored.
-    await fs.rm(stored, { force: true });
+    await appendAuditSql(c, {
+      actorId: user.id,
+      action: "bid.submitted",
+      subjectType: "Bid",
+      subjectId: bid.id,
+      data: { tenderId, organizationId: ctx.organization.id, version: number, envelopeSha256, sizeBytes: size, receivedAt: receivedAt.toISOString(), ip: meta.ip },
+    });
+    return { bidId: bid.id, versionId, version: number, receipt };
+  })).catch(async (error: unknown) => {
+    // Nothing was recorded, so nothing may stay stored (unless an earlier version holds these bytes).
+    if (!storedBefore) await fs.rm(stored, { force: true });
     throw error;
   });
   return { ok: true, value: accepted };

@@ -62,6 +62,22 @@ describe("bidder accounts", () => {
     expect(((await again.json()) as { fieldErrors: Record<string, string> }).fieldErrors.creditCode).toBe("auth.creditCodeTaken");
   });
 
+  it("counts an expired session or a disabled account as signed out", async () => {
+    const { cookie, token } = await csrfPair();
+    const fields = signUpFields();
+    const res = await respond(() => signUp(args(formRequest("/signup", { ...fields, csrf: token }, cookie))));
+    const session = cookieFrom(res, "mb_session");
+    const asked = () => getUser(new Request(`${ORIGIN}/account`, { headers: { Cookie: session } }));
+    const user = await asked();
+    expect(user).toMatchObject({ email: fields.email });
+    await db().user.update({ where: { id: user!.id }, data: { disabledAt: new Date() } });
+    expect(await asked()).toBeNull();
+    await db().user.update({ where: { id: user!.id }, data: { disabledAt: null } });
+    expect(await asked()).toMatchObject({ email: fields.email });
+    await db().session.updateMany({ where: { userId: user!.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await asked()).toBeNull();
+  });
+
   it("signs in with the right password only, and signing out ends the session", async () => {
     const { cookie, token } = await csrfPair();
     const fields = signUpFields();

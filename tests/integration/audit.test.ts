@@ -1,6 +1,6 @@
 import pg from "pg";
-import { appendAudit, verifyAuditChain } from "~/audit.server.ts";
-import { db, disconnectDb } from "~/db.server.ts";
+import { appendAudit, appendAuditSql, verifyAuditChain } from "~/audit.server.ts";
+import { db, disconnectDb, sqlTransaction } from "~/db.server.ts";
 import { GENESIS_HASH } from "~/audit-chain.ts";
 
 afterAll(async () => {
@@ -24,6 +24,40 @@ describe("audit log (全程留痕) on PostgreSQL", () => {
     expect(prevHashes.size).toBe(rows.length);
     expect(rows[0]?.prevHash).toBe(GENESIS_HASH);
     rows.forEach((r, i) => expect(r.seq).toBe(BigInt(i + 1)));
+  });
+
+  it("keeps one chain when the SQL and Prisma writers interleave, past a change in the number of digits", async () => {
+    // appendAuditSql is the bid path's writer; both must take the same lock and find the same
+    // head. A head found by text order ("99" > "100") would fork the chain at seq 100, 1000, ...
+    const head = async () => (await db().auditEntry.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } }))?.seq ?? 0n;
+    let seq = await head();
+    const boundary = 10n ** BigInt(seq.toString().length);
+    while (seq < boundary + 2n) {
+      const n = Number(boundary + 2n - seq);
+      await Promise.all(
+        Array.from({ length: Math.min(n, 40) }, (_, i) =>
+          i % 2 === 0
+            ? sqlTransaction((c) => appendAuditSql(c, { action: "test.sql_writer", subjectType: "Test", subjectId: String(i), data: { i, big: 10n ** 20n } }))
+            : appendAudit({ action: "test.prisma_writer", subjectType: "Test", subjectId: String(i), data: { i } }),
+        ),
+      );
+      seq = await head();
+    }
+    const after = await verifyAuditChain();
+    expect(after).toMatchObject({ ok: true });
+    const sqlEntry = await db().auditEntry.findFirst({ where: { action: "test.sql_writer" }, orderBy: { seq: "desc" } });
+    expect(sqlEntry?.data).toMatchObject({ big: "100000000000000000000" });
+  });
+
+  it("rolls the SQL writer's entry back with its transaction", async () => {
+    const count = await db().auditEntry.count();
+    await expect(
+      sqlTransaction(async (c) => {
+        await appendAuditSql(c, { action: "test.rolled_back", subjectType: "Test" });
+        throw new Error("business rule failed");
+      }),
+    ).rejects.toThrow("business rule failed");
+    expect(await db().auditEntry.count()).toBe(count);
   });
 
   it("rolls the entry back with the caller's transaction", async () => {
