@@ -26,25 +26,26 @@ describe("audit log (全程留痕) on PostgreSQL", () => {
     rows.forEach((r, i) => expect(r.seq).toBe(BigInt(i + 1)));
   });
 
-  it("keeps one chain when the SQL and Prisma writers interleave, past a change in the number of digits", async () => {
+  it("keeps one chain when the SQL and Prisma writers interleave", async () => {
     // appendAuditSql is the bid path's writer; both must take the same lock and find the same
-    // head. A head found by text order ("99" > "100") would fork the chain at seq 100, 1000, ...
-    const head = async () => (await db().auditEntry.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } }))?.seq ?? 0n;
-    let seq = await head();
-    const boundary = 10n ** BigInt(seq.toString().length);
-    while (seq < boundary + 2n) {
-      const n = Number(boundary + 2n - seq);
-      await Promise.all(
-        Array.from({ length: Math.min(n, 40) }, (_, i) =>
-          i % 2 === 0
-            ? sqlTransaction((c) => appendAuditSql(c, { action: "test.sql_writer", subjectType: "Test", subjectId: String(i), data: { i, big: 10n ** 20n } }))
-            : appendAudit({ action: "test.prisma_writer", subjectType: "Test", subjectId: String(i), data: { i } }),
-        ),
-      );
-      seq = await head();
+    // head. A head found in text order ("9999" > "54417") would fork the chain. Text and number
+    // order agree only while the head is also the largest seq as text (9, 99x, 999x, ...): first
+    // move past any such stretch, so a text-ordered head query could not pass unnoticed.
+    const orders = async () =>
+      (await db().$queryRaw<{ numeric: bigint | null; text: string | null }[]>`SELECT max(seq) AS numeric, max(seq::text) AS text FROM audit_entry`)[0];
+    for (let o = await orders(); !o || o.numeric === null || o.numeric < 10n || String(o.numeric) === o.text; o = await orders()) {
+      await appendAudit({ action: "test.fill", subjectType: "Test" });
     }
+    const before = await verifyAuditChain();
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 2 === 0
+          ? sqlTransaction((c) => appendAuditSql(c, { action: "test.sql_writer", subjectType: "Test", subjectId: String(i), data: { i, big: 10n ** 20n } }))
+          : appendAudit({ action: "test.prisma_writer", subjectType: "Test", subjectId: String(i), data: { i } }),
+      ),
+    );
     const after = await verifyAuditChain();
-    expect(after).toMatchObject({ ok: true });
+    expect(after).toMatchObject({ ok: true, count: before.count + 40 });
     const sqlEntry = await db().auditEntry.findFirst({ where: { action: "test.sql_writer" }, orderBy: { seq: "desc" } });
     expect(sqlEntry?.data).toMatchObject({ big: "100000000000000000000" });
   });
