@@ -28,6 +28,7 @@ export function fromHex(hex: string): Uint8Array {
 }
 
 export function toBase64(bytes: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
   return forge.util.encode64(toBinary(bytes));
 }
 
@@ -46,8 +47,15 @@ export function fromUtf8(bytes: Uint8Array): string {
   return decoder.decode(bytes);
 }
 
+/**
+ * Node's Buffer where there is one (the server, the CLI, tests): latin1 conversions and base64 in
+ * native code, several times faster than the loops below that the browser uses. Same results.
+ */
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
 /** node-forge works on "binary strings" (one char per byte). */
 export function toBinary(bytes: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   let s = "";
   const step = 8192;
   for (let i = 0; i < bytes.length; i += step) {
@@ -57,6 +65,8 @@ export function toBinary(bytes: Uint8Array): string {
 }
 
 export function fromBinary(s: string): Uint8Array {
+  // A copy of its own (Buffer.from may hand out a slice of a shared pool).
+  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(s, "latin1"));
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
   return out;
