@@ -5,6 +5,7 @@
 //        BENCH_PROFILE=1 (V8 CPU profile of the server during the timed phase, top functions printed;
 //        BENCH_KEEP_PROFILE=<dir> keeps the .cpuprofile files), BENCH_KEEP_LOG=<file> (server log),
 //        BENCH_BREAKDOWN=0 (skip the per-step cost measurement of finalisation),
+//        BENCH_STORING_SINK=0 (skip phase C, the sink that only stores and hashes: the bound on the ratio),
 //        BENCH_WHATIF=native-rsa (investigation only: the server's forge RSA signing runs in OpenSSL),
 //        BENCH_SERVER_NODE_ARGS="--perf-basic-prof" (investigation only: extra node flags for the server).
 // Own database (mingbiao_bench), own Redis DB (3), own temp dirs, a free port on 127.0.0.1;
@@ -25,6 +26,7 @@ const MB = positiveNumber("BENCH_ENVELOPE_MB", 20);
 const LIMIT_S = positiveNumber("BENCH_TIMEOUT_S", 600);
 const PROFILE = process.env.BENCH_PROFILE === "1";
 const BREAKDOWN = process.env.BENCH_BREAKDOWN !== "0";
+const STORING_SINK = process.env.BENCH_STORING_SINK !== "0";
 // Investigation only: "native-rsa" preloads tests/bench/native-rsa.mjs into the server.
 const WHATIF = process.env.BENCH_WHATIF ?? "";
 if (WHATIF !== "" && WHATIF !== "native-rsa") throw new Error("BENCH_WHATIF must be empty or native-rsa");
@@ -559,19 +561,33 @@ async function main(): Promise<void> {
   fs.rmSync(dirs.bids, { recursive: true, force: true });
 
   // --- the baseline: a bare sink, same bytes, same client ---
-  const sinkPort = await freePort();
-  const sinkLog = path.join(tmp, "sink.log");
-  const sink = startChild("sink", process.execPath, ["-e", SINK], { SINK_PORT: String(sinkPort) }, sinkLog);
-  await new Promise<void>((resolve, reject) => {
-    const deadline = Date.now() + 10_000;
-    const poll = () => (fs.readFileSync(sinkLog, "utf8").includes("sink listening") ? resolve() : Date.now() > deadline ? reject(new Error("the sink did not start")) : setTimeout(poll, 50));
-    poll();
-  });
+  const runSink = async (label: string, args: string[], env: Record<string, string>) => {
+    const sinkPort = await freePort();
+    const sinkLog = path.join(tmp, `${label}.log`);
+    const sink = startChild(label, process.execPath, args, { ...env, SINK_PORT: String(sinkPort) }, sinkLog);
+    await new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 20_000;
+      const poll = () => (fs.readFileSync(sinkLog, "utf8").includes("sink listening") ? resolve() : Date.now() > deadline ? reject(new Error(`the ${label} did not start`)) : setTimeout(poll, 50));
+      poll();
+    });
+    const cpu0 = cpuNow(sink.proc.pid);
+    const figures = await phase(sinkPort, "/sink", tender.id, fixtures, 204);
+    const cpu = cpuSpent(cpu0, cpuNow(sink.proc.pid));
+    await stopChild(sink.proc, sink.exited);
+    return { figures, cpu };
+  };
   log(`phase B: ${N} concurrent uploads of the same files to a bare Node HTTP sink`);
-  const cpuB0 = cpuNow(sink.proc.pid);
-  const b = await phase(sinkPort, "/sink", tender.id, fixtures, 204);
-  const cpuB = cpuSpent(cpuB0, cpuNow(sink.proc.pid));
-  await stopChild(sink.proc, sink.exited);
+  const { figures: b, cpu: cpuB } = await runSink("sink", ["-e", SINK], {});
+  // --- the bound: a sink that only stores each byte durably and hashes it twice, as any server must ---
+  let c: PhaseFigures | null = null;
+  let cpuC: ReturnType<typeof cpuSpent> | null = null;
+  if (STORING_SINK) {
+    log(`phase C: ${N} concurrent uploads to a sink that stores and hashes twice, with the server's ingest threads (tests/bench/storing-sink.ts)`);
+    const storingDir = path.join(tmp, "storing-sink");
+    fs.mkdirSync(storingDir, { recursive: true });
+    ({ figures: c, cpu: cpuC } = await runSink("storing-sink", ["--import", "tsx", "tests/bench/storing-sink.ts"], { SINK_DIR: storingDir }));
+    fs.rmSync(storingDir, { recursive: true, force: true });
+  }
 
   // --- where the time after the last byte goes: each finalisation step alone, in this process ---
   let steps: Record<string, number> | null = null;
@@ -598,6 +614,13 @@ async function main(): Promise<void> {
     `  ${"last byte → any answer incl. failures p99 (s)".padEnd(44)} ${a.anyAnswerP99.toFixed(3).padStart(10)} ${b.anyAnswerP99.toFixed(3).padStart(10)}`,
     "",
     row("ratio server/sink throughput (target ≥ 0.6)", `${ratio.toFixed(3)} ${ratio >= 0.6 ? "✓" : "✗"}`),
+    ...(c
+      ? [
+          row("bound: storing sink (store + 2 × SHA-256) MB/s", `${c.mbS.toFixed(1)} (${c.accepted}/${c.offered} answered)`),
+          row("bound: storing sink / sink (no server above)", (c.mbS / b.mbS).toFixed(3)),
+          row("server / storing sink", (a.mbS / c.mbS).toFixed(3)),
+        ]
+      : []),
     row("p99 last byte → receipt (target ≤ 2 s)", `${a.lastByteToAnswer.p99.toFixed(3)} s ${a.lastByteToAnswer.p99 <= 2 ? "✓" : "✗"}`),
     row("all accepted", a.accepted === a.offered ? "yes ✓" : `no ✗ (${a.offered - a.accepted} not)`),
     row("bid versions recorded (incl. 1 warm-up)", String(versions)),
@@ -609,14 +632,15 @@ async function main(): Promise<void> {
     "  CPU seconds per GB during the timed phase (server: main thread + other threads; client: the bench process):",
     row("    server", `${perGb(cpuA.main)} + ${perGb(cpuA.others)}   client ${perGb(cpuA.client)}`),
     row("    sink", `${perGb(cpuB.main)} + ${perGb(cpuB.others)}   client ${perGb(cpuB.client)}`),
-    row("    machine busy (all processes, share of all cores)", `server phase ${(100 * cpuA.machine / (a.wallS * os.cpus().length)).toFixed(0)} %, sink phase ${(100 * cpuB.machine / (b.wallS * os.cpus().length)).toFixed(0)} %`),
+    ...(c && cpuC ? [row("    storing sink", `${perGb(cpuC.main)} + ${perGb(cpuC.others)}   client ${perGb(cpuC.client)}`)] : []),
+    row("    machine busy (all processes, share of all cores)", `server phase ${(100 * cpuA.machine / (a.wallS * os.cpus().length)).toFixed(0)} %, sink phase ${(100 * cpuB.machine / (b.wallS * os.cpus().length)).toFixed(0)} %${c && cpuC ? `, storing sink phase ${(100 * cpuC.machine / (c.wallS * os.cpus().length)).toFixed(0)} %` : ""}`),
   );
   if (steps) {
     lines.push("", "  finalisation after the last byte, one envelope alone (ms; main thread unless noted):");
     for (const [k, v] of Object.entries(steps)) lines.push(row(`    ${k}`, v.toFixed(1)));
   }
   if (profile) lines.push("", "  server CPU profile (whole server life, mostly the timed phase), top self time:", ...profile.map((p) => `    ${p}`));
-  for (const e of [...a.errors.map((x) => `server: ${x}`), ...b.errors.map((x) => `sink: ${x}`)].slice(0, 10)) lines.push(`  error: ${e}`);
+  for (const e of [...a.errors.map((x) => `server: ${x}`), ...b.errors.map((x) => `sink: ${x}`), ...(c?.errors ?? []).map((x) => `storing sink: ${x}`)].slice(0, 10)) lines.push(`  error: ${e}`);
   if (a.errors.length > 0) {
     // The server's own account of the failures (its log goes with the temp dir).
     const causes = serverCauses(serverLog);
@@ -650,7 +674,7 @@ async function main(): Promise<void> {
     async function onePass(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     const [, ctxMs] = await time(() => bidContext(user, tender.id, now));
-    out["bidContext (DB, 6 queries)"] = ctxMs;
+    out["bidContext (DB, 1 statement)"] = ctxMs;
     const [crls, crlMs] = await time(async () => currentCrls(await revokedEntries(), Math.floor(now.getTime() / 1000)));
     out["currentCrls: 2 CRLs signed, RSA-3072 (server: cached ≤ 1 h)"] = crlMs;
     const trust = await trustStore(crls);
