@@ -1,4 +1,6 @@
-import { ingestGate } from "./ingest-gate.server.ts";
+import { ingestGate, MIN_ACTIVE } from "./ingest-gate.server.ts";
+
+const enterMinimum = () => Promise.all(Array.from({ length: MIN_ACTIVE }, () => ingestGate.enter()));
 
 // The gate is one per process; each test leaves it empty.
 const tick = () => new Promise((r) => setTimeout(r, 40));
@@ -10,9 +12,9 @@ function fullReads(): () => void {
 }
 
 describe("ingest gate (admission of upload bodies)", () => {
-  it("admits four at once, then waiters in arrival order as bodies finish while clients are ahead", async () => {
-    const first = await Promise.all([1, 2, 3, 4].map(() => ingestGate.enter()));
-    expect(ingestGate.load.active).toBe(4);
+  it("admits the minimum set at once, then waiters in arrival order as bodies finish while clients are ahead", async () => {
+    const first = await enterMinimum();
+    expect(ingestGate.load.active).toBe(MIN_ACTIVE);
     const order: number[] = [];
     const later = [5, 6].map((n) => ingestGate.enter().then((leave) => (order.push(n), leave)));
     // Admitted bodies read full pieces: their clients are ahead of the server, nobody more is let in.
@@ -34,17 +36,17 @@ describe("ingest gate (admission of upload bodies)", () => {
   });
 
   it("lets more in while the admitted clients are slower than the server", async () => {
-    const first = await Promise.all([1, 2, 3, 4].map(() => ingestGate.enter()));
+    const first = await enterMinimum();
     const more = [5, 6].map(() => ingestGate.enter());
     // Small pieces (a client on a real line) or nothing at all: the server has room.
     ingestGate.noteRead(1400);
     const admitted = await Promise.all(more);
-    expect(ingestGate.load.active).toBe(6);
+    expect(ingestGate.load.active).toBe(MIN_ACTIVE + 2);
     for (const leave of [...first, ...admitted]) leave();
   });
 
   it("drops a waiter whose request goes away", async () => {
-    const first = await Promise.all([1, 2, 3, 4].map(() => ingestGate.enter()));
+    const first = await enterMinimum();
     const stopReads = fullReads();
     const gone = new AbortController();
     const waiting = ingestGate.enter(gone.signal);
