@@ -60,7 +60,7 @@ export async function bidContext(user: SessionUser, tenderId: string, now: Date)
   // Made once per tender, by the first bidder's request (ensureTenderEscrow).
   const escrow = row.escrowSerial && row.escrowPem ? { serial: row.escrowSerial, publicKeyPem: row.escrowPem } : await ensureTenderEscrow(row.id);
   if (!escrow) return refuse("bid.escrowMissing", 409);
-  if (!row.organizationName || row.organizationCreditCode === null) throw new Error(`organisation ${user.organizationId} of user ${user.id} does not exist`);
+  if (row.organizationName === null || row.organizationCreditCode === null) throw new Error(`organisation ${user.organizationId} of user ${user.id} does not exist`);
   if (!row.signingCertId || !row.encryptionCertId) return refuse("bid.noCertificate", 409);
   return {
     ok: true,
@@ -232,15 +232,57 @@ export async function finaliseSubmission(
   const tenderDir = path.join(bidsDir(), tenderId);
   await fs.mkdir(tenderDir, { recursive: true });
   const stored = path.join(bidsDir(), storageKey);
-  // The same sealed bytes sent again (a retry after a lost answer) are already stored under their
-  // hash: that file belongs to the earlier version too and must outlive a failure here.
-  const storedBefore = await fs.stat(stored).then(() => true, () => false);
   // On disk before the receipt says so: the envelope's bytes, then its name in the bid store.
   await syncFile(uploadedFile);
-  await fs.rename(uploadedFile, stored);
-  await syncFile(tenderDir);
+  storing.set(storageKey, (storing.get(storageKey) ?? 0) + 1);
+  try {
+    await fs.rename(uploadedFile, stored);
+    await syncFile(tenderDir);
+    const accepted = await recording(() => recordVersion(user, ctx, verified, { tenderId, envelopeSha256, storageKey, size, receivedAt, meta }));
+    return { ok: true, value: accepted };
+  } catch (error) {
+    await dropUnrecorded(storageKey, stored);
+    throw error;
+  } finally {
+    const left = (storing.get(storageKey) ?? 1) - 1;
+    if (left > 0) storing.set(storageKey, left);
+    else storing.delete(storageKey);
+  }
+}
 
-  const accepted = await recording(() => sqlTransaction(async (c) => {
+/**
+ * Envelopes are stored by their hash, so the same sealed bytes sent twice (a retry after a lost
+ * answer) share one file: the finalisations under way per storage key in this process.
+ */
+const storing = new Map<string, number>();
+
+/**
+ * After a failure, the stored file goes unless a version refers to it (an earlier one with the
+ * same bytes, or this one if the connection broke after COMMIT) or another finalisation of the
+ * same bytes is under way. When in doubt (the database cannot answer) the file stays: an
+ * unreferenced file is harmless, a referenced one lost is not.
+ */
+async function dropUnrecorded(storageKey: string, stored: string): Promise<void> {
+  if ((storing.get(storageKey) ?? 0) > 1) return;
+  const referenced = await sql()
+    .query("SELECT 1 FROM bid_version WHERE storage_key = $1 LIMIT 1", [storageKey])
+    .then((r) => (r.rowCount ?? 0) > 0, () => true);
+  if (!referenced) await fs.rm(stored, { force: true });
+}
+
+interface VersionInput {
+  tenderId: string;
+  envelopeSha256: string;
+  storageKey: string;
+  size: number;
+  receivedAt: Date;
+  meta: SubmissionMeta;
+}
+
+/** The bid (created or made current again), its next version with the receipt, and the audit entry: one transaction. */
+function recordVersion(user: SessionUser, ctx: BidContext, verified: VerifiedEnvelope, input: VersionInput): Promise<AcceptedBid> {
+  const { tenderId, envelopeSha256, storageKey, size, receivedAt, meta } = input;
+  return sqlTransaction(async (c) => {
     const now = new Date();
     const bidRows = await c.query<{ id: string }>(
       `INSERT INTO bid (id, tender_id, organization_id, status, created_at, updated_at)
@@ -285,12 +327,7 @@ export async function finaliseSubmission(
       data: { tenderId, organizationId: ctx.organization.id, version: number, envelopeSha256, sizeBytes: size, receivedAt: receivedAt.toISOString(), ip: meta.ip },
     });
     return { bidId: bid.id, versionId, version: number, receipt };
-  })).catch(async (error: unknown) => {
-    // Nothing was recorded, so nothing may stay stored (unless an earlier version holds these bytes).
-    if (!storedBefore) await fs.rm(stored, { force: true });
-    throw error;
   });
-  return { ok: true, value: accepted };
 }
 
 /** 撤回 before the deadline (TBL Art 29): the bid stops counting; its versions stay on record. */

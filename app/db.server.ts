@@ -14,7 +14,8 @@ let client: PrismaClient | undefined;
 
 function connectionPool(): pg.Pool {
   if (!pool) {
-    pool = new pg.Pool({ ...pgConnectionConfig(env().DATABASE_URL), max: 10 });
+    // A connection is waited for at most 10 s (Prisma's transactions had maxWait 10 s).
+    pool = new pg.Pool({ ...pgConnectionConfig(env().DATABASE_URL), max: 10, connectionTimeoutMillis: 10_000 });
     // An idle connection that breaks (database restarted) is dropped from the pool; without a
     // listener the 'error' event would end the process.
     pool.on("error", (error) => console.error("database connection lost (idle, dropped from the pool):", error.message));
@@ -40,22 +41,34 @@ export function sql(): pg.Pool {
 
 export type SqlClient = pg.PoolClient;
 
-/** Runs `work` in one transaction on one pooled connection (ROLLBACK on any error). */
+/**
+ * Runs `work` in one transaction on one pooled connection (ROLLBACK on any error). No statement
+ * or lock wait may take longer than 10 s (Prisma's transactions had a 10 s timeout).
+ */
 export async function sqlTransaction<T>(work: (client: SqlClient) => Promise<T>): Promise<T> {
   const c = await connectionPool().connect();
   let broken = false;
+  // A checked-out connection that breaks (database restarted) emits 'error'; unheard, that
+  // would end the process. The failing query rejects as well, so `work` sees the error.
+  const onError = () => {
+    broken = true;
+  };
+  c.on("error", onError);
   try {
-    await c.query("BEGIN");
+    await c.query("BEGIN; SET LOCAL statement_timeout = 10000; SET LOCAL lock_timeout = 10000");
     const result = await work(c);
     await c.query("COMMIT");
     return result;
   } catch (error) {
     // A connection that cannot even roll back is closed instead of going back to the pool.
-    await c.query("ROLLBACK").catch(() => {
-      broken = true;
-    });
+    if (!broken) {
+      await c.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+    }
     throw error;
   } finally {
+    c.off("error", onError);
     c.release(broken);
   }
 }

@@ -39,8 +39,17 @@ const STAGE_BYTES = 2 << 20;
 let stage = null;
 const jobs = new Map();
 
+let stageFailed = false;
+
+/** The thread's aligned stage, or null where it cannot be had (the memory reserves address space, which a limit may refuse). */
 function stageBuffer() {
-  stage ??= Buffer.from(new WebAssembly.Memory({ initial: STAGE_BYTES / 65536, maximum: STAGE_BYTES / 65536 }).buffer);
+  if (!stage && !stageFailed) {
+    try {
+      stage = Buffer.from(new WebAssembly.Memory({ initial: STAGE_BYTES / 65536, maximum: STAGE_BYTES / 65536 }).buffer);
+    } catch {
+      stageFailed = true;
+    }
+  }
   return stage;
 }
 
@@ -78,10 +87,15 @@ function openFile(j, at) {
 }
 
 function closeFiles(j) {
-  if (j.dfd >= 0) fs.closeSync(j.dfd);
-  if (j.fd >= 0) fs.closeSync(j.fd);
+  const fds = [j.dfd, j.fd];
   j.dfd = -1;
   j.fd = -1;
+  let failure = null;
+  for (const fd of fds) {
+    if (fd < 0) continue;
+    try { fs.closeSync(fd); } catch (e) { failure ??= e; }
+  }
+  if (failure) throw failure;
 }
 
 /** Whole blocks from the stage to the file; through the page cache if the file refuses direct writes. */
@@ -92,9 +106,10 @@ function writeBlocks(j, length, pos) {
       return;
     } catch (e) {
       if (!e || e.code !== "EINVAL") throw e;
-      fs.closeSync(j.dfd);
+      const dfd = j.dfd;
       j.dfd = -1;
       j.direct = false;
+      fs.closeSync(dfd);
     }
   }
   pwriteAll(j.fd, stage, length, pos);
@@ -157,6 +172,14 @@ function writeDirect(j, pieces, at) {
 function writeAll(j, pieces, at) {
   if (j.fd < 0) openFile(j, at);
   if (at !== j.next) throw new Error("bytes must be written in file order");
+  if (j.dfd >= 0 && !stageBuffer()) {
+    // No aligned stage on this thread: through the page cache. A tail read back is in the file already.
+    const dfd = j.dfd;
+    j.dfd = -1;
+    j.direct = false;
+    j.tailLen = 0;
+    fs.closeSync(dfd);
+  }
   if (j.dfd >= 0) writeDirect(j, pieces, at);
   else writeBuffered(j, pieces, at);
 }
