@@ -16,12 +16,7 @@ import { encodeEscrowRecord, openCustodianShare, reconstructEscrowKey, type Escr
 import { keyId, publicKeyOf } from "../../crypto/pki/keys.ts";
 import { randomCreditCode } from "../support/ids.ts";
 
-// Custodians made here leave service at the end: every supervisor with an encryption certificate
-// takes part in new escrow keys, and a later run on the same test database must not count them.
-const madeHere: string[] = [];
-
 afterAll(async () => {
-  await db().certificate.updateMany({ where: { userId: { in: madeHere }, revokedAt: null }, data: { revokedAt: new Date(), revocationReason: "cessationOfOperation" } });
   await closeRedis();
   await disconnectDb();
 });
@@ -33,7 +28,6 @@ async function custodian(role: "AGENT" | "SUPERVISOR"): Promise<{ user: SessionU
   const row = await db().user.create({
     data: { email: `${randomUUID()}@escrow.test`, name, role, organizationId: org.id, passwordHash: await hashPassword("custodian-pass-1") },
   });
-  madeHere.push(row.id);
   const user: SessionUser = { id: row.id, email: row.email, name, role, organizationId: org.id, organizationName: name };
   const [signing, encryption] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()]);
   const subject = { commonName: name, organization: name, serialNumber: org.creditCode };
