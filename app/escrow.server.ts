@@ -14,17 +14,38 @@ export interface TenderEscrowKey {
   publicKeyPem: string;
 }
 
+/**
+ * Whether bids can be sealed for the tender as far as its escrow key goes: the key exists, or it
+ * can be made (an assigned supervisor holds a current encryption certificate). The agent's page
+ * warns when not, before a bidder is refused.
+ */
+export async function escrowReady(tenderId: string): Promise<boolean> {
+  if (await db().tenderEscrow.findUnique({ where: { tenderId }, select: { tenderId: true } })) return true;
+  const assigned = await db().tenderSupervisor.findMany({ where: { tenderId, user: { role: "SUPERVISOR" } }, select: { userId: true } });
+  if (assigned.length === 0) return false;
+  const holders = await db().certificate.count({
+    where: { usage: "ENCRYPTION", revokedAt: null, notAfter: { gt: new Date() }, userId: { in: assigned.map((a) => a.userId) } },
+  });
+  return holders > 0;
+}
+
 /** k of n: two custodians suffice for two or three; more custodians need a majority. */
 export function escrowThreshold(custodians: number): number {
   return custodians <= 3 ? 2 : Math.ceil(custodians / 2);
 }
 
 /**
- * Custodians of a tender's escrow key: the tendering agent's staff and the supervisors, each
- * with a current encryption certificate (a supervisor is independent of tenderer and bidders).
+ * Custodians of a tender's escrow key: the tendering agent's (and tenderer's) staff and the
+ * supervisors the trading centre assigned to this tender (监督人员指派, decision 037), each with a
+ * current encryption certificate. A supervisor is independent of tenderer and bidders; one who
+ * does not supervise the tender holds no share of its key. The key is made once, with the
+ * custodians of that moment (decision 052).
  */
 async function custodiansFor(tenderId: string): Promise<(Custodian & { userId: string })[]> {
-  const tender = await db().tender.findUnique({ where: { id: tenderId }, select: { agentOrgId: true, tendererOrgId: true } });
+  const tender = await db().tender.findUnique({
+    where: { id: tenderId },
+    select: { agentOrgId: true, tendererOrgId: true, supervisors: { select: { userId: true } } },
+  });
   if (!tender) return [];
   const now = new Date();
   const certs = await db().certificate.findMany({
@@ -35,7 +56,7 @@ async function custodiansFor(tenderId: string): Promise<(Custodian & { userId: s
       userId: { not: null },
       OR: [
         { organizationId: { in: [tender.agentOrgId, tender.tendererOrgId].filter((id): id is string => !!id) } },
-        { organizationId: { in: (await db().user.findMany({ where: { role: "SUPERVISOR" }, select: { organizationId: true } })).map((u) => u.organizationId).filter((id): id is string => !!id) } },
+        { userId: { in: tender.supervisors.map((s) => s.userId) } },
       ],
     },
     orderBy: { createdAt: "desc" },

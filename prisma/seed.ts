@@ -189,17 +189,18 @@ async function main() {
       );
     });
   }
-  // The trading centre assigns the demo supervisor to the first demo tender (数字见证 access).
-  const watched = await prisma.tender.findUnique({ where: { code: "MZ-JS-2026-0158" }, select: { id: true } });
-  if (watched) {
-    const supervisorId = must(userIds, "SUPERVISOR");
+  // The trading centre assigns the demo supervisor to the demo tenders: 数字见证 access, and a
+  // share of each tender's escrow key (only assigned supervisors hold one).
+  const supervisorId = must(userIds, "SUPERVISOR");
+  for (const t of tenders) {
+    const watched = await prisma.tender.findUnique({ where: { code: t.code }, select: { id: true } });
+    if (!watched) continue;
     const key = { tenderId_userId: { tenderId: watched.id, userId: supervisorId } };
-    if (!(await prisma.tenderSupervisor.findUnique({ where: key }))) {
-      await prisma.$transaction(async (tx) => {
-        await tx.tenderSupervisor.create({ data: { tenderId: watched.id, userId: supervisorId, assignedById: must(userIds, "ADMIN") } });
-        await appendAudit({ actorId: must(userIds, "ADMIN"), action: "witness.supervisor.assigned", subjectType: "tender", subjectId: watched.id, data: { supervisorId, seed: true } }, tx);
-      });
-    }
+    if (await prisma.tenderSupervisor.findUnique({ where: key })) continue;
+    await prisma.$transaction(async (tx) => {
+      await tx.tenderSupervisor.create({ data: { tenderId: watched.id, userId: supervisorId, assignedById: must(userIds, "ADMIN") } });
+      await appendAudit({ actorId: must(userIds, "ADMIN"), action: "witness.supervisor.assigned", subjectType: "tender", subjectId: watched.id, data: { supervisorId, seed: true } }, tx);
+    });
   }
   await seedDemoCustodians(prisma, ["agent@demo.mingbiao.cn", "supervisor@demo.mingbiao.cn"], DEMO_PASSWORD);
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);

@@ -22,6 +22,7 @@ import { ClarificationFormSchema, parseTenderForm, tenderFormValues, type FieldM
 import { FieldError, TenderForm } from "~/tender-form-view.tsx";
 import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/tender-upload.server.ts";
 import { witnessState } from "~/witness.server.ts";
+import { escrowReady } from "~/escrow.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tender.code} · 明标` : "明标" }];
 
@@ -34,7 +35,7 @@ async function loadTender(request: Request, id: string) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, tender } = await loadTender(request, params.tenderId ?? "");
-  const [tenderers, holders] = await Promise.all([tendererChoices(user), holderList(tender)]);
+  const [tenderers, holders, escrowOk] = await Promise.all([tendererChoices(user), holderList(tender), escrowReady(tender.id)]);
   return json({
     tender: {
       id: tender.id,
@@ -61,6 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     formValues: tenderFormValues(tender),
     witness: witnessState(tender),
+    escrowReady: escrowOk,
     tenderers,
     holders,
     maxMegabytes: MAX_DOCUMENT_BYTES / 1024 / 1024,
@@ -148,7 +150,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AgentTender() {
-  const { tender, formValues, witness, tenderers, holders, maxMegabytes } = useLoaderData<typeof loader>();
+  const { tender, formValues, witness, escrowReady: escrowOk, tenderers, holders, maxMegabytes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("tender");
@@ -284,6 +286,10 @@ export default function AgentTender() {
             ))}
           </ol>
         </section>
+      )}
+
+      {!isDraft && !escrowOk && (
+        <p role="alert" className="error" data-testid="escrow-not-ready">{t("escrow.notReady")}</p>
       )}
 
       {!isDraft && <WitnessPanel tenderId={tender.id} state={witness} />}

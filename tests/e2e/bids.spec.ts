@@ -121,6 +121,11 @@ test.describe("sealed bids in the browser", () => {
        SELECT gen_random_uuid(), $1, d.document_id, d.organization_id, d.user_id FROM document_download d WHERE d.tender_id = $2 LIMIT 1`,
       [late!.id, tenderId],
     );
+    // The same supervisors (they hold the shares of its escrow key).
+    await sql(
+      `INSERT INTO tender_supervisor (tender_id, user_id, assigned_by_id) SELECT $1, s.user_id, s.assigned_by_id FROM tender_supervisor s WHERE s.tender_id = $2`,
+      [late!.id, tenderId],
+    );
     await page.unrouteAll();
     await page.goto(`/bids/${late!.id}`);
     await page.getByLabel("投标报价（元）").fill("99000000.00");

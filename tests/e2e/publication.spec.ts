@@ -72,6 +72,8 @@ test.describe("tender publication", () => {
     await expect(page.getByText("文件已上传。")).toBeVisible();
     await page.getByRole("button", { name: "发布", exact: true }).click();
     await expect(page.getByText("已发布。")).toBeVisible();
+    // No supervisor is assigned to the new tender yet: the agent is told bids cannot be sealed.
+    await expect(page.getByTestId("escrow-not-ready")).toContainText("监督人员指派");
     await expect(page.getByTestId("tender-status")).toHaveText("招标中");
     await expect(page.getByTestId("holders-confidential")).toContainText("《招标投标法》第二十二条");
     const agentTenderUrl = page.url();

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ensureTenderEscrow, escrowThreshold } from "~/escrow.server.ts";
+import { ensureTenderEscrow, escrowReady, escrowThreshold } from "~/escrow.server.ts";
 import { enrolCertificates } from "~/certificates.server.ts";
 import { db, disconnectDb } from "~/db.server.ts";
 import { closeRedis } from "~/redis.server.ts";
@@ -48,6 +48,12 @@ async function tenderFor(agentOrgId: string | null): Promise<string> {
   return t.id;
 }
 
+/** The trading centre assigns a supervisor to a tender (监督人员指派). */
+async function assign(tenderId: string, supervisor: { user: SessionUser }): Promise<void> {
+  const admin = await db().user.findFirstOrThrow({ where: { role: "ADMIN" }, select: { id: true } });
+  await db().tenderSupervisor.create({ data: { tenderId, userId: supervisor.user.id, assignedById: admin.id } });
+}
+
 describe("tender escrow key (E-Measures Art 31 remedy)", () => {
   it("needs k of n custodians: 2 of 2 or 3, a majority beyond", () => {
     expect([2, 3, 4, 5, 7].map(escrowThreshold)).toEqual([2, 2, 2, 3, 4]);
@@ -56,7 +62,13 @@ describe("tender escrow key (E-Measures Art 31 remedy)", () => {
   it("is split among the agent and a supervisor; together they rebuild it, the record is platform-signed", async () => {
     const agent = await custodian("AGENT");
     const supervisor = await custodian("SUPERVISOR");
+    // Another supervisor with an encryption certificate, not assigned to this tender: no share.
+    const bystander = await custodian("SUPERVISOR");
     const tenderId = await tenderFor(agent.user.organizationId);
+    // The agent's page warns until a supervisor with a certificate is assigned.
+    expect(await escrowReady(tenderId)).toBe(false);
+    await assign(tenderId, supervisor);
+    expect(await escrowReady(tenderId)).toBe(true);
     const [a, b] = await Promise.all([ensureTenderEscrow(tenderId), ensureTenderEscrow(tenderId)]);
     expect(a?.serial).toBeDefined();
     expect(b?.serial).toBe(a?.serial);
@@ -72,25 +84,26 @@ describe("tender escrow key (E-Measures Art 31 remedy)", () => {
 
     const mine = record.shares.filter((s) => [agent, supervisor].some((c) => keyId(publicKeyOf(c.keys.privateKey)) === s.custodianKeyId));
     expect(mine.length).toBe(2);
+    expect(record.shares.some((s) => s.custodianKeyId === keyId(publicKeyOf(bystander.keys.privateKey)))).toBe(false);
+    expect(record.shares.filter((s) => s.role === "supervisor")).toHaveLength(1);
     const shares = await Promise.all([agent, supervisor].map((c) => openCustodianShare(record, c.keys.privateKey)));
     const key = reconstructEscrowKey(record, shares);
     expect(keyId(publicKeyOf(key))).toBe(row.serial);
     expect(await db().auditEntry.count({ where: { action: "tender.escrow_created", subjectId: tenderId } })).toBe(1);
   });
 
-  it("is not created while no supervisor holds an encryption certificate", async () => {
+  it("is not created while no supervisor of the tender holds a current encryption certificate", async () => {
     const agent = await custodian("AGENT");
-    const supervisors = (await db().user.findMany({ where: { role: "SUPERVISOR" }, select: { id: true } })).map((u) => u.id);
-    const held = await db().certificate.findMany({ where: { usage: "ENCRYPTION", revokedAt: null, userId: { in: supervisors } }, select: { id: true } });
-    const ids = held.map((c) => c.id);
-    // Take the supervisors' certificates out of service for this check only, then restore them
-    // (the demo supervisor's certificate is needed by the end-to-end tests that follow).
-    await db().certificate.updateMany({ where: { id: { in: ids } }, data: { revokedAt: new Date(), revocationReason: "cessationOfOperation" } });
-    try {
-      const tenderId = await tenderFor(agent.user.organizationId);
-      expect(await ensureTenderEscrow(tenderId)).toBeNull();
-    } finally {
-      await db().certificate.updateMany({ where: { id: { in: ids } }, data: { revokedAt: null, revocationReason: null } });
-    }
+    // Supervisors with certificates exist on the platform (the demo one, the ones above), but
+    // none is assigned to this tender.
+    const tenderId = await tenderFor(agent.user.organizationId);
+    expect(await ensureTenderEscrow(tenderId)).toBeNull();
+    // Assigned, but the certificate was revoked: still none.
+    const supervisor = await custodian("SUPERVISOR");
+    await assign(tenderId, supervisor);
+    await db().certificate.updateMany({ where: { userId: supervisor.user.id }, data: { revokedAt: new Date(), revocationReason: "keyCompromise" } });
+    expect(await ensureTenderEscrow(tenderId)).toBeNull();
+    expect(await escrowReady(tenderId)).toBe(false);
+    expect(await db().tenderEscrow.findUnique({ where: { tenderId } })).toBeNull();
   });
 });
