@@ -52,10 +52,16 @@ test.describe("digital witnessing (数字见证)", () => {
     await expect
       .poll(async () => video.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), { timeout: 30_000 })
       .toBeGreaterThan(10);
-    const t1 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
-    await supervisor.waitForTimeout(1500);
-    const t2 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
-    expect(t2).toBeGreaterThan(t1);
+    // Live: the picture's time runs on. Sampled in pairs, so a re-subscription under load (a new
+    // track starts its own timeline at 0) does not read as a frozen stream; a frozen one fails.
+    await expect
+      .poll(async () => {
+        const t1 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+        await supervisor.waitForTimeout(1000);
+        const t2 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+        return t2 - t1;
+      }, { timeout: 20_000 })
+      .toBeGreaterThan(0.5);
 
     // Nobody else may watch: a bidder gets 403, the public is sent to sign in.
     const bidder = await signedIn(browser, "bidder2@demo.mingbiao.cn");
