@@ -49,6 +49,9 @@ async function publishOnce(socket: WitnessSocket, o: PublishOptions, stream: Med
   return transport;
 }
 
+/** How long a send transport may stay "disconnected" before it is replaced. */
+const DISCONNECTED_GRACE_MS = 5000;
+
 export function publishDevice(o: PublishOptions): Publication {
   let stopped = false;
   let transport: types.Transport | null = null;
@@ -63,12 +66,20 @@ export function publishDevice(o: PublishOptions): Publication {
     try {
       stream ??= await localMedia(o.deviceKind);
       o.onLocalStream?.(stream);
-      transport = await publishOnce(socket, o, stream);
-      transport.on("connectionstatechange", (s) => {
-        if (s === "failed" || s === "disconnected") {
-          state("reconnecting", `transport ${s}`);
-          setTimeout(() => void restart(), 1000);
-        }
+      const current = await publishOnce(socket, o, stream);
+      transport = current;
+      // "disconnected" is often transient (ICE consent checks missed on a busy machine or a
+      // flaky line) and recovers by itself; publishing again would end every consumer and
+      // recorder of these tracks. Only a transport that has failed, or is still not connected
+      // after a grace period, is replaced.
+      const replaceIfStillDown = () => {
+        if (transport !== current || current.closed || current.connectionState === "connected") return;
+        state("reconnecting", `transport ${current.connectionState}`);
+        void restart();
+      };
+      current.on("connectionstatechange", (s) => {
+        if (s === "failed") setTimeout(replaceIfStillDown, 1000);
+        else if (s === "disconnected") setTimeout(replaceIfStillDown, DISCONNECTED_GRACE_MS);
       });
       state("publishing");
     } catch (error) {

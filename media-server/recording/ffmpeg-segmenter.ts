@@ -60,6 +60,11 @@ export async function readClosedSegments(listFile: string, already: number): Pro
   });
 }
 
+/** False for a segment FFmpeg listed with no time in it (closed before its first packet). */
+export function holdsMedia(closed: ClosedSegment): boolean {
+  return closed.end > closed.start;
+}
+
 let wakeSocket: dgram.Socket | null = null;
 let wakeSeq = 0;
 

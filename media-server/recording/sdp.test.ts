@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { readClosedSegments, segmenterArgs } from "./ffmpeg-segmenter.ts";
+import { holdsMedia, readClosedSegments, segmenterArgs } from "./ffmpeg-segmenter.ts";
 import { consumerSdp, containerFor } from "./sdp.ts";
 
 describe("recorder plumbing", () => {
@@ -30,5 +30,13 @@ describe("recorder plumbing", () => {
     await fs.writeFile(file, "seg-000001.webm,0.000000,2.002000\nseg-000002.webm,2.002000,4.0");
     expect(await readClosedSegments(file, 0)).toEqual([{ file: "seg-000001.webm", start: 0, end: 2.002 }]);
     expect(await readClosedSegments(file, 1)).toEqual([]);
+  });
+
+  it("tells a segment closed before its first packet (listed with no time in it) from one with media", async () => {
+    // As FFmpeg listed it when a producer closed ~0.4 s after its recorder started (seen in an
+    // end-to-end run): a 486-byte header-only file that FFmpeg's concat demuxer cannot read.
+    const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), "seglist-")), "l.csv");
+    await fs.writeFile(file, "run-1-000000.webm,0.000000,0.000000\nrun-1-000001.webm,0.000000,0.020000\n");
+    expect((await readClosedSegments(file, 0)).map(holdsMedia)).toEqual([false, true]);
   });
 });

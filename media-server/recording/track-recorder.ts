@@ -8,7 +8,7 @@ import path from "node:path";
 import type { types } from "mediasoup";
 import type { RecordingStorage } from "../storage/recording-storage.ts";
 import {
-  readClosedSegments, segmentFileName, sendWake, spawnSegmenter, stopSegmenter, type ClosedSegment,
+  holdsMedia, readClosedSegments, segmentFileName, sendWake, spawnSegmenter, stopSegmenter, type ClosedSegment,
 } from "./ffmpeg-segmenter.ts";
 import { sha256OfStream } from "./hash.ts";
 import type { RecordingLog } from "./recording-log.ts";
@@ -135,11 +135,23 @@ export class TrackRecorder {
     this.collecting = this.collecting.then(async () => {
       if (!run) return;
       for (const closed of await readClosedSegments(run.listFile, run.listed)) {
-        await this.recordSegment(run, closed);
+        if (holdsMedia(closed)) await this.recordSegment(run, closed);
+        else await this.dropEmpty(closed);
         run.listed += 1;
       }
     }).catch((error: unknown) => console.error(`[recorder ${this.o.track}] collecting segments failed`, error));
     return this.collecting;
+  }
+
+  /**
+   * A segment FFmpeg closed before any packet arrived (its producer went away at once, e.g. a
+   * device that published again) holds headers and no media: it is not numbered or recorded
+   * (the gap log already says why the run ended), and its file goes. Joined into a recording it
+   * would make the whole playback unreadable.
+   */
+  private async dropEmpty(closed: ClosedSegment): Promise<void> {
+    const workDir = path.join(await this.o.storage.workDir(this.o.roomId), this.o.track);
+    await fs.rm(path.join(workDir, closed.file), { force: true });
   }
 
   private async recordSegment(run: Run, closed: ClosedSegment): Promise<void> {
