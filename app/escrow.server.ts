@@ -14,6 +14,9 @@ export interface TenderEscrowKey {
   publicKeyPem: string;
 }
 
+/** Fewer custodians and no escrow key is made (one of them must be a supervisor: custodiansFor). */
+const MIN_CUSTODIANS = 2;
+
 /**
  * Whether bids can be sealed for the tender as far as its escrow key goes: the key exists, or it
  * can be made (an assigned supervisor holds a current encryption certificate). The agent's page
@@ -21,12 +24,7 @@ export interface TenderEscrowKey {
  */
 export async function escrowReady(tenderId: string): Promise<boolean> {
   if (await db().tenderEscrow.findUnique({ where: { tenderId }, select: { tenderId: true } })) return true;
-  const assigned = await db().tenderSupervisor.findMany({ where: { tenderId, user: { role: "SUPERVISOR" } }, select: { userId: true } });
-  if (assigned.length === 0) return false;
-  const holders = await db().certificate.count({
-    where: { usage: "ENCRYPTION", revokedAt: null, notAfter: { gt: new Date() }, userId: { in: assigned.map((a) => a.userId) } },
-  });
-  return holders > 0;
+  return (await custodiansFor(tenderId)).length >= MIN_CUSTODIANS;
 }
 
 /** k of n: two custodians suffice for two or three; more custodians need a majority. */
@@ -86,7 +84,7 @@ export async function ensureTenderEscrow(tenderId: string): Promise<TenderEscrow
   const existing = await db().tenderEscrow.findUnique({ where: { tenderId }, select: { serial: true, publicKeyPem: true } });
   if (existing) return existing;
   const custodians = await custodiansFor(tenderId);
-  if (custodians.length < 2) return null;
+  if (custodians.length < MIN_CUSTODIANS) return null;
   const escrowKey = await generateRsaKeyPair(3072);
   const threshold = escrowThreshold(custodians.length);
   const now = new Date();

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ensureTenderEscrow, escrowReady, escrowThreshold } from "~/escrow.server.ts";
+import { assignSupervisor } from "~/witness.server.ts";
 import { enrolCertificates } from "~/certificates.server.ts";
 import { db, disconnectDb } from "~/db.server.ts";
 import { closeRedis } from "~/redis.server.ts";
@@ -51,7 +52,7 @@ async function tenderFor(agentOrgId: string | null): Promise<string> {
 /** The trading centre assigns a supervisor to a tender (监督人员指派). */
 async function assign(tenderId: string, supervisor: { user: SessionUser }): Promise<void> {
   const admin = await db().user.findFirstOrThrow({ where: { role: "ADMIN" }, select: { id: true } });
-  await db().tenderSupervisor.create({ data: { tenderId, userId: supervisor.user.id, assignedById: admin.id } });
+  expect(await assignSupervisor(admin.id, tenderId, supervisor.user.id)).toEqual({ ok: true });
 }
 
 describe("tender escrow key (E-Measures Art 31 remedy)", () => {
@@ -105,5 +106,23 @@ describe("tender escrow key (E-Measures Art 31 remedy)", () => {
     expect(await ensureTenderEscrow(tenderId)).toBeNull();
     expect(await escrowReady(tenderId)).toBe(false);
     expect(await db().tenderEscrow.findUnique({ where: { tenderId } })).toBeNull();
+  });
+
+  it("is not ready with a supervisor alone: the agent's side holds no encryption certificate", async () => {
+    const supervisor = await custodian("SUPERVISOR");
+    // Tenderer and agent organisations whose staff hold no certificates.
+    const orgs = await Promise.all(["TENDERER", "AGENT"].map((kind) =>
+      db().organization.create({ data: { name: `托管测试${randomUUID().slice(0, 6)}`, creditCode: randomCreditCode(), kind: kind as "TENDERER" | "AGENT" } })));
+    const creator = await db().user.findFirstOrThrow({ where: { role: "AGENT" }, select: { id: true } });
+    const t = await db().tender.create({
+      data: {
+        code: `ESC-${randomUUID().slice(0, 8)}`, title: "托管测试", procedureType: "SERVICES", status: "PUBLISHED",
+        estimatedPriceCents: 1_000_000n, tendererOrgId: orgs[0]!.id, agentOrgId: orgs[1]!.id, createdById: creator.id,
+        bidDeadline: new Date(Date.now() + 86_400_000),
+      },
+    });
+    await assign(t.id, supervisor);
+    expect(await escrowReady(t.id)).toBe(false);
+    expect(await ensureTenderEscrow(t.id)).toBeNull();
   });
 });
