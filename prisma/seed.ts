@@ -6,6 +6,7 @@ import { pgConnectionConfig } from "../app/db-url.ts";
 import { hashPassword } from "../app/password.server.ts";
 import { creditCodeCheckChar } from "../app/validation/credit-code.ts";
 import { appendAudit } from "../app/audit.server.ts";
+import { assignSupervisor } from "../app/witness.server.ts";
 import { disconnectDb } from "../app/db.server.ts";
 import { seedDemoCustodians } from "./demo-custodians.ts";
 import { minimalPdf } from "./minimal-pdf.ts";
@@ -191,16 +192,10 @@ async function main() {
   }
   // The trading centre assigns the demo supervisor to the demo tenders: 数字见证 access, and a
   // share of each tender's escrow key (only assigned supervisors hold one).
-  const supervisorId = must(userIds, "SUPERVISOR");
   for (const t of tenders) {
     const watched = await prisma.tender.findUnique({ where: { code: t.code }, select: { id: true } });
-    if (!watched) continue;
-    const key = { tenderId_userId: { tenderId: watched.id, userId: supervisorId } };
-    if (await prisma.tenderSupervisor.findUnique({ where: key })) continue;
-    await prisma.$transaction(async (tx) => {
-      await tx.tenderSupervisor.create({ data: { tenderId: watched.id, userId: supervisorId, assignedById: must(userIds, "ADMIN") } });
-      await appendAudit({ actorId: must(userIds, "ADMIN"), action: "witness.supervisor.assigned", subjectType: "tender", subjectId: watched.id, data: { supervisorId, seed: true } }, tx);
-    });
+    // Idempotent, audited, as the admin's 监督人员指派 page does it.
+    if (watched) await assignSupervisor(must(userIds, "ADMIN"), watched.id, must(userIds, "SUPERVISOR"));
   }
   await seedDemoCustodians(prisma, ["agent@demo.mingbiao.cn", "supervisor@demo.mingbiao.cn"], DEMO_PASSWORD);
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
