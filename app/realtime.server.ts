@@ -1,5 +1,5 @@
 import type { Server, Socket } from "socket.io";
-import { findSessionUserId, sessionCookie } from "./session.server.ts";
+import { findSessionUser, sessionCookie } from "./session.server.ts";
 
 let ioServer: Server | undefined;
 
@@ -27,7 +27,8 @@ export function attachRealtime(io: Server): void {
 
 async function authenticate(socket: Socket): Promise<string | null> {
   const token: unknown = await sessionCookie.parse(socket.handshake.headers.cookie ?? null);
-  return typeof token === "string" ? findSessionUserId(token) : null;
+  // The same check as every page's: a live session of an account that is not disabled.
+  return typeof token === "string" ? ((await findSessionUser(token))?.id ?? null) : null;
 }
 
 export function notifyUser(userId: string, event: string, payload: Record<string, unknown>): void {

@@ -39,15 +39,6 @@ export async function readSessionToken(request: Request): Promise<string | null>
   return typeof value === "string" && value.length > 0 ? value : null;
 }
 
-export async function findSessionUserId(token: string): Promise<string | null> {
-  const session = await db().session.findUnique({
-    where: { id: tokenHash(token) },
-    select: { userId: true, expiresAt: true },
-  });
-  if (!session || session.expiresAt.getTime() <= Date.now()) return null;
-  return session.userId;
-}
-
 export interface SessionRow {
   id: string;
   email: string;
