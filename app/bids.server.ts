@@ -190,7 +190,7 @@ export interface AcceptedBid {
 // are bounded:
 // - recording: each transaction holds a pooled connection (the pool has 10) and, at its end, the
 //   audit chain's lock; at most 6 at a time, so other requests keep connections. FIFO here rather
-//   than in the pool, so the transaction's own maxWait never fires under load.
+//   than in the pool, so the pool's 10 s connection wait never fires under load.
 // - reading back: an envelope not walked while it arrived is read whole from disk.
 const recording = createLimiter(6);
 const readingBack = createLimiter(2);

@@ -98,6 +98,14 @@ function closeFiles(j) {
   if (failure) throw failure;
 }
 
+/** This job goes on through the page cache (also after the file is opened again). */
+function dropDirect(j) {
+  const dfd = j.dfd;
+  j.dfd = -1;
+  j.direct = false;
+  fs.closeSync(dfd);
+}
+
 /** Whole blocks from the stage to the file; through the page cache if the file refuses direct writes. */
 function writeBlocks(j, length, pos) {
   if (j.dfd >= 0) {
@@ -106,10 +114,7 @@ function writeBlocks(j, length, pos) {
       return;
     } catch (e) {
       if (!e || e.code !== "EINVAL") throw e;
-      const dfd = j.dfd;
-      j.dfd = -1;
-      j.direct = false;
-      fs.closeSync(dfd);
+      dropDirect(j);
     }
   }
   pwriteAll(j.fd, stage, length, pos);
@@ -174,11 +179,8 @@ function writeAll(j, pieces, at) {
   if (at !== j.next) throw new Error("bytes must be written in file order");
   if (j.dfd >= 0 && !stageBuffer()) {
     // No aligned stage on this thread: through the page cache. A tail read back is in the file already.
-    const dfd = j.dfd;
-    j.dfd = -1;
-    j.direct = false;
     j.tailLen = 0;
-    fs.closeSync(dfd);
+    dropDirect(j);
   }
   if (j.dfd >= 0) writeDirect(j, pieces, at);
   else writeBuffered(j, pieces, at);
