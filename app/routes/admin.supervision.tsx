@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { z } from "zod";
 import { requireUser } from "~/auth.server.ts";
 import { CsrfInput } from "~/components/csrf.tsx";
 import { requireCsrf } from "~/csrf.server.ts";
@@ -36,20 +37,28 @@ export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireUser(request, ["ADMIN"]);
   const form = await request.formData();
   await requireCsrf(request, form);
-  const tenderId = String(form.get("tenderId") ?? "");
-  const userId = String(form.get("userId") ?? "");
-  const intent = form.get("intent");
+  const parsed = AssignmentSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) {
+    // The form offers only listed tenders and supervisors: anything else was not chosen on it.
+    const tenderId = String(form.get("tenderId") ?? "");
+    return json({ tenderId, error: parsed.error.issues.some((i) => i.path[0] === "userId") ? "NOT_SUPERVISOR" : "BAD_REQUEST" }, { status: 400 });
+  }
+  const { intent, tenderId, userId } = parsed.data;
   if (intent === "assign") {
     const result = await assignSupervisor(admin.id, tenderId, userId);
     if (!result.ok) return json({ tenderId, error: result.error }, { status: 400 });
     return json({ tenderId, error: null });
   }
-  if (intent === "remove") {
-    await removeSupervisor(admin.id, tenderId, userId);
-    return json({ tenderId, error: null });
-  }
-  throw new Response("Unknown intent", { status: 400 });
+  await removeSupervisor(admin.id, tenderId, userId);
+  return json({ tenderId, error: null });
 }
+
+/** What the assignment form posts. */
+const AssignmentSchema = z.object({
+  intent: z.enum(["assign", "remove"]),
+  tenderId: z.string().uuid(),
+  userId: z.string().uuid(),
+});
 
 export default function SupervisorAssignment() {
   const { tenders, supervisors } = useLoaderData<typeof loader>();
