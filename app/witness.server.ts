@@ -2,6 +2,7 @@
 // the media server, and the internal calls that open and close rooms. The media server trusts
 // these tokens only; this module is where the role check behind them happens.
 import { z } from "zod";
+import { SEGMENT_CLOSED, roomSubject } from "../media-server/recording/manifest.ts";
 import { signWitnessToken, witnessTokenExpiry } from "../media-server/token.ts";
 import type { SessionUser } from "./auth.server.ts";
 import { requireUser } from "./auth.server.ts";
@@ -212,8 +213,11 @@ export interface RecordingSummary {
  */
 export async function recordingSummary(user: SessionUser, tenderId: string): Promise<RecordingSummary> {
   const roomId = roomIdOf(tenderId);
+  // The media server audits each closed segment under its room's subject ("type:id").
+  const subject = roomSubject(roomId);
+  const split = subject.indexOf(":");
   const entries = await db().auditEntry.findMany({
-    where: { action: "witness.segment.closed", subjectType: "witness-room", subjectId: roomId },
+    where: { action: SEGMENT_CLOSED, subjectType: subject.slice(0, split), subjectId: subject.slice(split + 1) },
     orderBy: { seq: "asc" },
     select: { action: true, subjectType: true, subjectId: true, data: true },
   });
