@@ -13,7 +13,7 @@ import { sealEnvelope } from "../crypto/envelope/writer.ts";
 import { nodeCipher } from "../crypto/envelope/cipher.node.ts";
 import { createEnvelopeFixture, type EnvelopeFixture } from "../crypto/testing/bidder-fixture.node.ts";
 import { joinRecords, splitRecords } from "../crypto/testing/envelope-surgery.ts";
-import { EnvelopeIntake, verifyStoredEnvelope, writeBody } from "./envelope-intake.server.ts";
+import { EnvelopeIntake, isLimitExceeded, verifyStoredEnvelope, writeBody } from "./envelope-intake.server.ts";
 
 // The intake frames the upload itself and feeds crypto's WalkState, with chunk digests from the
 // ingest thread that writes the file: it must agree with crypto's own walker on every envelope,
@@ -198,7 +198,8 @@ describe("envelope intake (upload framing, WalkState, ingest thread)", () => {
       const body = new PassThrough();
       const writing = writeBody(body, intake, { limit: 100 });
       body.end(sealed.slice(0, 200));
-      await expect(writing).rejects.toThrow();
+      const error = await writing.then(() => null, (e: unknown) => e);
+      expect(isLimitExceeded(error)).toBe(true);
     } finally {
       intake.abandon();
     }
