@@ -8,6 +8,7 @@
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
+import { writeBody } from "../../app/envelope-intake.server.ts";
 import { IngestJob } from "../../app/ingest-threads.server.ts";
 
 const dir = process.env.SINK_DIR ?? "";
@@ -33,36 +34,21 @@ const server = http.createServer((req, res) => {
   // Ranges the size of a chunk record: each byte is hashed a second time, as chunk digests are.
   const digests: Promise<Uint8Array>[] = [];
   for (let at = 0; at < size; at += RANGE) digests.push(job.range(at, Math.min(size, at + RANGE)));
-  let bytes = 0;
-  let paused = false;
-  const stop = job.onDrain(() => {
-    if (paused && job.keepsUp) {
-      paused = false;
-      req.resume();
-    }
-  });
-  req.on("data", (chunk: Buffer) => {
-    bytes += chunk.length;
-    if (!job.push(chunk) && !paused) {
-      paused = true;
-      req.pause();
-    }
-  });
-  req.on("end", () => {
-    stop();
-    void (async () => {
+  // The server's own body loop (pause while the threads are behind, resume on drain).
+  void writeBody(req, job)
+    .then(async ({ offset }) => {
       const sha256 = await job.finish();
       await Promise.all(digests);
       const handle = await fs.promises.open(file, "r");
       await handle.sync();
       await handle.close();
-      res.writeHead(204, { "Upload-Offset": String(bytes), "Tus-Resumable": "1.0.0", "X-Sha256": sha256 });
+      res.writeHead(204, { "Upload-Offset": String(offset), "Tus-Resumable": "1.0.0", "X-Sha256": sha256 });
       res.end();
-    })().catch((error: unknown) => {
+    })
+    .catch((error: unknown) => {
       res.writeHead(500);
       res.end(String(error));
     });
-  });
 });
 
 server.listen(Number(process.env.SINK_PORT), "127.0.0.1", () => console.log("sink listening"));
