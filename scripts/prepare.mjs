@@ -199,7 +199,8 @@ async function main() {
     const worker = ensureMediaToolchain();
     step(`mediasoup worker: ${worker}`);
   }
-  if (mode === "test") aptInstall(["chromium", "fonts-noto-cjk"]);
+  // faketime: the unit suite runs again with the clock a year ahead (scripts/moved-clock.mjs).
+  if (mode === "test") aptInstall(["chromium", "fonts-noto-cjk", "faketime"]);
 
   step("generating the Prisma client");
   run("npx", ["--no-install", "prisma", "generate"], { env: prismaEnv(databaseUrl) });

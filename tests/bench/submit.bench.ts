@@ -652,7 +652,7 @@ async function main(): Promise<void> {
   await cleanup();
   const round = (x: number, d: number) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
   process.stdout.write(
-    `${JSON.stringify({ bench: "submit", offered: a.offered, accepted: a.accepted, mb_s: round(a.mbS, 1), sink_mb_s: round(b.mbS, 1), ratio: round(ratio, 3), p99_receipt_s: round(a.lastByteToAnswer.p99, 3) })}\n`,
+    `${JSON.stringify({ bench: "submit", offered: a.offered, accepted: a.accepted, mb_s: round(a.mbS, 1), sink_mb_s: round(b.mbS, 1), ratio: round(ratio, 3), ratio_storing_sink: c ? round(a.mbS / c.mbS, 3) : null, p99_receipt_s: round(a.lastByteToAnswer.p99, 3) })}\n`,
   );
   process.exit(0);
 
