@@ -2,12 +2,12 @@
 // natural keys), so running the set-up twice leaves one copy. Passwords are for the local demo.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type OrganizationKind, type Role } from "../app/generated/prisma/client.ts";
-import { pgConnectionConfig } from "../app/db-url.ts";
-import { hashPassword } from "../app/password.server.ts";
-import { creditCodeCheckChar } from "../app/validation/credit-code.ts";
-import { appendAudit } from "../app/audit.server.ts";
-import { assignSupervisor } from "../app/witness.server.ts";
-import { disconnectDb } from "../app/db.server.ts";
+import { pgConnectionConfig } from "../app/platform/db-url.ts";
+import { hashPassword } from "../app/features/accounts/password.server.ts";
+import { creditCodeCheckChar } from "../app/features/accounts/credit-code.ts";
+import { appendAudit } from "../app/platform/audit/audit.server.ts";
+import { assignSupervisor } from "../app/features/witness/witness.server.ts";
+import { disconnectDb } from "../app/platform/db.server.ts";
 import { seedDemoCustodians } from "./demo-custodians.ts";
 import { minimalPdf } from "./minimal-pdf.ts";
 import { createHash, randomBytes } from "node:crypto";

@@ -5,7 +5,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { SourceTile, useWitnessSources } from "../../media-server/client/witness-view.tsx";
-import { mediaPublicUrl, requireSupervisor, roomIdOf, witnessState, witnessToken } from "~/witness.server.ts";
+import { mediaPublicUrl, requireSupervisor, roomIdOf, witnessState, witnessToken } from "~/features/witness/witness.server.ts";
 
 // Layout lives with the page: app/styles is shared with every other feature.
 const GRID = { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(320px, 1fr))", gap: "0.5rem" } as const;

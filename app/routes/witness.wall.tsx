@@ -6,7 +6,7 @@ import { useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { SourceTile, useWitnessSources } from "../../media-server/client/witness-view.tsx";
-import { mediaPublicUrl, requireSupervisor, roomIdOf, witnessToken } from "~/witness.server.ts";
+import { mediaPublicUrl, requireSupervisor, roomIdOf, witnessToken } from "~/features/witness/witness.server.ts";
 
 const MAX_TILES = 9;
 

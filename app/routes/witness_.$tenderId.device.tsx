@@ -7,7 +7,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { publishDevice, type PublishState } from "../../media-server/client/publish-device.ts";
-import { mediaPublicUrl, openWitnessRoom, requireRoomDeviceAgent, roomIdOf, witnessState, witnessToken } from "~/witness.server.ts";
+import { mediaPublicUrl, openWitnessRoom, requireRoomDeviceAgent, roomIdOf, witnessState, witnessToken } from "~/features/witness/witness.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "数字见证 · 明标" }];
 

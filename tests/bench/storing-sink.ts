@@ -8,8 +8,8 @@
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
-import { writeBody } from "../../app/envelope-intake.server.ts";
-import { IngestJob } from "../../app/ingest-threads.server.ts";
+import { writeBody } from "../../app/features/bids/upload/envelope-intake.server.ts";
+import { IngestJob } from "../../app/features/bids/upload/ingest-threads.server.ts";
 
 const dir = process.env.SINK_DIR ?? "";
 if (!dir) throw new Error("SINK_DIR is required");

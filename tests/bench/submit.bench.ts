@@ -407,20 +407,20 @@ async function main(): Promise<void> {
   ensureBuild();
 
   // App modules, imported only now that process.env names the bench's own resources.
-  const { db, disconnectDb } = await import("../../app/db.server.ts");
-  const { createSession } = await import("../../app/session.server.ts");
-  const { platformPki, currentCrls, trustStore } = await import("../../app/pki.server.ts");
-  const { revokedEntries } = await import("../../app/certificates.server.ts");
-  const { issueReceipt } = await import("../../app/receipts.server.ts");
-  const { bidContext } = await import("../../app/bids.server.ts");
-  const { closeRedis } = await import("../../app/redis.server.ts");
+  const { db, disconnectDb } = await import("../../app/platform/db.server.ts");
+  const { createSession } = await import("../../app/platform/auth/session.server.ts");
+  const { platformPki, currentCrls, trustStore } = await import("../../app/features/pki/platform-pki.server.ts");
+  const { revokedEntries } = await import("../../app/features/pki/certificates.server.ts");
+  const { issueReceipt } = await import("../../app/features/bids/receipts.server.ts");
+  const { bidContext } = await import("../../app/features/bids/bids.server.ts");
+  const { closeRedis } = await import("../../app/platform/redis.server.ts");
   const { issueCertificate } = await import("../../crypto/pki/ca.ts");
   const { createCsr } = await import("../../crypto/pki/csr.ts");
   const { generateRsaKeyPair } = await import("../../crypto/pki/keygen.node.ts");
   const { certToDer, certToPem } = await import("../../crypto/pki/pem.ts");
   const { sealEnvelopeToFile } = await import("../../crypto/envelope/files.node.ts");
   const { checkWalk } = await import("../../crypto/envelope/verify.ts");
-  const { verifyStoredEnvelope } = await import("../../app/envelope-intake.server.ts");
+  const { verifyStoredEnvelope } = await import("../../app/features/bids/upload/envelope-intake.server.ts");
   const { rsaSha256Sign } = await import("../../crypto/cms/signed-data.ts");
   const { bytesSource } = await import("../../crypto/envelope/sources.ts");
   const forge = (await import("node-forge")).default;
