@@ -6,7 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
 export { startServices, stopServices } from "./services/services.server.ts";
-export { handleBidUpload } from "./features/bids/upload/tus-upload.server.ts";
+export { handleBidUpload } from "./features/bids/index.ts";
 
 const ABORT_DELAY = 5_000;
 

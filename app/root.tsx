@@ -20,8 +20,8 @@ import { csrfToken } from "./platform/auth/csrf.server.ts";
 import { createI18n, DEFAULT_LOCALE, type Locale } from "./ui/i18n.ts";
 import { getLocale } from "./ui/locale.server.ts";
 import { CsrfProvider } from "./ui/components/csrf.tsx";
-import { unreadCount } from "./features/notifications/notifications.server.ts";
-import { LiveNotifications } from "./features/notifications/live-notifier.tsx";
+import { unreadCount } from "./features/notifications/index.ts";
+import { LiveNotifications } from "./features/notifications/index.ts";
 import styles from "./ui/styles/app.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];

@@ -9,7 +9,7 @@ import { requireUser } from "~/platform/auth/auth.server.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { db } from "~/platform/db.server.ts";
-import { assignSupervisor, removeSupervisor } from "~/features/witness/witness.server.ts";
+import { assignSupervisor, removeSupervisor } from "~/features/witness/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "监督人员指派 · 明标" }];
 

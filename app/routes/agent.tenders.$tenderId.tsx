@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { requireUser, type SessionUser } from "~/platform/auth/auth.server.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
-import { WitnessPanel } from "~/features/witness/witness-panel.tsx";
+import { WitnessPanel } from "~/features/witness/index.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { formatCny, formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
@@ -16,13 +16,13 @@ import {
   publishTender,
   tendererChoices,
   updateDraft,
-} from "~/features/tenders/agent.server.ts";
-import { agentErrorMessage, renderMessage } from "~/features/tenders/errors.ts";
-import { ClarificationFormSchema, parseTenderForm, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/form.ts";
-import { FieldError, TenderForm } from "~/features/tenders/form-view.tsx";
-import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/features/tenders/document-upload.server.ts";
-import { witnessState } from "~/features/witness/witness.server.ts";
-import { escrowReady } from "~/features/escrow/escrow.server.ts";
+} from "~/features/tenders/index.ts";
+import { agentErrorMessage, renderMessage } from "~/features/tenders/index.ts";
+import { ClarificationFormSchema, parseTenderForm, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
+import { FieldError, TenderForm } from "~/features/tenders/index.ts";
+import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/features/tenders/index.ts";
+import { witnessState } from "~/features/witness/index.ts";
+import { escrowReady } from "~/features/escrow/index.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tender.code} · 明标` : "明标" }];
 

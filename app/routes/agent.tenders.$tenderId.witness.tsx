@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
-import { endWitnessing, requireRoomDeviceAgent, startWitnessing } from "~/features/witness/witness.server.ts";
+import { endWitnessing, requireRoomDeviceAgent, startWitnessing } from "~/features/witness/index.ts";
 
 export async function loader() {
   throw new Response("Method Not Allowed", { status: 405 });

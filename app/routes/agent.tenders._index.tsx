@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
-import { listAgentTenders } from "~/features/tenders/agent.server.ts";
+import { listAgentTenders } from "~/features/tenders/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "我的招标项目 · 明标" }];
 

@@ -4,10 +4,10 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
-import { agentErrorMessage } from "~/features/tenders/errors.ts";
-import { parseTenderForm, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/form.ts";
-import { TenderForm } from "~/features/tenders/form-view.tsx";
-import { createTender, tendererChoices } from "~/features/tenders/agent.server.ts";
+import { agentErrorMessage } from "~/features/tenders/index.ts";
+import { parseTenderForm, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
+import { TenderForm } from "~/features/tenders/index.ts";
+import { createTender, tendererChoices } from "~/features/tenders/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "新建招标项目 · 明标" }];
 

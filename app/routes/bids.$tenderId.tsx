@@ -5,14 +5,14 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
-import { bidPageData } from "~/features/bids/bid-page.server.ts";
-import { withdraw } from "~/features/bids/bids.server.ts";
+import { bidPageData } from "~/features/bids/index.ts";
+import { withdraw } from "~/features/bids/index.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 import {
   clearPending, discardSealed, loadPending, savePending, sealBid, SealError, sealedFile, uploadSealed, type PendingUpload,
-} from "~/features/bids/seal.browser.ts";
+} from "~/features/bids/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "投标 · 明标" }];
 

@@ -7,7 +7,7 @@ import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
-import { listNotifications, markRead, MarkReadSchema } from "~/features/notifications/notifications.server.ts";
+import { listNotifications, markRead, MarkReadSchema } from "~/features/notifications/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "消息通知 · 明标" }];
 

@@ -5,11 +5,11 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
-import { currentCertificate, enrolCertificates, EnrolmentSchema } from "~/features/pki/certificates.server.ts";
+import { currentCertificate, enrolCertificates, EnrolmentSchema } from "~/features/pki/index.ts";
 import { db } from "~/platform/db.server.ts";
 import { clientIp } from "~/platform/request.server.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
-import { buildKeyFiles, generateEnrolmentRequest, type PendingEnrolment } from "~/features/pki/enrol.browser.ts";
+import { buildKeyFiles, generateEnrolmentRequest, type PendingEnrolment } from "~/features/pki/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "数字证书 · 明标" }];
 

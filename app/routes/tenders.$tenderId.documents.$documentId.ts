@@ -5,7 +5,7 @@ import { createI18n } from "~/ui/i18n.ts";
 import { getLocale } from "~/ui/locale.server.ts";
 import { clientIp } from "~/platform/request.server.ts";
 import * as storage from "~/platform/storage.server.ts";
-import { authoriseDownload, contentDisposition } from "~/features/tenders/documents.server.ts";
+import { authoriseDownload, contentDisposition } from "~/features/tenders/index.ts";
 
 
 /** Streams a tender document to a signed-in bidder (recorded) or the owning agent. */

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getUser } from "~/platform/auth/auth.server.ts";
-import { getPublicNotice } from "~/features/tenders/public-notices.server.ts";
+import { getPublicNotice } from "~/features/tenders/index.ts";
 import { formatCny, formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 

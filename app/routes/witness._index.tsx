@@ -5,7 +5,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/platform/auth/auth.server.ts";
-import { supervisedTenders } from "~/features/witness/witness.server.ts";
+import { supervisedTenders } from "~/features/witness/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "数字见证 · 明标" }];
 

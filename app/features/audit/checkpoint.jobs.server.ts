@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { db } from "../../platform/db.server.ts";
 import { appendAudit, auditHead } from "../../platform/audit/audit.server.ts";
-import { platformPki } from "../pki/platform-pki.server.ts";
+import { platformPki } from "../pki/index.ts";
 import { signCheckpoint } from "../../../crypto/audit/checkpoint.ts";
 import { toBase64 } from "../../../crypto/bytes.ts";
 import { certToPem } from "../../../crypto/pki/pem.ts";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { bidContext } from "./bids.server.ts";
 import { db } from "../../platform/db.server.ts";
-import { platformPki } from "../pki/platform-pki.server.ts";
+import { platformPki } from "../pki/index.ts";
 import { certToPem } from "../../../crypto/pki/pem.ts";
 
 /** A 唱标 item the tender asks every bidder to state. */

@@ -9,14 +9,14 @@ import { certToDer } from "../../../crypto/pki/pem.ts";
 import { isCryptoError } from "../../../crypto/errors.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit, appendAuditSql } from "../../platform/audit/audit.server.ts";
-import { platformCrls } from "../pki/certificates.server.ts";
+import { platformCrls } from "../pki/index.ts";
 import { db, sql, sqlTransaction } from "../../platform/db.server.ts";
 import { env } from "../../platform/env.server.ts";
-import { trustStore } from "../pki/platform-pki.server.ts";
+import { trustStore } from "../pki/index.ts";
 import { issueReceipt, type SignedReceipt } from "./receipts.server.ts";
-import { ensureTenderEscrow } from "../escrow/escrow.server.ts";
+import { ensureTenderEscrow } from "../escrow/index.ts";
 import { createLimiter } from "../../platform/limiter.ts";
-import { OPEN_STATUSES } from "../tenders/enums.ts";
+import { OPEN_STATUSES } from "../tenders/index.ts";
 
 /** Why a bid (or an upload of one) was refused: an i18n key in the `bid` namespace, an HTTP status, the article. */
 export interface BidRefusal {

@@ -3,7 +3,7 @@ import { canonicalJson } from "../../../crypto/canonical-json.ts";
 import { signCms } from "../../../crypto/cms/signed-data.ts";
 import { sha256 } from "../../../crypto/hash.ts";
 import { issueTimestamp, timestampRequestFor } from "../../../crypto/tsa/tsa.ts";
-import { platformPki } from "../pki/platform-pki.server.ts";
+import { platformPki } from "../pki/index.ts";
 
 export interface ReceiptInput {
   tender: { id: string; code: string; title: string };

@@ -7,7 +7,7 @@ import { generateRsaKeyPair } from "../../../crypto/pki/keygen.node.ts";
 import { certFromPem } from "../../../crypto/pki/pem.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
-import { platformPki } from "../pki/platform-pki.server.ts";
+import { platformPki } from "../pki/index.ts";
 
 export interface TenderEscrowKey {
   serial: string;

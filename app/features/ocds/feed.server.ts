@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db } from "../../platform/db.server.ts";
 import { env } from "../../platform/env.server.ts";
 import { buildReleases, releasePackage, type OcdsRelease, type OcdsTenderRow, type ReleasePackage } from "./mapping.ts";
-import { PUBLIC_STATUSES } from "../tenders/enums.ts";
+import { PUBLIC_STATUSES } from "../tenders/index.ts";
 
 /**
  * The public OCDS 1.1 feed: release packages of published tenders, ordered by release date,

@@ -3,9 +3,9 @@ import type { z } from "zod";
 import { env } from "../env.server.ts";
 import { createRedis } from "../redis.server.ts";
 import type { RunnableJob } from "./define.ts";
-import { auditCheckpointJob } from "../../features/audit/checkpoint.jobs.server.ts";
-import { cleanupUploadsJob } from "../../features/bids/upload/cleanup-uploads.jobs.server.ts";
-import { closeBiddingJob, closeBiddingSweepJob } from "../../features/tenders/close-bidding.jobs.server.ts";
+import { auditCheckpointJob } from "../../features/audit/index.ts";
+import { cleanupUploadsJob } from "../../features/bids/index.ts";
+import { closeBiddingJob, closeBiddingSweepJob } from "../../features/tenders/index.ts";
 
 // Every job of the system, in one table. A queue per job keeps retries and metrics separate.
 export const jobs = {
