@@ -2,7 +2,7 @@ import type { Server } from "socket.io";
 import { env } from "../platform/env.server.ts";
 import { disconnectDb } from "../platform/db.server.ts";
 import { closeRedis } from "../platform/redis.server.ts";
-import { closeQueues, startJobWorkers } from "../platform/jobs/queues.server.ts";
+import { closeQueues, startJobWorkers } from "./jobs.server.ts";
 import { attachRealtime } from "../platform/realtime.server.ts";
 
 /** Long-lived parts of the app process, started by server.ts after the HTTP server. */

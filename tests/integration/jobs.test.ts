@@ -1,6 +1,6 @@
 import { appendAudit, auditHead } from "~/platform/audit/audit.server.ts";
 import { db, disconnectDb } from "~/platform/db.server.ts";
-import { closeQueues, enqueue, startJobWorkers } from "~/platform/jobs/queues.server.ts";
+import { closeQueues, enqueue, startJobWorkers } from "~/services/jobs.server.ts";
 import { closeRedis } from "~/platform/redis.server.ts";
 import { platformPki } from "~/features/pki/platform-pki.server.ts";
 import { AUDIT_LOG_NAME } from "~/features/audit/checkpoint.jobs.server.ts";

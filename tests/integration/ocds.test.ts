@@ -6,7 +6,7 @@ import { action as agentTenderAction } from "~/routes/agent.tenders.$tenderId.ts
 import { loader as feedLoader } from "~/routes/ocds.releases[.]json.ts";
 import { db, disconnectDb } from "~/platform/db.server.ts";
 import { closeRedis } from "~/platform/redis.server.ts";
-import { closeQueues } from "~/platform/jobs/queues.server.ts";
+import { closeQueues } from "~/services/jobs.server.ts";
 import { releasePackageValidator } from "~/features/ocds/validate.ts";
 import type { ReleasePackage } from "~/features/ocds/mapping.ts";
 import { ORIGIN, respond } from "../support/requests.ts";

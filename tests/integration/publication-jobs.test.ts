@@ -1,6 +1,6 @@
 import { db, disconnectDb } from "~/platform/db.server.ts";
 import { closeRedis } from "~/platform/redis.server.ts";
-import { closeQueues, enqueue, startJobWorkers } from "~/platform/jobs/queues.server.ts";
+import { closeQueues, enqueue, startJobWorkers } from "~/services/jobs.server.ts";
 import { closeBidding, closeJobId, sweepDeadlines } from "~/features/tenders/close-bidding.jobs.server.ts";
 import { makeActor, makeOrg } from "../fixtures/publication.ts";
 

@@ -9,7 +9,7 @@ import { loader as downloadLoader } from "~/routes/tenders.$tenderId.documents.$
 import { loader as notificationsLoader, action as notificationsAction } from "~/routes/notifications.tsx";
 import { db, disconnectDb } from "~/platform/db.server.ts";
 import { closeRedis } from "~/platform/redis.server.ts";
-import { closeQueues } from "~/platform/jobs/queues.server.ts";
+import { closeQueues } from "~/services/jobs.server.ts";
 import { getUser } from "~/platform/auth/auth.server.ts";
 import { holderList, issueClarification } from "~/features/tenders/agent.server.ts";
 import { parseBeijingLocal, toBeijingLocal } from "~/features/tenders/beijing-time.ts";

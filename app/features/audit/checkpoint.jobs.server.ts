@@ -9,6 +9,7 @@ import { certToPem } from "../../../crypto/pki/pem.ts";
 /** The log name written into signed checkpoints. */
 export const AUDIT_LOG_NAME = "mingbiao-audit";
 import { defineJob } from "../../platform/jobs/define.ts";
+import { env } from "../../platform/env.server.ts";
 
 /**
  * Records the audit chain's head at regular intervals. A checkpoint fixes the chain: any later
@@ -19,6 +20,7 @@ import { defineJob } from "../../platform/jobs/define.ts";
 export const auditCheckpointJob = defineJob({
   name: "audit.checkpoint",
   payload: z.object({ reason: z.enum(["schedule", "manual"]).default("schedule") }),
+  schedule: { everyMs: () => env().AUDIT_CHECKPOINT_EVERY_MS, payload: { reason: "schedule" } },
   async handler({ reason }) {
     const head = await auditHead();
     if (!head) return { skipped: "empty chain" };

@@ -4,6 +4,7 @@ import { db } from "../../platform/db.server.ts";
 import { notifyUser } from "../../platform/realtime.server.ts";
 import { applyEvent } from "./lifecycle.server.ts";
 import { defineJob } from "../../platform/jobs/define.ts";
+import { enqueueJob } from "../../platform/jobs/queues.server.ts";
 
 /**
  * At the bid deadline bidding closes (TBL Art 34; docs/decisions/043). One delayed bull job per
@@ -90,6 +91,7 @@ export async function sweepDeadlines(now = new Date()): Promise<CloseOutcome[]> 
 export const closeBiddingSweepJob = defineJob({
   name: "tender.close-bidding-sweep",
   payload: z.object({ reason: z.enum(["schedule", "manual"]).default("schedule") }),
+  schedule: { everyMs: () => 60_000, payload: { reason: "schedule" } },
   async handler() {
     const outcomes = await sweepDeadlines();
     return { closed: outcomes.filter((o) => o.closed).length };
@@ -107,9 +109,8 @@ export function closeJobId(tenderId: string, bidDeadline: Date): string {
  */
 export async function scheduleCloseBidding(tenderId: string, bidDeadline: Date): Promise<void> {
   try {
-    const { enqueue } = await import("../../platform/jobs/queues.server.ts");
-    await enqueue(
-      "tender.close-bidding",
+    await enqueueJob(
+      closeBiddingJob,
       { tenderId, bidDeadline: bidDeadline.toISOString() },
       { delay: Math.max(0, bidDeadline.getTime() - Date.now()), jobId: closeJobId(tenderId, bidDeadline) },
     );

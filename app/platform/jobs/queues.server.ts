@@ -1,25 +1,15 @@
 import Queue from "bull";
 import type { z } from "zod";
-import { env } from "../env.server.ts";
 import { createRedis } from "../redis.server.ts";
 import type { RunnableJob } from "./define.ts";
-import { auditCheckpointJob } from "../../features/audit/index.ts";
-import { cleanupUploadsJob } from "../../features/bids/index.ts";
-import { closeBiddingJob, closeBiddingSweepJob } from "../../features/tenders/index.ts";
 
-// Every job of the system, in one table. A queue per job keeps retries and metrics separate.
-export const jobs = {
-  "audit.checkpoint": auditCheckpointJob,
-  "bids.cleanup-uploads": cleanupUploadsJob,
-  "tender.close-bidding": closeBiddingJob,
-  "tender.close-bidding-sweep": closeBiddingSweepJob,
-} as const;
-
-export type JobName = keyof typeof jobs;
+// The jobs client: builds one bull queue per job definition (a queue per job keeps retries and
+// metrics separate). It knows no job: features define theirs (`*.jobs.server.ts`) and
+// services/jobs.server.ts hands the list to startJobWorkers.
 
 const queues = new Map<string, Queue.Queue>();
 
-function queue(name: JobName): Queue.Queue {
+function queue(name: string): Queue.Queue {
   let q = queues.get(name);
   if (!q) {
     q = new Queue(name, {
@@ -36,33 +26,25 @@ function queue(name: JobName): Queue.Queue {
   return q;
 }
 
-/** Validates the payload at the boundary, then enqueues it. */
-export async function enqueue<N extends JobName>(
-  name: N,
-  payload: z.input<(typeof jobs)[N]["payload"]>,
+/** Validates the payload against the job's schema at the boundary, then enqueues it. */
+export async function enqueueJob<S extends z.ZodTypeAny>(
+  job: RunnableJob<S>,
+  payload: z.input<S>,
   options: Queue.JobOptions = {},
 ): Promise<Queue.Job> {
-  const data: unknown = jobs[name].payload.parse(payload);
-  return queue(name).add(data, options);
+  const data: unknown = job.payload.parse(payload);
+  return queue(job.name).add(data, options);
 }
 
-/** Starts the processors of every job and the repeating schedules. */
-export async function startJobWorkers(): Promise<void> {
-  for (const [name, def] of Object.entries(jobs) as [JobName, RunnableJob][]) {
-    void queue(name).process(def.concurrency, (job) => def.run(job.data));
+/** Starts the processor of every job in the list, then the schedules of the repeating ones. */
+export async function startJobWorkers(jobs: readonly RunnableJob[]): Promise<void> {
+  for (const def of jobs) {
+    void queue(def.name).process(def.concurrency, (job) => def.run(job.data));
   }
-  await queue("audit.checkpoint").add(
-    { reason: "schedule" },
-    { repeat: { every: env().AUDIT_CHECKPOINT_EVERY_MS }, jobId: "audit.checkpoint.repeat" },
-  );
-  await queue("tender.close-bidding-sweep").add(
-    { reason: "schedule" },
-    { repeat: { every: 60_000 }, jobId: "tender.close-bidding-sweep.repeat" },
-  );
-  await queue("bids.cleanup-uploads").add(
-    { reason: "schedule" },
-    { repeat: { every: 3600_000 }, jobId: "bids.cleanup-uploads.repeat" },
-  );
+  for (const def of jobs) {
+    if (!def.schedule) continue;
+    await queue(def.name).add(def.schedule.payload, { repeat: { every: def.schedule.everyMs() }, jobId: `${def.name}.repeat` });
+  }
 }
 
 export async function closeQueues(): Promise<void> {

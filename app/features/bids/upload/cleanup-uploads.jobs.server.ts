@@ -9,6 +9,7 @@ import { defineJob } from "../../../platform/jobs/define.ts";
 export const cleanupUploadsJob = defineJob({
   name: "bids.cleanup-uploads",
   payload: z.object({ reason: z.enum(["schedule", "manual"]).default("schedule") }),
+  schedule: { everyMs: () => 3600_000, payload: { reason: "schedule" } },
   async handler() {
     return { deleted: await deleteExpiredUploads() };
   },
