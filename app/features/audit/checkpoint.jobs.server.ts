@@ -2,9 +2,7 @@ import { z } from "zod";
 import { db } from "../../platform/db.server.ts";
 import { appendAudit, auditHead } from "../../platform/audit/audit.server.ts";
 import { platformPki } from "../pki/index.ts";
-import { signCheckpoint } from "../../../crypto/audit/checkpoint.ts";
-import { toBase64 } from "../../../crypto/bytes.ts";
-import { certToPem } from "../../../crypto/pki/pem.ts";
+import { certToPem, signCheckpoint, toBase64 } from "../../../crypto/index.node.ts";
 
 /** The log name written into signed checkpoints. */
 export const AUDIT_LOG_NAME = "mingbiao-audit";

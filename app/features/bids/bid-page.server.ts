@@ -3,7 +3,7 @@ import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { bidContext } from "./bids.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { platformPki } from "../pki/index.ts";
-import { certToPem } from "../../../crypto/pki/pem.ts";
+import { certToPem } from "../../../crypto/index.node.ts";
 
 /** A 唱标 item the tender asks every bidder to state. */
 export const ReadOutItemSchema = z.object({

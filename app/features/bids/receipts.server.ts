@@ -1,8 +1,4 @@
-import { toBase64, utf8 } from "../../../crypto/bytes.ts";
-import { canonicalJson } from "../../../crypto/canonical-json.ts";
-import { signCms } from "../../../crypto/cms/signed-data.ts";
-import { sha256 } from "../../../crypto/hash.ts";
-import { issueTimestamp, timestampRequestFor } from "../../../crypto/tsa/tsa.ts";
+import { canonicalJson, issueTimestamp, sha256, signCms, timestampRequestFor, toBase64, utf8 } from "../../../crypto/index.node.ts";
 import { platformPki } from "../pki/index.ts";
 
 export interface ReceiptInput {

@@ -2,12 +2,7 @@
 // v1, WebCrypto AES-256-GCM) into a file in the browser's private storage (OPFS), and only that
 // ciphertext is uploaded, resumably (tus). Plaintext never leaves the page.
 import * as tus from "tus-js-client";
-import { utf8, toHex } from "../../../crypto/bytes.ts";
-import { webCryptoCipher } from "../../../crypto/envelope/cipher.ts";
-import { blobSource } from "../../../crypto/envelope/sources.ts";
-import { sealEnvelope, type SealFile } from "../../../crypto/envelope/writer.ts";
-import { importP12 } from "../../../crypto/pki/p12.ts";
-import { certFromPem } from "../../../crypto/pki/pem.ts";
+import { blobSource, certFromPem, importP12, sealEnvelope, type SealFile, toHex, utf8, webCryptoCipher } from "../../../crypto/browser.ts";
 import forge from "node-forge";
 
 export interface SealParams {

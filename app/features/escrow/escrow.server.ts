@@ -1,10 +1,6 @@
 import forge from "node-forge";
 import { Prisma } from "../../generated/prisma/client.ts";
-import { toBase64 } from "../../../crypto/bytes.ts";
-import { signCms } from "../../../crypto/cms/signed-data.ts";
-import { createEscrow, encodeEscrowRecord, type Custodian } from "../../../crypto/escrow/escrow.ts";
-import { generateRsaKeyPair } from "../../../crypto/pki/keygen.node.ts";
-import { certFromPem } from "../../../crypto/pki/pem.ts";
+import { certFromPem, createEscrow, type Custodian, encodeEscrowRecord, generateRsaKeyPair, signCms, toBase64 } from "../../../crypto/index.node.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { platformPki } from "../pki/index.ts";

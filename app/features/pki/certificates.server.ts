@@ -1,10 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { issueCertificate } from "../../../crypto/pki/ca.ts";
-import { parseCsr } from "../../../crypto/pki/csr.ts";
-import { fieldValue } from "../../../crypto/pki/names.ts";
-import { certToDer, certToPem, type Certificate } from "../../../crypto/pki/pem.ts";
-import { isCryptoError } from "../../../crypto/errors.ts";
+import { type Certificate, certToDer, certToPem, fieldValue, isCryptoError, issueCertificate, parseCsr } from "../../../crypto/index.node.ts";
 import type { CertificateUsage } from "../../generated/prisma/enums.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";

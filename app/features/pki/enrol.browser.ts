@@ -1,9 +1,6 @@
 // Runs in the holder's browser: the key pairs are generated here and leave the page only as
 // password-protected PKCS#12 files the holder downloads. The server sees CSRs (public keys).
-import { createCsr } from "../../../crypto/pki/csr.ts";
-import { generateKeyPairWebCrypto, type KeyPair } from "../../../crypto/pki/keys.ts";
-import { exportP12 } from "../../../crypto/pki/p12.ts";
-import { certFromPem } from "../../../crypto/pki/pem.ts";
+import { certFromPem, createCsr, exportP12, generateKeyPairWebCrypto, type KeyPair } from "../../../crypto/browser.ts";
 
 export interface PendingEnrolment {
   signing: KeyPair;

@@ -2,14 +2,7 @@ import { constants as cryptoConstants, createPrivateKey, createPublicKey, type K
 import fs from "node:fs";
 import path from "node:path";
 import forge from "node-forge";
-import { createIssuingCa, createRootCa, issueCertificate, type CaIdentity } from "../../../crypto/pki/ca.ts";
-import type { TrustStore } from "../../../crypto/pki/chain.ts";
-import { createCrl, type RevokedEntry } from "../../../crypto/pki/crl.ts";
-import { generateRsaKeyPair } from "../../../crypto/pki/keygen.node.ts";
-import { certFromPem, certToPem, type Certificate } from "../../../crypto/pki/pem.ts";
-import type { CertProfile } from "../../../crypto/pki/profiles.ts";
-import type { Signer } from "../../../crypto/cms/signed-data.ts";
-import { createCsr } from "../../../crypto/pki/csr.ts";
+import { type CaIdentity, certFromPem, type Certificate, type CertProfile, certToPem, createCrl, createCsr, createIssuingCa, createRootCa, generateRsaKeyPair, issueCertificate, type RevokedEntry, type Signer, type TrustStore } from "../../../crypto/index.node.ts";
 import { env } from "../../platform/env.server.ts";
 
 /**

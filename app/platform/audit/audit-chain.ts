@@ -1,5 +1,4 @@
-import { GENESIS_HASH, hashEntry } from "../../../crypto/audit/chain.ts";
-import type { CanonicalValue } from "../../../crypto/canonical-json.ts";
+import { type CanonicalValue, GENESIS_HASH, hashEntry } from "../../../crypto/index.node.ts";
 
 export { GENESIS_HASH };
 

@@ -3,10 +3,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { FileStore } from "@tus/file-store";
 import { ERRORS, isPathInsideDirectory, type Upload } from "@tus/server";
-import { readU32be } from "../../../../crypto/bytes.ts";
-import { CryptoErrorCode, fail } from "../../../../crypto/errors.ts";
-import { CHUNK_PREFIX_LENGTH, MAGIC, RECORD_FRAME_LENGTH, RecordType } from "../../../../crypto/envelope/format.ts";
-import { maxRecordBody, readChunkPrefix, WalkState, type EnvelopeWalk } from "../../../../crypto/envelope/structure.ts";
+import { CHUNK_PREFIX_LENGTH, CryptoErrorCode, type EnvelopeWalk, fail, MAGIC, maxRecordBody, readChunkPrefix, readU32be, RECORD_FRAME_LENGTH, RecordType, WalkState } from "../../../../crypto/index.node.ts";
 import { IngestJob } from "./ingest-threads.server.ts";
 
 /** Where a request body goes, in order: written (and hashed) on an ingest thread. */
