@@ -1,7 +1,7 @@
 // bench:submit's third target (docs/decisions/050): a bare Node HTTP sink that does, per byte,
 // only what any server taking sealed bids must do with it — store it durably and SHA-256 it
 // twice (the receipt's envelope hash and the chunk digests checked against the signed manifest)
-// — with the server's own ingest threads (app/ingest-threads.server.ts: direct I/O, both hashes
+// — with the server's own ingest threads (app/features/bids/upload/ingest-threads.server.ts: direct I/O, both hashes
 // in one pass), and nothing else: no sessions, no tus rules, no admission, no envelope walk, no
 // signature checks, no database, no receipts. Its throughput against the bare sink's bounds
 // what the ratio can be on the machine at hand.

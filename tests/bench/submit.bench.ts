@@ -700,7 +700,7 @@ async function main(): Promise<void> {
     out["issueReceipt: CMS sign + RFC 3161 token (node:crypto)"] = receiptMs;
     out["sum after the last byte, main thread"] = ctxMs + walkMs + receiptMs;
     // For comparison: the RSA operations in forge's JavaScript bignum and in OpenSSL (fresh forge
-    // keys: the platform's own are switched to OpenSSL by app/pki.server.ts).
+    // keys: the platform's own are switched to OpenSSL by app/features/pki/platform-pki.server.ts).
     const tbs = randomBytes(1000);
     for (const [bits, platformKey] of [[3072, pki.issuing.key], [2048, pki.signer.key]] as const) {
       const pem = forge.pki.privateKeyToPem(platformKey);
