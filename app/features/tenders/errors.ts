@@ -3,7 +3,7 @@ import { lawMessage, type FieldMessage } from "./form.ts";
 
 /**
  * bidding-core error codes → messages in the `tender` namespace (`errors.<CODE>`), with the
- * article passed as a parameter so every refusal cites the law. tender-errors.test.ts checks
+ * article passed as a parameter so every refusal cites the law. errors.test.ts checks
  * that every code has a message in both languages.
  */
 export function domainErrorMessage(error: DomainError): FieldMessage {
