@@ -16,6 +16,13 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: "app-top-level-is-the-shell",
+      severity: "error",
+      comment: "app/ holds root.tsx and the two entries at its top; everything else goes in a folder (app/README.md).",
+      from: { path: "^app/[^/]+$", pathNot: "^app/(root\\.tsx|entry\\.(client|server)\\.tsx)$" },
+      to: {},
+    },
+    {
       name: "routes-through-feature-index",
       severity: "error",
       comment: "Routes (and root/entry) use a feature only through its index.ts.",
