@@ -2,7 +2,7 @@
 // adapter so that no native engine binary is ever downloaded (docs/decisions/001).
 import { defineConfig } from "prisma/config";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { pgConnectionConfig } from "./app/db-url.ts";
+import { pgConnectionConfig } from "./app/platform/db-url.ts";
 
 const url = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mingbiao";
 

@@ -5,8 +5,8 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
-export { startServices, stopServices } from "./services.server.ts";
-export { handleBidUpload } from "./bid-upload.server.ts";
+export { startServices, stopServices } from "./services/services.server.ts";
+export { handleBidUpload } from "./features/bids/index.ts";
 
 const ABORT_DELAY = 5_000;
 

@@ -15,14 +15,14 @@ import {
 } from "@remix-run/react";
 import { useMemo, type ReactNode } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
-import { getUser } from "./auth.server.ts";
-import { csrfToken } from "./csrf.server.ts";
-import { createI18n, DEFAULT_LOCALE, type Locale } from "./i18n.ts";
-import { getLocale } from "./locale.server.ts";
-import { CsrfProvider } from "./components/csrf.tsx";
-import { unreadCount } from "./notifications.server.ts";
-import { LiveNotifications } from "./tender-notifications-live.tsx";
-import styles from "./styles/app.css";
+import { getUser } from "./platform/auth/auth.server.ts";
+import { csrfToken } from "./platform/auth/csrf.server.ts";
+import { createI18n, DEFAULT_LOCALE, type Locale } from "./ui/i18n.ts";
+import { getLocale } from "./ui/locale.server.ts";
+import { CsrfProvider } from "./ui/components/csrf.tsx";
+import { unreadCount } from "./features/notifications/index.ts";
+import { LiveNotifications } from "./features/notifications/index.ts";
+import styles from "./ui/styles/app.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 

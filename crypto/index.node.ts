@@ -20,3 +20,15 @@ export { createEscrow, encodeEscrowRecord } from "./escrow/escrow.ts";
 export { appendEntry, hashEntry, verifyAuditChain, GENESIS_HASH } from "./audit/chain.ts";
 export type { AuditEntry, AuditFields, AuditVerdict } from "./audit/chain.ts";
 export { signCheckpoint, verifyCheckpoint } from "./audit/checkpoint.ts";
+// What the app's server side needs beyond the above: the envelope's framing for the upload's
+// streaming intake, low-level helpers, and types.
+export { fail } from "./errors.ts";
+export { readU32be } from "./bytes.ts";
+export type { CanonicalValue } from "./canonical-json.ts";
+export { fieldValue } from "./pki/names.ts";
+export type { CertProfile } from "./pki/profiles.ts";
+export { CHUNK_PREFIX_LENGTH, MAGIC, RECORD_FRAME_LENGTH, RecordType } from "./envelope/format.ts";
+export { maxRecordBody, readChunkPrefix, WalkState } from "./envelope/structure.ts";
+export type { EnvelopeWalk } from "./envelope/structure.ts";
+export { checkWalk } from "./envelope/verify.ts";
+export type { Custodian } from "./escrow/escrow.ts";

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "../app/generated/prisma/client.ts";
-import { enrolCertificates } from "../app/certificates.server.ts";
+import { enrolCertificates } from "../app/features/pki/certificates.server.ts";
 import { createCsr } from "../crypto/pki/csr.ts";
 import { generateRsaKeyPair } from "../crypto/pki/keygen.node.ts";
 import { exportP12 } from "../crypto/pki/p12.ts";

@@ -2,12 +2,12 @@
 // natural keys), so running the set-up twice leaves one copy. Passwords are for the local demo.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, type OrganizationKind, type Role } from "../app/generated/prisma/client.ts";
-import { pgConnectionConfig } from "../app/db-url.ts";
-import { hashPassword } from "../app/password.server.ts";
-import { creditCodeCheckChar } from "../app/validation/credit-code.ts";
-import { appendAudit } from "../app/audit.server.ts";
-import { assignSupervisor } from "../app/witness.server.ts";
-import { disconnectDb } from "../app/db.server.ts";
+import { pgConnectionConfig } from "../app/platform/db-url.ts";
+import { hashPassword } from "../app/features/accounts/password.server.ts";
+import { creditCodeCheckChar } from "../app/features/accounts/credit-code.ts";
+import { appendAudit } from "../app/platform/audit/audit.server.ts";
+import { assignSupervisor } from "../app/features/witness/witness.server.ts";
+import { disconnectDb } from "../app/platform/db.server.ts";
 import { seedDemoCustodians } from "./demo-custodians.ts";
 import { minimalPdf } from "./minimal-pdf.ts";
 import { createHash, randomBytes } from "node:crypto";
@@ -47,7 +47,7 @@ const USERS: { email: string; name: string; role: Role; org: string }[] = [
 
 const DAY = 24 * 3600 * 1000;
 
-// 唱标 items and evaluation settings of the demo tenders (the shapes app/tender-form.ts writes).
+// 唱标 items and evaluation settings of the demo tenders (the shapes app/features/tenders/form.ts writes).
 const READ_OUT_ITEMS = [
   { key: "price", label: "投标报价", kind: "money" },
   { key: "item1", label: "工期", kind: "days" },
@@ -60,7 +60,7 @@ const EVALUATION_CONFIG = {
   criteria: ["施工组织设计", "项目管理机构", "企业业绩与信誉"],
 };
 
-/** Stores content by its SHA-256 the way app/storage.server.ts does (temp file, then rename). */
+/** Stores content by its SHA-256 the way app/platform/storage.server.ts does (temp file, then rename). */
 async function storeFile(content: Buffer): Promise<string> {
   const dir = path.resolve(process.env.FILES_DIR ?? "var/files");
   const sha256 = createHash("sha256").update(content).digest("hex");

@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { NoticeQuerySchema, listPublicNotices } from "~/tenders.server.ts";
-import { formatCny, formatDateTime } from "~/format.ts";
-import type { Locale } from "~/i18n.ts";
-import { PROCEDURE_TYPES, PUBLIC_STATUSES } from "~/tender-enums.ts";
+import { NoticeQuerySchema, listPublicNotices } from "~/features/tenders/index.ts";
+import { formatCny, formatDateTime } from "~/ui/format.ts";
+import type { Locale } from "~/ui/i18n.ts";
+import { PROCEDURE_TYPES, PUBLIC_STATUSES } from "~/features/tenders/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "交易公告 · 明标" }];
 

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireUser } from "~/auth.server.ts";
+import { requireUser } from "~/platform/auth/auth.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "我的账户 · 明标" }];
 

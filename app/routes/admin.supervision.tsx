@@ -5,11 +5,11 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { requireUser } from "~/auth.server.ts";
-import { CsrfInput } from "~/components/csrf.tsx";
-import { requireCsrf } from "~/csrf.server.ts";
-import { db } from "~/db.server.ts";
-import { assignSupervisor, removeSupervisor } from "~/witness.server.ts";
+import { requireUser } from "~/platform/auth/auth.server.ts";
+import { CsrfInput } from "~/ui/components/csrf.tsx";
+import { requireCsrf } from "~/platform/auth/csrf.server.ts";
+import { db } from "~/platform/db.server.ts";
+import { assignSupervisor, removeSupervisor } from "~/features/witness/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "监督人员指派 · 明标" }];
 

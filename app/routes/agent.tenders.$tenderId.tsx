@@ -2,12 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireUser, type SessionUser } from "~/auth.server.ts";
-import { CsrfInput } from "~/components/csrf.tsx";
-import { WitnessPanel } from "~/components/witness-panel.tsx";
-import { requireCsrf } from "~/csrf.server.ts";
-import { formatCny, formatDateTime } from "~/format.ts";
-import type { Locale } from "~/i18n.ts";
+import { requireUser, type SessionUser } from "~/platform/auth/auth.server.ts";
+import { CsrfInput } from "~/ui/components/csrf.tsx";
+import { WitnessPanel } from "~/features/witness/index.ts";
+import { requireCsrf } from "~/platform/auth/csrf.server.ts";
+import { formatCny, formatDateTime } from "~/ui/format.ts";
+import type { Locale } from "~/ui/i18n.ts";
 import {
   attachTenderDocument,
   getAgentTender,
@@ -16,13 +16,13 @@ import {
   publishTender,
   tendererChoices,
   updateDraft,
-} from "~/tender-agent.server.ts";
-import { agentErrorMessage, renderMessage } from "~/tender-errors.ts";
-import { ClarificationFormSchema, parseTenderForm, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/tender-form.ts";
-import { FieldError, TenderForm } from "~/tender-form-view.tsx";
-import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/tender-upload.server.ts";
-import { witnessState } from "~/witness.server.ts";
-import { escrowReady } from "~/escrow.server.ts";
+} from "~/features/tenders/index.ts";
+import { agentErrorMessage, renderMessage } from "~/features/tenders/index.ts";
+import { ClarificationFormSchema, parseTenderForm, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
+import { FieldError, TenderForm } from "~/features/tenders/index.ts";
+import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/features/tenders/index.ts";
+import { witnessState } from "~/features/witness/index.ts";
+import { escrowReady } from "~/features/escrow/index.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tender.code} · 明标` : "明标" }];
 

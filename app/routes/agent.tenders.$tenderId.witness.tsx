@@ -2,8 +2,8 @@
 // The evaluation session will call the same functions; until then the agent runs the room.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { requireCsrf } from "~/csrf.server.ts";
-import { endWitnessing, requireRoomDeviceAgent, startWitnessing } from "~/witness.server.ts";
+import { requireCsrf } from "~/platform/auth/csrf.server.ts";
+import { endWitnessing, requireRoomDeviceAgent, startWitnessing } from "~/features/witness/index.ts";
 
 export async function loader() {
   throw new Response("Method Not Allowed", { status: 405 });

@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireUser } from "~/auth.server.ts";
-import { formatDateTime } from "~/format.ts";
-import type { Locale } from "~/i18n.ts";
-import { listAgentTenders } from "~/tender-agent.server.ts";
+import { requireUser } from "~/platform/auth/auth.server.ts";
+import { formatDateTime } from "~/ui/format.ts";
+import type { Locale } from "~/ui/i18n.ts";
+import { listAgentTenders } from "~/features/tenders/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "我的招标项目 · 明标" }];
 

@@ -2,12 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireUser } from "~/auth.server.ts";
-import { requireCsrf } from "~/csrf.server.ts";
-import { agentErrorMessage } from "~/tender-errors.ts";
-import { parseTenderForm, type TenderFieldErrors, type TenderFormValues } from "~/tender-form.ts";
-import { TenderForm } from "~/tender-form-view.tsx";
-import { createTender, tendererChoices } from "~/tender-agent.server.ts";
+import { requireUser } from "~/platform/auth/auth.server.ts";
+import { requireCsrf } from "~/platform/auth/csrf.server.ts";
+import { agentErrorMessage } from "~/features/tenders/index.ts";
+import { parseTenderForm, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
+import { TenderForm } from "~/features/tenders/index.ts";
+import { createTender, tendererChoices } from "~/features/tenders/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "新建招标项目 · 明标" }];
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { requireUser } from "~/auth.server.ts";
-import { db } from "~/db.server.ts";
+import { requireUser } from "~/platform/auth/auth.server.ts";
+import { db } from "~/platform/db.server.ts";
 
 /** A bidder downloads its own receipt (statement, platform signature, RFC 3161 token) as JSON. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

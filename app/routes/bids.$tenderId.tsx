@@ -3,16 +3,16 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { requireUser } from "~/auth.server.ts";
-import { requireCsrf } from "~/csrf.server.ts";
-import { bidPageData } from "~/bid-page.server.ts";
-import { withdraw } from "~/bids.server.ts";
-import { CsrfInput } from "~/components/csrf.tsx";
-import { formatDateTime } from "~/format.ts";
-import type { Locale } from "~/i18n.ts";
+import { requireUser } from "~/platform/auth/auth.server.ts";
+import { requireCsrf } from "~/platform/auth/csrf.server.ts";
+import { bidPageData } from "~/features/bids/index.ts";
+import { withdraw } from "~/features/bids/index.ts";
+import { CsrfInput } from "~/ui/components/csrf.tsx";
+import { formatDateTime } from "~/ui/format.ts";
+import type { Locale } from "~/ui/i18n.ts";
 import {
   clearPending, discardSealed, loadPending, savePending, sealBid, SealError, sealedFile, uploadSealed, type PendingUpload,
-} from "~/bid-browser.ts";
+} from "~/features/bids/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "投标 · 明标" }];
 

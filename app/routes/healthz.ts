@@ -1,5 +1,5 @@
 import { json } from "@remix-run/node";
-import { healthReport } from "~/health.server.ts";
+import { healthReport } from "~/platform/health.server.ts";
 
 export async function loader() {
   const report = await healthReport();

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { z } from "zod";
-import { appendAudit, lockAuditChain } from "~/audit.server.ts";
-import { db } from "~/db.server.ts";
-import { requireInternalCaller } from "~/internal-auth.server.ts";
+import { appendAudit, lockAuditChain } from "~/platform/audit/audit.server.ts";
+import { db } from "~/platform/db.server.ts";
+import { requireInternalCaller } from "~/platform/auth/internal-auth.server.ts";
 
 const SubjectSchema = z.union([
   z.object({ type: z.string().min(1).max(64), id: z.string().max(200).optional() }),

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { safeRedirect } from "~/auth.server.ts";
-import { isLocale } from "~/i18n.ts";
-import { localeCookie } from "~/locale.server.ts";
+import { safeRedirect } from "~/platform/auth/auth.server.ts";
+import { isLocale } from "~/ui/i18n.ts";
+import { localeCookie } from "~/ui/locale.server.ts";
 
 export async function loader() {
   return redirect("/");

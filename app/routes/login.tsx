@@ -2,18 +2,18 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { getUser, safeRedirect } from "~/auth.server.ts";
-import { requireCsrf } from "~/csrf.server.ts";
-import { db } from "~/db.server.ts";
-import { appendAudit } from "~/audit.server.ts";
-import { verifyPassword } from "~/password.server.ts";
-import { createSession } from "~/session.server.ts";
-import { clearSignInFailures, recordSignInFailure, signInLocked } from "~/throttle.server.ts";
-import { parseForm } from "~/validation/form.ts";
-import { SignInSchema } from "~/validation/auth.ts";
-import { CsrfInput } from "~/components/csrf.tsx";
-import { Field } from "~/components/field.tsx";
-import { clientIp } from "~/request.server.ts";
+import { getUser, safeRedirect } from "~/platform/auth/auth.server.ts";
+import { requireCsrf } from "~/platform/auth/csrf.server.ts";
+import { db } from "~/platform/db.server.ts";
+import { appendAudit } from "~/platform/audit/audit.server.ts";
+import { verifyPassword } from "~/features/accounts/index.ts";
+import { createSession } from "~/platform/auth/session.server.ts";
+import { clearSignInFailures, recordSignInFailure, signInLocked } from "~/features/accounts/index.ts";
+import { parseForm } from "~/platform/forms.ts";
+import { SignInSchema } from "~/features/accounts/index.ts";
+import { CsrfInput } from "~/ui/components/csrf.tsx";
+import { Field } from "~/ui/components/field.tsx";
+import { clientIp } from "~/platform/request.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 明标" }];
 

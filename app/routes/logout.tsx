@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { getUser } from "~/auth.server.ts";
-import { requireCsrf } from "~/csrf.server.ts";
-import { appendAudit } from "~/audit.server.ts";
-import { destroySession } from "~/session.server.ts";
+import { getUser } from "~/platform/auth/auth.server.ts";
+import { requireCsrf } from "~/platform/auth/csrf.server.ts";
+import { appendAudit } from "~/platform/audit/audit.server.ts";
+import { destroySession } from "~/platform/auth/session.server.ts";
 
 export async function loader() {
   return redirect("/");

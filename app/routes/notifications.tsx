@@ -2,12 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireUser } from "~/auth.server.ts";
-import { CsrfInput } from "~/components/csrf.tsx";
-import { requireCsrf } from "~/csrf.server.ts";
-import { formatDateTime } from "~/format.ts";
-import type { Locale } from "~/i18n.ts";
-import { listNotifications, markRead, MarkReadSchema } from "~/notifications.server.ts";
+import { requireUser } from "~/platform/auth/auth.server.ts";
+import { CsrfInput } from "~/ui/components/csrf.tsx";
+import { requireCsrf } from "~/platform/auth/csrf.server.ts";
+import { formatDateTime } from "~/ui/format.ts";
+import type { Locale } from "~/ui/i18n.ts";
+import { listNotifications, markRead, MarkReadSchema } from "~/features/notifications/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "消息通知 · 明标" }];
 

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { FeedQuerySchema, releaseFeed } from "~/ocds.server.ts";
+import { FeedQuerySchema, releaseFeed } from "~/features/ocds/index.ts";
 
 /** Public OCDS 1.1 release package of published tenders: `?since=<ISO date>&page=<n>`. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -3,13 +3,13 @@ import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { requireUser } from "~/auth.server.ts";
-import { requireCsrf } from "~/csrf.server.ts";
-import { currentCertificate, enrolCertificates, EnrolmentSchema } from "~/certificates.server.ts";
-import { db } from "~/db.server.ts";
-import { clientIp } from "~/request.server.ts";
-import { CsrfInput } from "~/components/csrf.tsx";
-import { buildKeyFiles, generateEnrolmentRequest, type PendingEnrolment } from "~/pki-browser.ts";
+import { requireUser } from "~/platform/auth/auth.server.ts";
+import { requireCsrf } from "~/platform/auth/csrf.server.ts";
+import { currentCertificate, enrolCertificates, EnrolmentSchema } from "~/features/pki/index.ts";
+import { db } from "~/platform/db.server.ts";
+import { clientIp } from "~/platform/request.server.ts";
+import { CsrfInput } from "~/ui/components/csrf.tsx";
+import { buildKeyFiles, generateEnrolmentRequest, type PendingEnrolment } from "~/features/pki/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "数字证书 · 明标" }];
 

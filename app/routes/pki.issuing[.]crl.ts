@@ -1,4 +1,4 @@
-import { platformCrls } from "~/certificates.server.ts";
+import { platformCrls } from "~/features/pki/index.ts";
 
 /** The issuing CA's CRL (DER), as named in every holder certificate's CRL distribution point. */
 export async function loader() {

@@ -2,15 +2,15 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { getUser } from "~/auth.server.ts";
-import { requireCsrf } from "~/csrf.server.ts";
-import { registerBidder } from "~/accounts.server.ts";
-import { createSession } from "~/session.server.ts";
-import { parseForm } from "~/validation/form.ts";
-import { SignUpSchema } from "~/validation/auth.ts";
-import { CsrfInput } from "~/components/csrf.tsx";
-import { Field } from "~/components/field.tsx";
-import { clientIp } from "~/request.server.ts";
+import { getUser } from "~/platform/auth/auth.server.ts";
+import { requireCsrf } from "~/platform/auth/csrf.server.ts";
+import { registerBidder } from "~/features/accounts/index.ts";
+import { createSession } from "~/platform/auth/session.server.ts";
+import { parseForm } from "~/platform/forms.ts";
+import { SignUpSchema } from "~/features/accounts/index.ts";
+import { CsrfInput } from "~/ui/components/csrf.tsx";
+import { Field } from "~/ui/components/field.tsx";
+import { clientIp } from "~/platform/request.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "投标人注册 · 明标" }];
 

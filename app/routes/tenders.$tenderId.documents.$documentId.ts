@@ -1,11 +1,11 @@
 import { Readable } from "node:stream";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/auth.server.ts";
-import { createI18n } from "~/i18n.ts";
-import { getLocale } from "~/locale.server.ts";
-import { clientIp } from "~/request.server.ts";
-import * as storage from "~/storage.server.ts";
-import { authoriseDownload, contentDisposition } from "~/tender-documents.server.ts";
+import { requireUser } from "~/platform/auth/auth.server.ts";
+import { createI18n } from "~/ui/i18n.ts";
+import { getLocale } from "~/ui/locale.server.ts";
+import { clientIp } from "~/platform/request.server.ts";
+import * as storage from "~/platform/storage.server.ts";
+import { authoriseDownload, contentDisposition } from "~/features/tenders/index.ts";
 
 
 /** Streams a tender document to a signed-in bidder (recorded) or the owning agent. */

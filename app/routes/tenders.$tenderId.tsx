@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { getUser } from "~/auth.server.ts";
-import { getPublicNotice } from "~/tenders.server.ts";
-import { formatCny, formatDateTime } from "~/format.ts";
-import type { Locale } from "~/i18n.ts";
+import { getUser } from "~/platform/auth/auth.server.ts";
+import { getPublicNotice } from "~/features/tenders/index.ts";
+import { formatCny, formatDateTime } from "~/ui/format.ts";
+import type { Locale } from "~/ui/i18n.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.notice.title} · 明标` : "明标" },

@@ -4,8 +4,8 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { SourceTile, useWitnessSources } from "../../media-server/client/witness-view.tsx";
-import { mediaPublicUrl, requireSupervisor, roomIdOf, witnessState, witnessToken } from "~/witness.server.ts";
+import { SourceTile, useWitnessSources } from "~/features/witness/index.ts";
+import { mediaPublicUrl, requireSupervisor, roomIdOf, witnessState, witnessToken } from "~/features/witness/index.ts";
 
 // Layout lives with the page: app/styles is shared with every other feature.
 const GRID = { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(320px, 1fr))", gap: "0.5rem" } as const;

@@ -4,8 +4,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireUser } from "~/auth.server.ts";
-import { supervisedTenders } from "~/witness.server.ts";
+import { requireUser } from "~/platform/auth/auth.server.ts";
+import { supervisedTenders } from "~/features/witness/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "数字见证 · 明标" }];
 

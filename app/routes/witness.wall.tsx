@@ -5,8 +5,8 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { SourceTile, useWitnessSources } from "../../media-server/client/witness-view.tsx";
-import { mediaPublicUrl, requireSupervisor, roomIdOf, witnessToken } from "~/witness.server.ts";
+import { SourceTile, useWitnessSources } from "~/features/witness/index.ts";
+import { mediaPublicUrl, requireSupervisor, roomIdOf, witnessToken } from "~/features/witness/index.ts";
 
 const MAX_TILES = 9;
 

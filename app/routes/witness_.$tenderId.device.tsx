@@ -6,8 +6,8 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { publishDevice, type PublishState } from "../../media-server/client/publish-device.ts";
-import { mediaPublicUrl, openWitnessRoom, requireRoomDeviceAgent, roomIdOf, witnessState, witnessToken } from "~/witness.server.ts";
+import { publishDevice, type PublishState } from "~/features/witness/index.ts";
+import { mediaPublicUrl, openWitnessRoom, requireRoomDeviceAgent, roomIdOf, witnessState, witnessToken } from "~/features/witness/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "数字见证 · 明标" }];
 

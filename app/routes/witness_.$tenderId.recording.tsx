@@ -6,7 +6,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { recordingSummary, requireSupervisor, witnessState } from "~/witness.server.ts";
+import { recordingSummary, requireSupervisor, witnessState } from "~/features/witness/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "录像回放 · 明标" }];
 

@@ -1,15 +1,15 @@
 // bench:submit's third target (docs/decisions/050): a bare Node HTTP sink that does, per byte,
 // only what any server taking sealed bids must do with it — store it durably and SHA-256 it
 // twice (the receipt's envelope hash and the chunk digests checked against the signed manifest)
-// — with the server's own ingest threads (app/ingest-threads.server.ts: direct I/O, both hashes
+// — with the server's own ingest threads (app/features/bids/upload/ingest-threads.server.ts: direct I/O, both hashes
 // in one pass), and nothing else: no sessions, no tus rules, no admission, no envelope walk, no
 // signature checks, no database, no receipts. Its throughput against the bare sink's bounds
 // what the ratio can be on the machine at hand.
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
-import { writeBody } from "../../app/envelope-intake.server.ts";
-import { IngestJob } from "../../app/ingest-threads.server.ts";
+import { writeBody } from "../../app/features/bids/upload/envelope-intake.server.ts";
+import { IngestJob } from "../../app/features/bids/upload/ingest-threads.server.ts";
 
 const dir = process.env.SINK_DIR ?? "";
 if (!dir) throw new Error("SINK_DIR is required");

@@ -407,20 +407,20 @@ async function main(): Promise<void> {
   ensureBuild();
 
   // App modules, imported only now that process.env names the bench's own resources.
-  const { db, disconnectDb } = await import("../../app/db.server.ts");
-  const { createSession } = await import("../../app/session.server.ts");
-  const { platformPki, currentCrls, trustStore } = await import("../../app/pki.server.ts");
-  const { revokedEntries } = await import("../../app/certificates.server.ts");
-  const { issueReceipt } = await import("../../app/receipts.server.ts");
-  const { bidContext } = await import("../../app/bids.server.ts");
-  const { closeRedis } = await import("../../app/redis.server.ts");
+  const { db, disconnectDb } = await import("../../app/platform/db.server.ts");
+  const { createSession } = await import("../../app/platform/auth/session.server.ts");
+  const { platformPki, currentCrls, trustStore } = await import("../../app/features/pki/platform-pki.server.ts");
+  const { revokedEntries } = await import("../../app/features/pki/certificates.server.ts");
+  const { issueReceipt } = await import("../../app/features/bids/receipts.server.ts");
+  const { bidContext } = await import("../../app/features/bids/bids.server.ts");
+  const { closeRedis } = await import("../../app/platform/redis.server.ts");
   const { issueCertificate } = await import("../../crypto/pki/ca.ts");
   const { createCsr } = await import("../../crypto/pki/csr.ts");
   const { generateRsaKeyPair } = await import("../../crypto/pki/keygen.node.ts");
   const { certToDer, certToPem } = await import("../../crypto/pki/pem.ts");
   const { sealEnvelopeToFile } = await import("../../crypto/envelope/files.node.ts");
   const { checkWalk } = await import("../../crypto/envelope/verify.ts");
-  const { verifyStoredEnvelope } = await import("../../app/envelope-intake.server.ts");
+  const { verifyStoredEnvelope } = await import("../../app/features/bids/upload/envelope-intake.server.ts");
   const { rsaSha256Sign } = await import("../../crypto/cms/signed-data.ts");
   const { bytesSource } = await import("../../crypto/envelope/sources.ts");
   const forge = (await import("node-forge")).default;
@@ -700,7 +700,7 @@ async function main(): Promise<void> {
     out["issueReceipt: CMS sign + RFC 3161 token (node:crypto)"] = receiptMs;
     out["sum after the last byte, main thread"] = ctxMs + walkMs + receiptMs;
     // For comparison: the RSA operations in forge's JavaScript bignum and in OpenSSL (fresh forge
-    // keys: the platform's own are switched to OpenSSL by app/pki.server.ts).
+    // keys: the platform's own are switched to OpenSSL by app/features/pki/platform-pki.server.ts).
     const tbs = randomBytes(1000);
     for (const [bits, platformKey] of [[3072, pki.issuing.key], [2048, pki.signer.key]] as const) {
       const pem = forge.pki.privateKeyToPem(platformKey);

@@ -1,9 +1,9 @@
 import { action as signUp } from "~/routes/signup.tsx";
 import { action as signIn } from "~/routes/login.tsx";
 import { action as signOut } from "~/routes/logout.tsx";
-import { getUser, requireUser } from "~/auth.server.ts";
-import { db, disconnectDb } from "~/db.server.ts";
-import { closeRedis } from "~/redis.server.ts";
+import { getUser, requireUser } from "~/platform/auth/auth.server.ts";
+import { db, disconnectDb } from "~/platform/db.server.ts";
+import { closeRedis } from "~/platform/redis.server.ts";
 import { cookieFrom, csrfPair, formRequest, ORIGIN, respond } from "../support/requests.ts";
 import { randomCreditCode, uniqueEmail } from "../support/ids.ts";
 

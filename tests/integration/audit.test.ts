@@ -1,7 +1,7 @@
 import pg from "pg";
-import { appendAudit, appendAuditSql, verifyAuditChain } from "~/audit.server.ts";
-import { db, disconnectDb, sqlTransaction } from "~/db.server.ts";
-import { GENESIS_HASH } from "~/audit-chain.ts";
+import { appendAudit, appendAuditSql, verifyAuditChain } from "~/platform/audit/audit.server.ts";
+import { db, disconnectDb, sqlTransaction } from "~/platform/db.server.ts";
+import { GENESIS_HASH } from "~/platform/audit/audit-chain.ts";
 
 afterAll(async () => {
   await disconnectDb();

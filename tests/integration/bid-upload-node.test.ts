@@ -7,10 +7,10 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { handleBidUpload } from "~/bid-upload.server.ts";
-import { db, disconnectDb } from "~/db.server.ts";
-import { env } from "~/env.server.ts";
-import { closeRedis } from "~/redis.server.ts";
+import { handleBidUpload } from "~/features/bids/upload/tus-upload.server.ts";
+import { db, disconnectDb } from "~/platform/db.server.ts";
+import { env } from "~/platform/env.server.ts";
+import { closeRedis } from "~/platform/redis.server.ts";
 import { createBidder, createOpenTender, holdDocuments, sealTestBid, type TestBidder, type TestTender } from "../support/bidder.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bids-node-"));

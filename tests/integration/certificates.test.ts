@@ -1,9 +1,9 @@
 import { action } from "~/routes/pki.enrol.tsx";
 import { action as signUp } from "~/routes/signup.tsx";
-import { db, disconnectDb } from "~/db.server.ts";
-import { closeRedis } from "~/redis.server.ts";
-import { currentCrls, trustStore } from "~/pki.server.ts";
-import { revokedEntries } from "~/certificates.server.ts";
+import { db, disconnectDb } from "~/platform/db.server.ts";
+import { closeRedis } from "~/platform/redis.server.ts";
+import { currentCrls, trustStore } from "~/features/pki/platform-pki.server.ts";
+import { revokedEntries } from "~/features/pki/certificates.server.ts";
 import { createCsr } from "../../crypto/pki/csr.ts";
 import { generateRsaKeyPair } from "../../crypto/pki/keygen.node.ts";
 import { certFromPem } from "../../crypto/pki/pem.ts";

@@ -1,4 +1,4 @@
-import { disconnectDb, sql, sqlTransaction } from "~/db.server.ts";
+import { disconnectDb, sql, sqlTransaction } from "~/platform/db.server.ts";
 
 afterAll(async () => {
   await disconnectDb();

@@ -1,7 +1,7 @@
 import { action } from "~/routes/internal.audit.ts";
-import { db, disconnectDb } from "~/db.server.ts";
-import { healthReport } from "~/health.server.ts";
-import { closeRedis } from "~/redis.server.ts";
+import { db, disconnectDb } from "~/platform/db.server.ts";
+import { healthReport } from "~/platform/health.server.ts";
+import { closeRedis } from "~/platform/redis.server.ts";
 import { ORIGIN, respond } from "../support/requests.ts";
 
 afterAll(async () => {

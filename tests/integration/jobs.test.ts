@@ -1,9 +1,9 @@
-import { appendAudit, auditHead } from "~/audit.server.ts";
-import { db, disconnectDb } from "~/db.server.ts";
-import { closeQueues, enqueue, startJobWorkers } from "~/jobs/queues.server.ts";
-import { closeRedis } from "~/redis.server.ts";
-import { platformPki } from "~/pki.server.ts";
-import { AUDIT_LOG_NAME } from "~/jobs/audit-checkpoint.server.ts";
+import { appendAudit, auditHead } from "~/platform/audit/audit.server.ts";
+import { db, disconnectDb } from "~/platform/db.server.ts";
+import { closeQueues, enqueue, startJobWorkers } from "~/services/jobs.server.ts";
+import { closeRedis } from "~/platform/redis.server.ts";
+import { platformPki } from "~/features/pki/platform-pki.server.ts";
+import { AUDIT_LOG_NAME } from "~/features/audit/checkpoint.jobs.server.ts";
 import { verifyCheckpoint } from "../../crypto/audit/checkpoint.ts";
 import { fromBase64, utf8 } from "../../crypto/bytes.ts";
 import { canonicalJson } from "../../crypto/canonical-json.ts";

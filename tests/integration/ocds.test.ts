@@ -4,11 +4,11 @@ import path from "node:path";
 import { action as newTenderAction } from "~/routes/agent.tenders.new.tsx";
 import { action as agentTenderAction } from "~/routes/agent.tenders.$tenderId.tsx";
 import { loader as feedLoader } from "~/routes/ocds.releases[.]json.ts";
-import { db, disconnectDb } from "~/db.server.ts";
-import { closeRedis } from "~/redis.server.ts";
-import { closeQueues } from "~/jobs/queues.server.ts";
-import { releasePackageValidator } from "~/ocds/validate.ts";
-import type { ReleasePackage } from "~/ocds/mapping.ts";
+import { db, disconnectDb } from "~/platform/db.server.ts";
+import { closeRedis } from "~/platform/redis.server.ts";
+import { closeQueues } from "~/services/jobs.server.ts";
+import { releasePackageValidator } from "~/features/ocds/validate.ts";
+import type { ReleasePackage } from "~/features/ocds/mapping.ts";
 import { ORIGIN, respond } from "../support/requests.ts";
 import { args, get, makeActor, makeOrg, post, tenderFields, tinyPdf, upload } from "../fixtures/publication.ts";
 

@@ -1,7 +1,7 @@
-import { db, disconnectDb } from "~/db.server.ts";
-import { closeRedis } from "~/redis.server.ts";
-import { closeQueues, enqueue, startJobWorkers } from "~/jobs/queues.server.ts";
-import { closeBidding, closeJobId, sweepDeadlines } from "~/jobs/close-bidding.server.ts";
+import { db, disconnectDb } from "~/platform/db.server.ts";
+import { closeRedis } from "~/platform/redis.server.ts";
+import { closeQueues, enqueue, startJobWorkers } from "~/services/jobs.server.ts";
+import { closeBidding, closeJobId, sweepDeadlines } from "~/features/tenders/close-bidding.jobs.server.ts";
 import { makeActor, makeOrg } from "../fixtures/publication.ts";
 
 afterAll(async () => {

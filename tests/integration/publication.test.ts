@@ -7,12 +7,12 @@ import { action as agentTenderAction, loader as agentTenderLoader } from "~/rout
 import { loader as noticeLoader } from "~/routes/tenders.$tenderId.tsx";
 import { loader as downloadLoader } from "~/routes/tenders.$tenderId.documents.$documentId.ts";
 import { loader as notificationsLoader, action as notificationsAction } from "~/routes/notifications.tsx";
-import { db, disconnectDb } from "~/db.server.ts";
-import { closeRedis } from "~/redis.server.ts";
-import { closeQueues } from "~/jobs/queues.server.ts";
-import { getUser } from "~/auth.server.ts";
-import { holderList, issueClarification } from "~/tender-agent.server.ts";
-import { parseBeijingLocal, toBeijingLocal } from "~/tender-time.ts";
+import { db, disconnectDb } from "~/platform/db.server.ts";
+import { closeRedis } from "~/platform/redis.server.ts";
+import { closeQueues } from "~/services/jobs.server.ts";
+import { getUser } from "~/platform/auth/auth.server.ts";
+import { holderList, issueClarification } from "~/features/tenders/agent.server.ts";
+import { parseBeijingLocal, toBeijingLocal } from "~/features/tenders/beijing-time.ts";
 import { respond } from "../support/requests.ts";
 import { args, get, makeActor, makeOrg, post, tenderFields, tinyPdf, upload, type Actor } from "../fixtures/publication.ts";
 

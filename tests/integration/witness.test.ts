@@ -7,9 +7,9 @@ import { loader as liveLoader } from "~/routes/witness.$tenderId.tsx";
 import { loader as recordingLoader } from "~/routes/witness_.$tenderId.recording.tsx";
 import { loader as listLoader } from "~/routes/witness._index.tsx";
 import { action as roomAction } from "~/routes/agent.tenders.$tenderId.witness.tsx";
-import { db, disconnectDb } from "~/db.server.ts";
-import { closeRedis } from "~/redis.server.ts";
-import { closeQueues } from "~/jobs/queues.server.ts";
+import { db, disconnectDb } from "~/platform/db.server.ts";
+import { closeRedis } from "~/platform/redis.server.ts";
+import { closeQueues } from "~/services/jobs.server.ts";
 import { respond } from "../support/requests.ts";
 import { args, get, makeActor, makeOrg, post, type Actor } from "../fixtures/publication.ts";
 

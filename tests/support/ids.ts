@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { creditCodeCheckChar } from "~/validation/credit-code.ts";
+import { creditCodeCheckChar } from "~/features/accounts/credit-code.ts";
 
 const ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 

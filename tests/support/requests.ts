@@ -1,6 +1,6 @@
 // Helpers to call Remix loaders/actions directly with real Request objects, the way the
 // server does, including the CSRF cookie + token pair a browser would carry.
-import { csrfToken } from "~/csrf.server.ts";
+import { csrfToken } from "~/platform/auth/csrf.server.ts";
 
 export const ORIGIN = "http://127.0.0.1:3999";
 

@@ -1,0 +1,2 @@
+// What routes and other features may use of features/audit (lint: eslint/depcruise boundaries). Import nothing deeper.
+export { AUDIT_LOG_NAME, auditCheckpointJob } from "./checkpoint.jobs.server.ts";

@@ -1,0 +1,2 @@
+// What routes and other features may use of features/escrow (lint: eslint/depcruise boundaries). Import nothing deeper.
+export { ensureTenderEscrow, escrowReady } from "./escrow.server.ts";

@@ -1,0 +1,95 @@
+import { parseTenderForm, tenderFormValues, PRICE_ITEM } from "./form.ts";
+
+const TENDERER = "0f4c1b4e-8a5b-4f7e-9a31-6c2b8f1d2e3a";
+
+function form(overrides: Record<string, string | string[]> = {}): FormData {
+  const fields: Record<string, string | string[]> = {
+    title: "滨江大道三期道路工程施工",
+    code: "MZ-JS-2027-0001",
+    procedureType: "WORKS",
+    mandatory: "on",
+    tendererOrgId: TENDERER,
+    region: "明州市",
+    description: "",
+    estimatedPrice: "10000000",
+    bidSecurity: "200000",
+    bidValidityDays: "90",
+    docsIssueAt: "2027-03-01T09:00",
+    docsAvailableUntil: "2027-03-08T17:00",
+    bidDeadline: "2027-03-22T09:30",
+    qualifications: "市政公用工程施工总承包二级及以上\n\n近三年无重大安全事故",
+    readOutLabel: ["工期", "质量标准"],
+    readOutKind: ["days", "text"],
+    evaluationMethod: "COMPREHENSIVE",
+    weightTechnical: "50",
+    weightCommercial: "20",
+    weightPrice: "30",
+    benchmark: "average",
+    coefficient: "0.95",
+    criteria: "施工组织设计\n项目管理机构",
+    ...overrides,
+  };
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) fd.append(k, item);
+  return fd;
+}
+
+describe("tender form", () => {
+  it("parses a lawful tender: yuan to fen, Beijing times, 唱标 items with the price first, evaluation config", () => {
+    const result = parseTenderForm(form({ lotCode: ["1", ""], lotName: ["一标段", ""], lotPrice: ["6000000.50", ""], lotSecurity: ["100000", ""] }));
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const d = result.data;
+    expect(d.estimatedPriceCents).toBe(1_000_000_000n);
+    expect(d.bidSecurityCents).toBe(20_000_000n);
+    expect(d.bidDeadline.toISOString()).toBe("2027-03-22T01:30:00.000Z");
+    expect(d.readOutItems).toEqual([PRICE_ITEM, { key: "item1", label: "工期", kind: "days" }, { key: "item2", label: "质量标准", kind: "text" }]);
+    expect(d.qualificationRequirements).toEqual([
+      { id: "q1", text: "市政公用工程施工总承包二级及以上" },
+      { id: "q2", text: "近三年无重大安全事故" },
+    ]);
+    expect(d.lots).toEqual([{ code: "1", name: "一标段", estimatedPriceCents: 600_000_050n, bidSecurityCents: 10_000_000n }]);
+    expect(d.evaluationConfig).toEqual({
+      method: "COMPREHENSIVE",
+      weights: { technical: 50, commercial: 20, price: 30 },
+      priceScoring: { benchmark: { kind: "average", coefficientPermille: 950 }, formula: { kind: "ratio" } },
+      criteria: ["施工组织设计", "项目管理机构"],
+    });
+  });
+
+  it("refuses a deadline fewer than 20 full days after the issue, citing TBL Art 24", () => {
+    const result = parseTenderForm(form({ bidDeadline: "2027-03-20T09:30" }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.bidDeadline).toEqual({ key: "errors.TENDER.DEADLINE_TOO_SOON", params: { days: 18, required: 20, article: "TBL Art 24" } });
+  });
+
+  it("refuses fewer than 5 days of document availability (Regs Art 16)", () => {
+    const result = parseTenderForm(form({ docsAvailableUntil: "2027-03-05T17:00" }));
+    expect(!result.ok && result.errors.docsAvailableUntil?.params?.article).toBe("Regs Art 16");
+  });
+
+  it("refuses a bid security above 2% of the estimate (Regs Art 26), and accepts exactly 2%", () => {
+    const high = parseTenderForm(form({ bidSecurity: "200000.01" }));
+    expect(!high.ok && high.errors.bidSecurity?.key).toBe("errors.BID.SECURITY_TOO_HIGH");
+    expect(parseTenderForm(form({ bidSecurity: "200000" })).ok).toBe(true);
+  });
+
+  it("refuses weights that do not add up to 100, bad money and bad times with field messages", () => {
+    const result = parseTenderForm(form({ weightPrice: "40", estimatedPrice: "12,000", docsIssueAt: "2027-02-30T09:00" }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.weights?.key).toBe("errors.EVALUATION.INVALID_WEIGHTS");
+    expect(result.errors.estimatedPrice?.key).toBe("invalid.amount");
+    expect(result.errors.docsIssueAt?.key).toBe("invalid.dateTime");
+    expect(result.values.readOutLabel).toEqual(["工期", "质量标准"]);
+  });
+
+  it("lowest evaluated price needs no weights; stored values round-trip to the form", () => {
+    const result = parseTenderForm(form({ evaluationMethod: "LOWEST_EVALUATED_PRICE", weightPrice: "" }));
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const values = tenderFormValues({ ...result.data, lots: result.data.lots });
+    const again = parseTenderForm(form(Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, string | string[]>));
+    if (!again.ok) throw new Error(JSON.stringify(again.errors));
+    expect(again.data).toEqual(result.data);
+  });
+});

@@ -1,0 +1,379 @@
+import { z } from "zod";
+import {
+  checkBidSecurity,
+  checkSchedule,
+  defaultProcedureRules,
+  formatYuan,
+  parseYuan,
+  validateWeights,
+  type DomainError,
+  type ProcedureRules,
+  type ProcurementType,
+} from "../../../bidding-core/index";
+import { parseBeijingLocal, toBeijingLocal } from "./beijing-time.ts";
+import { PROCEDURE_TYPES, type ProcedureTypeName } from "./enums.ts";
+
+/**
+ * The tender form: one schema for the page, the action and the tests. Messages are keys in the
+ * `tender` i18n namespace; a rule refused by bidding-core carries its error code and params so
+ * the page can cite the article.
+ */
+
+export const EVALUATION_METHODS = ["COMPREHENSIVE", "LOWEST_EVALUATED_PRICE"] as const;
+export const READ_OUT_KINDS = ["money", "days", "text"] as const;
+export const BENCHMARKS = ["lowest", "average"] as const;
+export type ReadOutKind = (typeof READ_OUT_KINDS)[number];
+
+export interface ReadOutItem {
+  key: string;
+  label: string;
+  kind: ReadOutKind;
+}
+export interface QualificationRequirement {
+  id: string;
+  text: string;
+}
+export type EvaluationConfig =
+  | {
+      method: "COMPREHENSIVE";
+      weights: { technical: number; commercial: number; price: number };
+      priceScoring: {
+        benchmark: { kind: "lowest" } | { kind: "average"; coefficientPermille: number };
+        formula: { kind: "ratio" };
+      };
+      criteria: string[];
+    }
+  | { method: "LOWEST_EVALUATED_PRICE"; criteria: string[] };
+
+/** 唱标: the bid price is always read out; agents add the other items the documents list. */
+export const PRICE_ITEM: ReadOutItem = { key: "price", label: "投标报价", kind: "money" };
+
+export interface TenderLotInput {
+  code: string;
+  name: string;
+  estimatedPriceCents: bigint;
+  bidSecurityCents: bigint;
+}
+
+export interface TenderInput {
+  title: string;
+  code: string;
+  procedureType: ProcedureTypeName;
+  mandatory: boolean;
+  tendererOrgId: string;
+  region: string;
+  description: string;
+  estimatedPriceCents: bigint;
+  bidSecurityCents: bigint;
+  bidValidityDays: number;
+  docsIssueAt: Date;
+  docsAvailableUntil: Date;
+  bidDeadline: Date;
+  qualificationRequirements: QualificationRequirement[];
+  readOutItems: ReadOutItem[];
+  lots: TenderLotInput[];
+  evaluationMethod: (typeof EVALUATION_METHODS)[number];
+  evaluationConfig: EvaluationConfig;
+}
+
+/** A field's message: an i18n key in `tender`, with params (and the article for law errors). */
+export interface FieldMessage {
+  key: string;
+  params?: Record<string, string | number | boolean>;
+}
+export type TenderFieldErrors = Record<string, FieldMessage>;
+
+export type TenderFormResult =
+  | { ok: true; data: TenderInput; values: TenderFormValues }
+  | { ok: false; errors: TenderFieldErrors; values: TenderFormValues };
+
+/** What the page re-displays after a refused submission (strings and string lists only). */
+export type TenderFormValues = Record<string, string | string[]>;
+
+const REPEATED = ["readOutLabel", "readOutKind", "lotCode", "lotName", "lotPrice", "lotSecurity"] as const;
+
+const text = (max: number) => z.string().trim().max(max, "invalid.tooLong");
+const required = (max: number) => text(max).min(1, "invalid.required");
+const lines = (value: string) =>
+  value
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+
+export const TenderFormSchema = z.object({
+  title: required(200),
+  code: required(50).regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, "invalid.projectCode"),
+  procedureType: z.enum(PROCEDURE_TYPES, { errorMap: () => ({ message: "invalid.required" }) }),
+  mandatory: z.string().optional().transform((v) => v === "on" || v === "true"),
+  tendererOrgId: z.string().uuid("invalid.required"),
+  region: text(100).default(""),
+  description: text(10_000).default(""),
+  estimatedPrice: required(20),
+  bidSecurity: text(20).default("0"),
+  bidValidityDays: z.coerce.number({ invalid_type_error: "invalid.integer" }).int("invalid.integer").min(1, "invalid.integer").max(365, "invalid.integer"),
+  docsIssueAt: required(25),
+  docsAvailableUntil: required(25),
+  bidDeadline: required(25),
+  qualifications: text(20_000).default(""),
+  readOutLabel: z.array(text(50)).default([]),
+  readOutKind: z.array(z.enum(READ_OUT_KINDS)).default([]),
+  lotCode: z.array(text(30)).default([]),
+  lotName: z.array(text(200)).default([]),
+  lotPrice: z.array(text(20)).default([]),
+  lotSecurity: z.array(text(20)).default([]),
+  evaluationMethod: z.enum(EVALUATION_METHODS, { errorMap: () => ({ message: "invalid.required" }) }),
+  weightTechnical: z.string().default(""),
+  weightCommercial: z.string().default(""),
+  weightPrice: z.string().default(""),
+  benchmark: z.enum(BENCHMARKS).default("lowest"),
+  coefficient: z.string().default(""),
+  criteria: text(20_000).default(""),
+});
+
+/** Collects a FormData into plain values; the repeated row fields become lists. */
+export function formValues(form: FormData): TenderFormValues {
+  const values: TenderFormValues = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value !== "string" || key === "csrf" || key === "intent") continue;
+    if ((REPEATED as readonly string[]).includes(key)) {
+      const list = values[key];
+      values[key] = Array.isArray(list) ? [...list, value] : [value];
+    } else {
+      values[key] = value;
+    }
+  }
+  return values;
+}
+
+export function procedureRules(procedureType: ProcedureTypeName, mandatory: boolean): ProcedureRules {
+  return defaultProcedureRules(procedureType.toLowerCase() as ProcurementType, mandatory);
+}
+
+export function lawMessage(error: DomainError): FieldMessage {
+  return { key: `errors.${error.code}`, params: { ...error.params, article: error.article } };
+}
+
+/** Parses and checks a submitted tender form: shape (zod), money, Beijing dates, and the law. */
+export function parseTenderForm(form: FormData): TenderFormResult {
+  const values = formValues(form);
+  const parsed = TenderFormSchema.safeParse(values);
+  const errors: TenderFieldErrors = {};
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? "_form");
+      errors[field] ??= { key: issue.message.startsWith("invalid.") ? issue.message : "invalid.invalid" };
+    }
+    return { ok: false, errors, values };
+  }
+  const v = parsed.data;
+  const money = (field: string, raw: string): bigint => {
+    const result = parseYuan(raw === "" ? "0" : raw);
+    if (result.ok) return result.value;
+    errors[field] ??= { key: "invalid.amount" };
+    return 0n;
+  };
+  const when = (field: string, raw: string): Date => {
+    const d = parseBeijingLocal(raw);
+    if (!d) errors[field] ??= { key: "invalid.dateTime" };
+    return d ?? new Date(0);
+  };
+  const estimatedPriceCents = money("estimatedPrice", v.estimatedPrice);
+  if (!errors.estimatedPrice && estimatedPriceCents <= 0n) errors.estimatedPrice = { key: "invalid.positiveAmount" };
+  const bidSecurityCents = money("bidSecurity", v.bidSecurity);
+  const docsIssueAt = when("docsIssueAt", v.docsIssueAt);
+  const docsAvailableUntil = when("docsAvailableUntil", v.docsAvailableUntil);
+  const bidDeadline = when("bidDeadline", v.bidDeadline);
+  const rules = procedureRules(v.procedureType, v.mandatory);
+
+  if (!errors.estimatedPrice && !errors.bidSecurity) {
+    // Regs Art 26; the security's validity is the bid validity by construction, so only the cap is in play.
+    const validUntil = new Date(bidDeadline.getTime() + v.bidValidityDays * 86_400_000);
+    const security = checkBidSecurity({
+      amount: bidSecurityCents,
+      estimatedPrice: estimatedPriceCents,
+      securityValidUntil: validUntil,
+      bidValidUntil: validUntil,
+      rules,
+    });
+    if (!security.ok) errors.bidSecurity = lawMessage(security.error);
+  }
+  if (!errors.docsIssueAt && !errors.docsAvailableUntil && !errors.bidDeadline) {
+    const schedule = checkSchedule({ documentsFrom: docsIssueAt, documentsUntil: docsAvailableUntil, bidDeadline }, rules);
+    if (!schedule.ok) {
+      const field = schedule.error.code === "TENDER.AVAILABILITY_TOO_SHORT" ? "docsAvailableUntil" : "bidDeadline";
+      errors[field] = lawMessage(schedule.error);
+    }
+  }
+
+  const readOutItems: ReadOutItem[] = [PRICE_ITEM];
+  v.readOutLabel.forEach((label, i) => {
+    if (!label) return;
+    readOutItems.push({ key: `item${readOutItems.length}`, label, kind: v.readOutKind[i] ?? "text" });
+  });
+  if (new Set(readOutItems.map((r) => r.label)).size !== readOutItems.length) errors.readOutLabel = { key: "invalid.duplicate" };
+
+  const lots: TenderLotInput[] = [];
+  v.lotCode.forEach((code, i) => {
+    const name = v.lotName[i] ?? "";
+    const price = v.lotPrice[i] ?? "";
+    if (!code && !name && !price) return;
+    if (!code || !name) {
+      errors.lots ??= { key: "invalid.lotIncomplete", params: { row: i + 1 } };
+      return;
+    }
+    const lotPrice = parseYuan(price);
+    const lotSecurity = parseYuan(v.lotSecurity[i] || "0");
+    if (!lotPrice.ok || !lotSecurity.ok || lotPrice.value <= 0n) {
+      errors.lots ??= { key: "invalid.lotAmount", params: { row: i + 1 } };
+      return;
+    }
+    const check = checkBidSecurity({
+      amount: lotSecurity.value,
+      estimatedPrice: lotPrice.value,
+      securityValidUntil: bidDeadline,
+      bidValidUntil: bidDeadline,
+      rules,
+    });
+    if (!check.ok) errors.lots ??= lawMessage(check.error);
+    lots.push({ code, name, estimatedPriceCents: lotPrice.value, bidSecurityCents: lotSecurity.value });
+  });
+  if (new Set(lots.map((l) => l.code)).size !== lots.length) errors.lots ??= { key: "invalid.duplicate" };
+
+  const criteria = lines(v.criteria);
+  let evaluationConfig: EvaluationConfig = { method: "LOWEST_EVALUATED_PRICE", criteria };
+  if (v.evaluationMethod === "COMPREHENSIVE") {
+    const weights = {
+      technical: Number(v.weightTechnical || "NaN"),
+      commercial: Number(v.weightCommercial || "NaN"),
+      price: Number(v.weightPrice || "NaN"),
+    };
+    const checked = validateWeights(weights);
+    if (!checked.ok) errors.weights = lawMessage(checked.error);
+    let benchmark: Extract<EvaluationConfig, { method: "COMPREHENSIVE" }>["priceScoring"]["benchmark"] = { kind: "lowest" };
+    if (v.benchmark === "average") {
+      const coefficient = Number(v.coefficient);
+      const permille = Math.round(coefficient * 1000);
+      if (!Number.isFinite(coefficient) || coefficient <= 0 || coefficient > 1.2 || Math.abs(permille - coefficient * 1000) > 1e-6) {
+        errors.coefficient = { key: "invalid.coefficient" };
+      }
+      benchmark = { kind: "average", coefficientPermille: permille };
+    }
+    evaluationConfig = { method: "COMPREHENSIVE", weights, priceScoring: { benchmark, formula: { kind: "ratio" } }, criteria };
+  }
+
+  if (Object.keys(errors).length > 0) return { ok: false, errors, values };
+  return {
+    ok: true,
+    values,
+    data: {
+      title: v.title,
+      code: v.code,
+      procedureType: v.procedureType,
+      mandatory: v.mandatory,
+      tendererOrgId: v.tendererOrgId,
+      region: v.region,
+      description: v.description,
+      estimatedPriceCents,
+      bidSecurityCents,
+      bidValidityDays: v.bidValidityDays,
+      docsIssueAt,
+      docsAvailableUntil,
+      bidDeadline,
+      qualificationRequirements: lines(v.qualifications).map((t, i) => ({ id: `q${i + 1}`, text: t })),
+      readOutItems,
+      lots,
+      evaluationMethod: v.evaluationMethod,
+      evaluationConfig,
+    },
+  };
+}
+
+/** Zod schemas for the JSON columns, used when reading them back (a boundary too). */
+export const ReadOutItemsSchema = z.array(
+  z.object({ key: z.string(), label: z.string(), kind: z.enum(READ_OUT_KINDS) }),
+);
+export const QualificationsSchema = z.array(z.object({ id: z.string(), text: z.string() }));
+export const EvaluationConfigSchema = z.union([
+  z.object({
+    method: z.literal("COMPREHENSIVE"),
+    weights: z.object({ technical: z.number(), commercial: z.number(), price: z.number() }),
+    priceScoring: z.object({
+      benchmark: z.union([
+        z.object({ kind: z.literal("lowest") }),
+        z.object({ kind: z.literal("average"), coefficientPermille: z.number().int() }),
+      ]),
+      formula: z.object({ kind: z.literal("ratio") }),
+    }),
+    criteria: z.array(z.string()),
+  }),
+  z.object({ method: z.literal("LOWEST_EVALUATED_PRICE"), criteria: z.array(z.string()) }),
+]);
+
+/** The clarification form (Regs Art 21). */
+export const ClarificationFormSchema = z.object({
+  title: required(200),
+  body: required(20_000),
+  affectsPreparation: z.string().optional().transform((v) => v === "on" || v === "true"),
+});
+
+/** A stored tender as form values, for editing a draft. */
+export function tenderFormValues(row: {
+  title: string;
+  code: string;
+  procedureType: string;
+  mandatory: boolean;
+  tendererOrgId: string;
+  region: string;
+  description: string;
+  estimatedPriceCents: bigint;
+  bidSecurityCents: bigint;
+  bidValidityDays: number;
+  docsIssueAt: Date | null;
+  docsAvailableUntil: Date | null;
+  bidDeadline: Date | null;
+  qualificationRequirements: unknown;
+  readOutItems: unknown;
+  evaluationMethod: string;
+  evaluationConfig: unknown;
+  lots: { code: string; name: string; estimatedPriceCents: bigint; bidSecurityCents: bigint }[];
+}): TenderFormValues {
+  const readOuts = ReadOutItemsSchema.catch([]).parse(row.readOutItems).filter((r) => r.key !== PRICE_ITEM.key);
+  const config = EvaluationConfigSchema.safeParse(row.evaluationConfig);
+  const values: TenderFormValues = {
+    title: row.title,
+    code: row.code,
+    procedureType: row.procedureType,
+    tendererOrgId: row.tendererOrgId,
+    region: row.region,
+    description: row.description,
+    estimatedPrice: formatYuan(row.estimatedPriceCents),
+    bidSecurity: formatYuan(row.bidSecurityCents),
+    bidValidityDays: String(row.bidValidityDays),
+    docsIssueAt: toBeijingLocal(row.docsIssueAt),
+    docsAvailableUntil: toBeijingLocal(row.docsAvailableUntil),
+    bidDeadline: toBeijingLocal(row.bidDeadline),
+    qualifications: QualificationsSchema.catch([]).parse(row.qualificationRequirements).map((q) => q.text).join("\n"),
+    readOutLabel: readOuts.map((r) => r.label),
+    readOutKind: readOuts.map((r) => r.kind),
+    lotCode: row.lots.map((l) => l.code),
+    lotName: row.lots.map((l) => l.name),
+    lotPrice: row.lots.map((l) => formatYuan(l.estimatedPriceCents)),
+    lotSecurity: row.lots.map((l) => formatYuan(l.bidSecurityCents)),
+    evaluationMethod: row.evaluationMethod,
+  };
+  if (row.mandatory) values.mandatory = "on";
+  else values.mandatory = "off";
+  if (config.success) {
+    values.criteria = config.data.criteria.join("\n");
+    if (config.data.method === "COMPREHENSIVE") {
+      values.weightTechnical = String(config.data.weights.technical);
+      values.weightCommercial = String(config.data.weights.commercial);
+      values.weightPrice = String(config.data.weights.price);
+      values.benchmark = config.data.priceScoring.benchmark.kind;
+      if (config.data.priceScoring.benchmark.kind === "average") {
+        values.coefficient = String(config.data.priceScoring.benchmark.coefficientPermille / 1000);
+      }
+    }
+  }
+  return values;
+}

@@ -1,0 +1,33 @@
+import type Queue from "bull";
+import type { z } from "zod";
+import type { RunnableJob } from "../platform/jobs/define.ts";
+import { closeQueues, enqueueJob, startJobWorkers as startWorkers } from "../platform/jobs/queues.server.ts";
+import { auditCheckpointJob } from "../features/audit/index.ts";
+import { cleanupUploadsJob } from "../features/bids/index.ts";
+import { closeBiddingJob, closeBiddingSweepJob } from "../features/tenders/index.ts";
+
+// Every job of the system, in one table; each definition lives beside its feature.
+export const jobs = {
+  "audit.checkpoint": auditCheckpointJob,
+  "bids.cleanup-uploads": cleanupUploadsJob,
+  "tender.close-bidding": closeBiddingJob,
+  "tender.close-bidding-sweep": closeBiddingSweepJob,
+} as const;
+
+export type JobName = keyof typeof jobs;
+
+/** Enqueues a job by name (validated against its schema). Features enqueue through their definition instead. */
+export async function enqueue<N extends JobName>(
+  name: N,
+  payload: z.input<(typeof jobs)[N]["payload"]>,
+  options: Queue.JobOptions = {},
+): Promise<Queue.Job> {
+  return enqueueJob(jobs[name] as RunnableJob, payload, options);
+}
+
+/** Starts the processors of every job and the repeating schedules. */
+export async function startJobWorkers(): Promise<void> {
+  await startWorkers(Object.values(jobs));
+}
+
+export { closeQueues };
