@@ -199,8 +199,10 @@ async function main() {
     const worker = ensureMediaToolchain();
     step(`mediasoup worker: ${worker}`);
   }
-  // faketime: the unit suite runs again with the clock a year ahead (scripts/moved-clock.mjs).
-  if (mode === "test") aptInstall(["chromium", "fonts-noto-cjk", "faketime"]);
+  // CJK fonts: the signed PDFs (opening record, reports) embed them. Tests also need Chromium,
+  // faketime (the unit suite runs again with the clock a year ahead, scripts/moved-clock.mjs) and
+  // poppler-utils (pdfsig / pdftotext check the PDFs as an outsider would).
+  aptInstall(mode === "test" ? ["fonts-noto-cjk", "chromium", "faketime", "poppler-utils"] : ["fonts-noto-cjk"]);
 
   step("generating the Prisma client");
   run("npx", ["--no-install", "prisma", "generate"], { env: prismaEnv(databaseUrl) });
