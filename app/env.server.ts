@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { isLoopbackHost, weakSecretReason } from "../crypto/secret-policy.ts";
 
 // Parsed once per process; a missing or malformed variable stops the process with its name.
-const EnvSchema = z.object({
+const BaseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -34,6 +35,29 @@ const EnvSchema = z.object({
   FILES_DIR: z.string().min(1).default("var/files"),
   // OCDS ocid prefix: ocds-<prefix>-<tender id> (docs/decisions/042).
   OCDS_PREFIX: z.string().regex(/^[a-z0-9]{1,20}$/, "must be lowercase letters and digits").default("mingbiao"),
+});
+
+const SECRETS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET"] as const;
+
+/**
+ * Production refuses published secrets and cookies without Secure (issue 11, item 4). Plain-HTTP
+ * cookies stay allowed only while the platform is reachable on loopback alone (the demo on
+ * http://127.0.0.1:3000), where no network can see them.
+ */
+const EnvSchema = BaseSchema.superRefine((e, ctx) => {
+  if (e.NODE_ENV !== "production") return;
+  for (const name of SECRETS) {
+    const value = e[name];
+    const reason = value === undefined ? null : weakSecretReason(value);
+    if (reason) ctx.addIssue({ code: "custom", path: [name], message: `${reason} (NODE_ENV=production)` });
+  }
+  if (!e.COOKIE_SECURE && !(isLoopbackHost(e.HOST) && isLoopbackHost(new URL(e.PUBLIC_URL).hostname))) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["COOKIE_SECURE"],
+      message: `false is refused with NODE_ENV=production unless HOST and PUBLIC_URL are loopback only (HOST=${e.HOST}, PUBLIC_URL=${e.PUBLIC_URL}); serve over HTTPS and set COOKIE_SECURE=true`,
+    });
+  }
 });
 
 export type Env = z.infer<typeof EnvSchema>;
