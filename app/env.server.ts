@@ -31,6 +31,8 @@ const BaseSchema = z.object({
   WITNESS_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   JOBS_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   AUDIT_CHECKPOINT_EVERY_MS: z.coerce.number().int().min(1000).default(15 * 60 * 1000),
+  // How often the whole audit log is re-verified; a break is audited and sent to every admin once.
+  AUDIT_VERIFY_EVERY_MS: z.coerce.number().int().min(1000).default(60 * 60 * 1000),
   // Uploaded tender documents, stored by content hash (docs/decisions/040).
   FILES_DIR: z.string().min(1).default("var/files"),
   // OCDS ocid prefix: ocds-<prefix>-<tender id> (docs/decisions/042).

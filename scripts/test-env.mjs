@@ -24,6 +24,7 @@ export const testEnv = {
   MEDIA_INTERNAL_SECRET: "test-internal-secret-0123456789-0123456789",
   WITNESS_TOKEN_SECRET: "test-witness-token-secret-0123456789-012345",
   AUDIT_CHECKPOINT_EVERY_MS: "3600000",
+  AUDIT_VERIFY_EVERY_MS: "3600000",
   PKI_DIR: "var/test/pki",
   BIDS_DIR: "var/test/bids",
   UPLOADS_DIR: "var/test/uploads",

@@ -4,12 +4,14 @@ import { env } from "../env.server.ts";
 import { createRedis } from "../redis.server.ts";
 import type { RunnableJob } from "./define.ts";
 import { auditCheckpointJob } from "./audit-checkpoint.server.ts";
+import { auditVerifyJob } from "./audit-verify.server.ts";
 import { cleanupUploadsJob } from "./cleanup-uploads.server.ts";
 import { closeBiddingJob, closeBiddingSweepJob } from "./close-bidding.server.ts";
 
 // Every job of the system, in one table. A queue per job keeps retries and metrics separate.
 export const jobs = {
   "audit.checkpoint": auditCheckpointJob,
+  "audit.verify": auditVerifyJob,
   "bids.cleanup-uploads": cleanupUploadsJob,
   "tender.close-bidding": closeBiddingJob,
   "tender.close-bidding-sweep": closeBiddingSweepJob,
@@ -54,6 +56,10 @@ export async function startJobWorkers(): Promise<void> {
   await queue("audit.checkpoint").add(
     { reason: "schedule" },
     { repeat: { every: env().AUDIT_CHECKPOINT_EVERY_MS }, jobId: "audit.checkpoint.repeat" },
+  );
+  await queue("audit.verify").add(
+    { reason: "schedule" },
+    { repeat: { every: env().AUDIT_VERIFY_EVERY_MS }, jobId: "audit.verify.repeat" },
   );
   await queue("tender.close-bidding-sweep").add(
     { reason: "schedule" },
