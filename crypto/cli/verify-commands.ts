@@ -52,13 +52,22 @@ export async function verifyTimestampCommand(flags: Flags): Promise<void> {
 /** An export (`npm run audit:export`), or bare entries as a JSON array or JSON lines. */
 async function readAudit(file: string): Promise<{ entries: AuditEntry[]; exported?: AuditExport }> {
   const text = (await readText(file)).trim();
+  const jsonLines = () => text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as unknown);
   let parsed: unknown;
   try {
-    parsed = text.startsWith("[") || text.startsWith("{") ? JSON.parse(text) : text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as unknown);
+    // One JSON document (an export or an array), else JSON lines (which also start with "{").
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      if (!text.startsWith("{")) throw e;
+      parsed = jsonLines();
+    }
   } catch (e) {
     fail(CryptoErrorCode.BAD_INPUT, `${file} is not JSON or JSON lines: ${(e as Error).message}`);
   }
   if (isAuditExport(parsed)) return { entries: parsed.entries, exported: parsed };
+  // A single line of JSON lines is one entry.
+  if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) && "hash" in parsed) return { entries: [parsed as AuditEntry] };
   if (!Array.isArray(parsed)) fail(CryptoErrorCode.BAD_INPUT, `${file} is neither an audit export (MB-AUDIT-EXPORT) nor a list of entries.`);
   return { entries: parsed as AuditEntry[] };
 }
