@@ -1,5 +1,6 @@
 import { defineConfig } from "@playwright/test";
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { testEnv } from "./scripts/test-env.mjs";
 
 // A free port, chosen once by the main process; workers inherit it through the environment.
@@ -17,8 +18,20 @@ const mediaPort = Number(process.env.E2E_MEDIA_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
 const mediaURL = `http://127.0.0.1:${mediaPort}`;
 
+// A production server refuses the committed test secrets (crypto/secret-policy.ts): both servers
+// get random ones, chosen once here like the ports.
+process.env.E2E_SESSION_SECRET ??= randomBytes(32).toString("base64url");
+process.env.E2E_INTERNAL_SECRET ??= randomBytes(32).toString("base64url");
+process.env.E2E_WITNESS_SECRET ??= randomBytes(32).toString("base64url");
+const secrets = {
+  SESSION_SECRET: process.env.E2E_SESSION_SECRET,
+  MEDIA_INTERNAL_SECRET: process.env.E2E_INTERNAL_SECRET,
+  WITNESS_TOKEN_SECRET: process.env.E2E_WITNESS_SECRET,
+};
+
 const serverEnv = {
   ...testEnv,
+  ...secrets,
   // The server runs the production build, as users get it.
   NODE_ENV: "production",
   HOST: "127.0.0.1",
@@ -32,6 +45,7 @@ const serverEnv = {
 // The media server (数字见证) as the start script runs it, on its own free port.
 const mediaEnv = {
   ...testEnv,
+  ...secrets,
   MEDIA_PORT: String(mediaPort),
   APP_INTERNAL_URL: baseURL,
   MEDIA_WORKERS: "1",

@@ -9,6 +9,7 @@ import compression from "compression";
 import express from "express";
 import morgan from "morgan";
 import { Server as SocketServer } from "socket.io";
+import { CONFIG_ERROR_EXIT, exitOnUnhandledRejection } from "./scripts/process-guard.mjs";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -64,9 +65,19 @@ app.use((error: unknown, _req: express.Request, res: express.Response, _next: ex
 
 const server = http.createServer(app);
 const io = new SocketServer(server, { serveClient: false });
-process.on("unhandledRejection", (reason) => console.error("unhandled rejection:", reason));
+// Logged, then this process exits and the launcher restarts it (the media server lives on).
+exitOnUnhandledRejection("app server");
 
-await entry.startServices({ io });
+try {
+  await entry.startServices({ io });
+} catch (error) {
+  // A bad variable: restarting would not help, so the launcher stops (scripts/start.mjs).
+  if ((error as Error).message.startsWith("Invalid environment")) {
+    console.error(`✗ ${(error as Error).message}`);
+    process.exit(CONFIG_ERROR_EXIT);
+  }
+  throw error;
+}
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
 server.on("error", (error: NodeJS.ErrnoException) => {

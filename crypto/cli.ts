@@ -20,7 +20,7 @@ const COMMANDS: Record<string, { run: (f: Flags) => Promise<void>; usage: string
   "open:envelope": { run: openEnvelopeCommand, usage: "--in <envelope> --p12 <enc.p12> --password <pw> --out <dir> --ca <root.pem> --crl <crl>" },
   "verify:signature": { run: verifySignatureCommand, usage: "--in <sig.p7s> [--content <file>] --ca <root.pem> --crl <crl> [--at ISO]" },
   "verify:timestamp": { run: verifyTimestampCommand, usage: "--in <resp.tsr|token> (--data <file> | --digest <hex>) --ca <root.pem> --crl <crl>" },
-  "verify:audit": { run: verifyAuditCommand, usage: "--in <entries.json|jsonl> [--checkpoint <cp.json> --signature <cp.p7s> --ca <root.pem> --crl <crl>]" },
+  "verify:audit": { run: verifyAuditCommand, usage: "--in <export.json (npm run audit:export)> --ca <root.pem> [--at ISO] | --in <entries.json|jsonl> [--checkpoint <cp.json> --signature <cp.p7s> --ca <root.pem> --crl <crl>]" },
 };
 
 const OPTIONS = Object.fromEntries(

@@ -32,3 +32,6 @@ export { maxRecordBody, readChunkPrefix, WalkState } from "./envelope/structure.
 export type { EnvelopeWalk } from "./envelope/structure.ts";
 export { checkWalk } from "./envelope/verify.ts";
 export type { Custodian } from "./escrow/escrow.ts";
+export { checkpointBytes } from "./audit/checkpoint.ts";
+export type { AuditExport, ExportedAuditEntry } from "./audit/export.ts";
+export { isLoopbackHost, weakSecretReason } from "./secret-policy.ts";

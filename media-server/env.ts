@@ -3,12 +3,14 @@
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { weakSecretReason } from "../crypto/secret-policy.ts";
 import { workerBinaryPath } from "./scripts/build-worker.mjs";
 
 const port = z.coerce.number().int().min(0).max(65535);
 
 export const mediaEnvSchema = z
   .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     MEDIA_PORT: port.default(3100),
     MEDIA_BIND: z.string().ip().default("127.0.0.1"),
     MEDIA_ANNOUNCED_IP: z.string().ip().default("127.0.0.1"),
@@ -28,6 +30,14 @@ export const mediaEnvSchema = z
   .refine((env) => env.MEDIA_RTC_MIN_PORT < env.MEDIA_RTC_MAX_PORT, {
     message: "MEDIA_RTC_MIN_PORT must be below MEDIA_RTC_MAX_PORT",
     path: ["MEDIA_RTC_MIN_PORT"],
+  })
+  // Production refuses published secrets (issue 11, item 4; crypto/secret-policy.ts).
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    for (const name of ["MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET"] as const) {
+      const reason = weakSecretReason(env[name]);
+      if (reason) ctx.addIssue({ code: "custom", path: [name], message: `${reason} (NODE_ENV=production)` });
+    }
   });
 
 export type MediaEnv = z.infer<typeof mediaEnvSchema>;

@@ -5,6 +5,10 @@ import { InMemoryAuditSink, type AuditSink } from "./audit/audit-sink.ts";
 import { parseMediaEnv } from "./env.ts";
 import { startMediaServer } from "./media-server.ts";
 import { LocalDiskStorage } from "./storage/local-disk-storage.ts";
+import { CONFIG_ERROR_EXIT, exitOnUnhandledRejection } from "../scripts/process-guard.mjs";
+
+// Logged, then this process exits and the launcher restarts it; the app keeps serving.
+exitOnUnhandledRejection("media server");
 
 async function main(): Promise<void> {
   let env;
@@ -12,7 +16,7 @@ async function main(): Promise<void> {
     env = parseMediaEnv(process.env);
   } catch (error) {
     console.error((error as Error).message);
-    process.exit(2);
+    process.exit(CONFIG_ERROR_EXIT);
   }
   let audit: AuditSink;
   if (env.APP_INTERNAL_URL) {
@@ -40,4 +44,5 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void shutdown());
 }
 
+// A failed start (workers, port in use) is an unhandled rejection: logged, exit, restart later.
 void main();

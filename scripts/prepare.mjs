@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 // Prepares this checkout to run: system packages, PostgreSQL and Redis, npm dependencies,
 // Prisma client and migrations, demo data, the Remix build and the mediasoup worker.
-//   node scripts/prepare.mjs          development database (mingbiao), demo data
-//   node scripts/prepare.mjs --demo   the same (used by `npm run demo`)
-//   node scripts/prepare.mjs --test   a fresh test database (mingbiao_test), Chromium
+//   node scripts/prepare.mjs          development database (mingbiao), no demo data
+//   node scripts/prepare.mjs --demo   the same plus the demo data: users with a public password
+//   node scripts/prepare.mjs --test   a fresh test database (mingbiao_test), demo data, Chromium
+// The first run writes .env with freshly generated secrets (.env.example holds none).
 // Plain Node built-ins only until `npm ci` has run. Idempotent: a second run is quick.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { completeDotEnv, parseDotEnv } from "./dotenv.mjs";
 import { testEnv } from "./test-env.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const mode = process.argv.includes("--test") ? "test" : "dev";
+const mode = process.argv.includes("--test") ? "test" : process.argv.includes("--demo") ? "demo" : "dev";
 const started = Date.now();
 
 function step(message) {
@@ -40,6 +42,18 @@ function readDotEnv() {
     if (m && !m[2].startsWith("#")) out[m[1]] = m[2].replace(/^"(.*)"$/, "$1");
   }
   return out;
+}
+
+/** Creates .env from .env.example with random secrets, or repairs an older one (dotenv.mjs). */
+function ensureDotEnv() {
+  const file = path.join(root, ".env");
+  const existed = fs.existsSync(file);
+  const source = fs.readFileSync(existed ? file : path.join(root, ".env.example"), "utf8");
+  const { text, changed } = completeDotEnv(source, existed ? parseDotEnv(source) : {});
+  if (!existed || changed.length > 0) {
+    fs.writeFileSync(file, text, { mode: 0o600 });
+    step(existed ? `updated .env: ${changed.join(", ")}` : "created .env from .env.example with generated secrets");
+  }
 }
 
 function pick(source, keys) {
@@ -160,6 +174,25 @@ async function prepareDatabase(databaseUrl, { recreate }) {
   run("npx", ["--no-install", "prisma", "migrate", "deploy"], { env: prismaEnv(databaseUrl) });
 }
 
+/** The app's role must be able to sign in, or every request would fail later and less clearly. */
+async function checkAppRole(appUrl) {
+  const pg = (await import("pg")).default;
+  const client = new pg.Client({ connectionString: appUrl });
+  try {
+    await client.connect();
+    await client.query("SELECT 1 FROM app_user LIMIT 1");
+  } catch (error) {
+    fail(
+      `the app cannot use the database as ${new URL(appUrl).username}: ${error.message}\n` +
+        `  DATABASE_URL is the app's own role (created by the migrations, docs/decisions/053); with\n` +
+        `  password authentication set one (ALTER ROLE mingbiao_app PASSWORD '…') and put it in DATABASE_URL.`,
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  step(`the app connects as ${new URL(appUrl).username} (no TRUNCATE, cannot disable the audit triggers)`);
+}
+
 /** Test runs start from an empty Redis database of their own (db 1 by default), never db 0. */
 async function flushTestRedis(redisUrl) {
   const dbIndex = Number(new URL(redisUrl).pathname.slice(1) || 0);
@@ -176,13 +209,11 @@ async function main() {
   const major = Number(process.versions.node.split(".")[0]);
   if (major !== 20) fail(`Node 20 is required (this is ${process.version}).`);
 
-  if (mode === "dev" && !fs.existsSync(path.join(root, ".env"))) {
-    fs.copyFileSync(path.join(root, ".env.example"), path.join(root, ".env"));
-    step("created .env from .env.example");
-  }
+  if (mode !== "test") ensureDotEnv();
   // The environment the app will run with: .env for the demo, the shared test settings for tests.
-  const appEnv = mode === "test" ? { ...testEnv } : { ...readDotEnv(), ...pick(process.env, ["DATABASE_URL", "REDIS_URL"]) };
-  const databaseUrl = appEnv.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mingbiao";
+  const appEnv = mode === "test" ? { ...testEnv } : { ...readDotEnv(), ...pick(process.env, ["DATABASE_URL", "MIGRATION_DATABASE_URL", "REDIS_URL"]) };
+  // Migrations and the seed run as the owner; the app connects as its own role (decision 053).
+  const databaseUrl = appEnv.MIGRATION_DATABASE_URL ?? appEnv.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mingbiao";
   const redisUrl = appEnv.REDIS_URL ?? "redis://127.0.0.1:6379/0";
 
   step("checking PostgreSQL and Redis");
@@ -215,8 +246,14 @@ async function main() {
     // The end-to-end media server's recordings (playwright.config.ts RECORDINGS_DIR).
     fs.rmSync(path.resolve(root, "var/test/recordings"), { recursive: true, force: true });
   }
-  step("loading demo data (prisma/seed.ts)");
-  run("npx", ["--no-install", "tsx", "prisma/seed.ts"], { env: { ...appEnv, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } });
+  if (appEnv.DATABASE_URL && appEnv.DATABASE_URL !== databaseUrl) await checkAppRole(appEnv.DATABASE_URL);
+  // Users with a public password only where asked for: the demo and the tests.
+  if (mode === "demo" || mode === "test") {
+    step("loading demo data (prisma/seed.ts)");
+    run("npx", ["--no-install", "tsx", "prisma/seed.ts"], { env: { ...appEnv, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } });
+  } else {
+    step("no demo data (`npm run demo` loads the demo users and tenders)");
+  }
 
   step("building the app (remix build)");
   run("npx", ["--no-install", "remix", "build"], { env: { NODE_ENV: "production" } });

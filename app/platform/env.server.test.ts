@@ -20,3 +20,39 @@ describe("environment", () => {
     expect(() => parseEnv({ ...good, REDIS_URL: undefined })).toThrow(/REDIS_URL/);
   });
 });
+
+describe("production refuses published secrets and insecure cookies (issue 11, item 4)", () => {
+  const random = (n: number) => `Zq8${n}x-4Lm_Rt7Wc2Yv9Pb6Nd1Kf5Hj3Gs0Ae`;
+  const prod = {
+    ...good,
+    NODE_ENV: "production",
+    SESSION_SECRET: random(1),
+    MEDIA_INTERNAL_SECRET: random(2),
+    WITNESS_TOKEN_SECRET: random(3),
+    COOKIE_SECURE: "true",
+  };
+
+  it("starts with generated-looking secrets", () => {
+    expect(parseEnv(prod).NODE_ENV).toBe("production");
+  });
+
+  it.each([
+    ["SESSION_SECRET", "change-me-this-is-only-for-the-local-demo-000"],
+    ["MEDIA_INTERNAL_SECRET", "change-me-internal-secret-for-the-local-demo"],
+    ["WITNESS_TOKEN_SECRET", "change-me-witness-token-secret-for-the-local-demo"],
+    ["SESSION_SECRET", "test-session-secret-0123456789-0123456789"],
+    ["SESSION_SECRET", "s".repeat(40)],
+  ])("names %s when it holds a known or non-random value", (name, value) => {
+    expect(() => parseEnv({ ...prod, [name]: value })).toThrow(new RegExp(`${name}: .*NODE_ENV=production`));
+  });
+
+  it("still accepts the same values outside production", () => {
+    expect(() => parseEnv({ ...prod, NODE_ENV: "test", SESSION_SECRET: "test-session-secret-0123456789-0123456789" })).not.toThrow();
+  });
+
+  it("allows COOKIE_SECURE=false only while HOST and PUBLIC_URL are loopback", () => {
+    expect(parseEnv({ ...prod, COOKIE_SECURE: "false" }).COOKIE_SECURE).toBe(false);
+    expect(() => parseEnv({ ...prod, COOKIE_SECURE: "false", HOST: "0.0.0.0" })).toThrow(/COOKIE_SECURE: false is refused.*HOST=0\.0\.0\.0/);
+    expect(() => parseEnv({ ...prod, COOKIE_SECURE: "false", PUBLIC_URL: "http://bids.example.cn" })).toThrow(/COOKIE_SECURE: .*PUBLIC_URL=http:\/\/bids\.example\.cn/);
+  });
+});

@@ -1,7 +1,8 @@
+import { isLoopbackHost, weakSecretReason } from "../../crypto/index.node.ts";
 import { z } from "zod";
 
 // Parsed once per process; a missing or malformed variable stops the process with its name.
-const EnvSchema = z.object({
+const BaseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -30,10 +31,35 @@ const EnvSchema = z.object({
   WITNESS_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   JOBS_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   AUDIT_CHECKPOINT_EVERY_MS: z.coerce.number().int().min(1000).default(15 * 60 * 1000),
+  // How often the whole audit log is re-verified; a break is audited and sent to every admin once.
+  AUDIT_VERIFY_EVERY_MS: z.coerce.number().int().min(1000).default(60 * 60 * 1000),
   // Uploaded tender documents, stored by content hash (docs/decisions/040).
   FILES_DIR: z.string().min(1).default("var/files"),
   // OCDS ocid prefix: ocds-<prefix>-<tender id> (docs/decisions/042).
   OCDS_PREFIX: z.string().regex(/^[a-z0-9]{1,20}$/, "must be lowercase letters and digits").default("mingbiao"),
+});
+
+const SECRETS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET"] as const;
+
+/**
+ * Production refuses published secrets and cookies without Secure (issue 11, item 4). Plain-HTTP
+ * cookies stay allowed only while the platform is reachable on loopback alone (the demo on
+ * http://127.0.0.1:3000), where no network can see them.
+ */
+const EnvSchema = BaseSchema.superRefine((e, ctx) => {
+  if (e.NODE_ENV !== "production") return;
+  for (const name of SECRETS) {
+    const value = e[name];
+    const reason = value === undefined ? null : weakSecretReason(value);
+    if (reason) ctx.addIssue({ code: "custom", path: [name], message: `${reason} (NODE_ENV=production)` });
+  }
+  if (!e.COOKIE_SECURE && !(isLoopbackHost(e.HOST) && isLoopbackHost(new URL(e.PUBLIC_URL).hostname))) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["COOKIE_SECURE"],
+      message: `false is refused with NODE_ENV=production unless HOST and PUBLIC_URL are loopback only (HOST=${e.HOST}, PUBLIC_URL=${e.PUBLIC_URL}); serve over HTTPS and set COOKIE_SECURE=true`,
+    });
+  }
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -2,43 +2,61 @@ import { db } from "./db.server.ts";
 import { env } from "./env.server.ts";
 import { redis } from "./redis.server.ts";
 
-export interface HealthReport {
-  ok: boolean;
-  checks: Record<string, { ok: boolean; ms: number; detail?: string }>;
-}
+export type HealthState = "ok" | "down";
 
-async function timed(fn: () => Promise<unknown>): Promise<{ ok: boolean; ms: number; detail?: string }> {
-  const start = performance.now();
-  try {
-    await fn();
-    return { ok: true, ms: Math.round(performance.now() - start) };
-  } catch (error) {
-    return { ok: false, ms: Math.round(performance.now() - start), detail: (error as Error).message };
-  }
+/**
+ * What the public /healthz shows: a state per dependency, nothing else (issue 11, item 7). Error
+ * texts, versions, hosts and timings stay in the server's log, written when a state changes.
+ */
+export interface HealthReport {
+  status: HealthState;
+  checks: Record<string, HealthState>;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)),
-  ]);
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const lastState = new Map<string, HealthState>();
+
+async function check(name: string, probe: () => Promise<unknown>): Promise<readonly [string, HealthState]> {
+  let state: HealthState = "ok";
+  let detail = "";
+  try {
+    await withTimeout(probe(), 2000, name);
+  } catch (error) {
+    state = "down";
+    detail = (error as Error).message;
+  }
+  if (lastState.get(name) !== state) {
+    if (state === "down") console.error(`health: ${name} is down: ${detail}`);
+    else if (lastState.has(name)) console.log(`health: ${name} is ok again`);
+    lastState.set(name, state);
+  }
+  return [name, state] as const;
 }
 
 /** Database, Redis and (when configured) the media server, each with a short time-out. */
 export async function healthReport(): Promise<HealthReport> {
   const mediaUrl = env().MEDIA_URL;
   const entries = await Promise.all([
-    timed(() => withTimeout(db().$queryRaw`SELECT 1`, 2000, "database")).then((r) => ["database", r] as const),
-    timed(() => withTimeout(redis().ping(), 2000, "redis")).then((r) => ["redis", r] as const),
+    check("database", () => db().$queryRaw`SELECT 1`),
+    check("redis", () => redis().ping()),
     ...(mediaUrl
       ? [
-          timed(async () => {
+          check("media", async () => {
             const res = await fetch(new URL("/healthz", mediaUrl), { signal: AbortSignal.timeout(2000) });
             if (!res.ok) throw new Error(`media server answered ${res.status}`);
-          }).then((r) => ["media", r] as const),
+          }),
         ]
       : []),
   ]);
   const checks = Object.fromEntries(entries);
-  return { ok: Object.values(checks).every((c) => c.ok), checks };
+  return { status: Object.values(checks).every((s) => s === "ok") ? "ok" : "down", checks };
 }

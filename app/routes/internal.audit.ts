@@ -13,13 +13,36 @@ const SubjectSchema = z.union([
   }),
 ]);
 
-const BodySchema = z.object({
-  // A retried delivery carries the same eventId and is recorded once.
-  eventId: z.string().min(8).max(200).optional(),
-  action: z.string().regex(/^[a-z][a-z0-9_.-]{2,80}$/, "action must look like media.segment_closed"),
-  subject: SubjectSchema,
-  data: z.record(z.unknown()).default({}),
-});
+/**
+ * The only entries the media server writes (media-server/recording/manifest.ts and the worker
+ * pool in media-server/media-server.ts), each with the subject type it names. A holder of the
+ * internal secret can append these and nothing else: no `tender.*` or `bid.*` entry can be
+ * forged through this door (issue 11, item 8).
+ */
+export const MEDIA_AUDIT_ACTIONS: Readonly<Record<string, string>> = {
+  "witness.recording.started": "witness-room",
+  "witness.segment.closed": "witness-room",
+  "witness.recording.gap": "witness-room",
+  "witness.recording.ended": "witness-room",
+  "witness.worker.replaced": "media-worker",
+};
+
+const BodySchema = z
+  .object({
+    // A retried delivery carries the same eventId and is recorded once.
+    eventId: z.string().min(8).max(200).optional(),
+    action: z.string().refine((a) => Object.hasOwn(MEDIA_AUDIT_ACTIONS, a), {
+      message: `action must be one of the media server's: ${Object.keys(MEDIA_AUDIT_ACTIONS).join(", ")}`,
+    }),
+    subject: SubjectSchema,
+    data: z.record(z.unknown()).default({}),
+  })
+  .superRefine((body, ctx) => {
+    const expected = MEDIA_AUDIT_ACTIONS[body.action];
+    if (expected && body.subject.type !== expected) {
+      ctx.addIssue({ code: "custom", path: ["subject"], message: `${body.action} is about a ${expected}, not a ${body.subject.type}` });
+    }
+  });
 
 export async function loader() {
   throw new Response("Method Not Allowed", { status: 405 });
@@ -31,7 +54,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const body: unknown = await request.json().catch(() => null);
   const parsed = BodySchema.safeParse(body);
   if (!parsed.success) {
-    return json({ error: "invalid audit entry", issues: parsed.error.issues }, { status: 400 });
+    const message = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
+    return json({ error: `invalid audit entry: ${message}`, issues: parsed.error.issues }, { status: 400 });
   }
   const { eventId, action: auditAction, subject, data } = parsed.data;
   const record = await db().$transaction(async (tx) => {

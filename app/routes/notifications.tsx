@@ -44,6 +44,10 @@ export default function Notifications() {
     if (n.kind === "tender.bidding_closed") {
       return { title: t("notifications.closedTitle", { code: p.code }), body: t("notifications.closedBody", { bids: p.bids, deadline }) };
     }
+    if (n.kind === "audit.integrity_failed") {
+      const key = p.kind === "checkpoint" ? "notifications.auditBrokenCheckpoint" : "notifications.auditBrokenChain";
+      return { title: t("notifications.auditBrokenTitle", { seq: p.seq }), body: t(key, { seq: p.seq, reason: p.reason }) };
+    }
     return { title: n.title, body: "" };
   };
   const unread = notifications.filter((n) => !n.read).length;

@@ -2,13 +2,14 @@ import type Queue from "bull";
 import type { z } from "zod";
 import type { RunnableJob } from "../platform/jobs/define.ts";
 import { closeQueues, enqueueJob, startJobWorkers as startWorkers } from "../platform/jobs/queues.server.ts";
-import { auditCheckpointJob } from "../features/audit/index.ts";
+import { auditCheckpointJob, auditVerifyJob } from "../features/audit/index.ts";
 import { cleanupUploadsJob } from "../features/bids/index.ts";
 import { closeBiddingJob, closeBiddingSweepJob } from "../features/tenders/index.ts";
 
 // Every job of the system, in one table; each definition lives beside its feature.
 export const jobs = {
   "audit.checkpoint": auditCheckpointJob,
+  "audit.verify": auditVerifyJob,
   "bids.cleanup-uploads": cleanupUploadsJob,
   "tender.close-bidding": closeBiddingJob,
   "tender.close-bidding-sweep": closeBiddingSweepJob,

@@ -12,7 +12,11 @@ export const GENESIS_HASH = "0".repeat(64);
 /** Whatever the log records (actor, action, subject, data…), as canonical JSON values. */
 export type AuditFields = { readonly [key: string]: CanonicalValue };
 
-export type AuditEntry = AuditFields & { readonly seq: number; readonly prevHash: string; readonly hash: string };
+/**
+ * seq is a number here, or the decimal string the app's chain hashes (its seq is a bigint;
+ * app/audit-chain.ts). Either way the value hashed is the value stored.
+ */
+export type AuditEntry = AuditFields & { readonly seq: number | string; readonly prevHash: string; readonly hash: string };
 
 /**
  * hash = SHA-256 of the canonical JSON of every field except `hash` (so including seq and
@@ -26,7 +30,7 @@ export function hashEntry(entry: AuditFields): string {
 
 export function appendEntry(prev: AuditEntry | null, fields: AuditFields): AuditEntry {
   const { hash: _h, seq: _s, prevHash: _p, ...rest } = fields;
-  const body = { ...rest, seq: prev ? prev.seq + 1 : 0, prevHash: prev ? prev.hash : GENESIS_HASH };
+  const body = { ...rest, seq: prev ? Number(prev.seq) + 1 : 0, prevHash: prev ? prev.hash : GENESIS_HASH };
   return { ...body, hash: hashEntry(body) };
 }
 
@@ -40,7 +44,7 @@ export function verifyAuditChain(entries: readonly AuditEntry[], anchor?: { seq:
   let expectedSeq = anchor ? anchor.seq + 1 : 0;
   for (const [index, e] of entries.entries()) {
     const reason = checkEntry(e, expectedSeq, prevHash);
-    if (reason) return { ok: false, firstBrokenSeq: typeof e.seq === "number" ? e.seq : expectedSeq, index, reason };
+    if (reason) return { ok: false, firstBrokenSeq: Number.isSafeInteger(Number(e.seq)) ? Number(e.seq) : expectedSeq, index, reason };
     prevHash = e.hash;
     expectedSeq++;
   }
@@ -49,7 +53,7 @@ export function verifyAuditChain(entries: readonly AuditEntry[], anchor?: { seq:
 
 function checkEntry(e: AuditEntry, expectedSeq: number, prevHash: string): string | null {
   if (typeof e.hash !== "string") return "it has no hash";
-  if (e.seq !== expectedSeq) return `sequence number ${e.seq} where ${expectedSeq} was expected (an entry was removed or inserted)`;
+  if (String(e.seq) !== String(expectedSeq)) return `sequence number ${e.seq} where ${expectedSeq} was expected (an entry was removed or inserted)`;
   if (e.prevHash !== prevHash) return "its link to the previous entry does not match (an earlier entry was changed, removed or inserted)";
   let computed: string;
   try {

@@ -21,18 +21,29 @@ export interface SignedCheckpoint {
   signature: Uint8Array;
 }
 
+/** The exact bytes a checkpoint signature covers (so an exporter can rebuild them from a row). */
+export function checkpointBytes(log: string, seq: number, headHash: string, at: Date): Uint8Array {
+  const cp: AuditCheckpoint = { format: "MB-AUDIT-CHECKPOINT", version: 1, log, seq, headHash, at: at.toISOString() };
+  return utf8(canonicalJson(cp));
+}
+
 export function signCheckpoint(log: string, head: AuditEntry, signer: Signer, now: Date): SignedCheckpoint {
-  const cp: AuditCheckpoint = { format: "MB-AUDIT-CHECKPOINT", version: 1, log, seq: head.seq, headHash: head.hash, at: now.toISOString() };
-  const checkpoint = utf8(canonicalJson(cp));
+  const checkpoint = checkpointBytes(log, Number(head.seq), head.hash, now);
   return { checkpoint, signature: signCms({ content: checkpoint, signer, signingTime: now }) };
 }
 
 /** Verify the signature, then that the chain's entry at the checkpoint's seq has that hash. */
-export function verifyCheckpoint(signed: SignedCheckpoint, entries: readonly AuditEntry[], trust: TrustStore, at: Date): AuditCheckpoint {
-  verifyCms({ der: signed.signature, detachedContent: signed.checkpoint, trust, at });
-  const cp = JSON.parse(fromUtf8(signed.checkpoint)) as AuditCheckpoint;
+export function verifyCheckpoint(signed: SignedCheckpoint, entries: readonly AuditEntry[], trust: TrustStore, at: Date | "signing-time"): AuditCheckpoint {
+  let cp: AuditCheckpoint;
+  try {
+    cp = JSON.parse(fromUtf8(signed.checkpoint)) as AuditCheckpoint;
+  } catch {
+    fail(CryptoErrorCode.MALFORMED, "This is not an audit checkpoint (not JSON).");
+  }
   if (cp.format !== "MB-AUDIT-CHECKPOINT") fail(CryptoErrorCode.MALFORMED, "This is not an audit checkpoint.");
-  const entry = entries.find((e) => e.seq === cp.seq);
+  // "signing-time": was the signer's certificate valid when it signed (the time it states)?
+  verifyCms({ der: signed.signature, detachedContent: signed.checkpoint, trust, at: at === "signing-time" ? new Date(cp.at) : at });
+  const entry = entries.find((e) => Number(e.seq) === cp.seq);
   if (!entry) fail(CryptoErrorCode.AUDIT_BROKEN, `The audit log has no entry #${cp.seq}, which a signed checkpoint covers: entries were removed.`);
   if (entry.hash !== cp.headHash) fail(CryptoErrorCode.AUDIT_BROKEN, `Audit entry #${cp.seq} differs from the signed checkpoint of ${cp.at}: the log was rewritten.`);
   return cp;

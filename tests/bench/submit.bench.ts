@@ -94,9 +94,10 @@ const serverEnv: Record<string, string> = {
   HOST: "127.0.0.1",
   DATABASE_URL: DB_URL,
   REDIS_URL,
-  SESSION_SECRET: "bench-session-secret-0123456789-0123456789",
+  // Random: a production process refuses committed secrets (crypto/secret-policy.ts).
+  SESSION_SECRET: randomBytes(32).toString("base64url"),
   COOKIE_SECURE: "false",
-  MEDIA_INTERNAL_SECRET: "bench-internal-secret-0123456789-0123456789",
+  MEDIA_INTERNAL_SECRET: randomBytes(32).toString("base64url"),
   PKI_DIR: dirs.pki,
   BIDS_DIR: dirs.bids,
   UPLOADS_DIR: dirs.uploads,

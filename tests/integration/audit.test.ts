@@ -74,16 +74,27 @@ describe("audit log (全程留痕) on PostgreSQL", () => {
 
   it("refuses UPDATE, DELETE and TRUNCATE in the database itself", async () => {
     await appendAudit({ action: "test.immutable", subjectType: "Test" });
-    await expect(db().$executeRaw`UPDATE audit_entry SET action = 'x'`).rejects.toThrow(/append-only/);
-    await expect(db().$executeRaw`DELETE FROM audit_entry`).rejects.toThrow(/append-only/);
-    await expect(db().$executeRaw`TRUNCATE audit_entry`).rejects.toThrow(/append-only/);
+    // The app's role lacks the privileges (decision 053); even the owner meets the triggers.
+    await expect(db().$executeRaw`UPDATE audit_entry SET action = 'x'`).rejects.toThrow(/permission denied/);
+    await expect(db().$executeRaw`DELETE FROM audit_entry`).rejects.toThrow(/permission denied/);
+    await expect(db().$executeRaw`TRUNCATE audit_entry`).rejects.toThrow(/permission denied/);
+    const owner = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
+    await owner.connect();
+    try {
+      await expect(owner.query("UPDATE audit_entry SET action = 'x'")).rejects.toThrow(/append-only/);
+      await expect(owner.query("DELETE FROM audit_entry")).rejects.toThrow(/append-only/);
+      await expect(owner.query("TRUNCATE audit_entry")).rejects.toThrow(/append-only/);
+    } finally {
+      await owner.end();
+    }
   });
 
   it("names the first entry an administrator altered behind the triggers' back", async () => {
     await appendAudit({ action: "test.victim", subjectType: "Test", data: { amount: "100" } });
     await appendAudit({ action: "test.after", subjectType: "Test" });
     const victim = await db().auditEntry.findFirst({ where: { action: "test.victim" }, orderBy: { seq: "desc" } });
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    // Only the owner (or a superuser) can disable the triggers: the rogue administrator.
+    const client = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
     await client.connect();
     try {
       await client.query("BEGIN");
