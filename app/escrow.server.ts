@@ -8,6 +8,7 @@ import { certFromPem } from "../crypto/pki/pem.ts";
 import { appendAudit } from "./audit.server.ts";
 import { db } from "./db.server.ts";
 import { platformPki } from "./pki.server.ts";
+import { OPEN_STATUSES } from "./tender-enums.ts";
 
 export interface TenderEscrowKey {
   serial: string;
@@ -115,4 +116,21 @@ export async function ensureTenderEscrow(tenderId: string): Promise<TenderEscrow
     throw error;
   }
   return { serial: record.escrowKeyId, publicKeyPem };
+}
+
+/**
+ * Makes the tender's escrow key as soon as it can be made: when the tender is published, and
+ * when its custodians are set (a supervisor assigned), never in the middle of a bid (decision
+ * 053). A failure is logged, not thrown at the agent or the trading centre: the bid page tries
+ * again, and a bid upload without the key is refused clearly (bid.escrowMissing).
+ */
+export async function prepareTenderEscrow(tenderId: string): Promise<TenderEscrowKey | null> {
+  try {
+    const tender = await db().tender.findUnique({ where: { id: tenderId }, select: { status: true } });
+    if (!tender || !(OPEN_STATUSES as readonly string[]).includes(tender.status)) return null;
+    return await ensureTenderEscrow(tenderId);
+  } catch (error) {
+    console.error(`escrow key for tender ${tenderId} not made yet`, error);
+    return null;
+  }
 }

@@ -8,6 +8,7 @@ import type { SessionUser } from "./auth.server.ts";
 import { requireUser } from "./auth.server.ts";
 import { appendAudit } from "./audit.server.ts";
 import { db } from "./db.server.ts";
+import { prepareTenderEscrow } from "./escrow.server.ts";
 
 const WitnessEnvSchema = z.object({
   /** The media server as browsers reach it (signaling socket, playback). */
@@ -151,6 +152,8 @@ export async function assignSupervisor(actorId: string, tenderId: string, userId
     await tx.tenderSupervisor.create({ data: { tenderId: tender.id, userId: user.id, assignedById: actorId } });
     await appendAudit({ actorId, action: "witness.supervisor.assigned", subjectType: "tender", subjectId: tender.id, data: { supervisorId: user.id } }, tx);
   });
+  // The custodians are set: the escrow key can be made now, before any bidder needs it.
+  await prepareTenderEscrow(tender.id);
   return { ok: true };
 }
 
