@@ -74,11 +74,11 @@ function intakeStore(): IntakeFileStore {
  * accepted only while the tender takes bids by the server clock. An upload whose last byte has
  * arrived is past that check: what remains (its finalisation) does not depend on the clock now.
  */
-async function authorise(request: Request, uploadId: string | undefined): Promise<void> {
+async function authorise(request: Request, uploadId: string | undefined): Promise<UploadState | null> {
   const user = await requireBidder(request);
-  if (!uploadId) return;
+  if (!uploadId) return null;
   const state = await uploadState(uploadId);
-  if (state.kind === "none") return;
+  if (state.kind === "none") return state;
   if (state.userId !== user.id) throw new UploadError(404, JSON.stringify({ error: "bid.noSuchUpload" }));
   if (request.method === "PATCH" && state.kind === "receiving") {
     const ctx = await bidContext(user, state.upload.metadata?.tenderId ?? "", new Date(), { createEscrow: false });
@@ -87,6 +87,7 @@ async function authorise(request: Request, uploadId: string | undefined): Promis
       throw refusalError(ctx.refusal);
     }
   }
+  return state;
 }
 
 /**
@@ -238,7 +239,9 @@ export function bidUploads(): Server {
     maxSize: env().BID_MAX_BYTES,
     respectForwardedHeaders: false,
     disableTerminationForFinishedUploads: true,
-    onIncomingRequest: authorise,
+    async onIncomingRequest(request, uploadId) {
+      await authorise(request, uploadId);
+    },
     async onUploadCreate(request, upload) {
       const user = await requireBidder(request);
       const parsed = UploadMetadataSchema.safeParse(upload.metadata ?? {});
@@ -398,9 +401,8 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
     const offset = Number.parseInt(offsetHeader, 10);
     if (header(req, "content-type") === undefined) throw ERRORS.INVALID_CONTENT_TYPE;
     const request = headersOnly(req);
-    await authorise(request, id);
     // Finalised, or being finalised: answered from that state, never as a plain completion.
-    const state = await uploadState(id);
+    const state = (await authorise(request, id)) ?? (await uploadState(id));
     if (state.kind === "done") {
       if (offset !== state.outcome.size) throw ERRORS.INVALID_OFFSET;
       const done = outcomeAnswer(state.outcome, state.outcome.ok ? await storedReceipt(state.outcome.versionId) : null);
