@@ -36,6 +36,22 @@ export default defineConfig({
           env: testEnv,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          // Fault tests (tests/faults/): each file starts its own PostgreSQL cluster, Redis and
+          // app server (production build) and kills or stops them (issue 11 item 3).
+          name: "faults",
+          globals: true,
+          environment: "node",
+          include: ["tests/faults/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
+          env: testEnv,
+        },
+      },
     ],
   },
 });

@@ -11,7 +11,8 @@ import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 import {
-  clearPending, discardSealed, loadPending, savePending, sealBid, SealError, sealedFile, uploadSealed, type PendingUpload,
+  awaitReceipt, clearPending, discardSealed, loadPending, receiptInAnswer, savePending, sealBid, SealError, sealedFile, uploadSealed,
+  type PendingUpload, type ReceiptWait,
 } from "~/features/bids/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "投标 · 明标" }];
@@ -32,7 +33,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return result.ok ? json({ withdrawn: result.value.refundDue }) : json({ error: result.refusal.code, article: result.refusal.article }, result.refusal.status);
 }
 
-type Phase = "idle" | "sealing" | "uploading" | "done" | "error";
+type Phase = "idle" | "sealing" | "uploading" | "confirming" | "done" | "error";
 
 function errorFromBody(body: string): string {
   try {
@@ -52,7 +53,14 @@ export default function BidPage() {
   const [uploadProgress, setUploadProgress] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState<PendingUpload | null>(null);
+  const [waiting, setWaiting] = useState<ReceiptWait | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
+  const unmounted = useRef(new AbortController());
+  useEffect(() => {
+    const controller = new AbortController();
+    unmounted.current = controller;
+    return () => controller.abort();
+  }, []);
   const { tender, sealing, bid, refusal } = data;
 
   useEffect(() => setPending(loadPending(tender.id)), [tender.id]);
@@ -69,23 +77,58 @@ export default function BidPage() {
       setPhase("uploading");
       uploadSealed(tender.id, file, p, {
         onProgress: setUploadProgress,
-        onError: (_status, body) => {
-          setError(errorFromBody(body));
-          setPhase("error");
-          if (_status >= 400 && _status < 500) {
-            clearPending(tender.id);
-            void discardSealed(p.opfsName);
-            setPending(null);
+        onError: (status, body, uploadId) => {
+          // A refusal is final; anything else (server busy or gone, connection lost after the
+          // last byte) may still have a receipt: ask for it before saying anything failed.
+          if (status >= 400 && status < 500 && status !== 409 && status !== 423) {
+            setError(errorFromBody(body));
+            setPhase("error");
+            forget(p);
+            return;
+          }
+          if (uploadId) confirmReceipt(p, uploadId);
+          else {
+            setError(errorFromBody(body));
+            setPhase("error");
           }
         },
-        onSuccess: () => {
-          clearPending(tender.id);
-          void discardSealed(p.opfsName);
-          setPending(null);
-          setPhase("done");
-          revalidator.revalidate();
+        onSuccess: (result, uploadId) => {
+          if (receiptInAnswer(result.body)) return submitted(p);
+          // Complete, but the answer carried no receipt (a resumed upload): 提交成功 only with it.
+          if (uploadId) confirmReceipt(p, uploadId);
+          else {
+            setError("bid.receiptMissing");
+            setPhase("error");
+          }
         },
       });
+    });
+  }
+
+  function forget(p: PendingUpload) {
+    clearPending(tender.id);
+    void discardSealed(p.opfsName);
+    setPending(null);
+  }
+
+  function submitted(p: PendingUpload) {
+    forget(p);
+    setWaiting(null);
+    setPhase("done");
+    revalidator.revalidate();
+  }
+
+  /** Asks the server for the upload's receipt until it comes; the sealed file stays until then. */
+  function confirmReceipt(p: PendingUpload, uploadId: string) {
+    setPhase("confirming");
+    void awaitReceipt(tender.id, uploadId, setWaiting, unmounted.current.signal).then((result) => {
+      setWaiting(null);
+      if (result.kind === "receipt") return submitted(p);
+      if (result.kind === "stopped") return;
+      if (result.kind === "incomplete") return startUpload(p);
+      if (result.kind === "refused") forget(p);
+      setError(result.kind === "refused" ? result.error : "bid.receiptMissing");
+      setPhase("error");
     });
   }
 
@@ -165,7 +208,7 @@ export default function BidPage() {
         </p>
       ) : (
         <>
-          {pending && phase !== "uploading" && phase !== "done" && (
+          {pending && phase !== "uploading" && phase !== "confirming" && phase !== "done" && (
             <p className="notice-box">
               {t("pendingUpload")}{" "}
               <button type="button" onClick={() => startUpload(pending)}>
@@ -208,11 +251,11 @@ export default function BidPage() {
                 {t(error.replace(/^bid\./, ""))}
               </p>
             )}
-            <button type="submit" className="primary" disabled={phase === "sealing" || phase === "uploading"}>
+            <button type="submit" className="primary" disabled={phase === "sealing" || phase === "uploading" || phase === "confirming"}>
               {latest && bid?.status === "SUBMITTED" ? t("replace") : t("submit")}
             </button>
           </form>
-          {(phase === "sealing" || phase === "uploading" || phase === "done") && (
+          {(phase === "sealing" || phase === "uploading" || phase === "confirming" || phase === "done") && (
             <div className="stack" aria-live="polite">
               <label>
                 {t("sealing")} <progress data-testid="seal-progress" max={1} value={phase === "sealing" ? sealProgress : 1} />
@@ -220,6 +263,11 @@ export default function BidPage() {
               <label>
                 {t("uploading")} <progress data-testid="upload-progress" max={1} value={uploadProgress} />
               </label>
+              {phase === "confirming" && (
+                <p role="status" data-testid="receipt-waiting">
+                  {t(waiting === "unreachable" ? "receiptWaitServer" : "receiptWaitFinalising")}
+                </p>
+              )}
               {phase === "done" && <p role="status">{t("submitted")}</p>}
             </div>
           )}

@@ -4,12 +4,21 @@ import { disconnectDb } from "../platform/db.server.ts";
 import { closeRedis } from "../platform/redis.server.ts";
 import { closeQueues, startJobWorkers } from "./jobs.server.ts";
 import { attachRealtime } from "../platform/realtime.server.ts";
+import { recoverUploads } from "../features/bids/index.ts";
 
 /** Long-lived parts of the app process, started by server.ts after the HTTP server. */
 export async function startServices({ io }: { io: Server }): Promise<void> {
   env();
   attachRealtime(io);
   if (env().JOBS_ENABLED) await startJobWorkers();
+  // Bids whose last byte arrived before a crash or a failed finalisation are finalised now
+  // (idempotently); in the background, so the server answers meanwhile (HEAD says 423).
+  void recoverUploads().then(
+    ({ recovered, failed }) => {
+      if (recovered + failed > 0) console.log(`bid uploads recovered at start: ${recovered} finalised, ${failed} still failing`);
+    },
+    (error: unknown) => console.error("bid upload recovery failed:", error),
+  );
 }
 
 export async function stopServices(): Promise<void> {

@@ -48,32 +48,38 @@ async function enrol(page: Page): Promise<string> {
   return file;
 }
 
+/** Signs in, enrols, obtains the 医学影像设备 tender's documents and fills its bid form. */
+async function fillBidForm(page: Page, email: string): Promise<{ tenderId: string; p12: string }> {
+  await signIn(page, email);
+  const p12 = await enrol(page);
+
+  // The bidder obtains the tender documents from the public notice.
+  // Searched for, as a bidder would: other tests publish newer notices that push it off page 1.
+  await page.goto("/");
+  await page.getByLabel("关键词").fill("医学影像设备");
+  await page.getByRole("button", { name: "查询" }).click();
+  await page.getByRole("link", { name: /医学影像设备/ }).click();
+  await page.waitForURL(/\/tenders\/[0-9a-f-]{36}/);
+  const tenderId = page.url().split("/tenders/")[1]?.split(/[?#/]/)[0] ?? "";
+  const documentDownload = page.waitForEvent("download");
+  await page.locator(`a[href^="/tenders/${tenderId}/documents/"]`).first().click();
+  await documentDownload;
+
+  await page.getByRole("link", { name: "在线投标（加密提交投标文件）" }).click();
+  await expect(page.getByRole("heading", { name: /医学影像设备/ })).toBeVisible();
+  await page.getByLabel("投标报价").fill("23480000.00");
+  await page.getByLabel("工期").fill("180");
+  await page.getByLabel("质量标准").fill("合格");
+  await page.locator("#files").setInputFiles([{ name: "技术标.pdf", mimeType: "application/pdf", buffer: bidDocument() }]);
+  await page.locator("#p12").setInputFiles(p12);
+  await page.getByLabel("证书保护密码").fill(P12_PASSWORD);
+  return { tenderId, p12 };
+}
+
 test.describe("sealed bids in the browser", () => {
   test("enrol → download documents → seal and submit through a dropped connection → verifiable receipt; a late bid is refused", async ({ page }) => {
     test.setTimeout(180_000);
-    await signIn(page, "bidder3@demo.mingbiao.cn");
-    const p12 = await enrol(page);
-
-    // The bidder obtains the tender documents from the public notice.
-    // Searched for, as a bidder would: other tests publish newer notices that push it off page 1.
-    await page.goto("/");
-    await page.getByLabel("关键词").fill("医学影像设备");
-    await page.getByRole("button", { name: "查询" }).click();
-    await page.getByRole("link", { name: /医学影像设备/ }).click();
-    await page.waitForURL(/\/tenders\/[0-9a-f-]{36}/);
-    const tenderId = page.url().split("/tenders/")[1]?.split(/[?#/]/)[0] ?? "";
-    const documentDownload = page.waitForEvent("download");
-    await page.locator(`a[href^="/tenders/${tenderId}/documents/"]`).first().click();
-    await documentDownload;
-
-    await page.getByRole("link", { name: "在线投标（加密提交投标文件）" }).click();
-    await expect(page.getByRole("heading", { name: /医学影像设备/ })).toBeVisible();
-    await page.getByLabel("投标报价").fill("23480000.00");
-    await page.getByLabel("工期").fill("180");
-    await page.getByLabel("质量标准").fill("合格");
-    await page.locator("#files").setInputFiles([{ name: "技术标.pdf", mimeType: "application/pdf", buffer: bidDocument() }]);
-    await page.locator("#p12").setInputFiles(p12);
-    await page.getByLabel("证书保护密码").fill(P12_PASSWORD);
+    const { tenderId, p12 } = await fillBidForm(page, "bidder3@demo.mingbiao.cn");
 
     // The connection drops in the middle of the upload; the page resumes from the server's offset.
     let dropped = 0;
@@ -138,5 +144,49 @@ test.describe("sealed bids in the browser", () => {
     await expect(page.getByTestId("bid-error")).toContainText("已过投标截止时间");
     const refusals = await sql<{ n: string }>("SELECT count(*) AS n FROM audit_entry WHERE action = 'bid.refused' AND subject_id = $1", [late!.id]);
     expect(Number(refusals[0]?.n)).toBeGreaterThan(0);
+  });
+  test("shows 提交成功 only with the receipt: the last answer is lost, the page asks for the receipt and says what it waits for", async ({ page }) => {
+    test.setTimeout(180_000);
+    const { tenderId } = await fillBidForm(page, "bidder2@demo.mingbiao.cn");
+    const before = await sql<{ n: string }>(
+      "SELECT count(*) AS n FROM bid_version v JOIN bid b ON b.id = v.bid_id JOIN app_user u ON u.organization_id = b.organization_id WHERE b.tender_id = $1 AND u.email = $2",
+      [tenderId, "bidder2@demo.mingbiao.cn"],
+    );
+    // The server finalises the bid and answers with the receipt, but the answer never arrives.
+    let lost = 0;
+    await page.route("**/uploads/bids/*", async (route) => {
+      if (route.request().method() !== "PATCH") return route.continue();
+      const response = await route.fetch();
+      if (response.status() === 200 && lost === 0) {
+        lost += 1;
+        return route.abort("connectionreset");
+      }
+      return route.fulfill({ response });
+    });
+    // The receipt endpoint first says the server is still finalising.
+    let asked = 0;
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route(`**/bids/${tenderId}/uploads/*`, async (route) => {
+      asked += 1;
+      if (asked === 1) {
+        return route.fulfill({ status: 202, contentType: "application/json", headers: { "Retry-After": "1" }, body: JSON.stringify({ status: "finalising" }) });
+      }
+      await released;
+      return route.continue();
+    });
+    await page.getByRole("button", { name: /^加密并提交/ }).click();
+    await expect(page.getByTestId("receipt-waiting")).toContainText("正在核验", { timeout: 90_000 });
+    await expect(page.getByText("投标文件已送达，回执已生成")).toHaveCount(0);
+    release();
+    await expect(page.getByRole("status").filter({ hasText: "投标文件已送达" })).toBeVisible({ timeout: 60_000 });
+    expect(lost).toBe(1);
+    expect(asked).toBeGreaterThanOrEqual(2);
+    // One new version: the lost answer was not a lost bid, nor a bid sent twice.
+    const after = await sql<{ n: string }>(
+      "SELECT count(*) AS n FROM bid_version v JOIN bid b ON b.id = v.bid_id JOIN app_user u ON u.organization_id = b.organization_id WHERE b.tender_id = $1 AND u.email = $2",
+      [tenderId, "bidder2@demo.mingbiao.cn"],
+    );
+    expect(Number(after[0]?.n)).toBe(Number(before[0]?.n) + 1);
   });
 });

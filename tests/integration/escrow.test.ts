@@ -70,6 +70,8 @@ describe("tender escrow key (E-Measures Art 31 remedy)", () => {
     expect(await escrowReady(tenderId)).toBe(false);
     await assign(tenderId, supervisor);
     expect(await escrowReady(tenderId)).toBe(true);
+    // Made when its custodians were set (the assignment), not by the first bid (decision 056).
+    expect(await db().tenderEscrow.findUnique({ where: { tenderId }, select: { tenderId: true } })).not.toBeNull();
     const [a, b] = await Promise.all([ensureTenderEscrow(tenderId), ensureTenderEscrow(tenderId)]);
     expect(a?.serial).toBeDefined();
     expect(b?.serial).toBe(a?.serial);
@@ -101,8 +103,8 @@ describe("tender escrow key (E-Measures Art 31 remedy)", () => {
     expect(await ensureTenderEscrow(tenderId)).toBeNull();
     // Assigned, but the certificate was revoked: still none.
     const supervisor = await custodian("SUPERVISOR");
-    await assign(tenderId, supervisor);
     await db().certificate.updateMany({ where: { userId: supervisor.user.id }, data: { revokedAt: new Date(), revocationReason: "keyCompromise" } });
+    await assign(tenderId, supervisor);
     expect(await ensureTenderEscrow(tenderId)).toBeNull();
     expect(await escrowReady(tenderId)).toBe(false);
     expect(await db().tenderEscrow.findUnique({ where: { tenderId } })).toBeNull();

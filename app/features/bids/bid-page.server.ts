@@ -24,7 +24,7 @@ export async function bidPageData(user: SessionUser, tenderId: string) {
   });
   if (!tender) return null;
   const now = new Date();
-  const context = await bidContext(user, tenderId, now);
+  const context = await bidContext(user, tenderId, now, { createEscrow: true });
   const parsedItems = z.array(ReadOutItemSchema).safeParse(tender.readOutItems);
   const readOutItems = parsedItems.success && parsedItems.data.length > 0 ? parsedItems.data : DEFAULT_READ_OUT;
   const bid = user.organizationId

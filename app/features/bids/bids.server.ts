@@ -47,7 +47,7 @@ export interface BidContext {
  * tender open for bids by the server clock, the bidder holding the documents and current
  * certificates, the tender's escrow key in place.
  */
-export async function bidContext(user: SessionUser, tenderId: string, now: Date): Promise<BidCheck<BidContext>> {
+export async function bidContext(user: SessionUser, tenderId: string, now: Date, options: { createEscrow: boolean }): Promise<BidCheck<BidContext>> {
   if (user.role !== "BIDDER" || !user.organizationId) return refuse("bid.notBidder", 403);
   if (!z.string().uuid().safeParse(tenderId).success) return refuse("bid.noSuchTender", 404);
   const row = await loadBidContext(tenderId, user.organizationId, user.id, now);
@@ -55,8 +55,11 @@ export async function bidContext(user: SessionUser, tenderId: string, now: Date)
   const accepted = acceptBid({ bidderId: user.organizationId, receivedAt: now, encrypted: true, holdsDocuments: row.holdsDocuments }, row.bidDeadline);
   if (!accepted.ok) return fromDomain(accepted.error, accepted.error.code === "BID.AFTER_DEADLINE" ? 409 : 422);
   if (!(OPEN_STATUSES as readonly string[]).includes(row.status)) return refuse("bid.tenderNotOpen", 409);
-  // Made once per tender, by the first bidder's request (ensureTenderEscrow).
-  const escrow = row.escrowSerial && row.escrowPem ? { serial: row.escrowSerial, publicKeyPem: row.escrowPem } : await ensureTenderEscrow(row.id);
+  // Made when the tender is published or its custodians are set (decision 056). The bid page
+  // may still make it (custodians who enrolled later); the upload path never does: a missing key
+  // there is a clear refusal, not a 3072-bit key generation in the middle of a bid.
+  const existing = row.escrowSerial && row.escrowPem ? { serial: row.escrowSerial, publicKeyPem: row.escrowPem } : null;
+  const escrow = existing ?? (options.createEscrow ? await ensureTenderEscrow(row.id) : null);
   if (!escrow) return refuse("bid.escrowMissing", 409);
   if (row.organizationName === null || row.organizationCreditCode === null) throw new Error(`organisation ${user.organizationId} of user ${user.id} does not exist`);
   if (!row.signingCertId || !row.encryptionCertId) return refuse("bid.noCertificate", 409);
@@ -200,14 +203,14 @@ const readingBack = createLimiter(2);
  * The envelope is moved into bid storage and recorded in one step; a refused file is deleted.
  */
 export async function finaliseSubmission(
-  user: SessionUser, tenderId: string, uploadedFile: string, intake: EnvelopeIntake | null, meta: SubmissionMeta,
+  user: SessionUser, tenderId: string, uploadedFile: string, intake: EnvelopeIntake | null, meta: SubmissionMeta, receivedAt: Date,
 ): Promise<BidCheck<AcceptedBid>> {
-  // The arrival time is when the last byte arrived, before any queueing for verification.
-  const receivedAt = new Date();
+  // `receivedAt` is when the last byte arrived (recorded then, bid-arrivals.server.ts): queueing
+  // for verification or recording, or a finalisation run again after a fault, does not move it.
   // The walk's last digests and the file hash are finishing on an ingest thread meanwhile.
   const walked = intake?.finish();
   walked?.catch(() => undefined);
-  const context = await bidContext(user, tenderId, receivedAt);
+  const context = await bidContext(user, tenderId, receivedAt, { createEscrow: false });
   if (!context.ok) return context;
   const ctx = context.value;
   let verified: VerifiedEnvelope;
@@ -234,7 +237,11 @@ export async function finaliseSubmission(
   await syncFile(uploadedFile);
   storing.set(storageKey, (storing.get(storageKey) ?? 0) + 1);
   try {
-    await fs.rename(uploadedFile, stored);
+    // A second name, not a move: the upload keeps its bytes until the version is recorded, so a
+    // failure (database down, process killed) loses nothing and the finalisation can run again.
+    await fs.link(uploadedFile, stored).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "EEXIST") throw error;
+    });
     await syncFile(tenderDir);
     const accepted = await recording(() => recordVersion(user, ctx, verified, { tenderId, envelopeSha256, storageKey, size, receivedAt, meta }));
     return { ok: true, value: accepted };
@@ -277,11 +284,29 @@ interface VersionInput {
   meta: SubmissionMeta;
 }
 
-/** The bid (created or made current again), its next version with the receipt, and the audit entry: one transaction. */
+/** The receipt stored with a bid version (what its bidder downloads). */
+export async function storedReceipt(versionId: string): Promise<unknown> {
+  const { rows } = await sql().query<{ receipt: unknown }>("SELECT receipt FROM bid_version WHERE id = $1", [versionId]);
+  return rows[0]?.receipt ?? null;
+}
+
+/**
+ * The bid (created or made current again), its next version with the receipt, and the audit
+ * entry: one transaction. Idempotent for a finalisation run again (after a fault, or by a second
+ * process): when the bid's current version already holds these very bytes, that version and its
+ * receipt are the answer and nothing new is recorded.
+ */
 function recordVersion(user: SessionUser, ctx: BidContext, verified: VerifiedEnvelope, input: VersionInput): Promise<AcceptedBid> {
   const { tenderId, envelopeSha256, storageKey, size, receivedAt, meta } = input;
   return sqlTransaction(async (c) => {
     const now = new Date();
+    // Whether the bid stood submitted before this transaction: only then may the same bytes be
+    // "already recorded" (after a withdrawal, sending them again is a new version).
+    const before = await c.query<{ status: string }>(
+      "SELECT status::text AS status FROM bid WHERE tender_id = $1 AND organization_id = $2 FOR UPDATE",
+      [tenderId, ctx.organization.id],
+    );
+    const mayBeRecorded = before.rows[0]?.status !== "WITHDRAWN";
     const bidRows = await c.query<{ id: string }>(
       `INSERT INTO bid (id, tender_id, organization_id, status, created_at, updated_at)
        VALUES ($1, $2, $3, 'SUBMITTED', $4, $4)
@@ -294,6 +319,15 @@ function recordVersion(user: SessionUser, ctx: BidContext, verified: VerifiedEnv
     // numbered one at a time; counted in a statement of its own, which (READ COMMITTED) sees
     // what a transaction it waited for committed.
     const counted = await c.query<{ versions: number }>("SELECT count(*)::int AS versions FROM bid_version WHERE bid_id = $1", [bid.id]);
+    const current = await c.query<{ id: string; number: number; envelopeSha256: string; receipt: SignedReceipt["json"]; timestampToken: Buffer }>(
+      `SELECT id, number, envelope_sha256 AS "envelopeSha256", receipt, timestamp_token AS "timestampToken"
+         FROM bid_version WHERE bid_id = $1 ORDER BY number DESC LIMIT 1`,
+      [bid.id],
+    );
+    const last = current.rows[0];
+    if (mayBeRecorded && last && last.envelopeSha256 === envelopeSha256) {
+      return { bidId: bid.id, versionId: last.id, version: last.number, receipt: { json: last.receipt, timestampToken: new Uint8Array(last.timestampToken) } };
+    }
     const number = (counted.rows[0]?.versions ?? 0) + 1;
     const receipt = await issueReceipt({
       tender: ctx.tender,

@@ -170,7 +170,11 @@ export function uploadSealed(
   tenderId: string,
   file: File,
   pending: PendingUpload,
-  handlers: { onProgress: (fraction: number) => void; onError: (status: number, body: string) => void; onSuccess: (r: UploadResult) => void },
+  handlers: {
+    onProgress: (fraction: number) => void;
+    onError: (status: number, body: string, uploadId: string | null) => void;
+    onSuccess: (r: UploadResult, uploadId: string | null) => void;
+  },
 ): tus.Upload {
   const upload = new tus.Upload(file, {
     endpoint: "/uploads/bids",
@@ -193,9 +197,10 @@ export function uploadSealed(
     },
     onError: (error) => {
       const response = (error as tus.DetailedError).originalResponse;
-      handlers.onError(response?.getStatus() ?? 0, response?.getBody() ?? "");
+      handlers.onError(response?.getStatus() ?? 0, response?.getBody() ?? "", uploadIdOf(upload.url));
     },
-    onSuccess: (payload) => handlers.onSuccess({ status: payload.lastResponse.getStatus(), body: payload.lastResponse.getBody() ?? "" }),
+    onSuccess: (payload) =>
+      handlers.onSuccess({ status: payload.lastResponse.getStatus(), body: payload.lastResponse.getBody() ?? "" }, uploadIdOf(upload.url)),
   });
   void upload.findPreviousUploads().then((previous) => {
     const last = previous[0];
@@ -203,4 +208,61 @@ export function uploadSealed(
     upload.start();
   });
   return upload;
+}
+
+function uploadIdOf(url: string | null): string | null {
+  if (!url) return null;
+  const last = new URL(url, location.href).pathname.split("/").pop();
+  return last || null;
+}
+
+/** The receipt an upload's last answer carried, if it did (a HEAD that found it complete carries none). */
+export function receiptInAnswer(body: string): { versionId: string; receipt: unknown } | null {
+  try {
+    const parsed = JSON.parse(body) as { versionId?: unknown; receipt?: unknown };
+    return typeof parsed.versionId === "string" && parsed.receipt ? { versionId: parsed.versionId, receipt: parsed.receipt } : null;
+  } catch {
+    return null;
+  }
+}
+
+export type ReceiptWait = "finalising" | "unreachable";
+export type ReceiptResult =
+  | { kind: "receipt"; versionId: string; receipt: unknown }
+  | { kind: "incomplete" }
+  | { kind: "refused"; error: string }
+  | { kind: "unknown" }
+  | { kind: "stopped" };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Asks the server for the receipt of an upload until it has one (docs/decisions/056): while the
+ * server finalises the bid, or cannot be reached, `onWait` says what the page waits for. The page
+ * shows 提交成功 only with the receipt this returns.
+ */
+export async function awaitReceipt(tenderId: string, uploadId: string, onWait: (why: ReceiptWait) => void, signal: AbortSignal): Promise<ReceiptResult> {
+  while (!signal.aborted) {
+    let response: Response | null = null;
+    try {
+      response = await fetch(`/bids/${tenderId}/uploads/${uploadId}`, { headers: { Accept: "application/json" }, signal });
+    } catch {
+      response = null;
+    }
+    if (signal.aborted) break;
+    if (response?.status === 200) {
+      const body = (await response.json()) as { versionId: string; receipt: unknown };
+      return { kind: "receipt", versionId: body.versionId, receipt: body.receipt };
+    }
+    if (response?.status === 409) return { kind: "incomplete" };
+    if (response?.status === 404) return { kind: "unknown" };
+    if (response && response.status >= 400 && response.status < 500) {
+      const body = (await response.json().catch(() => ({}))) as { error?: string };
+      return { kind: "refused", error: body.error ?? "bid.uploadFailed" };
+    }
+    onWait(response?.status === 202 ? "finalising" : "unreachable");
+    const retryAfter = Number(response?.headers.get("Retry-After") ?? "3");
+    await sleep(Math.min(Math.max(Number.isFinite(retryAfter) ? retryAfter : 3, 1), 30) * 1000);
+  }
+  return { kind: "stopped" };
 }

@@ -112,3 +112,19 @@ export async function ensureTenderEscrow(tenderId: string): Promise<TenderEscrow
   }
   return { serial: record.escrowKeyId, publicKeyPem };
 }
+
+/**
+ * Makes the tender's escrow key as soon as it can be made: when the tender is published, and
+ * when its custodians are set (a supervisor assigned), never in the middle of a bid (decision
+ * 056). A failure is logged, not thrown at the agent or the trading centre: the bid page tries
+ * again, and a bid upload without the key is refused clearly (bid.escrowMissing). Callers call it
+ * only while the tender takes bids (publication; a supervisor assigned to an open tender).
+ */
+export async function prepareTenderEscrow(tenderId: string): Promise<TenderEscrowKey | null> {
+  try {
+    return await ensureTenderEscrow(tenderId);
+  } catch (error) {
+    console.error(`escrow key for tender ${tenderId} not made yet`, error);
+    return null;
+  }
+}

@@ -1,2 +1,2 @@
 // What routes and other features may use of features/escrow (lint: eslint/depcruise boundaries). Import nothing deeper.
-export { ensureTenderEscrow, escrowReady } from "./escrow.server.ts";
+export { ensureTenderEscrow, escrowReady, prepareTenderEscrow } from "./escrow.server.ts";

@@ -11,6 +11,7 @@ import { applyEvent } from "./lifecycle.server.ts";
 import type { TenderInput } from "./form.ts";
 import type { StagedUpload } from "./document-upload.server.ts";
 import { scheduleCloseBidding } from "./close-bidding.jobs.server.ts";
+import { prepareTenderEscrow } from "../escrow/index.ts";
 
 /**
  * The agent's side of a tender: create, edit the draft, attach documents, publish, clarify,
@@ -258,7 +259,10 @@ export async function publishTender(user: SessionUser, id: string, now = new Dat
     );
     return { ok: true, value: { bidDeadline: outcome.bidDeadline! } };
   });
-  if (result.ok) await scheduleCloseBidding(id, result.value.bidDeadline);
+  if (result.ok) {
+    await scheduleCloseBidding(id, result.value.bidDeadline);
+    await prepareTenderEscrow(id);
+  }
   return result;
 }
 

@@ -3,6 +3,7 @@ import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { notifyUser } from "../../platform/realtime.server.ts";
 import { applyEvent } from "./lifecycle.server.ts";
+import { unfinalisedArrivals } from "../../platform/upload-arrivals.server.ts";
 import { defineJob } from "../../platform/jobs/define.ts";
 import { enqueueJob } from "../../platform/jobs/queues.server.ts";
 
@@ -16,7 +17,10 @@ import { enqueueJob } from "../../platform/jobs/queues.server.ts";
 
 export type CloseOutcome =
   | { closed: true; tenderId: string; bids: number }
-  | { closed: false; tenderId: string; reason: "not-found" | "not-open" | "no-deadline" | "deadline-not-reached" };
+  | { closed: false; tenderId: string; reason: "not-found" | "not-open" | "no-deadline" | "deadline-not-reached" | "bids-finalising"; pending?: number };
+
+/** How soon a close that waited for on-time bids still being finalised is tried again. */
+const FINALISING_RETRY_MS = 5_000;
 
 /** Closes bidding if, by the current row, the deadline has passed. Idempotent. */
 export async function closeBidding(tenderId: string, now = new Date()): Promise<CloseOutcome> {
@@ -33,6 +37,10 @@ export async function closeBidding(tenderId: string, now = new Date()): Promise<
     const schedule = { docsIssueAt: row.docsIssueAt ?? row.bidDeadline, docsAvailableUntil: row.docsAvailableUntil ?? row.bidDeadline };
     const outcome = applyEvent({ ...row, ...schedule }, { type: "close-bidding" }, now);
     if (!outcome.ok) return { closed: false as const, tenderId, reason: "deadline-not-reached" as const };
+    // A bid whose last byte arrived in time but whose finalisation is queued, under way or to be
+    // run again after a fault is on time (Regs Art 36): closing waits for it rather than race it.
+    const pending = await unfinalisedArrivals(tenderId, row.bidDeadline);
+    if (pending > 0) return { closed: false as const, tenderId, reason: "bids-finalising" as const, pending };
     await tx.tender.update({ where: { id: tenderId }, data: { status: outcome.status } });
     // Preparing the opening: the count of bids on record at the deadline, fixed in the chain.
     const bids = await tx.bid.count({ where: { tenderId, status: "SUBMITTED" } });
@@ -64,8 +72,10 @@ export async function closeBidding(tenderId: string, now = new Date()): Promise<
 export const closeBiddingJob = defineJob({
   name: "tender.close-bidding",
   payload: z.object({ tenderId: z.string().uuid(), bidDeadline: z.string().datetime() }),
-  async handler({ tenderId }) {
-    return closeBidding(tenderId);
+  async handler({ tenderId, bidDeadline }) {
+    const outcome = await closeBidding(tenderId);
+    if (!outcome.closed && outcome.reason === "bids-finalising") await scheduleCloseBidding(tenderId, new Date(bidDeadline), FINALISING_RETRY_MS);
+    return outcome;
   },
 });
 
@@ -107,13 +117,12 @@ export function closeJobId(tenderId: string, bidDeadline: Date): string {
  * committed; if Redis is unavailable the sweep still closes the tender, so a failure is logged,
  * not thrown at the agent.
  */
-export async function scheduleCloseBidding(tenderId: string, bidDeadline: Date): Promise<void> {
+export async function scheduleCloseBidding(tenderId: string, bidDeadline: Date, retryInMs?: number): Promise<void> {
   try {
-    await enqueueJob(
-      closeBiddingJob,
-      { tenderId, bidDeadline: bidDeadline.toISOString() },
-      { delay: Math.max(0, bidDeadline.getTime() - Date.now()), jobId: closeJobId(tenderId, bidDeadline) },
-    );
+    const delay = retryInMs ?? Math.max(0, bidDeadline.getTime() - Date.now());
+    // A retry has its own job id: the first job of this id is still the one running.
+    const jobId = retryInMs === undefined ? closeJobId(tenderId, bidDeadline) : `${closeJobId(tenderId, bidDeadline)}:retry:${Date.now()}`;
+    await enqueueJob(closeBiddingJob, { tenderId, bidDeadline: bidDeadline.toISOString() }, { delay, jobId });
   } catch (error) {
     console.error(`could not schedule close-bidding for ${tenderId}; the sweep will close it`, error);
   }

@@ -8,6 +8,8 @@ import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { requireUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
+import { prepareTenderEscrow } from "../escrow/index.ts";
+import { OPEN_STATUSES } from "../tenders/index.ts";
 
 const WitnessEnvSchema = z.object({
   /** The media server as browsers reach it (signaling socket, playback). */
@@ -151,6 +153,9 @@ export async function assignSupervisor(actorId: string, tenderId: string, userId
     await tx.tenderSupervisor.create({ data: { tenderId: tender.id, userId: user.id, assignedById: actorId } });
     await appendAudit({ actorId, action: "witness.supervisor.assigned", subjectType: "tender", subjectId: tender.id, data: { supervisorId: user.id } }, tx);
   });
+  // The custodians are set: while bidding is open the escrow key can be made now, before any
+  // bidder needs it.
+  if ((OPEN_STATUSES as readonly string[]).includes(tender.status)) await prepareTenderEscrow(tender.id);
   return { ok: true };
 }
 

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
-import fs from "node:fs/promises";
 import { ERRORS, EXPOSED_HEADERS, MemoryLocker, Metadata, Server, TUS_RESUMABLE, TUS_VERSION, type Upload } from "@tus/server";
 import { z } from "zod";
 import { getUser, type SessionUser } from "../../../platform/auth/auth.server.ts";
-import { bidContext, checkEnvelopeSize, finaliseSubmission, recordRefusal, type BidRefusal } from "../bids.server.ts";
+import { arrivalOf, completeUnfinalised, deleteOldOutcomes, outcomeOf, recordArrival, recordOutcome, removeUploadFiles, uploadsDir, type UploadOutcome } from "../../../platform/upload-arrivals.server.ts";
+import { bidContext, checkEnvelopeSize, finaliseSubmission, recordRefusal, storedReceipt, type BidRefusal } from "../bids.server.ts";
+import { db } from "../../../platform/db.server.ts";
 import { env } from "../../../platform/env.server.ts";
 import { clientIp } from "../../../platform/request.server.ts";
 import { dropIntake, IntakeFileStore, isLimitExceeded, takeIntake } from "./envelope-intake.server.ts";
@@ -60,9 +61,8 @@ let store: IntakeFileStore | undefined;
 // One lock per upload, shared by the tus server and the PATCH path below.
 const locker = new MemoryLocker();
 
-function uploadsDir(): string {
-  return path.resolve(env().UPLOADS_DIR);
-}
+/** How long a client is asked to wait (Retry-After, seconds) while an upload is being finalised. */
+const FINALISING_RETRY_AFTER_S = 2;
 
 function intakeStore(): IntakeFileStore {
   store ??= new IntakeFileStore({ directory: uploadsDir(), expirationPeriodInMilliseconds: 24 * 3600 * 1000 });
@@ -71,37 +71,156 @@ function intakeStore(): IntakeFileStore {
 
 /**
  * Every request on an existing upload: it belongs to the bidder who created it, and bytes are
- * accepted only while the tender takes bids by the server clock.
+ * accepted only while the tender takes bids by the server clock. An upload whose last byte has
+ * arrived is past that check: what remains (its finalisation) does not depend on the clock now.
  */
-async function authorise(request: Request, uploadId: string | undefined): Promise<void> {
+async function authorise(request: Request, uploadId: string | undefined): Promise<UploadState | null> {
   const user = await requireBidder(request);
-  if (!uploadId) return;
-  const upload = await intakeStore().getUpload(uploadId).catch(() => null);
-  if (!upload) return;
-  if (upload.metadata?.userId !== user.id) throw new UploadError(404, JSON.stringify({ error: "bid.noSuchUpload" }));
-  if (request.method === "PATCH") {
-    const ctx = await bidContext(user, upload.metadata.tenderId ?? "", new Date());
+  if (!uploadId) return null;
+  const state = await uploadState(uploadId);
+  if (state.kind === "none") return state;
+  if (state.userId !== user.id) throw new UploadError(404, JSON.stringify({ error: "bid.noSuchUpload" }));
+  if (request.method === "PATCH" && state.kind === "receiving") {
+    const ctx = await bidContext(user, state.upload.metadata?.tenderId ?? "", new Date(), { createEscrow: false });
     if (!ctx.ok) {
-      await recordRefusal(user, upload.metadata.tenderId ?? "", ctx.refusal, { stage: "upload", uploadId });
+      await recordRefusal(user, state.upload.metadata?.tenderId ?? "", ctx.refusal, { stage: "upload", uploadId });
       throw refusalError(ctx.refusal);
     }
   }
+  return state;
+}
+
+/**
+ * Where an upload stands: bytes still arriving; every byte here and its finalisation not ended
+ * (under way, or interrupted by a fault and waiting to run again); finalised (receipt or refusal);
+ * or unknown.
+ */
+type UploadState =
+  | { kind: "none" }
+  | { kind: "receiving"; userId: string | undefined; upload: Upload }
+  | { kind: "complete"; userId: string | undefined; upload: Upload }
+  | { kind: "done"; userId: string; outcome: UploadOutcome };
+
+async function uploadState(id: string): Promise<UploadState> {
+  const outcome = await outcomeOf(id);
+  if (outcome) return { kind: "done", userId: outcome.userId, outcome };
+  const upload = await intakeStore().getUpload(id).catch(() => null);
+  if (!upload) return { kind: "none" };
+  const userId = upload.metadata?.userId ?? undefined;
+  if (upload.size !== undefined && upload.offset === upload.size) return { kind: "complete", userId, upload };
+  return { kind: "receiving", userId, upload };
+}
+
+/** What the PATCH that completes an upload answers: the receipt, or the refusal. */
+function outcomeAnswer(outcome: UploadOutcome, receipt: unknown): { status_code: number; headers: Record<string, string>; body: string } {
+  if (!outcome.ok) throw refusalError(outcome.refusal as BidRefusal);
+  return {
+    status_code: 200,
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ bidId: outcome.bidId, versionId: outcome.versionId, version: outcome.version, receipt }),
+  };
 }
 
 /** The last byte arrived: verify, store, record and answer with the receipt (or the refusal). */
 async function completeUpload(request: Request, upload: Upload): Promise<{ status_code: number; headers: Record<string, string>; body: string }> {
   const user = await requireBidder(request);
-  const result = await finalise(user, upload).catch((error: unknown) => {
-    // An unexpected failure is logged with its cause; the bidder gets a retryable 500.
+  const done = await finaliseOnce(upload.id, user).catch((error: unknown) => {
+    // A transient failure (database, disk): the bytes stay and the finalisation runs again at
+    // the client's retry or at start; the client is told to come back, never that it is done.
     console.error("bid finalisation failed:", error);
-    throw new UploadError(500, JSON.stringify({ error: "bid.uploadFailed" }));
+    throw new UploadError(503, JSON.stringify({ error: "bid.finalisationPending" }));
   });
-  if (!result.ok) throw refusalError(result.refusal);
-  return {
-    status_code: 200,
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ bidId: result.value.bidId, versionId: result.value.versionId, version: result.value.version, receipt: result.value.receipt.json }),
-  };
+  return outcomeAnswer(done.outcome, done.receipt ?? (done.outcome.ok ? await storedReceipt(done.outcome.versionId) : null));
+}
+
+// Finalisations under way in this process, by upload id: a second caller (the client's HEAD,
+// start-up recovery) joins the first instead of starting another.
+const finalising = new Map<string, Promise<{ outcome: UploadOutcome; receipt?: unknown }>>();
+
+async function userById(id: string | undefined): Promise<SessionUser> {
+  const row = id
+    ? await db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, organizationId: true, organization: { select: { name: true } } } })
+    : null;
+  if (!row) throw new Error(`the user ${id ?? "(none)"} of an upload does not exist`);
+  return { id: row.id, email: row.email, name: row.name, role: row.role, organizationId: row.organizationId, organizationName: row.organization?.name ?? null };
+}
+
+/**
+ * Finalises a complete upload once, idempotently: the outcome file says it is done; a killed or
+ * failed finalisation leaves the bytes and runs again (recordVersion does not record the same
+ * envelope twice). Only a refusal by rule (tampered, late, foreign tender) deletes the bytes.
+ */
+export function finaliseOnce(id: string, knownUser?: SessionUser): Promise<{ outcome: UploadOutcome; receipt?: unknown }> {
+  const running = finalising.get(id);
+  if (running) return running;
+  const run = (async () => {
+    const earlier = await outcomeOf(id);
+    if (earlier) return { outcome: earlier };
+    const upload = await intakeStore().getUpload(id);
+    if (upload.size === undefined || upload.offset !== upload.size) throw new Error(`upload ${id} is not complete`);
+    const user = knownUser ?? (await userById(upload.metadata?.userId ?? undefined));
+    const receivedAt = (await arrivalOf(id)) ?? new Date();
+    const result = await finalise(user, upload, receivedAt);
+    const base = { size: upload.size, tenderId: upload.metadata?.tenderId ?? "", userId: user.id };
+    const outcome: UploadOutcome = result.ok
+      ? { ...base, ok: true, bidId: result.value.bidId, versionId: result.value.versionId, version: result.value.version }
+      : { ...base, ok: false, refusal: result.refusal };
+    await recordOutcome(id, outcome);
+    await removeUploadFiles(id);
+    return { outcome, receipt: result.ok ? result.value.receipt.json : undefined };
+  })().finally(() => finalising.delete(id));
+  finalising.set(id, run);
+  return run;
+}
+
+/**
+ * At start: every upload whose bytes all arrived but whose finalisation never ended (the process
+ * was killed, the database or disk failed) is finalised now, one at a time.
+ */
+export async function recoverUploads(): Promise<{ recovered: number; failed: number }> {
+  bidUploads();
+  let recovered = 0;
+  let failed = 0;
+  for (const pending of await completeUnfinalised()) {
+    try {
+      await finaliseOnce(pending.id);
+      recovered++;
+    } catch (error) {
+      failed++;
+      console.error(`recovery: upload ${pending.id} could not be finalised yet`, error);
+    }
+  }
+  return { recovered, failed };
+}
+
+export type ReceiptAnswer =
+  | { status: "accepted"; bidId: string; versionId: string; version: number; receipt: unknown }
+  | { status: "finalising"; offset: number; size: number }
+  | { status: "incomplete"; offset: number; size: number }
+  | { status: "refused"; refusal: BidRefusal }
+  | { status: "unknown" };
+
+/**
+ * The receipt of one of the bidder's uploads, for a page that did not get it in the upload's
+ * answer (a lost connection, a finalisation that had to run again). An upload complete but not
+ * finalised is finalised now (or joined, if under way).
+ */
+export async function uploadReceipt(user: SessionUser, id: string, tenderId: string): Promise<ReceiptAnswer> {
+  bidUploads();
+  if (!/^[0-9a-f]{32}$/i.test(id)) return { status: "unknown" };
+  const state = await uploadState(id);
+  if (state.kind === "none" || state.userId !== user.id) return { status: "unknown" };
+  const ofTender = state.kind === "done" ? state.outcome.tenderId : state.upload.metadata?.tenderId;
+  if (ofTender !== tenderId) return { status: "unknown" };
+  if (state.kind === "done") {
+    const { outcome } = state;
+    if (!outcome.ok) return { status: "refused", refusal: outcome.refusal as BidRefusal };
+    return { status: "accepted", bidId: outcome.bidId, versionId: outcome.versionId, version: outcome.version, receipt: await storedReceipt(outcome.versionId) };
+  }
+  const size = state.upload.size ?? 0;
+  if (state.kind === "receiving") return { status: "incomplete", offset: state.upload.offset, size };
+  void finaliseOnce(id).catch((error: unknown) => console.error(`bid finalisation of ${id} failed:`, error));
+  return { status: "finalising", offset: state.upload.offset, size };
 }
 
 /**
@@ -120,12 +239,14 @@ export function bidUploads(): Server {
     maxSize: env().BID_MAX_BYTES,
     respectForwardedHeaders: false,
     disableTerminationForFinishedUploads: true,
-    onIncomingRequest: authorise,
+    async onIncomingRequest(request, uploadId) {
+      await authorise(request, uploadId);
+    },
     async onUploadCreate(request, upload) {
       const user = await requireBidder(request);
       const parsed = UploadMetadataSchema.safeParse(upload.metadata ?? {});
       if (!parsed.success) throw new UploadError(400, JSON.stringify({ error: "bid.badMetadata" }));
-      const ctx = await bidContext(user, parsed.data.tenderId, new Date());
+      const ctx = await bidContext(user, parsed.data.tenderId, new Date(), { createEscrow: false });
       const size = ctx.ok ? checkEnvelopeSize(ctx.value, upload.size) : ctx;
       if (!size.ok) {
         await recordRefusal(user, parsed.data.tenderId, size.refusal, { stage: "create", size: upload.size });
@@ -141,12 +262,15 @@ export function bidUploads(): Server {
         },
       };
     },
-    onUploadFinish: completeUpload,
+    async onUploadFinish(request, upload) {
+      await recordArrival(upload.id, new Date());
+      return completeUpload(request, upload);
+    },
   });
   return server;
 }
 
-async function finalise(user: SessionUser, upload: Upload) {
+async function finalise(user: SessionUser, upload: Upload, receivedAt: Date) {
   const meta = upload.metadata ?? {};
   const tenderId = meta.tenderId ?? "";
   const file = path.join(uploadsDir(), upload.id);
@@ -163,16 +287,13 @@ async function finalise(user: SessionUser, upload: Upload) {
       userAgent: meta.userAgent || undefined,
       deviceFingerprint: meta.deviceFingerprint || undefined,
       documentMeta,
-    });
+    }, receivedAt);
     if (!result.ok) await recordRefusal(user, tenderId, result.refusal, { stage: "finish", uploadId: upload.id });
     return result;
   } finally {
+    // The upload's files stay until its outcome is recorded (finaliseOnce): a failure here keeps them.
     intake?.abandon();
     dropIntake(upload.id);
-    // Accepted envelopes were moved into bid storage; refused ones are deleted. Either way the
-    // upload's working copy and its metadata go.
-    await fs.rm(file, { force: true });
-    await fs.rm(`${file}.json`, { force: true });
   }
 }
 
@@ -280,7 +401,18 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
     const offset = Number.parseInt(offsetHeader, 10);
     if (header(req, "content-type") === undefined) throw ERRORS.INVALID_CONTENT_TYPE;
     const request = headersOnly(req);
-    await authorise(request, id);
+    // Finalised, or being finalised: answered from that state, never as a plain completion.
+    const state = (await authorise(request, id)) ?? (await uploadState(id));
+    if (state.kind === "done") {
+      if (offset !== state.outcome.size) throw ERRORS.INVALID_OFFSET;
+      const done = outcomeAnswer(state.outcome, state.outcome.ok ? await storedReceipt(state.outcome.versionId) : null);
+      send(res, done.status_code, { ...headers, "Upload-Offset": String(state.outcome.size), ...done.headers }, done.body);
+      return;
+    }
+    if (finalising.has(id)) {
+      sendBusy(res, headers, state.kind === "complete" ? (state.upload.size ?? 0) : 0);
+      return;
+    }
 
     const datastore = intakeStore();
     // A second request for this upload (a client that reconnected) asks for the lock: this one
@@ -293,6 +425,8 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
     });
     let upload: Upload;
     let written: { offset: number; aborted: boolean };
+    // How long the server itself held this body unread (ingest gate): not the bidder's time.
+    let heldUnread = 0;
     try {
       upload = await datastore.getUpload(id);
       const expiry = datastore.getExpiration();
@@ -306,7 +440,9 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
       const length = lengthHeader === undefined ? undefined : Number.parseInt(lengthHeader, 10);
       if (length !== undefined && offset + length > upload.size) throw ERRORS.ERR_SIZE_EXCEEDED;
       // Bodies are read a bounded number at a time while the server is saturated (ingest-gate).
+      const queuedAt = Date.now();
       const leave = await ingestGate.enter(AbortSignal.any([stop.signal, release.signal])).catch(() => null);
+      heldUnread = Date.now() - queuedAt;
       if (!leave) {
         written = { offset, aborted: true };
       } else {
@@ -321,6 +457,8 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
           leave();
         }
       }
+      // The legal arrival time (Regs Art 36), on disk before anything else happens to the bid.
+      if (written.offset === upload.size && written.offset > offset) await recordArrival(id, new Date(Date.now() - heldUnread));
     } finally {
       clearTimeout(drain);
       await lock.unlock();
@@ -345,17 +483,66 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
   }
 }
 
+/** 423 Locked, as tus servers answer for an upload another request holds; tus clients retry it. */
+function sendBusy(res: ServerResponse, headers: Record<string, string>, size: number): void {
+  send(res, 423, {
+    ...headers,
+    "Retry-After": String(FINALISING_RETRY_AFTER_S),
+    "Upload-Offset": String(size),
+    "Upload-Length": String(size),
+    "Cache-Control": "no-store",
+    "Content-Type": "application/json",
+  }, JSON.stringify({ error: "bid.finalising" }));
+}
+
+/**
+ * HEAD on an upload whose last byte arrived: "complete" (offset = length) only once its receipt
+ * exists; while it is being finalised, or waits to be finalised again after a fault, 423 with
+ * Retry-After (the finalisation is started if none runs). Otherwise the tus server answers.
+ */
+async function handleHead(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const id = uploadIdOf(req.url);
+  if (!id) return false;
+  const headers: Record<string, string> = { "Tus-Resumable": TUS_RESUMABLE, "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": EXPOSED_HEADERS };
+  try {
+    const user = await requireBidder(headersOnly(req));
+    const state = await uploadState(id);
+    if (state.kind === "none" || state.kind === "receiving") return false;
+    if (state.userId !== user.id) throw new UploadError(404, JSON.stringify({ error: "bid.noSuchUpload" }));
+    if (state.kind === "done") {
+      const { outcome } = state;
+      if (!outcome.ok) {
+        send(res, 410, { ...headers, "Content-Type": "application/json" }, JSON.stringify({ error: outcome.refusal.code, article: outcome.refusal.article, params: outcome.refusal.params }));
+        return true;
+      }
+      send(res, 200, { ...headers, "Upload-Offset": String(outcome.size), "Upload-Length": String(outcome.size), "Cache-Control": "no-store" });
+      return true;
+    }
+    void finaliseOnce(id).catch((error: unknown) => console.error(`bid finalisation of ${id} failed:`, error));
+    sendBusy(res, headers, state.upload.size ?? 0);
+    return true;
+  } catch (error) {
+    const { status_code, body } = isHttpError(error) ? error : ERRORS.UNKNOWN_ERROR;
+    if (!isHttpError(error)) console.error("bid upload HEAD failed:", error);
+    send(res, status_code, headers, body);
+    return true;
+  }
+}
+
 /**
  * Served by the custom server straight from Node's request and response (server.ts), not through
  * a Remix route: uploads are the platform's heaviest traffic.
  */
-export function handleBidUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleBidUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method === "PATCH") return handlePatch(req, res);
+  if (req.method === "HEAD" && (await handleHead(req, res))) return;
   return bidUploads().handle(req, res);
 }
 
 /** Drops incomplete uploads older than the expiry (job `bids.cleanup-uploads`). */
 export async function deleteExpiredUploads(): Promise<number> {
   bidUploads();
-  return store ? store.deleteExpired() : 0;
+  const expired = store ? await store.deleteExpired() : 0;
+  await deleteOldOutcomes(intakeStore().getExpiration());
+  return expired;
 }
