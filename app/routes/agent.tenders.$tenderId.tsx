@@ -77,7 +77,7 @@ type ActionResult =
       ok: boolean;
       error?: FieldMessage;
       errors?: TenderFieldErrors;
-      issued?: { number: number; deadlineMoved: boolean; previousDeadline: string; bidDeadline: string; notified: number };
+      issued?: { number: number; deadlineMoved: boolean; previousDeadline: string; bidDeadline: string };
     };
 
 const UPLOAD_MESSAGES = { empty: "upload.empty", tooLarge: "upload.tooLarge", notPdf: "upload.notPdf", missing: "upload.missing", tooMany: "upload.tooMany" } as const;
@@ -110,7 +110,7 @@ async function handleClarify(user: SessionUser, id: string, form: FormData, uplo
   return json<ActionResult>({
     intent: "clarify",
     ok: true,
-    issued: { number: v.number, deadlineMoved: v.deadlineMoved, previousDeadline: v.previousDeadline.toISOString(), bidDeadline: v.bidDeadline.toISOString(), notified: v.notified },
+    issued: { number: v.number, deadlineMoved: v.deadlineMoved, previousDeadline: v.previousDeadline.toISOString(), bidDeadline: v.bidDeadline.toISOString() },
   });
 }
 
@@ -241,9 +241,8 @@ export default function AgentTender() {
                     number: clarifyResult.issued.number,
                     from: formatDateTime(clarifyResult.issued.previousDeadline, locale),
                     to: formatDateTime(clarifyResult.issued.bidDeadline, locale),
-                    notified: clarifyResult.issued.notified,
                   })
-                : t("clarification.deadlineKept", { number: clarifyResult.issued.number, notified: clarifyResult.issued.notified })}
+                : t("clarification.deadlineKept", { number: clarifyResult.issued.number })}
             </p>
           )}
           {clarifyResult && !clarifyResult.ok && clarifyResult.error && <p className="form-error" role="alert">{message(clarifyResult.error)}</p>}
