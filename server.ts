@@ -52,7 +52,13 @@ app.all("*", (req, res, next) => {
 });
 
 // A request that throws outside Remix's own handling gets a 500 page; the process lives on.
+// Errors that carry a client status (Express's own: a path that does not decode is a 400) keep it.
 app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    if (!res.headersSent) res.status(status).type("text/plain").send("Bad request");
+    return;
+  }
   console.error(error);
   if (!res.headersSent) res.status(500).type("text/plain").send("Internal error");
 });

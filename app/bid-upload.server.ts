@@ -350,6 +350,12 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
  * a Remix route: uploads are the platform's heaviest traffic.
  */
 export function handleBidUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // The tus server answers concatenation with 501; it is not offered (Tus-Extension), so a
+  // request for it is the client's error.
+  if (req.headers["upload-concat"] !== undefined) {
+    send(res, 400, { "Tus-Resumable": TUS_RESUMABLE, "Content-Type": "text/plain; charset=utf-8" }, "Upload-Concat is not supported.\n");
+    return Promise.resolve();
+  }
   if (req.method === "PATCH") return handlePatch(req, res);
   return bidUploads().handle(req, res);
 }

@@ -88,15 +88,16 @@ function originHost(origin: string): string | null {
 
 /**
  * Defence in depth against cross-site form posts: a browser always sends Origin on POST; when
- * it names another site the request is refused before any action runs; a malformed one is a
- * 400. Service calls to /internal/ carry no Origin and are authenticated by bearer secret.
+ * it names another site (or is opaque: "null") the request is refused before any action runs; a
+ * malformed one is a 400. Service calls to /internal/ carry no Origin and are authenticated by bearer secret.
  */
 export function sameOrigin() {
   return (req: IncomingMessage, res: ServerResponse, next: Next): void => {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
     const origin = req.headers.origin;
-    if (!origin || origin === "null") return next();
-    const host = originHost(origin);
+    if (!origin) return next();
+    // An opaque origin (a sandboxed frame, a privacy redirect) is never this site's own form.
+    const host = origin === "null" ? "null" : originHost(origin);
     if (host === null) {
       res.writeHead(400, { "Content-Type": "text/plain; charset=utf-8" });
       res.end("Malformed Origin header.\n");

@@ -23,6 +23,7 @@ import { FieldError, TenderForm } from "~/tender-form-view.tsx";
 import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/tender-upload.server.ts";
 import { witnessState } from "~/witness.server.ts";
 import { escrowReady } from "~/escrow.server.ts";
+import { readForm } from "~/request.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tender.code} · 明标` : "明标" }];
 
@@ -130,7 +131,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await upload.discard();
     throw new Response("Unknown intent", { status: 400 });
   }
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   const intent = form.get("intent");
   if (intent === "save") {

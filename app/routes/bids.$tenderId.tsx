@@ -10,6 +10,7 @@ import { withdraw } from "~/bids.server.ts";
 import { CsrfInput } from "~/components/csrf.tsx";
 import { formatDateTime } from "~/format.ts";
 import type { Locale } from "~/i18n.ts";
+import { readForm } from "~/request.server.ts";
 import {
   clearPending, discardSealed, loadPending, savePending, sealBid, SealError, sealedFile, uploadSealed, type PendingUpload,
 } from "~/bid-browser.ts";
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ["BIDDER"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   if (form.get("intent") !== "withdraw") return json({ error: "bid.unknownAction" }, 400);
   const result = await withdraw(user, params.tenderId ?? "");

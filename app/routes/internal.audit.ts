@@ -4,6 +4,7 @@ import { z } from "zod";
 import { appendAudit, lockAuditChain } from "~/audit.server.ts";
 import { db } from "~/db.server.ts";
 import { requireInternalCaller } from "~/internal-auth.server.ts";
+import { INTERNAL_BODY_BYTES } from "~/http-guards.server.ts";
 
 const SubjectSchema = z.union([
   z.object({ type: z.string().min(1).max(64), id: z.string().max(200).optional() }),
@@ -28,7 +29,15 @@ export async function loader() {
 /** Appends an entry from another platform service (the media server) to the audit chain. */
 export async function action({ request }: ActionFunctionArgs) {
   requireInternalCaller(request);
-  const body: unknown = await request.json().catch(() => null);
+  // The server refuses a longer body before it is read (http-guards); this holds for every caller.
+  const text = await request.text().catch(() => "");
+  if (Buffer.byteLength(text) > INTERNAL_BODY_BYTES) return json({ error: "audit entry too large" }, { status: 413 });
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
   const parsed = BodySchema.safeParse(body);
   if (!parsed.success) {
     return json({ error: "invalid audit entry", issues: parsed.error.issues }, { status: 400 });

@@ -13,7 +13,7 @@ import { parseForm } from "~/validation/form.ts";
 import { SignInSchema } from "~/validation/auth.ts";
 import { CsrfInput } from "~/components/csrf.tsx";
 import { Field } from "~/components/field.tsx";
-import { clientIp } from "~/request.server.ts";
+import { clientIp, readForm } from "~/request.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 明标" }];
 
@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   const parsed = parseForm(SignInSchema, form);
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formError: null, retryAfter: 0, values: parsed.values }, 400);

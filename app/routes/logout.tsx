@@ -4,13 +4,14 @@ import { getUser } from "~/auth.server.ts";
 import { requireCsrf } from "~/csrf.server.ts";
 import { appendAudit } from "~/audit.server.ts";
 import { destroySession } from "~/session.server.ts";
+import { readForm } from "~/request.server.ts";
 
 export async function loader() {
   return redirect("/");
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  await requireCsrf(request, await request.formData());
+  await requireCsrf(request, await readForm(request));
   const user = await getUser(request);
   const cookie = await destroySession(request);
   if (user) {

@@ -8,6 +8,7 @@ import { requireCsrf } from "~/csrf.server.ts";
 import { formatDateTime } from "~/format.ts";
 import type { Locale } from "~/i18n.ts";
 import { listNotifications, markRead, MarkReadSchema } from "~/notifications.server.ts";
+import { readForm } from "~/request.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "消息通知 · 明标" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   const parsed = MarkReadSchema.safeParse(Object.fromEntries(form.entries()));
   if (!parsed.success) return json({ ok: false }, { status: 400 });

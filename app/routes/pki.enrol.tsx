@@ -7,7 +7,7 @@ import { requireUser } from "~/auth.server.ts";
 import { requireCsrf } from "~/csrf.server.ts";
 import { currentCertificate, enrolCertificates, EnrolmentSchema } from "~/certificates.server.ts";
 import { db } from "~/db.server.ts";
-import { clientIp } from "~/request.server.ts";
+import { clientIp, readForm } from "~/request.server.ts";
 import { CsrfInput } from "~/components/csrf.tsx";
 import { buildKeyFiles, generateEnrolmentRequest, type PendingEnrolment } from "~/pki-browser.ts";
 
@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, ["BIDDER", "AGENT", "EXPERT", "SUPERVISOR"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   const parsed = EnrolmentSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return json({ ok: false as const, error: "pki.badCsr" }, 400);

@@ -10,7 +10,7 @@ import { parseForm } from "~/validation/form.ts";
 import { SignUpSchema } from "~/validation/auth.ts";
 import { CsrfInput } from "~/components/csrf.tsx";
 import { Field } from "~/components/field.tsx";
-import { clientIp } from "~/request.server.ts";
+import { clientIp, readForm } from "~/request.server.ts";
 import { throttle } from "~/throttle.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "投标人注册 · 明标" }];
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   const gate = await throttle().admitSignUp(clientIp(request));
   if (!gate.ok) {

@@ -112,6 +112,11 @@ describe("Origin check", () => {
     expect(await res.text()).toMatch(/Malformed Origin/);
   });
 
+  it("refuses an opaque Origin (null) with 403 instead of failing in Remix's own check (500)", async () => {
+    const res = await fetch(`${server.url}/login`, { method: "POST", headers: { Origin: "null" }, body: new URLSearchParams({ email: "a@b.cn" }) });
+    expect(res.status).toBe(403);
+  });
+
   it("still refuses another site (403) and lets the same site through to the action", async () => {
     const other = await fetch(`${server.url}/login`, { method: "POST", headers: { Origin: "https://evil.example" }, body: new URLSearchParams({ email: "a@b.cn" }) });
     expect(other.status).toBe(403);
@@ -120,5 +125,24 @@ describe("Origin check", () => {
     // Reaches the action, which wants its CSRF token.
     expect(same.status).toBe(403);
     expect(await same.text()).not.toMatch(/Cross-site/);
+  });
+});
+
+describe("bad input found by the fuzz test", () => {
+  it("answers a path that does not decode with 400, not 500", async () => {
+    const res = await fetch(`${server.url}/%E0%A4%A`);
+    expect(res.status).toBe(400);
+  });
+
+  it("answers a body that is not a form with 415, and a multipart body without a boundary with 400", async () => {
+    const json = await fetch(`${server.url}/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    expect(json.status).toBe(415);
+    const raw = await fetch(`${server.url}/logout`, { method: "POST", headers: { "Content-Type": "multipart/form-data" }, body: "x" });
+    expect(raw.status).toBe(400);
+  });
+
+  it("answers a tus request for concatenation (not offered) with 400, not 501", async () => {
+    const res = await fetch(`${server.url}/uploads/bids`, { method: "POST", headers: { "Tus-Resumable": "1.0.0", "Upload-Concat": "final;/uploads/bids/a /uploads/bids/b" } });
+    expect(res.status).toBe(400);
   });
 });

@@ -63,7 +63,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   let log = "";
   const proc: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   const keep = (chunk: Buffer) => {
-    log = (log + chunk.toString("utf8")).slice(-200_000);
+    log = (log + chunk.toString("utf8")).slice(-5_000_000);
   };
   proc.stdout?.on("data", keep);
   proc.stderr?.on("data", keep);
