@@ -2,6 +2,7 @@
 // and the cross-site Origin check. Imported by server.ts directly (not through the Remix
 // build), so it imports nothing from the app.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 
 type Next = (error?: unknown) => void;
 
@@ -29,17 +30,29 @@ export function bodyCapFor(method: string, url: string, contentType: string | un
   return FORM_BODY_BYTES;
 }
 
+/** How long a refused client may take to read the answer and hang up before it is cut off. */
+const LINGER_MS = 2000;
+
 function tooLarge(req: IncomingMessage, res: ServerResponse, cap: number): void {
-  if (!res.headersSent) {
-    const body = `Request body too large (limit ${cap} bytes).\n`;
-    res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)), Connection: "close" });
-    res.end(body);
+  const socket = req.socket as Socket & { destroySoon?: () => void };
+  // With Connection: close Node ends the socket and destroys it as soon as the answer is
+  // flushed; with unread bytes in the socket that destroy is a TCP reset, which can make the
+  // client lose the answer. Instead: half-close, and cut the connection off after LINGER_MS
+  // (or when the client hangs up). Nothing more is read meanwhile.
+  socket.destroySoon = () => {
+    socket.pause();
+    socket.end();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
+  };
+  if (res.headersSent) {
+    socket.destroySoon();
+    return;
   }
-  // The rest of the body is never read: once the answer is flushed the connection goes.
-  const socket = req.socket;
-  if (res.writableFinished) socket.destroy();
-  else res.once("finish", () => socket.destroy());
-  res.once("close", () => socket.destroy());
+  const body = `Request body too large (limit ${cap} bytes).\n`;
+  res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)), Connection: "close" });
+  res.end(body);
 }
 
 /**
