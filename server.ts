@@ -10,6 +10,7 @@ import express from "express";
 import morgan from "morgan";
 import { Server as SocketServer } from "socket.io";
 import { CONFIG_ERROR_EXIT, exitOnUnhandledRejection } from "./scripts/process-guard.mjs";
+import { bodyLimit, countChunkedBody, sameOrigin } from "./app/platform/http-guards.server.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -36,29 +37,29 @@ app.use((req, _res, next) => {
   next();
 });
 
-// Defence in depth against cross-site form posts: a browser always sends Origin on POST; when
-// it names another site the request is refused before any action runs. Service calls to
-// /internal/ carry no Origin and are authenticated by bearer secret instead.
-app.use((req, res, next) => {
-  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-  const origin = req.headers.origin;
-  if (!origin || origin === "null") return next();
-  if (new URL(origin).host !== req.headers.host) {
-    res.status(403).type("text/plain").send("Cross-site request refused.");
-    return;
-  }
-  next();
-});
+// Bodies over the route's cap are refused before anything reads them; then the Origin check.
+app.use(bodyLimit());
+app.use(sameOrigin());
 
 // Resumable (tus) uploads of sealed bids go straight to their handler, with Node streams.
 app.all(["/uploads/bids", "/uploads/bids/*"], (req, res, next) => {
   entry.handleBidUpload(req, res).catch(next);
 });
 
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+const remix = createRequestHandler({ build, mode: process.env.NODE_ENV });
+app.all("*", (req, res, next) => {
+  countChunkedBody(req, res);
+  void remix(req, res, next);
+});
 
 // A request that throws outside Remix's own handling gets a 500 page; the process lives on.
+// Errors that carry a client status (Express's own: a path that does not decode is a 400) keep it.
 app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    if (!res.headersSent) res.status(status).type("text/plain").send("Bad request");
+    return;
+  }
   console.error(error);
   if (!res.headersSent) res.status(500).type("text/plain").send("Internal error");
 });

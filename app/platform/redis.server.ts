@@ -8,6 +8,16 @@ export function createRedis(options: RedisOptions = {}): Redis {
   const client = new Redis(env().REDIS_URL, { lazyConnect: false, ...options });
   clients.add(client);
   client.on("end", () => clients.delete(client));
+  // Once per outage rather than ioredis's "Unhandled error event" on every reconnect attempt
+  // (sign-in goes on without Redis: throttle.server.ts).
+  let failing = false;
+  client.on("error", (error: Error) => {
+    if (!failing) console.error(`redis: ${error.message}; reconnecting`);
+    failing = true;
+  });
+  client.on("ready", () => {
+    failing = false;
+  });
   return client;
 }
 

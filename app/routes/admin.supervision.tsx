@@ -10,6 +10,7 @@ import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { db } from "~/platform/db.server.ts";
 import { assignSupervisor, removeSupervisor } from "~/features/witness/index.ts";
+import { readForm } from "~/platform/request.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "监督人员指派 · 明标" }];
 
@@ -35,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireUser(request, ["ADMIN"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   const parsed = AssignmentSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {

@@ -23,6 +23,7 @@ import { FieldError, TenderForm } from "~/features/tenders/index.ts";
 import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/features/tenders/index.ts";
 import { witnessState } from "~/features/witness/index.ts";
 import { escrowReady } from "~/features/escrow/index.ts";
+import { readForm } from "~/platform/request.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tender.code} · 明标` : "明标" }];
 
@@ -77,7 +78,7 @@ type ActionResult =
       ok: boolean;
       error?: FieldMessage;
       errors?: TenderFieldErrors;
-      issued?: { number: number; deadlineMoved: boolean; previousDeadline: string; bidDeadline: string; notified: number };
+      issued?: { number: number; deadlineMoved: boolean; previousDeadline: string; bidDeadline: string };
     };
 
 const UPLOAD_MESSAGES = { empty: "upload.empty", tooLarge: "upload.tooLarge", notPdf: "upload.notPdf", missing: "upload.missing", tooMany: "upload.tooMany" } as const;
@@ -110,7 +111,7 @@ async function handleClarify(user: SessionUser, id: string, form: FormData, uplo
   return json<ActionResult>({
     intent: "clarify",
     ok: true,
-    issued: { number: v.number, deadlineMoved: v.deadlineMoved, previousDeadline: v.previousDeadline.toISOString(), bidDeadline: v.bidDeadline.toISOString(), notified: v.notified },
+    issued: { number: v.number, deadlineMoved: v.deadlineMoved, previousDeadline: v.previousDeadline.toISOString(), bidDeadline: v.bidDeadline.toISOString() },
   });
 }
 
@@ -130,7 +131,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await upload.discard();
     throw new Response("Unknown intent", { status: 400 });
   }
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   const intent = form.get("intent");
   if (intent === "save") {
@@ -241,9 +242,8 @@ export default function AgentTender() {
                     number: clarifyResult.issued.number,
                     from: formatDateTime(clarifyResult.issued.previousDeadline, locale),
                     to: formatDateTime(clarifyResult.issued.bidDeadline, locale),
-                    notified: clarifyResult.issued.notified,
                   })
-                : t("clarification.deadlineKept", { number: clarifyResult.issued.number, notified: clarifyResult.issued.notified })}
+                : t("clarification.deadlineKept", { number: clarifyResult.issued.number })}
             </p>
           )}
           {clarifyResult && !clarifyResult.ok && clarifyResult.error && <p className="form-error" role="alert">{message(clarifyResult.error)}</p>}

@@ -4,6 +4,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { endWitnessing, requireRoomDeviceAgent, startWitnessing } from "~/features/witness/index.ts";
+import { readForm } from "~/platform/request.server.ts";
 
 export async function loader() {
   throw new Response("Method Not Allowed", { status: 405 });
@@ -11,7 +12,7 @@ export async function loader() {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, tender } = await requireRoomDeviceAgent(request, params.tenderId ?? "");
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   const intent = form.get("intent");
   if (intent !== "start" && intent !== "end") throw new Response("Unknown intent", { status: 400 });

@@ -8,6 +8,7 @@ import { agentErrorMessage } from "~/features/tenders/index.ts";
 import { parseTenderForm, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
 import { TenderForm } from "~/features/tenders/index.ts";
 import { createTender, tendererChoices } from "~/features/tenders/index.ts";
+import { readForm } from "~/platform/request.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "新建招标项目 · 明标" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, ["AGENT"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   const parsed = parseTenderForm(form);
   if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values }, { status: 400 });

@@ -10,6 +10,7 @@ import { withdraw } from "~/features/bids/index.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
+import { readForm } from "~/platform/request.server.ts";
 import {
   awaitReceipt, clearPending, discardSealed, loadPending, receiptInAnswer, savePending, sealBid, SealError, sealedFile, uploadSealed,
   type PendingUpload, type ReceiptWait,
@@ -26,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ["BIDDER"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   if (form.get("intent") !== "withdraw") return json({ error: "bid.unknownAction" }, 400);
   const result = await withdraw(user, params.tenderId ?? "");

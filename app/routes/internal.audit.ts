@@ -4,6 +4,7 @@ import { z } from "zod";
 import { appendAudit, lockAuditChain } from "~/platform/audit/audit.server.ts";
 import { db } from "~/platform/db.server.ts";
 import { requireInternalCaller } from "~/platform/auth/internal-auth.server.ts";
+import { INTERNAL_BODY_BYTES } from "~/platform/http-guards.server.ts";
 
 const SubjectSchema = z.union([
   z.object({ type: z.string().min(1).max(64), id: z.string().max(200).optional() }),
@@ -51,7 +52,15 @@ export async function loader() {
 /** Appends an entry from another platform service (the media server) to the audit chain. */
 export async function action({ request }: ActionFunctionArgs) {
   requireInternalCaller(request);
-  const body: unknown = await request.json().catch(() => null);
+  // The server refuses a longer body before it is read (http-guards); this holds for every caller.
+  const text = await request.text().catch(() => "");
+  if (Buffer.byteLength(text) > INTERNAL_BODY_BYTES) return json({ error: "audit entry too large" }, { status: 413 });
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
   const parsed = BodySchema.safeParse(body);
   if (!parsed.success) {
     const message = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");

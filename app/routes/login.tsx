@@ -8,12 +8,12 @@ import { db } from "~/platform/db.server.ts";
 import { appendAudit } from "~/platform/audit/audit.server.ts";
 import { verifyPassword } from "~/features/accounts/index.ts";
 import { createSession } from "~/platform/auth/session.server.ts";
-import { clearSignInFailures, recordSignInFailure, signInLocked } from "~/features/accounts/index.ts";
+import { throttle } from "~/features/accounts/index.ts";
 import { parseForm } from "~/platform/forms.ts";
 import { SignInSchema } from "~/features/accounts/index.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { Field } from "~/ui/components/field.tsx";
-import { clientIp } from "~/platform/request.server.ts";
+import { clientIp, readForm } from "~/platform/request.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 明标" }];
 
@@ -23,14 +23,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   const parsed = parseForm(SignInSchema, form);
-  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values }, 400);
+  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formError: null, retryAfter: 0, values: parsed.values }, 400);
   const { email, password, redirectTo } = parsed.data;
   const values = { email };
-  if (await signInLocked(email)) {
-    return json({ fieldErrors: {}, formError: "auth.locked", values }, 429);
+  const ip = clientIp(request);
+  const gate = await throttle().checkSignIn({ email, ip });
+  if (!gate.ok) {
+    const formError = gate.reason === "ip" ? "auth.throttledAddress" : "auth.throttledAccount";
+    return json(
+      { fieldErrors: {}, formError, retryAfter: gate.retryAfterSeconds, values },
+      { status: 429, headers: { "Retry-After": String(gate.retryAfterSeconds) } },
+    );
   }
   const user = await db().user.findUnique({
     where: { email },
@@ -38,11 +44,10 @@ export async function action({ request }: ActionFunctionArgs) {
   });
   const ok = user && !user.disabledAt && (await verifyPassword(password, user.passwordHash));
   if (!user || !ok) {
-    await recordSignInFailure(email);
-    return json({ fieldErrors: {}, formError: "auth.badCredentials", values }, 400);
+    await throttle().recordSignInFailure({ email, ip });
+    return json({ fieldErrors: {}, formError: "auth.badCredentials", retryAfter: 0, values }, 400);
   }
-  await clearSignInFailures(email);
-  const ip = clientIp(request);
+  await throttle().recordSignInSuccess({ email });
   const cookie = await createSession(user.id, { ip, userAgent: request.headers.get("user-agent") ?? undefined });
   await appendAudit({ actorId: user.id, action: "auth.sign_in", subjectType: "User", subjectId: user.id, data: { ip } });
   return redirect(safeRedirect(redirectTo, "/account"), { headers: { "Set-Cookie": cookie } });
@@ -62,7 +67,7 @@ export default function Login() {
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
         {data?.formError && (
           <p className="form-error" role="alert">
-            {t(data.formError)}
+            {t(data.formError, { seconds: data.retryAfter, minutes: Math.ceil(data.retryAfter / 60) })}
           </p>
         )}
         <Field name="email" type="email" label={t("auth.email")} autoComplete="username" defaultValue={data?.values.email} error={errors.email} required />

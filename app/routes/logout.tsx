@@ -4,13 +4,14 @@ import { getUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { appendAudit } from "~/platform/audit/audit.server.ts";
 import { destroySession } from "~/platform/auth/session.server.ts";
+import { readForm } from "~/platform/request.server.ts";
 
 export async function loader() {
   return redirect("/");
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  await requireCsrf(request, await request.formData());
+  await requireCsrf(request, await readForm(request));
   const user = await getUser(request);
   const cookie = await destroySession(request);
   if (user) {

@@ -8,6 +8,7 @@ import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 import { listNotifications, markRead, MarkReadSchema } from "~/features/notifications/index.ts";
+import { readForm } from "~/platform/request.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "消息通知 · 明标" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   const parsed = MarkReadSchema.safeParse(Object.fromEntries(form.entries()));
   if (!parsed.success) return json({ ok: false }, { status: 400 });

@@ -7,7 +7,7 @@ import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { currentCertificate, enrolCertificates, EnrolmentSchema } from "~/features/pki/index.ts";
 import { db } from "~/platform/db.server.ts";
-import { clientIp } from "~/platform/request.server.ts";
+import { clientIp, readForm } from "~/platform/request.server.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { buildKeyFiles, generateEnrolmentRequest, type PendingEnrolment } from "~/features/pki/index.ts";
 
@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, ["BIDDER", "AGENT", "EXPERT", "SUPERVISOR"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
   const parsed = EnrolmentSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return json({ ok: false as const, error: "pki.badCsr" }, 400);

@@ -10,7 +10,8 @@ import { parseForm } from "~/platform/forms.ts";
 import { SignUpSchema } from "~/features/accounts/index.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { Field } from "~/ui/components/field.tsx";
-import { clientIp } from "~/platform/request.server.ts";
+import { clientIp, readForm } from "~/platform/request.server.ts";
+import { throttle } from "~/features/accounts/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "投标人注册 · 明标" }];
 
@@ -20,13 +21,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   await requireCsrf(request, form);
+  const gate = await throttle().admitSignUp(clientIp(request));
+  if (!gate.ok) {
+    return json(
+      { fieldErrors: {}, formError: "auth.throttledSignUp", retryAfter: gate.retryAfterSeconds, values: {} },
+      { status: 429, headers: { "Retry-After": String(gate.retryAfterSeconds) } },
+    );
+  }
   const parsed = parseForm(SignUpSchema, form);
-  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values }, 400);
+  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formError: null, retryAfter: 0, values: parsed.values }, 400);
   const result = await registerBidder(parsed.data, { ip: clientIp(request) });
   if (!result.ok) {
-    return json({ fieldErrors: { [result.field]: result.message }, values: parsed.values }, 409);
+    return json({ fieldErrors: { [result.field]: result.message }, formError: null, retryAfter: 0, values: parsed.values }, 409);
   }
   const cookie = await createSession(result.userId, {
     ip: clientIp(request),
@@ -47,6 +55,11 @@ export default function SignUp() {
       <p className="muted">{t("auth.signUpIntro")}</p>
       <Form method="post" noValidate>
         <CsrfInput />
+        {data?.formError && (
+          <p className="form-error" role="alert">
+            {t(data.formError, { minutes: Math.ceil(data.retryAfter / 60) })}
+          </p>
+        )}
         <Field name="organizationName" label={t("auth.organizationName")} defaultValue={values.organizationName} error={errors.organizationName} autoComplete="organization" required />
         <Field name="creditCode" label={t("auth.creditCode")} hint={t("auth.creditCodeHint")} defaultValue={values.creditCode} error={errors.creditCode} required />
         <Field name="name" label={t("auth.name")} defaultValue={values.name} error={errors.name} autoComplete="name" required />

@@ -10,7 +10,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import express, { type Request } from "express";
 import type { RecordingStorage } from "../storage/recording-storage.ts";
-import { loadManifest, verifyRecording } from "../recording/verify.ts";
+import { loadManifest, verifyRecording, type VerificationReport } from "../recording/verify.ts";
 import type { RecordingManifest } from "../recording/manifest.ts";
 import { verifyWitnessToken } from "../token.ts";
 
@@ -68,6 +68,38 @@ async function remuxSource(storage: RecordingStorage, manifest: RecordingManifes
   return { file, webm };
 }
 
+type CachedVerification = { fingerprint: string; report: Promise<VerificationReport | null> };
+// Per store and room: the last verification and what it was computed from.
+const verifications = new WeakMap<RecordingStorage, Map<string, CachedVerification>>();
+
+/** What a verification depends on: the manifest and each segment's size and time of change. */
+async function recordingFingerprint(storage: RecordingStorage, manifest: RecordingManifest): Promise<string> {
+  const hash = createHash("sha256").update(JSON.stringify(manifest));
+  const keys = Object.values(manifest.tracks).flatMap((t) => t.segments.map((s) => s.key));
+  const stats = await Promise.all(keys.map((k) => storage.stat(k)));
+  keys.forEach((k, i) => hash.update(`${k}\0${stats[i]?.size ?? -1}\0${stats[i]?.modifiedMs ?? -1}\n`));
+  return hash.digest("hex");
+}
+
+/**
+ * The recording's verification, hashed once per recording rather than once per request: a
+ * player asks for many byte ranges of one file. A changed manifest or segment (size or time of
+ * change) makes it verify again; concurrent requests share one run.
+ */
+export async function verifyOnce(storage: RecordingStorage, roomId: string, manifest: RecordingManifest): Promise<VerificationReport | null> {
+  let rooms = verifications.get(storage);
+  if (!rooms) verifications.set(storage, (rooms = new Map()));
+  const fingerprint = await recordingFingerprint(storage, manifest);
+  const cached = rooms.get(roomId);
+  if (cached?.fingerprint === fingerprint) return cached.report;
+  const report = verifyRecording(storage, roomId);
+  rooms.set(roomId, { fingerprint, report });
+  report.catch(() => {
+    if (rooms.get(roomId)?.report === report) rooms.delete(roomId);
+  });
+  return report;
+}
+
 export function playbackRoutes(storage: RecordingStorage, tokenSecret: string, ffmpegBin: string): express.Router {
   const router = express.Router();
   router.get("/:roomId/sources", (req, res) => {
@@ -85,7 +117,7 @@ export function playbackRoutes(storage: RecordingStorage, tokenSecret: string, f
     void (async () => {
       const manifest = await loadManifest(storage, roomId);
       if (!manifest) return void res.status(404).json({ error: "NOT_FOUND" });
-      const report = await verifyRecording(storage, roomId);
+      const report = await verifyOnce(storage, roomId, manifest);
       const trackNames = Object.entries(manifest.tracks).filter(([, t]) => t.source === source).map(([n]) => n);
       const problems = report?.problems.filter((p) => trackNames.includes(p.track)) ?? [];
       if (problems.length > 0) return void res.status(409).json({ error: "RECORDING_ALTERED", problems });

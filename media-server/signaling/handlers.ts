@@ -3,13 +3,15 @@
 // consume. Nothing a device receives ever mentions a supervisor.
 import type { types } from "mediasoup";
 import type { WitnessClaims } from "../token.ts";
-import { newPeer, type Peer } from "../rooms/peer.ts";
+import {
+  MAX_PRODUCERS_PER_PEER, MAX_PRODUCERS_PER_USER, MAX_TRANSPORTS_PER_PEER, MAX_TRANSPORTS_PER_USER, newPeer, userMedia, type Peer,
+} from "../rooms/peer.ts";
 import type { RoomRegistry } from "../rooms/room-registry.ts";
 import type { WitnessRoom } from "../rooms/witness-room.ts";
 import type { Request, RequestName, Responses } from "./protocol.ts";
 
 export class SignalingError extends Error {
-  constructor(readonly code: "FORBIDDEN" | "NOT_FOUND" | "BAD_REQUEST", message: string) {
+  constructor(readonly code: "FORBIDDEN" | "NOT_FOUND" | "BAD_REQUEST" | "LIMIT", message: string) {
     super(message);
   }
 }
@@ -67,6 +69,10 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
   async createTransport(ctx, { roomId, direction }) {
     const { room, peer } = peerFor(ctx, roomId);
     requireRole(peer, direction === "send" ? "device" : "supervisor");
+    if (peer.transports.size >= MAX_TRANSPORTS_PER_PEER) throw new SignalingError("LIMIT", `at most ${MAX_TRANSPORTS_PER_PEER} transports per page`);
+    if (userMedia(room.peers.values(), peer.userId).transports >= MAX_TRANSPORTS_PER_USER) {
+      throw new SignalingError("LIMIT", `at most ${MAX_TRANSPORTS_PER_USER} transports per user in a room`);
+    }
     const t = await room.createWebRtcTransport(peer, direction);
     return { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters };
   },
@@ -80,6 +86,10 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
   async produce(ctx, { roomId, transportId, kind, rtpParameters }) {
     const { room, peer } = peerFor(ctx, roomId);
     requireRole(peer, "device");
+    if (peer.producers.size >= MAX_PRODUCERS_PER_PEER) throw new SignalingError("LIMIT", `at most ${MAX_PRODUCERS_PER_PEER} producers per page`);
+    if (userMedia(room.peers.values(), peer.userId).producers >= MAX_PRODUCERS_PER_USER) {
+      throw new SignalingError("LIMIT", `at most ${MAX_PRODUCERS_PER_USER} producers per user in a room`);
+    }
     const producerId = await room.produceFromDevice(peer, transportOf(peer, transportId), kind, rtpParameters as unknown as types.RtpParameters);
     return { producerId };
   },

@@ -50,6 +50,11 @@ export class LocalDiskStorage implements RecordingStorage {
     return stat ? stat.size : null;
   }
 
+  async stat(key: string): Promise<{ size: number; modifiedMs: number } | null> {
+    const stat = await fsp.stat(this.resolve(key)).catch(() => null);
+    return stat ? { size: stat.size, modifiedMs: stat.mtimeMs } : null;
+  }
+
   async writeText(key: string, text: string): Promise<void> {
     const file = this.resolve(key);
     await fsp.mkdir(path.dirname(file), { recursive: true });

@@ -12,6 +12,8 @@ export interface RecordingStorage {
   /** A local path readable by FFmpeg (playback remux); remote stores download it first. */
   localPath(key: string): Promise<string>;
   size(key: string): Promise<number | null>;
+  /** Size and last change of a stored object (null when absent): a cached check of it stays valid while both do. */
+  stat(key: string): Promise<{ size: number; modifiedMs: number } | null>;
   writeText(key: string, text: string): Promise<void>;
   readText(key: string): Promise<string | null>;
   listRooms(): Promise<string[]>;

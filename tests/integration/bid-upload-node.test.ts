@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { handleBidUpload } from "~/features/bids/upload/tus-upload.server.ts";
+import { handleBidUpload, MAX_CONCURRENT_UPLOADS_PER_USER, uploadsInProgress } from "~/features/bids/upload/tus-upload.server.ts";
+import { getUser } from "~/platform/auth/auth.server.ts";
 import { db, disconnectDb } from "~/platform/db.server.ts";
 import { env } from "~/platform/env.server.ts";
 import { closeRedis } from "~/platform/redis.server.ts";
@@ -43,10 +44,10 @@ afterAll(async () => {
 });
 
 let sealedCount = 0;
-async function seal(tenderId = tender.id): Promise<Buffer> {
+async function seal(tenderId = tender.id, by = bidder): Promise<Buffer> {
   const file = path.join(tmp, `bid-${++sealedCount}.mbseal`);
   await sealTestBid(file, {
-    bidder, tender, tenderId,
+    bidder: by, tender, tenderId,
     readOut: { price: "12345678.00" },
     document: Uint8Array.from({ length: 700_000 }, (_, i) => (i * 31) & 0xff),
   });
@@ -60,9 +61,10 @@ interface Answer {
 }
 
 /** One request; `body` is sent in `pieces` writes (default one), or left unfinished with `abortAfter`. */
-function call(method: string, url: string, headers: Record<string, string>, body?: Buffer, opts: { pieces?: number; abortAfter?: number } = {}): Promise<Answer> {
+function call(method: string, url: string, headers: Record<string, string>, body?: Buffer, opts: { pieces?: number; abortAfter?: number; as?: TestBidder } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, method, path: url, headers: { "Tus-Resumable": "1.0.0", Cookie: bidder.cookie, ...headers } }, (res) => {
+    const cookie = (opts.as ?? bidder).cookie;
+    const req = http.request({ host: "127.0.0.1", port, method, path: url, headers: { "Tus-Resumable": "1.0.0", Cookie: cookie, ...headers } }, (res) => {
       const parts: Buffer[] = [];
       res.on("data", (c: Buffer) => parts.push(c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString("utf8") }));
@@ -83,14 +85,14 @@ function call(method: string, url: string, headers: Record<string, string>, body
   });
 }
 
-async function create(length: number): Promise<string> {
+async function create(length: number, as = bidder): Promise<string> {
   const meta = `tenderId ${Buffer.from(tender.id).toString("base64")}`;
-  const res = await call("POST", "/uploads/bids", { "Upload-Length": String(length), "Upload-Metadata": meta, "Content-Length": "0" });
+  const res = await call("POST", "/uploads/bids", { "Upload-Length": String(length), "Upload-Metadata": meta, "Content-Length": "0" }, undefined, { as });
   expect(res.status).toBe(201);
   return new URL(res.headers.location as string, `http://127.0.0.1:${port}`).pathname;
 }
 
-function patch(url: string, offset: number, bytes: Buffer, opts: { pieces?: number; abortAfter?: number; chunked?: boolean } = {}): Promise<Answer> {
+function patch(url: string, offset: number, bytes: Buffer, opts: { pieces?: number; abortAfter?: number; chunked?: boolean; as?: TestBidder } = {}): Promise<Answer> {
   const headers: Record<string, string> = { "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream" };
   if (!opts.chunked) headers["Content-Length"] = String(bytes.length);
   return call("PATCH", url, headers, bytes, opts);
@@ -187,12 +189,38 @@ describe("bid upload PATCH from Node's server (server.ts path)", () => {
     for (const u of [url, url2]) expect(fs.existsSync(path.join(env().UPLOADS_DIR, path.basename(u)))).toBe(false);
   });
 
+  it("refuses a bidder more upload bodies at once than the cap (429), and takes them again once one ends", async () => {
+    const bytes = await seal();
+    const urls = await Promise.all(Array.from({ length: MAX_CONCURRENT_UPLOADS_PER_USER + 1 }, () => create(bytes.length)));
+    // Bodies that are started and then held open occupy the bidder's slots.
+    const held = urls.slice(0, MAX_CONCURRENT_UPLOADS_PER_USER).map((url) => {
+      const req = http.request({ host: "127.0.0.1", port, method: "PATCH", path: url, headers: { "Tus-Resumable": "1.0.0", Cookie: bidder.cookie, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream", "Content-Length": String(bytes.length) } });
+      req.on("error", () => {});
+      req.write(bytes.subarray(0, 1000));
+      return req;
+    });
+    const extra = urls[MAX_CONCURRENT_UPLOADS_PER_USER]!;
+    const userId = (await getUser(new Request(`http://127.0.0.1:${port}/`, { headers: { Cookie: bidder.cookie } })))!.id;
+    while (uploadsInProgress(userId) < MAX_CONCURRENT_UPLOADS_PER_USER) await new Promise((r) => setTimeout(r, 20));
+    const refused = await patch(extra, 0, bytes);
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: "bid.tooManyUploads" });
+    // One held body goes away: its slot is free again.
+    held[0]!.destroy();
+    while (uploadsInProgress(userId) >= MAX_CONCURRENT_UPLOADS_PER_USER) await new Promise((r) => setTimeout(r, 20));
+    expect((await patch(extra, 0, bytes)).status).toBe(200);
+    for (const req of held) req.destroy();
+  });
+
   it("takes many bidders' envelopes at once", async () => {
+    // Six bidders (one bidder may send at most MAX_CONCURRENT_UPLOADS_PER_USER bodies at once).
     const uploads = await Promise.all(Array.from({ length: 6 }, async () => {
-      const bytes = await seal();
-      return { bytes, url: await create(bytes.length) };
+      const as = await createBidder();
+      await holdDocuments(tender.id, as);
+      const bytes = await seal(tender.id, as);
+      return { bytes, as, url: await create(bytes.length, as) };
     }));
-    const answers = await Promise.all(uploads.map((u) => patch(u.url, 0, u.bytes, { pieces: 9 })));
+    const answers = await Promise.all(uploads.map((u) => patch(u.url, 0, u.bytes, { pieces: 9, as: u.as })));
     expect(answers.map((a) => a.status)).toEqual(uploads.map(() => 200));
   });
 });

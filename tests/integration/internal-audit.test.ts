@@ -56,6 +56,11 @@ describe("internal audit endpoint (media server → audit chain)", () => {
     expect(rows).toBe(0);
   });
 
+  it("refuses a body over its cap with 413 whoever calls it", async () => {
+    const res = await post({ ...entry, eventId: `big-${Date.now()}`, data: { pad: "x".repeat(300 * 1024) } });
+    expect(res.status).toBe(413);
+  });
+
   it("records an entry once even when the delivery is retried", async () => {
     const first = await post(entry);
     expect(first.status).toBe(201);

@@ -15,6 +15,8 @@ import { holderList, issueClarification } from "~/features/tenders/agent.server.
 import { parseBeijingLocal, toBeijingLocal } from "~/features/tenders/beijing-time.ts";
 import { respond } from "../support/requests.ts";
 import { args, get, makeActor, makeOrg, post, tenderFields, tinyPdf, upload, type Actor } from "../fixtures/publication.ts";
+import zhTender from "~/ui/locales/zh-CN/tender.json";
+import enTender from "~/ui/locales/en/tender.json";
 
 const filesDir = await mkdtemp(path.join(tmpdir(), "mb-files-"));
 process.env.FILES_DIR = filesDir;
@@ -157,7 +159,14 @@ describe("tender publication (agent)", () => {
       agentTenderAction(args(upload(`/agent/tenders/${id}`, agent, { intent: "clarify", title: "答疑一", body: "补充说明。", affectsPreparation: "on" }), { tenderId: id })),
     );
     expect(early.status).toBe(200);
-    expect(((await early.json()) as { issued: { deadlineMoved: boolean; notified: number } }).issued).toMatchObject({ deadlineMoved: false, notified: 2 });
+    // TBL Art 22: the agent learns that every holder was notified, never how many there are.
+    const earlyIssued = ((await early.json()) as { issued: Record<string, unknown> }).issued;
+    expect(earlyIssued).toMatchObject({ deadlineMoved: false });
+    expect(Object.keys(earlyIssued).sort()).toEqual(["bidDeadline", "deadlineMoved", "number", "previousDeadline"]);
+    for (const messages of [zhTender, enTender]) {
+      const { deadlineMoved, deadlineKept } = messages.clarification;
+      expect(`${deadlineMoved} ${deadlineKept}`.match(/\{\{\w+\}\}/g)?.sort()).toEqual(["{{from}}", "{{number}}", "{{number}}", "{{to}}"]);
+    }
 
     // Regs Art 21: a late clarification (10 days before the deadline) moves it so 15 full days remain.
     const user = (await getUser(get("/", agent.cookie)))!;
@@ -170,7 +179,9 @@ describe("tender publication (agent)", () => {
     const moved = await db().tender.findUniqueOrThrow({ where: { id } });
     expect(moved).toMatchObject({ status: "CLARIFICATION", bidDeadline: late.value.bidDeadline });
     const audit = await db().auditEntry.findFirstOrThrow({ where: { action: "tender.clarified", subjectId: id }, orderBy: { seq: "desc" } });
-    expect(audit.data).toMatchObject({ number: 2, deadlineMoved: true, notifiedUsers: 2 });
+    expect(audit.data).toMatchObject({ number: 2, deadlineMoved: true });
+    // The agent may read the audit log: no count of holders or of notified users in it.
+    expect(Object.keys(audit.data as object).filter((k) => /notified|holder|count/i.test(k))).toEqual([]);
 
     // Every user of every holder organisation is notified; the notifications page lists and marks them.
     expect(await db().notification.count({ where: { userId: { in: [bidder.userId, colleague.userId] }, kind: "tender.clarification" } })).toBe(4);

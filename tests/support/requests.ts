@@ -1,5 +1,6 @@
 // Helpers to call Remix loaders/actions directly with real Request objects, the way the
 // server does, including the CSRF cookie + token pair a browser would carry.
+import { randomInt } from "node:crypto";
 import { csrfToken } from "~/platform/auth/csrf.server.ts";
 
 export const ORIGIN = "http://127.0.0.1:3999";
@@ -12,12 +13,20 @@ export async function csrfPair(): Promise<{ cookie: string; token: string }> {
   return { cookie, token };
 }
 
-export function formRequest(path: string, fields: Record<string, string>, cookie = ""): Request {
+/**
+ * A client address as server.ts sets it, a random private one for each request, so that the
+ * per-address sign-in and sign-up limits never join unrelated tests into one client.
+ */
+export function someClientAddress(): string {
+  return `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+}
+
+export function formRequest(path: string, fields: Record<string, string>, cookie = "", address = someClientAddress()): Request {
   const body = new URLSearchParams(fields);
   return new Request(`${ORIGIN}${path}`, {
     method: "POST",
     body,
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, "x-mb-remote-addr": address },
   });
 }
 

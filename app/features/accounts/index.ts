@@ -2,4 +2,4 @@
 export { SignInSchema, SignUpSchema } from "./account-forms.ts";
 export { registerBidder } from "./accounts.server.ts";
 export { verifyPassword } from "./password.server.ts";
-export { clearSignInFailures, recordSignInFailure, signInLocked } from "./sign-in-throttle.server.ts";
+export { throttle } from "./sign-in-throttle.server.ts";

@@ -192,8 +192,9 @@ export function uploadSealed(
     onProgress: (sent, total) => handlers.onProgress(total ? sent / total : 0),
     onShouldRetry: (error) => {
       const status = (error as tus.DetailedError).originalResponse?.getStatus() ?? 0;
-      // Refusals (deadline passed, bad envelope) are final; network trouble is retried.
-      return status === 0 || status >= 500 || status === 423;
+      // Refusals (deadline passed, bad envelope) are final; network trouble, and too many of
+      // this bidder's uploads at once (429), are retried.
+      return status === 0 || status >= 500 || status === 423 || status === 429;
     },
     onError: (error) => {
       const response = (error as tus.DetailedError).originalResponse;

@@ -278,7 +278,6 @@ export interface ClarificationIssued {
   deadlineMoved: boolean;
   previousDeadline: Date;
   bidDeadline: Date;
-  notified: number;
 }
 
 /**
@@ -352,15 +351,16 @@ export async function issueClarification(
             previousDeadline: previousDeadline.toISOString(),
             bidDeadline: bidDeadline.toISOString(),
             deadlineMoved,
-            notifiedOrganizations: holders.length,
-            notifiedUsers: users.length,
+            // No holder or user count: the agent reads this entry, and the number of potential
+            // bidders must stay secret until the deadline (TBL Art 22). The notification rows
+            // themselves record who was told.
           },
         },
         tx,
       );
       return {
         ok: true,
-        value: { id: clarification.id, number, deadlineMoved, previousDeadline, bidDeadline, notified: users.length, userIds: users.map((u) => u.id), code: row.code, title: row.title },
+        value: { id: clarification.id, number, deadlineMoved, previousDeadline, bidDeadline, userIds: users.map((u) => u.id), code: row.code, title: row.title },
       };
     }),
   );

@@ -1,6 +1,7 @@
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import * as storage from "../../platform/storage.server.ts";
 import type { StagedFile } from "../../platform/storage.server.ts";
+import { malformedBody } from "../../platform/request.server.ts";
 
 /**
  * Multipart forms with one PDF (tender documents, clarification attachments). The file part is
@@ -8,6 +9,13 @@ import type { StagedFile } from "../../platform/storage.server.ts";
  * the size limit, starts with the %PDF- magic bytes. Nothing is stored until the action commits
  * it after its own checks; every refused or unused upload is discarded.
  */
+
+/** Staging the file failed on our side (disk): not the client's fault. */
+class StorageFailure extends Error {
+  constructor(readonly reason: unknown) {
+    super(`staging the upload failed: ${String(reason)}`);
+  }
+}
 
 export const MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
 const MAX_TEXT_FIELD_BYTES = 64 * 1024;
@@ -64,7 +72,9 @@ export async function parseUpload(request: Request, fileField = "file", maxBytes
   let problem: UploadProblem | null = null;
   const handler: UploadHandler = async ({ name, filename, data }) => {
     if (name !== fileField || filename === undefined) return readText(data);
-    const staged = await storage.stage(data, maxBytes);
+    const staged = await storage.stage(data, maxBytes).catch((error: unknown) => {
+      throw new StorageFailure(error);
+    });
     if (filename === "" && staged.sizeBytes === 0) {
       // An empty file input: the browser sends a part with no name and no content.
       await storage.discard(staged);
@@ -91,7 +101,10 @@ export async function parseUpload(request: Request, fileField = "file", maxBytes
   } catch (error) {
     const pending = file as StagedUpload | null;
     if (pending) await storage.discard(pending.staged);
-    throw error;
+    // Our own refusals (413) and storage failures pass; a body the parser cannot read (no
+    // boundary, cut off, not multipart at all) is the client's fault: 400.
+    if (error instanceof Response || error instanceof StorageFailure) throw error;
+    throw malformedBody("multipart form");
   }
   const result = file as StagedUpload | null;
   return {

@@ -53,6 +53,34 @@ function requireBidder(request: Request): Promise<SessionUser> {
   return user;
 }
 
+/**
+ * Upload bodies one bidder may send at once (its uploads for several tenders, plus a reconnect
+ * that takes over from a request still draining). More are refused with 429 before any byte is
+ * read, so one account cannot hold the ingest gate or the disk for everyone.
+ */
+export const MAX_CONCURRENT_UPLOADS_PER_USER = 3;
+const uploadsInFlight = new Map<string, number>();
+
+/** A slot for one upload body of this user, or null when it has its maximum in flight. */
+function enterUploadSlot(userId: string): (() => void) | null {
+  const active = uploadsInFlight.get(userId) ?? 0;
+  if (active >= MAX_CONCURRENT_UPLOADS_PER_USER) return null;
+  uploadsInFlight.set(userId, active + 1);
+  let left = false;
+  return () => {
+    if (left) return;
+    left = true;
+    const now = (uploadsInFlight.get(userId) ?? 1) - 1;
+    if (now <= 0) uploadsInFlight.delete(userId);
+    else uploadsInFlight.set(userId, now);
+  };
+}
+
+/** Upload bodies of this user being received now. */
+export function uploadsInProgress(userId: string): number {
+  return uploadsInFlight.get(userId) ?? 0;
+}
+
 /** tus's default: how long a request holding an upload's lock may drain after another asks for it. */
 const LOCK_DRAIN_MS = 3000;
 
@@ -393,6 +421,7 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
   req.once("close", () => {
     if (!req.complete) stop.abort();
   });
+  let leaveSlot: (() => void) | null = null;
   try {
     const id = uploadIdOf(req.url);
     if (!id) throw ERRORS.FILE_NOT_FOUND;
@@ -413,6 +442,8 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
       sendBusy(res, headers, state.kind === "complete" ? (state.upload.size ?? 0) : 0);
       return;
     }
+    leaveSlot = enterUploadSlot((await requireBidder(request)).id);
+    if (!leaveSlot) throw new UploadError(429, JSON.stringify({ error: "bid.tooManyUploads", max: MAX_CONCURRENT_UPLOADS_PER_USER }));
 
     const datastore = intakeStore();
     // A second request for this upload (a client that reconnected) asks for the lock: this one
@@ -479,7 +510,9 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
     if (!isHttpError(error)) console.error("bid upload failed:", error);
     const { status_code, body } = isHttpError(error) ? error : ERRORS.UNKNOWN_ERROR;
     // As the tus server does after a failed PATCH: the rest of the body is not read.
-    send(res, status_code, { ...headers, Connection: "close" }, body);
+    send(res, status_code, { ...headers, Connection: "close", ...(status_code === 429 ? { "Retry-After": "5" } : {}) }, body);
+  } finally {
+    leaveSlot?.();
   }
 }
 
@@ -534,6 +567,12 @@ async function handleHead(req: IncomingMessage, res: ServerResponse): Promise<bo
  * a Remix route: uploads are the platform's heaviest traffic.
  */
 export async function handleBidUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // The tus server answers concatenation with 501; it is not offered (Tus-Extension), so a
+  // request for it is the client's error.
+  if (req.headers["upload-concat"] !== undefined) {
+    send(res, 400, { "Tus-Resumable": TUS_RESUMABLE, "Content-Type": "text/plain; charset=utf-8" }, "Upload-Concat is not supported.\n");
+    return;
+  }
   if (req.method === "PATCH") return handlePatch(req, res);
   if (req.method === "HEAD" && (await handleHead(req, res))) return;
   return bidUploads().handle(req, res);
