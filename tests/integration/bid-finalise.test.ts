@@ -20,7 +20,7 @@ const hooks = vi.hoisted(() => ({
   after: null as null | (() => Promise<void>),
 }));
 
-vi.mock("~/bids.server.ts", async (importOriginal) => {
+vi.mock("~/features/bids/bids.server.ts", async (importOriginal) => {
   const real = await importOriginal<typeof import("~/features/bids/bids.server.ts")>();
   return {
     ...real,

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 // A real app server (server.ts, the production build) as a child process on a free port of
 // 127.0.0.1, for tests that need the HTTP stack itself: body caps, the Origin check, the fuzz
 // test. Its pid is the server's own (node --import tsx, no wrapper), so its RSS can be read.
@@ -46,6 +47,15 @@ function healthy(port: number): Promise<boolean> {
   });
 }
 
+// A production server refuses the committed test secrets (crypto/secret-policy.ts). This test
+// process and the server it starts share random ones, chosen once, so that sessions and CSRF
+// tokens made here (tests/fixtures) are the server's too. Set before anything reads env().
+const SECRET_KEYS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET"] as const;
+for (const key of SECRET_KEYS) {
+  if (!process.env[key] || process.env[key] === (testEnv as Record<string, string>)[key]) process.env[key] = randomBytes(32).toString("base64url");
+}
+const secrets = Object.fromEntries(SECRET_KEYS.map((key) => [key, process.env[key] as string]));
+
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(root, "build/index.js"))) throw new Error("no production build: run `npx remix build` (npm test does)");
   const port = await freePort();
@@ -53,6 +63,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...testEnv,
+    ...secrets,
     NODE_ENV: "production" as const,
     HOST: "127.0.0.1",
     PORT: String(port),
