@@ -7,7 +7,16 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { randomBytes } from "node:crypto";
 import { testEnv } from "../../scripts/test-env.mjs";
+
+// A production server refuses the committed test secrets (crypto/secret-policy.ts): this process
+// and the servers it starts share random ones, chosen once, before anything reads env().
+const SECRET_KEYS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET"] as const;
+for (const key of SECRET_KEYS) {
+  if (!process.env[key] || process.env[key] === (testEnv as Record<string, string>)[key]) process.env[key] = randomBytes(32).toString("base64url");
+}
+const secrets = Object.fromEntries(SECRET_KEYS.map((key) => [key, process.env[key] as string]));
 
 const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
 
@@ -56,10 +65,12 @@ export async function startPostgres(): Promise<Postgres> {
   const pgCtl = (...args: string[]) => asPostgres(path.join(PG_BIN, "pg_ctl"), ["-D", data, "-w", ...args]);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
   pgCtl("-o", options, "-l", path.join(dir, "log"), "start");
-  const source = new URL(testEnv.DATABASE_URL);
+  // Copied as the owner (the app's own role may not read _prisma_migrations), without owners and
+  // grants: the throw-away cluster has no mingbiao_app role, and its server connects as postgres.
+  const source = new URL(testEnv.MIGRATION_DATABASE_URL);
   const src = ["-h", source.hostname, "-p", source.port || "5432", "-U", source.username || "postgres"];
   execFileSync("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "faults"]);
-  const dump = execFileSync("pg_dump", [...src, source.pathname.slice(1)], { maxBuffer: 1 << 30 });
+  const dump = execFileSync("pg_dump", [...src, "--no-owner", "--no-privileges", source.pathname.slice(1)], { maxBuffer: 1 << 30 });
   execFileSync("psql", ["-q", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-v", "ON_ERROR_STOP=1", "faults"], { input: dump, stdio: ["pipe", "ignore", "pipe"] });
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/faults`,
@@ -120,7 +131,7 @@ export interface FaultEnv {
 
 /** The environment the app server and this test process share (sessions, PKI, storage). */
 export function faultEnv(e: FaultEnv): Record<string, string> {
-  return { ...testEnv, DATABASE_URL: e.databaseUrl, REDIS_URL: e.redisUrl, UPLOADS_DIR: e.uploadsDir, BIDS_DIR: e.bidsDir };
+  return { ...testEnv, ...secrets, DATABASE_URL: e.databaseUrl, REDIS_URL: e.redisUrl, UPLOADS_DIR: e.uploadsDir, BIDS_DIR: e.bidsDir };
 }
 
 /** Starts `tsx server.ts` (the production build) and resolves once it listens. */

@@ -16,7 +16,8 @@ describe("kill -9 of the app server during uploads and finalisations", () => {
   it("loses no bid: after the restart every upload resumes to its receipt, nothing is half-stored", async () => {
     const first = await startApp(services.env);
     apps.push(first);
-    const clients = await makeClients(first, 5, 5);
+    // One upload per bidder: a bidder sends at most 3 upload bodies at once (decision 057).
+    const clients = await makeClients(first, 25, 1);
     const finalising = clients.slice(0, 5);
     const midBody = clients.slice(5);
 
