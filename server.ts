@@ -16,6 +16,7 @@ interface AppEntry {
   startServices(ctx: { io: SocketServer }): Promise<void>;
   stopServices(): Promise<void>;
   handleBidUpload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
+  publicCache(req: http.IncomingMessage, res: http.ServerResponse, next: (error?: unknown) => void): void;
 }
 
 const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
@@ -27,6 +28,9 @@ app.set("trust proxy", process.env.TRUST_PROXY === "true");
 app.use(compression({ filter: (req, res) => !req.path.startsWith("/internal/") && !req.path.startsWith("/uploads/") && compression.filter(req, res) }));
 app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+// Public pages and feeds: answered from the public cache, rendered through the public gate
+// (503 + Retry-After under overload), validators and Cache-Control on every answer (decision 070).
+app.use((req, res, next) => entry.publicCache(req, res, next));
 app.use(morgan(process.env.NODE_ENV === "production" ? "combined" : "dev", { skip: (req) => req.url === "/healthz" }));
 
 // The client address is set here from the socket, overwriting anything a client sent.
