@@ -71,6 +71,8 @@ const select = {
  * the number of tenders or with how deep the page is.
  */
 export function feedPageSql(query: FeedQuery): { text: string; values: unknown[] } {
+  // A publication is release number 0 and sorts before its tender's clarifications, so a
+  // publication comes after the cursor exactly when (date, tender) does.
   const after = query.after ?? { at: query.since ?? new Date(0), tenderId: "00000000-0000-0000-0000-000000000000", number: -1 };
   const since = query.since ?? new Date(0);
   const n = query.limit + 1;
@@ -79,7 +81,7 @@ export function feedPageSql(query: FeedQuery): { text: string; values: unknown[]
       (SELECT t.id AS tender_id, 0 AS number, t.published_at AS date
          FROM tender t
         WHERE t.status = ANY($1::"TenderStatus"[]) AND t.published_at >= $2
-          AND (t.published_at > $3 OR (t.published_at = $3 AND (t.id > $4::uuid OR (t.id = $4::uuid AND 0 > $5))))
+          AND (t.published_at, t.id) > ($3, $4::uuid)
         ORDER BY t.published_at, t.id LIMIT ${n})
       UNION ALL
       (SELECT c.tender_id, c.number, c.issued_at AS date
