@@ -157,7 +157,7 @@ describe("public cache", () => {
   });
 
   it("never serves a signed-in visitor from the public cache, nor keeps their answer for others", async () => {
-    const id = await publishedTender("缓存测试：登录用户不走公共缓存");
+    const id = await publishedTender("缓存测试：签入访客不取共享副本");
     const bidder = await makeActor("BIDDER", "BIDDER");
 
     const signedIn = await getNotice(id, { Cookie: bidder.cookie });
