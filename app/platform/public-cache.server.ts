@@ -127,7 +127,12 @@ async function sharedGet(key: string, scope: string): Promise<{ entry: Entry | n
   const [raw, current] = got;
   const gen = current ?? "0";
   if (!raw) return { entry: null, gen };
-  const stored = JSON.parse(raw) as Omit<Entry, "body" | "gzip"> & { body: string; gzip: string | null };
+  let stored: Omit<Entry, "body" | "gzip"> & { body: string; gzip: string | null };
+  try {
+    stored = JSON.parse(raw) as typeof stored;
+  } catch {
+    return { entry: null, gen };
+  }
   if (stored.gen !== gen) return { entry: null, gen };
   return {
     entry: { ...stored, body: Buffer.from(stored.body, "base64"), gzip: stored.gzip ? Buffer.from(stored.gzip, "base64") : null },
@@ -241,6 +246,8 @@ function shed(res: ServerResponse): void {
 interface Captured {
   status: number;
   body: Buffer;
+  /** The visitor went away before the app finished: nothing is kept. */
+  aborted?: boolean;
 }
 
 /** Holds back what the app writes, so the whole answer can be hashed, kept and sent at once. */
@@ -267,6 +274,8 @@ function capture(res: ServerResponse): { done: Promise<Captured>; release: (body
     resolve({ status: res.statusCode, body: Buffer.concat(chunks) });
     return res;
   }) as typeof res.end;
+  // A visitor who leaves mid-render must not hold a place in the gate for ever.
+  res.once("close", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks), aborted: true }));
   const release = (body?: Buffer) => {
     res.write = write;
     res.end = end;
@@ -290,7 +299,7 @@ const NOT_KEPT = new Set([
 ]);
 
 function entryOf(res: ServerResponse, captured: Captured, gen: string): Entry | null {
-  if (captured.status !== 200 || res.getHeader("set-cookie") !== undefined) return null;
+  if (captured.aborted || captured.status !== 200 || res.getHeader("set-cookie") !== undefined) return null;
   const cc = String(res.getHeader("cache-control") ?? "");
   if (/private|no-store/.test(cc)) return null;
   const headers: Record<string, string> = {};
@@ -326,6 +335,8 @@ async function render(
     shed(res);
     return null;
   }
+  // The visitor left: the app may still be writing, into the capture, which stays in place.
+  if (captured.aborted) return null;
   const entry = share && req.method === "GET" ? entryOf(res, captured, share.gen) : null;
   if (entry && share) {
     for (const name of res.getHeaderNames()) res.removeHeader(name);
