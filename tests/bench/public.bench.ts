@@ -176,6 +176,9 @@ function get(port: number, pathname: string): Promise<{ status: number; body: st
 
 async function startServer(port: number): Promise<ChildProcess> {
   const logFile = path.join(tmp, "server.log");
+  // BENCH_KEEP_LOG=<file>: the server's log is copied there at the end.
+  const keep = process.env.BENCH_KEEP_LOG;
+  if (keep) cleanups.push(() => fs.copyFileSync(logFile, keep));
   const out = fs.openSync(logFile, "a");
   const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: root,
@@ -203,6 +206,7 @@ interface PageResult {
   p50_ms: number;
   p99_ms: number;
   non2xx: number;
+  timeouts: number;
 }
 
 async function load(port: number, pathname: string): Promise<PageResult> {
@@ -212,10 +216,15 @@ async function load(port: number, pathname: string): Promise<PageResult> {
     rps: Math.round(r.requests.average),
     p50_ms: r.latency.p50,
     p99_ms: r.latency.p99,
-    non2xx: r.non2xx + r.errors + r.timeouts,
+    // Not answered 2xx, or not answered at all (autocannon's errors include its 10 s timeouts).
+    non2xx: r.non2xx + r.errors,
+    timeouts: r.timeouts,
   };
+  const codes = Object.entries((r as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})
+    .map(([code, v]) => `${code}×${v.count}`)
+    .join(" ");
   log(
-    `${pathname.padEnd(60)} ${String(result.rps).padStart(6)} req/s  p50 ${String(result.p50_ms).padStart(4)} ms  p99 ${String(result.p99_ms).padStart(4)} ms  non-2xx ${result.non2xx}`,
+    `${pathname.padEnd(60)} ${String(result.rps).padStart(6)} req/s  p50 ${String(result.p50_ms).padStart(4)} ms  p99 ${String(result.p99_ms).padStart(4)} ms  non-2xx ${result.non2xx} (${codes}; errors ${r.errors}, timeouts ${r.timeouts})`,
   );
   return result;
 }
@@ -325,9 +334,17 @@ async function main(): Promise<void> {
     tenders: TENDERS,
     connections: CONNECTIONS,
     duration_s: DURATION_S,
-    pages: results.map((r) => ({ path: r.path, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, non2xx: r.non2xx })),
+    pages: results.map((r) => ({
+      path: r.path,
+      rps: r.rps,
+      p50_ms: r.p50_ms,
+      p99_ms: r.p99_ms,
+      non2xx: r.non2xx,
+      timeouts: r.timeouts,
+    })),
     static_rps: staticResult.rps,
     static_p99_ms: staticResult.p99_ms,
+    static_non2xx: staticResult.non2xx,
     min_ratio: round(Math.min(...ratios)),
     max_p99_ratio: round(Math.max(...p99Ratios)),
     non2xx,
