@@ -8,7 +8,9 @@
 // 3. Grows the database to BENCH_PLAN_TENDERS (100 000) and prints EXPLAIN ANALYZE's plan type and
 //    time for the statements behind those pages (BENCH_PLANS=0 skips it).
 // Own database (mingbiao_bench_public), Redis BENCH_REDIS_URL (default db 4, flushed at the start),
-// own temp dirs; everything is removed at the end. The last line is one JSON object.
+// own temp dirs; everything is removed at the end (BENCH_KEEP_LOG=<file> keeps the server log).
+// non2xx counts answers that were not 2xx and requests not answered (autocannon errors, incl.
+// its 10 s timeouts); the per-page log line splits them by status code. The last line is JSON.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
