@@ -18,6 +18,7 @@ interface AppEntry {
   startServices(ctx: { io: SocketServer }): Promise<void>;
   stopServices(): Promise<void>;
   handleBidUpload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
+  publicCache(req: http.IncomingMessage, res: http.ServerResponse, next: (error?: unknown) => void): void;
 }
 
 const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
@@ -27,6 +28,10 @@ const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", process.env.TRUST_PROXY === "true");
 app.use(compression({ filter: (req, res) => !req.path.startsWith("/internal/") && !req.path.startsWith("/uploads/") && compression.filter(req, res) }));
+// Public pages and feeds: answered from the public cache, rendered through the public gate
+// (503 + Retry-After under overload), validators and Cache-Control on every answer (decision 070).
+// Before the static files: none of its paths is a file, and a hit then costs no file-system look-up.
+app.use((req, res, next) => entry.publicCache(req, res, next));
 app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 app.use(morgan(process.env.NODE_ENV === "production" ? "combined" : "dev", { skip: (req) => req.url === "/healthz" }));

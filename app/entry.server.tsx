@@ -7,6 +7,7 @@ import { renderToPipeableStream } from "react-dom/server";
 
 export { startServices, stopServices } from "./services/services.server.ts";
 export { handleBidUpload } from "./features/bids/index.ts";
+export { publicCache } from "./platform/public-cache.server.ts";
 
 const ABORT_DELAY = 5_000;
 

@@ -29,7 +29,10 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "明标 MingBiao" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const [user, locale, csrf] = await Promise.all([getUser(request), getLocale(request), csrfToken(request)]);
+  const [user, locale] = await Promise.all([getUser(request), getLocale(request)]);
+  // No token (and no cookie) for anonymous visitors: their public pages are one shared answer in
+  // the public cache (decision 070); sign-in and sign-up make their own token in their loaders.
+  const csrf = user ? await csrfToken(request) : { token: "" };
   const headers = new Headers();
   if (csrf.setCookie) headers.append("Set-Cookie", csrf.setCookie);
   const unread = user ? await unreadCount(user.id) : 0;

@@ -7,10 +7,20 @@ import { env } from "./env.server.ts";
 export type { PrismaClient };
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-// One connection pool for the process; the one Prisma client runs on it (no query engine
-// binary: pg driver adapter), and so does the little hand-written SQL of the hot paths.
+// Two connection pools per process (docs/decisions/070): the main one, for everything a signed-in
+// user does (sign-in, bid upload, the opening hall, agents' work), and a small one that only the
+// anonymous public reads use (notice list and page, OCDS feed). However many visitors come, they
+// queue for the public share and never take a connection the main pool's users need. The same
+// generated Prisma client runs on each (no query engine binary: pg driver adapter).
 let pool: pg.Pool | undefined;
 let client: PrismaClient | undefined;
+let publicPool: pg.Pool | undefined;
+let publicClient: PrismaClient | undefined;
+
+/** Connections of the public reads' share; public-gate.server.ts admits at most this many renders. */
+export const PUBLIC_POOL_MAX = 4;
+/** How long a public read waits for a connection before it is answered 503 (public-gate.server.ts). */
+export const PUBLIC_POOL_WAIT_MS = 3_000;
 
 function connectionPool(): pg.Pool {
   if (!pool) {
@@ -26,6 +36,48 @@ function connectionPool(): pg.Pool {
 export function db(): PrismaClient {
   client ??= new PrismaClient({ adapter: new PrismaPg(connectionPool()) });
   return client;
+}
+
+function publicConnectionPool(): pg.Pool {
+  if (!publicPool) {
+    // Short waits: a public read that cannot get a connection soon is shed with 503 + Retry-After
+    // (isPoolTimeout); no statement of a public read may run longer than 5 s.
+    publicPool = new pg.Pool({
+      ...pgConnectionConfig(env().DATABASE_URL),
+      max: PUBLIC_POOL_MAX,
+      connectionTimeoutMillis: PUBLIC_POOL_WAIT_MS,
+      statement_timeout: 5_000,
+      application_name: "mingbiao-public",
+    });
+    publicPool.on("error", (error) => console.error("database connection lost (public pool, idle, dropped):", error.message));
+  }
+  return publicPool;
+}
+
+/**
+ * The Prisma client of the public reads (anonymous notice list, notice page, OCDS feed): read-only
+ * queries, never a transaction, on their own small pool so that load on public pages never starves
+ * the main pool.
+ */
+export function publicDb(): PrismaClient {
+  publicClient ??= new PrismaClient({ adapter: new PrismaPg(publicConnectionPool()) });
+  return publicClient;
+}
+
+/** The public share's pool itself (plain SQL of the public reads; tests hold it busy). */
+export function publicSql(): pg.Pool {
+  return publicConnectionPool();
+}
+
+/** True when `error` (or its cause chain, as Prisma wraps it) is the pool giving up waiting for a connection. */
+export function isPoolTimeout(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 6; depth++) {
+    const message =
+      e instanceof Error ? e.message : typeof e === "object" && "message" in e ? String((e as { message: unknown }).message) : "";
+    if (message.includes("timeout exceeded when trying to connect")) return true;
+    e = typeof e === "object" && "cause" in e ? (e as { cause: unknown }).cause : undefined;
+  }
+  return false;
 }
 
 /**
@@ -74,9 +126,13 @@ export async function sqlTransaction<T>(work: (client: SqlClient) => Promise<T>)
 }
 
 export async function disconnectDb(): Promise<void> {
-  const [c, p] = [client, pool];
+  const [c, p, pc, pp] = [client, pool, publicClient, publicPool];
   client = undefined;
   pool = undefined;
+  publicClient = undefined;
+  publicPool = undefined;
   if (c) await c.$disconnect();
+  if (pc) await pc.$disconnect();
   if (p) await p.end();
+  if (pp) await pp.end();
 }

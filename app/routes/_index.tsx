@@ -14,21 +14,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const parsed = NoticeQuerySchema.safeParse(params);
   // A malformed filter (hand-edited URL) falls back to the unfiltered first page.
   const query = parsed.success ? parsed.data : NoticeQuerySchema.parse({});
-  return json({ query, ...(await listPublicNotices(query)) });
+  const list = await listPublicNotices(query);
+  // The query goes back without its parsed cursors (the page links carry the list's own).
+  return json({ query: { q: query.q, type: query.type, status: query.status }, ...list });
 }
 
 export default function NoticeList() {
-  const { query, notices, total, pages } = useLoaderData<typeof loader>();
+  const { query, notices, total, totalIsBound, older, newer } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const { t: tt } = useTranslation("tender");
   const locale = i18n.language as Locale;
-  const pageLink = (page: number) => {
+  const pageLink = (cursor: { after?: string; before?: string }) => {
     const sp = new URLSearchParams();
     if (query.q) sp.set("q", query.q);
     if (query.type) sp.set("type", query.type);
     if (query.status) sp.set("status", query.status);
-    sp.set("page", String(page));
-    return `/?${sp.toString()}`;
+    if (cursor.after) sp.set("after", cursor.after);
+    if (cursor.before) sp.set("before", cursor.before);
+    const search = sp.toString();
+    return search ? `/?${search}` : "/";
   };
   return (
     <section>
@@ -62,7 +66,7 @@ export default function NoticeList() {
         </label>
         <button type="submit">{t("notices.search")}</button>
       </Form>
-      <p className="muted">{t("notices.count", { count: total })}</p>
+      <p className="muted">{totalIsBound ? t("notices.countOver", { count: total }) : t("notices.count", { count: total })}</p>
       {notices.length === 0 ? (
         <p className="empty">{t("notices.empty")}</p>
       ) : (
@@ -97,11 +101,11 @@ export default function NoticeList() {
           </tbody>
         </table>
       )}
-      {pages > 1 && (
+      {(older || newer) && (
         <nav className="pager" aria-label="pagination">
-          {query.page > 1 && <Link to={pageLink(query.page - 1)}>{t("notices.previous")}</Link>}
-          <span>{t("notices.page", { page: query.page, pages })}</span>
-          {query.page < pages && <Link to={pageLink(query.page + 1)}>{t("notices.next")}</Link>}
+          {newer && <Link to={pageLink({})}>{t("notices.first")}</Link>}
+          {newer && <Link to={pageLink({ before: newer })}>{t("notices.previous")}</Link>}
+          {older && <Link to={pageLink({ after: older })}>{t("notices.next")}</Link>}
         </nav>
       )}
     </section>

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useSearchParams, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getUser, safeRedirect } from "~/platform/auth/auth.server.ts";
-import { requireCsrf } from "~/platform/auth/csrf.server.ts";
+import { csrfToken, requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { db } from "~/platform/db.server.ts";
 import { appendAudit } from "~/platform/audit/audit.server.ts";
 import { verifyPassword } from "~/features/accounts/index.ts";
@@ -19,7 +19,8 @@ export const meta: MetaFunction = () => [{ title: "登录 · 明标" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/account");
-  return null;
+  const csrf = await csrfToken(request);
+  return json({ csrf: csrf.token }, csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -54,6 +55,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Login() {
+  const { csrf } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
@@ -63,7 +65,7 @@ export default function Login() {
     <section className="auth-card">
       <h1>{t("auth.signInTitle")}</h1>
       <Form method="post" noValidate>
-        <CsrfInput />
+        <CsrfInput token={csrf} />
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
         {data?.formError && (
           <p className="form-error" role="alert">

@@ -4,6 +4,7 @@ import { platformCrls } from "~/features/pki/index.ts";
 export async function loader() {
   const crls = await platformCrls();
   return new Response(crls.issuing, {
-    headers: { "Content-Type": "application/pkix-crl", "Cache-Control": "public, max-age=300" },
+    // Cache-Control, ETag and Last-Modified are the public cache's (decision 070).
+    headers: { "Content-Type": "application/pkix-crl" },
   });
 }

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getUser } from "~/platform/auth/auth.server.ts";
-import { requireCsrf } from "~/platform/auth/csrf.server.ts";
+import { csrfToken, requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { registerBidder } from "~/features/accounts/index.ts";
 import { createSession } from "~/platform/auth/session.server.ts";
 import { parseForm } from "~/platform/forms.ts";
@@ -17,7 +17,8 @@ export const meta: MetaFunction = () => [{ title: "投标人注册 · 明标" }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/account");
-  return null;
+  const csrf = await csrfToken(request);
+  return json({ csrf: csrf.token }, csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined);
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -44,6 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SignUp() {
+  const { csrf } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
@@ -54,7 +56,7 @@ export default function SignUp() {
       <h1>{t("auth.signUpTitle")}</h1>
       <p className="muted">{t("auth.signUpIntro")}</p>
       <Form method="post" noValidate>
-        <CsrfInput />
+        <CsrfInput token={csrf} />
         {data?.formError && (
           <p className="form-error" role="alert">
             {t(data.formError, { minutes: Math.ceil(data.retryAfter / 60) })}

@@ -6,6 +6,7 @@ import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { env } from "../../platform/env.server.ts";
+import { invalidatePublicCrl } from "../../platform/public-cache.server.ts";
 import { currentCrls, platformPki } from "./platform-pki.server.ts";
 
 const HOLDER_VALIDITY_DAYS = 730;
@@ -73,7 +74,10 @@ export async function enrolCertificates(user: SessionUser, input: z.infer<typeof
     );
     return superseded;
   });
-  if (previous.length > 0) invalidateCrls();
+  if (previous.length > 0) {
+    invalidateCrls();
+    await invalidatePublicCrl();
+  }
   return {
     ok: true,
     signingPem: certToPem(signing),

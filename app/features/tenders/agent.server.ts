@@ -4,6 +4,7 @@ import { Prisma } from "../../generated/prisma/client.ts";
 import type { DocumentKind } from "../../generated/prisma/enums.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
 import { db, type Tx } from "../../platform/db.server.ts";
 import { notifyUser } from "../../platform/realtime.server.ts";
 import * as storage from "../../platform/storage.server.ts";
@@ -259,10 +260,11 @@ export async function publishTender(user: SessionUser, id: string, now = new Dat
     );
     return { ok: true, value: { bidDeadline: outcome.bidDeadline! } };
   });
-  if (result.ok) {
-    await scheduleCloseBidding(id, result.value.bidDeadline);
-    await prepareTenderEscrow(id);
-  }
+  if (!result.ok) return result;
+  // After commit: the public list, feed and notice show the new notice from the next request on.
+  await invalidatePublicTender(id);
+  await scheduleCloseBidding(id, result.value.bidDeadline);
+  await prepareTenderEscrow(id);
   return result;
 }
 
@@ -366,6 +368,9 @@ export async function issueClarification(
   );
   if (!result.ok) return result;
   const { userIds, code, title, ...issued } = result.value;
+  // Before anyone is told: a holder following the notification must find the clarification on
+  // the public notice page (a stale notice is a legal problem, decision 070).
+  await invalidatePublicTender(id);
   for (const userId of userIds) {
     notifyUser(userId, "notification", { kind: "tender.clarification", tenderId: id, code, title, number: issued.number, deadlineMoved: issued.deadlineMoved, bidDeadline: issued.bidDeadline.toISOString() });
   }

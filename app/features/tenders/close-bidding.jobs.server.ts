@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { notifyUser } from "../../platform/realtime.server.ts";
 import { applyEvent } from "./lifecycle.server.ts";
@@ -64,6 +65,7 @@ export async function closeBidding(tenderId: string, now = new Date()): Promise<
     return { closed: true as const, tenderId, bids, userIds: agents.map((a) => a.id) };
   });
   if (!result.closed) return result;
+  await invalidatePublicTender(tenderId);
   const { userIds, ...closed } = result;
   for (const userId of userIds) notifyUser(userId, "notification", { kind: "tender.bidding_closed", tenderId, bids: closed.bids });
   return closed;
