@@ -69,9 +69,16 @@ export async function startPostgres(): Promise<Postgres> {
   // grants: the throw-away cluster has no mingbiao_app role, and its server connects as postgres.
   const source = new URL(testEnv.MIGRATION_DATABASE_URL);
   const src = ["-h", source.hostname, "-p", source.port || "5432", "-U", source.username || "postgres"];
-  execFileSync("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "faults"]);
-  const dump = execFileSync("pg_dump", [...src, "--no-owner", "--no-privileges", source.pathname.slice(1)], { maxBuffer: 1 << 30 });
-  execFileSync("psql", ["-q", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-v", "ON_ERROR_STOP=1", "faults"], { input: dump, stdio: ["pipe", "ignore", "pipe"] });
+  try {
+    execFileSync("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "faults"]);
+    const dump = execFileSync("pg_dump", [...src, "--no-owner", "--no-privileges", source.pathname.slice(1)], { maxBuffer: 1 << 30 });
+    execFileSync("psql", ["-q", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-v", "ON_ERROR_STOP=1", "faults"], { input: dump, stdio: ["pipe", "ignore", "pipe"] });
+  } catch (error) {
+    // A failed copy must not leave the cluster running: nothing else would stop it.
+    pgCtl("-m", "immediate", "stop");
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/faults`,
     restart: () => pgCtl("-m", "fast", "-o", options, "-l", path.join(dir, "log"), "restart"),
