@@ -3,15 +3,15 @@
 // wrapper around finaliseSubmission, and the Node PATCH/HEAD path (server.ts) is asked meanwhile.
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { finaliseOnce, handleBidUpload, recoverUploads, uploadReceipt } from "~/features/bids/upload/tus-upload.server.ts";
+import { finaliseOnce, recoverUploads, uploadReceipt } from "~/features/bids/upload/tus-upload.server.ts";
 import type { SessionUser } from "~/platform/auth/auth.server.ts";
 import { db, disconnectDb } from "~/platform/db.server.ts";
 import { env } from "~/platform/env.server.ts";
 import { closeBidding } from "~/features/tenders/close-bidding.jobs.server.ts";
 import { closeRedis } from "~/platform/redis.server.ts";
+import { startUploadServer } from "../support/upload-server.ts";
 import { createBidder, createOpenTender, holdDocuments, sealTestBid, type TestBidder, type TestTender } from "../support/bidder.ts";
 
 const hooks = vi.hoisted(() => ({
@@ -39,16 +39,7 @@ let server: http.Server;
 let port = 0;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    req.headers["x-mb-remote-addr"] = "127.0.0.1";
-    handleBidUpload(req, res).catch((error: unknown) => {
-      console.error(error);
-      res.statusCode = 500;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  port = (server.address() as AddressInfo).port;
+  ({ server, port } = await startUploadServer());
 });
 
 afterEach(() => {

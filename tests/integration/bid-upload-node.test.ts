@@ -3,15 +3,15 @@
 // upload checks of bid-submission.test.ts (which goes through the tus server's web handler).
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { handleBidUpload, MAX_CONCURRENT_UPLOADS_PER_USER, uploadsInProgress } from "~/features/bids/upload/tus-upload.server.ts";
+import { MAX_CONCURRENT_UPLOADS_PER_USER, uploadsInProgress } from "~/features/bids/upload/tus-upload.server.ts";
 import { getUser } from "~/platform/auth/auth.server.ts";
 import { db, disconnectDb } from "~/platform/db.server.ts";
 import { env } from "~/platform/env.server.ts";
 import { closeRedis } from "~/platform/redis.server.ts";
+import { startUploadServer } from "../support/upload-server.ts";
 import { createBidder, createOpenTender, holdDocuments, sealTestBid, type TestBidder, type TestTender } from "../support/bidder.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bids-node-"));
@@ -21,16 +21,7 @@ let bidder: TestBidder;
 let tender: TestTender;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    req.headers["x-mb-remote-addr"] = "127.0.0.1";
-    handleBidUpload(req, res).catch((error: unknown) => {
-      console.error(error);
-      res.statusCode = 500;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  port = (server.address() as AddressInfo).port;
+  ({ server, port } = await startUploadServer());
   bidder = await createBidder();
   tender = await createOpenTender();
   await holdDocuments(tender.id, bidder);
