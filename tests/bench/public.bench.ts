@@ -11,13 +11,14 @@
 // own temp dirs; everything is removed at the end (BENCH_KEEP_LOG=<file> keeps the server log).
 // non2xx counts answers that were not 2xx and requests not answered (autocannon errors, incl.
 // its 10 s timeouts); the per-page log line splits them by status code. The last line is JSON.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { flushRedis, migrateDeploy, run } from "./bench-support.ts";
 import autocannon from "autocannon";
 import pg from "pg";
 import { noticeListSql } from "../../app/features/tenders/public-notices.server.ts";
@@ -69,12 +70,6 @@ const serverEnv: Record<string, string> = {
   JOBS_ENABLED: "false",
 };
 
-function run(cmd: string, args: string[], env: Record<string, string> = {}): void {
-  const r = spawnSync(cmd, args, { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
-  if (r.status !== 0)
-    throw new Error(`${cmd} ${args.join(" ")} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
-}
-
 async function admin(statement: string): Promise<void> {
   const c = new pg.Client({ connectionString: ADMIN_URL });
   await c.connect();
@@ -89,20 +84,7 @@ async function prepareDatabase(): Promise<void> {
   await admin(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
   await admin(`CREATE DATABASE "${DB_NAME}"`);
   cleanups.push(() => admin(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`));
-  run("npx", ["--no-install", "prisma", "migrate", "deploy"], {
-    DATABASE_URL: DB_URL,
-    PRISMA_SCHEMA_ENGINE_BINARY: "/dev/null",
-    PRISMA_QUERY_ENGINE_LIBRARY: "/dev/null",
-    PRISMA_HIDE_UPDATE_MESSAGE: "1",
-  });
-}
-
-async function flushRedis(): Promise<void> {
-  const Redis = (await import("ioredis")).default;
-  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await r.connect();
-  await r.flushdb();
-  await r.quit();
+  migrateDeploy(DB_URL);
 }
 
 /**
@@ -288,7 +270,7 @@ async function main(): Promise<void> {
   if (!fs.existsSync(build)) run("flock", ["/tmp/mingbiao-build.lock", "npx", "--no-install", "remix", "build"]);
   log(`database ${DB_NAME}: drop, create, migrate deploy; Redis ${REDIS_URL}: flush`);
   await prepareDatabase();
-  await flushRedis();
+  await flushRedis(REDIS_URL);
   const c = new pg.Client({ connectionString: DB_URL });
   await c.connect();
   cleanups.push(() => c.end());

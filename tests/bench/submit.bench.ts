@@ -10,7 +10,7 @@
 //        BENCH_SERVER_NODE_ARGS="--perf-basic-prof" (investigation only: extra node flags for the server).
 // Own database (mingbiao_bench), own Redis DB (3), own temp dirs, a free port on 127.0.0.1;
 // everything is removed at the end. The last line is one JSON object.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { constants as cryptoConstants, createHash, createPrivateKey, privateEncrypt, randomBytes, randomUUID, sign } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -18,6 +18,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { flushRedis, migrateDeploy, run } from "./bench-support.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const started = Date.now();
@@ -119,11 +120,6 @@ function freePort(): Promise<number> {
   });
 }
 
-function run(cmd: string, args: string[], env: Record<string, string> = {}): void {
-  const r = spawnSync(cmd, args, { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
-}
-
 async function prepareDatabase(): Promise<void> {
   const pg = (await import("pg")).default;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -146,20 +142,7 @@ async function prepareDatabase(): Promise<void> {
       }
     },
   });
-  run("npx", ["--no-install", "prisma", "migrate", "deploy"], {
-    DATABASE_URL: DB_URL,
-    PRISMA_SCHEMA_ENGINE_BINARY: "/dev/null",
-    PRISMA_QUERY_ENGINE_LIBRARY: "/dev/null",
-    PRISMA_HIDE_UPDATE_MESSAGE: "1",
-  });
-}
-
-async function flushRedis(): Promise<void> {
-  const Redis = (await import("ioredis")).default;
-  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await r.connect();
-  await r.flushdb();
-  await r.quit();
+  migrateDeploy(DB_URL);
 }
 
 function newestMtime(dir: string): number {
@@ -403,8 +386,8 @@ async function main(): Promise<void> {
 
   log(`database ${DB_NAME}: drop, create, migrate deploy; Redis ${REDIS_URL}: flush`);
   await prepareDatabase();
-  await flushRedis();
-  cleanups.push({ name: "flush redis", run: flushRedis });
+  await flushRedis(REDIS_URL);
+  cleanups.push({ name: "flush redis", run: () => flushRedis(REDIS_URL) });
   ensureBuild();
 
   // App modules, imported only now that process.env names the bench's own resources.
