@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { env } from "./env.server.ts";
+import * as clock from "./clock.server.ts";
 
 // What the server knows about an upload beyond tus's own two files (`<id>`, `<id>.json`), kept
 // beside them in UPLOADS_DIR so that it survives a killed process (docs/decisions/056):
@@ -130,7 +131,7 @@ export async function unfinalisedArrivals(tenderId: string, deadline: Date): Pro
 }
 
 /** Outcome files older than `maxAgeMs` (the upload expiry): the bidder has long had the answer. */
-export async function deleteOldOutcomes(maxAgeMs: number, now = Date.now()): Promise<number> {
+export async function deleteOldOutcomes(maxAgeMs: number, now = clock.nowMs()): Promise<number> {
   const dir = uploadsDir();
   let removed = 0;
   for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
