@@ -3,7 +3,7 @@ import path from "node:path";
 import { ERRORS, EXPOSED_HEADERS, MemoryLocker, Metadata, Server, TUS_RESUMABLE, TUS_VERSION, type Upload } from "@tus/server";
 import { z } from "zod";
 import { getUser, type SessionUser } from "../../../platform/auth/auth.server.ts";
-import { arrivalOf, completeUnfinalised, deleteOldOutcomes, outcomeOf, recordArrival, recordOutcome, removeUploadFiles, uploadsDir, type UploadOutcome } from "../../../platform/upload-arrivals.server.ts";
+import { arrivalOf, completeUnfinalised, deleteOldOutcomes, outcomeOf, recordArrival, expectFinalBody, type IncomingBodyHandle, recordOutcome, removeUploadFiles, uploadsDir, type UploadOutcome } from "../../../platform/upload-arrivals.server.ts";
 import { bidContext, checkEnvelopeSize, finaliseSubmission, recordRefusal, storedReceipt, type BidRefusal } from "../bids.server.ts";
 import { db } from "../../../platform/db.server.ts";
 import { env } from "../../../platform/env.server.ts";
@@ -459,6 +459,7 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
     let written: { offset: number; aborted: boolean };
     // How long the server itself held this body unread (ingest gate): not the bidder's time.
     let heldUnread = 0;
+    let finalBody: IncomingBodyHandle | undefined;
     try {
       upload = await datastore.getUpload(id);
       const expiry = datastore.getExpiration();
@@ -473,8 +474,12 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
       if (length !== undefined && offset + length > upload.size) throw ERRORS.ERR_SIZE_EXCEEDED;
       // Bodies are read a bounded number at a time while the server is saturated (ingest-gate).
       const queuedAt = clock.nowMs();
+      // A body that may complete the upload: bid closing waits while it can still be on time.
+      const tenderId = upload.metadata?.tenderId;
+      if (tenderId && (length === undefined || offset + length === upload.size)) finalBody = expectFinalBody(tenderId, queuedAt);
       const leave = await ingestGate.enter(AbortSignal.any([stop.signal, release.signal])).catch(() => null);
       heldUnread = clock.nowMs() - queuedAt;
+      finalBody?.admitted(clock.nowMs());
       if (!leave) {
         written = { offset, aborted: true };
       } else {
@@ -492,6 +497,7 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
       // The legal arrival time (Regs Art 36), on disk before anything else happens to the bid.
       if (written.offset === upload.size && written.offset > offset) await recordArrival(id, new Date(clock.nowMs() - heldUnread));
     } finally {
+      finalBody?.done();
       clearTimeout(drain);
       await lock.unlock();
     }
