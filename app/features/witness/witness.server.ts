@@ -11,6 +11,7 @@ import { db } from "../../platform/db.server.ts";
 import { prepareTenderEscrow } from "../escrow/index.ts";
 import { OPEN_STATUSES } from "../tenders/index.ts";
 import * as clock from "../../platform/clock.server.ts";
+import { refuse, type Refusal, type Refused } from "../../platform/refusal.ts";
 
 const WitnessEnvSchema = z.object({
   /** The media server as browsers reach it (signaling socket, playback). */
@@ -93,7 +94,17 @@ export async function requireRoomDeviceAgent(request: Request, tenderId: string)
   return { user, tender };
 }
 
-export type WitnessRoomError = "NOT_PUBLISHED" | "ALREADY_ENDED" | "NOT_OPEN" | "MEDIA_UNREACHABLE";
+/**
+ * Why the room cannot start or end (decision 062): `witness.errors.<reason>`, whose last part the
+ * agent's page receives as `?witnessError=` and shows from the `witness` namespace.
+ */
+export type WitnessRoomReason = "NOT_PUBLISHED" | "ALREADY_ENDED" | "NOT_OPEN" | "MEDIA_UNREACHABLE" | "NOT_SUPERVISOR";
+const roomRefusal = (reason: WitnessRoomReason): Refused => refuse(`witness.errors.${reason}`, reason === "MEDIA_UNREACHABLE" ? 503 : reason === "NOT_SUPERVISOR" ? 400 : 409);
+
+/** The reason of a witness refusal (the key's last part). */
+export function witnessReason(refusal: Refusal): string {
+  return refusal.code.slice(refusal.code.lastIndexOf(".") + 1);
+}
 
 /** A room can be set up once the tender is public and until it is decided; never for a draft or a cancelled tender. */
 const ROOM_STATES = new Set(["PUBLISHED", "CLARIFICATION", "BIDDING_CLOSED", "OPENING", "OPENED", "EVALUATING", "PUBLICITY"]);
@@ -103,14 +114,14 @@ const ROOM_STATES = new Set(["PUBLISHED", "CLARIFICATION", "BIDDING_CLOSED", "OP
  * first camera) and the start is recorded. Once per tender: an ended room stays ended so its
  * recording is never mixed with a later one. (The evaluation session will call this.)
  */
-export async function startWitnessing(actorId: string, tenderId: string): Promise<{ ok: true } | { ok: false; error: WitnessRoomError }> {
+export async function startWitnessing(actorId: string, tenderId: string): Promise<{ ok: true } | Refused> {
   const tender = await findTender(tenderId);
-  if (!ROOM_STATES.has(tender.status)) return { ok: false, error: "NOT_PUBLISHED" };
-  if (tender.witnessClosedAt) return { ok: false, error: "ALREADY_ENDED" };
+  if (!ROOM_STATES.has(tender.status)) return roomRefusal("NOT_PUBLISHED");
+  if (tender.witnessClosedAt) return roomRefusal("ALREADY_ENDED");
   try {
     await openWitnessRoom(tender.id, tender.title);
   } catch {
-    return { ok: false, error: "MEDIA_UNREACHABLE" };
+    return roomRefusal("MEDIA_UNREACHABLE");
   }
   if (!tender.witnessOpenedAt) {
     await db().$transaction(async (tx) => {
@@ -124,14 +135,14 @@ export async function startWitnessing(actorId: string, tenderId: string): Promis
 }
 
 /** Ends the witnessing: recorders close their last segment and the room is gone for good. */
-export async function endWitnessing(actorId: string, tenderId: string): Promise<{ ok: true } | { ok: false; error: WitnessRoomError }> {
+export async function endWitnessing(actorId: string, tenderId: string): Promise<{ ok: true } | Refused> {
   const tender = await findTender(tenderId);
-  if (tender.witnessClosedAt) return { ok: false, error: "ALREADY_ENDED" };
-  if (!tender.witnessOpenedAt) return { ok: false, error: "NOT_OPEN" };
+  if (tender.witnessClosedAt) return roomRefusal("ALREADY_ENDED");
+  if (!tender.witnessOpenedAt) return roomRefusal("NOT_OPEN");
   try {
     await closeWitnessRoom(tender.id);
   } catch {
-    return { ok: false, error: "MEDIA_UNREACHABLE" };
+    return roomRefusal("MEDIA_UNREACHABLE");
   }
   await db().$transaction(async (tx) => {
     const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessClosedAt: null }, data: { witnessClosedAt: clock.now() } });
@@ -143,11 +154,11 @@ export async function endWitnessing(actorId: string, tenderId: string): Promise<
 }
 
 /** The trading centre (ADMIN) assigns or removes a tender's supervisors; both are audited. */
-export async function assignSupervisor(actorId: string, tenderId: string, userId: string): Promise<{ ok: true } | { ok: false; error: "NOT_SUPERVISOR" }> {
+export async function assignSupervisor(actorId: string, tenderId: string, userId: string): Promise<{ ok: true } | Refused> {
   const tender = await findTender(tenderId);
-  if (!z.string().uuid().safeParse(userId).success) return { ok: false, error: "NOT_SUPERVISOR" };
+  if (!z.string().uuid().safeParse(userId).success) return roomRefusal("NOT_SUPERVISOR");
   const user = await db().user.findUnique({ where: { id: userId }, select: { id: true, role: true, disabledAt: true } });
-  if (!user || user.role !== "SUPERVISOR" || user.disabledAt) return { ok: false, error: "NOT_SUPERVISOR" };
+  if (!user || user.role !== "SUPERVISOR" || user.disabledAt) return roomRefusal("NOT_SUPERVISOR");
   await db().$transaction(async (tx) => {
     const existing = await tx.tenderSupervisor.findUnique({ where: { tenderId_userId: { tenderId: tender.id, userId: user.id } } });
     if (existing) return;
