@@ -18,7 +18,7 @@ import {
   updateDraft,
 } from "~/features/tenders/index.ts";
 import { refusalFieldMessage, renderMessage } from "~/features/tenders/index.ts";
-import { ClarificationFormSchema, parseTenderForm, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
+import { ClarificationFormSchema, parseTenderForm, tenderFieldErrors, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
 import { FieldError, TenderForm } from "~/features/tenders/index.ts";
 import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/features/tenders/index.ts";
 import { witnessState } from "~/features/witness/index.ts";
@@ -101,9 +101,7 @@ async function handleClarify(user: SessionUser, id: string, form: FormData, uplo
   const parsed = ClarificationFormSchema.safeParse(Object.fromEntries(form.entries()));
   if (!parsed.success) {
     await upload?.discard();
-    const errors: TenderFieldErrors = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= { key: issue.message.startsWith("invalid.") ? issue.message : "invalid.invalid" };
-    return json<ActionResult>({ intent: "clarify", ok: false, errors }, { status: 400 });
+    return json<ActionResult>({ intent: "clarify", ok: false, errors: tenderFieldErrors(parsed.error) }, { status: 400 });
   }
   const issued = await issueClarification(user, id, parsed.data, upload?.file ?? null);
   if (!issued.ok) return json<ActionResult>({ intent: "clarify", ok: false, error: refusalFieldMessage(issued.refusal) }, { status: issued.refusal.status });

@@ -6,5 +6,5 @@ export { authoriseDownload, contentDisposition } from "./documents.server.ts";
 export { OPEN_STATUSES, PROCEDURE_TYPES, PUBLIC_STATUSES } from "./enums.ts";
 export { refusalFieldMessage, renderMessage } from "./errors.ts";
 export { FieldError, TenderForm } from "./form-view.tsx";
-export { ClarificationFormSchema, type FieldMessage, parseTenderForm, type TenderFieldErrors, tenderFormValues, type TenderFormValues } from "./form.ts";
+export { ClarificationFormSchema, type FieldMessage, parseTenderForm, tenderFieldErrors, type TenderFieldErrors, tenderFormValues, type TenderFormValues } from "./form.ts";
 export { getPublicNotice, listPublicNotices, NoticeQuerySchema } from "./public-notices.server.ts";
