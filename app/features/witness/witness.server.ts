@@ -8,25 +8,23 @@ import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { requireUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
+import { env } from "../../platform/env.server.ts";
 import { prepareTenderEscrow } from "../escrow/index.ts";
 import { OPEN_STATUSES } from "../tenders/index.ts";
 import * as clock from "../../platform/clock.server.ts";
 import { refuse, type Refusal, type Refused } from "../../platform/refusal.ts";
 
-const WitnessEnvSchema = z.object({
-  /** The media server as browsers reach it (signaling socket, playback). */
-  MEDIA_PUBLIC_URL: z.string().url().default("http://127.0.0.1:3100"),
-  /** The media server as this process reaches it (internal API). */
-  MEDIA_INTERNAL_URL: z.string().url().default("http://127.0.0.1:3100"),
-  MEDIA_INTERNAL_SECRET: z.string().min(16),
-  WITNESS_TOKEN_SECRET: z.string().min(16),
-});
-
-let parsed: z.infer<typeof WitnessEnvSchema> | null = null;
-
-function witnessEnv() {
-  parsed ??= WitnessEnvSchema.parse(process.env);
-  return parsed;
+/**
+ * The witness settings, from the app's one env schema (platform/env.server.ts, parsed at start).
+ * The two secrets are optional there (the app runs without the media server); using witnessing
+ * without them stops with the variable's name.
+ */
+function witnessEnv(): { MEDIA_PUBLIC_URL: string; MEDIA_INTERNAL_URL: string; MEDIA_INTERNAL_SECRET: string; WITNESS_TOKEN_SECRET: string } {
+  const e = env();
+  for (const name of ["MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET"] as const) {
+    if (!e[name]) throw new Error(`Invalid environment (see .env.example):\n  ${name}: required for 数字见证`);
+  }
+  return { MEDIA_PUBLIC_URL: e.MEDIA_PUBLIC_URL, MEDIA_INTERNAL_URL: e.MEDIA_INTERNAL_URL, MEDIA_INTERNAL_SECRET: e.MEDIA_INTERNAL_SECRET!, WITNESS_TOKEN_SECRET: e.WITNESS_TOKEN_SECRET! };
 }
 
 /** The evaluation room of a tender: one per tender's evaluation session. */
@@ -194,10 +192,10 @@ export function mediaPublicUrl(): string {
 }
 
 async function internalCall(method: string, path: string, body?: unknown): Promise<Response> {
-  const env = witnessEnv();
-  return fetch(new URL(path, env.MEDIA_INTERNAL_URL), {
+  const settings = witnessEnv();
+  return fetch(new URL(path, settings.MEDIA_INTERNAL_URL), {
     method,
-    headers: { authorization: `Bearer ${env.MEDIA_INTERNAL_SECRET}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${settings.MEDIA_INTERNAL_SECRET}`, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(30_000),
   });
