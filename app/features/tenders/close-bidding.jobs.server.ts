@@ -8,6 +8,7 @@ import { unfinalisedArrivals } from "../../platform/upload-arrivals.server.ts";
 import { defineJob } from "../../platform/jobs/define.ts";
 import { enqueueJob } from "../../platform/jobs/queues.server.ts";
 import * as clock from "../../platform/clock.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /**
  * At the bid deadline bidding closes (TBL Art 34; docs/decisions/043). One delayed bull job per
@@ -49,7 +50,7 @@ export async function closeBidding(tenderId: string, now = clock.now()): Promise
     await appendAudit(
       {
         action: "tender.bidding_closed",
-        subjectType: "Tender",
+        subjectType: AUDIT_SUBJECT.Tender,
         subjectId: tenderId,
         data: { code: row.code, bidDeadline: row.bidDeadline?.toISOString(), closedAt: now.toISOString(), bids },
       },

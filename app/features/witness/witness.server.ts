@@ -13,6 +13,7 @@ import { prepareTenderEscrow } from "../escrow/index.ts";
 import { OPEN_STATUSES } from "../tenders/index.ts";
 import * as clock from "../../platform/clock.server.ts";
 import { refuse, type Refusal, type Refused } from "../../platform/refusal.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /**
  * The witness settings, from the app's one env schema (platform/env.server.ts, parsed at start).
@@ -125,7 +126,7 @@ export async function startWitnessing(actorId: string, tenderId: string): Promis
     await db().$transaction(async (tx) => {
       const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessOpenedAt: null }, data: { witnessOpenedAt: clock.now() } });
       if (updated.count === 1) {
-        await appendAudit({ actorId, action: "witness.room.opened", subjectType: "tender", subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
+        await appendAudit({ actorId, action: "witness.room.opened", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
       }
     });
   }
@@ -145,7 +146,7 @@ export async function endWitnessing(actorId: string, tenderId: string): Promise<
   await db().$transaction(async (tx) => {
     const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessClosedAt: null }, data: { witnessClosedAt: clock.now() } });
     if (updated.count === 1) {
-      await appendAudit({ actorId, action: "witness.room.closed", subjectType: "tender", subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
+      await appendAudit({ actorId, action: "witness.room.closed", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
     }
   });
   return { ok: true };
@@ -161,7 +162,7 @@ export async function assignSupervisor(actorId: string, tenderId: string, userId
     const existing = await tx.tenderSupervisor.findUnique({ where: { tenderId_userId: { tenderId: tender.id, userId: user.id } } });
     if (existing) return;
     await tx.tenderSupervisor.create({ data: { tenderId: tender.id, userId: user.id, assignedById: actorId } });
-    await appendAudit({ actorId, action: "witness.supervisor.assigned", subjectType: "tender", subjectId: tender.id, data: { supervisorId: user.id } }, tx);
+    await appendAudit({ actorId, action: "witness.supervisor.assigned", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { supervisorId: user.id } }, tx);
   });
   // The custodians are set: while bidding is open the escrow key can be made now, before any
   // bidder needs it.
@@ -175,7 +176,7 @@ export async function removeSupervisor(actorId: string, tenderId: string, userId
   await db().$transaction(async (tx) => {
     const removed = await tx.tenderSupervisor.deleteMany({ where: { tenderId: tender.id, userId } });
     if (removed.count > 0) {
-      await appendAudit({ actorId, action: "witness.supervisor.removed", subjectType: "tender", subjectId: tender.id, data: { supervisorId: userId } }, tx);
+      await appendAudit({ actorId, action: "witness.supervisor.removed", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { supervisorId: userId } }, tx);
     }
   });
 }
