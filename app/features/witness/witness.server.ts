@@ -10,7 +10,7 @@ import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { env } from "../../platform/env.server.ts";
 import { prepareTenderEscrow } from "../escrow/index.ts";
-import { OPEN_STATUSES } from "../tenders/index.ts";
+import { OPEN_STATUSES, WITNESS_ROOM_STATUSES } from "../tenders/index.ts";
 import * as clock from "../../platform/clock.server.ts";
 import { refuse, type Refusal, type Refused } from "../../platform/refusal.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
@@ -105,8 +105,6 @@ export function witnessReason(refusal: Refusal): string {
   return refusal.code.slice(refusal.code.lastIndexOf(".") + 1);
 }
 
-/** A room can be set up once the tender is public and until it is decided; never for a draft or a cancelled tender. */
-const ROOM_STATES = new Set(["PUBLISHED", "CLARIFICATION", "BIDDING_CLOSED", "OPENING", "OPENED", "EVALUATING", "PUBLICITY"]);
 
 /**
  * Starts the tender's witnessing: the media server opens the room (its recorders start with the
@@ -115,7 +113,8 @@ const ROOM_STATES = new Set(["PUBLISHED", "CLARIFICATION", "BIDDING_CLOSED", "OP
  */
 export async function startWitnessing(actorId: string, tenderId: string): Promise<{ ok: true } | Refused> {
   const tender = await findTender(tenderId);
-  if (!ROOM_STATES.has(tender.status)) return roomRefusal("NOT_PUBLISHED");
+  // A room can be set up once the tender is public and until it is decided (bidding-core).
+  if (!(WITNESS_ROOM_STATUSES as readonly string[]).includes(tender.status)) return roomRefusal("NOT_PUBLISHED");
   if (tender.witnessClosedAt) return roomRefusal("ALREADY_ENDED");
   try {
     await openWitnessRoom(tender.id, tender.title);
