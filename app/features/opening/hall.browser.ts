@@ -1,0 +1,52 @@
+// Runs in the bidder's page in the opening hall. The .p12 files are opened here; the signing
+// key signs the 签到 challenge and the encryption key unwraps the bid's content key from its
+// envelope header. Only the signature and the content key of this one bid leave the page.
+import { contentKeyToBase64, importP12, type P12Contents, signCms, toBase64, unwrapContentKeyFromHeader, utf8 } from "../../../crypto/browser.ts";
+import { signInStatementText } from "./statement.ts";
+
+export class HallError extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+function codeOf(error: unknown): string {
+  return (error as { code?: string }).code ?? "";
+}
+
+/** Opens a .p12 file: a wrong password and an unreadable file get their own messages. */
+export async function openKeyFile(file: File, password: string): Promise<P12Contents> {
+  try {
+    return importP12(new Uint8Array(await file.arrayBuffer()), password);
+  } catch (error) {
+    throw new HallError(codeOf(error) === "CRYPTO.WRONG_PASSWORD" ? "opening.p12WrongPassword" : "opening.p12Invalid");
+  }
+}
+
+/** 签到: a detached CMS signature with the signing certificate over the challenge statement. */
+export async function signInSignature(file: File, password: string, tenderId: string, openingBidId: string, challenge: string): Promise<string> {
+  const identity = await openKeyFile(file, password);
+  const der = signCms({
+    content: utf8(signInStatementText(tenderId, openingBidId, challenge)),
+    signer: { cert: identity.certificate, key: identity.privateKey, chain: identity.chain },
+    signingTime: new Date(),
+    detached: true,
+  });
+  return toBase64(der);
+}
+
+/**
+ * Fetches the envelope header of the bidder's own bid and unwraps the content key with the
+ * encryption key inside the page. A key the envelope was not sealed to is told apart.
+ */
+export async function unwrapBidKey(file: File, password: string, tenderId: string, openingBidId: string): Promise<string> {
+  const identity = await openKeyFile(file, password);
+  const response = await fetch(`/opening/${tenderId}/header?bid=${encodeURIComponent(openingBidId)}`, { headers: { Accept: "application/json" } });
+  const body = (await response.json().catch(() => ({}))) as { header?: string; error?: string };
+  if (!response.ok || !body.header) throw new HallError(body.error ?? "opening.headerUnavailable");
+  try {
+    return contentKeyToBase64(unwrapContentKeyFromHeader(body.header, identity.privateKey));
+  } catch (error) {
+    throw new HallError(codeOf(error) === "CRYPTO.WRONG_CERT" ? "opening.p12WrongCert" : "opening.p12CannotUnwrap");
+  }
+}

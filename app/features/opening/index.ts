@@ -1,0 +1,10 @@
+// What routes and other features may use of features/opening (lint: eslint/depcruise boundaries). Import nothing deeper.
+export { hallAccess, type HallAccess, type HallRole, type OpeningRefusal, type OpeningResult } from "./access.server.ts";
+export { confirmReadOut, DecryptSchema, envelopeHeader, ObjectionSchema, raiseObjection, signIn, SignInSchema, submitContentKey } from "./bidder.server.ts";
+export { openedBidsForCommittee, type OpenedBidForCommittee } from "./committee.server.ts";
+export { HallError, signInSignature, unwrapBidKey } from "./hall.browser.ts";
+export { openingSweepJob } from "./opening.jobs.server.ts";
+export { buildHallRecord, type HallRecord, recordBytes } from "./record.server.ts";
+export { startOpening, sweepOpenings } from "./session.server.ts";
+export { AnswerSchema, answerObjection, closeOpening, endDecryptionWindow, openDecryptionWindow, publishBidderList } from "./steps.server.ts";
+export { hallView, type HallView, recordPdf } from "./view.server.ts";
