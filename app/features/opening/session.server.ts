@@ -34,7 +34,8 @@ export async function startOpening(tenderId: string): Promise<StartOutcome> {
     const event = decision.kind === "open"
       ? ({ type: "start-opening", bidCount: bids.length } as const)
       : ({ type: "fail", reason: "too-few-bids", count: bids.length } as const);
-    const moved = applyEvent(tender, event, at);
+    // Like closing, the opening reads only the deadline; a row missing the other dates must not block it.
+    const moved = applyEvent({ ...tender, docsIssueAt: tender.docsIssueAt ?? tender.bidDeadline, docsAvailableUntil: tender.docsAvailableUntil ?? tender.bidDeadline }, event, at);
     if (!moved.ok) throw new Error(`opening ${tenderId}: ${moved.error.code}`);
     await tx.tender.update({ where: { id: tenderId }, data: { status: moved.status } });
     const session = await tx.openingSession.create({

@@ -127,7 +127,7 @@ export async function closeOpening(access: HallAccess, user: SessionUser): Promi
       where: { id: access.tender.id },
       select: { status: true, procedureType: true, mandatory: true, docsIssueAt: true, docsAvailableUntil: true, bidDeadline: true },
     });
-    const moved = applyEvent(tender, { type: "complete-opening" }, at);
+    const moved = applyEvent({ ...tender, docsIssueAt: tender.docsIssueAt ?? tender.bidDeadline, docsAvailableUntil: tender.docsAvailableUntil ?? tender.bidDeadline }, { type: "complete-opening" }, at);
     if (!moved.ok) return refuse(`opening.${moved.error.code}`, 409);
     await tx.tender.update({ where: { id: access.tender.id }, data: { status: moved.status } });
     return { ok: true, value: {} };
