@@ -7,4 +7,5 @@ export { openingSweepJob } from "./opening.jobs.server.ts";
 export { buildHallRecord, type HallRecord, recordBytes } from "./record.server.ts";
 export { startOpening, sweepOpenings } from "./session.server.ts";
 export { AnswerSchema, answerObjection, closeOpening, endDecryptionWindow, openDecryptionWindow, publishBidderList } from "./steps.server.ts";
-export { hallView, type HallView, recordPdf } from "./view.server.ts";
+export { hallView, type HallView, recordPdf, signedRecord } from "./view.server.ts";
+export { BidderPanel, BidTable, Countdown, HostPanel, LiveHall, Objections, RecordLinks } from "./hall-parts.tsx";

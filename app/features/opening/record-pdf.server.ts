@@ -5,11 +5,13 @@ import { Signer as PdfSigner, SUBFILTER_ETSI_CADES_DETACHED } from "@signpdf/uti
 import {
   issueTimestamp, sha256, SIGNATURE_TIMESTAMP_ATTRIBUTE, signCms, type Signer, timestampRequestFor,
 } from "../../../crypto/index.node.ts";
-import type { HallRecord } from "./record.server.ts";
+import type { HallRecord } from "./record-types.ts";
 
 /** Debian's fonts-noto-cjk; pdfkit embeds the subset it uses. */
 const CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 const CJK_FACE = "NotoSansCJKsc-Regular";
+/** Ideographic space (U+3000), the indent of Chinese forms. */
+const IDSP = "\u3000";
 
 /** The opening record (开标记录表) as an A4 zh-CN PDF, before signing. */
 export function renderRecordPdf(record: HallRecord): Promise<Buffer> {
@@ -35,16 +37,16 @@ export function renderRecordPdf(record: HallRecord): Promise<Buffer> {
   doc.fontSize(9);
   for (const entry of record.bids) {
     doc.moveDown(0.3);
-    doc.text(`${entry.seq}. ${entry.bidderName}　递交时间：${entry.receivedAtBeijing}　解密：${entry.outcomeLabel}`);
-    for (const item of entry.items) doc.text(`　　${item.label}：${item.value}`);
-    if (entry.remarks) doc.text(`　　备注：${entry.remarks}`);
+    doc.text(`${entry.seq}. ${entry.bidderName}${IDSP}递交时间：${entry.receivedAtBeijing}${IDSP}解密：${entry.outcomeLabel}`);
+    for (const item of entry.items) doc.text(`${IDSP}${IDSP}${item.label}：${item.value}`);
+    if (entry.remarks) doc.text(`${IDSP}${IDSP}备注：${entry.remarks}`);
   }
   doc.moveDown(0.5).fontSize(12).text("异议及答复");
   doc.fontSize(9);
   if (record.objections.length === 0) doc.text("无");
   for (const o of record.objections) {
     doc.text(`${o.raisedBy}（${o.raisedAtBeijing}）：${o.content}`);
-    doc.text(`　　答复（${o.answeredAtBeijing}）：${o.answer}`);
+    doc.text(`${IDSP}${IDSP}答复（${o.answeredAtBeijing}）：${o.answer}`);
   }
   doc.moveDown(0.5).fontSize(10);
   line("主持人", record.host ?? "—");

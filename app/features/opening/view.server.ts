@@ -93,3 +93,10 @@ export async function recordPdf(tenderId: string): Promise<string | null> {
   const s = await db().openingSession.findUnique({ where: { tenderId }, select: { pdfSha256: true } });
   return s?.pdfSha256 ?? null;
 }
+
+/** The published record, its signature and timestamp (base64), or null before publication. */
+export async function signedRecord(tenderId: string): Promise<{ record: unknown; signature: string; timestampToken: string } | null> {
+  const s = await db().openingSession.findUnique({ where: { tenderId }, select: { record: true, recordSignature: true, recordTimestamp: true } });
+  if (!s?.record || !s.recordSignature || !s.recordTimestamp) return null;
+  return { record: s.record, signature: s.recordSignature, timestampToken: Buffer.from(s.recordTimestamp).toString("base64") };
+}
