@@ -94,5 +94,8 @@ ALTER TABLE "opening_session" ADD CONSTRAINT "opening_session_tender_id_fkey" FO
 ALTER TABLE "opening_bid" ADD CONSTRAINT "opening_bid_session_id_fkey" FOREIGN KEY ("session_id") REFERENCES "opening_session"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
+ALTER TABLE "opening_bid" ADD CONSTRAINT "opening_bid_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "organization"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "opening_objection" ADD CONSTRAINT "opening_objection_session_id_fkey" FOREIGN KEY ("session_id") REFERENCES "opening_session"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
