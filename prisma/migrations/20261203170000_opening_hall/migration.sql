@@ -5,8 +5,7 @@ CREATE TYPE "OpeningStep" AS ENUM ('STARTED', 'LIST_PUBLISHED', 'DECRYPTING', 'R
 CREATE TYPE "OpeningBidStatus" AS ENUM ('SEALED', 'OPENED', 'REVOKED', 'WITHDRAWN');
 
 -- AlterTable
-ALTER TABLE "tender" ADD COLUMN     "decryption_window_minutes" INTEGER NOT NULL DEFAULT 30,
-ADD COLUMN     "retender_of_id" UUID;
+ALTER TABLE "tender" ADD COLUMN     "decryption_window_minutes" INTEGER NOT NULL DEFAULT 30;
 
 -- CreateTable
 CREATE TABLE "opening_session" (
