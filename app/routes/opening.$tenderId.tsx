@@ -12,7 +12,7 @@ import { parseForm } from "~/platform/forms.ts";
 import {
   AnswerSchema, answerObjection, closeOpening, confirmReadOut, DecryptSchema, endDecryptionWindow, hallAccess, hallView, ObjectionSchema,
   openDecryptionWindow, publishBidderList, raiseObjection, signIn, SignInSchema, submitContentKey, type OpeningResult,
-  BidderPanel, BidTable, Countdown, HostPanel, LiveHall, Objections, RecordLinks,
+  BidderPanel, BidTable, Countdown, EscrowShareSchema, HostPanel, LiveHall, Objections, RecordLinks, RemedyPanel, submitEscrowShare,
 } from "~/features/opening/index.ts";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
@@ -57,6 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "decrypt": return answer(await submitContentKey(access, user, parsed(DecryptSchema)));
     case "confirm": return answer(await confirmReadOut(access, user));
     case "object": return answer(await raiseObjection(access, user, parsed(ObjectionSchema)));
+    case "escrowShare": return answer(await submitEscrowShare(access, user, parsed(EscrowShareSchema)));
     default: return json({ ok: false, error: "opening.failed" }, 400);
   }
 }
@@ -77,6 +78,7 @@ export default function OpeningHall() {
       {step === "FAILED" ? <p className="notice" data-testid="hall-failed">{t("failed")}</p> : null}
       {view.role === "host" ? <HostPanel view={view} /> : null}
       {view.role === "bidder" ? <BidderPanel view={view} /> : null}
+      {view.remedy ? <RemedyPanel remedy={view.remedy} /> : null}
       <BidTable view={view} />
       <Objections view={view} />
       <RecordLinks view={view} />

@@ -2,8 +2,9 @@
 import { execFileSync } from "node:child_process";
 import {
   answerObjection, closeOpening, confirmReadOut, endDecryptionWindow, envelopeHeader, hallAccess, hallView, openDecryptionWindow,
-  openedBidsForCommittee, publishBidderList, raiseObjection, signIn, startOpening, submitContentKey,
+  openedBidsForCommittee, publishBidderList, raiseObjection, signIn, startOpening, submitContentKey, submitEscrowShare,
 } from "~/features/opening/index.ts";
+import { openCustodianShare } from "../../crypto/escrow/escrow.ts";
 import { signInStatement } from "~/features/opening/bidder.server.ts";
 import type { SessionUser } from "~/platform/auth/auth.server.ts";
 import { resetClockForTests, setClockForTests } from "~/platform/clock.server.ts";
@@ -222,5 +223,53 @@ describe("opening hall", () => {
     const a = await access(outsider, f.tender.id);
     const key = { openingBidId: (await db().openingBid.findFirstOrThrow({ where: { session: { tenderId: f.tender.id } }, select: { id: true } })).id, contentKey: toBase64(new Uint8Array(32)) };
     expect(await submitContentKey(a, outsider, key)).toMatchObject({ ok: false, refusal: { code: "opening.notParticipant" } });
+  });
+
+  it("escrow remedy: refused before the window ends and before the opening time, refused with agent-side shares only, opens with a supervisor's and an agent's share", async () => {
+    const f = await closedTenderWithBids(3, { remedy: true });
+    const c = f.custodians!;
+    const [b1, b2, b3] = f.bidders as [HallBidder, HallBidder, HallBidder];
+    await startOpening(f.tender.id);
+    const host = await access(c.agent.user, f.tender.id);
+    expect(host.role).toBe("host");
+    await publishBidderList(host, c.agent.user);
+    for (const b of [b1, b2, b3]) await signInAs(f, b);
+    await openDecryptionWindow(host, c.agent.user);
+    for (const b of [b1, b2]) await submitContentKey(await access(b.user, f.tender.id), b.user, await contentKeyOf(f, b));
+    const shareOf = async (who: typeof c.agent) => openCustodianShare(who.record, who.key);
+    // During the window: not the remedy step yet.
+    expect(await submitEscrowShare(host, c.agent.user, await shareOf(c.agent))).toMatchObject({ ok: false, refusal: { code: "opening.stepOutOfOrder" } });
+    const session = await db().openingSession.findUniqueOrThrow({ where: { tenderId: f.tender.id }, select: { windowEndsAt: true } });
+    setClockForTests((session.windowEndsAt?.getTime() ?? 0) + 1_000);
+    try {
+      await hallView(c.agent.user, f.tender.id);
+      expect((await db().openingBid.findFirstOrThrow({ where: { session: { tenderId: f.tender.id }, seq: 3 }, select: { status: true } })).status).toBe("REVOKED");
+    } finally {
+      resetClockForTests();
+    }
+    // Before the opening time by the server clock: refused.
+    const deadline = (await db().tender.findUniqueOrThrow({ where: { id: f.tender.id }, select: { bidDeadline: true } })).bidDeadline as Date;
+    setClockForTests(deadline.getTime() - 60_000);
+    try {
+      expect(await submitEscrowShare(host, c.agent.user, await shareOf(c.agent))).toMatchObject({ ok: false, refusal: { code: "opening.beforeOpeningTime" } });
+    } finally {
+      resetClockForTests();
+    }
+    // A bidder is no custodian.
+    expect(await submitEscrowShare(await access(b1.user, f.tender.id), b1.user, await shareOf(c.agent))).toMatchObject({ ok: false, refusal: { code: "opening.notCustodian" } });
+    // Two agent-side shares reach k = 2, but one side alone is refused.
+    expect((await submitEscrowShare(host, c.agent.user, await shareOf(c.agent))).ok).toBe(true);
+    const host2 = await access(c.agent2.user, f.tender.id);
+    expect(await submitEscrowShare(host2, c.agent2.user, await shareOf(c.agent2))).toMatchObject({ ok: false, refusal: { code: "opening.remedyNeedsBothSides" } });
+    expect((await db().openingBid.findFirstOrThrow({ where: { session: { tenderId: f.tender.id }, seq: 3 }, select: { status: true } })).status).toBe("REVOKED");
+    // The supervisor's share completes it: the bid b3 could not decrypt opens by the remedy.
+    const sup = await access(c.supervisor.user, f.tender.id);
+    expect(sup.role).toBe("supervisor");
+    expect(await submitEscrowShare(sup, c.supervisor.user, await shareOf(c.supervisor))).toEqual({ ok: true, value: { submitted: 2, recovered: 1 } });
+    const third = await db().openingBid.findFirstOrThrow({ where: { session: { tenderId: f.tender.id }, seq: 3 }, select: { status: true, outcomeDetail: true, readOut: true } });
+    expect(third).toEqual({ status: "OPENED", outcomeDetail: "remedy", readOut: { price: b3.price } });
+    const rebuilt = await db().auditEntry.count({ where: { subjectId: f.tender.id, action: "opening.escrow_key_rebuilt" } });
+    expect(rebuilt).toBe(1);
+    expect(await refusals(f.tender.id)).toEqual(expect.arrayContaining(["opening.beforeOpeningTime", "opening.notCustodian", "opening.remedyNeedsBothSides"]));
   });
 });

@@ -25,8 +25,9 @@ export async function sessionUserOf(where: { organizationId?: string; id?: strin
 }
 
 /** `count` bidders each with one sealed bid; the tender closed for bidding a moment ago. */
-export async function closedTenderWithBids(count: number): Promise<HallFixture> {
+export async function closedTenderWithBids(count: number, options: { remedy?: boolean } = {}): Promise<HallFixture & { custodians?: Awaited<ReturnType<typeof custodianEscrow>> }> {
   const tender = await createOpenTender(60_000);
+  const custodians = options.remedy ? await custodianEscrow(tender) : undefined;
   const bidders: HallBidder[] = [];
   for (let i = 0; i < count; i++) {
     const bidder = await createBidder();
@@ -55,5 +56,67 @@ export async function closedTenderWithBids(count: number): Promise<HallFixture> 
     bidders.push({ ...bidder, user, price });
   }
   const t = await db().tender.update({ where: { id: tender.id }, data: { status: "BIDDING_CLOSED", bidDeadline: new Date() }, select: { createdById: true } });
-  return { tender, bidders, host: await sessionUserOf({ id: t.createdById }) };
+  return { tender, bidders, host: await sessionUserOf({ id: t.createdById }), ...(custodians ? { custodians } : {}) };
+}
+
+/**
+ * The tender's escrow key split among real custodians (E-Measures Art 31 remedy): the demo agent,
+ * a second agent of the same organisation (keys made here) and the demo supervisor, 2 of 3; the
+ * tender states the remedy. Call before sealing: the bids wrap to this key.
+ */
+export async function custodianEscrow(tender: TestTender): Promise<{ agent: Custodian; agent2: Custodian; supervisor: Custodian }> {
+  const { createEscrow } = await import("../../crypto/escrow/escrow.ts");
+  const { importP12 } = await import("../../crypto/pki/p12.ts");
+  const { generateRsaKeyPair } = await import("../../crypto/pki/keygen.node.ts");
+  const { createCsr } = await import("../../crypto/pki/csr.ts");
+  const { certFromPem } = await import("../../crypto/pki/pem.ts");
+  const { enrolCertificates } = await import("~/features/pki/certificates.server.ts");
+  const forge = (await import("node-forge")).default;
+  const keysDir = path.resolve(process.env.DEMO_KEYS_DIR ?? "var/demo-keys");
+  const load = (email: string) => importP12(new Uint8Array(fs.readFileSync(path.join(keysDir, `${email}-enc.p12`))), "MingBiao-demo-2026");
+  const agentUser = await sessionUserOf({ id: (await db().user.findUniqueOrThrow({ where: { email: "agent@demo.mingbiao.cn" }, select: { id: true } })).id });
+  const supervisorUser = await sessionUserOf({ id: (await db().user.findUniqueOrThrow({ where: { email: "supervisor@demo.mingbiao.cn" }, select: { id: true } })).id });
+  const org = await db().organization.findUniqueOrThrow({ where: { id: agentUser.organizationId ?? "" }, select: { id: true, name: true, creditCode: true } });
+  const second = await db().user.create({
+    data: { email: `agent2-${tender.id.slice(0, 8)}@test.mingbiao.cn`, name: "第二代理", role: "AGENT", organizationId: org.id, passwordHash: "x" },
+    select: { id: true },
+  });
+  const agent2User = await sessionUserOf({ id: second.id });
+  const [signing, encryption] = await Promise.all([generateRsaKeyPair(2048), generateRsaKeyPair(2048)]);
+  const subject = { commonName: org.name, organization: org.name, serialNumber: org.creditCode };
+  const enrolled = await enrolCertificates(agent2User, { signingCsr: createCsr(signing, subject), encryptionCsr: createCsr(encryption, subject) });
+  if (!enrolled.ok) throw new Error(enrolled.error);
+  const agent = load("agent@demo.mingbiao.cn");
+  const supervisor = load("supervisor@demo.mingbiao.cn");
+  const escrowKey = await generateRsaKeyPair(2048);
+  const record = await createEscrow({
+    tenderId: tender.id,
+    escrowKey,
+    custodians: [
+      { role: "agent", cert: agent.certificate },
+      { role: "agent", cert: certFromPem(enrolled.encryptionPem) },
+      { role: "supervisor", cert: supervisor.certificate },
+    ],
+    threshold: 2,
+    now: new Date(),
+  });
+  await db().tenderEscrow.update({
+    where: { tenderId: tender.id },
+    data: { serial: tender.escrow.serial, publicKeyPem: forge.pki.publicKeyToPem(escrowKey.publicKey), threshold: 2, record: JSON.parse(JSON.stringify(record)) as object },
+  });
+  const admin = await db().user.findFirstOrThrow({ where: { role: "ADMIN" }, select: { id: true } });
+  await db().tenderSupervisor.create({ data: { tenderId: tender.id, userId: supervisorUser.id, assignedById: admin.id } });
+  await db().tender.update({ where: { id: tender.id }, data: { escrowRemedy: true, createdById: agentUser.id, agentOrgId: org.id } });
+  tender.escrow.keys = escrowKey;
+  return {
+    agent: { user: agentUser, key: agent.privateKey, record },
+    agent2: { user: agent2User, key: encryption.privateKey, record },
+    supervisor: { user: supervisorUser, key: supervisor.privateKey, record },
+  };
+}
+
+export interface Custodian {
+  user: SessionUser;
+  key: import("../../crypto/pki/keys.ts").PrivateKey;
+  record: import("../../crypto/escrow/escrow.ts").EscrowRecord;
 }

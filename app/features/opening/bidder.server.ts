@@ -1,17 +1,17 @@
-import { open as openFile, readFile, rm, mkdir } from "node:fs/promises";
+import { open as openFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import {
-  fromBase64, isCryptoError, MAGIC, openEnvelopeToDirectory, RECORD_FRAME_LENGTH, readU32be, RecordType, toBase64, utf8, verifyCms,
+  fromBase64, isCryptoError, MAGIC, RECORD_FRAME_LENGTH, readU32be, RecordType, toBase64, utf8, verifyCms,
 } from "../../../crypto/index.node.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db } from "../../platform/db.server.ts";
-import { env } from "../../platform/env.server.ts";
 import { platformCrls, trustStore } from "../pki/index.ts";
 import { refuse, type HallAccess, type OpeningResult } from "./access.server.ts";
 import { announce, participantUserIds } from "./live.server.ts";
+import { bidsRoot, openBidEnvelope } from "./open-bid.server.ts";
 import { signInStatementText } from "./statement.ts";
 
 /** The bytes a bidder signs to sign in (签到): bound to this tender, this bid and a fresh challenge. */
@@ -82,8 +82,8 @@ async function decryptable(access: HallAccess, user: SessionUser, openingBidId: 
   }
   if (!bid.signedInAt) return refusedAndAudited(user, access, "decrypt", "opening.notSignedIn", 409);
   if (bid.status !== "SEALED") return refuse("opening.alreadyDecided", 409);
-  const version = await db().bidVersion.findUniqueOrThrow({ where: { id: bid.bidVersionId }, select: { storageKey: true, receivedAt: true } });
-  return { ok: true as const, value: { bid, envelopeFile: path.join(path.resolve(env().BIDS_DIR), version.storageKey), receivedAt: version.receivedAt } };
+  const version = await db().bidVersion.findUniqueOrThrow({ where: { id: bid.bidVersionId }, select: { storageKey: true } });
+  return { ok: true as const, value: { bid, envelopeFile: path.join(bidsRoot(), version.storageKey) } };
 }
 
 /** The envelope's header record (public: algorithm ids and wrapped keys) for the bidder's page. */
@@ -123,50 +123,29 @@ const opening = new Set<string>();
 export async function submitContentKey(access: HallAccess, user: SessionUser, input: z.infer<typeof DecryptSchema>): Promise<OpeningResult<{ readOut: Record<string, string> }>> {
   const ready = await decryptable(access, user, input.openingBidId);
   if (!ready.ok) return ready;
-  const { bid, envelopeFile, receivedAt } = ready.value;
+  const { bid } = ready.value;
   if (opening.has(bid.id)) return refuse("opening.decrypting", 409);
   opening.add(bid.id);
-  const outDir = path.join(path.resolve(env().BIDS_DIR), access.tender.id, "opened", bid.id);
   try {
-    await rm(outDir, { recursive: true, force: true });
-    await mkdir(outDir, { recursive: true, mode: 0o700 });
-    let files: string[];
+    let opened;
     try {
-      const opened = await openEnvelopeToDirectory(envelopeFile, outDir, {
-        contentKey: fromBase64(input.contentKey), trust: await trustStore(await platformCrls()), at: receivedAt, expectedTenderId: access.tender.id,
-      });
-      files = opened.files;
+      opened = await openBidEnvelope(access.tender.id, bid.id, { contentKey: fromBase64(input.contentKey) });
     } catch (error) {
-      await rm(outDir, { recursive: true, force: true });
       const wrongKey = isCryptoError(error) && ["CRYPTO.TAMPERED_CHUNK", "CRYPTO.WRONG_KEY"].includes(error.code);
       await db().openingBid.update({ where: { id: bid.id }, data: { attempts: { increment: 1 }, lastFailure: wrongKey ? "wrong-key" : "platform" } });
       await audited(user, access, "opening.decrypt_failed", { openingBidId: bid.id, cause: wrongKey ? "wrong-key" : "platform", error: isCryptoError(error) ? error.code : String(error) });
       if (!wrongKey) console.error(`opening: bid ${bid.id} failed to open with a key`, error);
       return refuse(wrongKey ? "opening.wrongKey" : "opening.platformFailure", wrongKey ? 422 : 500);
     }
-    const readOut = await readOutOf(files[0]);
     const at = now();
     await db().$transaction(async (tx) => {
-      await tx.openingBid.update({ where: { id: bid.id }, data: { status: "OPENED", openedAt: at, readOut, plaintextDir: path.relative(path.resolve(env().BIDS_DIR), outDir), lastFailure: null } });
-      await appendAudit({ actorId: user.id, action: "opening.bid_decrypted", subjectType: "OpeningBid", subjectId: bid.id, data: { tenderId: access.tender.id, bidId: bid.bidId, files: files.length, at: at.toISOString() } }, tx);
+      await tx.openingBid.update({ where: { id: bid.id }, data: { status: "OPENED", openedAt: at, readOut: opened.readOut, plaintextDir: opened.plaintextDir, lastFailure: null } });
+      await appendAudit({ actorId: user.id, action: "opening.bid_decrypted", subjectType: "OpeningBid", subjectId: bid.id, data: { tenderId: access.tender.id, bidId: bid.bidId, files: opened.files.length, at: at.toISOString() } }, tx);
     });
     announce(await participantUserIds(access.tender.id), access.tender.id);
-    return { ok: true, value: { readOut } };
+    return { ok: true, value: { readOut: opened.readOut } };
   } finally {
     opening.delete(bid.id);
-  }
-}
-
-/** The 唱标 form sealed as the envelope's first file: `{ tenderId, readOut }` (or the bare map). */
-async function readOutOf(file: string | undefined): Promise<Record<string, string>> {
-  if (!file) return {};
-  try {
-    const parsed = JSON.parse(await readFile(file, "utf8")) as unknown;
-    const map = parsed && typeof parsed === "object" && "readOut" in parsed ? (parsed as { readOut: unknown }).readOut : parsed;
-    if (!map || typeof map !== "object") return {};
-    return Object.fromEntries(Object.entries(map as Record<string, unknown>).filter(([, v]) => typeof v === "string").map(([k, v]) => [k, String(v).slice(0, 500)]));
-  } catch {
-    return {};
   }
 }
 

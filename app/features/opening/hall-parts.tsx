@@ -5,7 +5,8 @@ import { io } from "socket.io-client";
 import { CsrfInput } from "../../ui/components/csrf.tsx";
 import { formatDateTime } from "../../ui/format.ts";
 import type { Locale } from "../../ui/i18n.ts";
-import { HallError, signInSignature, unwrapBidKey } from "./hall.browser.ts";
+import { custodianShare, HallError, signInSignature, unwrapBidKey } from "./hall.browser.ts";
+import type { RemedyState } from "./remedy.server.ts";
 import type { HallView } from "./view.server.ts";
 
 type Answer = { ok: boolean; error: string | null };
@@ -253,6 +254,22 @@ export function RecordLinks({ view }: { view: HallView }) {
       <h2>{t("record.title")}</h2>
       <p><a href={view.session.pdfUrl} data-testid="record-pdf">{t("record.pdf")}</a></p>
       <p><a href={`/opening/${view.tender.id}/record.json`}>{t("record.json")}</a></p>
+    </section>
+  );
+}
+
+/** The escrow remedy step: each custodian unseals its own share here and submits it. */
+export function RemedyPanel({ remedy }: { remedy: RemedyState }) {
+  const { t } = useTranslation("opening");
+  const record = remedy.record;
+  if (!record) return null;
+  return (
+    <section data-testid="remedy-panel">
+      <p>{t("remedy.status", { submitted: remedy.submitted.length, threshold: record.threshold })}</p>
+      <KeyForm
+        title={t("remedy.title")} help={t("remedy.help")} button={t("remedy.button")} testId="remedy-form"
+        work={async (file, password) => ({ intent: "escrowShare", ...(await custodianShare(file, password, record)) })}
+      />
     </section>
   );
 }

@@ -1,7 +1,9 @@
 // Runs in the bidder's page in the opening hall. The .p12 files are opened here; the signing
 // key signs the 签到 challenge and the encryption key unwraps the bid's content key from its
 // envelope header. Only the signature and the content key of this one bid leave the page.
-import { contentKeyToBase64, importP12, type P12Contents, signCms, toBase64, unwrapContentKeyFromHeader, utf8 } from "../../../crypto/browser.ts";
+import {
+  contentKeyToBase64, type EscrowRecord, importP12, openCustodianShare, type P12Contents, signCms, toBase64, unwrapContentKeyFromHeader, utf8,
+} from "../../../crypto/browser.ts";
 import { signInStatementText } from "./statement.ts";
 
 export class HallError extends Error {
@@ -48,5 +50,16 @@ export async function unwrapBidKey(file: File, password: string, tenderId: strin
     return contentKeyToBase64(unwrapContentKeyFromHeader(body.header, identity.privateKey));
   } catch (error) {
     throw new HallError(codeOf(error) === "CRYPTO.WRONG_CERT" ? "opening.p12WrongCert" : "opening.p12CannotUnwrap");
+  }
+}
+
+/** Escrow remedy: the custodian unseals its own share of the tender's escrow key in this page. */
+export async function custodianShare(file: File, password: string, record: EscrowRecord): Promise<{ x: string; share: string }> {
+  const identity = await openKeyFile(file, password);
+  try {
+    const share = await openCustodianShare(record, identity.privateKey);
+    return { x: String(share.x), share: share.share };
+  } catch {
+    throw new HallError("opening.notCustodianKey");
   }
 }

@@ -2,10 +2,11 @@
 export { hallAccess, type HallAccess, type HallRole, type OpeningRefusal, type OpeningResult } from "./access.server.ts";
 export { confirmReadOut, DecryptSchema, envelopeHeader, ObjectionSchema, raiseObjection, signIn, SignInSchema, submitContentKey } from "./bidder.server.ts";
 export { openedBidsForCommittee, type OpenedBidForCommittee } from "./committee.server.ts";
-export { HallError, signInSignature, unwrapBidKey } from "./hall.browser.ts";
+export { custodianShare, HallError, signInSignature, unwrapBidKey } from "./hall.browser.ts";
+export { EscrowShareSchema, remedyState, submitEscrowShare } from "./remedy.server.ts";
 export { openingSweepJob } from "./opening.jobs.server.ts";
 export { buildHallRecord, type HallRecord, recordBytes } from "./record.server.ts";
 export { startOpening, sweepOpenings } from "./session.server.ts";
 export { AnswerSchema, answerObjection, closeOpening, endDecryptionWindow, openDecryptionWindow, publishBidderList } from "./steps.server.ts";
 export { hallView, type HallView, recordPdf, signedRecord } from "./view.server.ts";
-export { BidderPanel, BidTable, Countdown, HostPanel, LiveHall, Objections, RecordLinks } from "./hall-parts.tsx";
+export { BidderPanel, BidTable, Countdown, HostPanel, LiveHall, Objections, RecordLinks, RemedyPanel } from "./hall-parts.tsx";

@@ -31,10 +31,11 @@ const REMARKS: Record<string, string> = {
   "wrong-key": "投标人提交的密钥不能解密",
   "not-decrypted": "投标人未在解密时限内解密",
   "platform-failure": "平台原因未能解密（《电子招标投标办法》第三十一条）",
+  remedy: "投标人未能解密，经招标文件规定的托管密钥补救程序开启（《电子招标投标办法》第三十一条）",
 };
 
 function attemptOf(status: OpeningBidStatus, detail: string | null): DecryptionAttempt | null {
-  if (status === "OPENED") return { kind: "decrypted" };
+  if (status === "OPENED") return detail === "remedy" ? { kind: "recovered-by-remedy", remedy: "escrow" } : { kind: "decrypted" };
   if (status === "REVOKED") return { kind: "failed", causedBy: "bidder", detail: detail ?? "" };
   if (status === "WITHDRAWN") return { kind: "failed", causedBy: "other", detail: detail ?? "" };
   return null;

@@ -3,6 +3,7 @@ import { nowMs } from "../../platform/clock.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { hallAccess, type HallAccess, type HallRole } from "./access.server.ts";
 import { endDecryptionWindow } from "./steps.server.ts";
+import { remedyState, type RemedyState } from "./remedy.server.ts";
 import { startOpening } from "./session.server.ts";
 
 export interface HallView {
@@ -19,6 +20,8 @@ export interface HallView {
   own: { id: string; challenge: string; signedIn: boolean; status: string; attempts: number; lastFailure: string | null } | null;
   /** Only for the host after 流标: the re-tender form is prefilled from this tender. */
   retender: boolean;
+  /** For custodians (host, supervisors) when the escrow remedy step is open. */
+  remedy: RemedyState | null;
 }
 
 /**
@@ -74,7 +77,13 @@ export async function hallView(user: SessionUser | null, tenderId: string): Prom
       : (session?.objections ?? []).map((o) => ({ id: o.id, raisedBy: o.raisedByName, raisedAt: o.raisedAt.toISOString(), content: o.content, answer: o.answer, answeredAt: o.answeredAt?.toISOString() ?? null })),
     own: ownBid ? { id: ownBid.id, challenge: ownBid.challenge, signedIn: ownBid.signedInAt !== null, status: ownBid.status, attempts: ownBid.attempts, lastFailure: ownBid.lastFailure } : null,
     retender: access.role === "host" && session?.step === "FAILED",
+    remedy: (access.role === "host" || access.role === "supervisor") && session?.step === "READ_OUT" ? await remedyOrNull(access) : null,
   };
+}
+
+async function remedyOrNull(access: HallAccess): Promise<RemedyState | null> {
+  const state = await remedyState(access);
+  return state.available ? state : null;
 }
 
 function loadSession(tenderId: string) {

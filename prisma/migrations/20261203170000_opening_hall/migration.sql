@@ -5,7 +5,8 @@ CREATE TYPE "OpeningStep" AS ENUM ('STARTED', 'LIST_PUBLISHED', 'DECRYPTING', 'R
 CREATE TYPE "OpeningBidStatus" AS ENUM ('SEALED', 'OPENED', 'REVOKED', 'WITHDRAWN');
 
 -- AlterTable
-ALTER TABLE "tender" ADD COLUMN     "decryption_window_minutes" INTEGER NOT NULL DEFAULT 30;
+ALTER TABLE "tender" ADD COLUMN     "decryption_window_minutes" INTEGER NOT NULL DEFAULT 30,
+ADD COLUMN     "escrow_remedy" BOOLEAN NOT NULL DEFAULT false;
 
 -- CreateTable
 CREATE TABLE "opening_session" (
