@@ -45,6 +45,8 @@ export interface OpeningSeed {
   password: string;
   /** How many of the demo bidders bid (2 gives a 流标). */
   bids?: number;
+  /** The tender states the escrow remedy (E-Measures Art 31); default yes. */
+  escrowRemedy?: boolean;
 }
 
 export async function seedOpeningDemo(prisma: PrismaClient, seed: OpeningSeed): Promise<string> {
@@ -74,6 +76,7 @@ export async function seedOpeningDemo(prisma: PrismaClient, seed: OpeningSeed): 
       publishedAt: new Date(now - 25 * 86_400_000),
       readOutItems: READ_OUT_ITEMS,
       decryptionWindowMinutes: 30,
+      escrowRemedy: seed.escrowRemedy ?? true,
     },
     select: { id: true },
   });

@@ -124,4 +124,38 @@ test.describe("online opening hall", () => {
     fs.writeFileSync(file, await pdf.body());
     expect(execFileSync("pdftotext", [file, "-"], { encoding: "utf8" })).toContain("流标");
   });
+
+  test("escrow remedy: a bid its bidder did not decrypt opens with the agent's and the supervisor's shares", async ({ browser }) => {
+    test.setTimeout(120_000);
+    const tenderId = seedTender(3);
+    const host = await openHall(browser, "agent@demo.mingbiao.cn", tenderId);
+    await host.getByRole("button", { name: "公布投标人名单" }).click();
+    const bidders: Page[] = [];
+    for (const email of BIDDERS) bidders.push(await openHall(browser, email, tenderId));
+    for (const [i, page] of bidders.entries()) {
+      await useKey(page, "sign-in-form", keyFile(BIDDERS[i] ?? "", "sign"), "签到");
+      await expect(page.getByTestId("signed-in")).toBeVisible();
+    }
+    await host.getByRole("button", { name: "开始解密" }).click();
+    for (const [i, page] of bidders.slice(0, 2).entries()) {
+      await useKey(page, "decrypt-form", keyFile(BIDDERS[i] ?? "", "enc"), "解密");
+      await expect(page.getByTestId("decrypted")).toBeVisible({ timeout: 30_000 });
+    }
+    // Bidder 3 does not decrypt; the window's time runs out (moved on in the database).
+    await sql("UPDATE opening_session SET window_ends_at = now() - interval '1 second' WHERE tender_id = $1", [tenderId]);
+    await host.reload();
+    await expect(host.getByTestId("hall-step")).toContainText("唱标确认与异议");
+    await expect(host.getByTestId("bid-row-3")).toHaveAttribute("data-status", "REVOKED");
+    const supervisor = await openHall(browser, "supervisor@demo.mingbiao.cn", tenderId);
+    const custodianKey = (email: string) => path.join(path.resolve(testEnv.DEMO_KEYS_DIR), `${email}-enc.p12`);
+    // The agent's share alone does not rebuild the key.
+    await useKey(host, "remedy-form", custodianKey("agent@demo.mingbiao.cn"), "提交我的密钥份额");
+    await expect(supervisor.getByTestId("remedy-panel")).toContainText("已提交 1 份");
+    await expect(host.getByTestId("bid-row-3")).toHaveAttribute("data-status", "REVOKED");
+    await useKey(supervisor, "remedy-form", custodianKey("supervisor@demo.mingbiao.cn"), "提交我的密钥份额");
+    for (const page of [host, supervisor, ...bidders]) await expect(page.getByTestId("readout-3-price")).toHaveText(PRICES[2] ?? "", { timeout: 30_000 });
+    await expect(host.getByTestId("bid-row-3")).toHaveAttribute("data-status", "OPENED");
+    const audit = await sql<{ n: string }>("SELECT count(*)::text AS n FROM audit_entry WHERE subject_id = $1 AND action = 'opening.escrow_key_rebuilt'", [tenderId]);
+    expect(audit[0]?.n).toBe("1");
+  });
 });

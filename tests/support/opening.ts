@@ -76,9 +76,12 @@ export async function custodianEscrow(tender: TestTender): Promise<{ agent: Cust
   const load = (email: string) => importP12(new Uint8Array(fs.readFileSync(path.join(keysDir, `${email}-enc.p12`))), "MingBiao-demo-2026");
   const agentUser = await sessionUserOf({ id: (await db().user.findUniqueOrThrow({ where: { email: "agent@demo.mingbiao.cn" }, select: { id: true } })).id });
   const supervisorUser = await sessionUserOf({ id: (await db().user.findUniqueOrThrow({ where: { email: "supervisor@demo.mingbiao.cn" }, select: { id: true } })).id });
-  const org = await db().organization.findUniqueOrThrow({ where: { id: agentUser.organizationId ?? "" }, select: { id: true, name: true, creditCode: true } });
+  // The second tenderer-side custodian works for a fresh tenderer organisation of this tender
+  // only, so other tenders' custodian sets (and thresholds) are not changed by this test.
+  const { randomCreditCode } = await import("./ids.ts");
+  const org = await db().organization.create({ data: { name: `测试招标人${tender.id.slice(0, 6)}`, creditCode: randomCreditCode(), kind: "TENDERER" }, select: { id: true, name: true, creditCode: true } });
   const second = await db().user.create({
-    data: { email: `agent2-${tender.id.slice(0, 8)}@test.mingbiao.cn`, name: "第二代理", role: "AGENT", organizationId: org.id, passwordHash: "x" },
+    data: { email: `agent2-${tender.id.slice(0, 8)}@test.mingbiao.cn`, name: "招标人经办", role: "AGENT", organizationId: org.id, passwordHash: "x" },
     select: { id: true },
   });
   const agent2User = await sessionUserOf({ id: second.id });
@@ -106,7 +109,7 @@ export async function custodianEscrow(tender: TestTender): Promise<{ agent: Cust
   });
   const admin = await db().user.findFirstOrThrow({ where: { role: "ADMIN" }, select: { id: true } });
   await db().tenderSupervisor.create({ data: { tenderId: tender.id, userId: supervisorUser.id, assignedById: admin.id } });
-  await db().tender.update({ where: { id: tender.id }, data: { escrowRemedy: true, createdById: agentUser.id, agentOrgId: org.id } });
+  await db().tender.update({ where: { id: tender.id }, data: { escrowRemedy: true, createdById: agentUser.id, agentOrgId: agentUser.organizationId, tendererOrgId: org.id } });
   tender.escrow.keys = escrowKey;
   return {
     agent: { user: agentUser, key: agent.privateKey, record },

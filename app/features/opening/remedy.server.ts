@@ -81,6 +81,7 @@ export async function submitEscrowShare(access: HallAccess, user: SessionUser, i
   held.set(sessionId, shares);
   shares.set(input.x, { role, userId: user.id, share: { x: input.x, share: input.share } });
   await audit("opening.escrow_share_submitted", { x: input.x, role });
+  announce(await participantUserIds(access.tender.id), access.tender.id);
   const roles = new Set([...shares.values()].map((h) => h.role));
   if (shares.size < record.threshold) return { ok: true, value: { submitted: shares.size, recovered: 0 } };
   if (!roles.has("agent") || !roles.has("supervisor")) {
