@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import {
   answerObjection, closeOpening, confirmReadOut, endDecryptionWindow, envelopeHeader, hallAccess, hallView, openDecryptionWindow,
-  openedBidsForCommittee, publishBidderList, raiseObjection, signIn, startOpening, submitContentKey, submitEscrowShare,
+  checkHeader, openedBidsForCommittee, publishBidderList, raiseObjection, recordDecryptionCheck, signIn, startOpening, submitContentKey, submitEscrowShare,
 } from "~/features/opening/index.ts";
 import { openCustodianShare } from "../../crypto/escrow/escrow.ts";
 import { signInStatement } from "~/features/opening/bidder.server.ts";
@@ -271,5 +271,22 @@ describe("opening hall", () => {
     const rebuilt = await db().auditEntry.count({ where: { subjectId: f.tender.id, action: "opening.escrow_key_rebuilt" } });
     expect(rebuilt).toBe(1);
     expect(await refusals(f.tender.id)).toEqual(expect.arrayContaining(["opening.beforeOpeningTime", "opening.notCustodian", "opening.remedyNeedsBothSides"]));
+  });
+
+  it("decryption check: the bidder's own header only; only the yes/no is recorded", async () => {
+    const f = await closedTenderWithBids(3);
+    const [b1] = f.bidders as [HallBidder];
+    const header = await checkHeader(b1.user, f.tender.id);
+    if (!header.ok) throw new Error(header.refusal.code);
+    expect(unwrapContentKeyFromHeader(header.value.header, b1.encryption.keys.privateKey)).toHaveLength(32);
+    const stranger = await generateRsaKeyPair(2048);
+    expect(() => unwrapContentKeyFromHeader(header.value.header, stranger.privateKey)).toThrow(expect.objectContaining({ code: "CRYPTO.WRONG_CERT" }));
+    expect((await recordDecryptionCheck(b1.user, f.tender.id, { versionId: header.value.versionId, result: "ok" })).ok).toBe(true);
+    const entry = await db().auditEntry.findFirstOrThrow({ where: { action: "bid.decryption_checked", subjectId: header.value.versionId }, select: { data: true } });
+    expect((entry.data as { result: string }).result).toBe("ok");
+    // Someone without a bid in this tender gets nothing.
+    const outsider = await sessionUserOf({ organizationId: (await createBidder()).organizationId });
+    expect(await checkHeader(outsider, f.tender.id)).toMatchObject({ ok: false, refusal: { code: "opening.noBidToCheck" } });
+    expect(await recordDecryptionCheck(outsider, f.tender.id, { versionId: header.value.versionId, result: "ok" })).toMatchObject({ ok: false });
   });
 });

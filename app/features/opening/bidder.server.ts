@@ -93,7 +93,7 @@ export async function envelopeHeader(access: HallAccess, user: SessionUser, open
   return { ok: true, value: { header: toBase64(await readHeaderRecord(ready.value.envelopeFile)) } };
 }
 
-async function readHeaderRecord(file: string): Promise<Uint8Array> {
+export async function readHeaderRecord(file: string): Promise<Uint8Array> {
   const fh = await openFile(file, "r");
   try {
     const frame = Buffer.alloc(RECORD_FRAME_LENGTH);

@@ -63,3 +63,24 @@ export async function custodianShare(file: File, password: string, record: Escro
     throw new HallError("opening.notCustodianKey");
   }
 }
+
+export type CheckResult = "ok" | "wrongCert" | "wrongPassword" | "unreadable";
+
+/** The decryption check: can this .p12 unwrap the key of the envelope this bidder submitted? Only the answer is sent. */
+export async function checkDecryption(file: File, password: string, tenderId: string): Promise<{ versionId: string; result: CheckResult }> {
+  const response = await fetch(`/opening/${tenderId}/check`, { headers: { Accept: "application/json" } });
+  const body = (await response.json().catch(() => ({}))) as { versionId?: string; header?: string; error?: string };
+  if (!response.ok || !body.header || !body.versionId) throw new HallError(body.error ?? "opening.headerUnavailable");
+  let identity: P12Contents;
+  try {
+    identity = await openKeyFile(file, password);
+  } catch (error) {
+    return { versionId: body.versionId, result: (error as HallError).code === "opening.p12WrongPassword" ? "wrongPassword" : "unreadable" };
+  }
+  try {
+    unwrapContentKeyFromHeader(body.header, identity.privateKey).fill(0);
+    return { versionId: body.versionId, result: "ok" };
+  } catch {
+    return { versionId: body.versionId, result: "wrongCert" };
+  }
+}

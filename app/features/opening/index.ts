@@ -10,3 +10,5 @@ export { startOpening, sweepOpenings } from "./session.server.ts";
 export { AnswerSchema, answerObjection, closeOpening, endDecryptionWindow, openDecryptionWindow, publishBidderList } from "./steps.server.ts";
 export { hallView, type HallView, recordPdf, signedRecord } from "./view.server.ts";
 export { BidderPanel, BidTable, Countdown, HostPanel, LiveHall, Objections, RecordLinks, RemedyPanel } from "./hall-parts.tsx";
+export { checkHeader, CheckResultSchema, recordDecryptionCheck } from "./check.server.ts";
+export { DecryptionCheck } from "./decryption-check.tsx";
