@@ -51,6 +51,16 @@ test.describe("online opening hall", () => {
     const supervisor = await openHall(browser, "supervisor@demo.mingbiao.cn", tenderId);
     await expect(host.getByTestId("hall-step")).toContainText("等待主持人公布投标人名单");
 
+    // The decryption check on the bid page: the signing file cannot open the bid, the encryption file can.
+    const checker = bidders[2] as Page;
+    await checker.goto(`/bids/${tenderId}`);
+    await useKey(checker, "decryption-check", keyFile(BIDDERS[2] ?? "", "sign"), "检查能否解密");
+    await expect(checker.getByTestId("check-result")).toContainText("不能解密");
+    await useKey(checker, "decryption-check", keyFile(BIDDERS[2] ?? "", "enc"), "检查能否解密");
+    await expect(checker.getByTestId("check-result")).toContainText("检查通过");
+    await checker.goto(`/opening/${tenderId}`);
+    await expect(checker.locator("body[data-hall=live]")).toBeAttached();
+
     await host.getByRole("button", { name: "公布投标人名单" }).click();
     for (const page of [...bidders, supervisor]) await expect(page.getByTestId("hall-step")).toContainText("投标人签到");
     for (const [i, page] of bidders.entries()) {
