@@ -3,11 +3,13 @@ import { db } from "../../platform/db.server.ts";
 import { appendAudit, auditHead } from "../../platform/audit/audit.server.ts";
 import { platformPki } from "../pki/index.ts";
 import { certToPem, signCheckpoint, toBase64 } from "../../../crypto/index.node.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 /** The log name written into signed checkpoints. */
 export const AUDIT_LOG_NAME = "mingbiao-audit";
 import { defineJob } from "../../platform/jobs/define.ts";
 import { env } from "../../platform/env.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /**
  * Records the audit chain's head at regular intervals. A checkpoint fixes the chain: any later
@@ -29,7 +31,7 @@ export const auditCheckpointJob = defineJob({
     });
     if (existing) return { skipped: "already checkpointed", seq: head.seq.toString() };
     // Signed by the platform signer: a copy kept outside the database pins the chain.
-    const at = new Date();
+    const at = clock.now();
     const pki = await platformPki();
     const signed = signCheckpoint(AUDIT_LOG_NAME, { seq: Number(head.seq), prevHash: "", hash: head.hash }, pki.signer, at);
     const checkpoint = await db().auditCheckpoint.create({
@@ -38,7 +40,7 @@ export const auditCheckpointJob = defineJob({
     });
     await appendAudit({
       action: "audit.checkpoint",
-      subjectType: "AuditCheckpoint",
+      subjectType: AUDIT_SUBJECT.AuditCheckpoint,
       subjectId: checkpoint.id,
       data: { seq: checkpoint.seq.toString(), hash: checkpoint.hash, reason },
     });

@@ -4,6 +4,8 @@ import { certFromPem, createEscrow, type Custodian, encodeEscrowRecord, generate
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { platformPki } from "../pki/index.ts";
+import * as clock from "../../platform/clock.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 export interface TenderEscrowKey {
   serial: string;
@@ -41,7 +43,7 @@ async function custodiansFor(tenderId: string): Promise<(Custodian & { userId: s
     select: { agentOrgId: true, tendererOrgId: true, supervisors: { select: { userId: true } } },
   });
   if (!tender) return [];
-  const now = new Date();
+  const now = clock.now();
   const certs = await db().certificate.findMany({
     where: {
       usage: "ENCRYPTION",
@@ -83,7 +85,7 @@ export async function ensureTenderEscrow(tenderId: string): Promise<TenderEscrow
   if (custodians.length < MIN_CUSTODIANS) return null;
   const escrowKey = await generateRsaKeyPair(3072);
   const threshold = escrowThreshold(custodians.length);
-  const now = new Date();
+  const now = clock.now();
   const record = await createEscrow({ tenderId, escrowKey, custodians, threshold, now });
   const pki = await platformPki();
   const signature = signCms({ content: encodeEscrowRecord(record), signer: pki.signer, signingTime: now, detached: true });
@@ -96,7 +98,7 @@ export async function ensureTenderEscrow(tenderId: string): Promise<TenderEscrow
       await appendAudit(
         {
           action: "tender.escrow_created",
-          subjectType: "Tender",
+          subjectType: AUDIT_SUBJECT.Tender,
           subjectId: tenderId,
           data: { escrowKeyId: record.escrowKeyId, threshold, custodians: custodians.map((c) => ({ userId: c.userId, role: c.role, certSerial: c.cert.serialNumber })) },
         },

@@ -4,9 +4,12 @@ import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { notifyUser } from "../../platform/realtime.server.ts";
 import { applyEvent } from "./lifecycle.server.ts";
+import { OPEN_STATUSES } from "./enums.ts";
 import { unfinalisedArrivals } from "../../platform/upload-arrivals.server.ts";
 import { defineJob } from "../../platform/jobs/define.ts";
 import { enqueueJob } from "../../platform/jobs/queues.server.ts";
+import * as clock from "../../platform/clock.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /**
  * At the bid deadline bidding closes (TBL Art 34; docs/decisions/043). One delayed bull job per
@@ -24,7 +27,7 @@ export type CloseOutcome =
 const FINALISING_RETRY_MS = 5_000;
 
 /** Closes bidding if, by the current row, the deadline has passed. Idempotent. */
-export async function closeBidding(tenderId: string, now = new Date()): Promise<CloseOutcome> {
+export async function closeBidding(tenderId: string, now = clock.now()): Promise<CloseOutcome> {
   const result = await db().$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM tender WHERE id = ${tenderId}::uuid FOR UPDATE`;
     const row = await tx.tender.findUnique({
@@ -32,7 +35,7 @@ export async function closeBidding(tenderId: string, now = new Date()): Promise<
       select: { status: true, procedureType: true, mandatory: true, docsIssueAt: true, docsAvailableUntil: true, bidDeadline: true, code: true, agentOrgId: true, createdById: true },
     });
     if (!row) return { closed: false as const, tenderId, reason: "not-found" as const };
-    if (row.status !== "PUBLISHED" && row.status !== "CLARIFICATION") return { closed: false as const, tenderId, reason: "not-open" as const };
+    if (!(OPEN_STATUSES as readonly string[]).includes(row.status)) return { closed: false as const, tenderId, reason: "not-open" as const };
     if (!row.bidDeadline) return { closed: false as const, tenderId, reason: "no-deadline" as const };
     // Closing reads only the deadline; a row missing the other dates must not block it.
     const schedule = { docsIssueAt: row.docsIssueAt ?? row.bidDeadline, docsAvailableUntil: row.docsAvailableUntil ?? row.bidDeadline };
@@ -48,7 +51,7 @@ export async function closeBidding(tenderId: string, now = new Date()): Promise<
     await appendAudit(
       {
         action: "tender.bidding_closed",
-        subjectType: "Tender",
+        subjectType: AUDIT_SUBJECT.Tender,
         subjectId: tenderId,
         data: { code: row.code, bidDeadline: row.bidDeadline?.toISOString(), closedAt: now.toISOString(), bids },
       },
@@ -82,9 +85,9 @@ export const closeBiddingJob = defineJob({
 });
 
 /** Closes every open tender whose deadline has passed (covers a lost delayed job). */
-export async function sweepDeadlines(now = new Date()): Promise<CloseOutcome[]> {
+export async function sweepDeadlines(now = clock.now()): Promise<CloseOutcome[]> {
   const due = await db().tender.findMany({
-    where: { status: { in: ["PUBLISHED", "CLARIFICATION"] }, bidDeadline: { lte: now } },
+    where: { status: { in: [...OPEN_STATUSES] }, bidDeadline: { lte: now } },
     select: { id: true },
     take: 500,
   });
@@ -121,9 +124,9 @@ export function closeJobId(tenderId: string, bidDeadline: Date): string {
  */
 export async function scheduleCloseBidding(tenderId: string, bidDeadline: Date, retryInMs?: number): Promise<void> {
   try {
-    const delay = retryInMs ?? Math.max(0, bidDeadline.getTime() - Date.now());
+    const delay = retryInMs ?? Math.max(0, bidDeadline.getTime() - clock.nowMs());
     // A retry has its own job id: the first job of this id is still the one running.
-    const jobId = retryInMs === undefined ? closeJobId(tenderId, bidDeadline) : `${closeJobId(tenderId, bidDeadline)}:retry:${Date.now()}`;
+    const jobId = retryInMs === undefined ? closeJobId(tenderId, bidDeadline) : `${closeJobId(tenderId, bidDeadline)}:retry:${clock.nowMs()}`;
     await enqueueJob(closeBiddingJob, { tenderId, bidDeadline: bidDeadline.toISOString() }, { delay, jobId });
   } catch (error) {
     console.error(`could not schedule close-bidding for ${tenderId}; the sweep will close it`, error);
