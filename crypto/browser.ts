@@ -34,5 +34,7 @@ export { DEFAULT_CHUNK_SIZE } from "./envelope/format.ts";
 export { SUITE_RSA_AES, SUITE_GM_RESERVED } from "./envelope/suite.ts";
 export type { EnvelopeManifest } from "./envelope/manifest.ts";
 export type { EnvelopeHeader } from "./envelope/header.ts";
+export { parseHeader } from "./envelope/header.ts";
+export { contentKeyToBase64, unwrapContentKeyFromHeader } from "./envelope/content-key.ts";
 export { openCustodianShare, reconstructEscrowKey } from "./escrow/escrow.ts";
 export type { EscrowRecord, CustodianShare } from "./escrow/escrow.ts";

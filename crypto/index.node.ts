@@ -37,3 +37,6 @@ export type { Custodian } from "./escrow/escrow.ts";
 export { checkpointBytes } from "./audit/checkpoint.ts";
 export type { AuditExport, ExportedAuditEntry } from "./audit/export.ts";
 export { isLoopbackHost, weakSecretReason } from "./secret-policy.ts";
+import { OID } from "./oids.ts";
+/** id-aa-signatureTimeStampToken, for a signature timestamp (PAdES B-T). */
+export const SIGNATURE_TIMESTAMP_ATTRIBUTE = OID.signatureTimeStampToken;

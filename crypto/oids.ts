@@ -10,6 +10,8 @@ export const OID = {
   messageDigest: "1.2.840.113549.1.9.4",
   signingTime: "1.2.840.113549.1.9.5",
   signingCertificateV2: "1.2.840.113549.1.9.16.2.47",
+  // RFC 3161 appendix A: an unsigned attribute holding a timestamp token over the signature value.
+  signatureTimeStampToken: "1.2.840.113549.1.9.16.2.14",
   authorityKeyIdentifier: "2.5.29.35",
   cRLNumber: "2.5.29.20",
   cRLReason: "2.5.29.21",

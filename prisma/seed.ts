@@ -8,7 +8,9 @@ import { creditCodeCheckChar } from "../app/features/accounts/credit-code.ts";
 import { appendAudit } from "../app/platform/audit/audit.server.ts";
 import { assignSupervisor } from "../app/features/witness/witness.server.ts";
 import { disconnectDb } from "../app/platform/db.server.ts";
+import { closeRedis } from "../app/platform/redis.server.ts";
 import { seedDemoCustodians } from "./demo-custodians.ts";
+import { seedOpeningDemo } from "./seed-opening.ts";
 import { minimalPdf } from "./minimal-pdf.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -198,6 +200,7 @@ async function main() {
     if (watched) await assignSupervisor(must(userIds, "ADMIN"), watched.id, must(userIds, "SUPERVISOR"));
   }
   await seedDemoCustodians(prisma, ["agent@demo.mingbiao.cn", "supervisor@demo.mingbiao.cn"], DEMO_PASSWORD);
+  await seedOpeningDemo(prisma, { code: "MZ-JS-2026-0099", keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys", password: DEMO_PASSWORD });
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 
@@ -206,4 +209,6 @@ try {
 } finally {
   await prisma.$disconnect();
   await disconnectDb();
+  // Assigning supervisors refreshes the public cache (Redis): close it so the seed ends.
+  await closeRedis();
 }

@@ -154,6 +154,7 @@ export default function AgentTender() {
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("tender");
+  const { t: to } = useTranslation("opening");
   const locale = i18n.language as Locale;
   const busy = navigation.state !== "idle";
   const isDraft = tender.status === "DRAFT";
@@ -183,6 +184,8 @@ export default function AgentTender() {
       {!isDraft && (
         <p>
           <Link to={`/tenders/${tender.id}`}>{t("agent.viewNotice")}</Link>
+          {" · "}
+          <Link to={`/opening/${tender.id}`} data-testid="opening-hall-link">{to("hallLink")}</Link>
         </p>
       )}
 

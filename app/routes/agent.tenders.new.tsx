@@ -7,14 +7,22 @@ import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { refusalFieldMessage } from "~/features/tenders/index.ts";
 import { parseTenderForm, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
 import { TenderForm } from "~/features/tenders/index.ts";
-import { createTender, tendererChoices } from "~/features/tenders/index.ts";
+import { createTender, getAgentTender, tendererChoices, tenderFormValues } from "~/features/tenders/index.ts";
 import { readForm } from "~/platform/request.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "新建招标项目 · 明标" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["AGENT"]);
-  return json({ tenderers: await tendererChoices(user) });
+  return json({ tenderers: await tendererChoices(user), prefill: await retenderValues(user, new URL(request.url).searchParams.get("from")) });
+}
+
+/** 流标 → re-tender (Regs Art 44): the new draft starts from the failed tender, with a new code and schedule. */
+async function retenderValues(user: Awaited<ReturnType<typeof requireUser>>, from: string | null): Promise<TenderFormValues | null> {
+  if (!from) return null;
+  const failed = await getAgentTender(user, from);
+  if (!failed || failed.status !== "FAILED") return null;
+  return { ...tenderFormValues(failed), code: `${failed.code}-R`, docsIssueAt: "", docsAvailableUntil: "", bidDeadline: "" };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -32,10 +40,10 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewTender() {
-  const { tenderers } = useLoaderData<typeof loader>();
+  const { tenderers, prefill } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation("tender");
-  const values: TenderFormValues = actionData?.values ?? { bidValidityDays: "90", bidSecurity: "0" };
+  const values: TenderFormValues = actionData?.values ?? prefill ?? { bidValidityDays: "90", bidSecurity: "0" };
   return (
     <section className="card">
       <h1>{t("agent.newTender")}</h1>

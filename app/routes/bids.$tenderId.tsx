@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { bidPageData } from "~/features/bids/index.ts";
+import { DecryptionCheck } from "~/features/opening/index.ts";
 import { withdraw } from "~/features/bids/index.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { formatDateTime } from "~/ui/format.ts";
@@ -197,6 +198,7 @@ export default function BidPage() {
           </ul>
         </div>
       )}
+      {bid && latest && bid.status !== "WITHDRAWN" && <DecryptionCheck tenderId={tender.id} />}
 
       {refusal ? (
         <p className="form-error" role="alert" data-testid="bid-refusal">

@@ -11,6 +11,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.notice.title} · 明标` : "明标" },
 ];
 
+/** From the bid deadline on, the notice links to the opening hall (the record, once published). */
+const OPENING_STATUSES = ["BIDDING_CLOSED", "OPENING", "OPENED", "FAILED", "EVALUATING", "PUBLICITY", "AWARDED"];
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const [notice, user] = await Promise.all([getPublicNotice(params.tenderId ?? ""), getUser(request)]);
   if (!notice) throw new Response("Not Found", { status: 404 });
@@ -22,6 +25,7 @@ export default function TenderNotice() {
   const { notice, viewerRole, here } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const { t: tt } = useTranslation("tender");
+  const { t: to } = useTranslation("opening");
   const locale = i18n.language as Locale;
   const rows: [string, string][] = [
     [t("tender.code"), notice.code],
@@ -158,6 +162,12 @@ export default function TenderNotice() {
           <Link to={`/bids/${notice.id}`} className="button primary">
             {tt("bidNow")}
           </Link>
+        </p>
+      )}
+
+      {OPENING_STATUSES.includes(notice.status) && (
+        <p className="actions">
+          <Link to={`/opening/${notice.id}`} data-testid="opening-hall-link">{to("hallLink")}</Link>
         </p>
       )}
 

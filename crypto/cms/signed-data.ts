@@ -30,6 +30,11 @@ export interface CmsSignInput {
   detached?: boolean;
   /** Embed the signer's certificate and chain (default true; RFC 3161 omits them unless asked). */
   includeCerts?: boolean;
+  /**
+   * Unsigned attributes made from the signature value, e.g. an RFC 3161 signature timestamp
+   * (id-aa-signatureTimeStampToken, RFC 3161 appendix A) for a PAdES B-T PDF signature.
+   */
+  unsignedAttributes?: (signature: Uint8Array) => readonly { type: string; valueDer: Uint8Array }[];
 }
 
 /**
@@ -49,6 +54,7 @@ export function signCms(input: CmsSignInput): Uint8Array {
     implicitConstructed(0, attrs),
     algorithm(OID.rsaEncryption),
     octets(signature),
+    ...unsignedAttributes(input, signature),
   ]);
   const encap = input.detached === false
     ? seq([oid(eContentType), explicit(0, octets(input.content))])
@@ -62,6 +68,12 @@ export function signCms(input: CmsSignInput): Uint8Array {
     set([signerInfo]),
   ]);
   return toDer(seq([oid(OID.signedData), explicit(0, signedData)]));
+}
+
+function unsignedAttributes(input: CmsSignInput, signature: Uint8Array): Asn1[] {
+  const attrs = input.unsignedAttributes?.(signature) ?? [];
+  if (attrs.length === 0) return [];
+  return [implicitConstructed(1, sortDer(attrs.map((a) => attribute(a.type, forge.asn1.fromDer(forge.util.createBuffer(toBinary(a.valueDer)))))))];
 }
 
 function certAsn1(cert: Certificate): Asn1 {

@@ -3,8 +3,7 @@ import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { DEFAULT_CHUNK_SIZE } from "./format.ts";
-import type { OpenEnvelopeOptions } from "./open.ts";
-import { openFileByPosition, sealFilesByPosition } from "./positioned.node.ts";
+import { openFileByPosition, type PositionedOpenOptions, sealFilesByPosition } from "./positioned.node.ts";
 import { sharedChunkPool } from "./thread-pool.node.ts";
 import { verifyEnvelope, type VerifiedEnvelope, type VerifyEnvelopeOptions } from "./verify.ts";
 import { sealEnvelope, type SealInput, type SealResult } from "./writer.ts";
@@ -93,7 +92,7 @@ export interface OpenedToDirectory {
  * check passed, and deleted if any failed.
  */
 export async function openEnvelopeToDirectory(
-  envelopeFile: string, outDir: string, options: Omit<OpenEnvelopeOptions, "onData" | "cipher">,
+  envelopeFile: string, outDir: string, options: Omit<PositionedOpenOptions, "partPath">,
 ): Promise<OpenedToDirectory> {
   const partPath = (i: number) => path.join(outDir, `.mbseal-${i}.part`);
   const { verified, parts } = await openFileByPosition(sharedChunkPool(), envelopeFile, { ...options, partPath });

@@ -145,7 +145,14 @@ function cutShort(at: number): never {
   fail(CryptoErrorCode.TRUNCATED, `The envelope ends in the middle of a record (at byte ${at}); the upload or copy is incomplete.`);
 }
 
-export interface PositionedOpenOptions extends Omit<OpenEnvelopeOptions, "onData" | "cipher"> {
+export interface PositionedOpenOptions extends Omit<OpenEnvelopeOptions, "onData" | "cipher" | "recipientKey"> {
+  /** The bidder's encryption key or the rebuilt escrow key; or, instead, the content key itself. */
+  recipientKey?: OpenEnvelopeOptions["recipientKey"];
+  /**
+   * The content key the bidder unwrapped in its own browser (the opening hall): the server never
+   * sees the private key. A wrong key fails the first chunk's tag (TAMPERED_CHUNK).
+   */
+  contentKey?: Uint8Array;
   /** Where file `index`'s plaintext goes; the caller renames or removes it afterwards. */
   partPath(fileIndex: number): string;
 }
@@ -201,7 +208,7 @@ export async function openFileByPosition(
         await state.accept(type, body, pos, {});
         if (type === RecordType.HEADER && !key) {
           const current = state.currentHeader;
-          if (current) key = unwrapContentKey(current.header, options.recipientKey);
+          if (current) key = contentKeyFor(current.header, options);
         }
       }
       pos += RECORD_FRAME_LENGTH + length;
@@ -226,6 +233,15 @@ export async function openFileByPosition(
     await jobs.settle();
     await fh.close().catch(() => undefined);
   }
+}
+
+function contentKeyFor(header: Parameters<typeof unwrapContentKey>[0], options: PositionedOpenOptions): Uint8Array {
+  if (options.contentKey) {
+    if (options.contentKey.length !== CONTENT_KEY_LENGTH) fail(CryptoErrorCode.WRONG_KEY, "The content key has the wrong length.");
+    return options.contentKey.slice();
+  }
+  if (!options.recipientKey) fail(CryptoErrorCode.BAD_INPUT, "Opening needs the recipient's private key or the content key.");
+  return unwrapContentKey(header, options.recipientKey);
 }
 
 function chunkDigest(r: PositionedResult, where: string, pos: number): Uint8Array {

@@ -57,4 +57,23 @@ describe("OCDS 1.1 mapping", () => {
     const broken = { ...pkg, releases: [{ ...releases[0]!, tender: { ...releases[0]!.tender, mainProcurementCategory: "construction" } }] };
     expect(validate(broken)).toBe(false);
   });
+
+  it("adds the opening's tenderers and their number once the opening record is published, valid OCDS", () => {
+    const bidders = [
+      { id: "x", name: "华东建工集团有限公司", creditCode: "91330100MA2B000110" },
+      { id: "y", name: "浙东路桥工程有限公司", creditCode: "91330100MA2B000129" },
+    ];
+    const unpublished = buildReleases({ ...row, opening: { step: "DECRYPTING", pdfSha256: null, bids: bidders.map((organization) => ({ organization })) } }, { prefix: "mingbiao", baseUrl: "https://mingbiao.example" });
+    expect(unpublished.at(-1)!.tender.tenderers).toBeUndefined();
+    const opened = buildReleases({ ...row, status: "OPENED", opening: { step: "CLOSED", pdfSha256: "ab".repeat(32), bids: bidders.map((organization) => ({ organization })) } }, { prefix: "mingbiao", baseUrl: "https://mingbiao.example" });
+    const latest = opened.at(-1)!;
+    expect(latest.tender.numberOfTenderers).toBe(2);
+    expect(latest.tender.tenderers).toEqual([{ id: "CN-USCC-91330100MA2B000110", name: "华东建工集团有限公司" }, { id: "CN-USCC-91330100MA2B000129", name: "浙东路桥工程有限公司" }]);
+    expect(latest.parties.filter((p) => (p.roles as string[]).includes("tenderer")).map((p) => p.name)).toEqual(bidders.map((b) => b.name));
+    // Earlier releases show the tender as it stood then: no tenderers yet.
+    expect(opened[0]!.tender.tenderers).toBeUndefined();
+    const validate = releasePackageValidator();
+    const pkg = releasePackage({ uri: "https://mingbiao.example/ocds/releases.json", baseUrl: "https://mingbiao.example", releases: opened, next: null, now: new Date() });
+    expect(validate(pkg), JSON.stringify(validate.errors)).toBe(true);
+  });
 });

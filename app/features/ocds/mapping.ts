@@ -31,6 +31,15 @@ export interface OcdsTenderRow {
   lots: { code: string; name: string; estimatedPriceCents: bigint }[];
   documents: { id: string; kind: "TENDER_DOCUMENTS" | "CLARIFICATION"; fileName: string; createdAt: Date; clarificationId: string | null }[];
   clarifications: { id: string; number: number; title: string; body: string; issuedAt: Date; previousDeadline: Date; bidDeadline: Date }[];
+  /** The opening (开标), once its record is published: every bidder that submitted by the deadline. */
+  opening?: { step: string; pdfSha256: string | null; bids: { organization: OcdsOrg }[] } | null;
+}
+
+/** Tenderers become public with the published opening record (TBL Art 22 keeps them confidential until then). */
+function publishedTenderers(row: OcdsTenderRow): OcdsOrg[] {
+  const o = row.opening;
+  if (!o || !o.pdfSha256 || (o.step !== "CLOSED" && o.step !== "FAILED")) return [];
+  return o.bids.map((b) => b.organization);
 }
 
 export interface OcdsRelease {
@@ -86,7 +95,8 @@ export function ocid(prefix: string, tenderId: string): string {
 export function buildReleases(row: OcdsTenderRow, options: { prefix: string; baseUrl: string }): OcdsRelease[] {
   const id = ocid(options.prefix, row.id);
   const buyer = party(row.tendererOrg, row.agentOrg ? ["buyer"] : ["buyer", "procuringEntity"]);
-  const parties = [buyer, ...(row.agentOrg ? [party(row.agentOrg, ["procuringEntity"])] : [])];
+  const tenderers = publishedTenderers(row);
+  const parties = [buyer, ...(row.agentOrg ? [party(row.agentOrg, ["procuringEntity"])] : []), ...tenderers.map((t) => party(t, ["tenderer"]))];
   const procuringEntity = row.agentOrg ? parties[1]! : buyer;
   const clarifications = [...row.clarifications].sort((a, b) => a.number - b.number);
   const events: { date: Date; tag: "tender" | "tenderUpdate"; deadline: Date | null; upTo: number }[] = [
@@ -149,6 +159,10 @@ export function buildReleases(row: OcdsTenderRow, options: { prefix: string; bas
           }
         : {}),
       ...(amendments.length > 0 ? { amendments } : {}),
+      // The opening's bidders, in the release that shows the tender as it stands now.
+      ...(latest && tenderers.length > 0
+        ? { tenderers: tenderers.map((t) => ({ id: `${ORG_SCHEME}-${t.creditCode}`, name: t.name })), numberOfTenderers: tenderers.length }
+        : {}),
     };
     return {
       ocid: id,

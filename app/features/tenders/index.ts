@@ -8,3 +8,5 @@ export { refusalFieldMessage, renderMessage } from "./errors.ts";
 export { FieldError, TenderForm } from "./form-view.tsx";
 export { ClarificationFormSchema, type FieldMessage, parseTenderForm, tenderFieldErrors, type TenderFieldErrors, tenderFormValues, type TenderFormValues } from "./form.ts";
 export { getPublicNotice, listPublicNotices, NoticeQuerySchema } from "./public-notices.server.ts";
+export { applyEvent } from "./lifecycle.server.ts";
+export { procedureRules } from "./form.ts";
