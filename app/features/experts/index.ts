@@ -1,0 +1,8 @@
+// What routes and other features may use of features/experts (lint: eslint/depcruise boundaries). Import nothing deeper.
+export { agentCommitteeView, confidentialCommitteeView, expertInvitations, fixCommitteeResult, loadCommittee, publicDraw, supervisorRequests, type CommitteeMemberForRoom, type PublicDraw } from "./committee.server.ts";
+export { replaceMember, respondToInvitation, runDraw } from "./draw.server.ts";
+export { expertDrawJob, expertSweepJob } from "./draw.jobs.server.ts";
+export { committeeRequestValues, CommitteeRequestFormSchema, DeclarationSchema, ExpertApplicationSchema, PoolDecisionSchema, SpecialtySchema } from "./forms.ts";
+export { setExpertGateways, type ExpertGateway } from "./notifier.server.ts";
+export { addDeclaration, addSpecialty, applyAsExpert, decidePool, isApprovedExpert, listPool, ownRecord, removeDeclaration, specialtyTree } from "./pool.server.ts";
+export { decideCommitteeRequest, representativeChoices, submitCommitteeRequest, type RequestRefusal } from "./request.server.ts";
