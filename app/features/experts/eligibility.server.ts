@@ -7,10 +7,9 @@ const THREE_YEARS_MS = 3 * 365.25 * 24 * 3600_000;
 
 export async function avoidanceContext(tx: Tx, tenderId: string, at: Date): Promise<AvoidanceContext> {
   const tender = await tx.tender.findUniqueOrThrow({ where: { id: tenderId }, select: { tendererOrgId: true, agentOrgId: true } });
-  const [bids, supervisors] = await Promise.all([
-    tx.bid.findMany({ where: { tenderId, status: "SUBMITTED" }, select: { organizationId: true } }),
-    tx.tenderSupervisor.findMany({ where: { tenderId }, select: { user: { select: { organizationId: true } } } }),
-  ]);
+  // One connection per transaction: queries in turn, not in parallel.
+  const bids = await tx.bid.findMany({ where: { tenderId, status: "SUBMITTED" }, select: { organizationId: true } });
+  const supervisors = await tx.tenderSupervisor.findMany({ where: { tenderId }, select: { user: { select: { organizationId: true } } } });
   return {
     tendererId: tender.tendererOrgId,
     ...(tender.agentOrgId ? { agentId: tender.agentOrgId } : {}),
