@@ -183,7 +183,7 @@ export default function AgentTender() {
       </dl>
       {!isDraft && (
         <p>
-          <Link to={`/tenders/${tender.id}`}>{t("agent.viewNotice")}</Link>
+          <Link to={`/tenders/${tender.id}`}>{t("agent.viewNotice")}</Link> · <Link to={`/agent/tenders/${tender.id}/committee`}>{t("experts:request.title")}</Link>
         </p>
       )}
 

@@ -4,6 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getUser } from "~/platform/auth/auth.server.ts";
 import { getPublicNotice } from "~/features/tenders/index.ts";
+import { publicDraw } from "~/features/experts/index.ts";
 import { formatCny, formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 
@@ -15,11 +16,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [notice, user] = await Promise.all([getPublicNotice(params.tenderId ?? ""), getUser(request)]);
   if (!notice) throw new Response("Not Found", { status: 404 });
   const url = new URL(request.url);
-  return json({ notice, viewerRole: user?.role ?? null, here: url.pathname });
+  // 专家抽取: before the draw only the commitments are public (TBL Art 37, Regs Art 46).
+  const draw = await publicDraw(notice.id);
+  const drawCommitments = draw.state === "committed" || draw.state === "drawn" ? { seedCommitment: draw.seedCommitment, poolHash: draw.poolHash } : draw.state === "published" ? { seedCommitment: draw.draw.commitment, poolHash: draw.draw.poolHash } : null;
+  return json({ notice, viewerRole: user?.role ?? null, here: url.pathname, drawCommitments });
 }
 
 export default function TenderNotice() {
-  const { notice, viewerRole, here } = useLoaderData<typeof loader>();
+  const { notice, viewerRole, here, drawCommitments } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const { t: tt } = useTranslation("tender");
   const locale = i18n.language as Locale;
@@ -159,6 +163,15 @@ export default function TenderNotice() {
             {tt("bidNow")}
           </Link>
         </p>
+      )}
+
+      {drawCommitments && (
+        <section className="card" data-testid="notice-draw">
+          <h2>{tt("experts:draw.title")}</h2>
+          <p>{tt("experts:draw.commitment")}: <small className="code">{drawCommitments.seedCommitment}</small></p>
+          <p>{tt("experts:draw.poolHash")}: <small className="code">{drawCommitments.poolHash ?? tt("experts:draw.poolPending")}</small></p>
+          <p><Link to={`/tenders/${notice.id}/draw`}>{tt("experts:draw.verify")}</Link></p>
+        </section>
       )}
 
       <h2>{tt("clarification.listTitle")}</h2>

@@ -6,6 +6,7 @@ import type { CommitteeSeatStatus } from "../../generated/prisma/enums.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { now } from "../../platform/clock.server.ts";
+import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { drawResultOf } from "./draw.server.ts";
 
@@ -138,7 +139,7 @@ export async function loadCommittee(tenderId: string): Promise<{ requestId: stri
  * this, tests may): the seed secret and the eligible list become public. Idempotent, audited.
  */
 export async function fixCommitteeResult(tenderId: string, actorId: string | null): Promise<{ ok: boolean }> {
-  return db().$transaction(async (tx) => {
+  const fixed = await db().$transaction(async (tx) => {
     const request = await tx.committeeRequest.findFirst({ where: { tenderId, status: "DRAWN" }, orderBy: { createdAt: "desc" }, select: { id: true, resultFixedAt: true, seedSecret: true } });
     if (!request) return { ok: false };
     if (request.resultFixedAt) return { ok: true };
@@ -146,6 +147,8 @@ export async function fixCommitteeResult(tenderId: string, actorId: string | nul
     await appendAudit({ actorId, action: "experts.result_fixed", subjectType: "Tender", subjectId: tenderId, data: { requestId: request.id, seedSecret: request.seedSecret } }, tx);
     return { ok: true };
   });
+  if (fixed.ok) await invalidatePublicTender(tenderId);
+  return fixed;
 }
 
 export type PublicDraw =

@@ -4,6 +4,7 @@ import { drawSeed, fromHex, nextReserve, poolHash, poolShortfalls, rerunDraw, ty
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { now } from "../../platform/clock.server.ts";
+import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
 import { db, type Tx } from "../../platform/db.server.ts";
 import { avoidanceContext, poolProfiles, splitPool } from "./eligibility.server.ts";
 import { deliverInvitations, noticeUsers, recordInvitationNotice, type ExpertInvitationMessage } from "./notifier.server.ts";
@@ -103,6 +104,7 @@ export async function runDraw(requestId: string): Promise<DrawOutcome> {
   });
   if (outcome.drawn) {
     const { messages, tenderId, code, ...rest } = outcome;
+    await invalidatePublicTender(tenderId);
     await deliverInvitations(messages);
     const staff = await staffOf(tenderId);
     await noticeUsers([...staff.agent, ...staff.supervisors], "experts.drawn", code, { code }, `/agent/tenders/${tenderId}/committee`);

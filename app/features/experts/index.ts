@@ -3,6 +3,8 @@ export { agentCommitteeView, confidentialCommitteeView, expertInvitations, fixCo
 export { replaceMember, respondToInvitation, runDraw } from "./draw.server.ts";
 export { expertDrawJob, expertSweepJob } from "./draw.jobs.server.ts";
 export { committeeRequestValues, CommitteeRequestFormSchema, DeclarationSchema, ExpertApplicationSchema, PoolDecisionSchema, SpecialtySchema } from "./forms.ts";
+export { DrawVerifier } from "./draw-verifier.tsx";
+export { SpecialtyChoice, specialtyLabel, type SpecialtyRow } from "./specialty-choice.tsx";
 export { setExpertGateways, type ExpertGateway } from "./notifier.server.ts";
 export { addDeclaration, addSpecialty, applyAsExpert, decidePool, isApprovedExpert, listPool, ownRecord, removeDeclaration, specialtyTree } from "./pool.server.ts";
 export { decideCommitteeRequest, representativeChoices, submitCommitteeRequest, type RequestRefusal } from "./request.server.ts";

@@ -92,7 +92,6 @@ export async function decidePool(adminId: string, decision: z.infer<typeof PoolD
 const LIST_SELECT = {
   id: true, name: true, title: true, region: true, phone: true, status: true, yearsOfPractice: true, createdAt: true, statusReason: true,
   employer: { select: { name: true, creditCode: true } },
-  user: false,
   specialties: { select: { specialty: { select: { code: true, nameZh: true, nameEn: true } } } },
   penalties: { orderBy: { endsAt: "desc" as const }, select: { id: true, reason: true, startsAt: true, endsAt: true } },
 } as const;

@@ -1,0 +1,134 @@
+// 专家库 — the trading centre (ADMIN) searches the pool, approves, suspends, records penalties,
+// and extends the specialty classification. Only the admin lists the pool.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { addSpecialty, decidePool, listPool, PoolDecisionSchema, SpecialtySchema, specialtyTree } from "~/features/experts/index.ts";
+import { requireUser } from "~/platform/auth/auth.server.ts";
+import { requireCsrf } from "~/platform/auth/csrf.server.ts";
+import { parseForm } from "~/platform/forms.ts";
+import { readForm } from "~/platform/request.server.ts";
+import { CsrfInput } from "~/ui/components/csrf.tsx";
+import { formatDateTime } from "~/ui/format.ts";
+import { isLocale } from "~/ui/i18n.ts";
+
+export const meta: MetaFunction = () => [{ title: "专家库 · 明标" }];
+
+const QuerySchema = z.object({
+  q: z.string().max(50).optional(),
+  status: z.enum(["PENDING", "APPROVED", "REJECTED", "SUSPENDED"]).optional().catch(undefined),
+  specialty: z.string().regex(/^[A-Z]\d{4}$/).optional().catch(undefined),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request, ["ADMIN"]);
+  const url = new URL(request.url);
+  const query = QuerySchema.parse({ q: url.searchParams.get("q") ?? undefined, status: url.searchParams.get("status") || undefined, specialty: url.searchParams.get("specialty") || undefined });
+  const [experts, specialties] = await Promise.all([listPool(query), specialtyTree()]);
+  return json({ experts, specialties });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requireUser(request, ["ADMIN"]);
+  const form = await readForm(request);
+  await requireCsrf(request, form);
+  if (form.get("intent") === "specialty") {
+    const parsed = parseForm(SpecialtySchema, form);
+    if (!parsed.ok) return json({ expertId: null, error: Object.values(parsed.fieldErrors)[0] ?? "validation.invalid", specialty: true }, 400);
+    const result = await addSpecialty(admin.id, parsed.data);
+    return json({ expertId: null, error: result.ok ? null : `pool.${result.error}`, specialty: true }, result.ok ? 200 : 409);
+  }
+  const parsed = PoolDecisionSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return json({ expertId: String(form.get("expertId") ?? ""), error: parsed.error.issues[0]?.message.startsWith("validation.") ? parsed.error.issues[0].message : "validation.invalid", specialty: false }, 400);
+  const result = await decidePool(admin.id, parsed.data);
+  return json({ expertId: parsed.data.expertId, error: result.ok ? null : `pool.${result.error}`, specialty: false }, result.ok ? 200 : 409);
+}
+
+export default function ExpertPool() {
+  const { experts, specialties } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const { t, i18n } = useTranslation("experts");
+  const lng = isLocale(i18n.language) ? i18n.language : "zh-CN";
+  const name = (s: { nameZh: string; nameEn: string }) => (lng === "zh-CN" ? s.nameZh : s.nameEn);
+  return (
+    <section className="stack">
+      <h1>{t("pool.title")}</h1>
+      <Form method="get" className="filters">
+        <label>{t("pool.q")} <input name="q" defaultValue={params.get("q") ?? ""} /></label>
+        <label>
+          {t("pool.status")}{" "}
+          <select name="status" defaultValue={params.get("status") ?? ""}>
+            <option value="">{t("pool.anyStatus")}</option>
+            {["PENDING", "APPROVED", "REJECTED", "SUSPENDED"].map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
+          </select>
+        </label>
+        <label>
+          {t("pool.specialties")}{" "}
+          <select name="specialty" defaultValue={params.get("specialty") ?? ""}>
+            <option value="">{t("pool.anySpecialty")}</option>
+            {specialties.filter((s) => s.level === 3).map((s) => <option key={s.code} value={s.code}>{name(s)} ({s.code})</option>)}
+          </select>
+        </label>
+        <button type="submit">{t("pool.search")}</button>
+      </Form>
+      <p className="muted">{t("pool.count", { count: experts.length })}</p>
+      <table>
+        <thead><tr><th>{t("pool.name")}</th><th>{t("pool.employer")}</th><th>{t("pool.specialties")}</th><th>{t("pool.status")}</th><th>{t("pool.actions")}</th></tr></thead>
+        <tbody>
+          {experts.map((e) => (
+            <tr key={e.id} data-testid="pool-row">
+              <td>{e.name}<br /><small>{e.title} · {e.yearsOfPractice}</small></td>
+              <td>{e.employer.name}<br /><small className="code">{e.employer.creditCode}</small></td>
+              <td>{e.specialties.map((s) => `${name(s)} (${s.code})`).join("、")}</td>
+              <td data-testid="pool-status">
+                {t(`status.${e.status}`)}
+                {e.activePenalty && <><br /><strong>{t("pool.activePenalty")}</strong></>}
+                {e.penalties.map((p) => <div key={p.id}><small>{p.reason} → {formatDateTime(p.endsAt, lng)}</small></div>)}
+              </td>
+              <td>
+                <Form method="post">
+                  <CsrfInput />
+                  <input type="hidden" name="expertId" value={e.id} />
+                  {(e.status === "PENDING" || e.status === "REJECTED") && <button type="submit" name="intent" value="approve" className="primary">{t("pool.approve")}</button>}
+                  {e.status === "SUSPENDED" && <button type="submit" name="intent" value="reinstate">{t("pool.reinstate")}</button>}
+                </Form>
+                {(e.status === "PENDING" || e.status === "APPROVED") && (
+                  <Form method="post">
+                    <CsrfInput />
+                    <input type="hidden" name="expertId" value={e.id} />
+                    <input name="reason" aria-label={t("pool.reason")} placeholder={t("pool.reason")} required />
+                    <button type="submit" name="intent" value={e.status === "PENDING" ? "reject" : "suspend"}>{e.status === "PENDING" ? t("pool.reject") : t("pool.suspend")}</button>
+                  </Form>
+                )}
+                <Form method="post">
+                  <CsrfInput />
+                  <input type="hidden" name="expertId" value={e.id} />
+                  <input name="reason" aria-label={t("pool.reason")} placeholder={t("pool.reason")} required />
+                  <label>{t("pool.endsOn")} <input type="date" name="endsOn" required /></label>
+                  <button type="submit" name="intent" value="penalty">{t("pool.penalty")}</button>
+                </Form>
+                {result?.expertId === e.id && result.error && <p role="alert" className="error">{t(result.error)}</p>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>{t("pool.specialtiesTitle")}</h2>
+      <ul>
+        {specialties.map((s) => <li key={s.code} style={{ marginInlineStart: `${(s.level - 1) * 1.5}em` }}><small className="code">{s.code}</small> {name(s)}</li>)}
+      </ul>
+      <Form method="post" className="filters">
+        <CsrfInput />
+        <label>{t("pool.code")} <input name="code" required /></label>
+        <label>{t("pool.nameZh")} <input name="nameZh" required /></label>
+        <label>{t("pool.nameEn")} <input name="nameEn" required /></label>
+        <button type="submit" name="intent" value="specialty">{t("pool.addSpecialty")}</button>
+        {result?.specialty && <p role={result.error ? "alert" : "status"}>{result.error ? t(result.error) : t("pool.added")}</p>}
+      </Form>
+    </section>
+  );
+}
