@@ -1,7 +1,12 @@
 // Issue 14 over the real database: the pool, the request's refusals (TBL Art 37, Regs Art 46),
 // the draw with its exclusions and reserves, invitations, replacement, confidentiality and the
 // public re-run of the draw.
+import { execFile } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { checkPublishedDraw, rerunDraw, toHex, type DrawRequirement } from "../../bidding-core/index.ts";
 import { db, disconnectDb } from "~/platform/db.server.ts";
 import { resetClockForTests, setClockForTests } from "~/platform/clock.server.ts";
@@ -222,6 +227,17 @@ describe("committee request, draw and invitations", () => {
     expect(published.draw.members.map((m) => m.expertId)).toEqual(view.seats.map((s) => s.expertId));
     expect(checkPublishedDraw({ ...published.draw, eligible: published.draw.eligible.slice(1) })).toMatchObject({ matches: false, failure: "pool-hash" });
     expect(checkPublishedDraw({ ...published.draw, secretHex: toHex(randomBytes(32)) })).toMatchObject({ matches: false, failure: "seed-commitment" });
+    // `npm run verify:draw` re-runs it from the published JSON, and says where a tampered one differs.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "draw-"));
+    const file = path.join(dir, "draw.json");
+    const verify = (body: unknown) => {
+      fs.writeFileSync(file, JSON.stringify({ format: "MB-EXPERT-DRAW v1", tender: tender.code, ...(body as object) }));
+      return promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/verify-draw.ts", "--in", file]).then((r) => ({ code: 0, out: r.stdout }), (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }));
+    };
+    expect(await verify(published)).toMatchObject({ code: 0, out: expect.stringContaining("matches") });
+    const swapped = { ...published, draw: { ...published.draw, members: [...published.draw.members].reverse() } };
+    expect(await verify(swapped)).toMatchObject({ code: 1, out: expect.stringContaining("does not match: members at position 1") });
+    fs.rmSync(dir, { recursive: true, force: true });
     // The seed mixes in the audit entry that fixed the pool.
     const fixed = await db().auditEntry.findFirstOrThrow({ where: { action: "experts.pool_fixed", subjectId: tender.id }, select: { hash: true, data: true } });
     expect(published.draw.mixHex).toBe(fixed.hash);
