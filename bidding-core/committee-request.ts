@@ -1,3 +1,4 @@
+import { canonicalJson } from "./canonical-json";
 import { validateCommittee, type CommitteeMember } from "./committee";
 import { err, ok, type Result } from "./errors";
 import { rerunDraw, verifySeed, type DrawnExpert, type DrawRequirement, type EligibleExpert } from "./expert-draw";
@@ -93,12 +94,12 @@ export function poolShortfalls(
 
 /**
  * The eligible pool in canonical form: deduplicated, sorted by id (UTF-16 code units), each
- * expert's specialties sorted, as JSON `[{"id":…,"specialties":[…]}]` with no spaces.
+ * expert's specialties sorted, as canonical JSON (decision 061) `[{"id":…,"specialties":[…]}]`.
  */
 export function canonicalPool(eligible: readonly EligibleExpert[]): string {
   const byId = new Map(eligible.map((e) => [e.id, e] as const));
   const sorted = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return JSON.stringify(sorted.map((e) => ({ id: e.id, specialties: [...e.specialties].sort() })));
+  return canonicalJson(sorted.map((e) => ({ id: e.id, specialties: [...e.specialties].sort() })));
 }
 
 /** hex(SHA-256(UTF-8 canonical pool)): published before the draw. */
