@@ -5,7 +5,8 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { addSpecialty, decidePool, listPool, PoolDecisionSchema, SpecialtySchema, specialtyTree } from "~/features/experts/index.ts";
+import { addSpecialty, decidePool, enterExpert, ExpertEntrySchema, listPool, PoolDecisionSchema, SpecialtyChoice, SpecialtySchema, specialtyTree } from "~/features/experts/index.ts";
+import { Field } from "~/ui/components/field.tsx";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { parseForm } from "~/platform/forms.ts";
@@ -34,6 +35,16 @@ export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireUser(request, ["ADMIN"]);
   const form = await readForm(request);
   await requireCsrf(request, form);
+  if (form.get("intent") === "enter") {
+    const raw = new FormData();
+    for (const [k, v] of form.entries()) if (k !== "specialties") raw.append(k, v);
+    raw.append("specialties", form.getAll("specialties").map(String).join(","));
+    const parsed = parseForm(ExpertEntrySchema, raw);
+    if (!parsed.ok) return json({ expertId: null, error: null, specialty: false, entry: { fieldErrors: parsed.fieldErrors, values: parsed.values, password: null as string | null } }, 400);
+    const result = await enterExpert(admin.id, parsed.data);
+    if (!result.ok) return json({ expertId: null, error: null, specialty: false, entry: { fieldErrors: { [result.field]: `apply.${result.error}` } as Record<string, string>, values: parsed.values, password: null } }, 409);
+    return json({ expertId: null, error: null, specialty: false, entry: { fieldErrors: {} as Record<string, string>, values: {} as Record<string, string>, password: result.password } });
+  }
   if (form.get("intent") === "specialty") {
     const parsed = parseForm(SpecialtySchema, form);
     if (!parsed.ok) return json({ expertId: null, error: Object.values(parsed.fieldErrors)[0] ?? "validation.invalid", specialty: true }, 400);
@@ -117,6 +128,8 @@ export default function ExpertPool() {
         </tbody>
       </table>
 
+      <EntryForm specialties={specialties} entry={result && "entry" in result ? (result.entry as Entry) : undefined} />
+
       <h2>{t("pool.specialtiesTitle")}</h2>
       <ul>
         {specialties.map((s) => <li key={s.code} style={{ marginInlineStart: `${(s.level - 1) * 1.5}em` }}><small className="code">{s.code}</small> {name(s)}</li>)}
@@ -130,5 +143,34 @@ export default function ExpertPool() {
         {result?.specialty && <p role={result.error ? "alert" : "status"}>{result.error ? t(result.error) : t("pool.added")}</p>}
       </Form>
     </section>
+  );
+}
+
+type Entry = { fieldErrors: Record<string, string>; values: Record<string, string>; password: string | null };
+
+/** 录入专家: the trading centre enters an expert (approved at once; a generated password shown once). */
+function EntryForm({ specialties, entry }: { specialties: Parameters<typeof SpecialtyChoice>[0]["specialties"]; entry?: Entry }) {
+  const { t } = useTranslation("experts");
+  const err = (name: string) => (entry?.fieldErrors[name] ? t(entry.fieldErrors[name]!) : undefined);
+  const v = entry?.values ?? {};
+  return (
+    <details open={Boolean(entry)}>
+      <summary>{t("pool.enter")}</summary>
+      {entry?.password && <p role="status" data-testid="entered-password">{t("pool.entered", { password: entry.password })}</p>}
+      <Form method="post" noValidate>
+        <CsrfInput />
+        <Field name="name" label={t("apply.name")} defaultValue={v.name} error={err("name")} required />
+        <Field name="idNumber" label={t("apply.idNumber")} defaultValue={v.idNumber} error={err("idNumber")} required />
+        <Field name="employerName" label={t("apply.employerName")} defaultValue={v.employerName} error={err("employerName")} required />
+        <Field name="employerCreditCode" label={t("apply.employerCreditCode")} defaultValue={v.employerCreditCode} error={err("employerCreditCode")} required />
+        <Field name="title" label={t("apply.jobTitle")} defaultValue={v.title} error={err("title")} required />
+        <Field name="yearsOfPractice" type="number" label={t("apply.yearsOfPractice")} defaultValue={v.yearsOfPractice} error={err("yearsOfPractice")} required />
+        <Field name="region" label={t("apply.region")} defaultValue={v.region} error={err("region")} required />
+        <Field name="phone" type="tel" label={t("apply.phone")} defaultValue={v.phone} error={err("phone")} required />
+        <SpecialtyChoice specialties={specialties} chosen={[]} error={err("specialties")} />
+        <Field name="email" type="email" label={t("apply.email")} defaultValue={v.email} error={err("email")} required />
+        <button type="submit" name="intent" value="enter">{t("pool.enter")}</button>
+      </Form>
+    </details>
   );
 }

@@ -13,7 +13,8 @@ import { resetClockForTests, setClockForTests } from "~/platform/clock.server.ts
 import { closeRedis } from "~/platform/redis.server.ts";
 import { closeQueues } from "~/services/jobs.server.ts";
 import type { SessionUser } from "~/platform/auth/auth.server.ts";
-import { applyAsExpert, decidePool, addDeclaration } from "~/features/experts/pool.server.ts";
+import { applyAsExpert, decidePool, addDeclaration, enterExpert } from "~/features/experts/pool.server.ts";
+import { verifyPassword } from "~/features/accounts/password.server.ts";
 import { decideCommitteeRequest, submitCommitteeRequest } from "~/features/experts/request.server.ts";
 import { replaceMember, respondToInvitation, runDraw } from "~/features/experts/draw.server.ts";
 import { agentCommitteeView, confidentialCommitteeView, fixCommitteeResult, loadCommittee, publicDraw } from "~/features/experts/committee.server.ts";
@@ -113,6 +114,17 @@ describe("expert pool (专家库)", () => {
     expect(await decidePool(admin.userId, { intent: "approve", expertId: first.expertId })).toEqual({ ok: true });
     expect(await decidePool(admin.userId, { intent: "suspend", expertId: first.expertId, reason: "违规" })).toEqual({ ok: true });
     expect(await db().auditEntry.count({ where: { subjectId: first.expertId, action: { in: ["experts.applied", "experts.approved", "experts.suspended"] } } })).toBe(3);
+  });
+
+  it("the trading centre enters an expert: approved at once, with a generated password that signs in", async () => {
+    const code = await specialty();
+    const { password: _unused, ...profile } = { name: "孙专家", idNumber: idNumber(), employerName: "明州设计院", employerCreditCode: randomCreditCode(), title: "高工", yearsOfPractice: 15, region: "明州", phone: "13700000000", specialties: [code], email: uniqueEmail("entered"), password: "" };
+    const entered = await enterExpert(admin.userId, profile);
+    if (!entered.ok || !("password" in entered)) throw new Error("enter failed");
+    const row = await db().expert.findUniqueOrThrow({ where: { id: entered.expertId }, select: { status: true, decidedById: true, user: { select: { passwordHash: true, role: true } } } });
+    expect(row).toMatchObject({ status: "APPROVED", decidedById: admin.userId, user: { role: "EXPERT" } });
+    expect(await verifyPassword(entered.password, row.user.passwordHash)).toBe(true);
+    expect(await db().auditEntry.count({ where: { subjectId: entered.expertId, action: "experts.entered", actorId: admin.userId } })).toBe(1);
   });
 });
 

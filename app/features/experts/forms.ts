@@ -48,6 +48,11 @@ export const ExpertApplicationSchema = ExpertProfileSchema.extend({
   password: z.string({ required_error: "validation.required" }).min(10, "validation.passwordShort").max(200, "validation.tooLong"),
 });
 
+/** What the admin enters for an expert: the profile and the account's email (no password: one is generated). */
+export const ExpertEntrySchema = ExpertProfileSchema.extend({
+  email: z.string({ required_error: "validation.required" }).trim().toLowerCase().email("validation.email").max(254, "validation.email"),
+});
+
 export type ExpertProfileInput = z.infer<typeof ExpertProfileSchema>;
 export type ExpertApplicationInput = z.infer<typeof ExpertApplicationSchema>;
 

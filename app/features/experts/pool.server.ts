@@ -1,4 +1,5 @@
 // 专家库: applications, the trading centre's decisions, declarations, penalties, specialties.
+import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { ExpertStatus } from "../../generated/prisma/enums.ts";
@@ -29,7 +30,7 @@ async function checkSpecialties(codes: readonly string[]): Promise<boolean> {
  * their certificate will name) and a PENDING record, in one transaction with its audit entry.
  * The ID number is kept only as its keyed hash; one person has one record.
  */
-export async function applyAsExpert(input: ExpertApplicationInput, meta: { ip?: string } = {}): Promise<{ ok: true; userId: string; expertId: string } | { ok: false; field: string; error: PoolError }> {
+export async function applyAsExpert(input: ExpertApplicationInput, meta: { ip?: string; enteredBy?: string } = {}): Promise<{ ok: true; userId: string; expertId: string } | { ok: false; field: string; error: PoolError }> {
   if (!(await checkSpecialties(input.specialties))) return { ok: false, field: "specialties", error: "unknownSpecialty" };
   const passwordHash = await hashPassword(input.password);
   const idHash = idNumberHash(input.idNumber);
@@ -44,11 +45,13 @@ export async function applyAsExpert(input: ExpertApplicationInput, meta: { ip?: 
         data: {
           userId: user.id, name: input.name, idNumberHash: idHash, employerOrgId: organizationId, title: input.title,
           yearsOfPractice: input.yearsOfPractice, region: input.region, phone: input.phone,
+          // Entered by the trading centre: approved by the same act.
+          ...(meta.enteredBy ? { status: "APPROVED" as const, decidedAt: now(), decidedById: meta.enteredBy } : {}),
           specialties: { create: [...new Set(input.specialties)].map((specialtyCode) => ({ specialtyCode })) },
         },
         select: { id: true },
       });
-      await appendAudit({ actorId: user.id, action: "experts.applied", subjectType: "Expert", subjectId: expert.id, data: { specialties: input.specialties, employerOrgId: organizationId, ip: meta.ip } }, tx);
+      await appendAudit({ actorId: meta.enteredBy ?? user.id, action: meta.enteredBy ? "experts.entered" : "experts.applied", subjectType: "Expert", subjectId: expert.id, data: { userId: user.id, specialties: input.specialties, employerOrgId: organizationId, ip: meta.ip } }, tx);
       return { ok: true as const, userId: user.id, expertId: expert.id };
     });
   } catch (error) {
@@ -58,6 +61,17 @@ export async function applyAsExpert(input: ExpertApplicationInput, meta: { ip?: 
     }
     throw error;
   }
+}
+
+/**
+ * The trading centre enters an expert itself: the record is approved at once and the account
+ * gets a generated password, shown to the admin once, to hand over (there is no password change
+ * page yet: see the feature README).
+ */
+export async function enterExpert(adminId: string, input: Omit<ExpertApplicationInput, "password">) {
+  const password = randomBytes(12).toString("base64url");
+  const result = await applyAsExpert({ ...input, password }, { enteredBy: adminId });
+  return result.ok ? { ...result, password } : result;
 }
 
 const NEXT: Record<string, { from: readonly ExpertStatus[]; to: ExpertStatus; action: string }> = {

@@ -164,6 +164,9 @@ CREATE INDEX "committee_seat_expert_id_idx" ON "committee_seat"("expert_id");
 ALTER TABLE "expert_specialty" ADD CONSTRAINT "expert_specialty_parent_code_fkey" FOREIGN KEY ("parent_code") REFERENCES "expert_specialty"("code") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
+ALTER TABLE "expert" ADD CONSTRAINT "expert_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "app_user"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "expert" ADD CONSTRAINT "expert_employer_org_id_fkey" FOREIGN KEY ("employer_org_id") REFERENCES "organization"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
