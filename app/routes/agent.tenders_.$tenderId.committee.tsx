@@ -74,6 +74,10 @@ export default function CommitteeRequestPage() {
           <p>{t("request.state")}: <strong data-testid="request-status">{t(`requestStatus.${view.status}`)}</strong></p>
           <p>{t("request.drawAt")}: {formatDateTime(view.drawnAt ?? view.drawAt, lng)}</p>
           {view.seedCommitment && <p>{t("request.commitment")}: <small className="code">{view.seedCommitment}</small></p>}
+          {((view.failure as { shortfalls?: { specialty: string; needed: number; available: number; missing: number }[] } | null)?.shortfalls ?? []).map((s) => (
+            <p key={s.specialty} className="warning">{renderMessage(t, lng, { key: "experts:request.shortfall", params: { ...s, specialty: label(s.specialty), article: "Regs Art 46" } })}</p>
+          ))}
+          {view.decisionNote && <p>{t("supervise.note")}: {view.decisionNote}</p>}
           <ul data-testid="committee-counts">
             {view.counts.map((c) => <li key={c.specialty}>{t("request.counts", { specialty: label(c.specialty), confirmed: c.confirmed, seats: c.seats })}</li>)}
           </ul>

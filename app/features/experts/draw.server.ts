@@ -1,6 +1,6 @@
 // The draw (Regs Art 46) and what follows it: invitations, confirmations, reserves in order,
 // replacement (Regs Art 48). Every step is audited; the seed reproduces the order of reserves.
-import { drawSeed, fromHex, nextReserve, poolHash, poolShortfalls, rerunDraw, type DrawRequirement, type DrawResult } from "../../../bidding-core/index.ts";
+import { drawSeed, nextReserve, poolHash, poolShortfalls, rerunDraw, verifySeed, type DrawRequirement, type DrawResult } from "../../../bidding-core/index.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { now } from "../../platform/clock.server.ts";
@@ -72,6 +72,9 @@ export async function runDraw(requestId: string): Promise<DrawOutcome> {
     if (request.status !== "APPROVED" || !request.seedSecret || !request.seedCommitment) return { drawn: false as const, requestId, reason: "not-approved" as const };
     // After the bid deadline, so avoidance sees the bidders that actually submitted.
     if (!request.drawAt || at < request.drawAt || !request.tender.bidDeadline || at < request.tender.bidDeadline) return { drawn: false as const, requestId, reason: "not-due" as const };
+    // The secret must still be the one committed to (a changed row would make the draw unverifiable).
+    const secret = verifySeed(request.seedSecret, request.seedCommitment);
+    if (!secret.ok) throw new Error(`draw ${requestId}: the stored secret does not match its commitment`);
     const requirements = requirementsOf(request.requirements);
     const context = await avoidanceContext(tx, request.tenderId, at);
     const { eligible, excluded } = splitPool(await poolProfiles(tx, requirements, at), context);
@@ -84,7 +87,7 @@ export async function runDraw(requestId: string): Promise<DrawOutcome> {
     }
     const hash = poolHash(eligible);
     const fixed = await appendAudit({ action: "experts.pool_fixed", subjectType: "Tender", subjectId: request.tenderId, data: { requestId, seedCommitment: request.seedCommitment, poolHash: hash, eligible: eligible.length, excluded: excluded.length } }, tx);
-    const seed = drawSeed(fromHex(request.seedSecret)!, fixed.hash)!;
+    const seed = drawSeed(secret.value, fixed.hash)!;
     const drawn = rerunDraw({ eligible, requirements, seed });
     if (!drawn.ok) throw new Error(`draw ${requestId}: ${drawn.error.code} after the shortfall check`);
     await tx.committeeRequest.update({
