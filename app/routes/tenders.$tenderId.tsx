@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { getUser } from "~/platform/auth/auth.server.ts";
 import { getPublicNotice } from "~/features/tenders/index.ts";
 import { publicDraw } from "~/features/experts/index.ts";
+import { publicDb } from "~/platform/db.server.ts";
 import { formatCny, formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 
@@ -17,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!notice) throw new Response("Not Found", { status: 404 });
   const url = new URL(request.url);
   // 专家抽取: before the draw only the commitments are public (TBL Art 37, Regs Art 46).
-  const draw = await publicDraw(notice.id);
+  const draw = await publicDraw(notice.id, publicDb());
   const drawCommitments = draw.state === "committed" || draw.state === "drawn" ? { seedCommitment: draw.seedCommitment, poolHash: draw.poolHash } : draw.state === "published" ? { seedCommitment: draw.draw.commitment, poolHash: draw.draw.poolHash } : null;
   return json({ notice, viewerRole: user?.role ?? null, here: url.pathname, drawCommitments });
 }

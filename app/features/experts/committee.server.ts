@@ -7,7 +7,7 @@ import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { now } from "../../platform/clock.server.ts";
 import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
-import { db } from "../../platform/db.server.ts";
+import { db, type PrismaClient } from "../../platform/db.server.ts";
 import { drawResultOf } from "./draw.server.ts";
 
 const REQUEST_SELECT = {
@@ -157,9 +157,12 @@ export type PublicDraw =
   | { state: "failed"; seedCommitment: string | null; requirements: DrawRequirement[] }
   | { state: "published"; draw: PublishedDraw; drawnAt: string | null; names: Record<string, string> };
 
-/** The public page's data (and `/tenders/:id/draw.json`). Before the result: only the commitments. */
-export async function publicDraw(tenderId: string): Promise<PublicDraw> {
-  const request = await db().committeeRequest.findFirst({
+/**
+ * The public page's data (and `/tenders/:id/draw.json`). Before the result: only the commitments.
+ * The notice page passes `publicDb()`, so its reads stay on the public pool (decision 070).
+ */
+export async function publicDraw(tenderId: string, client: PrismaClient = db()): Promise<PublicDraw> {
+  const request = await client.committeeRequest.findFirst({
     where: { tenderId, status: { in: ["APPROVED", "DRAWN", "FAILED"] } },
     orderBy: { createdAt: "desc" },
     select: { status: true, requirements: true, seedCommitment: true, poolHash: true, drawAt: true, drawnAt: true, resultFixedAt: true, seedSecret: true, mixHash: true, eligible: true, result: true },
@@ -171,7 +174,7 @@ export async function publicDraw(tenderId: string): Promise<PublicDraw> {
     return { state: request.status === "DRAWN" ? "drawn" : "committed", seedCommitment: request.seedCommitment ?? "", poolHash: request.poolHash, drawAt: request.drawAt?.toISOString() ?? null, drawnAt: request.drawnAt?.toISOString() ?? null, requirements };
   }
   const result = drawResultOf(request.result);
-  const experts = await db().expert.findMany({ where: { id: { in: result.members.map((m) => m.expertId) } }, select: { id: true, name: true } });
+  const experts = await client.expert.findMany({ where: { id: { in: result.members.map((m) => m.expertId) } }, select: { id: true, name: true } });
   return {
     state: "published",
     drawnAt: request.drawnAt?.toISOString() ?? null,
