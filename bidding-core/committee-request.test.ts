@@ -11,6 +11,7 @@ import {
 } from "./committee-request";
 import { commitSeed, rerunDraw, type EligibleExpert } from "./expert-draw";
 import { defaultProcedureRules } from "./procedure-rules";
+import { COMMITTEE_REQUEST_STATUSES } from "./status-sets";
 import { toHex } from "./random";
 
 const rules = defaultProcedureRules("works", true);
@@ -34,6 +35,12 @@ describe("committee request (抽取申请)", () => {
   it("Regs Art 46: a specialty asked twice or with no seat is refused", () => {
     expect(validateCommitteeRequest({ requirements: [req("A", 3), req("A", 2)], representatives: 0 }, rules)).toMatchObject({ ok: false, error: { code: "DRAW.INVALID_REQUIREMENT" } });
     expect(validateCommitteeRequest({ requirements: [req("A", 5), req("B", 0)], representatives: 0 }, rules)).toMatchObject({ ok: false, error: { code: "DRAW.INVALID_REQUIREMENT" } });
+  });
+});
+
+describe("when a request may be made", () => {
+  it("TBL Art 37: from publication until the opening, never for a draft or a decided tender", () => {
+    expect(COMMITTEE_REQUEST_STATUSES).toEqual(["published", "clarification", "bidding-closed", "opening", "opened"]);
   });
 });
 

@@ -5,6 +5,7 @@ import type { DrawRequirement, EligibleExpert, PublishedDraw } from "../../../bi
 import type { CommitteeSeatStatus } from "../../generated/prisma/enums.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import { now } from "../../platform/clock.server.ts";
 import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
 import { db, type PrismaClient } from "../../platform/db.server.ts";
@@ -144,7 +145,7 @@ export async function fixCommitteeResult(tenderId: string, actorId: string | nul
     if (!request) return { ok: false };
     if (request.resultFixedAt) return { ok: true };
     await tx.committeeRequest.update({ where: { id: request.id }, data: { resultFixedAt: now() } });
-    await appendAudit({ actorId, action: "experts.result_fixed", subjectType: "Tender", subjectId: tenderId, data: { requestId: request.id, seedSecret: request.seedSecret } }, tx);
+    await appendAudit({ actorId, action: "experts.result_fixed", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { requestId: request.id, seedSecret: request.seedSecret } }, tx);
     return { ok: true };
   });
   if (fixed.ok) await invalidatePublicTender(tenderId);

@@ -3,6 +3,7 @@
 import { drawSeed, nextReserve, poolHash, poolShortfalls, rerunDraw, verifySeed, type DrawRequirement, type DrawResult } from "../../../bidding-core/index.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import { now } from "../../platform/clock.server.ts";
 import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
 import { db, type Tx } from "../../platform/db.server.ts";
@@ -82,11 +83,11 @@ export async function runDraw(requestId: string): Promise<DrawOutcome> {
     if (shortfalls.length > 0) {
       const failure = { shortfalls: shortfalls.map((s) => ({ ...s })) };
       await tx.committeeRequest.update({ where: { id: requestId }, data: { status: "FAILED", failure, drawnAt: at, excluded: excluded.map((e) => ({ ...e })) } });
-      await appendAudit({ action: "experts.draw_failed", subjectType: "Tender", subjectId: request.tenderId, data: { requestId, ...failure } }, tx);
+      await appendAudit({ action: "experts.draw_failed", subjectType: AUDIT_SUBJECT.Tender, subjectId: request.tenderId, data: { requestId, ...failure } }, tx);
       return { drawn: false as const, requestId, reason: "pool-too-small" as const, tenderId: request.tenderId, code: request.tender.code };
     }
     const hash = poolHash(eligible);
-    const fixed = await appendAudit({ action: "experts.pool_fixed", subjectType: "Tender", subjectId: request.tenderId, data: { requestId, seedCommitment: request.seedCommitment, poolHash: hash, eligible: eligible.length, excluded: excluded.length } }, tx);
+    const fixed = await appendAudit({ action: "experts.pool_fixed", subjectType: AUDIT_SUBJECT.Tender, subjectId: request.tenderId, data: { requestId, seedCommitment: request.seedCommitment, poolHash: hash, eligible: eligible.length, excluded: excluded.length } }, tx);
     const seed = drawSeed(secret.value, fixed.hash)!;
     const drawn = rerunDraw({ eligible, requirements, seed });
     if (!drawn.ok) throw new Error(`draw ${requestId}: ${drawn.error.code} after the shortfall check`);
@@ -100,7 +101,7 @@ export async function runDraw(requestId: string): Promise<DrawOutcome> {
       },
     });
     // The audit names pseudonymous ids only; names stay with the supervisors (TBL Art 37).
-    await appendAudit({ action: "experts.drawn", subjectType: "Tender", subjectId: request.tenderId, data: { requestId, members: drawn.value.members.length, reserves: drawn.value.reserves.length, excluded: excluded.length } }, tx);
+    await appendAudit({ action: "experts.drawn", subjectType: AUDIT_SUBJECT.Tender, subjectId: request.tenderId, data: { requestId, members: drawn.value.members.length, reserves: drawn.value.reserves.length, excluded: excluded.length } }, tx);
     const seats = drawn.value.members.map((m, i) => ({ seat: i + 1, expertId: m.expertId, specialty: m.specialty }));
     const { messages, invited } = await invite(tx, request, seats, at);
     return { drawn: true as const, requestId, invited, messages, tenderId: request.tenderId, code: request.tender.code };
@@ -142,7 +143,7 @@ async function endAndReplace(tx: Tx, seatId: string, status: SeatEnd, reason: st
   await tx.committeeSeat.update({ where: { id: seatId }, data: { status, respondedAt: at, endReason: reason } });
   const used = await tx.committeeSeat.findMany({ where: { requestId: seat.request.id }, select: { expertId: true } });
   const next = nextReserve(drawResultOf(seat.request.result), seat.specialty, used.map((u) => u.expertId));
-  await appendAudit({ actorId, action: `experts.seat_${status.toLowerCase()}`, subjectType: "Tender", subjectId: seat.request.tenderId, data: { requestId: seat.request.id, seat: seat.seat, expertId: seat.expertId, reason, nextExpertId: next?.expertId ?? null } }, tx);
+  await appendAudit({ actorId, action: `experts.seat_${status.toLowerCase()}`, subjectType: AUDIT_SUBJECT.Tender, subjectId: seat.request.tenderId, data: { requestId: seat.request.id, seat: seat.seat, expertId: seat.expertId, reason, nextExpertId: next?.expertId ?? null } }, tx);
   if (!next) return { messages: [] as ExpertInvitationMessage[], invited: [] as { seatId: string; respondBy: Date }[], exhausted: true, tenderId: seat.request.tenderId, code: seat.request.tender.code };
   const result = await invite(tx, seat.request, [{ seat: seat.seat, expertId: next.expertId, specialty: next.specialty }], at);
   return { ...result, exhausted: false, tenderId: seat.request.tenderId, code: seat.request.tender.code, nextExpertId: next.expertId };
@@ -169,7 +170,7 @@ export async function respondToInvitation(userId: string, seatId: string, accept
     if (at > seat.respondBy) return { ok: false as const, error: "windowClosed" as const, replace: await endAndReplace(tx, seat.id, "TIMED_OUT", "window", null, at) };
     if (!accept) return { ok: true as const, replace: await endAndReplace(tx, seat.id, "DECLINED", "declined", userId, at) };
     await tx.committeeSeat.update({ where: { id: seat.id }, data: { status: "CONFIRMED", respondedAt: at } });
-    await appendAudit({ actorId: userId, action: "experts.seat_confirmed", subjectType: "Tender", subjectId: seat.request.tenderId, data: { requestId: seat.request.id, seat: seat.seat } }, tx);
+    await appendAudit({ actorId: userId, action: "experts.seat_confirmed", subjectType: AUDIT_SUBJECT.Tender, subjectId: seat.request.tenderId, data: { requestId: seat.request.id, seat: seat.seat } }, tx);
     return { ok: true as const };
   });
   if ("replace" in out && out.replace) await afterReplace(out.replace);

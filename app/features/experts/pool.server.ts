@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { ExpertStatus } from "../../generated/prisma/enums.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db, type Tx } from "../../platform/db.server.ts";
 import { hashPassword } from "../accounts/index.ts";
@@ -51,7 +52,7 @@ export async function applyAsExpert(input: ExpertApplicationInput, meta: { ip?: 
         },
         select: { id: true },
       });
-      await appendAudit({ actorId: meta.enteredBy ?? user.id, action: meta.enteredBy ? "experts.entered" : "experts.applied", subjectType: "Expert", subjectId: expert.id, data: { userId: user.id, specialties: input.specialties, employerOrgId: organizationId, ip: meta.ip } }, tx);
+      await appendAudit({ actorId: meta.enteredBy ?? user.id, action: meta.enteredBy ? "experts.entered" : "experts.applied", subjectType: AUDIT_SUBJECT.Expert, subjectId: expert.id, data: { userId: user.id, specialties: input.specialties, employerOrgId: organizationId, ip: meta.ip } }, tx);
       return { ok: true as const, userId: user.id, expertId: expert.id };
     });
   } catch (error) {
@@ -91,14 +92,14 @@ export async function decidePool(adminId: string, decision: z.infer<typeof PoolD
       const endsAt = parseBeijingLocal(`${decision.endsOn}T23:59`);
       if (!endsAt || endsAt <= at) return { ok: false as const, error: "badTransition" as const };
       const penalty = await tx.expertPenalty.create({ data: { expertId: expert.id, reason: decision.reason, startsAt: at, endsAt, recordedById: adminId }, select: { id: true } });
-      await appendAudit({ actorId: adminId, action: "experts.penalty_recorded", subjectType: "Expert", subjectId: expert.id, data: { penaltyId: penalty.id, reason: decision.reason, endsAt: endsAt.toISOString() } }, tx);
+      await appendAudit({ actorId: adminId, action: "experts.penalty_recorded", subjectType: AUDIT_SUBJECT.Expert, subjectId: expert.id, data: { penaltyId: penalty.id, reason: decision.reason, endsAt: endsAt.toISOString() } }, tx);
       return { ok: true as const };
     }
     const rule = NEXT[decision.intent]!;
     if (!rule.from.includes(expert.status)) return { ok: false as const, error: "badTransition" as const };
     const reason = "reason" in decision ? decision.reason : null;
     await tx.expert.update({ where: { id: expert.id }, data: { status: rule.to, decidedAt: at, decidedById: adminId, statusReason: reason } });
-    await appendAudit({ actorId: adminId, action: rule.action, subjectType: "Expert", subjectId: expert.id, data: { from: expert.status, to: rule.to, reason } }, tx);
+    await appendAudit({ actorId: adminId, action: rule.action, subjectType: AUDIT_SUBJECT.Expert, subjectId: expert.id, data: { from: expert.status, to: rule.to, reason } }, tx);
     return { ok: true as const };
   });
 }
@@ -167,7 +168,7 @@ export async function addDeclaration(userId: string, input: DeclarationInput): P
       },
       select: { id: true },
     });
-    await appendAudit({ actorId: userId, action: "experts.declaration_added", subjectType: "Expert", subjectId: expert.id, data: { declarationId: row.id, kind: input.kind, creditCode: input.creditCode } }, tx);
+    await appendAudit({ actorId: userId, action: "experts.declaration_added", subjectType: AUDIT_SUBJECT.Expert, subjectId: expert.id, data: { declarationId: row.id, kind: input.kind, creditCode: input.creditCode } }, tx);
     return { ok: true };
   });
 }
@@ -177,7 +178,7 @@ export async function removeDeclaration(userId: string, declarationId: string): 
     const expert = await tx.expert.findUnique({ where: { userId }, select: { id: true } });
     if (!expert) return;
     const removed = await tx.expertDeclaration.deleteMany({ where: { id: declarationId, expertId: expert.id } });
-    if (removed.count > 0) await appendAudit({ actorId: userId, action: "experts.declaration_removed", subjectType: "Expert", subjectId: expert.id, data: { declarationId } }, tx);
+    if (removed.count > 0) await appendAudit({ actorId: userId, action: "experts.declaration_removed", subjectType: AUDIT_SUBJECT.Expert, subjectId: expert.id, data: { declarationId } }, tx);
   });
 }
 
@@ -197,7 +198,7 @@ export async function addSpecialty(adminId: string, input: z.infer<typeof Specia
     const exists = await tx.expertSpecialty.findUnique({ where: { code: input.code }, select: { code: true } });
     if (exists) return { ok: false as const, error: "specialtyExists" as const };
     await tx.expertSpecialty.create({ data: { code: input.code, level, parentCode, nameZh: input.nameZh, nameEn: input.nameEn } });
-    await appendAudit({ actorId: adminId, action: "experts.specialty_added", subjectType: "ExpertSpecialty", subjectId: input.code, data: { ...input, level, parentCode } }, tx);
+    await appendAudit({ actorId: adminId, action: "experts.specialty_added", subjectType: AUDIT_SUBJECT.ExpertSpecialty, subjectId: input.code, data: { ...input, level, parentCode } }, tx);
     return { ok: true as const };
   });
 }

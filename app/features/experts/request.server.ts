@@ -1,12 +1,13 @@
 // 抽取申请: the agent asks, bidding-core checks (TBL Art 37), an assigned supervisor approves and
 // the draw is scheduled with its seed committed (docs/decisions/080).
 import { randomBytes } from "node:crypto";
-import { commitSeed, drawTime, poolShortfalls, validateCommitteeRequest, type DomainError, type DrawRequirement, type PoolShortfall } from "../../../bidding-core/index.ts";
+import { COMMITTEE_REQUEST_STATUSES, commitSeed, drawTime, poolShortfalls, validateCommitteeRequest, type DomainError, type DrawRequirement, type PoolShortfall } from "../../../bidding-core/index.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db } from "../../platform/db.server.ts";
-import { parseBeijingLocal, procedureRules } from "../tenders/index.ts";
+import { parseBeijingLocal, procedureRules, storedStatuses } from "../tenders/index.ts";
 import { avoidanceContext, poolProfiles, splitPool } from "./eligibility.server.ts";
 import type { CommitteeRequestForm } from "./forms.ts";
 import { scheduleDraw } from "./draw.jobs.server.ts";
@@ -17,7 +18,7 @@ export type RequestRefusal =
   | { kind: "shortfall"; shortfalls: PoolShortfall[]; article: string }
   | { kind: "app"; key: "notYours" | "notReady" | "pending" | "past" | "unknownSpecialty" | "badRepresentative" | "notAssigned" | "notSubmitted" | "badDate" };
 
-const REQUESTABLE = ["PUBLISHED", "CLARIFICATION", "BIDDING_CLOSED", "OPENING", "OPENED"];
+const REQUESTABLE: readonly string[] = storedStatuses(COMMITTEE_REQUEST_STATUSES);
 const ACTIVE = ["SUBMITTED", "APPROVED", "DRAWN"] as const;
 
 async function agentTender(user: SessionUser, tenderId: string) {
@@ -79,7 +80,7 @@ export async function submitCommitteeRequest(user: SessionUser, tenderId: string
       },
       select: { id: true },
     });
-    await appendAudit({ actorId: user.id, action: "experts.request_submitted", subjectType: "Tender", subjectId: tenderId, data: { requestId: row.id, requirements: requirements.map((r) => ({ ...r })), representatives: form.representativeIds.length, evaluationStartAt: evaluationStartAt.toISOString(), drawLeadHours: form.drawLeadHours } }, tx);
+    await appendAudit({ actorId: user.id, action: "experts.request_submitted", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { requestId: row.id, requirements: requirements.map((r) => ({ ...r })), representatives: form.representativeIds.length, evaluationStartAt: evaluationStartAt.toISOString(), drawLeadHours: form.drawLeadHours } }, tx);
     return row;
   });
   const supervisors = await db().tenderSupervisor.findMany({ where: { tenderId }, select: { userId: true } });
@@ -114,7 +115,7 @@ export async function decideCommitteeRequest(supervisor: SessionUser, requestId:
     await appendAudit({
       actorId: supervisor.id,
       action: decision.approve ? "experts.request_approved" : "experts.request_rejected",
-      subjectType: "Tender",
+      subjectType: AUDIT_SUBJECT.Tender,
       subjectId: request.tenderId,
       data: decision.approve ? { requestId, drawAt: drawAt?.toISOString() ?? null, seedCommitment: commitment } : { requestId, note: decision.note },
     }, tx);
