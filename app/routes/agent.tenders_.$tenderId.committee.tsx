@@ -4,8 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { agentCommitteeView, committeeRequestValues, CommitteeRequestFormSchema, representativeChoices, specialtyLabel, specialtyTree, submitCommitteeRequest, type RequestRefusal } from "~/features/experts/index.ts";
-import { renderMessage } from "~/features/tenders/index.ts";
+import { agentCommitteeView, committeeRequestValues, CommitteeRequestFormSchema, representativeChoices, specialtyLabel, specialtyTree, submitCommitteeRequest } from "~/features/experts/index.ts";
+import { renderRefusal, type Refusal } from "~/platform/refusal.ts";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { db } from "~/platform/db.server.ts";
@@ -32,14 +32,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ tender: { id: tender.id, code: tender.code, title: tender.title, bidDeadline: tender.bidDeadline?.toISOString() ?? null }, view, specialties: specialties.filter((s) => s.level === 3), representatives });
 }
 
-type Refusal = { key: string; params?: Record<string, string | number> }[];
-
-function refusalMessages(r: RequestRefusal): Refusal {
-  if (r.kind === "law") return [{ key: `tender:errors.${r.error.code}`, params: { ...r.error.params, article: r.error.article } }];
-  if (r.kind === "shortfall") return r.shortfalls.map((s) => ({ key: "experts:request.shortfall", params: { ...s, article: r.article } }));
-  return [{ key: `experts:request.${r.key}` }];
-}
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, tender } = await ownTender(request, params.tenderId);
   const form = await readForm(request);
@@ -47,11 +39,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = CommitteeRequestFormSchema.safeParse(committeeRequestValues(form));
   if (!parsed.success) {
     const message = parsed.error.issues[0]?.message ?? "";
-    return json({ refusals: [{ key: message.startsWith("validation.") ? `experts:${message}` : "experts:validation.invalid" }] as Refusal, ok: false }, 400);
+    const refusal: Refusal = { code: message.startsWith("validation.") ? `experts.${message}` : "experts.validation.invalid", status: 400 };
+    return json({ refusal, ok: false }, 400);
   }
   const result = await submitCommitteeRequest(user, tender.id, parsed.data);
-  if (!result.ok) return json({ refusals: refusalMessages(result.refusal), ok: false }, 400);
-  return json({ refusals: [] as Refusal, ok: true });
+  if (!result.ok) return json({ refusal: result.refusal as Refusal | null, ok: false }, result.refusal.status);
+  return json({ refusal: null as Refusal | null, ok: true });
 }
 
 const ROWS = 3;
@@ -75,7 +68,7 @@ export default function CommitteeRequestPage() {
           <p>{t("request.drawAt")}: {formatDateTime(view.drawnAt ?? view.drawAt, lng)}</p>
           {view.seedCommitment && <p>{t("request.commitment")}: <small className="code">{view.seedCommitment}</small></p>}
           {((view.failure as { shortfalls?: { specialty: string; needed: number; available: number; missing: number }[] } | null)?.shortfalls ?? []).map((s) => (
-            <p key={s.specialty} className="warning">{renderMessage(t, lng, { key: "experts:request.shortfall", params: { ...s, specialty: label(s.specialty), article: "Regs Art 46" } })}</p>
+            <p key={s.specialty} className="warning">{renderRefusal(t, lng, { code: "experts.request.shortfall", article: "Regs Art 46", params: { ...s, specialty: label(s.specialty), others: 0 } })}</p>
           ))}
           {view.decisionNote && <p>{t("supervise.note")}: {view.decisionNote}</p>}
           <ul data-testid="committee-counts">
@@ -85,7 +78,7 @@ export default function CommitteeRequestPage() {
         </div>
       ) : <p>{t("request.none")}</p>}
       {data?.ok && <p role="status">{t("request.submitted")}</p>}
-      {data?.refusals.map((r, i) => <p key={i} role="alert" className="form-error" data-testid="request-refusal">{renderMessage(t, lng, r)}</p>)}
+      {data?.refusal && <p role="alert" className="form-error" data-testid="request-refusal">{renderRefusal(t, lng, data.refusal)}</p>}
       {canRequest && (
         <Form method="post" noValidate>
           <CsrfInput />

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { confidentialCommitteeView, decideCommitteeRequest, specialtyLabel, specialtyTree } from "~/features/experts/index.ts";
-import { renderMessage } from "~/features/tenders/index.ts";
+import { renderRefusal, type Refusal } from "~/platform/refusal.ts";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { invalidatePublicTender } from "~/platform/public-cache.server.ts";
@@ -35,16 +35,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   await requireCsrf(request, form);
   const id = Id.safeParse(params.requestId);
   const parsed = DecisionSchema.safeParse(Object.fromEntries(form));
-  if (!id.success || !parsed.success) return json({ message: { key: "experts:validation.invalid" } as { key: string; params?: Record<string, string | number> } }, 400);
+  if (!id.success || !parsed.success) return json({ refusal: { code: "experts.validation.invalid", status: 400 } as Refusal | null }, 400);
   const result = await decideCommitteeRequest(user, id.data, { approve: parsed.data.intent === "approve", note: parsed.data.note });
-  if (!result.ok) {
-    const r = result.refusal;
-    const message = r.kind === "law" ? { key: `tender:errors.${r.error.code}`, params: { ...r.error.params, article: r.error.article } } : { key: r.kind === "app" ? `experts:request.${r.key}` : "experts:validation.invalid" };
-    return json({ message }, 409);
-  }
+  if (!result.ok) return json({ refusal: result.refusal as Refusal | null }, result.refusal.status);
   const view = await confidentialCommitteeView(user, id.data);
   await invalidatePublicTender(view.tenderId);
-  return json({ message: null });
+  return json({ refusal: null as Refusal | null });
 }
 
 export default function CommitteeSupervision() {
@@ -66,7 +62,7 @@ export default function CommitteeSupervision() {
         <li>{t("request.evaluationStart")}: {formatDateTime(view.evaluationStartAt, lng)}</li>
         <li>{t("request.drawAt")}: {formatDateTime(view.drawnAt ?? view.drawAt, lng)}</li>
       </ul>
-      {data?.message && <p role="alert" className="form-error">{renderMessage(t, lng, data.message)}</p>}
+      {data?.refusal && <p role="alert" className="form-error">{renderRefusal(t, lng, data.refusal)}</p>}
       {canDecide && view.status === "SUBMITTED" && (
         <Form method="post">
           <CsrfInput />

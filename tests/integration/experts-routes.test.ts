@@ -61,18 +61,18 @@ describe("expert routes", () => {
     const path = `/agent/tenders/${f.tenderId}/committee`;
     const fields = (count: string, reserves = "1") => ({ specialty: [f.code, "", ""], count: [count, "0", "0"], reserves: [reserves, "0", "0"], evaluationStart: toBeijingLocal(new Date(Date.now() + 3 * HOUR)), drawLeadHours: "24", confirmWindowMinutes: "15" });
     const four = await respond(() => requestAction(args(post(path, f.agent, fields("4")), { tenderId: f.tenderId })));
-    expect(four.status).toBe(400);
-    expect(await four.json()).toEqual({ ok: false, refusals: [{ key: "tender:errors.COMMITTEE.EVEN_SIZE", params: { size: 4, article: "TBL Art 37" } }] });
+    expect(four.status).toBe(422);
+    expect(await four.json()).toEqual({ ok: false, refusal: { code: "tender.errors.COMMITTEE.EVEN_SIZE", status: 422, article: "TBL Art 37", params: { size: 4 } } });
     const short = await respond(() => requestAction(args(post(path, f.agent, fields("5", "3")), { tenderId: f.tenderId })));
-    expect((await short.json()).refusals).toEqual([{ key: "experts:request.shortfall", params: { specialty: f.code, needed: 8, available: 7, missing: 1, article: "Regs Art 46" } }]);
+    expect((await short.json()).refusal).toEqual({ code: "experts.request.shortfall", status: 422, article: "Regs Art 46", params: { specialty: f.code, needed: 8, available: 7, missing: 1, others: 0 } });
     expect((await respond(() => requestLoader(args(get(path, f.bidder.cookie), { tenderId: f.tenderId })))).status).toBe(403);
     const ok = await respond(() => requestAction(args(post(path, f.agent, fields("5", "2")), { tenderId: f.tenderId })));
-    expect(await ok.json()).toEqual({ ok: true, refusals: [] });
+    expect(await ok.json()).toEqual({ ok: true, refusal: null });
 
     const { id: requestId } = await db().committeeRequest.findFirstOrThrow({ where: { tenderId: f.tenderId }, select: { id: true } });
     const supervise = `/supervisor/committees/${requestId}`;
     const other = await makeActor("SUPERVISOR", "SUPERVISION");
-    expect((await respond(() => decideAction(args(post(supervise, other, { intent: "approve", note: "" }), { requestId })))).status).toBe(409);
+    expect((await respond(() => decideAction(args(post(supervise, other, { intent: "approve", note: "" }), { requestId })))).status).toBe(403);
     expect((await respond(() => decideAction(args(post(supervise, f.supervisor, { intent: "approve", note: "同意" }), { requestId })))).status).toBe(200);
     expect((await runDraw(requestId)).drawn).toBe(true);
 

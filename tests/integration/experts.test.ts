@@ -136,16 +136,16 @@ describe("committee request, draw and invitations", () => {
     const { tender, agent } = await closedTender();
     const user = sessionUser(agent, "AGENT");
     const form = (requirements: DrawRequirement[], representativeIds: string[] = []) => ({ requirements, representativeIds, evaluationStart: inHours(48), drawLeadHours: 24, confirmWindowMinutes: 15 });
-    expect(await submitCommitteeRequest(user, tender.id, form([{ specialty: a, count: 4, reserves: 0 }]))).toMatchObject({ ok: false, refusal: { kind: "law", error: { code: "COMMITTEE.EVEN_SIZE", article: "TBL Art 37" } } });
+    expect(await submitCommitteeRequest(user, tender.id, form([{ specialty: a, count: 4, reserves: 0 }]))).toMatchObject({ ok: false, refusal: { code: "tender.errors.COMMITTEE.EVEN_SIZE", article: "TBL Art 37", status: 422 } });
     const reps = [(await makeActor("AGENT", "AGENT", agent.organizationId)).userId, agent.userId];
-    expect(await submitCommitteeRequest(user, tender.id, form([{ specialty: a, count: 3, reserves: 0 }], reps))).toMatchObject({ ok: false, refusal: { kind: "law", error: { code: "COMMITTEE.TOO_FEW_EXPERTS", article: "TBL Art 37" } } });
+    expect(await submitCommitteeRequest(user, tender.id, form([{ specialty: a, count: 3, reserves: 0 }], reps))).toMatchObject({ ok: false, refusal: { code: "tender.errors.COMMITTEE.TOO_FEW_EXPERTS", article: "TBL Art 37", status: 422 } });
     expect(await submitCommitteeRequest(user, tender.id, form([{ specialty: a, count: 3, reserves: 1 }, { specialty: b, count: 2, reserves: 1 }]))).toEqual({
-      ok: false, refusal: { kind: "shortfall", article: "Regs Art 46", shortfalls: [{ specialty: b, needed: 3, available: 2, missing: 1 }] },
+      ok: false, refusal: { code: "experts.request.shortfall", status: 422, article: "Regs Art 46", params: { specialty: b, needed: 3, available: 2, missing: 1, others: 0 } },
     });
     const before = await submitCommitteeRequest(user, tender.id, { ...form([{ specialty: a, count: 5, reserves: 0 }]), evaluationStart: toBeijingLocal(new Date(Date.now() - 2 * HOUR)) });
-    expect(before).toMatchObject({ ok: false, refusal: { kind: "law", error: { code: "DRAW.EVALUATION_BEFORE_DEADLINE", article: "TBL Art 34" } } });
+    expect(before).toMatchObject({ ok: false, refusal: { code: "tender.errors.DRAW.EVALUATION_BEFORE_DEADLINE", article: "TBL Art 34", status: 422 } });
     const stranger = await makeActor("AGENT", "AGENT");
-    expect(await submitCommitteeRequest(sessionUser(stranger, "AGENT"), tender.id, form([{ specialty: a, count: 5, reserves: 0 }]))).toMatchObject({ ok: false, refusal: { key: "notYours" } });
+    expect(await submitCommitteeRequest(sessionUser(stranger, "AGENT"), tender.id, form([{ specialty: a, count: 5, reserves: 0 }]))).toMatchObject({ ok: false, refusal: { code: "experts.request.notYours" } });
   });
 
   it("draws after approval with exclusions and reserves; a decline or a late answer calls the next reserve; the public re-run matches", async () => {
@@ -171,7 +171,7 @@ describe("committee request, draw and invitations", () => {
     const requestId = submitted.requestId;
     expect(await runDraw(requestId)).toEqual({ drawn: false, requestId, reason: "not-approved" });
     const other = await makeActor("SUPERVISOR", "SUPERVISION");
-    expect(await decideCommitteeRequest(sessionUser(other, "SUPERVISOR"), requestId, { approve: true, note: "" })).toMatchObject({ ok: false, refusal: { key: "notAssigned" } });
+    expect(await decideCommitteeRequest(sessionUser(other, "SUPERVISOR"), requestId, { approve: true, note: "" })).toMatchObject({ ok: false, refusal: { code: "experts.request.notAssigned" } });
     const approved = await decideCommitteeRequest(sessionUser(supervisor, "SUPERVISOR"), requestId, { approve: true, note: "同意" });
     expect(approved.ok).toBe(true);
 

@@ -7,4 +7,4 @@ export { DrawVerifier } from "./draw-verifier.tsx";
 export { SpecialtyChoice, specialtyLabel, type SpecialtyRow } from "./specialty-choice.tsx";
 export { setExpertGateways, type ExpertGateway } from "./notifier.server.ts";
 export { addDeclaration, addSpecialty, applyAsExpert, decidePool, enterExpert, isApprovedExpert, listPool, ownRecord, removeDeclaration, specialtyTree } from "./pool.server.ts";
-export { decideCommitteeRequest, representativeChoices, submitCommitteeRequest, type RequestRefusal } from "./request.server.ts";
+export { decideCommitteeRequest, representativeChoices, submitCommitteeRequest } from "./request.server.ts";

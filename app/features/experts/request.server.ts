@@ -6,6 +6,7 @@ import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import { now } from "../../platform/clock.server.ts";
+import { refuse, refusalFromDomain, type Refused } from "../../platform/refusal.ts";
 import { db } from "../../platform/db.server.ts";
 import { parseBeijingLocal, procedureRules, storedStatuses } from "../tenders/index.ts";
 import { avoidanceContext, poolProfiles, splitPool } from "./eligibility.server.ts";
@@ -13,10 +14,22 @@ import type { CommitteeRequestForm } from "./forms.ts";
 import { scheduleDraw } from "./draw.jobs.server.ts";
 import { noticeUsers } from "./notifier.server.ts";
 
-export type RequestRefusal =
-  | { kind: "law"; error: DomainError }
-  | { kind: "shortfall"; shortfalls: PoolShortfall[]; article: string }
-  | { kind: "app"; key: "notYours" | "notReady" | "pending" | "past" | "unknownSpecialty" | "badRepresentative" | "notAssigned" | "notSubmitted" | "badDate" };
+type AppRefusal = "notYours" | "notReady" | "pending" | "past" | "unknownSpecialty" | "badRepresentative" | "notAssigned" | "notSubmitted" | "badDate";
+
+const STATUS_OF: Record<AppRefusal, number> = { notYours: 403, notAssigned: 403, notReady: 409, pending: 409, notSubmitted: 409, past: 400, unknownSpecialty: 400, badRepresentative: 400, badDate: 400 };
+
+/** A refusal of the request's own (decision 062): `experts.request.<key>`. */
+function refuseRequest(key: AppRefusal): Refused {
+  return refuse(`experts.request.${key}`, STATUS_OF[key]);
+}
+
+/** Regs Art 46: the first specialty short of experts, how many are missing, and how many others are short. */
+function refuseShortfall(shortfalls: readonly PoolShortfall[]): Refused {
+  const [first, ...others] = shortfalls;
+  return refuse("experts.request.shortfall", 422, { article: "Regs Art 46", params: { specialty: first!.specialty, needed: first!.needed, available: first!.available, missing: first!.missing, others: others.length } });
+}
+
+const lawRefusal = (error: DomainError): Refused => refusalFromDomain(error, "tender.errors");
 
 const REQUESTABLE: readonly string[] = storedStatuses(COMMITTEE_REQUEST_STATUSES);
 const ACTIVE = ["SUBMITTED", "APPROVED", "DRAWN"] as const;
@@ -51,27 +64,27 @@ export async function currentShortfalls(tenderId: string, requirements: readonly
   });
 }
 
-export async function submitCommitteeRequest(user: SessionUser, tenderId: string, form: CommitteeRequestForm): Promise<{ ok: true; requestId: string } | { ok: false; refusal: RequestRefusal }> {
+export async function submitCommitteeRequest(user: SessionUser, tenderId: string, form: CommitteeRequestForm): Promise<{ ok: true; requestId: string } | Refused> {
   const tender = await agentTender(user, tenderId);
-  if (!tender) return { ok: false, refusal: { kind: "app", key: "notYours" } };
-  if (!REQUESTABLE.includes(tender.status) || !tender.bidDeadline) return { ok: false, refusal: { kind: "app", key: "notReady" } };
-  if ((await db().committeeRequest.count({ where: { tenderId, status: { in: [...ACTIVE] } } })) > 0) return { ok: false, refusal: { kind: "app", key: "pending" } };
+  if (!tender) return refuseRequest("notYours");
+  if (!REQUESTABLE.includes(tender.status) || !tender.bidDeadline) return refuseRequest("notReady");
+  if ((await db().committeeRequest.count({ where: { tenderId, status: { in: [...ACTIVE] } } })) > 0) return refuseRequest("pending");
   const requirements = form.requirements;
   const checked = validateCommitteeRequest({ requirements, representatives: form.representativeIds.length }, procedureRules(tender.procedureType, tender.mandatory));
-  if (!checked.ok) return { ok: false, refusal: { kind: "law", error: checked.error } };
+  if (!checked.ok) return lawRefusal(checked.error);
   const evaluationStartAt = parseBeijingLocal(form.evaluationStart);
-  if (!evaluationStartAt) return { ok: false, refusal: { kind: "app", key: "badDate" } };
+  if (!evaluationStartAt) return refuseRequest("badDate");
   const when = drawTime({ bidDeadline: tender.bidDeadline, evaluationStart: evaluationStartAt, leadHours: form.drawLeadHours });
-  if (!when.ok) return { ok: false, refusal: { kind: "law", error: when.error } };
-  if (evaluationStartAt <= now()) return { ok: false, refusal: { kind: "app", key: "past" } };
+  if (!when.ok) return lawRefusal(when.error);
+  if (evaluationStartAt <= now()) return refuseRequest("past");
   const codes = requirements.map((r) => r.specialty);
-  if ((await db().expertSpecialty.count({ where: { code: { in: codes }, level: 3 } })) !== codes.length) return { ok: false, refusal: { kind: "app", key: "unknownSpecialty" } };
+  if ((await db().expertSpecialty.count({ where: { code: { in: codes }, level: 3 } })) !== codes.length) return refuseRequest("unknownSpecialty");
   const allowed = new Set((await representativeChoices(tenderId)).map((u) => u.id));
   if (new Set(form.representativeIds).size !== form.representativeIds.length || !form.representativeIds.every((id) => allowed.has(id))) {
-    return { ok: false, refusal: { kind: "app", key: "badRepresentative" } };
+    return refuseRequest("badRepresentative");
   }
   const shortfalls = await currentShortfalls(tenderId, requirements);
-  if (shortfalls.length > 0) return { ok: false, refusal: { kind: "shortfall", shortfalls, article: "Regs Art 46" } };
+  if (shortfalls.length > 0) return refuseShortfall(shortfalls);
   const request = await db().$transaction(async (tx) => {
     const row = await tx.committeeRequest.create({
       data: {
@@ -92,15 +105,15 @@ export async function submitCommitteeRequest(user: SessionUser, tenderId: string
  * An assigned supervisor approves (the seed's commitment is fixed and published now, the draw
  * scheduled) or rejects with a note. Returns the draw time to schedule.
  */
-export async function decideCommitteeRequest(supervisor: SessionUser, requestId: string, decision: { approve: boolean; note: string }): Promise<{ ok: true; drawAt: Date | null } | { ok: false; refusal: RequestRefusal }> {
+export async function decideCommitteeRequest(supervisor: SessionUser, requestId: string, decision: { approve: boolean; note: string }): Promise<{ ok: true; drawAt: Date | null } | Refused> {
   const request = await db().committeeRequest.findUnique({ where: { id: requestId }, select: { id: true, tenderId: true, status: true, evaluationStartAt: true, drawLeadHours: true, tender: { select: { bidDeadline: true, code: true, createdById: true } } } });
-  if (!request) return { ok: false, refusal: { kind: "app", key: "notAssigned" } };
+  if (!request) return refuseRequest("notAssigned");
   const assigned = await db().tenderSupervisor.count({ where: { tenderId: request.tenderId, userId: supervisor.id } });
-  if (supervisor.role !== "SUPERVISOR" || assigned !== 1) return { ok: false, refusal: { kind: "app", key: "notAssigned" } };
-  if (request.status !== "SUBMITTED") return { ok: false, refusal: { kind: "app", key: "notSubmitted" } };
+  if (supervisor.role !== "SUPERVISOR" || assigned !== 1) return refuseRequest("notAssigned");
+  if (request.status !== "SUBMITTED") return refuseRequest("notSubmitted");
   const at = now();
   const when = request.tender.bidDeadline ? drawTime({ bidDeadline: request.tender.bidDeadline, evaluationStart: request.evaluationStartAt, leadHours: request.drawLeadHours }) : null;
-  if (decision.approve && (!when || !when.ok)) return { ok: false, refusal: when && !when.ok ? { kind: "law", error: when.error } : { kind: "app", key: "notReady" } };
+  if (decision.approve && (!when || !when.ok)) return when && !when.ok ? lawRefusal(when.error) : refuseRequest("notReady");
   const drawAt = decision.approve && when?.ok ? when.value : null;
   const secret = randomBytes(32);
   const commitment = commitSeed(new Uint8Array(secret));
@@ -121,7 +134,7 @@ export async function decideCommitteeRequest(supervisor: SessionUser, requestId:
     }, tx);
     return true;
   });
-  if (!updated) return { ok: false, refusal: { kind: "app", key: "notSubmitted" } };
+  if (!updated) return refuseRequest("notSubmitted");
   if (drawAt) await scheduleDraw(requestId, drawAt);
   await noticeUsers([request.tender.createdById], decision.approve ? "experts.request_approved" : "experts.request_rejected", request.tender.code, { code: request.tender.code }, `/agent/tenders/${request.tenderId}/committee`);
   return { ok: true, drawAt };
