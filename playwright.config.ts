@@ -23,10 +23,12 @@ const mediaURL = `http://127.0.0.1:${mediaPort}`;
 process.env.E2E_SESSION_SECRET ??= randomBytes(32).toString("base64url");
 process.env.E2E_INTERNAL_SECRET ??= randomBytes(32).toString("base64url");
 process.env.E2E_WITNESS_SECRET ??= randomBytes(32).toString("base64url");
+process.env.E2E_EXPERT_ID_HASH_KEY ??= randomBytes(32).toString("base64url");
 const secrets = {
   SESSION_SECRET: process.env.E2E_SESSION_SECRET,
   MEDIA_INTERNAL_SECRET: process.env.E2E_INTERNAL_SECRET,
   WITNESS_TOKEN_SECRET: process.env.E2E_WITNESS_SECRET,
+  EXPERT_ID_HASH_KEY: process.env.E2E_EXPERT_ID_HASH_KEY,
 };
 
 const serverEnv = {

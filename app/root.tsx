@@ -83,6 +83,9 @@ function Header() {
               {user.role === "AGENT" && <Link to="/agent/tenders">{t("tender:nav.agentTenders")}</Link>}
               {user.role === "SUPERVISOR" && <Link to="/witness">{t("witness:nav.supervision")}</Link>}
               {user.role === "ADMIN" && <Link to="/admin/supervision">{t("witness:nav.assign")}</Link>}
+              {user.role === "ADMIN" && <Link to="/admin/experts">{t("experts:nav.pool")}</Link>}
+              {user.role === "SUPERVISOR" && <Link to="/supervisor/committees">{t("experts:nav.committees")}</Link>}
+              {user.role === "EXPERT" && <Link to="/expert">{t("experts:nav.expert")}</Link>}
               <Link to="/notifications" data-testid="notifications-link">
                 {t("tender:nav.notifications")}
                 {data?.unread ? <span className="status" style={{ background: "#fff", color: "var(--red)", marginLeft: ".25rem", fontWeight: 600 }} aria-label={t("tender:nav.unread", { count: data.unread })}>{data.unread}</span> : null}
@@ -99,6 +102,7 @@ function Header() {
             <>
               <Link to="/login">{t("nav.signIn")}</Link>
               <Link to="/signup">{t("nav.signUp")}</Link>
+              <Link to="/experts/apply">{t("experts:apply.title")}</Link>
             </>
           )}
           <Form method="post" action="/locale" className="inline-form">

@@ -16,12 +16,16 @@ export interface ExpertProfile {
   readonly economicInterestBidderIds: readonly string[];
   /** True when the expert was penalised for misconduct in tendering. */
   readonly penalised: boolean;
+  /** True while the pool's keeper has suspended the expert (暂停). */
+  readonly suspended?: boolean;
   /** Past committee service: for which tenderer, on which Shanghai date. */
   readonly service: readonly { readonly tendererId: string; readonly date: LocalDate }[];
 }
 
 export interface AvoidanceContext {
   readonly tendererId: string;
+  /** The tendering agent (招标代理机构), if any: its staff may not sit either. */
+  readonly agentId?: string;
   readonly bidderIds: readonly string[];
   /** The project's competent and supervising departments. */
   readonly supervisingDepartmentIds: readonly string[];
@@ -34,11 +38,13 @@ export interface AvoidanceContext {
 export type AvoidanceReason =
   | "employed-by-bidder"
   | "employed-by-tenderer"
+  | "employed-by-agent"
   | "relative-of-bidder"
   | "supervising-official"
   | "economic-interest"
   | "past-penalty"
-  | "recently-served-tenderer";
+  | "recently-served-tenderer"
+  | "suspended";
 
 function overlaps(a: readonly string[], b: readonly string[]): boolean {
   return a.some((x) => b.includes(x));
@@ -55,11 +61,13 @@ export function avoidanceReasons(expert: ExpertProfile, context: AvoidanceContex
   const checks: [AvoidanceReason, boolean][] = [
     ["employed-by-bidder", overlaps(expert.employerIds, context.bidderIds)],
     ["employed-by-tenderer", expert.employerIds.includes(context.tendererId)],
+    ["employed-by-agent", context.agentId !== undefined && expert.employerIds.includes(context.agentId)],
     ["relative-of-bidder", overlaps(expert.relativeOfBidderIds, context.bidderIds)],
     ["supervising-official", overlaps(expert.employerIds, context.supervisingDepartmentIds)],
     ["economic-interest", overlaps(expert.economicInterestBidderIds, context.bidderIds)],
     ["past-penalty", expert.penalised],
     ["recently-served-tenderer", recentlyServed(expert, context)],
+    ["suspended", expert.suspended === true],
   ];
   return checks.filter(([, applies]) => applies).map(([reason]) => reason);
 }

@@ -63,7 +63,7 @@ function findAvoidedMember(
     const profile = check.profiles.find((p) => p.id === member.id);
     const reasons = profile ? avoidanceReasons(profile, check.context) : [];
     const relevant = member.role === "tenderer-representative"
-      ? reasons.filter((r) => r !== "employed-by-tenderer")
+      ? reasons.filter((r) => r !== "employed-by-tenderer" && r !== "employed-by-agent")
       : reasons;
     if (relevant.length > 0) {
       return err("COMMITTEE.AVOIDED_MEMBER", { memberId: member.id, reasons: relevant.join(",") });

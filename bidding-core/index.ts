@@ -15,6 +15,7 @@ export * from "./opening";
 export * from "./committee";
 export * from "./avoidance";
 export * from "./expert-draw";
+export * from "./committee-request";
 export * from "./evaluation/rounding";
 export * from "./evaluation/qualification";
 export * from "./evaluation/aggregate";

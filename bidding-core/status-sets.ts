@@ -53,6 +53,13 @@ export const WITNESS_ROOM_STATUSES = [
   "publicity",
 ] as const satisfies readonly TenderStatus[];
 
+/**
+ * The agent may ask for the evaluation committee (抽取申请) from publication until the bids are
+ * opened: the draw itself waits for the deadline (Eval-Rules Art 12, `drawTime`), and evaluation
+ * follows the opening (TBL Art 37).
+ */
+export const COMMITTEE_REQUEST_STATUSES = ["published", "clarification", "bidding-closed", "opening", "opened"] as const satisfies readonly TenderStatus[];
+
 export function statusIn(status: TenderStatus, list: readonly TenderStatus[]): boolean {
   return list.includes(status);
 }

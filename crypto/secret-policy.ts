@@ -13,6 +13,7 @@ export const KNOWN_PUBLIC_SECRETS: readonly string[] = [
   "test-session-secret-0123456789-0123456789",
   "test-internal-secret-0123456789-0123456789",
   "test-witness-token-secret-0123456789-012345",
+  "test-expert-id-hash-key-0123456789-0123456",
   "bench-session-secret-0123456789-0123456789",
   "bench-internal-secret-0123456789-0123456789",
 ];

@@ -11,6 +11,7 @@ import { disconnectDb } from "../app/platform/db.server.ts";
 import { closeRedis } from "../app/platform/redis.server.ts";
 import { seedDemoCustodians } from "./demo-custodians.ts";
 import { seedOpeningDemo } from "./seed-opening.ts";
+import { seedExperts } from "./seed-experts.ts";
 import { minimalPdf } from "./minimal-pdf.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -201,6 +202,7 @@ async function main() {
   }
   await seedDemoCustodians(prisma, ["agent@demo.mingbiao.cn", "supervisor@demo.mingbiao.cn"], DEMO_PASSWORD);
   await seedOpeningDemo(prisma, { code: "MZ-JS-2026-0099", keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys", password: DEMO_PASSWORD });
+  await seedExperts(prisma, passwordHash);
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 

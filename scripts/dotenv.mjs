@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { appRoleUrl } from "./test-env.mjs";
 
 // Shared secrets the set-up generates; crypto/secret-policy.ts refuses published ones in production.
-export const SECRET_KEYS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET"];
+export const SECRET_KEYS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET", "EXPERT_ID_HASH_KEY"];
 
 export function parseDotEnv(text) {
   const out = {};

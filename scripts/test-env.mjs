@@ -23,6 +23,7 @@ export const testEnv = {
   COOKIE_SECURE: "false",
   MEDIA_INTERNAL_SECRET: "test-internal-secret-0123456789-0123456789",
   WITNESS_TOKEN_SECRET: "test-witness-token-secret-0123456789-012345",
+  EXPERT_ID_HASH_KEY: "test-expert-id-hash-key-0123456789-0123456",
   AUDIT_CHECKPOINT_EVERY_MS: "3600000",
   AUDIT_VERIFY_EVERY_MS: "3600000",
   PKI_DIR: "var/test/pki",

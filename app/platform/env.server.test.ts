@@ -31,6 +31,7 @@ describe("production refuses published secrets and insecure cookies (issue 11, i
     SESSION_SECRET: random(1),
     MEDIA_INTERNAL_SECRET: random(2),
     WITNESS_TOKEN_SECRET: random(3),
+    EXPERT_ID_HASH_KEY: random(4),
     COOKIE_SECURE: "true",
   };
 
@@ -44,6 +45,8 @@ describe("production refuses published secrets and insecure cookies (issue 11, i
     ["WITNESS_TOKEN_SECRET", "change-me-witness-token-secret-for-the-local-demo"],
     ["SESSION_SECRET", "test-session-secret-0123456789-0123456789"],
     ["SESSION_SECRET", "s".repeat(40)],
+    ["EXPERT_ID_HASH_KEY", "test-expert-id-hash-key-0123456789-0123456"],
+    ["EXPERT_ID_HASH_KEY", undefined],
   ])("names %s when it holds a known or non-random value", (name, value) => {
     expect(() => parseEnv({ ...prod, [name]: value })).toThrow(new RegExp(`${name}: .*NODE_ENV=production`));
   });

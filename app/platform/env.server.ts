@@ -34,6 +34,9 @@ const BaseSchema = z.object({
   MEDIA_INTERNAL_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   // Signs the short-lived tokens browsers present to the media server's signaling.
   WITNESS_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  // Keys the HMAC under which experts' ID numbers are stored (docs/decisions/080). Changing it
+  // orphans every stored hash: generate once, keep with the database backups.
+  EXPERT_ID_HASH_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   // Behind a reverse proxy: take the client address from X-Forwarded-For (express "trust proxy").
   TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   JOBS_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
@@ -46,7 +49,7 @@ const BaseSchema = z.object({
   OCDS_PREFIX: z.string().regex(/^[a-z0-9]{1,20}$/, "must be lowercase letters and digits").default("mingbiao"),
 });
 
-const SECRETS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET"] as const;
+const SECRETS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET", "EXPERT_ID_HASH_KEY"] as const;
 
 /**
  * Production refuses published secrets and cookies without Secure (issue 11, item 4). Plain-HTTP
@@ -55,6 +58,9 @@ const SECRETS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRE
  */
 const EnvSchema = BaseSchema.superRefine((e, ctx) => {
   if (e.NODE_ENV !== "production") return;
+  if (e.EXPERT_ID_HASH_KEY === undefined) {
+    ctx.addIssue({ code: "custom", path: ["EXPERT_ID_HASH_KEY"], message: "is required with NODE_ENV=production; run `npm run setup` to generate one" });
+  }
   for (const name of SECRETS) {
     const value = e[name];
     const reason = value === undefined ? null : weakSecretReason(value);

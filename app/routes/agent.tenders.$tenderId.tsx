@@ -186,6 +186,8 @@ export default function AgentTender() {
           <Link to={`/tenders/${tender.id}`}>{t("agent.viewNotice")}</Link>
           {" · "}
           <Link to={`/opening/${tender.id}`} data-testid="opening-hall-link">{to("hallLink")}</Link>
+          {" · "}
+          <Link to={`/agent/tenders/${tender.id}/committee`}>{t("experts:request.title")}</Link>
         </p>
       )}
 

@@ -49,6 +49,12 @@ export default function Notifications() {
       const key = p.kind === "checkpoint" ? "notifications.auditBrokenCheckpoint" : "notifications.auditBrokenChain";
       return { title: t("notifications.auditBrokenTitle", { seq: p.seq }), body: t(key, { seq: p.seq, reason: p.reason }) };
     }
+    if (n.kind.startsWith("experts.")) {
+      const key = n.kind.slice("experts.".length);
+      const at = (v: unknown) => (typeof v === "string" ? formatDateTime(v, locale) : "");
+      const params = { ...p, evaluationStartAt: at(p.evaluationStartAt), respondBy: at(p.respondBy) };
+      return { title: t(`experts:notifications.${key}.title`, params), body: t(`experts:notifications.${key}.body`, params) };
+    }
     return { title: n.title, body: "" };
   };
   const unread = notifications.filter((n) => !n.read).length;

@@ -10,11 +10,19 @@ import { db } from "~/platform/db.server.ts";
 import { clientIp, readForm } from "~/platform/request.server.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { buildKeyFiles, generateEnrolmentRequest, type PendingEnrolment } from "~/features/pki/index.ts";
+import { isApprovedExpert } from "~/features/experts/index.ts";
+
+/** An expert signs score sheets and reports only once the trading centre has approved them. */
+async function requireHolder(request: Request) {
+  const user = await requireUser(request, ["BIDDER", "AGENT", "EXPERT", "SUPERVISOR"]);
+  if (user.role === "EXPERT" && !(await isApprovedExpert(user.id))) throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
+  return user;
+}
 
 export const meta: MetaFunction = () => [{ title: "数字证书 · 明标" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request, ["BIDDER", "AGENT", "EXPERT", "SUPERVISOR"]);
+  const user = await requireHolder(request);
   const org = user.organizationId
     ? await db().organization.findUnique({ where: { id: user.organizationId }, select: { name: true, creditCode: true } })
     : null;
@@ -33,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireUser(request, ["BIDDER", "AGENT", "EXPERT", "SUPERVISOR"]);
+  const user = await requireHolder(request);
   const form = await readForm(request);
   await requireCsrf(request, form);
   const parsed = EnrolmentSchema.safeParse(Object.fromEntries(form));

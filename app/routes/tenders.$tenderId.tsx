@@ -4,6 +4,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getUser } from "~/platform/auth/auth.server.ts";
 import { getPublicNotice, OPEN_STATUSES } from "~/features/tenders/index.ts";
+import { publicDraw } from "~/features/experts/index.ts";
+import { publicDb } from "~/platform/db.server.ts";
 import { formatCny, formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 
@@ -18,11 +20,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [notice, user] = await Promise.all([getPublicNotice(params.tenderId ?? ""), getUser(request)]);
   if (!notice) throw new Response("Not Found", { status: 404 });
   const url = new URL(request.url);
-  return json({ notice, viewerRole: user?.role ?? null, here: url.pathname });
+  // 专家抽取: before the draw only the commitments are public (TBL Art 37, Regs Art 46).
+  const draw = await publicDraw(notice.id, publicDb());
+  const drawCommitments = draw.state === "committed" || draw.state === "drawn" ? { seedCommitment: draw.seedCommitment, poolHash: draw.poolHash } : draw.state === "published" ? { seedCommitment: draw.draw.commitment, poolHash: draw.draw.poolHash } : null;
+  return json({ notice, viewerRole: user?.role ?? null, here: url.pathname, drawCommitments });
 }
 
 export default function TenderNotice() {
-  const { notice, viewerRole, here } = useLoaderData<typeof loader>();
+  const { notice, viewerRole, here, drawCommitments } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const { t: tt } = useTranslation("tender");
   const { t: to } = useTranslation("opening");
@@ -169,6 +174,14 @@ export default function TenderNotice() {
         <p className="actions">
           <Link to={`/opening/${notice.id}`} data-testid="opening-hall-link">{to("hallLink")}</Link>
         </p>
+      )}
+      {drawCommitments && (
+        <section className="card" data-testid="notice-draw">
+          <h2>{tt("experts:draw.title")}</h2>
+          <p>{tt("experts:draw.commitment")}: <small className="code">{drawCommitments.seedCommitment}</small></p>
+          <p>{tt("experts:draw.poolHash")}: <small className="code">{drawCommitments.poolHash ?? tt("experts:draw.poolPending")}</small></p>
+          <p><Link to={`/tenders/${notice.id}/draw`}>{tt("experts:draw.verify")}</Link></p>
+        </section>
       )}
 
       <h2>{tt("clarification.listTitle")}</h2>

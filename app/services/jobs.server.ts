@@ -4,6 +4,7 @@ import type { RunnableJob } from "../platform/jobs/define.ts";
 import { closeQueues, enqueueJob, startJobWorkers as startWorkers } from "../platform/jobs/queues.server.ts";
 import { auditCheckpointJob, auditVerifyJob } from "../features/audit/index.ts";
 import { cleanupUploadsJob } from "../features/bids/index.ts";
+import { expertDrawJob, expertSweepJob } from "../features/experts/index.ts";
 import { closeBiddingJob, closeBiddingSweepJob } from "../features/tenders/index.ts";
 import { openingSweepJob } from "../features/opening/index.ts";
 
@@ -12,6 +13,8 @@ export const jobs = {
   "audit.checkpoint": auditCheckpointJob,
   "audit.verify": auditVerifyJob,
   "bids.cleanup-uploads": cleanupUploadsJob,
+  "experts.draw": expertDrawJob,
+  "experts.sweep": expertSweepJob,
   "tender.close-bidding": closeBiddingJob,
   "tender.close-bidding-sweep": closeBiddingSweepJob,
   "opening.sweep": openingSweepJob,

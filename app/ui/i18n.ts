@@ -11,6 +11,8 @@ import zhWitness from "./locales/zh-CN/witness.json";
 import enWitness from "./locales/en/witness.json";
 import zhOpening from "./locales/zh-CN/opening.json";
 import enOpening from "./locales/en/opening.json";
+import zhExperts from "./locales/zh-CN/experts.json";
+import enExperts from "./locales/en/experts.json";
 
 // zh-CN first; English second. Resources are bundled (they are small) so the server render and
 // the browser hydrate from the same strings without a network round trip.
@@ -19,10 +21,11 @@ export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 
 // One namespace per feature: common (shell, auth), tender (publication, notices, agent),
-// bid (submission, receipts), pki (certificate enrolment), witness (live rooms, recordings), opening (the online opening hall).
+// bid (submission, receipts), pki (certificate enrolment), witness (live rooms, recordings),
+// opening (the online opening hall), experts (pool, committee request, draw and its verification).
 export const resources = {
-  "zh-CN": { common: zhCommon, tender: zhTender, bid: zhBid, pki: zhPki, witness: zhWitness, opening: zhOpening },
-  en: { common: enCommon, tender: enTender, bid: enBid, pki: enPki, witness: enWitness, opening: enOpening },
+  "zh-CN": { common: zhCommon, tender: zhTender, bid: zhBid, pki: zhPki, witness: zhWitness, opening: zhOpening, experts: zhExperts },
+  en: { common: enCommon, tender: enTender, bid: enBid, pki: enPki, witness: enWitness, opening: enOpening, experts: enExperts },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -12,7 +12,7 @@ import { testEnv } from "../../scripts/test-env.mjs";
 
 // A production server refuses the committed test secrets (crypto/secret-policy.ts): this process
 // and the servers it starts share random ones, chosen once, before anything reads env().
-const SECRET_KEYS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET"] as const;
+const SECRET_KEYS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET", "EXPERT_ID_HASH_KEY"] as const;
 for (const key of SECRET_KEYS) {
   if (!process.env[key] || process.env[key] === (testEnv as Record<string, string>)[key]) process.env[key] = randomBytes(32).toString("base64url");
 }

@@ -50,7 +50,7 @@ function healthy(port: number): Promise<boolean> {
 // A production server refuses the committed test secrets (crypto/secret-policy.ts). This test
 // process and the server it starts share random ones, chosen once, so that sessions and CSRF
 // tokens made here (tests/fixtures) are the server's too. Set before anything reads env().
-const SECRET_KEYS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET"] as const;
+const SECRET_KEYS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET", "EXPERT_ID_HASH_KEY"] as const;
 for (const key of SECRET_KEYS) {
   if (!process.env[key] || process.env[key] === (testEnv as Record<string, string>)[key]) process.env[key] = randomBytes(32).toString("base64url");
 }

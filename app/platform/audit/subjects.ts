@@ -11,6 +11,8 @@ export const AUDIT_SUBJECT = {
   User: "User",
   AuditEntry: "AuditEntry",
   AuditCheckpoint: "AuditCheckpoint",
+  Expert: "Expert",
+  ExpertSpecialty: "ExpertSpecialty",
   WitnessRoom: "witness-room",
   MediaWorker: "media-worker",
 } as const;
