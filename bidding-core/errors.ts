@@ -49,6 +49,10 @@ export const ERROR_ARTICLES = {
   "EVALUATION.NO_VALID_BIDS": "Eval-Rules Art 27",
   "EVALUATION.INVALID_CONFIG": "Eval-Rules Art 35",
   "EVALUATION.MISSING_REASON": "Eval-Rules Arts 20-26",
+  "EVALUATION.EMPTY_PART": "TBL Art 19 / Eval-Rules Art 35",
+  "EVALUATION.POINTS_MISMATCH": "TBL Art 19 / Eval-Rules Art 35",
+  "EVALUATION.INVALID_CRITERION": "TBL Art 19 / Eval-Rules Art 35",
+  "EVALUATION.INVALID_ADJUSTMENT_RULE": "TBL Art 19 / Eval-Rules Art 31",
   "MONEY.INVALID_AMOUNT": "Regs Art 26",
   "CALENDAR.INVALID_DATE": "Civil Code Art 201",
 } as const;
