@@ -10,6 +10,7 @@ import { assignSupervisor } from "../app/features/witness/witness.server.ts";
 import { disconnectDb } from "../app/platform/db.server.ts";
 import { seedDemoCustodians } from "./demo-custodians.ts";
 import { minimalPdf } from "./minimal-pdf.ts";
+import { seedEvaluationDemo } from "./seed-evaluation.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -198,6 +199,7 @@ async function main() {
     if (watched) await assignSupervisor(must(userIds, "ADMIN"), watched.id, must(userIds, "SUPERVISOR"));
   }
   await seedDemoCustodians(prisma, ["agent@demo.mingbiao.cn", "supervisor@demo.mingbiao.cn"], DEMO_PASSWORD);
+  await seedEvaluationDemo(prisma, { passwordHash, platformOrgId: must(orgIds, "platform") });
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 

@@ -18,7 +18,7 @@ import {
   updateDraft,
 } from "~/features/tenders/index.ts";
 import { agentErrorMessage, renderMessage } from "~/features/tenders/index.ts";
-import { ClarificationFormSchema, parseTenderForm, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
+import { ClarificationFormSchema, EvaluationConfigSchema, ScoringTableSummary, parseTenderForm, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
 import { FieldError, TenderForm } from "~/features/tenders/index.ts";
 import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/features/tenders/index.ts";
 import { witnessState } from "~/features/witness/index.ts";
@@ -61,6 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         deadlineMoved: c.deadlineMoved,
       })),
     },
+    evaluationConfig: EvaluationConfigSchema.safeParse(tender.evaluationConfig).data ?? null,
     formValues: tenderFormValues(tender),
     witness: witnessState(tender),
     escrowReady: escrowOk,
@@ -151,7 +152,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AgentTender() {
-  const { tender, formValues, witness, escrowReady: escrowOk, tenderers, holders, maxMegabytes } = useLoaderData<typeof loader>();
+  const { tender, evaluationConfig, formValues, witness, escrowReady: escrowOk, tenderers, holders, maxMegabytes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("tender");
@@ -202,6 +203,7 @@ export default function AgentTender() {
             ))}
           </ul>
         )}
+        <ScoringTableSummary config={evaluationConfig} />
         {isDraft && (
           <Form method="post" encType="multipart/form-data" className="stack">
             <CsrfInput />

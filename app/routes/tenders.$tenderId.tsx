@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getUser } from "~/platform/auth/auth.server.ts";
-import { getPublicNotice } from "~/features/tenders/index.ts";
+import { getPublicNotice, ScoringTableSummary } from "~/features/tenders/index.ts";
 import { formatCny, formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 
@@ -126,13 +126,7 @@ export default function TenderNotice() {
             : tt("benchmark.lowest")}
         </p>
       )}
-      {config && config.criteria.length > 0 && (
-        <ul>
-          {config.criteria.map((c, i) => (
-            <li key={i}>{c}</li>
-          ))}
-        </ul>
-      )}
+      <ScoringTableSummary config={config} />
 
       <h2>{tt("documents.title")}</h2>
       {notice.documents.length === 0 ? (

@@ -42,7 +42,7 @@ const FIELDS = [
   "procedureType", "mandatory", "tendererOrgId", "region", "description", "estimatedPrice", "bidSecurity", "bidValidityDays",
   "docsIssueAt", "docsAvailableUntil", "bidDeadline", "qualifications", "readOutLabel", "readOutKind", "lotCode", "lotName",
   "lotPrice", "lotSecurity", "evaluationMethod", "weightTechnical", "weightCommercial", "weightPrice", "benchmark",
-  "coefficient", "criteria", "signingCsr", "encryptionCsr", "csr", "eventId", "action", "subject", "data", "__proto__",
+  "coefficient", "criterionPart", "criterionName", "criterionPoints", "criterionGuidance", "adjustmentFactor", "adjustmentRule", "signingCsr", "encryptionCsr", "csr", "eventId", "action", "subject", "data", "__proto__",
   "constructor", "",
 ];
 const INTENTS = ["save", "publish", "upload", "clarify", "remove", "assign", "start", "end", "withdraw", "read", "read-all", "delete", "", "x".repeat(300)];

@@ -6,5 +6,6 @@ export { authoriseDownload, contentDisposition } from "./documents.server.ts";
 export { OPEN_STATUSES, PROCEDURE_TYPES, PUBLIC_STATUSES } from "./enums.ts";
 export { agentErrorMessage, renderMessage } from "./errors.ts";
 export { FieldError, TenderForm } from "./form-view.tsx";
-export { ClarificationFormSchema, type FieldMessage, parseTenderForm, type TenderFieldErrors, tenderFormValues, type TenderFormValues } from "./form.ts";
+export { ScoringTableSummary } from "./scoring-table-view.tsx";
+export { ClarificationFormSchema, EvaluationConfigSchema, type EvaluationConfig, type FieldMessage, parseTenderForm, type TenderFieldErrors, tenderFormValues, type TenderFormValues } from "./form.ts";
 export { getPublicNotice, listPublicNotices, NoticeQuerySchema } from "./public-notices.server.ts";

@@ -7,6 +7,7 @@ import { signWitnessToken, witnessTokenExpiry } from "../../../media-server/toke
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { requireUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { now } from "../../platform/clock.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { prepareTenderEscrow } from "../escrow/index.ts";
 import { OPEN_STATUSES } from "../tenders/index.ts";
@@ -83,26 +84,46 @@ export async function supervisedTenders(userId: string) {
   return rows.map((r) => ({ id: r.tender.id, code: r.tender.code, title: r.tender.title, state: witnessState(r.tender) }));
 }
 
-/** The agent of the tender (or the tenderer's staff) runs the room: its devices, its opening and end. */
-export async function requireRoomDeviceAgent(request: Request, tenderId: string) {
-  const user = await requireUser(request, ["AGENT"]);
+/**
+ * The evaluation room belongs to the trading centre (decision 037, revised): its devices are run
+ * by the centre's staff (ADMIN) or by a room device account (ROOM_DEVICE), never by the agent or
+ * the tenderer, whose evaluation is being supervised.
+ */
+export const ROOM_DEVICE_ROLES = ["ADMIN", "ROOM_DEVICE"] as const;
+
+/** A room can be set up once the tender is public and until it is decided; never for a draft or a cancelled tender. */
+const ROOM_STATUSES = ["PUBLISHED", "CLARIFICATION", "BIDDING_CLOSED", "OPENING", "OPENED", "EVALUATING", "PUBLICITY"] as const;
+const ROOM_STATES = new Set<string>(ROOM_STATUSES);
+
+export async function requireRoomDevice(request: Request, tenderId: string) {
+  const user = await requireUser(request, ROOM_DEVICE_ROLES);
   const tender = await findTender(tenderId);
-  const own = user.organizationId !== null && [tender.agentOrgId, tender.tendererOrgId].includes(user.organizationId);
-  if (!own) throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
   return { user, tender };
+}
+
+/** The centre's devices page: every tender that may have a room, open rooms first. */
+export async function roomDeviceTenders(request: Request) {
+  await requireUser(request, ROOM_DEVICE_ROLES);
+  const rows = await db().tender.findMany({
+    where: { status: { in: [...ROOM_STATUSES] }, witnessClosedAt: null },
+    orderBy: [{ witnessOpenedAt: { sort: "desc", nulls: "last" } }, { bidDeadline: "asc" }],
+    take: 100,
+    select: TENDER_FIELDS,
+  });
+  return rows.map((t) => ({ id: t.id, code: t.code, title: t.title, state: witnessState(t) }));
 }
 
 export type WitnessRoomError = "NOT_PUBLISHED" | "ALREADY_ENDED" | "NOT_OPEN" | "MEDIA_UNREACHABLE";
 
-/** A room can be set up once the tender is public and until it is decided; never for a draft or a cancelled tender. */
-const ROOM_STATES = new Set(["PUBLISHED", "CLARIFICATION", "BIDDING_CLOSED", "OPENING", "OPENED", "EVALUATING", "PUBLICITY"]);
 
 /**
  * Starts the tender's witnessing: the media server opens the room (its recorders start with the
  * first camera) and the start is recorded. Once per tender: an ended room stays ended so its
- * recording is never mixed with a later one. (The evaluation session will call this.)
+ * recording is never mixed with a later one. The evaluation session calls this when it opens
+ * (`actorId`: who opened the session; null when the platform does it on schedule); nobody
+ * else starts a room.
  */
-export async function startWitnessing(actorId: string, tenderId: string): Promise<{ ok: true } | { ok: false; error: WitnessRoomError }> {
+export async function openEvaluationWitness(tenderId: string, actorId: string | null = null): Promise<{ ok: true } | { ok: false; error: WitnessRoomError }> {
   const tender = await findTender(tenderId);
   if (!ROOM_STATES.has(tender.status)) return { ok: false, error: "NOT_PUBLISHED" };
   if (tender.witnessClosedAt) return { ok: false, error: "ALREADY_ENDED" };
@@ -113,7 +134,7 @@ export async function startWitnessing(actorId: string, tenderId: string): Promis
   }
   if (!tender.witnessOpenedAt) {
     await db().$transaction(async (tx) => {
-      const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessOpenedAt: null }, data: { witnessOpenedAt: new Date() } });
+      const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessOpenedAt: null }, data: { witnessOpenedAt: now() } });
       if (updated.count === 1) {
         await appendAudit({ actorId, action: "witness.room.opened", subjectType: "tender", subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
       }
@@ -122,8 +143,11 @@ export async function startWitnessing(actorId: string, tenderId: string): Promis
   return { ok: true };
 }
 
-/** Ends the witnessing: recorders close their last segment and the room is gone for good. */
-export async function endWitnessing(actorId: string, tenderId: string): Promise<{ ok: true } | { ok: false; error: WitnessRoomError }> {
+/**
+ * Ends the witnessing: recorders close their last segment and the room is gone for good. The
+ * evaluation session calls this when the report is signed; nobody else ends a room.
+ */
+export async function closeEvaluationWitness(tenderId: string, actorId: string | null = null): Promise<{ ok: true } | { ok: false; error: WitnessRoomError }> {
   const tender = await findTender(tenderId);
   if (tender.witnessClosedAt) return { ok: false, error: "ALREADY_ENDED" };
   if (!tender.witnessOpenedAt) return { ok: false, error: "NOT_OPEN" };
@@ -133,7 +157,7 @@ export async function endWitnessing(actorId: string, tenderId: string): Promise<
     return { ok: false, error: "MEDIA_UNREACHABLE" };
   }
   await db().$transaction(async (tx) => {
-    const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessClosedAt: null }, data: { witnessClosedAt: new Date() } });
+    const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessClosedAt: null }, data: { witnessClosedAt: now() } });
     if (updated.count === 1) {
       await appendAudit({ actorId, action: "witness.room.closed", subjectType: "tender", subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
     }
