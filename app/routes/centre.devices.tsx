@@ -28,7 +28,9 @@ export default function CentreDevices() {
             {x.state === "open" ? (
               <p className="actions">
                 {[1, 2].map((n) => (
-                  <Link key={n} to={`/witness/${x.id}/device?device=camera-${n}`}>{t("devices.camera", { n })}</Link>
+                  <Link key={n} to={`/witness/${x.id}/device?device=camera-${n}`}>
+                    {t("devices.camera", { n })}
+                  </Link>
                 ))}
               </p>
             ) : null}

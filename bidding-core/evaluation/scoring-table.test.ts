@@ -1,4 +1,10 @@
-import { checkCriterionPoints, partPoints, validateAdjustmentRules, validateScoringTable, type ScoringCriterion } from "./scoring-table";
+import {
+  checkCriterionPoints,
+  partPoints,
+  validateAdjustmentRules,
+  validateScoringTable,
+  type ScoringCriterion,
+} from "./scoring-table";
 
 const weights = { technical: 50, commercial: 20, price: 30 };
 const table: ScoringCriterion[] = [
@@ -24,8 +30,15 @@ describe("scoring table (评分标准)", () => {
   it("TBL Art 19 / Eval-Rules Art 35: points that do not add up to the part's weight are refused with both numbers", () => {
     const result = validateScoringTable(table.slice(0, 3), weights);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatchObject({ code: "EVALUATION.POINTS_MISMATCH", params: { part: "commercial", weight: 20, points: 12.5 } });
-    const over = validateScoringTable([...table, { id: "c5", part: "technical", name: "BIM", maxPoints: 5, guidance: "有 BIM 方案 5 分" }], weights);
+    if (!result.ok)
+      expect(result.error).toMatchObject({
+        code: "EVALUATION.POINTS_MISMATCH",
+        params: { part: "commercial", weight: 20, points: 12.5 },
+      });
+    const over = validateScoringTable(
+      [...table, { id: "c5", part: "technical", name: "BIM", maxPoints: 5, guidance: "有 BIM 方案 5 分" }],
+      weights,
+    );
     if (!over.ok) expect(over.error.params).toMatchObject({ part: "technical", weight: 50, points: 55 });
     expect(over.ok).toBe(false);
   });
@@ -33,7 +46,8 @@ describe("scoring table (评分标准)", () => {
   it("TBL Art 19 / Eval-Rules Art 35: a weighted part without criteria is refused; a part of weight 0 needs none and takes none", () => {
     const noCommercial = validateScoringTable(table.slice(0, 2), weights);
     expect(noCommercial.ok).toBe(false);
-    if (!noCommercial.ok) expect(noCommercial.error).toMatchObject({ code: "EVALUATION.EMPTY_PART", params: { part: "commercial", weight: 20 } });
+    if (!noCommercial.ok)
+      expect(noCommercial.error).toMatchObject({ code: "EVALUATION.EMPTY_PART", params: { part: "commercial", weight: 20 } });
     expect(code(validateScoringTable(table.slice(0, 2), { technical: 50, commercial: 0, price: 50 }))).toBe("ok");
     expect(code(validateScoringTable(table, { technical: 50, commercial: 0, price: 50 }))).toBe("EVALUATION.POINTS_MISMATCH");
   });
@@ -75,9 +89,12 @@ describe("adjustment rules (价格折算因素, 经评审的最低投标价法)"
     expect(validateAdjustmentRules(rules)).toEqual({ ok: true, value: rules });
     expect(validateAdjustmentRules([])).toEqual({ ok: true, value: [] });
     const noRule = validateAdjustmentRules([{ ...rules[0]!, rule: "" }]);
-    if (!noRule.ok) expect(noRule.error).toMatchObject({ code: "EVALUATION.INVALID_ADJUSTMENT_RULE", params: { row: 1, problem: "rule" } });
+    if (!noRule.ok)
+      expect(noRule.error).toMatchObject({ code: "EVALUATION.INVALID_ADJUSTMENT_RULE", params: { row: 1, problem: "rule" } });
     expect(noRule.ok).toBe(false);
     expect(code(validateAdjustmentRules([{ ...rules[0]!, factor: " " }]))).toBe("EVALUATION.INVALID_ADJUSTMENT_RULE");
-    expect(code(validateAdjustmentRules([rules[0]!, { ...rules[1]!, factor: "工期提前" }]))).toBe("EVALUATION.INVALID_ADJUSTMENT_RULE");
+    expect(code(validateAdjustmentRules([rules[0]!, { ...rules[1]!, factor: "工期提前" }]))).toBe(
+      "EVALUATION.INVALID_ADJUSTMENT_RULE",
+    );
   });
 });

@@ -44,11 +44,15 @@ export function partPoints(criteria: readonly ScoringCriterion[], part: ScoringP
  * with weight has criteria, and its points add up to its weight; a part without weight has none.
  * `row` in the params is 1-based, in the order given.
  */
-export function validateScoringTable(criteria: readonly ScoringCriterion[], weights: Weights): Result<readonly ScoringCriterion[]> {
+export function validateScoringTable(
+  criteria: readonly ScoringCriterion[],
+  weights: Weights,
+): Result<readonly ScoringCriterion[]> {
   const seen = new Set<string>();
   for (const [i, c] of criteria.entries()) {
     const row = i + 1;
-    if (!(SCORING_PARTS as readonly string[]).includes(c.part)) return err("EVALUATION.INVALID_CRITERION", { row, problem: "part" });
+    if (!(SCORING_PARTS as readonly string[]).includes(c.part))
+      return err("EVALUATION.INVALID_CRITERION", { row, problem: "part" });
     if (c.name.trim() === "") return err("EVALUATION.INVALID_CRITERION", { row, problem: "name" });
     if (!isPoints(c.maxPoints)) return err("EVALUATION.INVALID_CRITERION", { row, problem: "points", name: c.name });
     if (c.guidance.trim() === "") return err("EVALUATION.INVALID_CRITERION", { row, problem: "guidance", name: c.name });
@@ -73,7 +77,8 @@ export function validateAdjustmentRules(rules: readonly AdjustmentRule[]): Resul
     const row = i + 1;
     if (r.factor.trim() === "") return err("EVALUATION.INVALID_ADJUSTMENT_RULE", { row, problem: "factor" });
     if (r.rule.trim() === "") return err("EVALUATION.INVALID_ADJUSTMENT_RULE", { row, problem: "rule", factor: r.factor });
-    if (seen.has(r.factor.trim())) return err("EVALUATION.INVALID_ADJUSTMENT_RULE", { row, problem: "duplicate", factor: r.factor });
+    if (seen.has(r.factor.trim()))
+      return err("EVALUATION.INVALID_ADJUSTMENT_RULE", { row, problem: "duplicate", factor: r.factor });
     seen.add(r.factor.trim());
   }
   return ok(rules);
@@ -84,7 +89,14 @@ export function validateAdjustmentRules(rules: readonly AdjustmentRule[]): Resul
  * than 2 decimals (Eval-Rules Art 35: scoring only by the tender's standard).
  */
 export function checkCriterionPoints(criterion: ScoringCriterion, points: number): Result<number> {
-  const valid = Number.isFinite(points) && points >= 0 && points <= criterion.maxPoints && Math.abs(hundredths(points) - points * 100) < 1e-6;
-  if (!valid) return err("EVALUATION.SCORE_OUT_OF_RANGE", { criterionId: criterion.id, name: criterion.name, max: criterion.maxPoints, points });
+  const valid =
+    Number.isFinite(points) && points >= 0 && points <= criterion.maxPoints && Math.abs(hundredths(points) - points * 100) < 1e-6;
+  if (!valid)
+    return err("EVALUATION.SCORE_OUT_OF_RANGE", {
+      criterionId: criterion.id,
+      name: criterion.name,
+      max: criterion.maxPoints,
+      points,
+    });
   return ok(points);
 }

@@ -35,7 +35,10 @@ describe("scoring table (评分标准) on the tender form", () => {
     const before = await db().tender.count();
     const res = await create({ criterionPoints: ["45", "20"] });
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { errors: Record<string, { key: string; params: Record<string, unknown> }>; values: Record<string, string[]> };
+    const body = (await res.json()) as {
+      errors: Record<string, { key: string; params: Record<string, unknown> }>;
+      values: Record<string, string[]>;
+    };
     expect(body.errors.criteria).toEqual({
       key: "errors.EVALUATION.POINTS_MISMATCH",
       params: { part: "technical", weight: 50, points: 45, article: "TBL Art 19 / Eval-Rules Art 35" },
@@ -55,28 +58,44 @@ describe("scoring table (评分标准) on the tender form", () => {
         { id: "c2", part: "commercial", name: "企业业绩", maxPoints: 20, guidance: "每项类似业绩 5 分" },
       ],
     });
-    await respond(() => agentTenderAction(args(upload(`/agent/tenders/${tenderId}`, agent, { intent: "upload" }, { name: "招标文件.pdf", content: tinyPdf() }), { tenderId })));
+    await respond(() =>
+      agentTenderAction(
+        args(upload(`/agent/tenders/${tenderId}`, agent, { intent: "upload" }, { name: "招标文件.pdf", content: tinyPdf() }), {
+          tenderId,
+        }),
+      ),
+    );
 
     // A draft from before the scoring table (free-text criteria) cannot be published.
     const legacy = { ...(stored.evaluationConfig as Record<string, unknown>), criteria: ["施工组织设计", "企业业绩"] };
     await db().tender.update({ where: { id: tenderId }, data: { evaluationConfig: legacy } });
-    const refused = await respond(() => agentTenderAction(args(post(`/agent/tenders/${tenderId}`, agent, { intent: "publish" }), { tenderId })));
+    const refused = await respond(() =>
+      agentTenderAction(args(post(`/agent/tenders/${tenderId}`, agent, { intent: "publish" }), { tenderId })),
+    );
     expect(refused.status).toBe(409);
     expect(((await refused.json()) as { error: { key: string } }).error.key).toBe("errors.EVALUATION.EMPTY_PART");
     expect((await db().tender.findUniqueOrThrow({ where: { id: tenderId }, select: { status: true } })).status).toBe("DRAFT");
 
     await db().tender.update({ where: { id: tenderId }, data: { evaluationConfig: stored.evaluationConfig as object } });
-    const published = await respond(() => agentTenderAction(args(post(`/agent/tenders/${tenderId}`, agent, { intent: "publish" }), { tenderId })));
+    const published = await respond(() =>
+      agentTenderAction(args(post(`/agent/tenders/${tenderId}`, agent, { intent: "publish" }), { tenderId })),
+    );
     expect(published.status).toBe(200);
     const notice = (await (await respond(() => noticeLoader(args(get(`/tenders/${tenderId}`), { tenderId })))).json()) as {
       notice: { evaluationConfig: { criteria: { name: string; maxPoints: number }[]; weights: { price: number } } };
     };
-    expect(notice.notice.evaluationConfig.criteria.map((c) => [c.name, c.maxPoints])).toEqual([["施工组织设计", 50], ["企业业绩", 20]]);
+    expect(notice.notice.evaluationConfig.criteria.map((c) => [c.name, c.maxPoints])).toEqual([
+      ["施工组织设计", 50],
+      ["企业业绩", 20],
+    ]);
     expect(notice.notice.evaluationConfig.weights.price).toBe(30);
   });
 
   it("the demo tenders carry valid scoring tables", async () => {
-    const demo = await db().tender.findMany({ where: { code: { in: ["MZ-JS-2026-0158", "MZ-HW-2026-0203"] } }, select: { evaluationConfig: true } });
+    const demo = await db().tender.findMany({
+      where: { code: { in: ["MZ-JS-2026-0158", "MZ-HW-2026-0203"] } },
+      select: { evaluationConfig: true },
+    });
     expect(demo).toHaveLength(2);
     for (const t of demo) expect(checkEvaluationConfig(t.evaluationConfig)).toBeNull();
   });
@@ -90,21 +109,53 @@ describe("migration 20261203173000: free-text criteria become a scoring table wh
     await client.connect();
     try {
       await client.query(fn);
-      const convert = async (config: unknown) => (await client.query<{ c: unknown }>("SELECT pg_temp.scoring_table($1::jsonb) AS c", [JSON.stringify(config)])).rows[0]!.c;
+      const convert = async (config: unknown) =>
+        (await client.query<{ c: unknown }>("SELECT pg_temp.scoring_table($1::jsonb) AS c", [JSON.stringify(config)])).rows[0]!.c;
       const weights = { technical: 70, commercial: 0, price: 30 };
       const priceScoring = { benchmark: { kind: "lowest" }, formula: { kind: "ratio" } };
-      const split = (await convert({ method: "COMPREHENSIVE", weights, priceScoring, criteria: ["施工组织设计", "项目管理机构", "重点难点"] })) as { criteria: { maxPoints: number }[] };
+      const split = (await convert({
+        method: "COMPREHENSIVE",
+        weights,
+        priceScoring,
+        criteria: ["施工组织设计", "项目管理机构", "重点难点"],
+      })) as { criteria: { maxPoints: number }[] };
       expect(split.criteria.map((c) => c.maxPoints)).toEqual([23.33, 23.33, 23.34]);
       expect(checkEvaluationConfig(split)).toBeNull();
-      const mixed = await convert({ method: "COMPREHENSIVE", weights: { technical: 50, commercial: 20, price: 30 }, priceScoring, criteria: ["施工组织设计", "项目管理机构", "企业业绩与信誉"] });
-      expect(mixed).toMatchObject({ migrated: true, criteria: [{ part: "technical", maxPoints: 25 }, { part: "technical", maxPoints: 25 }, { part: "commercial", name: "企业业绩与信誉", maxPoints: 20 }] });
+      const mixed = await convert({
+        method: "COMPREHENSIVE",
+        weights: { technical: 50, commercial: 20, price: 30 },
+        priceScoring,
+        criteria: ["施工组织设计", "项目管理机构", "企业业绩与信誉"],
+      });
+      expect(mixed).toMatchObject({
+        migrated: true,
+        criteria: [
+          { part: "technical", maxPoints: 25 },
+          { part: "technical", maxPoints: 25 },
+          { part: "commercial", name: "企业业绩与信誉", maxPoints: 20 },
+        ],
+      });
       expect(checkEvaluationConfig(mixed)).toBeNull();
       // Nothing names a commercial factor although the part has weight: kept, and refused at publication.
-      const impossible = await convert({ method: "COMPREHENSIVE", weights: { technical: 50, commercial: 20, price: 30 }, priceScoring, criteria: ["施工组织设计"] });
+      const impossible = await convert({
+        method: "COMPREHENSIVE",
+        weights: { technical: 50, commercial: 20, price: 30 },
+        priceScoring,
+        criteria: ["施工组织设计"],
+      });
       expect(impossible).toMatchObject({ criteria: [], legacyCriteria: ["施工组织设计"] });
       expect(checkEvaluationConfig(impossible)?.code).toBe("EVALUATION.EMPTY_PART");
-      expect(await convert({ method: "LOWEST_EVALUATED_PRICE", criteria: ["工期"] })).toEqual({ method: "LOWEST_EVALUATED_PRICE", adjustments: [], legacyCriteria: ["工期"] });
-      const table = { method: "COMPREHENSIVE", weights, priceScoring, criteria: [{ id: "c1", part: "technical", name: "a", maxPoints: 70, guidance: "g" }] };
+      expect(await convert({ method: "LOWEST_EVALUATED_PRICE", criteria: ["工期"] })).toEqual({
+        method: "LOWEST_EVALUATED_PRICE",
+        adjustments: [],
+        legacyCriteria: ["工期"],
+      });
+      const table = {
+        method: "COMPREHENSIVE",
+        weights,
+        priceScoring,
+        criteria: [{ id: "c1", part: "technical", name: "a", maxPoints: 70, guidance: "g" }],
+      };
       expect(await convert(table)).toEqual(table);
     } finally {
       await client.end();

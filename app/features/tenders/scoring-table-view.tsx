@@ -76,13 +76,26 @@ export function ScoringTableFields({ values, error }: { values: Values; error?: 
                 <input name="criterionName" aria-label={t("table.nameOf", { n: i + 1 })} defaultValue={r.name} />
               </td>
               <td className="num">
-                <input name="criterionPoints" aria-label={t("table.maxPointsOf", { n: i + 1 })} defaultValue={r.points} inputMode="decimal" size={6} />
+                <input
+                  name="criterionPoints"
+                  aria-label={t("table.maxPointsOf", { n: i + 1 })}
+                  defaultValue={r.points}
+                  inputMode="decimal"
+                  size={6}
+                />
               </td>
               <td>
-                <textarea name="criterionGuidance" aria-label={t("table.guidanceOf", { n: i + 1 })} defaultValue={r.guidance} rows={2} />
+                <textarea
+                  name="criterionGuidance"
+                  aria-label={t("table.guidanceOf", { n: i + 1 })}
+                  defaultValue={r.guidance}
+                  rows={2}
+                />
               </td>
               <td>
-                <button type="button" onClick={() => setRows(rows.filter((x) => x.key !== r.key))}>{t("table.remove")}</button>
+                <button type="button" onClick={() => setRows(rows.filter((x) => x.key !== r.key))}>
+                  {t("table.remove")}
+                </button>
               </td>
             </tr>
           ))}
@@ -90,7 +103,10 @@ export function ScoringTableFields({ values, error }: { values: Values; error?: 
       </table>
       <RowError error={error} id="criteria-error" />
       <p>
-        <button type="button" onClick={() => setRows([...rows, { key: nextKey(), part: "technical", name: "", points: "", guidance: "" }])}>
+        <button
+          type="button"
+          onClick={() => setRows([...rows, { key: nextKey(), part: "technical", name: "", points: "", guidance: "" }])}
+        >
           {t("table.add")}
         </button>
       </p>
@@ -109,7 +125,9 @@ export function AdjustmentRuleFields({ values, error }: { values: Values; error?
   const { t } = useTranslation("evaluation");
   const [rows, setRows] = useState<AdjustmentRow[]>(() => {
     const factors = list(values, "adjustmentFactor");
-    const given = factors.map((factor, i) => ({ key: i, factor, rule: list(values, "adjustmentRule")[i] ?? "" })).filter((r) => r.factor || r.rule);
+    const given = factors
+      .map((factor, i) => ({ key: i, factor, rule: list(values, "adjustmentRule")[i] ?? "" }))
+      .filter((r) => r.factor || r.rule);
     return [...given, { key: factors.length, factor: "", rule: "" }];
   });
   const nextKey = () => Math.max(0, ...rows.map((r) => r.key)) + 1;
@@ -118,14 +136,29 @@ export function AdjustmentRuleFields({ values, error }: { values: Values; error?
       <p className="muted">{t("adjustments.formHint")}</p>
       {rows.map((r, i) => (
         <div key={r.key} className="actions" data-testid="adjustment-row">
-          <input name="adjustmentFactor" aria-label={t("adjustments.factorOf", { n: i + 1 })} placeholder={t("adjustments.factor")} defaultValue={r.factor} />
-          <textarea name="adjustmentRule" aria-label={t("adjustments.ruleOf", { n: i + 1 })} placeholder={t("adjustments.rule")} defaultValue={r.rule} rows={2} />
-          <button type="button" onClick={() => setRows(rows.filter((x) => x.key !== r.key))}>{t("table.remove")}</button>
+          <input
+            name="adjustmentFactor"
+            aria-label={t("adjustments.factorOf", { n: i + 1 })}
+            placeholder={t("adjustments.factor")}
+            defaultValue={r.factor}
+          />
+          <textarea
+            name="adjustmentRule"
+            aria-label={t("adjustments.ruleOf", { n: i + 1 })}
+            placeholder={t("adjustments.rule")}
+            defaultValue={r.rule}
+            rows={2}
+          />
+          <button type="button" onClick={() => setRows(rows.filter((x) => x.key !== r.key))}>
+            {t("table.remove")}
+          </button>
         </div>
       ))}
       <RowError error={error} id="adjustments-error" />
       <p>
-        <button type="button" onClick={() => setRows([...rows, { key: nextKey(), factor: "", rule: "" }])}>{t("adjustments.add")}</button>
+        <button type="button" onClick={() => setRows([...rows, { key: nextKey(), factor: "", rule: "" }])}>
+          {t("adjustments.add")}
+        </button>
       </p>
     </div>
   );
@@ -164,7 +197,10 @@ export function ScoringTableSummary({ config }: { config: EvaluationConfig | nul
       </div>
     );
   }
-  const parts = (["technical", "commercial"] as const).map((part) => ({ part, rows: config.criteria.filter((c) => c.part === part) }));
+  const parts = (["technical", "commercial"] as const).map((part) => ({
+    part,
+    rows: config.criteria.filter((c) => c.part === part),
+  }));
   return (
     <div className="stack" data-testid="scoring-table">
       <h3>{t("table.title")}</h3>

@@ -42,7 +42,13 @@ export function parseScoringTable(
     const guidance = cell(rows.criterionGuidance, i);
     if (!name && !points && !guidance) continue;
     const part = cell(rows.criterionPart, i) as ScoringCriterion["part"];
-    criteria.push({ id: `c${criteria.length + 1}`, part, name, maxPoints: points === "" ? Number.NaN : Number(points), guidance });
+    criteria.push({
+      id: `c${criteria.length + 1}`,
+      part,
+      name,
+      maxPoints: points === "" ? Number.NaN : Number(points),
+      guidance,
+    });
     kept.push(i);
   }
   const checked = validateScoringTable(criteria, weights);

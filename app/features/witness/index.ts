@@ -4,3 +4,6 @@ export { assignSupervisor, closeEvaluationWitness, mediaPublicUrl, openEvaluatio
 // The media server's browser client (mediasoup-client): live tiles for supervisors, the room device's publisher.
 export { publishDevice, type PublishState } from "../../../media-server/client/publish-device.ts";
 export { SourceTile, useWitnessSources } from "../../../media-server/client/witness-view.tsx";
+// The evidence timeline (证据时间轴) of a recording's playback.
+export { EvidenceTimeline } from "./evidence-timeline.tsx";
+export { evidenceTimeline } from "./timeline.server.ts";
