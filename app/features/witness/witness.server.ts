@@ -7,10 +7,10 @@ import { signWitnessToken, witnessTokenExpiry } from "../../../media-server/toke
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { requireUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
-import { now } from "../../platform/clock.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { prepareTenderEscrow } from "../escrow/index.ts";
 import { OPEN_STATUSES } from "../tenders/index.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 const WitnessEnvSchema = z.object({
   /** The media server as browsers reach it (signaling socket, playback). */
@@ -134,7 +134,7 @@ export async function openEvaluationWitness(tenderId: string, actorId: string | 
   }
   if (!tender.witnessOpenedAt) {
     await db().$transaction(async (tx) => {
-      const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessOpenedAt: null }, data: { witnessOpenedAt: now() } });
+      const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessOpenedAt: null }, data: { witnessOpenedAt: clock.now() } });
       if (updated.count === 1) {
         await appendAudit({ actorId, action: "witness.room.opened", subjectType: "tender", subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
       }
@@ -157,7 +157,7 @@ export async function closeEvaluationWitness(tenderId: string, actorId: string |
     return { ok: false, error: "MEDIA_UNREACHABLE" };
   }
   await db().$transaction(async (tx) => {
-    const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessClosedAt: null }, data: { witnessClosedAt: now() } });
+    const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessClosedAt: null }, data: { witnessClosedAt: clock.now() } });
     if (updated.count === 1) {
       await appendAudit({ actorId, action: "witness.room.closed", subjectType: "tender", subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
     }
