@@ -65,6 +65,11 @@ test.describe("tender publication", () => {
     await page.getByLabel("评审因素 2 名称").fill("类似工程业绩");
     await page.getByLabel("评审因素 2 分值").fill("20");
     await page.getByLabel("评审因素 2 评分细则").fill("每项业绩 5 分");
+    // A row added by mistake is removed again.
+    await page.getByRole("button", { name: "添加评审因素" }).click();
+    await expect(page.getByTestId("criterion-row")).toHaveCount(3);
+    await page.getByTestId("criterion-row").nth(2).getByRole("button", { name: "删除" }).click();
+    await expect(page.getByTestId("criterion-row")).toHaveCount(2);
     await page.getByRole("button", { name: "保存草稿" }).click();
 
     // TBL Art 24: too early a deadline is refused, citing the article; the entries are kept.

@@ -134,5 +134,11 @@ describe("tender form", () => {
     expect(checkEvaluationConfig(legacy)?.code).toBe("EVALUATION.EMPTY_PART");
     expect(checkEvaluationConfig({ method: "LOWEST_EVALUATED_PRICE", criteria: ["工期"] })).toBeNull();
     expect(checkEvaluationConfig({})?.code).toBe("EVALUATION.INVALID_CONFIG");
+    // Editing such a draft offers its lines as rows to complete with points and guidance.
+    const ok = parseTenderForm(form());
+    if (!ok.ok) throw new Error("set-up");
+    const values = tenderFormValues({ ...ok.data, evaluationConfig: legacy, lots: [] });
+    expect(values.criterionName).toEqual(["施工组织设计"]);
+    expect(values.criterionPoints).toEqual([""]);
   });
 });

@@ -431,6 +431,16 @@ export function tenderFormValues(row: {
     if (config.data.method === "LOWEST_EVALUATED_PRICE") Object.assign(values, adjustmentRuleValues(config.data.adjustments));
     if (config.data.method === "COMPREHENSIVE") {
       Object.assign(values, scoringTableValues(config.data.criteria));
+      // A draft from before the scoring table: its lines become rows for the agent to complete.
+      const legacy = config.data.criteria.length === 0 ? (config.data.legacyCriteria ?? []) : [];
+      if (legacy.length > 0) {
+        Object.assign(values, {
+          criterionPart: legacy.map(() => "technical"),
+          criterionName: legacy,
+          criterionPoints: legacy.map(() => ""),
+          criterionGuidance: legacy.map(() => ""),
+        });
+      }
       values.weightTechnical = String(config.data.weights.technical);
       values.weightCommercial = String(config.data.weights.commercial);
       values.weightPrice = String(config.data.weights.price);
