@@ -97,7 +97,7 @@ function actionPath(rng: Rng, ctx: Context): string {
   const path = rng.pick([
     "/login", "/signup", "/logout", "/locale", "/notifications", "/pki/enrol", "/admin/supervision", "/agent/tenders/new",
     `/agent/tenders/${id}`, `/agent/tenders/${id}/witness`, `/bids/${id}`, "/internal/audit", `/tenders/${id}`, "/", "/account",
-    `/witness/${id}`, "/ocds/releases.json", "/no/such/route",
+    `/witness/${id}`, `/witness/${id}/device`, `/witness/${id}/recording`, "/centre/devices", "/ocds/releases.json", "/no/such/route",
   ]);
   const query = rng.pick(["", "", "", "?index", `?_data=${rng.pick(["root", "routes/login", "routes/agent.tenders.$tenderId", "nope", ""])}`, "?redirectTo=//evil", "?%zz"]);
   return path + query;
