@@ -18,13 +18,13 @@ if (fs.existsSync(dotEnv)) {
   for (const [k, v] of Object.entries(parseDotEnv(fs.readFileSync(dotEnv, "utf8")))) process.env[k] ??= v;
 }
 process.env.MEDIA_INTERNAL_URL ??= process.env.MEDIA_URL;
-const { closeEvaluationWitness, openEvaluationWitness } = await import("../app/features/witness/index.ts");
+const { closeEvaluationWitness, openEvaluationWitness, witnessReason } = await import("../app/features/witness/index.ts");
 const { db, disconnectDb } = await import("../app/platform/db.server.ts");
 try {
   const byCode = await db().tender.findUnique({ where: { code: tender }, select: { id: true } });
   const tenderId = byCode?.id ?? tender;
   const result = command === "open" ? await openEvaluationWitness(tenderId) : await closeEvaluationWitness(tenderId);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.stdout.write(`${JSON.stringify(result.ok ? { ok: true } : { ok: false, error: witnessReason(result.refusal) })}\n`);
   process.exitCode = result.ok ? 0 : 1;
 } finally {
   await disconnectDb();

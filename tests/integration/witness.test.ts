@@ -112,12 +112,12 @@ describe("evaluation room start and end (the evaluation session; decision 037 re
 
   it("a draft cannot have a room; ending before starting is refused", async () => {
     const draft = await makeTender("DRAFT", agent.organizationId, agent.userId);
-    expect(await openEvaluationWitness(draft)).toEqual({ ok: false, error: "NOT_PUBLISHED" });
-    expect(await closeEvaluationWitness(tenderId)).toEqual({ ok: false, error: "NOT_OPEN" });
+    expect(await openEvaluationWitness(draft)).toMatchObject({ ok: false, refusal: { code: "witness.errors.NOT_PUBLISHED" } });
+    expect(await closeEvaluationWitness(tenderId)).toMatchObject({ ok: false, refusal: { code: "witness.errors.NOT_OPEN" } });
   });
 
   it("when the media server is unreachable the room is not marked open and nothing is audited", async () => {
-    expect(await openEvaluationWitness(tenderId)).toEqual({ ok: false, error: "MEDIA_UNREACHABLE" });
+    expect(await openEvaluationWitness(tenderId)).toMatchObject({ ok: false, refusal: { code: "witness.errors.MEDIA_UNREACHABLE" } });
     const t = await db().tender.findUniqueOrThrow({ where: { id: tenderId }, select: { witnessOpenedAt: true } });
     expect(t.witnessOpenedAt).toBeNull();
     expect(await auditCount("witness.room.opened", tenderId)).toBe(0);
@@ -139,8 +139,8 @@ describe("evaluation room start and end (the evaluation session; decision 037 re
 
   it("an ended room stays ended and is not offered to devices", async () => {
     await db().tender.update({ where: { id: tenderId }, data: { witnessOpenedAt: new Date(), witnessClosedAt: new Date() } });
-    expect(await openEvaluationWitness(tenderId)).toEqual({ ok: false, error: "ALREADY_ENDED" });
-    expect(await closeEvaluationWitness(tenderId)).toEqual({ ok: false, error: "ALREADY_ENDED" });
+    expect(await openEvaluationWitness(tenderId)).toMatchObject({ ok: false, refusal: { code: "witness.errors.ALREADY_ENDED" } });
+    expect(await closeEvaluationWitness(tenderId)).toMatchObject({ ok: false, refusal: { code: "witness.errors.ALREADY_ENDED" } });
     const list = (await (await respond(() => devicesLoader(args(get("/centre/devices", admin.cookie))))).json()) as { tenders: { id: string }[] };
     expect(list.tenders.map((x) => x.id)).not.toContain(tenderId);
   });

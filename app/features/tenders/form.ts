@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fieldErrorsOf } from "../../platform/forms.ts";
 import {
   checkBidSecurity,
   checkSchedule,
@@ -178,18 +179,17 @@ export function lawMessage(error: DomainError): FieldMessage {
   return { key: `errors.${error.code}`, params: { ...error.params, article: error.article } };
 }
 
+/** zod issues as the tender pages' field messages (`invalid.…` keys; platform/forms.ts). */
+export function tenderFieldErrors(error: z.ZodError): TenderFieldErrors {
+  return Object.fromEntries(Object.entries(fieldErrorsOf(error, "invalid.")).map(([field, key]) => [field, { key }]));
+}
+
 /** Parses and checks a submitted tender form: shape (zod), money, Beijing dates, and the law. */
 export function parseTenderForm(form: FormData): TenderFormResult {
   const values = formValues(form);
   const parsed = TenderFormSchema.safeParse(values);
   const errors: TenderFieldErrors = {};
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? "_form");
-      errors[field] ??= { key: issue.message.startsWith("invalid.") ? issue.message : "invalid.invalid" };
-    }
-    return { ok: false, errors, values };
-  }
+  if (!parsed.success) return { ok: false, errors: tenderFieldErrors(parsed.error), values };
   const v = parsed.data;
   const money = (field: string, raw: string): bigint => {
     const result = parseYuan(raw === "" ? "0" : raw);

@@ -4,8 +4,8 @@ export { closeBiddingJob, closeBiddingSweepJob } from "./close-bidding.jobs.serv
 export { isMultipart, MAX_DOCUMENT_BYTES, type ParsedUpload, parseUpload } from "./document-upload.server.ts";
 export { authoriseDownload, contentDisposition } from "./documents.server.ts";
 export { OPEN_STATUSES, PROCEDURE_TYPES, PUBLIC_STATUSES } from "./enums.ts";
-export { agentErrorMessage, renderMessage } from "./errors.ts";
+export { refusalFieldMessage, renderMessage } from "./errors.ts";
 export { FieldError, TenderForm } from "./form-view.tsx";
 export { ScoringTableSummary } from "./scoring-table-view.tsx";
-export { ClarificationFormSchema, EvaluationConfigSchema, type EvaluationConfig, type FieldMessage, parseTenderForm, type TenderFieldErrors, tenderFormValues, type TenderFormValues } from "./form.ts";
+export { ClarificationFormSchema, EvaluationConfigSchema, type EvaluationConfig, type FieldMessage, parseTenderForm, tenderFieldErrors, type TenderFieldErrors, tenderFormValues, type TenderFormValues } from "./form.ts";
 export { getPublicNotice, listPublicNotices, NoticeQuerySchema } from "./public-notices.server.ts";

@@ -8,24 +8,23 @@ import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { requireUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
+import { env } from "../../platform/env.server.ts";
 import { prepareTenderEscrow } from "../escrow/index.ts";
 import { OPEN_STATUSES } from "../tenders/index.ts";
 import * as clock from "../../platform/clock.server.ts";
+import { refuse, type Refusal, type Refused } from "../../platform/refusal.ts";
 
-const WitnessEnvSchema = z.object({
-  /** The media server as browsers reach it (signaling socket, playback). */
-  MEDIA_PUBLIC_URL: z.string().url().default("http://127.0.0.1:3100"),
-  /** The media server as this process reaches it (internal API). */
-  MEDIA_INTERNAL_URL: z.string().url().default("http://127.0.0.1:3100"),
-  MEDIA_INTERNAL_SECRET: z.string().min(16),
-  WITNESS_TOKEN_SECRET: z.string().min(16),
-});
-
-let parsed: z.infer<typeof WitnessEnvSchema> | null = null;
-
-function witnessEnv() {
-  parsed ??= WitnessEnvSchema.parse(process.env);
-  return parsed;
+/**
+ * The witness settings, from the app's one env schema (platform/env.server.ts, parsed at start).
+ * The two secrets are optional there (the app runs without the media server); using witnessing
+ * without them stops with the variable's name.
+ */
+function witnessEnv(): { MEDIA_PUBLIC_URL: string; MEDIA_INTERNAL_URL: string; MEDIA_INTERNAL_SECRET: string; WITNESS_TOKEN_SECRET: string } {
+  const e = env();
+  for (const name of ["MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET"] as const) {
+    if (!e[name]) throw new Error(`Invalid environment (see .env.example):\n  ${name}: required for 数字见证`);
+  }
+  return { MEDIA_PUBLIC_URL: e.MEDIA_PUBLIC_URL, MEDIA_INTERNAL_URL: e.MEDIA_INTERNAL_URL, MEDIA_INTERNAL_SECRET: e.MEDIA_INTERNAL_SECRET!, WITNESS_TOKEN_SECRET: e.WITNESS_TOKEN_SECRET! };
 }
 
 /** The evaluation room of a tender: one per tender's evaluation session. */
@@ -113,7 +112,18 @@ export async function roomDeviceTenders(request: Request) {
   return rows.map((t) => ({ id: t.id, code: t.code, title: t.title, state: witnessState(t) }));
 }
 
-export type WitnessRoomError = "NOT_PUBLISHED" | "ALREADY_ENDED" | "NOT_OPEN" | "MEDIA_UNREACHABLE";
+
+/**
+ * Why the room cannot start or end (decision 062): `witness.errors.<reason>`, whose last part the
+ * callers receive; `witnessReason` gives its last part.
+ */
+export type WitnessRoomReason = "NOT_PUBLISHED" | "ALREADY_ENDED" | "NOT_OPEN" | "MEDIA_UNREACHABLE" | "NOT_SUPERVISOR";
+const roomRefusal = (reason: WitnessRoomReason): Refused => refuse(`witness.errors.${reason}`, reason === "MEDIA_UNREACHABLE" ? 503 : reason === "NOT_SUPERVISOR" ? 400 : 409);
+
+/** The reason of a witness refusal (the key's last part). */
+export function witnessReason(refusal: Refusal): string {
+  return refusal.code.slice(refusal.code.lastIndexOf(".") + 1);
+}
 
 
 /**
@@ -123,14 +133,14 @@ export type WitnessRoomError = "NOT_PUBLISHED" | "ALREADY_ENDED" | "NOT_OPEN" | 
  * (`actorId`: who opened the session; null when the platform does it on schedule); nobody
  * else starts a room.
  */
-export async function openEvaluationWitness(tenderId: string, actorId: string | null = null): Promise<{ ok: true } | { ok: false; error: WitnessRoomError }> {
+export async function openEvaluationWitness(tenderId: string, actorId: string | null = null): Promise<{ ok: true } | Refused> {
   const tender = await findTender(tenderId);
-  if (!ROOM_STATES.has(tender.status)) return { ok: false, error: "NOT_PUBLISHED" };
-  if (tender.witnessClosedAt) return { ok: false, error: "ALREADY_ENDED" };
+  if (!ROOM_STATES.has(tender.status)) return roomRefusal("NOT_PUBLISHED");
+  if (tender.witnessClosedAt) return roomRefusal("ALREADY_ENDED");
   try {
     await openWitnessRoom(tender.id, tender.title);
   } catch {
-    return { ok: false, error: "MEDIA_UNREACHABLE" };
+    return roomRefusal("MEDIA_UNREACHABLE");
   }
   if (!tender.witnessOpenedAt) {
     await db().$transaction(async (tx) => {
@@ -147,14 +157,14 @@ export async function openEvaluationWitness(tenderId: string, actorId: string | 
  * Ends the witnessing: recorders close their last segment and the room is gone for good. The
  * evaluation session calls this when the report is signed; nobody else ends a room.
  */
-export async function closeEvaluationWitness(tenderId: string, actorId: string | null = null): Promise<{ ok: true } | { ok: false; error: WitnessRoomError }> {
+export async function closeEvaluationWitness(tenderId: string, actorId: string | null = null): Promise<{ ok: true } | Refused> {
   const tender = await findTender(tenderId);
-  if (tender.witnessClosedAt) return { ok: false, error: "ALREADY_ENDED" };
-  if (!tender.witnessOpenedAt) return { ok: false, error: "NOT_OPEN" };
+  if (tender.witnessClosedAt) return roomRefusal("ALREADY_ENDED");
+  if (!tender.witnessOpenedAt) return roomRefusal("NOT_OPEN");
   try {
     await closeWitnessRoom(tender.id);
   } catch {
-    return { ok: false, error: "MEDIA_UNREACHABLE" };
+    return roomRefusal("MEDIA_UNREACHABLE");
   }
   await db().$transaction(async (tx) => {
     const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessClosedAt: null }, data: { witnessClosedAt: clock.now() } });
@@ -166,11 +176,11 @@ export async function closeEvaluationWitness(tenderId: string, actorId: string |
 }
 
 /** The trading centre (ADMIN) assigns or removes a tender's supervisors; both are audited. */
-export async function assignSupervisor(actorId: string, tenderId: string, userId: string): Promise<{ ok: true } | { ok: false; error: "NOT_SUPERVISOR" }> {
+export async function assignSupervisor(actorId: string, tenderId: string, userId: string): Promise<{ ok: true } | Refused> {
   const tender = await findTender(tenderId);
-  if (!z.string().uuid().safeParse(userId).success) return { ok: false, error: "NOT_SUPERVISOR" };
+  if (!z.string().uuid().safeParse(userId).success) return roomRefusal("NOT_SUPERVISOR");
   const user = await db().user.findUnique({ where: { id: userId }, select: { id: true, role: true, disabledAt: true } });
-  if (!user || user.role !== "SUPERVISOR" || user.disabledAt) return { ok: false, error: "NOT_SUPERVISOR" };
+  if (!user || user.role !== "SUPERVISOR" || user.disabledAt) return roomRefusal("NOT_SUPERVISOR");
   await db().$transaction(async (tx) => {
     const existing = await tx.tenderSupervisor.findUnique({ where: { tenderId_userId: { tenderId: tender.id, userId: user.id } } });
     if (existing) return;
@@ -206,10 +216,10 @@ export function mediaPublicUrl(): string {
 }
 
 async function internalCall(method: string, path: string, body?: unknown): Promise<Response> {
-  const env = witnessEnv();
-  return fetch(new URL(path, env.MEDIA_INTERNAL_URL), {
+  const settings = witnessEnv();
+  return fetch(new URL(path, settings.MEDIA_INTERNAL_URL), {
     method,
-    headers: { authorization: `Bearer ${env.MEDIA_INTERNAL_SECRET}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${settings.MEDIA_INTERNAL_SECRET}`, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(30_000),
   });
