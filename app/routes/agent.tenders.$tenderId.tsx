@@ -292,7 +292,7 @@ export default function AgentTender() {
         <p role="alert" className="error" data-testid="escrow-not-ready">{t("escrow.notReady")}</p>
       )}
 
-      {!isDraft && <WitnessPanel tenderId={tender.id} state={witness} />}
+      {!isDraft && <WitnessPanel state={witness} />}
 
       {!isDraft && (
         <section className="card stack">

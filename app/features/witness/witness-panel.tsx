@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 
 export type WitnessPanelState = "notOpened" | "open" | "ended";
 
-export function WitnessPanel({ state }: { tenderId: string; state: WitnessPanelState }) {
+export function WitnessPanel({ state }: { state: WitnessPanelState }) {
   const { t } = useTranslation("witness");
   return (
     <section className="card stack" id="witness" data-testid="witness-panel">
