@@ -11,3 +11,10 @@ export {
   type QualificationSheet,
   type ScoreSheet,
 } from "./scoring-pipeline.server.ts";
+export {
+  DEFAULT_ALERT_THRESHOLDS,
+  supervisorAlerts,
+  type AlertThresholds,
+  type RoomEvent,
+  type SupervisorAlert,
+} from "./alerts.server.ts";
