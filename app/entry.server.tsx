@@ -1,9 +1,9 @@
-import { PassThrough } from "node:stream";
 import type { EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { nulFreeHtml } from "./platform/html-stream.server.ts";
 
 export { startServices, stopServices } from "./services/services.server.ts";
 export { handleBidUpload } from "./features/bids/index.ts";
@@ -25,7 +25,8 @@ export default function handleRequest(
       {
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
-          const body = new PassThrough();
+          // Not a plain PassThrough: React 18 can emit NUL bytes inside Chinese text (html-stream.server.ts).
+          const body = nulFreeHtml();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           responseHeaders.set("X-Content-Type-Options", "nosniff");
           responseHeaders.set("Referrer-Policy", "same-origin");

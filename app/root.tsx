@@ -86,6 +86,7 @@ function Header() {
               {user.role === "ADMIN" && <Link to="/admin/experts">{t("experts:nav.pool")}</Link>}
               {user.role === "SUPERVISOR" && <Link to="/supervisor/committees">{t("experts:nav.committees")}</Link>}
               {user.role === "EXPERT" && <Link to="/expert">{t("experts:nav.expert")}</Link>}
+              {(user.role === "ADMIN" || user.role === "ROOM_DEVICE") && <Link to="/centre/devices">{t("witness:nav.devices")}</Link>}
               <Link to="/notifications" data-testid="notifications-link">
                 {t("tender:nav.notifications")}
                 {data?.unread ? <span className="status" style={{ background: "#fff", color: "var(--red)", marginLeft: ".25rem", fontWeight: 600 }} aria-label={t("tender:nav.unread", { count: data.unread })}>{data.unread}</span> : null}

@@ -23,6 +23,7 @@ export * from "./evaluation/outliers";
 export * from "./evaluation/price-score";
 export * from "./evaluation/comprehensive";
 export * from "./evaluation/lowest-price";
+export * from "./evaluation/scoring-table";
 export * from "./ranking";
 export * from "./collusion";
 export * from "./confidentiality";

@@ -13,6 +13,7 @@ import { seedDemoCustodians } from "./demo-custodians.ts";
 import { seedOpeningDemo } from "./seed-opening.ts";
 import { seedExperts } from "./seed-experts.ts";
 import { minimalPdf } from "./minimal-pdf.ts";
+import { seedEvaluationDemo } from "./seed-evaluation.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -203,6 +204,7 @@ async function main() {
   await seedDemoCustodians(prisma, ["agent@demo.mingbiao.cn", "supervisor@demo.mingbiao.cn"], DEMO_PASSWORD);
   await seedOpeningDemo(prisma, { code: "MZ-JS-2026-0099", keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys", password: DEMO_PASSWORD });
   await seedExperts(prisma, passwordHash);
+  await seedEvaluationDemo(prisma, { passwordHash, platformOrgId: must(orgIds, "platform") });
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 

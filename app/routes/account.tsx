@@ -30,7 +30,7 @@ export default function Account() {
           <dd>{user.organizationName ?? "—"}</dd>
         </div>
       </dl>
-      {user.role !== "ADMIN" && (
+      {user.role !== "ADMIN" && user.role !== "ROOM_DEVICE" && (
         <p className="actions">
           <Link to="/pki/enrol">{t("pki:title")}</Link>
         </p>

@@ -19,7 +19,7 @@ import {
   OPEN_STATUSES,
 } from "~/features/tenders/index.ts";
 import { refusalFieldMessage, renderMessage } from "~/features/tenders/index.ts";
-import { ClarificationFormSchema, parseTenderForm, tenderFieldErrors, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
+import { ClarificationFormSchema, EvaluationConfigSchema, ScoringTableSummary, parseTenderForm, tenderFieldErrors, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
 import { FieldError, TenderForm } from "~/features/tenders/index.ts";
 import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/features/tenders/index.ts";
 import { witnessState } from "~/features/witness/index.ts";
@@ -62,6 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         deadlineMoved: c.deadlineMoved,
       })),
     },
+    evaluationConfig: EvaluationConfigSchema.safeParse(tender.evaluationConfig).data ?? null,
     formValues: tenderFormValues(tender),
     witness: witnessState(tender),
     escrowReady: escrowOk,
@@ -150,7 +151,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AgentTender() {
-  const { tender, formValues, witness, escrowReady: escrowOk, tenderers, holders, maxMegabytes } = useLoaderData<typeof loader>();
+  const { tender, evaluationConfig, formValues, witness, escrowReady: escrowOk, tenderers, holders, maxMegabytes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("tender");
@@ -206,6 +207,7 @@ export default function AgentTender() {
             ))}
           </ul>
         )}
+        <ScoringTableSummary config={evaluationConfig} />
         {isDraft && (
           <Form method="post" encType="multipart/form-data" className="stack">
             <CsrfInput />
@@ -296,7 +298,7 @@ export default function AgentTender() {
         <p role="alert" className="error" data-testid="escrow-not-ready">{t("escrow.notReady")}</p>
       )}
 
-      {!isDraft && <WitnessPanel tenderId={tender.id} state={witness} />}
+      {!isDraft && <WitnessPanel state={witness} />}
 
       {!isDraft && (
         <section className="card stack">

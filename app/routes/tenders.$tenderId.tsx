@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getUser } from "~/platform/auth/auth.server.ts";
-import { getPublicNotice, OPEN_STATUSES } from "~/features/tenders/index.ts";
+import { getPublicNotice, OPEN_STATUSES, ScoringTableSummary } from "~/features/tenders/index.ts";
 import { publicDraw } from "~/features/experts/index.ts";
 import { publicDb } from "~/platform/db.server.ts";
 import { formatCny, formatDateTime } from "~/ui/format.ts";
@@ -135,13 +135,7 @@ export default function TenderNotice() {
             : tt("benchmark.lowest")}
         </p>
       )}
-      {config && config.criteria.length > 0 && (
-        <ul>
-          {config.criteria.map((c, i) => (
-            <li key={i}>{c}</li>
-          ))}
-        </ul>
-      )}
+      <ScoringTableSummary config={config} />
 
       <h2>{tt("documents.title")}</h2>
       {notice.documents.length === 0 ? (

@@ -1,21 +1,22 @@
 // `witness_`: not nested under the supervisor page (its loader requires the SUPERVISOR role).
 // 数字见证 — a room device: a computer in the evaluation room publishing its camera and
-// microphone (`?device=camera-1`, one page per device). It reconnects by itself.
+// microphone (`?device=camera-1`, one page per device). It reconnects by itself. Run by the
+// trading centre (its staff or a room device account; decision 037, revised), never the agent.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { publishDevice, type PublishState } from "~/features/witness/index.ts";
-import { mediaPublicUrl, openWitnessRoom, requireRoomDeviceAgent, roomIdOf, witnessState, witnessToken } from "~/features/witness/index.ts";
+import { mediaPublicUrl, openWitnessRoom, requireRoomDevice, roomIdOf, witnessState, witnessToken } from "~/features/witness/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "数字见证 · 明标" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, tender } = await requireRoomDeviceAgent(request, params.tenderId ?? "");
+  const { user, tender } = await requireRoomDevice(request, params.tenderId ?? "");
   const state = witnessState(tender);
   if (state !== "open") return json({ state, url: "", token: "", roomId: "", title: tender.title, tenderId: tender.id });
-  // The agent started witnessing (tender page); make sure the media server still has the room
+  // The evaluation session started witnessing; make sure the media server still has the room
   // after a restart of its own. Idempotent: it neither opens a new room nor writes an audit entry.
   await openWitnessRoom(tender.id, tender.title).catch(() => {
     throw new Response("The witness (media) server is not reachable.", { status: 503 });
@@ -32,7 +33,7 @@ export default function WitnessDevice() {
         <h1>{t("device.title", { title: data.title })}</h1>
         <p role="alert" data-testid="device-not-open">{t(data.state === "ended" ? "device.ended" : "device.notOpen")}</p>
         <p>
-          <Link to={`/agent/tenders/${data.tenderId}#witness`}>{t("agent.title")}</Link>
+          <Link to="/centre/devices">{t("devices.back")}</Link>
         </p>
       </section>
     );

@@ -13,6 +13,8 @@ import zhOpening from "./locales/zh-CN/opening.json";
 import enOpening from "./locales/en/opening.json";
 import zhExperts from "./locales/zh-CN/experts.json";
 import enExperts from "./locales/en/experts.json";
+import zhEvaluation from "./locales/zh-CN/evaluation.json";
+import enEvaluation from "./locales/en/evaluation.json";
 
 // zh-CN first; English second. Resources are bundled (they are small) so the server render and
 // the browser hydrate from the same strings without a network round trip.
@@ -22,10 +24,11 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
 
 // One namespace per feature: common (shell, auth), tender (publication, notices, agent),
 // bid (submission, receipts), pki (certificate enrolment), witness (live rooms, recordings),
-// opening (the online opening hall), experts (pool, committee request, draw and its verification).
+// opening (the online opening hall), experts (pool, committee request, draw and its verification),
+// evaluation (scoring table, evidence timeline, the evaluation room).
 export const resources = {
-  "zh-CN": { common: zhCommon, tender: zhTender, bid: zhBid, pki: zhPki, witness: zhWitness, opening: zhOpening, experts: zhExperts },
-  en: { common: enCommon, tender: enTender, bid: enBid, pki: enPki, witness: enWitness, opening: enOpening, experts: enExperts },
+  "zh-CN": { common: zhCommon, tender: zhTender, bid: zhBid, pki: zhPki, witness: zhWitness, opening: zhOpening, experts: zhExperts, evaluation: zhEvaluation },
+  en: { common: enCommon, tender: enTender, bid: enBid, pki: enPki, witness: enWitness, opening: enOpening, experts: enExperts, evaluation: enEvaluation },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -56,6 +56,20 @@ test.describe("tender publication", () => {
     await page.getByLabel("唱标项 1 名称").fill("工期");
     await page.getByLabel("唱标项 1 类型").selectOption("days");
     await page.getByLabel("资格要求").fill("市政公用工程施工总承包二级及以上资质");
+    // 评分标准: technical 50 and commercial 20 points (the default weights); rows are added on the page.
+    await page.getByLabel("评审因素 1 名称").fill("施工组织设计");
+    await page.getByLabel("评审因素 1 分值").fill("50");
+    await page.getByLabel("评审因素 1 评分细则").fill("方案完整可行得 40–50 分");
+    await page.getByRole("button", { name: "添加评审因素" }).click();
+    await page.getByLabel("评审因素 2 所属部分").selectOption("commercial");
+    await page.getByLabel("评审因素 2 名称").fill("类似工程业绩");
+    await page.getByLabel("评审因素 2 分值").fill("20");
+    await page.getByLabel("评审因素 2 评分细则").fill("每项业绩 5 分");
+    // A row added by mistake is removed again.
+    await page.getByRole("button", { name: "添加评审因素" }).click();
+    await expect(page.getByTestId("criterion-row")).toHaveCount(3);
+    await page.getByTestId("criterion-row").nth(2).getByRole("button", { name: "删除" }).click();
+    await expect(page.getByTestId("criterion-row")).toHaveCount(2);
     await page.getByRole("button", { name: "保存草稿" }).click();
 
     // TBL Art 24: too early a deadline is refused, citing the article; the entries are kept.
@@ -87,6 +101,10 @@ test.describe("tender publication", () => {
     await expect(visitor.getByRole("heading", { name: title })).toBeVisible();
     await expect(visitor.getByText("招标文件.pdf")).toBeVisible();
     await expect(visitor.getByText("工期（天数）")).toBeVisible();
+    const table = visitor.getByTestId("scoring-table");
+    await expect(table.getByRole("row", { name: /施工组织设计.*50.*方案完整可行/ })).toBeVisible();
+    await expect(table.getByRole("row", { name: /商务部分.*类似工程业绩.*20/ })).toBeVisible();
+    await expect(table).toContainText("满分 30 分");
     await expect(visitor.getByRole("link", { name: "投标人登录后可下载招标文件" })).toBeVisible();
     const noticeUrl = visitor.url();
 

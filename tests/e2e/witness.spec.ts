@@ -1,10 +1,11 @@
 import { expect, test } from "@playwright/test";
+import { evaluationWitness } from "./evaluation-session.ts";
 import { signedIn, sql } from "./support.ts";
 
 const CODE = "MZ-JS-2026-0158";
 
 test.describe("digital witnessing (数字见证)", () => {
-  test("assigned supervisor watches live and plays back the verified recording; others are refused", async ({ browser }) => {
+  test("the session opens the centre's room, its device publishes, the assigned supervisor watches and plays back with the evidence timeline; others are refused", async ({ browser }) => {
     test.setTimeout(180_000);
     const [row] = await sql<{ id: string }>("SELECT id FROM tender WHERE code = $1", [CODE]);
     const tenderId = row?.id ?? "";
@@ -28,18 +29,25 @@ test.describe("digital witnessing (数字见证)", () => {
     await assignRow.getByRole("button", { name: "指派" }).click();
     await expect(assignRow.getByText("周监督 (supervisor@demo.mingbiao.cn)")).toBeVisible();
 
-    // Before the agent starts witnessing, a room device cannot join.
+    // The room belongs to the trading centre (decision 037, revised): the agent can neither run
+    // its devices nor start or end it; before the session opens it, a device cannot join.
     const agent = await signedIn(browser, "agent@demo.mingbiao.cn");
-    await agent.goto(`/witness/${tenderId}/device?device=camera-1`);
-    await expect(agent.getByTestId("device-not-open")).toBeVisible();
+    expect((await agent.goto(`/witness/${tenderId}/device?device=camera-1`))?.status()).toBe(403);
     await agent.goto(`/agent/tenders/${tenderId}`);
     await expect(agent.getByTestId("witness-state")).toHaveText("评标室见证尚未开启");
-    await agent.getByRole("button", { name: "开启评标室见证" }).click();
+    await expect(agent.getByTestId("witness-panel").getByRole("button")).toHaveCount(0);
+    const device = await signedIn(browser, "device@demo.mingbiao.cn");
+    await device.goto(`/witness/${tenderId}/device?device=camera-1`);
+    await expect(device.getByTestId("device-not-open")).toBeVisible();
+
+    // The evaluation session opens the room (here its stand-in calls the same function).
+    expect(await evaluationWitness("open", tenderId)).toEqual({ ok: true });
+    await agent.reload();
     await expect(agent.getByTestId("witness-state")).toHaveText("评标室见证进行中");
 
-    // The room's camera: the browser's (fake) camera and microphone publish.
-    const device = await (await agent.context()).newPage();
-    await device.goto(`/witness/${tenderId}/device?device=camera-1`);
+    // The room's camera, from the centre's devices page: the browser's (fake) camera and microphone publish.
+    await device.getByRole("link", { name: "评标室设备" }).first().click();
+    await device.getByTestId("device-tender").filter({ hasText: CODE }).getByRole("link", { name: "接入摄像头 1" }).click();
     await expect(device.getByText("正在直播")).toBeVisible({ timeout: 30_000 });
 
     // The supervisor finds the tender on their list and watches: frames decode, time advances.
@@ -71,12 +79,22 @@ test.describe("digital witnessing (数字见证)", () => {
     await anonymous.goto(`/witness/${tenderId}`);
     await expect(anonymous).toHaveURL(/\/login\?redirectTo=/);
 
-    // Let a few seconds be recorded, then the agent ends witnessing (after confirming).
+    // While the room records, something happens on the tender: a bidder downloads the documents.
+    await device.waitForTimeout(3000);
+    const [doc] = await sql<{ id: string }>("SELECT id FROM tender_document WHERE tender_id = $1 AND kind = 'TENDER_DOCUMENTS' LIMIT 1", [tenderId]);
+    expect((await bidder.request.get(`/tenders/${tenderId}/documents/${doc?.id ?? ""}`)).status()).toBe(200);
+    const [downloaded] = await sql<{ at: Date }>(
+      "SELECT at FROM audit_entry WHERE action = 'tender.document_downloaded' AND subject_id = $1 ORDER BY seq DESC LIMIT 1",
+      [tenderId],
+    );
+    expect(downloaded).toBeDefined();
+
+    // Let a few more seconds be recorded; signing the report ends witnessing (the session's stand-in again).
     await device.waitForTimeout(4000);
-    agent.once("dialog", (d) => void d.accept());
-    await agent.getByRole("button", { name: "结束评标室见证" }).click();
+    expect(await evaluationWitness("close", tenderId)).toEqual({ ok: true });
+    await agent.reload();
     await expect(agent.getByTestId("witness-state")).toHaveText("评标室见证已结束");
-    await expect(agent.getByRole("button", { name: "开启评标室见证" })).toHaveCount(0);
+    expect(await evaluationWitness("open", tenderId)).toEqual({ ok: false, error: "ALREADY_ENDED" });
 
     // The recording verifies against the audit log and plays back as one continuous video.
     await supervisor.goto("/witness");
@@ -91,5 +109,25 @@ test.describe("digital witnessing (数字见证)", () => {
     await expect
       .poll(async () => playback.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), { timeout: 30_000 })
       .toBeGreaterThan(5);
+    await playback.evaluate((v: HTMLVideoElement) => v.pause());
+
+    // The evidence timeline: the download is on it, a few seconds into the recording; a click seeks there.
+    const timeline = supervisor.getByTestId("recording-source").first().getByTestId("evidence-timeline");
+    const entry = timeline.getByTestId("evidence-entry").filter({ hasText: "下载招标文件" }).last();
+    await expect(entry).toContainText("张投标");
+    const offset = Number(await entry.getAttribute("data-offset"));
+    expect(offset).toBeGreaterThan(1);
+    await playback.evaluate((v: HTMLVideoElement) => {
+      v.currentTime = 0;
+    });
+    await entry.getByRole("button").click();
+    await expect.poll(async () => playback.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(offset - 0.5);
+    expect(await playback.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeLessThan(offset + 0.5);
+    // The marker on the bar seeks too.
+    await playback.evaluate((v: HTMLVideoElement) => {
+      v.currentTime = 0;
+    });
+    await timeline.getByRole("button", { name: /下载招标文件/ }).last().click();
+    await expect.poll(async () => playback.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(offset - 0.5);
   });
 });

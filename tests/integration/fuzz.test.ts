@@ -42,7 +42,7 @@ const FIELDS = [
   "procedureType", "mandatory", "tendererOrgId", "region", "description", "estimatedPrice", "bidSecurity", "bidValidityDays",
   "docsIssueAt", "docsAvailableUntil", "bidDeadline", "qualifications", "readOutLabel", "readOutKind", "lotCode", "lotName",
   "lotPrice", "lotSecurity", "evaluationMethod", "weightTechnical", "weightCommercial", "weightPrice", "benchmark",
-  "coefficient", "criteria", "signingCsr", "encryptionCsr", "csr", "eventId", "action", "subject", "data", "__proto__",
+  "coefficient", "criterionPart", "criterionName", "criterionPoints", "criterionGuidance", "adjustmentFactor", "adjustmentRule", "signingCsr", "encryptionCsr", "csr", "eventId", "action", "subject", "data", "__proto__",
   "constructor", "",
 ];
 const INTENTS = ["save", "publish", "upload", "clarify", "remove", "assign", "start", "end", "withdraw", "read", "read-all", "delete", "", "x".repeat(300)];
@@ -97,7 +97,7 @@ function actionPath(rng: Rng, ctx: Context): string {
   const path = rng.pick([
     "/login", "/signup", "/logout", "/locale", "/notifications", "/pki/enrol", "/admin/supervision", "/agent/tenders/new",
     `/agent/tenders/${id}`, `/agent/tenders/${id}/witness`, `/bids/${id}`, "/internal/audit", `/tenders/${id}`, "/", "/account",
-    `/witness/${id}`, "/ocds/releases.json", "/no/such/route",
+    `/witness/${id}`, `/witness/${id}/device`, `/witness/${id}/recording`, "/centre/devices", "/ocds/releases.json", "/no/such/route",
   ]);
   const query = rng.pick(["", "", "", "?index", `?_data=${rng.pick(["root", "routes/login", "routes/agent.tenders.$tenderId", "nope", ""])}`, "?redirectTo=//evil", "?%zz"]);
   return path + query;

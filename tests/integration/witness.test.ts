@@ -6,7 +6,10 @@ import { action as assignAction, loader as assignLoader } from "~/routes/admin.s
 import { loader as liveLoader } from "~/routes/witness.$tenderId.tsx";
 import { loader as recordingLoader } from "~/routes/witness_.$tenderId.recording.tsx";
 import { loader as listLoader } from "~/routes/witness._index.tsx";
-import { action as roomAction } from "~/routes/agent.tenders.$tenderId.witness.tsx";
+import { loader as deviceLoader } from "~/routes/witness_.$tenderId.device.tsx";
+import { loader as devicesLoader } from "~/routes/centre.devices.tsx";
+import { loader as agentTenderLoader } from "~/routes/agent.tenders.$tenderId.tsx";
+import { closeEvaluationWitness, openEvaluationWitness } from "~/features/witness/index.ts";
 import { db, disconnectDb } from "~/platform/db.server.ts";
 import { closeRedis } from "~/platform/redis.server.ts";
 import { closeQueues } from "~/services/jobs.server.ts";
@@ -100,32 +103,45 @@ describe("supervisor assignment (监督人员指派)", () => {
   });
 });
 
-describe("evaluation room start and end (agent)", () => {
-  const room = (actor: Actor, id: string, intent: string) =>
-    respond(() => roomAction(args(post(`/agent/tenders/${id}/witness`, actor, { intent }), { tenderId: id })));
+describe("evaluation room start and end (the evaluation session; decision 037 revised)", () => {
+  it("the agent's tender page shows the room's state (it has no way to start or end it)", async () => {
+    const page = await respond(() => agentTenderLoader(args(get(`/agent/tenders/${tenderId}`, agent.cookie), { tenderId })));
+    expect(page.status).toBe(200);
+    expect(((await page.json()) as { witness: string }).witness).toBe("notOpened");
+  });
 
   it("a draft cannot have a room; ending before starting is refused", async () => {
     const draft = await makeTender("DRAFT", agent.organizationId, agent.userId);
-    const start = await room(agent, draft, "start");
-    expect(start.status).toBe(302);
-    expect(start.headers.get("Location")).toContain("witnessError=NOT_PUBLISHED");
-    const end = await room(agent, tenderId, "end");
-    expect(end.headers.get("Location")).toContain("witnessError=NOT_OPEN");
+    expect(await openEvaluationWitness(draft)).toMatchObject({ ok: false, refusal: { code: "witness.errors.NOT_PUBLISHED" } });
+    expect(await closeEvaluationWitness(tenderId)).toMatchObject({ ok: false, refusal: { code: "witness.errors.NOT_OPEN" } });
   });
 
-  it("when the media server is unreachable the room is not marked open and the agent is told", async () => {
-    const start = await room(agent, tenderId, "start");
-    expect(start.headers.get("Location")).toContain("witnessError=MEDIA_UNREACHABLE");
+  it("when the media server is unreachable the room is not marked open and nothing is audited", async () => {
+    expect(await openEvaluationWitness(tenderId)).toMatchObject({ ok: false, refusal: { code: "witness.errors.MEDIA_UNREACHABLE" } });
     const t = await db().tender.findUniqueOrThrow({ where: { id: tenderId }, select: { witnessOpenedAt: true } });
     expect(t.witnessOpenedAt).toBeNull();
     expect(await auditCount("witness.room.opened", tenderId)).toBe(0);
   });
 
-  it("an ended room stays ended; only the tender's own agent may run it", async () => {
+  it("only the trading centre's staff and room device accounts reach the device page and the devices list", async () => {
+    const device = await makeActor("ROOM_DEVICE", "PLATFORM");
+    const page = (actor: Actor) => respond(() => deviceLoader(args(get(`/witness/${tenderId}/device`, actor.cookie), { tenderId })));
+    for (const actor of [agent, bidder, supervisor]) expect((await page(actor)).status).toBe(403);
+    for (const actor of [device, admin]) {
+      const res = await page(actor);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { state: string }).state).toBe("notOpened");
+    }
+    const list = (await (await respond(() => devicesLoader(args(get("/centre/devices", device.cookie))))).json()) as { tenders: { id: string; state: string }[] };
+    expect(list.tenders.find((x) => x.id === tenderId)?.state).toBe("notOpened");
+    expect((await respond(() => devicesLoader(args(get("/centre/devices", agent.cookie))))).status).toBe(403);
+  });
+
+  it("an ended room stays ended and is not offered to devices", async () => {
     await db().tender.update({ where: { id: tenderId }, data: { witnessOpenedAt: new Date(), witnessClosedAt: new Date() } });
-    expect((await room(agent, tenderId, "start")).headers.get("Location")).toContain("witnessError=ALREADY_ENDED");
-    const stranger = await makeActor("AGENT", "AGENT");
-    expect((await room(stranger, tenderId, "start")).status).toBe(403);
-    expect((await room(bidder, tenderId, "start")).status).toBe(403);
+    expect(await openEvaluationWitness(tenderId)).toMatchObject({ ok: false, refusal: { code: "witness.errors.ALREADY_ENDED" } });
+    expect(await closeEvaluationWitness(tenderId)).toMatchObject({ ok: false, refusal: { code: "witness.errors.ALREADY_ENDED" } });
+    const list = (await (await respond(() => devicesLoader(args(get("/centre/devices", admin.cookie))))).json()) as { tenders: { id: string }[] };
+    expect(list.tenders.map((x) => x.id)).not.toContain(tenderId);
   });
 });

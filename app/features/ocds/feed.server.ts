@@ -52,6 +52,7 @@ const select = {
   bidDeadline: true,
   publishedAt: true,
   evaluationMethod: true,
+  evaluationConfig: true,
   tendererOrg: { select: { id: true, name: true, creditCode: true } },
   agentOrg: { select: { id: true, name: true, creditCode: true } },
   lots: { orderBy: { code: "asc" as const }, select: { code: true, name: true, estimatedPriceCents: true } },

@@ -14,6 +14,15 @@ const row: OcdsTenderRow = {
   bidDeadline: new Date("2027-04-02T01:30:00Z"),
   publishedAt: new Date("2027-03-01T01:00:00Z"),
   evaluationMethod: "COMPREHENSIVE",
+  evaluationConfig: {
+    method: "COMPREHENSIVE",
+    weights: { technical: 50, commercial: 20, price: 30 },
+    priceScoring: { benchmark: { kind: "average", coefficientPermille: 950 }, formula: { kind: "ratio" } },
+    criteria: [
+      { id: "c1", part: "technical", name: "施工组织设计", maxPoints: 50, guidance: "方案可行得 40–50 分" },
+      { id: "c2", part: "commercial", name: "类似业绩", maxPoints: 20, guidance: "每项 5 分" },
+    ],
+  },
   tendererOrg: { id: "a", name: "明州市城市建设投资集团有限公司", creditCode: "91330200MA2C000017" },
   agentOrg: { id: "b", name: "明州正信工程咨询有限公司", creditCode: "91330200MA2C00002X" },
   lots: [{ code: "1", name: "一标段", estimatedPriceCents: 600_000_050n }],
@@ -48,6 +57,16 @@ describe("OCDS 1.1 mapping", () => {
     expect(r.tender.mainProcurementCategory).toBe("works");
     expect(r.tender.items).toEqual([{ id: "1", description: "一标段", quantity: 1, unit: { value: { amount: 6_000_000.5, currency: "CNY" } } }]);
     expect(yuanAmount(1n)).toBe(0.01);
+  });
+
+  it("publishes the scoring table (评分标准) as awardCriteriaDetails; without a table, none", () => {
+    expect(releases[0]!.tender.awardCriteriaDetails).toBe(
+      "综合评估法：技术部分 50 分（施工组织设计 50 分：方案可行得 40–50 分）；商务部分 20 分（类似业绩 20 分：每项 5 分）；价格部分 30 分（评标基准价：有效投标价平均值 × 0.95）。",
+    );
+    const lowest = buildReleases({ ...row, evaluationMethod: "LOWEST_EVALUATED_PRICE", evaluationConfig: { method: "LOWEST_EVALUATED_PRICE", adjustments: [{ id: "a1", factor: "工期提前", rule: "每提前 1 日扣减报价 0.1%" }] } }, { prefix: "mingbiao", baseUrl: "https://mingbiao.example" });
+    expect(lowest[0]!.tender.awardCriteriaDetails).toBe("经评审的最低投标价法，价格折算因素：工期提前（每提前 1 日扣减报价 0.1%）。");
+    const legacy = buildReleases({ ...row, evaluationConfig: { method: "COMPREHENSIVE", weights: { technical: 50, commercial: 20, price: 30 }, criteria: ["施工组织设计"] } }, { prefix: "mingbiao", baseUrl: "https://mingbiao.example" });
+    expect(legacy[0]!.tender).not.toHaveProperty("awardCriteriaDetails");
   });
 
   it("the package validates against the official OCDS 1.1 schema, and a broken one does not", () => {

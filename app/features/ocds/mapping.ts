@@ -1,4 +1,5 @@
 import { formatYuan } from "../../../bidding-core/index";
+import { EvaluationConfigSchema } from "../tenders/index.ts";
 
 /**
  * Published tenders as OCDS 1.1 releases (docs/decisions/042). Pure: the caller loads the rows.
@@ -26,6 +27,8 @@ export interface OcdsTenderRow {
   bidDeadline: Date | null;
   publishedAt: Date;
   evaluationMethod: "COMPREHENSIVE" | "LOWEST_EVALUATED_PRICE";
+  /** The tender's evaluation config (评分标准 or adjustment factors, decision 100); published as awardCriteriaDetails. */
+  evaluationConfig?: unknown;
   tendererOrg: OcdsOrg;
   agentOrg: OcdsOrg | null;
   lots: { code: string; name: string; estimatedPriceCents: bigint }[];
@@ -55,6 +58,25 @@ export interface OcdsRelease {
 }
 
 const CATEGORY = { WORKS: "works", GOODS: "goods", SERVICES: "services" } as const;
+
+const PART_ZH = { technical: "技术部分", commercial: "商务部分" } as const;
+
+/** 评分标准 as one line of text (OCDS awardCriteriaDetails is a string), in the notice's language. */
+export function awardCriteriaDetails(raw: unknown): string | null {
+  const config = EvaluationConfigSchema.safeParse(raw);
+  if (!config.success) return null;
+  const c = config.data;
+  if (c.method === "LOWEST_EVALUATED_PRICE") {
+    if (c.adjustments.length === 0) return "经评审的最低投标价法：无价格折算因素，以投标报价为评标价。";
+    return `经评审的最低投标价法，价格折算因素：${c.adjustments.map((a) => `${a.factor}（${a.rule}）`).join("；")}。`;
+  }
+  if (c.criteria.length === 0) return null;
+  const parts = (["technical", "commercial"] as const)
+    .filter((part) => c.criteria.some((x) => x.part === part))
+    .map((part) => `${PART_ZH[part]} ${c.weights[part]} 分（${c.criteria.filter((x) => x.part === part).map((x) => `${x.name} ${x.maxPoints} 分：${x.guidance}`).join("；")}）`);
+  const benchmark = c.priceScoring.benchmark.kind === "average" ? `有效投标价平均值 × ${c.priceScoring.benchmark.coefficientPermille / 1000}` : "最低有效投标价";
+  return `综合评估法：${parts.join("；")}；价格部分 ${c.weights.price} 分（评标基准价：${benchmark}）。`;
+}
 
 /** The tender's OCDS status now; earlier releases showed it active. */
 function tenderStatus(status: string): string {
@@ -139,6 +161,7 @@ export function buildReleases(row: OcdsTenderRow, options: { prefix: string; bas
       procurementMethodDetails: "公开招标",
       mainProcurementCategory: CATEGORY[row.procedureType],
       awardCriteria: row.evaluationMethod === "COMPREHENSIVE" ? "ratedCriteria" : "priceOnly",
+      ...(awardCriteriaDetails(row.evaluationConfig) ? { awardCriteriaDetails: awardCriteriaDetails(row.evaluationConfig) } : {}),
       submissionMethod: ["electronicSubmission"],
       tenderPeriod: {
         ...(row.docsIssueAt ? { startDate: row.docsIssueAt.toISOString() } : {}),

@@ -22,7 +22,7 @@ export type EnrolmentResult =
   | { ok: true; signingPem: string; encryptionPem: string; chainPem: string[] }
   | { ok: false; error: string };
 
-const ROLE_OF = { BIDDER: "bidder", AGENT: "agent", EXPERT: "expert", SUPERVISOR: "supervisor", ADMIN: "service" } as const;
+const ROLE_OF = { BIDDER: "bidder", AGENT: "agent", EXPERT: "expert", SUPERVISOR: "supervisor", ADMIN: "service", ROOM_DEVICE: "service" } as const;
 
 /**
  * Issues the holder's two certificates (双证书) from two CSRs generated in the browser. The CSR

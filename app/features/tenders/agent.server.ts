@@ -9,7 +9,7 @@ import { db, type Tx } from "../../platform/db.server.ts";
 import { notifyUser } from "../../platform/realtime.server.ts";
 import * as storage from "../../platform/storage.server.ts";
 import { applyEvent } from "./lifecycle.server.ts";
-import type { TenderInput } from "./form.ts";
+import { checkEvaluationConfig, type TenderInput } from "./form.ts";
 import type { StagedUpload } from "./document-upload.server.ts";
 import { scheduleCloseBidding } from "./close-bidding.jobs.server.ts";
 import { prepareTenderEscrow } from "../escrow/index.ts";
@@ -232,11 +232,14 @@ export async function publishTender(user: SessionUser, id: string, now = clock.n
   const result = await db().$transaction(async (tx): Promise<AgentResult<{ bidDeadline: Date }>> => {
     const row = await tx.tender.findFirst({
       where: { AND: [{ id }, ownedBy(user)] },
-      select: { status: true, procedureType: true, mandatory: true, docsIssueAt: true, docsAvailableUntil: true, bidDeadline: true, code: true, _count: { select: { documents: { where: { kind: "TENDER_DOCUMENTS" } } } } },
+      select: { status: true, procedureType: true, mandatory: true, docsIssueAt: true, docsAvailableUntil: true, bidDeadline: true, code: true, evaluationConfig: true, _count: { select: { documents: { where: { kind: "TENDER_DOCUMENTS" } } } } },
     });
     if (!row) return refuse("tender.invalid.notFound", 409);
     if (row.status === "DRAFT" && row._count.documents === 0) return refuse("tender.invalid.documentsRequired", 409);
     if (!row.docsIssueAt || !row.docsAvailableUntil || !row.bidDeadline) return refuse("tender.invalid.scheduleRequired", 409);
+    // Bidders must know how they will be scored (TBL Art 19): no notice without a valid scoring table.
+    const scoring = checkEvaluationConfig(row.evaluationConfig);
+    if (scoring) return refusalFromDomain(scoring, "tender.errors", 409);
     const outcome = applyEvent(
       row,
       { type: "publish", schedule: { documentsFrom: row.docsIssueAt, documentsUntil: row.docsAvailableUntil, bidDeadline: row.bidDeadline } },

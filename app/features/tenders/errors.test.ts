@@ -48,3 +48,15 @@ describe("article citations", () => {
     expect(renderMessage(t, "zh-CN", message)).toBe("自招标文件开始发出之日起至投标截止时间止，依法必须招标的项目不得少于 20 日，当前仅 12 个整日（《招标投标法》第二十四条）。");
   });
 });
+
+describe("scoring table refusals (评分标准)", () => {
+  it("TBL Art 19: name the part in the reader's language, with both numbers and the articles", () => {
+    const error = domainError("EVALUATION.POINTS_MISMATCH", { part: "commercial", weight: 20, points: 12.5 });
+    const zhT = createI18n("zh-CN").getFixedT("zh-CN", "tender");
+    const enT = createI18n("en").getFixedT("en", "tender");
+    expect(renderMessage(zhT, "zh-CN", domainErrorMessage(error))).toBe(
+      "评分标准的商务部分各评审因素分值之和为 12.5 分，应等于该部分权重 20 分；请调整分值或权重（《招标投标法》第十九条、《评标委员会和评标方法暂行规定》第三十五条）。",
+    );
+    expect(renderMessage(enT, "en", domainErrorMessage(domainError("EVALUATION.EMPTY_PART", { part: "technical", weight: 50 })))).toContain("Technical part has a weight of 50%");
+  });
+});

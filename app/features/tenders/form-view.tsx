@@ -17,6 +17,7 @@ import {
 } from "./form.ts";
 import { parseBeijingLocal } from "./beijing-time.ts";
 import { renderMessage } from "./errors.ts";
+import { AdjustmentRuleFields, ScoringTableFields } from "./scoring-table-view.tsx";
 
 /** The tender form (new and edit-draft). Values and errors come from the loader/action. */
 
@@ -246,9 +247,11 @@ export function TenderForm({
             )}
           </>
         )}
-        <Row name="criteria" label={t("form.criteria")} error={err("criteria")} hint={t("form.onePerLine")}>
-          <textarea id="criteria" name="criteria" rows={4} defaultValue={str(values, "criteria")} />
-        </Row>
+        {method === "COMPREHENSIVE" ? (
+          <ScoringTableFields values={values} error={err("criteria")} />
+        ) : (
+          <AdjustmentRuleFields values={values} error={err("adjustments")} />
+        )}
       </fieldset>
       <div className="actions">
         <button type="submit" className="primary">{submitLabel}</button>

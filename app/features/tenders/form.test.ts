@@ -1,4 +1,4 @@
-import { parseTenderForm, tenderFormValues, PRICE_ITEM } from "./form.ts";
+import { checkEvaluationConfig, EvaluationConfigSchema, parseTenderForm, tenderFormValues, PRICE_ITEM } from "./form.ts";
 
 const TENDERER = "0f4c1b4e-8a5b-4f7e-9a31-6c2b8f1d2e3a";
 
@@ -26,7 +26,10 @@ function form(overrides: Record<string, string | string[]> = {}): FormData {
     weightPrice: "30",
     benchmark: "average",
     coefficient: "0.95",
-    criteria: "施工组织设计\n项目管理机构",
+    criterionPart: ["technical", "technical", "commercial", "technical"],
+    criterionName: ["施工组织设计", "项目管理机构", "企业业绩", ""],
+    criterionPoints: ["30", "20", "20", ""],
+    criterionGuidance: ["方案可行得 24–30 分", "一级建造师得 20 分", "每项业绩 5 分", ""],
     ...overrides,
   };
   const fd = new FormData();
@@ -52,7 +55,11 @@ describe("tender form", () => {
       method: "COMPREHENSIVE",
       weights: { technical: 50, commercial: 20, price: 30 },
       priceScoring: { benchmark: { kind: "average", coefficientPermille: 950 }, formula: { kind: "ratio" } },
-      criteria: ["施工组织设计", "项目管理机构"],
+      criteria: [
+        { id: "c1", part: "technical", name: "施工组织设计", maxPoints: 30, guidance: "方案可行得 24–30 分" },
+        { id: "c2", part: "technical", name: "项目管理机构", maxPoints: 20, guidance: "一级建造师得 20 分" },
+        { id: "c3", part: "commercial", name: "企业业绩", maxPoints: 20, guidance: "每项业绩 5 分" },
+      ],
     });
   });
 
@@ -84,12 +91,54 @@ describe("tender form", () => {
     expect(result.values.readOutLabel).toEqual(["工期", "质量标准"]);
   });
 
-  it("lowest evaluated price needs no weights; stored values round-trip to the form", () => {
-    const result = parseTenderForm(form({ evaluationMethod: "LOWEST_EVALUATED_PRICE", weightPrice: "" }));
+  it("lowest evaluated price needs no weights but states its adjustment rules; stored values round-trip to the form", () => {
+    const result = parseTenderForm(
+      form({ evaluationMethod: "LOWEST_EVALUATED_PRICE", weightPrice: "", adjustmentFactor: ["工期提前", ""], adjustmentRule: ["每提前 1 日扣减报价 0.1%", ""] }),
+    );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     const values = tenderFormValues({ ...result.data, lots: result.data.lots });
     const again = parseTenderForm(form(Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, string | string[]>));
     if (!again.ok) throw new Error(JSON.stringify(again.errors));
     expect(again.data).toEqual(result.data);
+    expect(result.data.evaluationConfig).toEqual({ method: "LOWEST_EVALUATED_PRICE", adjustments: [{ id: "a1", factor: "工期提前", rule: "每提前 1 日扣减报价 0.1%" }] });
+    const comprehensive = parseTenderForm(form());
+    if (!comprehensive.ok) throw new Error(JSON.stringify(comprehensive.errors));
+    const back = parseTenderForm(form(tenderFormValues({ ...comprehensive.data, lots: [] }) as Record<string, string | string[]>));
+    if (!back.ok) throw new Error(JSON.stringify(back.errors));
+    expect(back.data.evaluationConfig).toEqual(comprehensive.data.evaluationConfig);
+  });
+
+  it("TBL Art 19: a scoring table whose points miss a part's weight is refused, naming the part and both numbers", () => {
+    const result = parseTenderForm(form({ criterionPoints: ["30", "15", "20", ""] }));
+    expect(!result.ok && result.errors.criteria).toEqual({
+      key: "errors.EVALUATION.POINTS_MISMATCH",
+      params: { part: "technical", weight: 50, points: 45, article: "TBL Art 19 / Eval-Rules Art 35" },
+    });
+    // The row a refusal names is the row on the page, blank rows in between included.
+    const gap = parseTenderForm(
+      form({ criterionPart: ["technical", "technical", "technical", "commercial"], criterionName: ["施工组织设计", "", "项目管理机构", "企业业绩"], criterionPoints: ["30", "", "20", "20"], criterionGuidance: ["g", "", "", "g"] }),
+    );
+    expect(!gap.ok && gap.errors.criteria?.params).toMatchObject({ row: 3, problem: "guidance" });
+    const empty = parseTenderForm(form({ criterionPart: ["technical"], criterionName: ["施工组织设计"], criterionPoints: ["50"], criterionGuidance: ["g"] }));
+    expect(!empty.ok && empty.errors.criteria?.key).toBe("errors.EVALUATION.EMPTY_PART");
+    const lowest = parseTenderForm(form({ evaluationMethod: "LOWEST_EVALUATED_PRICE", adjustmentFactor: ["工期提前"], adjustmentRule: [""] }));
+    expect(!lowest.ok && lowest.errors.adjustments?.key).toBe("errors.EVALUATION.INVALID_ADJUSTMENT_RULE");
+  });
+
+  it("TBL Art 19: a stored config is checked again before publication; a free-text list from before the table is kept but refused", () => {
+    const result = parseTenderForm(form());
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(checkEvaluationConfig(result.data.evaluationConfig)).toBeNull();
+    const legacy = { method: "COMPREHENSIVE", weights: { technical: 50, commercial: 20, price: 30 }, priceScoring: { benchmark: { kind: "lowest" }, formula: { kind: "ratio" } }, criteria: ["施工组织设计"] };
+    expect(EvaluationConfigSchema.parse(legacy)).toMatchObject({ criteria: [], legacyCriteria: ["施工组织设计"] });
+    expect(checkEvaluationConfig(legacy)?.code).toBe("EVALUATION.EMPTY_PART");
+    expect(checkEvaluationConfig({ method: "LOWEST_EVALUATED_PRICE", criteria: ["工期"] })).toBeNull();
+    expect(checkEvaluationConfig({})?.code).toBe("EVALUATION.INVALID_CONFIG");
+    // Editing such a draft offers its lines as rows to complete with points and guidance.
+    const ok = parseTenderForm(form());
+    if (!ok.ok) throw new Error("set-up");
+    const values = tenderFormValues({ ...ok.data, evaluationConfig: legacy, lots: [] });
+    expect(values.criterionName).toEqual(["施工组织设计"]);
+    expect(values.criterionPoints).toEqual([""]);
   });
 });

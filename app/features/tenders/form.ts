@@ -8,13 +8,28 @@ import {
   defaultProcedureRules,
   formatYuan,
   parseYuan,
+  domainError,
+  validateAdjustmentRules,
+  validateScoringTable,
   validateWeights,
+  type AdjustmentRule,
   type DomainError,
   type ProcedureRules,
   type ProcurementType,
+  type ScoringCriterion,
 } from "../../../bidding-core/index";
 import { parseBeijingLocal, toBeijingLocal } from "./beijing-time.ts";
 import { PROCEDURE_TYPES, type ProcedureTypeName } from "./enums.ts";
+import {
+  ADJUSTMENT_FIELDS,
+  AdjustmentRuleSchema,
+  CRITERION_FIELDS,
+  ScoringCriterionSchema,
+  adjustmentRuleValues,
+  parseAdjustmentRules,
+  parseScoringTable,
+  scoringTableValues,
+} from "./scoring-table.ts";
 
 /**
  * The tender form: one schema for the page, the action and the tests. Messages are keys in the
@@ -44,9 +59,14 @@ export type EvaluationConfig =
         benchmark: { kind: "lowest" } | { kind: "average"; coefficientPermille: number };
         formula: { kind: "ratio" };
       };
-      criteria: string[];
+      /** 评分标准: per criterion its part, maximum points and guidance (bidding-core checks it). */
+      criteria: ScoringCriterion[];
+      /** A free-text criteria list from before the scoring table that could not be converted. */
+      legacyCriteria?: string[];
+      /** The table was converted from such a list (points split evenly within each part). */
+      migrated?: boolean;
     }
-  | { method: "LOWEST_EVALUATED_PRICE"; criteria: string[] };
+  | { method: "LOWEST_EVALUATED_PRICE"; adjustments: AdjustmentRule[]; legacyCriteria?: string[] };
 
 /** 唱标: the bid price is always read out; agents add the other items the documents list. */
 export const PRICE_ITEM: ReadOutItem = { key: "price", label: "投标报价", kind: "money" };
@@ -93,7 +113,7 @@ export type TenderFormResult =
 /** What the page re-displays after a refused submission (strings and string lists only). */
 export type TenderFormValues = Record<string, string | string[]>;
 
-const REPEATED = ["readOutLabel", "readOutKind", "lotCode", "lotName", "lotPrice", "lotSecurity"] as const;
+const REPEATED = ["readOutLabel", "readOutKind", "lotCode", "lotName", "lotPrice", "lotSecurity", ...CRITERION_FIELDS, ...ADJUSTMENT_FIELDS] as const;
 
 const text = (max: number) => z.string().trim().max(max, "invalid.tooLong");
 const required = (max: number) => text(max).min(1, "invalid.required");
@@ -130,7 +150,12 @@ export const TenderFormSchema = z.object({
   weightPrice: z.string().default(""),
   benchmark: z.enum(BENCHMARKS).default("lowest"),
   coefficient: z.string().default(""),
-  criteria: text(20_000).default(""),
+  criterionPart: z.array(z.string().trim().max(20, "invalid.tooLong")).max(100, "invalid.tooMany").default([]),
+  criterionName: z.array(text(200)).max(100, "invalid.tooMany").default([]),
+  criterionPoints: z.array(text(20)).max(100, "invalid.tooMany").default([]),
+  criterionGuidance: z.array(text(2_000)).max(100, "invalid.tooMany").default([]),
+  adjustmentFactor: z.array(text(200)).max(50, "invalid.tooMany").default([]),
+  adjustmentRule: z.array(text(2_000)).max(50, "invalid.tooMany").default([]),
 });
 
 /** Collects a FormData into plain values; the repeated row fields become lists. */
@@ -241,8 +266,12 @@ export function parseTenderForm(form: FormData): TenderFormResult {
   });
   if (new Set(lots.map((l) => l.code)).size !== lots.length) errors.lots ??= { key: "invalid.duplicate" };
 
-  const criteria = lines(v.criteria);
-  let evaluationConfig: EvaluationConfig = { method: "LOWEST_EVALUATED_PRICE", criteria };
+  let evaluationConfig: EvaluationConfig = { method: "LOWEST_EVALUATED_PRICE", adjustments: [] };
+  if (v.evaluationMethod === "LOWEST_EVALUATED_PRICE") {
+    const adjustments = parseAdjustmentRules(v);
+    if (!adjustments.ok) errors.adjustments = lawMessage(adjustments.error);
+    evaluationConfig = { method: "LOWEST_EVALUATED_PRICE", adjustments: adjustments.ok ? adjustments.value : [] };
+  }
   if (v.evaluationMethod === "COMPREHENSIVE") {
     const weights = {
       technical: Number(v.weightTechnical || "NaN"),
@@ -251,6 +280,10 @@ export function parseTenderForm(form: FormData): TenderFormResult {
     };
     const checked = validateWeights(weights);
     if (!checked.ok) errors.weights = lawMessage(checked.error);
+    // The table is checked against valid weights only: against wrong ones every part would be off.
+    const table = checked.ok ? parseScoringTable(v, weights) : null;
+    if (table && !table.ok) errors.criteria = lawMessage(table.error);
+    const criteria = table?.ok ? table.value : [];
     let benchmark: Extract<EvaluationConfig, { method: "COMPREHENSIVE" }>["priceScoring"]["benchmark"] = { kind: "lowest" };
     if (v.benchmark === "average") {
       // Typed as a decimal (0.95); the rule (whole ‰, at most 1.2) is bidding-core's checkBenchmark.
@@ -295,7 +328,15 @@ export const ReadOutItemsSchema = z.array(
   z.object({ key: z.string(), label: z.string(), kind: z.enum(READ_OUT_KINDS) }),
 );
 export const QualificationsSchema = z.array(z.object({ id: z.string(), text: z.string() }));
-export const EvaluationConfigSchema = z.union([
+/** A stored config from before the scoring table held `criteria` as strings: kept as `legacyCriteria`. */
+const legacyCriteria = (raw: unknown): unknown => {
+  if (typeof raw !== "object" || raw === null || !("criteria" in raw) || !Array.isArray(raw.criteria)) return raw;
+  if (!raw.criteria.every((c) => typeof c === "string")) return raw;
+  const { criteria, ...rest } = raw as { criteria: string[] } & Record<string, unknown>;
+  return { ...rest, criteria: [], legacyCriteria: [...((rest.legacyCriteria as string[] | undefined) ?? []), ...criteria] };
+};
+
+export const EvaluationConfigSchema = z.preprocess(legacyCriteria, z.union([
   z.object({
     method: z.literal("COMPREHENSIVE"),
     weights: z.object({ technical: z.number(), commercial: z.number(), price: z.number() }),
@@ -306,10 +347,33 @@ export const EvaluationConfigSchema = z.union([
       ]),
       formula: z.object({ kind: z.literal("ratio") }),
     }),
-    criteria: z.array(z.string()),
+    criteria: z.array(ScoringCriterionSchema),
+    legacyCriteria: z.array(z.string()).optional(),
+    migrated: z.boolean().optional(),
   }),
-  z.object({ method: z.literal("LOWEST_EVALUATED_PRICE"), criteria: z.array(z.string()) }),
-]);
+  z.object({
+    method: z.literal("LOWEST_EVALUATED_PRICE"),
+    adjustments: z.array(AdjustmentRuleSchema).default([]),
+    legacyCriteria: z.array(z.string()).optional(),
+  }),
+]));
+
+/**
+ * A stored evaluation config checked again before publication: a tender from before the scoring
+ * table (free-text criteria not converted) cannot be published until the agent gives it one.
+ */
+export function checkEvaluationConfig(raw: unknown): DomainError | null {
+  const config = EvaluationConfigSchema.safeParse(raw);
+  if (!config.success) return domainError("EVALUATION.INVALID_CONFIG", {});
+  if (config.data.method === "LOWEST_EVALUATED_PRICE") {
+    const rules = validateAdjustmentRules(config.data.adjustments);
+    return rules.ok ? null : rules.error;
+  }
+  const weights = validateWeights(config.data.weights);
+  if (!weights.ok) return weights.error;
+  const table = validateScoringTable(config.data.criteria, config.data.weights);
+  return table.ok ? null : table.error;
+}
 
 /** The clarification form (Regs Art 21). */
 export const ClarificationFormSchema = z.object({
@@ -366,8 +430,19 @@ export function tenderFormValues(row: {
   if (row.mandatory) values.mandatory = "on";
   else values.mandatory = "off";
   if (config.success) {
-    values.criteria = config.data.criteria.join("\n");
+    if (config.data.method === "LOWEST_EVALUATED_PRICE") Object.assign(values, adjustmentRuleValues(config.data.adjustments));
     if (config.data.method === "COMPREHENSIVE") {
+      Object.assign(values, scoringTableValues(config.data.criteria));
+      // A draft from before the scoring table: its lines become rows for the agent to complete.
+      const legacy = config.data.criteria.length === 0 ? (config.data.legacyCriteria ?? []) : [];
+      if (legacy.length > 0) {
+        Object.assign(values, {
+          criterionPart: legacy.map(() => "technical"),
+          criterionName: legacy,
+          criterionPoints: legacy.map(() => ""),
+          criterionGuidance: legacy.map(() => ""),
+        });
+      }
       values.weightTechnical = String(config.data.weights.technical);
       values.weightCommercial = String(config.data.weights.commercial);
       values.weightPrice = String(config.data.weights.price);

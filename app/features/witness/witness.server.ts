@@ -84,18 +84,39 @@ export async function supervisedTenders(userId: string) {
   return rows.map((r) => ({ id: r.tender.id, code: r.tender.code, title: r.tender.title, state: witnessState(r.tender) }));
 }
 
-/** The agent of the tender (or the tenderer's staff) runs the room: its devices, its opening and end. */
-export async function requireRoomDeviceAgent(request: Request, tenderId: string) {
-  const user = await requireUser(request, ["AGENT"]);
+/**
+ * The evaluation room belongs to the trading centre (decision 037, revised): its devices are run
+ * by the centre's staff (ADMIN) or by a room device account (ROOM_DEVICE), never by the agent or
+ * the tenderer, whose evaluation is being supervised.
+ */
+export const ROOM_DEVICE_ROLES = ["ADMIN", "ROOM_DEVICE"] as const;
+
+/** A room can be set up once the tender is public and until it is decided; never for a draft or a cancelled tender. */
+const ROOM_STATUSES = ["PUBLISHED", "CLARIFICATION", "BIDDING_CLOSED", "OPENING", "OPENED", "EVALUATING", "PUBLICITY"] as const;
+const ROOM_STATES = new Set<string>(ROOM_STATUSES);
+
+export async function requireRoomDevice(request: Request, tenderId: string) {
+  const user = await requireUser(request, ROOM_DEVICE_ROLES);
   const tender = await findTender(tenderId);
-  const own = user.organizationId !== null && [tender.agentOrgId, tender.tendererOrgId].includes(user.organizationId);
-  if (!own) throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
   return { user, tender };
 }
 
+/** The centre's devices page: every tender that may have a room, open rooms first. */
+export async function roomDeviceTenders(request: Request) {
+  await requireUser(request, ROOM_DEVICE_ROLES);
+  const rows = await db().tender.findMany({
+    where: { status: { in: [...ROOM_STATUSES] }, witnessClosedAt: null },
+    orderBy: [{ witnessOpenedAt: { sort: "desc", nulls: "last" } }, { bidDeadline: "asc" }],
+    take: 100,
+    select: TENDER_FIELDS,
+  });
+  return rows.map((t) => ({ id: t.id, code: t.code, title: t.title, state: witnessState(t) }));
+}
+
+
 /**
  * Why the room cannot start or end (decision 062): `witness.errors.<reason>`, whose last part the
- * agent's page receives as `?witnessError=` and shows from the `witness` namespace.
+ * callers receive; `witnessReason` gives its last part.
  */
 export type WitnessRoomReason = "NOT_PUBLISHED" | "ALREADY_ENDED" | "NOT_OPEN" | "MEDIA_UNREACHABLE" | "NOT_SUPERVISOR";
 const roomRefusal = (reason: WitnessRoomReason): Refused => refuse(`witness.errors.${reason}`, reason === "MEDIA_UNREACHABLE" ? 503 : reason === "NOT_SUPERVISOR" ? 400 : 409);
@@ -109,9 +130,11 @@ export function witnessReason(refusal: Refusal): string {
 /**
  * Starts the tender's witnessing: the media server opens the room (its recorders start with the
  * first camera) and the start is recorded. Once per tender: an ended room stays ended so its
- * recording is never mixed with a later one. (The evaluation session will call this.)
+ * recording is never mixed with a later one. The evaluation session calls this when it opens
+ * (`actorId`: who opened the session; null when the platform does it on schedule); nobody
+ * else starts a room.
  */
-export async function startWitnessing(actorId: string, tenderId: string): Promise<{ ok: true } | Refused> {
+export async function openEvaluationWitness(tenderId: string, actorId: string | null = null): Promise<{ ok: true } | Refused> {
   const tender = await findTender(tenderId);
   // A room can be set up once the tender is public and until it is decided (bidding-core).
   if (!(WITNESS_ROOM_STATUSES as readonly string[]).includes(tender.status)) return roomRefusal("NOT_PUBLISHED");
@@ -132,8 +155,11 @@ export async function startWitnessing(actorId: string, tenderId: string): Promis
   return { ok: true };
 }
 
-/** Ends the witnessing: recorders close their last segment and the room is gone for good. */
-export async function endWitnessing(actorId: string, tenderId: string): Promise<{ ok: true } | Refused> {
+/**
+ * Ends the witnessing: recorders close their last segment and the room is gone for good. The
+ * evaluation session calls this when the report is signed; nobody else ends a room.
+ */
+export async function closeEvaluationWitness(tenderId: string, actorId: string | null = null): Promise<{ ok: true } | Refused> {
   const tender = await findTender(tenderId);
   if (tender.witnessClosedAt) return roomRefusal("ALREADY_ENDED");
   if (!tender.witnessOpenedAt) return roomRefusal("NOT_OPEN");
