@@ -5,6 +5,7 @@ import { closeQueues, enqueueJob, startJobWorkers as startWorkers } from "../pla
 import { auditCheckpointJob, auditVerifyJob } from "../features/audit/index.ts";
 import { cleanupUploadsJob } from "../features/bids/index.ts";
 import { closeBiddingJob, closeBiddingSweepJob } from "../features/tenders/index.ts";
+import { clockSweepJob, clockTimerJob } from "../features/clocks/index.ts";
 
 // Every job of the system, in one table; each definition lives beside its feature.
 export const jobs = {
@@ -13,6 +14,8 @@ export const jobs = {
   "bids.cleanup-uploads": cleanupUploadsJob,
   "tender.close-bidding": closeBiddingJob,
   "tender.close-bidding-sweep": closeBiddingSweepJob,
+  "clocks.timer": clockTimerJob,
+  "clocks.sweep": clockSweepJob,
 } as const;
 
 export type JobName = keyof typeof jobs;

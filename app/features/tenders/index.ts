@@ -8,3 +8,5 @@ export { agentErrorMessage, renderMessage } from "./errors.ts";
 export { FieldError, TenderForm } from "./form-view.tsx";
 export { ClarificationFormSchema, type FieldMessage, parseTenderForm, type TenderFieldErrors, tenderFormValues, type TenderFormValues } from "./form.ts";
 export { getPublicNotice, listPublicNotices, NoticeQuerySchema } from "./public-notices.server.ts";
+export { parseBeijingLocal, toBeijingLocal } from "./beijing-time.ts";
+export { scheduleCloseBidding } from "./close-bidding.jobs.server.ts";
