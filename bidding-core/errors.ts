@@ -54,7 +54,7 @@ export const ERROR_ARTICLES = {
   "EVALUATION.MISSING_REASON": "Eval-Rules Arts 20-26",
   "MONEY.INVALID_AMOUNT": "Regs Art 26",
   "CALENDAR.INVALID_DATE": "Civil Code Art 201",
-  "CALENDAR.YEAR_INVALID": "Civil Code Art 203 / State Council holiday notice",
+  "CALENDAR.YEAR_INVALID": "Civil Code Art 203",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_ARTICLES;

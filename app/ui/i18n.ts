@@ -9,6 +9,8 @@ import zhPki from "./locales/zh-CN/pki.json";
 import enPki from "./locales/en/pki.json";
 import zhWitness from "./locales/zh-CN/witness.json";
 import enWitness from "./locales/en/witness.json";
+import zhRemedies from "./locales/zh-CN/remedies.json";
+import enRemedies from "./locales/en/remedies.json";
 
 // zh-CN first; English second. Resources are bundled (they are small) so the server render and
 // the browser hydrate from the same strings without a network round trip.
@@ -17,10 +19,11 @@ export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 
 // One namespace per feature: common (shell, auth), tender (publication, notices, agent),
-// bid (submission, receipts), pki (certificate enrolment), witness (live rooms, recordings).
+// bid (submission, receipts), pki (certificate enrolment), witness (live rooms, recordings),
+// remedies (holiday calendar, deadline control, objections, complaints).
 export const resources = {
-  "zh-CN": { common: zhCommon, tender: zhTender, bid: zhBid, pki: zhPki, witness: zhWitness },
-  en: { common: enCommon, tender: enTender, bid: enBid, pki: enPki, witness: enWitness },
+  "zh-CN": { common: zhCommon, tender: zhTender, bid: zhBid, pki: zhPki, witness: zhWitness, remedies: zhRemedies },
+  en: { common: enCommon, tender: enTender, bid: enBid, pki: enPki, witness: enWitness, remedies: enRemedies },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -290,6 +290,7 @@ export interface Recomputed {
   before: Date;
   after: Date;
   provisional: boolean;
+  times: ClockTimes;
 }
 
 /**
@@ -327,7 +328,7 @@ export async function recomputeOpenClocks(actorId: string | null, calendar?: Wor
       pushes.push(...users);
       await appendAudit({ actorId, action: "clock.recomputed", subjectType: "DeadlineClock", subjectId: c.id, data: { kind, before: c.dueAt.toISOString(), after: times.dueAt.toISOString(), provisional: times.provisional, notified: users.length } }, tx);
     });
-    changes.push({ clockId: c.id, kind, before: c.dueAt, after: times.dueAt, provisional: times.provisional });
+    changes.push({ clockId: c.id, kind, before: c.dueAt, after: times.dueAt, provisional: times.provisional, times: { id: c.id, ...times } });
   }
   pushNotifications(pushes, "clock.recomputed");
   return changes;

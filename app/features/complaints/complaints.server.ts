@@ -10,6 +10,7 @@ import { loadCalendar } from "../calendar/index.ts";
 import { agentUserIds, clocksOf, openClock, pushNotifications, scheduleClockTimers, stopClock, supervisorUserIds, writeNotifications, type ClockTimes } from "../clocks/index.ts";
 import { isSuspendedBy, liftSuspension, priorObjection, storeAttachment, suspendProcedure, type Attachment } from "../objections/index.ts";
 import { parseBeijingLocal } from "../tenders/index.ts";
+import { MATTERS } from "./matters.ts";
 
 /**
  * Complaints (投诉) to the supervising department (Regs Arts 60-62): filed by a bidder within 10
@@ -19,7 +20,6 @@ import { parseBeijingLocal } from "../tenders/index.ts";
  * on the tender's notice page. The supervising department is the tender's assigned supervisors.
  */
 
-export const MATTERS = ["tender-documents", "opening", "result", "other"] as const;
 
 export const ComplaintFormSchema = z.object({
   matter: z.enum(MATTERS),

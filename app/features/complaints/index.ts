@@ -1,2 +1,4 @@
 // What routes and other features may use of features/complaints (lint: eslint/depcruise boundaries). Import nothing deeper.
-export { actOnComplaint, complaintAttachment, ComplaintFormSchema, fileComplaint, getComplaint, listComplaints, MATTERS, publicComplaintDecisions, SupervisorActionSchema, type ComplaintRefusal, type ComplaintView } from "./complaints.server.ts";
+export { actOnComplaint, complaintAttachment, ComplaintFormSchema, fileComplaint, getComplaint, listComplaints, publicComplaintDecisions, SupervisorActionSchema, type ComplaintRefusal, type ComplaintView } from "./complaints.server.ts";
+export { Due, Refusal, refusalMessage, RemedyHistory, remedyNotificationText, type PublicRemedies, type RefusalMessage } from "./remedy-ui.tsx";
+export { MATTERS } from "./matters.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkDocumentObjection, defaultProcedureRules, type DomainError, type ProcurementType } from "../../../bidding-core/index";
+import { checkDocumentObjection, defaultProcedureRules, documentObjectionCutoff, type DomainError, type ProcurementType } from "../../../bidding-core/index";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { now } from "../../platform/clock.server.ts";
@@ -278,4 +278,13 @@ export async function objectionAttachment(user: SessionUser, attachmentId: strin
   const a = await db().remedyAttachment.findUnique({ where: { id: attachmentId }, select: { fileName: true, storageKey: true, objection: { select: { tenderId: true, objectorOrgId: true } } } });
   if (!a?.objection || !(await maySee(user, a.objection))) return null;
   return { fileName: a.fileName, storageKey: a.storageKey };
+}
+
+/** The tender as the objection page shows it, with the last instant an objection may be raised (Regs Art 22). */
+export async function objectionTender(tenderId: string) {
+  const tender = await db().tender.findUnique({ where: { id: tenderId }, select: { id: true, code: true, title: true, status: true, bidDeadline: true, procedureType: true, mandatory: true } });
+  if (!tender || tender.status === "DRAFT") return null;
+  const rules = defaultProcedureRules(tender.procedureType.toLowerCase() as ProcurementType, tender.mandatory);
+  const cutoff = tender.bidDeadline ? documentObjectionCutoff("tender-documents", tender.bidDeadline, rules).toISOString() : null;
+  return { id: tender.id, code: tender.code, title: tender.title, status: tender.status, cutoff };
 }

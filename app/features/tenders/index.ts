@@ -4,7 +4,7 @@ export { closeBiddingJob, closeBiddingSweepJob } from "./close-bidding.jobs.serv
 export { isMultipart, MAX_DOCUMENT_BYTES, type ParsedUpload, parseUpload } from "./document-upload.server.ts";
 export { authoriseDownload, contentDisposition } from "./documents.server.ts";
 export { OPEN_STATUSES, PROCEDURE_TYPES, PUBLIC_STATUSES } from "./enums.ts";
-export { agentErrorMessage, renderMessage } from "./errors.ts";
+export { agentErrorMessage, citeArticle, renderMessage } from "./errors.ts";
 export { FieldError, TenderForm } from "./form-view.tsx";
 export { ClarificationFormSchema, type FieldMessage, parseTenderForm, type TenderFieldErrors, tenderFormValues, type TenderFormValues } from "./form.ts";
 export { getPublicNotice, listPublicNotices, NoticeQuerySchema } from "./public-notices.server.ts";
