@@ -4,6 +4,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getUser } from "~/platform/auth/auth.server.ts";
 import { getPublicNotice } from "~/features/tenders/index.ts";
+import { publicObjectionOutcomes } from "~/features/objections/index.ts";
+import { publicComplaintDecisions, RemedyHistory } from "~/features/complaints/index.ts";
 import { formatCny, formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 
@@ -15,12 +17,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [notice, user] = await Promise.all([getPublicNotice(params.tenderId ?? ""), getUser(request)]);
   if (!notice) throw new Response("Not Found", { status: 404 });
   const url = new URL(request.url);
-  return json({ notice, viewerRole: user?.role ?? null, here: url.pathname });
+  // Remedies history (Regs Arts 22, 61): answered objections and published complaint decisions.
+  const [objections, complaints] = await Promise.all([publicObjectionOutcomes(notice.id), publicComplaintDecisions(notice.id)]);
+  return json({ notice, viewerRole: user?.role ?? null, here: url.pathname, remedies: { objections, complaints } });
 }
 
 export default function TenderNotice() {
-  const { notice, viewerRole, here } = useLoaderData<typeof loader>();
+  const { notice, viewerRole, here, remedies } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
+  const { t: tr } = useTranslation("remedies");
   const { t: tt } = useTranslation("tender");
   const locale = i18n.language as Locale;
   const rows: [string, string][] = [
@@ -177,6 +182,12 @@ export default function TenderNotice() {
             </div>
           </section>
         ))
+      )}
+      <RemedyHistory remedies={remedies} />
+      {viewerRole === "BIDDER" && (
+        <p className="actions" data-testid="remedy-links">
+          <Link to={`/tenders/${notice.id}/objections`}>{tr("objections.title")}</Link> · <Link to={`/tenders/${notice.id}/complaints/new`}>{tr("complaints.newTitle")}</Link>
+        </p>
       )}
     </article>
   );
