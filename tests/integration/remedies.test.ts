@@ -1,6 +1,6 @@
-import { action as objectionsAction, loader as objectionsLoader } from "~/routes/tenders.$tenderId.objections.tsx";
+import { action as objectionsAction, loader as objectionsLoader } from "~/routes/tenders.$tenderId_.objections.tsx";
 import { action as objectionAction, loader as objectionLoader } from "~/routes/objections.$objectionId.tsx";
-import { action as newComplaintAction } from "~/routes/tenders.$tenderId.complaints.new.tsx";
+import { action as newComplaintAction } from "~/routes/tenders.$tenderId_.complaints.new.tsx";
 import { action as complaintAction, loader as complaintLoader } from "~/routes/complaints.$complaintId.tsx";
 import { action as calendarAction } from "~/routes/admin.calendar.tsx";
 import { loader as clocksLoader } from "~/routes/supervision.clocks.tsx";
