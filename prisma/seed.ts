@@ -10,6 +10,7 @@ import { assignSupervisor } from "../app/features/witness/witness.server.ts";
 import { disconnectDb } from "../app/platform/db.server.ts";
 import { seedDemoCustodians } from "./demo-custodians.ts";
 import { minimalPdf } from "./minimal-pdf.ts";
+import { seedRemedies } from "./seed-remedies.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -197,6 +198,7 @@ async function main() {
     // Idempotent, audited, as the admin's 监督人员指派 page does it.
     if (watched) await assignSupervisor(must(userIds, "ADMIN"), watched.id, must(userIds, "SUPERVISOR"));
   }
+  await seedRemedies(prisma);
   await seedDemoCustodians(prisma, ["agent@demo.mingbiao.cn", "supervisor@demo.mingbiao.cn"], DEMO_PASSWORD);
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
