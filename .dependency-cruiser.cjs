@@ -98,6 +98,13 @@ module.exports = {
       to: { dependencyTypes: ["core"] },
     },
     {
+      name: "crypto-takes-only-canonical-json-from-bidding-core",
+      severity: "error",
+      comment: "crypto/ signs the one canonical JSON (decision 061), which lives in bidding-core; nothing else of the law belongs in crypto/.",
+      from: { path: "^crypto/", pathNot: TEST },
+      to: { path: "^bidding-core/", pathNot: "^bidding-core/canonical-json\\.ts$" },
+    },
+    {
       name: "no-app-from-libraries",
       severity: "error",
       comment: "crypto/, bidding-core/ and media-server/ never import app/.",

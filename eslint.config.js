@@ -23,6 +23,20 @@ export default tseslint.config(
     rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "warn" },
   },
   {
+    // Server time comes from one clock (app/platform/clock.server.ts; issue 11): tests can fix
+    // it, production cannot move it. Browser code may read its own clock for display only.
+    files: ["app/**/*.server.ts", "app/routes/**/*.ts", "server.ts"],
+    ignores: ["app/platform/clock.server.ts", "**/*.test.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "Server time comes from app/platform/clock.server.ts: use now()." },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "Server time comes from app/platform/clock.server.ts: use nowMs()." },
+        { selector: "MemberExpression[object.name='Date'][property.name='now']:not(CallExpression > .callee)", message: "Server time comes from app/platform/clock.server.ts: pass nowMs, not Date.now." },
+      ],
+    },
+  },
+  {
     files: ["**/*.test.ts", "tests/**/*.ts"],
     languageOptions: { globals: { ...globals.vitest } },
     rules: { "@typescript-eslint/no-non-null-assertion": "off" },

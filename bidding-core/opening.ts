@@ -158,17 +158,5 @@ function recordEntry(bid: OpenedBid, readOutItems: readonly ReadOutItem[]): Resu
   return ok({ ...base, price: formatYuan(bid.price), items });
 }
 
-/**
- * Canonical JSON (object keys sorted, no whitespace) so that the signature made by crypto/
- * covers exactly one byte string for a given record.
- */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
+// The opening record is signed over canonical JSON (E-Measures Art 32): the one of decision 061.
+export { canonicalJson } from "./canonical-json";

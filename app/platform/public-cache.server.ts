@@ -4,6 +4,7 @@ import { gzipSync } from "node:zlib";
 import type Redis from "ioredis";
 import { createRedis, redis } from "./redis.server.ts";
 import { Overloaded, publicGate, RETRY_AFTER_SECONDS } from "./public-gate.server.ts";
+import * as clock from "./clock.server.ts";
 
 /**
  * The public cache (docs/decisions/070): whole responses of the public pages and feeds, kept for
@@ -87,7 +88,7 @@ function localGet(key: string, now: number): Entry | null {
 function localPut(key: string, entry: Entry, since: number): void {
   if (since !== epoch) return;
   if (local.size >= LOCAL_MAX) local.delete(local.keys().next().value as string);
-  local.set(key, { entry, until: Date.now() + LOCAL_MS });
+  local.set(key, { entry, until: clock.nowMs() + LOCAL_MS });
 }
 
 // ---- the shared copy in Redis ---------------------------------------------------------------------
@@ -308,7 +309,7 @@ function entryOf(res: ServerResponse, captured: Captured, gen: string): Entry | 
   }
   const etag = `"${createHash("sha256").update(captured.body).digest("base64url").slice(0, 27)}"`;
   const gzip = captured.body.length >= 1024 ? gzipSync(captured.body, { level: 6 }) : null;
-  return { status: 200, headers, body: captured.body, gzip, etag, storedAt: Date.now(), gen };
+  return { status: 200, headers, body: captured.body, gzip, etag, storedAt: clock.nowMs(), gen };
 }
 
 // One render per key at a time in this process; visitors asking meanwhile wait for its answer.
@@ -376,7 +377,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, next: Next, rout
     .update(`${route.audience === "anonymous" ? variantOf(req) : "*"}|${url}`)
     .digest("base64url");
   const since = epoch;
-  const near = localGet(key, Date.now());
+  const near = localGet(key, clock.nowMs());
   if (near) return send(req, res, near, route, "HIT");
   const pending = filling.get(key);
   if (pending) {

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream, type ReadStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { env } from "./env.server.ts";
+import * as clock from "./clock.server.ts";
 
 /**
  * Files stored by content hash: `<FILES_DIR>/<sha256>` (docs/decisions/040). A file is written
@@ -43,7 +44,7 @@ export interface StagedFile {
  */
 export async function stage(data: AsyncIterable<Uint8Array>, maxBytes: number): Promise<StagedFile> {
   await mkdir(tmpDir(), { recursive: true });
-  const tempPath = path.join(tmpDir(), `${Date.now()}-${randomBytes(8).toString("hex")}`);
+  const tempPath = path.join(tmpDir(), `${clock.nowMs()}-${randomBytes(8).toString("hex")}`);
   const out = createWriteStream(tempPath, { flags: "wx" });
   const hash = createHash("sha256");
   const headChunks: Buffer[] = [];

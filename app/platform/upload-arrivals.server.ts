@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { env } from "./env.server.ts";
+import * as clock from "./clock.server.ts";
 
 // What the server knows about an upload beyond tus's own two files (`<id>`, `<id>.json`), kept
 // beside them in UPLOADS_DIR so that it survives a killed process (docs/decisions/056):
@@ -116,12 +117,68 @@ export async function completeUnfinalised(tenderId?: string): Promise<CompleteUp
 }
 
 /**
+ * Final upload bodies this process is about to read or is reading (docs/decisions/056): a PATCH
+ * that would complete its upload, from the moment it waits at the ingest gate until its arrival
+ * is recorded (or it ends without one). Its arrival will be its queueing time plus the time spent
+ * reading it (the gate's wait is the server's, not the bidder's), so while that can still fall
+ * by a deadline, bidding must not close over it. Closing runs in the process that serves the
+ * uploads (the job workers start in the app server), so this map is what it asks.
+ */
+interface IncomingBody {
+  tenderId: string;
+  queuedAtMs: number;
+  /** When the gate admitted the body; its reading time counts from here. */
+  admittedAtMs: number | null;
+}
+
+const incoming = new Map<symbol, IncomingBody>();
+
+export interface IncomingBodyHandle {
+  /** The gate admitted the body: reading starts now. */
+  admitted(atMs: number): void;
+  /** The body's arrival is recorded, or the request ended without one. Idempotent. */
+  done(): void;
+}
+
+/** Registers a PATCH that may deliver an upload's last byte, queued at `queuedAtMs`. */
+export function expectFinalBody(tenderId: string, queuedAtMs: number): IncomingBodyHandle {
+  const key = Symbol(tenderId);
+  const body: IncomingBody = { tenderId, queuedAtMs, admittedAtMs: null };
+  incoming.set(key, body);
+  return {
+    admitted(atMs) {
+      body.admittedAtMs = atMs;
+    },
+    done() {
+      incoming.delete(key);
+    },
+  };
+}
+
+/**
+ * Bodies for the tender whose arrival can still be by `deadline`: the earliest it can be is the
+ * queueing time plus the reading done so far. A body read so slowly that this passed the
+ * deadline is late whatever happens next, so a trickling client cannot hold closing open.
+ */
+function bodiesStillOnTime(tenderId: string, deadline: Date): number {
+  const at = clock.nowMs();
+  let count = 0;
+  for (const body of incoming.values()) {
+    if (body.tenderId !== tenderId) continue;
+    const earliest = body.queuedAtMs + (body.admittedAtMs === null ? 0 : at - body.admittedAtMs);
+    if (earliest <= deadline.getTime()) count++;
+  }
+  return count;
+}
+
+/**
  * For bid closing (TBL Art 34): uploads for the tender whose last byte arrived by `deadline` and
- * whose finalisation has not ended. Bidding does not close over them: they are on time, and the
+ * whose finalisation has not ended, and final bodies still being received that may yet arrive
+ * by it. Bidding does not close over them: they are on time, and the
  * opening must count them.
  */
 export async function unfinalisedArrivals(tenderId: string, deadline: Date): Promise<number> {
-  let count = 0;
+  let count = bodiesStillOnTime(tenderId, deadline);
   for (const pending of await completeUnfinalised(tenderId)) {
     const at = await arrivalOf(pending.id);
     if (at && at.getTime() <= deadline.getTime()) count++;
@@ -130,7 +187,7 @@ export async function unfinalisedArrivals(tenderId: string, deadline: Date): Pro
 }
 
 /** Outcome files older than `maxAgeMs` (the upload expiry): the bidder has long had the answer. */
-export async function deleteOldOutcomes(maxAgeMs: number, now = Date.now()): Promise<number> {
+export async function deleteOldOutcomes(maxAgeMs: number, now = clock.nowMs()): Promise<number> {
   const dir = uploadsDir();
   let removed = 0;
   for (const name of await fs.readdir(dir).catch(() => [] as string[])) {

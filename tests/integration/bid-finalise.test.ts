@@ -11,6 +11,8 @@ import { db, disconnectDb } from "~/platform/db.server.ts";
 import { env } from "~/platform/env.server.ts";
 import { closeBidding } from "~/features/tenders/close-bidding.jobs.server.ts";
 import { closeRedis } from "~/platform/redis.server.ts";
+import { resetClockForTests, setClockForTests } from "~/platform/clock.server.ts";
+import { ingestGate } from "~/features/bids/upload/ingest-gate.server.ts";
 import { startUploadServer } from "../support/upload-server.ts";
 import { createBidder, createOpenTender, holdDocuments, sealTestBid, type TestBidder, type TestTender } from "../support/bidder.ts";
 
@@ -45,6 +47,8 @@ beforeAll(async () => {
 afterEach(() => {
   hooks.before = null;
   hooks.after = null;
+  resetClockForTests();
+  vi.restoreAllMocks();
 });
 
 afterAll(async () => {
@@ -117,6 +121,19 @@ function holdFinalisation(): { started: Promise<void>; release: () => void } {
     await gate.promise;
   };
   return { started: started.promise, release: gate.resolve };
+}
+
+/** Holds the next body at the ingest gate (as a saturated server would) until released. */
+function holdIngestGate(): { entered: Promise<void>; release: () => void } {
+  const entered = deferred();
+  const open = deferred();
+  const enter = ingestGate.enter.bind(ingestGate);
+  vi.spyOn(ingestGate, "enter").mockImplementationOnce(async (signal) => {
+    entered.resolve();
+    await open.promise;
+    return enter(signal);
+  });
+  return { entered: entered.promise, release: open.resolve };
 }
 
 async function versionsOf(s: Scene): Promise<{ id: string; receivedAt: Date }[]> {
@@ -215,6 +232,57 @@ describe("a submitted bid is never lost, nor reported complete without its recei
     const [version] = await versionsOf(s);
     expect(version!.receivedAt.toISOString()).toBe(receipt.statement.receivedAt);
     expect(await closeBidding(s.tender.id)).toMatchObject({ closed: true, bids: 1 });
+  });
+
+  it("does not close bidding over a final body the ingest gate still holds from before the deadline, and dates it by its queueing (Regs Art 36)", async () => {
+    const s = await scene();
+    const gate = holdIngestGate();
+    const last = patchAll(s);
+    await gate.entered;
+    // The deadline falls while the body waits unread in the gate: the server's wait, not the bidder's.
+    const deadline = new Date(Date.now() + 2_000);
+    await db().tender.update({ where: { id: s.tender.id }, data: { bidDeadline: deadline } });
+    setClockForTests({ nowMs: () => Date.now() + 5_000 });
+    expect(await closeBidding(s.tender.id)).toMatchObject({ closed: false, reason: "bids-finalising", pending: 1 });
+    gate.release();
+    const done = await last;
+    expect(done.status).toBe(200);
+    const { receipt } = JSON.parse(done.body) as { receipt: { statement: { receivedAt: string } } };
+    expect(new Date(receipt.statement.receivedAt).getTime()).toBeLessThanOrEqual(deadline.getTime());
+    expect(await closeBidding(s.tender.id)).toMatchObject({ closed: true, bids: 1 });
+  });
+
+  it("does not let a body read past the deadline hold bidding open: it is late whatever comes next", async () => {
+    const s = await scene();
+    const deadline = new Date(Date.now() + 3_000);
+    await db().tender.update({ where: { id: s.tender.id }, data: { bidDeadline: deadline } });
+    const admitted = deferred();
+    const enter = ingestGate.enter.bind(ingestGate);
+    vi.spyOn(ingestGate, "enter").mockImplementationOnce(async (signal) => {
+      const leave = await enter(signal);
+      admitted.resolve();
+      return leave;
+    });
+    // A client that sends half its last body and stalls (a trickle), past the deadline.
+    let answered!: (a: Answer) => void;
+    const answer = new Promise<Answer>((resolve) => (answered = resolve));
+    const headers = { "Tus-Resumable": "1.0.0", Cookie: s.bidder.cookie, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream", "Content-Length": String(s.bytes.length) };
+    const req = http.request({ host: "127.0.0.1", port, method: "PATCH", path: s.url, headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on("data", (c: Buffer) => parts.push(c));
+      res.on("end", () => answered({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString("utf8") }));
+    });
+    req.write(s.bytes.subarray(0, s.bytes.length >> 1));
+    await admitted.promise;
+    // Reading has begun (the handler noted its admission); then the deadline passes during it.
+    await new Promise((r) => setTimeout(r, 200));
+    setClockForTests({ nowMs: () => Date.now() + 10_000 });
+    expect(await closeBidding(s.tender.id)).toMatchObject({ closed: true, bids: 0 });
+    req.end(s.bytes.subarray(s.bytes.length >> 1));
+    const done = await answer;
+    expect(done.status).toBeGreaterThanOrEqual(400);
+    expect(done.status).toBeLessThan(500);
+    expect(await versionsOf(s)).toHaveLength(0);
   });
 
   it("tells a page whose upload is not complete to resume it", async () => {

@@ -1,5 +1,6 @@
 import type Redis from "ioredis";
 import { redis } from "../../platform/redis.server.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 /**
  * Sign-in and sign-up throttling. Per account: failed sign-ins buy an exponentially growing
@@ -157,7 +158,7 @@ export function createThrottle(store: CounterStore): Throttle {
   const signup = (ip: string | undefined) => `mb:throttle:signup:ip:${ipKey(ip)}`;
   const secondsUntil = (ms: number, now: number) => Math.max(1, Math.ceil((ms - now) / 1000));
   return {
-    async checkSignIn({ email, ip }, now = new Date()) {
+    async checkSignIn({ email, ip }, now = clock.now()) {
       const t = now.getTime();
       const [byIp, byAccount] = await Promise.all([store.read(address(ip), t), store.read(account(email), t)]);
       if (byIp && byIp.n >= IP_MAX_FAILURES) return { ok: false, reason: "ip", retryAfterSeconds: secondsUntil(byIp.until, t) };
@@ -167,14 +168,14 @@ export function createThrottle(store: CounterStore): Throttle {
       }
       return { ok: true };
     },
-    async recordSignInFailure({ email, ip }, now = new Date()) {
+    async recordSignInFailure({ email, ip }, now = clock.now()) {
       const t = now.getTime();
       await Promise.all([store.hit(address(ip), IP_WINDOW_S, t, false), store.hit(account(email), ACCOUNT_WINDOW_S, t, true)]);
     },
     async recordSignInSuccess({ email }) {
       await store.clear(account(email));
     },
-    async admitSignUp(ip, now = new Date()) {
+    async admitSignUp(ip, now = clock.now()) {
       const t = now.getTime();
       const c = await store.hit(signup(ip), SIGNUP_WINDOW_S, t, false);
       if (c.n > SIGNUP_MAX_PER_IP) return { ok: false, reason: "ip", retryAfterSeconds: secondsUntil(c.until, t) };

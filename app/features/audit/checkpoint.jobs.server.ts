@@ -3,6 +3,7 @@ import { db } from "../../platform/db.server.ts";
 import { appendAudit, auditHead } from "../../platform/audit/audit.server.ts";
 import { platformPki } from "../pki/index.ts";
 import { certToPem, signCheckpoint, toBase64 } from "../../../crypto/index.node.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 /** The log name written into signed checkpoints. */
 export const AUDIT_LOG_NAME = "mingbiao-audit";
@@ -29,7 +30,7 @@ export const auditCheckpointJob = defineJob({
     });
     if (existing) return { skipped: "already checkpointed", seq: head.seq.toString() };
     // Signed by the platform signer: a copy kept outside the database pins the chain.
-    const at = new Date();
+    const at = clock.now();
     const pki = await platformPki();
     const signed = signCheckpoint(AUDIT_LOG_NAME, { seq: Number(head.seq), prevHash: "", hash: head.hash }, pki.signer, at);
     const checkpoint = await db().auditCheckpoint.create({

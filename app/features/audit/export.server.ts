@@ -4,6 +4,7 @@ import { platformCrls } from "../pki/index.ts";
 import { db } from "../../platform/db.server.ts";
 import { AUDIT_LOG_NAME } from "./checkpoint.jobs.server.ts";
 import { platformPki } from "../pki/index.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 /**
  * The whole audit chain and its signed checkpoints in the form `npm run crypto -- verify:audit`
@@ -11,7 +12,7 @@ import { platformPki } from "../pki/index.ts";
  * no entry was changed, removed or inserted, and that the platform signed the heads it claims
  * (issue 11, item 8). Entries carry exactly the fields their hash covers.
  */
-export async function exportAudit(now = new Date(), batchSize = 1000): Promise<AuditExport> {
+export async function exportAudit(now = clock.now(), batchSize = 1000): Promise<AuditExport> {
   const entries: ExportedAuditEntry[] = [];
   for (let after = 0n; ; ) {
     const rows = await db().auditEntry.findMany({

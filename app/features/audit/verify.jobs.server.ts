@@ -8,6 +8,7 @@ import { notifyUser } from "../../platform/realtime.server.ts";
 import { AUDIT_LOG_NAME } from "./checkpoint.jobs.server.ts";
 import { defineJob } from "../../platform/jobs/define.ts";
 import { env } from "../../platform/env.server.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 /** The first thing found wrong with the audit log: a chain entry, or a signed checkpoint. */
 export type AuditBreak =
@@ -53,7 +54,7 @@ export async function verifyAuditLog(): Promise<AuditVerification> {
  * The entry's eventId names the break, so the next run finds it and stays quiet: one report
  * per break, not one per run.
  */
-export async function reportAuditBreak(broken: AuditBreak, now = new Date()): Promise<{ reported: boolean; admins: number }> {
+export async function reportAuditBreak(broken: AuditBreak, now = clock.now()): Promise<{ reported: boolean; admins: number }> {
   const eventId = `audit.integrity:${broken.kind}:${broken.seq}:${broken.reason}`;
   const result = await db().$transaction(async (tx) => {
     await lockAuditChain(tx);

@@ -4,6 +4,7 @@ import { bidContext } from "./bids.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { platformPki } from "../pki/index.ts";
 import { certToPem } from "../../../crypto/index.node.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 /** A 唱标 item the tender asks every bidder to state. */
 export const ReadOutItemSchema = z.object({
@@ -23,7 +24,7 @@ export async function bidPageData(user: SessionUser, tenderId: string) {
     select: { id: true, code: true, title: true, status: true, bidDeadline: true, readOutItems: true },
   });
   if (!tender) return null;
-  const now = new Date();
+  const now = clock.now();
   const context = await bidContext(user, tenderId, now, { createEscrow: true });
   const parsedItems = z.array(ReadOutItemSchema).safeParse(tender.readOutItems);
   const readOutItems = parsedItems.success && parsedItems.data.length > 0 ? parsedItems.data : DEFAULT_READ_OUT;

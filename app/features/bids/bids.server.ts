@@ -15,6 +15,7 @@ import { issueReceipt, type SignedReceipt } from "./receipts.server.ts";
 import { ensureTenderEscrow } from "../escrow/index.ts";
 import { createLimiter } from "../../platform/limiter.ts";
 import { OPEN_STATUSES } from "../tenders/index.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 /** Why a bid (or an upload of one) was refused: an i18n key in the `bid` namespace, an HTTP status, the article. */
 export interface BidRefusal {
@@ -299,7 +300,7 @@ export async function storedReceipt(versionId: string): Promise<unknown> {
 function recordVersion(user: SessionUser, ctx: BidContext, verified: VerifiedEnvelope, input: VersionInput): Promise<AcceptedBid> {
   const { tenderId, envelopeSha256, storageKey, size, receivedAt, meta } = input;
   return sqlTransaction(async (c) => {
-    const now = new Date();
+    const now = clock.now();
     // Whether the bid stood submitted before this transaction: only then may the same bytes be
     // "already recorded" (after a withdrawal, sending them again is a new version).
     const before = await c.query<{ status: string }>(
@@ -366,7 +367,7 @@ function recordVersion(user: SessionUser, ctx: BidContext, verified: VerifiedEnv
 export async function withdraw(user: SessionUser, tenderId: string): Promise<BidCheck<{ refundDue: string }>> {
   if (!user.organizationId) return refuse("bid.notBidder", 403);
   if (!z.string().uuid().safeParse(tenderId).success) return refuse("bid.noBid", 404);
-  const now = new Date();
+  const now = clock.now();
   const bid = await db().bid.findUnique({
     where: { tenderId_organizationId: { tenderId, organizationId: user.organizationId } },
     select: { id: true, status: true, tender: { select: { bidDeadline: true } } },

@@ -4,6 +4,7 @@ import { certFromPem, createEscrow, type Custodian, encodeEscrowRecord, generate
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { platformPki } from "../pki/index.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 export interface TenderEscrowKey {
   serial: string;
@@ -41,7 +42,7 @@ async function custodiansFor(tenderId: string): Promise<(Custodian & { userId: s
     select: { agentOrgId: true, tendererOrgId: true, supervisors: { select: { userId: true } } },
   });
   if (!tender) return [];
-  const now = new Date();
+  const now = clock.now();
   const certs = await db().certificate.findMany({
     where: {
       usage: "ENCRYPTION",
@@ -83,7 +84,7 @@ export async function ensureTenderEscrow(tenderId: string): Promise<TenderEscrow
   if (custodians.length < MIN_CUSTODIANS) return null;
   const escrowKey = await generateRsaKeyPair(3072);
   const threshold = escrowThreshold(custodians.length);
-  const now = new Date();
+  const now = clock.now();
   const record = await createEscrow({ tenderId, escrowKey, custodians, threshold, now });
   const pki = await platformPki();
   const signature = signCms({ content: encodeEscrowRecord(record), signer: pki.signer, signingTime: now, detached: true });

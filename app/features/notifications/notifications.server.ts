@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db } from "../../platform/db.server.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 /** In-app notifications of the signed-in user (rows written by the features that notify). */
 
@@ -44,7 +45,7 @@ export const MarkReadSchema = z.union([
 ]);
 
 /** Marks one or all of the user's notifications read; another user's ids are never touched. */
-export async function markRead(userId: string, input: z.infer<typeof MarkReadSchema>, now = new Date()): Promise<number> {
+export async function markRead(userId: string, input: z.infer<typeof MarkReadSchema>, now = clock.now()): Promise<number> {
   const where = input.intent === "read" ? { id: input.id, userId, readAt: null } : { userId, readAt: null };
   const { count } = await db().notification.updateMany({ where, data: { readAt: now } });
   return count;

@@ -4,6 +4,7 @@ import { publicRead } from "../../platform/public-gate.server.ts";
 import { env } from "../../platform/env.server.ts";
 import { buildReleases, releasePackage, type OcdsRelease, type OcdsTenderRow, type ReleasePackage } from "./mapping.ts";
 import { PUBLIC_STATUSES } from "../tenders/index.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 /**
  * The public OCDS 1.1 feed: release packages of published tenders, ordered by release date,
@@ -124,7 +125,7 @@ export async function releasesPage(query: FeedQuery, baseUrl: string): Promise<{
   return { releases, next };
 }
 
-export async function releaseFeed(requestUrl: URL, query: FeedQuery, now = new Date()): Promise<ReleasePackage> {
+export async function releaseFeed(requestUrl: URL, query: FeedQuery, now = clock.now()): Promise<ReleasePackage> {
   const baseUrl = requestUrl.origin;
   const { releases, next } = await releasesPage(query, baseUrl);
   const link = (after: string | null) => {

@@ -8,6 +8,7 @@ import { db } from "../../platform/db.server.ts";
 import { env } from "../../platform/env.server.ts";
 import { invalidatePublicCrl } from "../../platform/public-cache.server.ts";
 import { currentCrls, platformPki } from "./platform-pki.server.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 const HOLDER_VALIDITY_DAYS = 730;
 
@@ -37,7 +38,7 @@ export async function enrolCertificates(user: SessionUser, input: z.infer<typeof
     if (problem) return { ok: false, error: problem };
   }
   const pki = await platformPki();
-  const now = new Date(Date.now() - 60_000);
+  const now = new Date(clock.nowMs() - 60_000);
   const crlUrl = `${env().PUBLIC_URL}/pki/issuing.crl`;
   const role = ROLE_OF[user.role];
   const issue = (csrPem: string, profile: "signing" | "encryption") =>
@@ -52,7 +53,7 @@ export async function enrolCertificates(user: SessionUser, input: z.infer<typeof
     });
     await tx.certificate.updateMany({
       where: { id: { in: superseded.map((p) => p.id) } },
-      data: { revokedAt: new Date(), revocationReason: "superseded" },
+      data: { revokedAt: clock.now(), revocationReason: "superseded" },
     });
     for (const [cert, usage] of [[signing, "SIGNING"], [encryption, "ENCRYPTION"]] as const) {
       await tx.certificate.create({ data: certificateRow(cert, usage, user) });
@@ -115,7 +116,7 @@ function certificateRow(cert: Certificate, usage: CertificateUsage, user: Sessio
 /** The holder's current (unrevoked, unexpired) certificate of one usage. */
 export async function currentCertificate(organizationId: string, userId: string, usage: CertificateUsage) {
   return db().certificate.findFirst({
-    where: { organizationId, userId, usage, revokedAt: null, notAfter: { gt: new Date() } },
+    where: { organizationId, userId, usage, revokedAt: null, notAfter: { gt: clock.now() } },
     orderBy: { createdAt: "desc" },
     select: { id: true, serialNumber: true, pem: true, notAfter: true, fingerprint: true },
   });
@@ -144,7 +145,7 @@ export function invalidateCrls(): void {
 }
 
 export function platformCrls(): Promise<{ issuing: Uint8Array; root: Uint8Array }> {
-  const now = Date.now();
+  const now = clock.nowMs();
   if (!crlCache || now - crlCache.builtAt > CRL_MAX_AGE_MS) {
     const crls = revokedEntries().then((revoked) => currentCrls(revoked, Math.floor(now / 1000)));
     crlCache = { builtAt: now, crls };

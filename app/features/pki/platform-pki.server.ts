@@ -4,6 +4,7 @@ import path from "node:path";
 import forge from "node-forge";
 import { type CaIdentity, certFromPem, type Certificate, type CertProfile, certToPem, createCrl, createCsr, createIssuingCa, createRootCa, generateRsaKeyPair, issueCertificate, type RevokedEntry, type Signer, type TrustStore } from "../../../crypto/index.node.ts";
 import { env } from "../../platform/env.server.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 /**
  * The platform's own PKI: root CA → issuing CA → service certificates (the platform signer for
@@ -53,7 +54,7 @@ async function serviceIdentity(issuing: CaIdentity, commonName: string, profile:
 }
 
 async function createPlatformPki(dir: string): Promise<void> {
-  const now = new Date(Date.now() - 60_000);
+  const now = new Date(clock.nowMs() - 60_000);
   const root = createRootCa({ keys: await generateRsaKeyPair(3072), subject: { commonName: NAMES.root, organization: "明标" }, now });
   const issuing = createIssuingCa(root, {
     keys: await generateRsaKeyPair(3072),
@@ -198,7 +199,7 @@ export function platformPki(): Promise<PlatformPki> {
 /** CRLs of the issuing CA (holder certificates) and the root (the issuing CA), fresh for a day. */
 export async function currentCrls(revoked: readonly RevokedEntry[], crlNumber: number): Promise<{ issuing: Uint8Array; root: Uint8Array }> {
   const pki = await platformPki();
-  const thisUpdate = new Date();
+  const thisUpdate = clock.now();
   const nextUpdate = new Date(thisUpdate.getTime() + 24 * 3600 * 1000);
   return {
     issuing: createCrl(pki.issuing, { crlNumber, thisUpdate, nextUpdate, revoked }),

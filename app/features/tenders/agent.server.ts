@@ -13,6 +13,7 @@ import type { TenderInput } from "./form.ts";
 import type { StagedUpload } from "./document-upload.server.ts";
 import { scheduleCloseBidding } from "./close-bidding.jobs.server.ts";
 import { prepareTenderEscrow } from "../escrow/index.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 /**
  * The agent's side of a tender: create, edit the draft, attach documents, publish, clarify,
@@ -228,7 +229,7 @@ export async function attachTenderDocument(user: SessionUser, id: string, upload
   });
 }
 
-export async function publishTender(user: SessionUser, id: string, now = new Date()): Promise<AgentResult<{ bidDeadline: Date }>> {
+export async function publishTender(user: SessionUser, id: string, now = clock.now()): Promise<AgentResult<{ bidDeadline: Date }>> {
   const result = await db().$transaction(async (tx): Promise<AgentResult<{ bidDeadline: Date }>> => {
     const row = await tx.tender.findFirst({
       where: { AND: [{ id }, ownedBy(user)] },
@@ -292,7 +293,7 @@ export async function issueClarification(
   id: string,
   input: ClarificationInput,
   upload: StagedUpload | null,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<AgentResult<ClarificationIssued>> {
   const owned = await db().tender.findFirst({ where: { AND: [{ id }, ownedBy(user)] }, select: { id: true } });
   if (!owned) {
@@ -379,7 +380,7 @@ export async function issueClarification(
 }
 
 /** TBL Art 22: who obtained the documents, only once bidding-core says it may be disclosed. */
-export async function holderList(tender: { id: string; bidDeadline: Date | null }, now = new Date()) {
+export async function holderList(tender: { id: string; bidDeadline: Date | null }, now = clock.now()) {
   if (!tender.bidDeadline || !potentialBiddersDisclosable(now, tender.bidDeadline)) return { disclosable: false as const };
   const rows = await db().documentDownload.groupBy({
     by: ["organizationId"],

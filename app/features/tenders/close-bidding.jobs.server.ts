@@ -7,6 +7,7 @@ import { applyEvent } from "./lifecycle.server.ts";
 import { unfinalisedArrivals } from "../../platform/upload-arrivals.server.ts";
 import { defineJob } from "../../platform/jobs/define.ts";
 import { enqueueJob } from "../../platform/jobs/queues.server.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 /**
  * At the bid deadline bidding closes (TBL Art 34; docs/decisions/043). One delayed bull job per
@@ -24,7 +25,7 @@ export type CloseOutcome =
 const FINALISING_RETRY_MS = 5_000;
 
 /** Closes bidding if, by the current row, the deadline has passed. Idempotent. */
-export async function closeBidding(tenderId: string, now = new Date()): Promise<CloseOutcome> {
+export async function closeBidding(tenderId: string, now = clock.now()): Promise<CloseOutcome> {
   const result = await db().$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM tender WHERE id = ${tenderId}::uuid FOR UPDATE`;
     const row = await tx.tender.findUnique({
@@ -82,7 +83,7 @@ export const closeBiddingJob = defineJob({
 });
 
 /** Closes every open tender whose deadline has passed (covers a lost delayed job). */
-export async function sweepDeadlines(now = new Date()): Promise<CloseOutcome[]> {
+export async function sweepDeadlines(now = clock.now()): Promise<CloseOutcome[]> {
   const due = await db().tender.findMany({
     where: { status: { in: ["PUBLISHED", "CLARIFICATION"] }, bidDeadline: { lte: now } },
     select: { id: true },
@@ -121,9 +122,9 @@ export function closeJobId(tenderId: string, bidDeadline: Date): string {
  */
 export async function scheduleCloseBidding(tenderId: string, bidDeadline: Date, retryInMs?: number): Promise<void> {
   try {
-    const delay = retryInMs ?? Math.max(0, bidDeadline.getTime() - Date.now());
+    const delay = retryInMs ?? Math.max(0, bidDeadline.getTime() - clock.nowMs());
     // A retry has its own job id: the first job of this id is still the one running.
-    const jobId = retryInMs === undefined ? closeJobId(tenderId, bidDeadline) : `${closeJobId(tenderId, bidDeadline)}:retry:${Date.now()}`;
+    const jobId = retryInMs === undefined ? closeJobId(tenderId, bidDeadline) : `${closeJobId(tenderId, bidDeadline)}:retry:${clock.nowMs()}`;
     await enqueueJob(closeBiddingJob, { tenderId, bidDeadline: bidDeadline.toISOString() }, { delay, jobId });
   } catch (error) {
     console.error(`could not schedule close-bidding for ${tenderId}; the sweep will close it`, error);

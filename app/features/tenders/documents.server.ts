@@ -5,6 +5,7 @@ import { db } from "../../platform/db.server.ts";
 import { ownedBy } from "./agent.server.ts";
 import { checkDocumentAccess } from "../../../bidding-core/index.ts";
 import { OPEN_STATUSES, PUBLIC_STATUSES } from "./enums.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 /**
  * Tender document downloads. Bidders obtain the documents here, and each download is recorded
@@ -23,7 +24,7 @@ export async function authoriseDownload(
   tenderId: string,
   documentId: string,
   meta: { ip?: string },
-  now = new Date(),
+  now = clock.now(),
 ): Promise<DownloadDecision> {
   if (!isUuid(tenderId) || !isUuid(documentId)) return { ok: false, status: 404 };
   const document = await db().tenderDocument.findFirst({

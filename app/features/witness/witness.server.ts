@@ -10,6 +10,7 @@ import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { prepareTenderEscrow } from "../escrow/index.ts";
 import { OPEN_STATUSES } from "../tenders/index.ts";
+import * as clock from "../../platform/clock.server.ts";
 
 const WitnessEnvSchema = z.object({
   /** The media server as browsers reach it (signaling socket, playback). */
@@ -113,7 +114,7 @@ export async function startWitnessing(actorId: string, tenderId: string): Promis
   }
   if (!tender.witnessOpenedAt) {
     await db().$transaction(async (tx) => {
-      const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessOpenedAt: null }, data: { witnessOpenedAt: new Date() } });
+      const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessOpenedAt: null }, data: { witnessOpenedAt: clock.now() } });
       if (updated.count === 1) {
         await appendAudit({ actorId, action: "witness.room.opened", subjectType: "tender", subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
       }
@@ -133,7 +134,7 @@ export async function endWitnessing(actorId: string, tenderId: string): Promise<
     return { ok: false, error: "MEDIA_UNREACHABLE" };
   }
   await db().$transaction(async (tx) => {
-    const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessClosedAt: null }, data: { witnessClosedAt: new Date() } });
+    const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessClosedAt: null }, data: { witnessClosedAt: clock.now() } });
     if (updated.count === 1) {
       await appendAudit({ actorId, action: "witness.room.closed", subjectType: "tender", subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
     }

@@ -1,6 +1,7 @@
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { db, type SqlClient, type Tx } from "../db.server.ts";
 import { auditSafe, GENESIS_HASH, hashAuditEntry, type AuditRecord } from "./audit-chain.ts";
+import * as clock from "../clock.server.ts";
 
 // Key of the PostgreSQL advisory lock that serialises writers of the one audit chain.
 const AUDIT_LOCK_KEY = 0x6d62_6175; // "mbau"
@@ -47,7 +48,7 @@ async function appendInTx(tx: Tx, input: AuditInput): Promise<AuditRecord> {
 function nextAuditRecord(last: { seq: bigint; hash: string } | null, input: AuditInput): AuditRecord {
   const record: Omit<AuditRecord, "hash"> = {
     seq: (last?.seq ?? 0n) + 1n,
-    at: new Date(),
+    at: clock.now(),
     actorId: input.actorId ?? null,
     action: input.action,
     subjectType: input.subjectType,

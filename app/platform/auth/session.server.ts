@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import { db, sql } from "../db.server.ts";
 import { env } from "../env.server.ts";
+import * as clock from "../clock.server.ts";
 
 const SESSION_DAYS = 7;
 
@@ -26,7 +27,7 @@ export async function createSession(
     data: {
       id: tokenHash(token),
       userId,
-      expiresAt: new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000),
+      expiresAt: new Date(clock.nowMs() + SESSION_DAYS * 24 * 3600 * 1000),
       ip: meta.ip,
       userAgent: meta.userAgent?.slice(0, 300),
     },
@@ -52,7 +53,7 @@ export interface SessionRow {
  * The user of a live session with their organisation's name, in one statement (asked on nearly
  * every request): null for an unknown or expired session or a disabled account.
  */
-export async function findSessionUser(token: string, now = new Date()): Promise<SessionRow | null> {
+export async function findSessionUser(token: string, now = clock.now()): Promise<SessionRow | null> {
   const { rows } = await sql().query<SessionRow>(
     `SELECT u.id, u.email, u.name, u.role::text AS role, u.organization_id AS "organizationId", o.name AS "organizationName"
        FROM session s

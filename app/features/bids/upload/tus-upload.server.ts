@@ -3,13 +3,14 @@ import path from "node:path";
 import { ERRORS, EXPOSED_HEADERS, MemoryLocker, Metadata, Server, TUS_RESUMABLE, TUS_VERSION, type Upload } from "@tus/server";
 import { z } from "zod";
 import { getUser, type SessionUser } from "../../../platform/auth/auth.server.ts";
-import { arrivalOf, completeUnfinalised, deleteOldOutcomes, outcomeOf, recordArrival, recordOutcome, removeUploadFiles, uploadsDir, type UploadOutcome } from "../../../platform/upload-arrivals.server.ts";
+import { arrivalOf, completeUnfinalised, deleteOldOutcomes, outcomeOf, recordArrival, expectFinalBody, type IncomingBodyHandle, recordOutcome, removeUploadFiles, uploadsDir, type UploadOutcome } from "../../../platform/upload-arrivals.server.ts";
 import { bidContext, checkEnvelopeSize, finaliseSubmission, recordRefusal, storedReceipt, type BidRefusal } from "../bids.server.ts";
 import { db } from "../../../platform/db.server.ts";
 import { env } from "../../../platform/env.server.ts";
 import { clientIp } from "../../../platform/request.server.ts";
 import { dropIntake, IntakeFileStore, isLimitExceeded, takeIntake } from "./envelope-intake.server.ts";
 import { ingestGate } from "./ingest-gate.server.ts";
+import * as clock from "../../../platform/clock.server.ts";
 
 export const UPLOAD_PATH = "/uploads/bids";
 
@@ -109,7 +110,7 @@ async function authorise(request: Request, uploadId: string | undefined): Promis
   if (state.kind === "none") return state;
   if (state.userId !== user.id) throw new UploadError(404, JSON.stringify({ error: "bid.noSuchUpload" }));
   if (request.method === "PATCH" && state.kind === "receiving") {
-    const ctx = await bidContext(user, state.upload.metadata?.tenderId ?? "", new Date(), { createEscrow: false });
+    const ctx = await bidContext(user, state.upload.metadata?.tenderId ?? "", clock.now(), { createEscrow: false });
     if (!ctx.ok) {
       await recordRefusal(user, state.upload.metadata?.tenderId ?? "", ctx.refusal, { stage: "upload", uploadId });
       throw refusalError(ctx.refusal);
@@ -187,7 +188,7 @@ export function finaliseOnce(id: string, knownUser?: SessionUser): Promise<{ out
     const upload = await intakeStore().getUpload(id);
     if (upload.size === undefined || upload.offset !== upload.size) throw new Error(`upload ${id} is not complete`);
     const user = knownUser ?? (await userById(upload.metadata?.userId ?? undefined));
-    const receivedAt = (await arrivalOf(id)) ?? new Date();
+    const receivedAt = (await arrivalOf(id)) ?? clock.now();
     const result = await finalise(user, upload, receivedAt);
     const base = { size: upload.size, tenderId: upload.metadata?.tenderId ?? "", userId: user.id };
     const outcome: UploadOutcome = result.ok
@@ -274,7 +275,7 @@ export function bidUploads(): Server {
       const user = await requireBidder(request);
       const parsed = UploadMetadataSchema.safeParse(upload.metadata ?? {});
       if (!parsed.success) throw new UploadError(400, JSON.stringify({ error: "bid.badMetadata" }));
-      const ctx = await bidContext(user, parsed.data.tenderId, new Date(), { createEscrow: false });
+      const ctx = await bidContext(user, parsed.data.tenderId, clock.now(), { createEscrow: false });
       const size = ctx.ok ? checkEnvelopeSize(ctx.value, upload.size) : ctx;
       if (!size.ok) {
         await recordRefusal(user, parsed.data.tenderId, size.refusal, { stage: "create", size: upload.size });
@@ -291,7 +292,7 @@ export function bidUploads(): Server {
       };
     },
     async onUploadFinish(request, upload) {
-      await recordArrival(upload.id, new Date());
+      await recordArrival(upload.id, clock.now());
       return completeUpload(request, upload);
     },
   });
@@ -458,10 +459,11 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
     let written: { offset: number; aborted: boolean };
     // How long the server itself held this body unread (ingest gate): not the bidder's time.
     let heldUnread = 0;
+    let finalBody: IncomingBodyHandle | undefined;
     try {
       upload = await datastore.getUpload(id);
       const expiry = datastore.getExpiration();
-      if (expiry > 0 && upload.creation_date && Date.now() > new Date(upload.creation_date).getTime() + expiry) {
+      if (expiry > 0 && upload.creation_date && clock.nowMs() > new Date(upload.creation_date).getTime() + expiry) {
         throw ERRORS.FILE_NO_LONGER_EXISTS;
       }
       if (upload.offset !== offset) throw ERRORS.INVALID_OFFSET;
@@ -471,9 +473,13 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
       const length = lengthHeader === undefined ? undefined : Number.parseInt(lengthHeader, 10);
       if (length !== undefined && offset + length > upload.size) throw ERRORS.ERR_SIZE_EXCEEDED;
       // Bodies are read a bounded number at a time while the server is saturated (ingest-gate).
-      const queuedAt = Date.now();
+      const queuedAt = clock.nowMs();
+      // A body that may complete the upload: bid closing waits while it can still be on time.
+      const tenderId = upload.metadata?.tenderId;
+      if (tenderId && (length === undefined || offset + length === upload.size)) finalBody = expectFinalBody(tenderId, queuedAt);
       const leave = await ingestGate.enter(AbortSignal.any([stop.signal, release.signal])).catch(() => null);
-      heldUnread = Date.now() - queuedAt;
+      heldUnread = clock.nowMs() - queuedAt;
+      finalBody?.admitted(clock.nowMs());
       if (!leave) {
         written = { offset, aborted: true };
       } else {
@@ -489,8 +495,9 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
         }
       }
       // The legal arrival time (Regs Art 36), on disk before anything else happens to the bid.
-      if (written.offset === upload.size && written.offset > offset) await recordArrival(id, new Date(Date.now() - heldUnread));
+      if (written.offset === upload.size && written.offset > offset) await recordArrival(id, new Date(clock.nowMs() - heldUnread));
     } finally {
+      finalBody?.done();
       clearTimeout(drain);
       await lock.unlock();
     }
