@@ -184,9 +184,15 @@ export default function TenderNotice() {
         ))
       )}
       <RemedyHistory remedies={remedies} />
-      {viewerRole === "BIDDER" && (
+      {viewerRole && viewerRole !== "EXPERT" && (
         <p className="actions" data-testid="remedy-links">
-          <Link to={`/tenders/${notice.id}/objections`}>{tr("objections.title")}</Link> · <Link to={`/tenders/${notice.id}/complaints/new`}>{tr("complaints.newTitle")}</Link>
+          <Link to={`/tenders/${notice.id}/objections`}>{tr("objections.title")}</Link>
+          {viewerRole === "BIDDER" && (
+            <>
+              {" · "}
+              <Link to={`/tenders/${notice.id}/complaints/new`}>{tr("complaints.newTitle")}</Link>
+            </>
+          )}
         </p>
       )}
     </article>

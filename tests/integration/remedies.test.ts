@@ -7,18 +7,26 @@ import { loader as clocksLoader } from "~/routes/supervision.clocks.tsx";
 import { loader as noticeLoader } from "~/routes/tenders.$tenderId.tsx";
 import { db, disconnectDb } from "~/platform/db.server.ts";
 import { closeRedis } from "~/platform/redis.server.ts";
-import { resetClockForTests, setClockForTests } from "~/platform/clock.server.ts";
+import { resetClockForTests } from "~/platform/clock.server.ts";
 import { closeQueues } from "~/services/jobs.server.ts";
 import { fireDueClocks, syncTenderClocks } from "~/features/clocks/index.ts";
 import { loadCalendar } from "~/features/calendar/index.ts";
 import { toBeijingLocal } from "~/features/tenders/index.ts";
+import { closeBidding } from "~/features/tenders/close-bidding.jobs.server.ts";
 import { respond } from "../support/requests.ts";
 import { args, get, post, type Actor } from "../fixtures/publication.ts";
-import { bj, endOfBj, NOTICE_2027, publishedTender } from "../fixtures/remedies.ts";
+import { bj, endOfBj, moveClockTo, NOTICE_2027, publishedTender, type RemedyCast } from "../fixtures/remedies.ts";
 
 const DAY = 86_400_000;
 
-afterEach(() => resetClockForTests());
+// The cast of the running test, re-signed in whenever a test moves the clock.
+let current: RemedyCast | null = null;
+const actorsOf = () => (current ? [current.agent, current.bidder, current.supervisor, current.admin] : []);
+
+afterEach(() => {
+  resetClockForTests();
+  current = null;
+});
 afterAll(async () => {
   await db().calendarYear.deleteMany({});
   await closeQueues();
@@ -51,7 +59,7 @@ async function clockOf(kind: string, subjectId: string) {
 describe("objections to the tender documents (Regs Art 22)", () => {
   it("Regs Art 22: refuses an objection less than 10 days before the deadline, citing the article, and audits the refusal", async () => {
     const now = Date.now();
-    const cast = await publishedTender({ issuedAt: new Date(now - 15 * DAY), bidDeadline: new Date(now + 9 * DAY) });
+    const cast = (current = await publishedTender({ issuedAt: new Date(now - 15 * DAY), bidDeadline: new Date(now + 9 * DAY) }));
     const res = await fileObjection(cast.bidder, cast.tenderId);
     expect(res.status).toBe(409);
     expect((await body<Refused>(res)).error).toMatchObject({ key: "tender:errors.OBJECTION.TOO_LATE", params: { article: "Regs Art 22" } });
@@ -63,8 +71,8 @@ describe("objections to the tender documents (Regs Art 22)", () => {
   it("Regs Art 22: an objection in time suspends the procedure until the agent answers; the answer extends the deadline by the suspension", async () => {
     const start = Date.now();
     const deadline = new Date(start + 20 * DAY);
-    const cast = await publishedTender({ issuedAt: new Date(start - 5 * DAY), bidDeadline: deadline });
-    setClockForTests(start);
+    const cast = (current = await publishedTender({ issuedAt: new Date(start - 5 * DAY), bidDeadline: deadline }));
+    await moveClockTo(start, ...actorsOf());
     const res = await fileObjection(cast.bidder, cast.tenderId);
     expect(res.status).toBe(302);
     const objectionId = res.headers.get("Location")!.split("/").pop()!;
@@ -79,7 +87,7 @@ describe("objections to the tender documents (Regs Art 22)", () => {
     // A bidder cannot answer; the agent answers two hours later and extends the deadline by them.
     const byBidder = await respond(() => objectionAction(args(post(`/objections/${objectionId}`, cast.bidder, { answer: "答复", deadlineAction: "keep" }), { objectionId })));
     expect(byBidder.status).toBe(403);
-    setClockForTests(start + 2 * 3_600_000);
+    await moveClockTo(start + 2 * 3_600_000, ...actorsOf());
     const answered = await respond(() => objectionAction(args(post(`/objections/${objectionId}`, cast.agent, { answer: "经复核，删除第三章第 2 项业绩要求，另行发布澄清。", deadlineAction: "extend" }), { objectionId })));
     expect(answered.status).toBe(200);
     const tender = await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } });
@@ -94,10 +102,42 @@ describe("objections to the tender documents (Regs Art 22)", () => {
   });
 });
 
+describe("the suspended procedure (Regs Art 22: 暂停招标投标活动)", () => {
+  it("Regs Art 22: bidding does not close while an objection is unanswered; once answered (deadline kept) it closes, and a moved deadline reaches the document holders", async () => {
+    const start = Date.now();
+    const deadline = new Date(start + 11 * DAY);
+    const cast = (current = await publishedTender({ issuedAt: new Date(start - 12 * DAY), bidDeadline: deadline }));
+    const holder = await db().tenderDocument.create({ data: { tenderId: cast.tenderId, kind: "TENDER_DOCUMENTS", fileName: "招标文件.pdf", sizeBytes: 10n, sha256: "0".repeat(64), storageKey: "0".repeat(64), uploadedById: cast.agent.userId }, select: { id: true } });
+    await db().documentDownload.create({ data: { tenderId: cast.tenderId, documentId: holder.id, organizationId: cast.bidder.organizationId, userId: cast.bidder.userId } });
+    await moveClockTo(start, ...actorsOf());
+    const objectionId = (await fileObjection(cast.bidder, cast.tenderId)).headers.get("Location")!.split("/").pop()!;
+    const second = (await fileObjection(cast.bidder, cast.tenderId, "第二项异议：评分标准中业绩分值设置过高，与项目规模不相称。")).headers.get("Location")!.split("/").pop()!;
+    // The deadline passes while the procedure stands suspended: bidding does not close.
+    await moveClockTo(deadline.getTime() + 60_000, ...actorsOf());
+    expect(await closeBidding(cast.tenderId)).toMatchObject({ closed: false, reason: "not-open" });
+    expect((await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } })).status).toBe("SUSPENDED");
+    // Answering one of two keeps it suspended; the second answer moves the deadline and resumes.
+    await respond(() => objectionAction(args(post(`/objections/${objectionId}`, cast.agent, { answer: "维持招标文件第三章的规定。", deadlineAction: "keep" }), { objectionId })));
+    expect((await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } })).status).toBe("SUSPENDED");
+    const tooEarly = await respond(() => objectionAction(args(post(`/objections/${second}`, cast.agent, { answer: "调整评分标准并顺延。", deadlineAction: "move", newDeadline: toBeijingLocal(new Date(deadline.getTime() - DAY)) }), { objectionId: second })));
+    expect(tooEarly.status).toBe(400);
+    const moved = new Date(deadline.getTime() + 16 * DAY);
+    const answered = await respond(() => objectionAction(args(post(`/objections/${second}`, cast.agent, { answer: "调整评分标准并顺延。", deadlineAction: "move", newDeadline: toBeijingLocal(moved) }), { objectionId: second })));
+    expect(answered.status).toBe(200);
+    const tender = await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } });
+    expect(tender.status).toBe("PUBLISHED");
+    expect(Math.abs(tender.bidDeadline!.getTime() - moved.getTime())).toBeLessThan(60_000);
+    expect(await db().notification.count({ where: { userId: cast.bidder.userId, kind: "objection.answered" } })).toBe(2);
+    expect(await closeBidding(cast.tenderId)).toMatchObject({ closed: false, reason: "deadline-not-reached" });
+    await moveClockTo(moved.getTime() + 60_000, ...actorsOf());
+    expect(await closeBidding(cast.tenderId)).toMatchObject({ closed: true });
+  });
+});
+
 describe("complaints to the supervising department (Regs Arts 60-61)", () => {
   it("Regs Art 60: refuses a documents complaint without the prior objection, and one filed more than 10 days after knowing", async () => {
     const now = Date.now();
-    const cast = await publishedTender({ issuedAt: new Date(now - 5 * DAY), bidDeadline: new Date(now + 20 * DAY) });
+    const cast = (current = await publishedTender({ issuedAt: new Date(now - 5 * DAY), bidDeadline: new Date(now + 20 * DAY) }));
     const noObjection = await fileComplaint(cast.bidder, cast.tenderId, { matter: "tender-documents", knownAt: toBeijingLocal(new Date(now - DAY)) });
     expect(noObjection.status).toBe(409);
     expect((await body<Refused>(noObjection)).error).toMatchObject({ key: "tender:errors.COMPLAINT.OBJECTION_REQUIRED", params: { article: "Regs Art 60" } });
@@ -110,7 +150,7 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
 
   it("Regs Art 60: while the objection awaits its answer within its time, a complaint on it is refused", async () => {
     const now = Date.now();
-    const cast = await publishedTender({ issuedAt: new Date(now - 5 * DAY), bidDeadline: new Date(now + 20 * DAY) });
+    const cast = (current = await publishedTender({ issuedAt: new Date(now - 5 * DAY), bidDeadline: new Date(now + 20 * DAY) }));
     const objectionId = (await fileObjection(cast.bidder, cast.tenderId)).headers.get("Location")!.split("/").pop()!;
     const res = await fileComplaint(cast.bidder, cast.tenderId, { matter: "tender-documents", objectionId, knownAt: toBeijingLocal(new Date(now - DAY)) });
     expect(res.status).toBe(409);
@@ -119,15 +159,15 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
 
   it("Regs Art 61: clocks across the 2026 National Day holiday and its adjusted working Saturday; warning and alarm go out once", async () => {
     // Filed Wed 30 Sep 2026: 1-7 Oct off; Thu 8, Fri 9 and the adjusted Saturday 10 Oct count.
-    setClockForTests(bj("2026-09-29T09:00"));
-    const cast = await publishedTender({ issuedAt: bj("2026-09-10T09:00"), bidDeadline: bj("2026-10-20T09:30") });
+    await moveClockTo(bj("2026-09-29T09:00"), ...actorsOf());
+    const cast = (current = await publishedTender({ issuedAt: bj("2026-09-10T09:00"), bidDeadline: bj("2026-10-20T09:30") }));
     const objectionRes = await fileObjection(cast.bidder, cast.tenderId);
     const objectionId = objectionRes.headers.get("Location")!.split("/").pop()!;
     // Raised Tue 29 Sep: 3 days end Thu 1 Oct, a holiday; the limit runs to the next working day.
     expect((await clockOf("objection-answer", objectionId)).dueAt).toEqual(endOfBj("2026-10-08"));
-    setClockForTests(bj("2026-09-29T15:00"));
+    await moveClockTo(bj("2026-09-29T15:00"), ...actorsOf());
     await respond(() => objectionAction(args(post(`/objections/${objectionId}`, cast.agent, { answer: "维持招标文件。", deadlineAction: "keep" }), { objectionId })));
-    setClockForTests(bj("2026-09-30T10:00"));
+    await moveClockTo(bj("2026-09-30T10:00"), ...actorsOf());
     const filed = await fileComplaint(cast.bidder, cast.tenderId, { matter: "tender-documents", objectionId, knownAt: "2026-09-29T15:00" });
     expect(filed.status).toBe(302);
     const complaintId = filed.headers.get("Location")!.split("/").pop()!;
@@ -140,24 +180,24 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
     expect(dashboard.clocks.filter((c) => c.tenderId === cast.tenderId).map((c) => c.kind).sort()).toEqual(["bid-opening", "clarification-notice", "complaint-acceptance"]);
 
     // A day before the end the supervisor is warned; after it, alarmed; each once.
-    setClockForTests(bj("2026-10-10T08:00"));
+    await moveClockTo(bj("2026-10-10T08:00"), ...actorsOf());
     await fireDueClocks();
     await fireDueClocks();
     expect(await db().notification.count({ where: { userId: cast.supervisor.userId, kind: "clock.warning" } })).toBe(1);
-    setClockForTests(bj("2026-10-11T00:00"));
+    await moveClockTo(bj("2026-10-11T00:00"), ...actorsOf());
     await fireDueClocks();
     await fireDueClocks();
     expect(await db().notification.count({ where: { userId: cast.supervisor.userId, kind: "clock.alarm" } })).toBeGreaterThanOrEqual(1);
     expect(await db().auditEntry.count({ where: { action: "clock.alarm", subjectId: acceptance.id } })).toBe(1);
 
     // Accepted late; the 30-working-day decision clock, stopped 2 working days for an appraisal.
-    setClockForTests(bj("2026-10-12T09:00"));
+    await moveClockTo(bj("2026-10-12T09:00"), ...actorsOf());
     expect((await supervise(cast.supervisor, complaintId, { intent: "accept" })).status).toBe(200);
     const decision = await clockOf("complaint-decision", complaintId);
-    setClockForTests(bj("2026-10-13T09:00"));
+    await moveClockTo(bj("2026-10-13T09:00"), ...actorsOf());
     expect((await supervise(cast.supervisor, complaintId, { intent: "pause", reason: "appraisal" })).status).toBe(200);
     expect((await supervise(cast.supervisor, complaintId, { intent: "decide", decision: "dismissed", text: "经调查，投诉事项缺乏事实依据，予以驳回。" })).status).toBe(409);
-    setClockForTests(bj("2026-10-15T09:00"));
+    await moveClockTo(bj("2026-10-15T09:00"), ...actorsOf());
     expect((await supervise(cast.supervisor, complaintId, { intent: "resume-clock" })).status).toBe(200);
     const resumed = await clockOf("complaint-decision", complaintId);
     expect(resumed.dueAt.getTime() - decision.dueAt.getTime()).toBeGreaterThanOrEqual(2 * DAY);
@@ -165,8 +205,8 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
   });
 
   it("Regs Art 61: an acceptance deadline crossing New Year 2027 is provisional until the admin enters 2027, then recomputed and the people concerned told", async () => {
-    setClockForTests(bj("2026-12-30T16:00"));
-    const cast = await publishedTender({ issuedAt: bj("2026-12-01T09:00"), bidDeadline: bj("2027-01-20T09:30") });
+    await moveClockTo(bj("2026-12-30T16:00"), ...actorsOf());
+    const cast = (current = await publishedTender({ issuedAt: bj("2026-12-01T09:00"), bidDeadline: bj("2027-01-20T09:30") }));
     const filed = await fileComplaint(cast.bidder, cast.tenderId, { matter: "other", knownAt: "2026-12-28T10:00" });
     expect(filed.status).toBe(302);
     const complaintId = filed.headers.get("Location")!.split("/").pop()!;

@@ -151,15 +151,18 @@ export async function answerObjection(user: SessionUser, objectionId: string, in
       { actorId: user.id, action: "objection.answered", subjectType: "Objection", subjectId: objection.id, data: { tenderId: objection.tenderId, deadlineAction: input.deadlineAction, previousDeadline: previous?.toISOString() ?? null, newDeadline: next?.toISOString() ?? null, resumed: lifted.resumed } },
       tx,
     );
+    // A changed deadline reaches every document holder, as a clarification's does (Regs Art 21).
+    const moved = next?.getTime() !== previous?.getTime();
+    const holders = moved ? (await tx.documentDownload.findMany({ where: { tenderId: objection.tenderId }, distinct: ["userId"], select: { userId: true } })).map((h) => h.userId) : [];
     pushes.push(
-      ...(await writeNotifications(tx, [objection.objectorUserId, ...(await supervisorUserIds(tx, objection.tenderId))], {
+      ...(await writeNotifications(tx, [objection.objectorUserId, ...holders, ...(await supervisorUserIds(tx, objection.tenderId))], {
         kind: "objection.answered",
         title: tender.code,
         params: { code: tender.code, tender: tender.title, deadlineAction: input.deadlineAction, ...(next ? { bidDeadline: next.toISOString() } : {}) },
         link: `/objections/${objection.id}`,
       })),
     );
-    return { ok: true, value: { tenderId: objection.tenderId, bidDeadline: next, moved: next?.getTime() !== previous?.getTime(), resumed: lifted.resumed } };
+    return { ok: true, value: { tenderId: objection.tenderId, bidDeadline: next, moved, resumed: lifted.resumed } };
   });
   if (!result.ok) return result;
   await invalidatePublicTender(result.value.tenderId);
