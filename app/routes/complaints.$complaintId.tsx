@@ -10,13 +10,13 @@ import { readForm } from "~/platform/request.server.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
-import { actOnComplaint, Due, getComplaint, Refusal, refusalMessage, SupervisorActionSchema, type RefusalMessage } from "~/features/complaints/index.ts";
+import { actOnComplaint, Due, getComplaint, Refusal, refusalMessage, SupervisorActionSchema, type RefusalMessage, idParam } from "~/features/complaints/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "投诉 · 明标" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const complaint = await getComplaint(user, params.complaintId ?? "");
+  const complaint = await getComplaint(user, idParam(params.complaintId));
   if (!complaint) throw new Response("Not Found", { status: 404 });
   return json({ complaint });
 }
@@ -27,7 +27,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   await requireCsrf(request, form);
   const parsed = SupervisorActionSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return json<{ error: RefusalMessage }>({ error: { key: "remedies:refusal.invalid" } }, { status: 400 });
-  const result = await actOnComplaint(user, params.complaintId ?? "", parsed.data);
+  const result = await actOnComplaint(user, idParam(params.complaintId), parsed.data);
   if (!result.ok) return json<{ error: RefusalMessage }>({ error: refusalMessage(result.refusal) }, { status: result.refusal.kind === "law" ? 409 : result.refusal.status });
   return json<{ error: null }>({ error: null });
 }

@@ -11,13 +11,13 @@ import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 import { answerObjection, AnswerFormSchema, getObjection } from "~/features/objections/index.ts";
-import { Due, Refusal, refusalMessage, type RefusalMessage } from "~/features/complaints/index.ts";
+import { Due, Refusal, refusalMessage, type RefusalMessage, idParam } from "~/features/complaints/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "异议 · 明标" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const objection = await getObjection(user, params.objectionId ?? "");
+  const objection = await getObjection(user, idParam(params.objectionId));
   if (!objection) throw new Response("Not Found", { status: 404 });
   return json({ objection, role: user.role });
 }
@@ -28,7 +28,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   await requireCsrf(request, form);
   const parsed = AnswerFormSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return json<{ error: RefusalMessage }>({ error: { key: "remedies:refusal.invalid" } }, { status: 400 });
-  const result = await answerObjection(user, params.objectionId ?? "", parsed.data);
+  const result = await answerObjection(user, idParam(params.objectionId), parsed.data);
   if (!result.ok) return json<{ error: RefusalMessage }>({ error: refusalMessage(result.refusal) }, { status: result.refusal.kind === "law" ? 409 : result.refusal.status });
   return json<{ error: null }>({ error: null });
 }

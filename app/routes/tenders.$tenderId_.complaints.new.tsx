@@ -11,14 +11,14 @@ import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 import { isMultipart, parseUpload, toBeijingLocal } from "~/features/tenders/index.ts";
 import { objectionsOfOrg, objectionTender } from "~/features/objections/index.ts";
-import { ComplaintFormSchema, fileComplaint, MATTERS, Refusal, refusalMessage, type RefusalMessage } from "~/features/complaints/index.ts";
+import { ComplaintFormSchema, fileComplaint, MATTERS, Refusal, refusalMessage, type RefusalMessage, idParam } from "~/features/complaints/index.ts";
 import { now } from "~/platform/clock.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "投诉 · 明标" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["BIDDER"]);
-  const tender = await objectionTender(params.tenderId ?? "");
+  const tender = await objectionTender(idParam(params.tenderId));
   if (!tender) throw new Response("Not Found", { status: 404 });
   const objections = await objectionsOfOrg(user.organizationId ?? "", tender.id);
   const chosen = new URL(request.url).searchParams.get("objection");
@@ -27,6 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ["BIDDER"]);
+  const tenderId = idParam(params.tenderId);
   const upload = isMultipart(request) ? await parseUpload(request, "file") : null;
   const form = upload?.form ?? (await readForm(request));
   try {
@@ -44,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await upload?.discard();
     return json<{ error: RefusalMessage }>({ error: { key: "remedies:refusal.invalid" } }, { status: 400 });
   }
-  const result = await fileComplaint(user, params.tenderId ?? "", parsed.data, upload?.file ?? null);
+  const result = await fileComplaint(user, tenderId, parsed.data, upload?.file ?? null);
   if (!result.ok) return json<{ error: RefusalMessage }>({ error: refusalMessage(result.refusal) }, { status: result.refusal.kind === "law" ? 409 : result.refusal.status });
   return redirect(`/complaints/${result.value.id}`);
 }

@@ -12,7 +12,7 @@ import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 import { isMultipart, parseUpload } from "~/features/tenders/index.ts";
 import { ObjectionFormSchema, objectionTender, raiseDocumentObjection, tenderObjections } from "~/features/objections/index.ts";
-import { Due, Refusal, refusalMessage, type RefusalMessage } from "~/features/complaints/index.ts";
+import { Due, Refusal, refusalMessage, type RefusalMessage, idParam } from "~/features/complaints/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "异议 · 明标" }];
 
@@ -24,7 +24,7 @@ async function tenderOf(id: string) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["BIDDER", "AGENT", "SUPERVISOR", "ADMIN"]);
-  const tender = await tenderOf(params.tenderId ?? "");
+  const tender = await tenderOf(idParam(params.tenderId));
   return json({
     tender: { id: tender.id, code: tender.code, title: tender.title, status: tender.status },
     cutoff: tender.cutoff,
@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ["BIDDER"]);
-  const tender = await tenderOf(params.tenderId ?? "");
+  const tender = await tenderOf(idParam(params.tenderId));
   const upload = isMultipart(request) ? await parseUpload(request, "file") : null;
   const form = upload?.form ?? (await readForm(request));
   try {

@@ -2,3 +2,4 @@
 export { actOnComplaint, complaintAttachment, ComplaintFormSchema, fileComplaint, getComplaint, listComplaints, publicComplaintDecisions, SupervisorActionSchema, type ComplaintRefusal, type ComplaintView } from "./complaints.server.ts";
 export { Due, Refusal, refusalMessage, RemedyHistory, remedyNotificationText, type PublicRemedies, type RefusalMessage } from "./remedy-ui.tsx";
 export { MATTERS } from "./matters.ts";
+export { idParam } from "./params.server.ts";
