@@ -14,10 +14,16 @@ import { loadCalendar } from "~/features/calendar/index.ts";
 import { toBeijingLocal } from "~/features/tenders/index.ts";
 import { closeBidding } from "~/features/tenders/close-bidding.jobs.server.ts";
 import { respond } from "../support/requests.ts";
-import { args, get, post, type Actor } from "../fixtures/publication.ts";
+import { args, get, makeActor, post, tinyPdf, upload, type Actor } from "../fixtures/publication.ts";
+import { loader as attachmentLoader } from "~/routes/remedies.attachments.$attachmentId.ts";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { bj, endOfBj, moveClockTo, NOTICE_2027, publishedTender, type RemedyCast } from "../fixtures/remedies.ts";
 
 const DAY = 86_400_000;
+const filesDir = await mkdtemp(path.join(tmpdir(), "mb-remedies-"));
+process.env.FILES_DIR = filesDir;
 
 // The cast of the running test, re-signed in whenever a test moves the clock.
 let current: RemedyCast | null = null;
@@ -32,6 +38,7 @@ afterAll(async () => {
   await closeQueues();
   await closeRedis();
   await disconnectDb();
+  await rm(filesDir, { recursive: true, force: true });
 });
 
 async function body<T>(res: Response): Promise<T> {
@@ -99,6 +106,33 @@ describe("objections to the tender documents (Regs Art 22)", () => {
     const view = await respond(() => objectionLoader(args(get(`/objections/${objectionId}`, cast.bidder.cookie), { objectionId })));
     expect((await body<{ objection: { status: string } }>(view)).objection.status).toBe("ANSWERED");
     expect(await db().auditEntry.count({ where: { subjectId: objectionId, action: { in: ["objection.raised", "objection.answered"] } } })).toBe(2);
+  });
+});
+
+describe("attachments", () => {
+  it("Regs Art 22: an objection carries its PDF; the objector and the agent may download it, another bidder may not; a non-PDF is refused and nothing filed", async () => {
+    const now = Date.now();
+    const cast = (current = await publishedTender({ issuedAt: new Date(now - 5 * DAY), bidDeadline: new Date(now + 20 * DAY) }));
+    const fields = { reasons: "评分办法第 4.2 条与招标公告不一致，请澄清。" };
+    const notPdf = await respond(() => objectionsAction(args(upload(`/tenders/${cast.tenderId}/objections`, cast.bidder, fields, { name: "x.pdf", content: new TextEncoder().encode("<html>") }), { tenderId: cast.tenderId })));
+    expect(notPdf.status).toBe(400);
+    expect(await db().objection.count({ where: { tenderId: cast.tenderId } })).toBe(0);
+    const pdf = tinyPdf("异议证明材料");
+    const filed = await respond(() => objectionsAction(args(upload(`/tenders/${cast.tenderId}/objections`, cast.bidder, fields, { name: "证明材料.pdf", content: pdf }), { tenderId: cast.tenderId })));
+    expect(filed.status).toBe(302);
+    const objectionId = filed.headers.get("Location")!.split("/").pop()!;
+    const [attachment] = await db().remedyAttachment.findMany({ where: { objectionId } });
+    expect(attachment).toMatchObject({ fileName: "证明材料.pdf", sizeBytes: BigInt(pdf.byteLength) });
+    for (const who of [cast.bidder, cast.agent]) {
+      const res = await respond(() => attachmentLoader(args(get(`/remedies/attachments/${attachment!.id}`, who.cookie), { attachmentId: attachment!.id })));
+      expect(res.status).toBe(200);
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(pdf);
+    }
+    const stranger = await makeActor("BIDDER", "BIDDER");
+    const refused = await respond(() => attachmentLoader(args(get(`/remedies/attachments/${attachment!.id}`, stranger.cookie), { attachmentId: attachment!.id })));
+    expect(refused.status).toBe(404);
+    const notUuid = await respond(() => objectionLoader(args(get("/objections/1%27", cast.bidder.cookie), { objectionId: "1'" })));
+    expect(notUuid.status).toBe(404);
   });
 });
 
