@@ -109,6 +109,33 @@ describe("objections to the tender documents (Regs Art 22)", () => {
   });
 });
 
+describe("the tender's own clocks (TBL Art 34, Regs Art 21)", () => {
+  it("TBL Art 34: opening and clarification clocks follow the tender: stand still while suspended, restart on resumption, met once opened, void if cancelled", async () => {
+    const now = Date.now();
+    const cast = (current = await publishedTender({ issuedAt: new Date(now - 5 * DAY), bidDeadline: new Date(now + 20 * DAY) }));
+    const other = await publishedTender({ issuedAt: new Date(now - 5 * DAY), bidDeadline: new Date(now + 20 * DAY) });
+    const sync = async () => syncTenderClocks(await loadCalendar());
+    const state = async (tenderId: string) =>
+      Object.fromEntries((await db().deadlineClock.findMany({ where: { subjectType: "Tender", subjectId: tenderId } })).map((c) => [c.kind, c.stopReason ?? (c.stoppedAt ? "stopped" : "open")]));
+    await sync();
+    expect(await state(cast.tenderId)).toEqual({ "bid-opening": "open", "clarification-notice": "open" });
+    await fileObjection(cast.bidder, cast.tenderId);
+    await sync();
+    expect(await state(cast.tenderId)).toEqual({ "bid-opening": "paused", "clarification-notice": "paused" });
+    await db().tender.update({ where: { id: cast.tenderId }, data: { status: "PUBLISHED" } });
+    await sync();
+    expect(await state(cast.tenderId)).toEqual({ "bid-opening": "open", "clarification-notice": "open" });
+    await db().tender.update({ where: { id: cast.tenderId }, data: { status: "BIDDING_CLOSED" } });
+    await sync();
+    expect(await state(cast.tenderId)).toEqual({ "bid-opening": "open", "clarification-notice": "met" });
+    await db().tender.update({ where: { id: cast.tenderId }, data: { status: "OPENED" } });
+    await db().tender.update({ where: { id: other.tenderId }, data: { status: "CANCELLED" } });
+    await sync();
+    expect(await state(cast.tenderId)).toEqual({ "bid-opening": "met", "clarification-notice": "met" });
+    expect(await state(other.tenderId)).toEqual({ "bid-opening": "void", "clarification-notice": "void" });
+  });
+});
+
 describe("attachments", () => {
   it("Regs Art 22: an objection carries its PDF; the objector and the agent may download it, another bidder may not; a non-PDF is refused and nothing filed", async () => {
     const now = Date.now();

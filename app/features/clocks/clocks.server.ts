@@ -175,12 +175,12 @@ export async function listOpenClocks(viewer: { id: string; role: string }): Prom
 }
 
 const TENDER_OPEN = ["PUBLISHED", "CLARIFICATION", "SUSPENDED", "BIDDING_CLOSED"] as const;
-const BIDDING_OPEN = ["PUBLISHED", "CLARIFICATION", "SUSPENDED"] as const;
 
 /**
  * The tender's own clocks, kept in step with its row: the opening (TBL Art 34, at the bid
  * deadline) and the last moment for a clarification that keeps the deadline (Regs Art 21).
- * Met when the tender moves past them; void when it ends otherwise.
+ * Standing still while the procedure is suspended (restarted, with their end, when it resumes);
+ * met when the tender moves past them; void when it ends otherwise.
  */
 export async function syncTenderClocks(calendar: WorkingCalendar): Promise<ClockTimes[]> {
   const tenders = await db().tender.findMany({
@@ -198,19 +198,20 @@ export async function syncTenderClocks(calendar: WorkingCalendar): Promise<Clock
     for (const t of tenders) {
       const deadline = t.bidDeadline!;
       const rules = defaultProcedureRules(t.procedureType.toLowerCase() as ProcurementType, t.mandatory);
-      const wanted: [ClockKind, Date, boolean][] = [
-        ["bid-opening", deadline, true],
-        ["clarification-notice", clarificationCutoff(deadline, rules.clarificationNoticeDays), (BIDDING_OPEN as readonly string[]).includes(t.status)],
+      const suspended = t.status === "SUSPENDED";
+      // [kind, end, runs now, why it stands still otherwise]
+      const wanted: [ClockKind, Date, boolean, "met" | "paused"][] = [
+        ["bid-opening", deadline, !suspended, "paused"],
+        ["clarification-notice", clarificationCutoff(deadline, rules.clarificationNoticeDays), t.status === "PUBLISHED" || t.status === "CLARIFICATION", suspended ? "paused" : "met"],
       ];
-      for (const [kind, due, open] of wanted) {
+      for (const [kind, due, runs, stillReason] of wanted) {
         const row = find(kind, t.id);
         const key = { kind, subjectType: "Tender", subjectId: t.id };
-        if (!open) {
-          if (row && !row.stoppedAt) await stopClock(tx, key, "met");
+        if (!runs) {
+          if (row && !row.stoppedAt) await stopClock(tx, key, stillReason);
           continue;
         }
-        if (row && row.dueAt.getTime() === due.getTime()) continue;
-        if (row?.stoppedAt && kind === "clarification-notice" && due.getTime() <= now().getTime()) continue;
+        if (row && !row.stoppedAt && row.dueAt.getTime() === due.getTime()) continue;
         changed.push(await openClock(tx, { tenderId: t.id, ...key, startedAt: t.publishedAt ?? now(), basis: { kind: "fixed", due: due.toISOString() } }, calendar));
       }
     }
