@@ -68,26 +68,24 @@ async function fileChecked(user: SessionUser, tenderId: string, input: z.infer<t
     await appendAudit({ actorId: user.id, action: "complaint.refused", subjectType: "Tender", subjectId: tenderId, data: { code: check.error.code, article: check.error.article, matter: input.matter, knownAt: knownAt.toISOString(), ...check.error.params } });
     return { ok: false, refusal: { kind: "law", error: check.error } };
   }
-  let clock: ClockTimes | null = null;
   const pushes: string[] = [];
-  const id = await db().$transaction(async (tx) => {
+  const { id, clock } = await db().$transaction(async (tx) => {
     const row = await tx.complaint.create({
       data: { tenderId, complainantOrgId: user.organizationId!, complainantUserId: user.id, matter: input.matter, objectionId: objection?.id ?? null, knownAt, filedAt: at, reasons: input.reasons },
       select: { id: true },
     });
     if (attachment) await storeAttachment(tx, { complaintId: row.id }, attachment, at);
-    clock = await openClock(tx, { tenderId, kind: "complaint-acceptance", subjectType: "Complaint", subjectId: row.id, startedAt: at, basis: { kind: "working-days", days: 3, pausedWorkingDays: 0 }, concernedUserIds: [user.id] }, calendar);
+    const clock = await openClock(tx, { tenderId, kind: "complaint-acceptance", subjectType: "Complaint", subjectId: row.id, startedAt: at, basis: { kind: "working-days", days: 3, pausedWorkingDays: 0 }, concernedUserIds: [user.id] }, calendar);
     await appendAudit(
       { actorId: user.id, action: "complaint.filed", subjectType: "Complaint", subjectId: row.id, data: { tenderId, matter: input.matter, objectionId: objection?.id ?? null, knownAt: knownAt.toISOString(), filingDeadline: check.value.filingDeadline.value.toISOString(), acceptanceDue: clock.dueAt.toISOString(), provisional: clock.provisional } },
       tx,
     );
     pushes.push(...(await writeNotifications(tx, await supervisorUserIds(tx, tenderId), { kind: "complaint.filed", title: tender.code, params: { code: tender.code, tender: tender.title, due: clock.dueAt.toISOString(), provisional: clock.provisional }, link: `/complaints/${row.id}` })));
-    return row.id;
+    return { id: row.id, clock };
   });
-  const opened = clock as ClockTimes | null;
-  if (opened) await scheduleClockTimers([opened]);
+  await scheduleClockTimers([clock]);
   pushNotifications(pushes, "complaint.filed");
-  return { ok: true, value: { id, acceptanceDue: opened!.dueAt, provisional: opened!.provisional } };
+  return { ok: true, value: { id, acceptanceDue: clock.dueAt, provisional: clock.provisional } };
 }
 
 type Loaded = { id: string; tenderId: string; status: string; complainantUserId: string; acceptanceAt: Date | null };

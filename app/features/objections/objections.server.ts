@@ -61,7 +61,7 @@ export async function raiseDocumentObjection(user: SessionUser, tenderId: string
   }
   const calendar = await loadCalendar();
   const pushes: string[] = [];
-  let clock: ClockTimes | null = null;
+  const timers: ClockTimes[] = [];
   const result = await db().$transaction(async (tx): Promise<ObjectionResult<{ id: string; answerDue: Date; provisional: boolean }>> => {
     await tx.$queryRaw`SELECT id FROM tender WHERE id = ${tenderId}::uuid FOR UPDATE`;
     const tender = await tx.tender.findUnique({ where: { id: tenderId }, select: { id: true, code: true, title: true, status: true, bidDeadline: true, procedureType: true, mandatory: true } });
@@ -80,7 +80,7 @@ export async function raiseDocumentObjection(user: SessionUser, tenderId: string
     });
     if (attachment) await storeAttachment(tx, { objectionId: objection.id }, attachment, at);
     const resumeTo = await suspendProcedure(tx, tender, "objection", objection.id, at);
-    clock = await openClock(tx, { tenderId, kind: "objection-answer", subjectType: "Objection", subjectId: objection.id, startedAt: at, basis: { kind: "within-days", days: rules.objectionAnswerDays }, concernedUserIds: [user.id] }, calendar);
+    const clock = await openClock(tx, { tenderId, kind: "objection-answer", subjectType: "Objection", subjectId: objection.id, startedAt: at, basis: { kind: "within-days", days: rules.objectionAnswerDays }, concernedUserIds: [user.id] }, calendar);
     await appendAudit(
       { actorId: user.id, action: "objection.raised", subjectType: "Objection", subjectId: objection.id, data: { tenderId, target: "tender-documents", organizationId: user.organizationId, answerDue: clock.dueAt.toISOString(), provisional: clock.provisional, suspendedFrom: resumeTo, attachment: attachment?.staged.sha256 ?? null } },
       tx,
@@ -93,13 +93,14 @@ export async function raiseDocumentObjection(user: SessionUser, tenderId: string
         link: `/objections/${objection.id}`,
       })),
     );
+    timers.push(clock);
     return { ok: true, value: { id: objection.id, answerDue: clock.dueAt, provisional: clock.provisional } };
   });
   if (!result.ok) {
     await discard();
     return result;
   }
-  if (clock) await scheduleClockTimers([clock]);
+  await scheduleClockTimers(timers);
   await invalidatePublicTender(tenderId);
   pushNotifications(pushes, "objection.raised");
   return result;
