@@ -295,41 +295,57 @@ export interface Recomputed {
 }
 
 /**
- * After a calendar change: recounts every open clock, writes those whose end moved or whose
- * provisional state changed, and tells the responsible party, the tender's supervisors and the
- * people the clock concerns (objector, complainant). One audit entry per change.
+ * After a calendar change: recounts every open clock, writes those whose end or provisional state
+ * changed, and tells the responsible party, the tender's supervisors and the people the clock
+ * concerns (objector, complainant). One transaction and one audit entry per tender (listing each
+ * clock's old and new end), so a change touching many clocks stays quick.
  */
 export async function recomputeOpenClocks(actorId: string | null, calendar?: WorkingCalendar): Promise<Recomputed[]> {
   const cal = calendar ?? (await loadCalendar());
   const open = await db().deadlineClock.findMany({ where: { stoppedAt: null } });
-  const changes: Recomputed[] = [];
-  const pushes: string[] = [];
+  const byTender = new Map<string, { row: (typeof open)[number]; kind: ClockKind; times: ReturnType<typeof computeTimes> }[]>();
   for (const c of open) {
     if (!isClockKind(c.kind)) continue;
     const basis = StoredBasisSchema.safeParse(c.basis);
     if (!basis.success) continue;
     const times = computeTimes(c.kind, c.startedAt, basis.data, cal);
     if (times.dueAt.getTime() === c.dueAt.getTime() && times.provisional === c.provisional) continue;
-    const kind = c.kind;
+    const list = byTender.get(c.tenderId) ?? [];
+    list.push({ row: c, kind: c.kind, times });
+    byTender.set(c.tenderId, list);
+  }
+  const changes: Recomputed[] = [];
+  const pushes: string[] = [];
+  for (const [tenderId, list] of byTender) {
     await db().$transaction(async (tx) => {
       const at = now();
-      await tx.deadlineClock.update({
-        where: { id: c.id },
-        data: { ...times, ...(times.dueAt.getTime() > at.getTime() ? { alarmedAt: null } : {}), ...(times.warnAt.getTime() > at.getTime() ? { warnedAt: null } : {}) },
-      });
-      const rule = CLOCK_RULES[kind];
-      const tender = await tx.tender.findUnique({ where: { id: c.tenderId }, select: { code: true, title: true } });
-      const responsible = rule.party === "agent" ? await agentUserIds(tx, c.tenderId) : [];
-      const users = await writeNotifications(tx, [...responsible, ...(await supervisorUserIds(tx, c.tenderId)), ...c.concernedUserIds], {
-        kind: "clock.recomputed",
-        title: tender?.code ?? "",
-        params: { clock: kind, code: tender?.code ?? "", tender: tender?.title ?? "", before: c.dueAt.toISOString(), due: times.dueAt.toISOString(), provisional: times.provisional },
-        link: c.subjectType === "Complaint" ? `/complaints/${c.subjectId}` : c.subjectType === "Objection" ? `/objections/${c.subjectId}` : `/tenders/${c.tenderId}`,
-      });
-      pushes.push(...users);
-      await appendAudit({ actorId, action: "clock.recomputed", subjectType: "DeadlineClock", subjectId: c.id, data: { kind, before: c.dueAt.toISOString(), after: times.dueAt.toISOString(), provisional: times.provisional, notified: users.length } }, tx);
+      const tender = await tx.tender.findUnique({ where: { id: tenderId }, select: { code: true, title: true } });
+      const [agents, supervisors] = await Promise.all([agentUserIds(tx, tenderId), supervisorUserIds(tx, tenderId)]);
+      const notifications: { userId: string; kind: string; title: string; body: string; link: string }[] = [];
+      for (const { row: c, kind, times } of list) {
+        await tx.deadlineClock.update({
+          where: { id: c.id },
+          data: { ...times, ...(times.dueAt.getTime() > at.getTime() ? { alarmedAt: null } : {}), ...(times.warnAt.getTime() > at.getTime() ? { warnedAt: null } : {}) },
+        });
+        const users = new Set([...(CLOCK_RULES[kind].party === "agent" ? agents : []), ...supervisors, ...c.concernedUserIds]);
+        const body = JSON.stringify({ clock: kind, code: tender?.code ?? "", tender: tender?.title ?? "", before: c.dueAt.toISOString(), due: times.dueAt.toISOString(), provisional: times.provisional });
+        const link = c.subjectType === "Complaint" ? `/complaints/${c.subjectId}` : c.subjectType === "Objection" ? `/objections/${c.subjectId}` : `/tenders/${c.tenderId}`;
+        for (const userId of users) notifications.push({ userId, kind: "clock.recomputed", title: tender?.code ?? "", body, link });
+        changes.push({ clockId: c.id, kind, before: c.dueAt, after: times.dueAt, provisional: times.provisional, times: { id: c.id, ...times } });
+      }
+      await tx.notification.createMany({ data: notifications });
+      pushes.push(...notifications.map((n) => n.userId));
+      await appendAudit(
+        {
+          actorId,
+          action: "clock.recomputed",
+          subjectType: "Tender",
+          subjectId: tenderId,
+          data: { clocks: list.map(({ row, kind, times }) => ({ id: row.id, kind, before: row.dueAt.toISOString(), after: times.dueAt.toISOString(), provisional: times.provisional })), notified: new Set(notifications.map((n) => n.userId)).size },
+        },
+        tx,
+      );
     });
-    changes.push({ clockId: c.id, kind, before: c.dueAt, after: times.dueAt, provisional: times.provisional, times: { id: c.id, ...times } });
   }
   pushNotifications(pushes, "clock.recomputed");
   return changes;
