@@ -83,4 +83,17 @@ test.describe("objections and complaints", () => {
     await expect(decision).toContainText("删除招标文件第三章本地业绩要求");
     await expect(visitor.getByTestId("remedy-history")).toContainText("维持招标文件");
   });
+
+  test("admin: a holiday notice whose days do not parse is refused, naming the line, and nothing is saved", async ({ browser }) => {
+    const admin = await signedIn(browser, "admin@demo.mingbiao.cn");
+    await admin.getByRole("link", { name: "节假日日历" }).click();
+    await expect(admin.getByTestId("calendar-years")).toContainText("2026");
+    await admin.getByLabel("年份").fill("2031");
+    await admin.getByLabel("通知文号或网址").fill("国办发明电〔2030〕1号");
+    await admin.getByLabel(/^日期/).fill("2031-01-01 休 元旦\n2031-02-30 休 春节");
+    await admin.getByRole("button", { name: "保存并重算期限" }).click();
+    await expect(admin.getByTestId("refusal")).toContainText("第 2 行");
+    await expect(admin.getByTestId("refusal")).toContainText("日期无效");
+    await expect(admin.getByTestId("year-2031")).toHaveCount(0);
+  });
 });
