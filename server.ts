@@ -11,8 +11,21 @@ import morgan from "morgan";
 import { Server as SocketServer } from "socket.io";
 import { CONFIG_ERROR_EXIT, exitOnUnhandledRejection } from "./scripts/process-guard.mjs";
 import { bodyLimit, countChunkedBody, sameOrigin } from "./app/platform/http-guards.server.ts";
+import { env, type Env } from "./app/platform/env.server.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+
+// The process's settings, parsed once before anything starts (the app's one schema). A bad
+// variable: restarting would not help, so the launcher stops (scripts/start.mjs).
+function configOrExit(): Env {
+  try {
+    return env();
+  } catch (error) {
+    console.error(`✗ ${(error as Error).message}`);
+    process.exit(CONFIG_ERROR_EXIT);
+  }
+}
+const config = configOrExit();
 
 interface AppEntry {
   startServices(ctx: { io: SocketServer }): Promise<void>;
@@ -26,7 +39,7 @@ const entry = build.entry.module as unknown as AppEntry;
 
 const app = express();
 app.disable("x-powered-by");
-app.set("trust proxy", process.env.TRUST_PROXY === "true");
+app.set("trust proxy", config.TRUST_PROXY);
 app.use(compression({ filter: (req, res) => !req.path.startsWith("/internal/") && !req.path.startsWith("/uploads/") && compression.filter(req, res) }));
 // Public pages and feeds: answered from the public cache, rendered through the public gate
 // (503 + Retry-After under overload), validators and Cache-Control on every answer (decision 070).
@@ -34,7 +47,7 @@ app.use(compression({ filter: (req, res) => !req.path.startsWith("/internal/") &
 app.use((req, res, next) => entry.publicCache(req, res, next));
 app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-app.use(morgan(process.env.NODE_ENV === "production" ? "combined" : "dev", { skip: (req) => req.url === "/healthz" }));
+app.use(morgan(config.NODE_ENV === "production" ? "combined" : "dev", { skip: (req) => req.url === "/healthz" }));
 
 // The client address is set here from the socket, overwriting anything a client sent.
 app.use((req, _res, next) => {
@@ -51,7 +64,7 @@ app.all(["/uploads/bids", "/uploads/bids/*"], (req, res, next) => {
   entry.handleBidUpload(req, res).catch(next);
 });
 
-const remix = createRequestHandler({ build, mode: process.env.NODE_ENV });
+const remix = createRequestHandler({ build, mode: config.NODE_ENV });
 app.all("*", (req, res, next) => {
   countChunkedBody(req, res);
   void remix(req, res, next);
@@ -84,8 +97,8 @@ try {
   }
   throw error;
 }
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "127.0.0.1";
+const port = config.PORT;
+const host = config.HOST;
 server.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EADDRINUSE") {
     console.error(`✗ ${host}:${port} is already in use. Stop the other program or set PORT in .env.`);

@@ -11,6 +11,7 @@ export * from "./clocks";
 export * from "./procedure-rules";
 export * from "./deadlines";
 export * from "./lifecycle";
+export * from "./status-sets";
 export * from "./bids";
 export * from "./opening";
 export * from "./committee";

@@ -4,6 +4,7 @@
  */
 export * from "./browser.ts";
 export { generateRsaKeyPair } from "./pki/keygen.node.ts";
+export { installNativeRsaVerify, nativeSigner, signNatively } from "./pki/native-rsa.node.ts";
 export { createRootCa, createIssuingCa, issueCertificate, newSerial } from "./pki/ca.ts";
 export type { CaIdentity, IssueInput } from "./pki/ca.ts";
 export { createCrl, parseCrl, crlToPem } from "./pki/crl.ts";

@@ -1,4 +1,6 @@
-import { parseEnv } from "./env.server.ts";
+import { readFileSync } from "node:fs";
+import { mediaEnvSchema } from "../../media-server/env.ts";
+import { ENV_KEYS, parseEnv } from "./env.server.ts";
 
 const good = {
   DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/x",
@@ -54,5 +56,26 @@ describe("production refuses published secrets and insecure cookies (issue 11, i
     expect(parseEnv({ ...prod, COOKIE_SECURE: "false" }).COOKIE_SECURE).toBe(false);
     expect(() => parseEnv({ ...prod, COOKIE_SECURE: "false", HOST: "0.0.0.0" })).toThrow(/COOKIE_SECURE: false is refused.*HOST=0\.0\.0\.0/);
     expect(() => parseEnv({ ...prod, COOKIE_SECURE: "false", PUBLIC_URL: "http://bids.example.cn" })).toThrow(/COOKIE_SECURE: .*PUBLIC_URL=http:\/\/bids\.example\.cn/);
+  });
+});
+
+describe("one env schema per process, named in .env.example", () => {
+  const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+  const named = (key: string) => new RegExp(`^#? ?${key}=`, "m").test(example);
+
+  it("names every variable the app process reads", () => {
+    for (const key of ENV_KEYS) expect(named(key), key).toBe(true);
+  });
+
+  it("names every variable the media server reads", () => {
+    for (const key of Object.keys(mediaEnvSchema.innerType().innerType().shape)) expect(named(key), key).toBe(true);
+  });
+
+  it("holds the witness settings, with their defaults", () => {
+    const env = parseEnv(good);
+    expect(env.MEDIA_PUBLIC_URL).toBe("http://127.0.0.1:3100");
+    expect(env.MEDIA_INTERNAL_URL).toBe("http://127.0.0.1:3100");
+    expect(env.TRUST_PROXY).toBe(false);
+    expect(() => parseEnv({ ...good, MEDIA_INTERNAL_URL: "not a url" })).toThrow(/MEDIA_INTERNAL_URL/);
   });
 });

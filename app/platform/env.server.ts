@@ -25,10 +25,17 @@ const BaseSchema = z.object({
   BIDS_DIR: z.string().default("var/bids"),
   UPLOADS_DIR: z.string().default("var/uploads"),
   BID_MAX_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024 * 1024),
+  // 数字见证 (the media server, its own process): its health URL (unset: /healthz does not ask it),
+  // where browsers reach it (signaling, playback) and where this process reaches its internal API.
   MEDIA_URL: z.string().url().optional(),
+  MEDIA_PUBLIC_URL: z.string().url().default("http://127.0.0.1:3100"),
+  MEDIA_INTERNAL_URL: z.string().url().default("http://127.0.0.1:3100"),
+  // Bearer of the internal API both ways; required by the witness feature when it is used.
   MEDIA_INTERNAL_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   // Signs the short-lived tokens browsers present to the media server's signaling.
   WITNESS_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  // Behind a reverse proxy: take the client address from X-Forwarded-For (express "trust proxy").
+  TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   JOBS_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   AUDIT_CHECKPOINT_EVERY_MS: z.coerce.number().int().min(1000).default(15 * 60 * 1000),
   // How often the whole audit log is re-verified; a break is audited and sent to every admin once.
@@ -64,6 +71,9 @@ const EnvSchema = BaseSchema.superRefine((e, ctx) => {
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Every variable the app process reads (`.env.example` names each; env.server.test.ts checks it). */
+export const ENV_KEYS = Object.keys(BaseSchema.shape) as (keyof Env)[];
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = EnvSchema.safeParse(source);
   if (!result.success) {
@@ -75,6 +85,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 let cached: Env | undefined;
 
+/**
+ * The app process's settings: the one schema above, parsed from `process.env` at start
+ * (server.ts, then startServices) and cached. `.env.example` names every variable.
+ */
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;

@@ -19,10 +19,19 @@ export function parseForm<S extends z.ZodTypeAny>(schema: S, form: FormData): Fo
   const raw: Record<string, FormDataEntryValue> = Object.fromEntries(form.entries());
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, data: result.data as z.output<S>, values };
+  return { ok: false, fieldErrors: fieldErrorsOf(result.error, "validation."), values };
+}
+
+/**
+ * The one zod issues → field errors helper: the first issue per field (its top-level key, or
+ * `_form` for the whole form), its message when it is one of the page's i18n keys (it starts
+ * with `prefix`: `validation.` in common, `invalid.` in tender), else `<prefix>invalid`.
+ */
+export function fieldErrorsOf(error: z.ZodError, prefix: string): FieldErrors {
   const fieldErrors: FieldErrors = {};
-  for (const issue of result.error.issues) {
+  for (const issue of error.issues) {
     const field = String(issue.path[0] ?? "_form");
-    fieldErrors[field] ??= issue.message.startsWith("validation.") ? issue.message : "validation.invalid";
+    fieldErrors[field] ??= issue.message.startsWith(prefix) ? issue.message : `${prefix}invalid`;
   }
-  return { ok: false, fieldErrors, values };
+  return fieldErrors;
 }

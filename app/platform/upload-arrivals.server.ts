@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { env } from "./env.server.ts";
 import * as clock from "./clock.server.ts";
+import type { Refusal } from "./refusal.ts";
 
 // What the server knows about an upload beyond tus's own two files (`<id>`, `<id>.json`), kept
 // beside them in UPLOADS_DIR so that it survives a killed process (docs/decisions/056):
@@ -17,7 +18,7 @@ export interface Arrival {
 
 export type UploadOutcome =
   | { ok: true; size: number; tenderId: string; userId: string; bidId: string; versionId: string; version: number }
-  | { ok: false; size: number; tenderId: string; userId: string; refusal: { code: string; status: number; article?: string; params?: Record<string, string | number | boolean> } };
+  | { ok: false; size: number; tenderId: string; userId: string; refusal: Refusal };
 
 export function uploadsDir(): string {
   return path.resolve(env().UPLOADS_DIR);

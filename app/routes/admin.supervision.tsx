@@ -9,7 +9,8 @@ import { requireUser } from "~/platform/auth/auth.server.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { db } from "~/platform/db.server.ts";
-import { assignSupervisor, removeSupervisor } from "~/features/witness/index.ts";
+import { assignSupervisor, removeSupervisor, witnessReason } from "~/features/witness/index.ts";
+import { SUPERVISED_STATUSES } from "~/features/tenders/index.ts";
 import { readForm } from "~/platform/request.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "监督人员指派 · 明标" }];
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["ADMIN"]);
   const [tenders, supervisors] = await Promise.all([
     db().tender.findMany({
-      where: { status: { notIn: ["DRAFT", "CANCELLED"] } },
+      where: { status: { in: [...SUPERVISED_STATUSES] } },
       orderBy: { publishedAt: "desc" },
       take: 200,
       select: {
@@ -47,7 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { intent, tenderId, userId } = parsed.data;
   if (intent === "assign") {
     const result = await assignSupervisor(admin.id, tenderId, userId);
-    if (!result.ok) return json({ tenderId, error: result.error }, { status: 400 });
+    if (!result.ok) return json({ tenderId, error: witnessReason(result.refusal) }, { status: result.refusal.status });
     return json({ tenderId, error: null });
   }
   await removeSupervisor(admin.id, tenderId, userId);

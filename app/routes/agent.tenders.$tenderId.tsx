@@ -16,9 +16,10 @@ import {
   publishTender,
   tendererChoices,
   updateDraft,
+  OPEN_STATUSES,
 } from "~/features/tenders/index.ts";
-import { agentErrorMessage, renderMessage } from "~/features/tenders/index.ts";
-import { ClarificationFormSchema, parseTenderForm, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
+import { refusalFieldMessage, renderMessage } from "~/features/tenders/index.ts";
+import { ClarificationFormSchema, parseTenderForm, tenderFieldErrors, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
 import { FieldError, TenderForm } from "~/features/tenders/index.ts";
 import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/features/tenders/index.ts";
 import { witnessState } from "~/features/witness/index.ts";
@@ -89,7 +90,7 @@ async function handleUpload(user: SessionUser, id: string, upload: ParsedUpload)
     return json<ActionResult>({ intent: "upload", ok: false, error: { key: UPLOAD_MESSAGES[upload.problem ?? "missing"], params: { mb: MAX_DOCUMENT_BYTES / 1024 / 1024 } } }, { status: upload.problem === "tooLarge" ? 413 : 400 });
   }
   const attached = await attachTenderDocument(user, id, upload.file);
-  if (!attached.ok) return json<ActionResult>({ intent: "upload", ok: false, error: agentErrorMessage(attached.error) }, { status: 409 });
+  if (!attached.ok) return json<ActionResult>({ intent: "upload", ok: false, error: refusalFieldMessage(attached.refusal) }, { status: attached.refusal.status });
   return json<ActionResult>({ intent: "upload", ok: true });
 }
 
@@ -101,12 +102,10 @@ async function handleClarify(user: SessionUser, id: string, form: FormData, uplo
   const parsed = ClarificationFormSchema.safeParse(Object.fromEntries(form.entries()));
   if (!parsed.success) {
     await upload?.discard();
-    const errors: TenderFieldErrors = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= { key: issue.message.startsWith("invalid.") ? issue.message : "invalid.invalid" };
-    return json<ActionResult>({ intent: "clarify", ok: false, errors }, { status: 400 });
+    return json<ActionResult>({ intent: "clarify", ok: false, errors: tenderFieldErrors(parsed.error) }, { status: 400 });
   }
   const issued = await issueClarification(user, id, parsed.data, upload?.file ?? null);
-  if (!issued.ok) return json<ActionResult>({ intent: "clarify", ok: false, error: agentErrorMessage(issued.error) }, { status: 409 });
+  if (!issued.ok) return json<ActionResult>({ intent: "clarify", ok: false, error: refusalFieldMessage(issued.refusal) }, { status: issued.refusal.status });
   const v = issued.value;
   return json<ActionResult>({
     intent: "clarify",
@@ -138,12 +137,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const parsed = parseTenderForm(form);
     if (!parsed.ok) return json<ActionResult>({ intent: "save", ok: false, errors: parsed.errors, values: parsed.values }, { status: 400 });
     const saved = await updateDraft(user, tender.id, parsed.data);
-    if (!saved.ok) return json<ActionResult>({ intent: "save", ok: false, errors: { _form: agentErrorMessage(saved.error) }, values: parsed.values }, { status: 409 });
+    if (!saved.ok) return json<ActionResult>({ intent: "save", ok: false, errors: { _form: refusalFieldMessage(saved.refusal) }, values: parsed.values }, { status: saved.refusal.status });
     return json<ActionResult>({ intent: "save", ok: true });
   }
   if (intent === "publish") {
     const published = await publishTender(user, tender.id);
-    if (!published.ok) return json<ActionResult>({ intent: "publish", ok: false, error: agentErrorMessage(published.error) }, { status: 409 });
+    if (!published.ok) return json<ActionResult>({ intent: "publish", ok: false, error: refusalFieldMessage(published.refusal) }, { status: published.refusal.status });
     return json<ActionResult>({ intent: "publish", ok: true });
   }
   if (intent === "clarify") return handleClarify(user, tender.id, form, null);
@@ -158,7 +157,7 @@ export default function AgentTender() {
   const locale = i18n.language as Locale;
   const busy = navigation.state !== "idle";
   const isDraft = tender.status === "DRAFT";
-  const open = tender.status === "PUBLISHED" || tender.status === "CLARIFICATION";
+  const open = (OPEN_STATUSES as readonly string[]).includes(tender.status);
   const message = (m?: FieldMessage) => (m ? renderMessage(t, i18n.language, m) : "");
   const saveResult = result?.intent === "save" ? result : undefined;
   const clarifyResult = result?.intent === "clarify" ? result : undefined;

@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
-import { endWitnessing, requireRoomDeviceAgent, startWitnessing } from "~/features/witness/index.ts";
+import { endWitnessing, requireRoomDeviceAgent, startWitnessing, witnessReason } from "~/features/witness/index.ts";
 import { readForm } from "~/platform/request.server.ts";
 
 export async function loader() {
@@ -18,5 +18,5 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent !== "start" && intent !== "end") throw new Response("Unknown intent", { status: 400 });
   const result = intent === "start" ? await startWitnessing(user.id, tender.id) : await endWitnessing(user.id, tender.id);
   const back = `/agent/tenders/${tender.id}`;
-  return redirect(result.ok ? `${back}?witness=${intent === "start" ? "started" : "ended"}#witness` : `${back}?witnessError=${result.error}#witness`);
+  return redirect(result.ok ? `${back}?witness=${intent === "start" ? "started" : "ended"}#witness` : `${back}?witnessError=${witnessReason(result.refusal)}#witness`);
 }

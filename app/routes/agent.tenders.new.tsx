@@ -4,7 +4,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
-import { agentErrorMessage } from "~/features/tenders/index.ts";
+import { refusalFieldMessage } from "~/features/tenders/index.ts";
 import { parseTenderForm, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
 import { TenderForm } from "~/features/tenders/index.ts";
 import { createTender, tendererChoices } from "~/features/tenders/index.ts";
@@ -25,7 +25,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values }, { status: 400 });
   const created = await createTender(user, parsed.data);
   if (!created.ok) {
-    const errors: TenderFieldErrors = { [created.error.kind === "app" && created.error.key === "invalid.codeTaken" ? "code" : "_form"]: agentErrorMessage(created.error) };
+    const errors: TenderFieldErrors = { [created.refusal.code === "tender.invalid.codeTaken" ? "code" : "_form"]: refusalFieldMessage(created.refusal) };
     return json({ errors, values: parsed.values }, { status: 409 });
   }
   return redirect(`/agent/tenders/${created.value.id}`);

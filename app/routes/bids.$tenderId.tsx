@@ -11,6 +11,7 @@ import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 import { readForm } from "~/platform/request.server.ts";
+import { renderRefusal } from "~/platform/refusal.ts";
 import {
   awaitReceipt, clearPending, discardSealed, loadPending, receiptInAnswer, savePending, sealBid, SealError, sealedFile, uploadSealed,
   type PendingUpload, type ReceiptWait,
@@ -199,7 +200,7 @@ export default function BidPage() {
 
       {refusal ? (
         <p className="form-error" role="alert" data-testid="bid-refusal">
-          {t(refusal.code.replace(/^bid\./, ""), { ...(refusal.params ?? {}), article: refusal.article })}
+          {renderRefusal(t, locale, refusal)}
           {refusal.code === "bid.noCertificate" && (
             <>
               {" "}
@@ -249,7 +250,7 @@ export default function BidPage() {
             </div>
             {error && (
               <p className="form-error" role="alert" data-testid="bid-error">
-                {t(error.replace(/^bid\./, ""))}
+                {renderRefusal(t, locale, { code: error })}
               </p>
             )}
             <button type="submit" className="primary" disabled={phase === "sealing" || phase === "uploading" || phase === "confirming"}>

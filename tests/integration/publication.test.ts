@@ -172,7 +172,7 @@ describe("tender publication (agent)", () => {
     const user = (await getUser(get("/", agent.cookie)))!;
     const issuedAt = new Date(published.bidDeadline!.getTime() - 10 * 86_400_000);
     const late = await issueClarification(user, id, { title: "工程量清单修正", body: "第三章修正。", affectsPreparation: true }, null, issuedAt);
-    if (!late.ok) throw new Error(JSON.stringify(late.error));
+    if (!late.ok) throw new Error(JSON.stringify(late.refusal));
     expect(late.value.deadlineMoved).toBe(true);
     expect(late.value.previousDeadline).toEqual(published.bidDeadline);
     expect(late.value.bidDeadline.getTime() - issuedAt.getTime()).toBeGreaterThanOrEqual(15 * 86_400_000);
@@ -196,7 +196,7 @@ describe("tender publication (agent)", () => {
 
     // After the deadline no clarification can be issued (Regs Art 21).
     const tooLate = await issueClarification(user, id, { title: "x", body: "y", affectsPreparation: false }, null, new Date(late.value.bidDeadline.getTime() + 1));
-    expect(!tooLate.ok && tooLate.error.kind === "law" && tooLate.error.error.code).toBe("CLARIFICATION.AFTER_DEADLINE");
+    expect(!tooLate.ok && tooLate.refusal.code).toBe("tender.errors.CLARIFICATION.AFTER_DEADLINE");
   });
 
   it("edits a draft through the save intent (audited), and refuses edits once published", async () => {

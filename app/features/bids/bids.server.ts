@@ -16,24 +16,11 @@ import { ensureTenderEscrow } from "../escrow/index.ts";
 import { createLimiter } from "../../platform/limiter.ts";
 import { OPEN_STATUSES } from "../tenders/index.ts";
 import * as clock from "../../platform/clock.server.ts";
+import { refuse, refusalFromDomain, type Outcome, type Refusal } from "../../platform/refusal.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
-/** Why a bid (or an upload of one) was refused: an i18n key in the `bid` namespace, an HTTP status, the article. */
-export interface BidRefusal {
-  code: string;
-  status: number;
-  article?: string;
-  params?: Record<string, string | number | boolean>;
-}
-
-export type BidCheck<T> = { ok: true; value: T } | { ok: false; refusal: BidRefusal };
-
-function refuse(code: string, status: number, extra: Partial<BidRefusal> = {}): { ok: false; refusal: BidRefusal } {
-  return { ok: false, refusal: { code, status, ...extra } };
-}
-
-function fromDomain(error: DomainError, status = 422): { ok: false; refusal: BidRefusal } {
-  return refuse(`bid.${error.code}`, status, { article: error.article, params: { ...error.params } });
-}
+/** A refused bid or upload: the one Refusal (platform/refusal.ts; codes `bid.…`, decision 062). */
+const fromDomain = (error: DomainError, status = 422) => refusalFromDomain(error, "bid", status);
 
 export interface BidContext {
   tender: { id: string; code: string; title: string; bidDeadline: Date; maxEnvelopeBytes: bigint };
@@ -48,7 +35,7 @@ export interface BidContext {
  * tender open for bids by the server clock, the bidder holding the documents and current
  * certificates, the tender's escrow key in place.
  */
-export async function bidContext(user: SessionUser, tenderId: string, now: Date, options: { createEscrow: boolean }): Promise<BidCheck<BidContext>> {
+export async function bidContext(user: SessionUser, tenderId: string, now: Date, options: { createEscrow: boolean }): Promise<Outcome<BidContext>> {
   if (user.role !== "BIDDER" || !user.organizationId) return refuse("bid.notBidder", 403);
   if (!z.string().uuid().safeParse(tenderId).success) return refuse("bid.noSuchTender", 404);
   const row = await loadBidContext(tenderId, user.organizationId, user.id, now);
@@ -129,7 +116,7 @@ async function loadBidContext(tenderId: string, organizationId: string, userId: 
   return rows[0] ?? null;
 }
 
-export function checkEnvelopeSize(ctx: BidContext, size: number | undefined): BidCheck<number> {
+export function checkEnvelopeSize(ctx: BidContext, size: number | undefined): Outcome<number> {
   if (size === undefined || !Number.isSafeInteger(size)) return refuse("bid.sizeUnknown", 400);
   if (size <= 0) return refuse("bid.emptyEnvelope", 400);
   if (BigInt(size) > ctx.tender.maxEnvelopeBytes) {
@@ -139,11 +126,11 @@ export function checkEnvelopeSize(ctx: BidContext, size: number | undefined): Bi
 }
 
 /** Records a refused attempt (Regs Art 36: refusals are recorded). */
-export async function recordRefusal(user: SessionUser, tenderId: string, refusal: BidRefusal, data: Record<string, unknown> = {}): Promise<void> {
+export async function recordRefusal(user: SessionUser, tenderId: string, refusal: Refusal, data: Record<string, unknown> = {}): Promise<void> {
   await appendAudit({
     actorId: user.id,
     action: "bid.refused",
-    subjectType: "Tender",
+    subjectType: AUDIT_SUBJECT.Tender,
     subjectId: tenderId,
     data: { organizationId: user.organizationId, code: refusal.code, article: refusal.article, ...data },
   });
@@ -156,7 +143,7 @@ export interface SubmissionMeta {
   documentMeta?: Record<string, unknown>;
 }
 
-function checkRecipients(ctx: BidContext, verified: VerifiedEnvelope): BidRefusal | null {
+function checkRecipients(ctx: BidContext, verified: VerifiedEnvelope): Refusal | null {
   const serials = (role: string) => verified.header.recipients.filter((r) => r.role === role).map((r) => r.certSerial.toLowerCase());
   if (!serials("bidder").includes(ctx.encryptionCert.serialNumber.toLowerCase())) return { code: "bid.wrongEncryptionCert", status: 422 };
   if (!serials("escrow").includes(ctx.escrow.serial.toLowerCase())) return { code: "bid.wrongEscrow", status: 422 };
@@ -205,7 +192,7 @@ const readingBack = createLimiter(2);
  */
 export async function finaliseSubmission(
   user: SessionUser, tenderId: string, uploadedFile: string, intake: EnvelopeIntake | null, meta: SubmissionMeta, receivedAt: Date,
-): Promise<BidCheck<AcceptedBid>> {
+): Promise<Outcome<AcceptedBid>> {
   // `receivedAt` is when the last byte arrived (recorded then, bid-arrivals.server.ts): queueing
   // for verification or recording, or a finalisation run again after a fault, does not move it.
   // The walk's last digests and the file hash are finishing on an ingest thread meanwhile.
@@ -355,7 +342,7 @@ function recordVersion(user: SessionUser, ctx: BidContext, verified: VerifiedEnv
     await appendAuditSql(c, {
       actorId: user.id,
       action: "bid.submitted",
-      subjectType: "Bid",
+      subjectType: AUDIT_SUBJECT.Bid,
       subjectId: bid.id,
       data: { tenderId, organizationId: ctx.organization.id, version: number, envelopeSha256, sizeBytes: size, receivedAt: receivedAt.toISOString(), ip: meta.ip },
     });
@@ -364,7 +351,7 @@ function recordVersion(user: SessionUser, ctx: BidContext, verified: VerifiedEnv
 }
 
 /** 撤回 before the deadline (TBL Art 29): the bid stops counting; its versions stay on record. */
-export async function withdraw(user: SessionUser, tenderId: string): Promise<BidCheck<{ refundDue: string }>> {
+export async function withdraw(user: SessionUser, tenderId: string): Promise<Outcome<{ refundDue: string }>> {
   if (!user.organizationId) return refuse("bid.notBidder", 403);
   if (!z.string().uuid().safeParse(tenderId).success) return refuse("bid.noBid", 404);
   const now = clock.now();
@@ -381,7 +368,7 @@ export async function withdraw(user: SessionUser, tenderId: string): Promise<Bid
   const refundDue = outcome.value.securityRefundDue.value.toISOString();
   await db().$transaction(async (tx) => {
     await tx.bid.update({ where: { id: bid.id }, data: { status: "WITHDRAWN", withdrawnAt: now } });
-    await appendAudit({ actorId: user.id, action: "bid.withdrawn", subjectType: "Bid", subjectId: bid.id, data: { tenderId, securityRefundDue: refundDue } }, tx);
+    await appendAudit({ actorId: user.id, action: "bid.withdrawn", subjectType: AUDIT_SUBJECT.Bid, subjectId: bid.id, data: { tenderId, securityRefundDue: refundDue } }, tx);
   });
   return { ok: true, value: { refundDue } };
 }

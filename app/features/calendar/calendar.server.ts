@@ -9,6 +9,7 @@ import {
   type WorkingCalendar,
 } from "../../../bidding-core/index";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db } from "../../platform/db.server.ts";
 
@@ -87,7 +88,7 @@ export type SaveYearResult = { ok: true; year: number; days: number } | { ok: fa
 export async function saveCalendarYear(actorId: string, input: z.infer<typeof CalendarYearFormSchema>): Promise<SaveYearResult> {
   const parsed = parseCalendarNotice({ year: input.year, reference: input.reference, text: input.days });
   if (!parsed.ok) {
-    await appendAudit({ actorId, action: "calendar.year_refused", subjectType: "CalendarYear", subjectId: String(input.year), data: { year: input.year, ...parsed.error.params } });
+    await appendAudit({ actorId, action: "calendar.year_refused", subjectType: AUDIT_SUBJECT.CalendarYear, subjectId: String(input.year), data: { year: input.year, ...parsed.error.params } });
     return { ok: false, error: parsed.error };
   }
   const { year, reference, days } = parsed.value;
@@ -100,7 +101,7 @@ export async function saveCalendarYear(actorId: string, input: z.infer<typeof Ca
       {
         actorId,
         action: "calendar.year_entered",
-        subjectType: "CalendarYear",
+        subjectType: AUDIT_SUBJECT.CalendarYear,
         subjectId: String(year),
         data: { year, reference, replaced: previous?.reference ?? null, holidays: days.filter((d) => d.isOffDay).map((d) => d.date), adjustedWorkdays: days.filter((d) => !d.isOffDay).map((d) => d.date) },
       },

@@ -13,6 +13,7 @@ import {
   type WorkingCalendar,
 } from "../../../bidding-core/index";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db, type Tx } from "../../platform/db.server.ts";
 import { notifyUser } from "../../platform/realtime.server.ts";
@@ -191,7 +192,7 @@ export async function syncTenderClocks(calendar: WorkingCalendar): Promise<Clock
   const changed: ClockTimes[] = [];
   await db().$transaction(async (tx) => {
     const existing = await tx.deadlineClock.findMany({
-      where: { subjectType: "Tender", subjectId: { in: tenders.map((t) => t.id) } },
+      where: { subjectType: AUDIT_SUBJECT.Tender, subjectId: { in: tenders.map((t) => t.id) } },
       select: { kind: true, subjectId: true, dueAt: true, stoppedAt: true },
     });
     const find = (kind: string, id: string) => existing.find((c) => c.kind === kind && c.subjectId === id);
@@ -206,7 +207,7 @@ export async function syncTenderClocks(calendar: WorkingCalendar): Promise<Clock
       ];
       for (const [kind, due, runs, stillReason] of wanted) {
         const row = find(kind, t.id);
-        const key = { kind, subjectType: "Tender", subjectId: t.id };
+        const key = { kind, subjectType: AUDIT_SUBJECT.Tender, subjectId: t.id };
         if (!runs) {
           if (row && !row.stoppedAt) await stopClock(tx, key, stillReason);
           continue;
@@ -216,7 +217,7 @@ export async function syncTenderClocks(calendar: WorkingCalendar): Promise<Clock
       }
     }
     // Tenders that moved past bidding: their opening clock is met (or void if the tender ended).
-    const stale = await tx.deadlineClock.findMany({ where: { subjectType: "Tender", stoppedAt: null }, select: { id: true, tenderId: true } });
+    const stale = await tx.deadlineClock.findMany({ where: { subjectType: AUDIT_SUBJECT.Tender, stoppedAt: null }, select: { id: true, tenderId: true } });
     const active = new Set(tenders.map((t) => t.id));
     const done = stale.filter((c) => !active.has(c.tenderId));
     if (done.length > 0) {
@@ -257,7 +258,7 @@ export async function fireClock(clockId: string): Promise<FireOutcome> {
     });
     pushes.push({ users, kind });
     await tx.deadlineClock.update({ where: { id: c.id }, data: alarm ? { alarmedAt: at, warnedAt: c.warnedAt ?? at } : { warnedAt: at } });
-    await appendAudit({ action: alarm ? "clock.alarm" : "clock.warning", subjectType: "DeadlineClock", subjectId: c.id, data: { kind: c.kind, tenderId: c.tenderId, subjectType: c.subjectType, subjectId: c.subjectId, dueAt: c.dueAt.toISOString(), notified: users.length } }, tx);
+    await appendAudit({ action: alarm ? "clock.alarm" : "clock.warning", subjectType: AUDIT_SUBJECT.DeadlineClock, subjectId: c.id, data: { kind: c.kind, tenderId: c.tenderId, subjectType: c.subjectType, subjectId: c.subjectId, dueAt: c.dueAt.toISOString(), notified: users.length } }, tx);
     return alarm ? ("alarmed" as const) : ("warned" as const);
   });
   for (const p of pushes) pushNotifications(p.users, p.kind);
@@ -329,7 +330,7 @@ export async function recomputeOpenClocks(actorId: string | null, calendar?: Wor
         });
         const users = new Set([...(CLOCK_RULES[kind].party === "agent" ? agents : []), ...supervisors, ...c.concernedUserIds]);
         const body = JSON.stringify({ clock: kind, code: tender?.code ?? "", tender: tender?.title ?? "", before: c.dueAt.toISOString(), due: times.dueAt.toISOString(), provisional: times.provisional });
-        const link = c.subjectType === "Complaint" ? `/complaints/${c.subjectId}` : c.subjectType === "Objection" ? `/objections/${c.subjectId}` : `/tenders/${c.tenderId}`;
+        const link = c.subjectType === AUDIT_SUBJECT.Complaint ? `/complaints/${c.subjectId}` : c.subjectType === AUDIT_SUBJECT.Objection ? `/objections/${c.subjectId}` : `/tenders/${c.tenderId}`;
         for (const userId of users) notifications.push({ userId, kind: "clock.recomputed", title: tender?.code ?? "", body, link });
         changes.push({ clockId: c.id, kind, before: c.dueAt, after: times.dueAt, provisional: times.provisional, times: { id: c.id, ...times } });
       }
@@ -339,7 +340,7 @@ export async function recomputeOpenClocks(actorId: string | null, calendar?: Wor
         {
           actorId,
           action: "clock.recomputed",
-          subjectType: "Tender",
+          subjectType: AUDIT_SUBJECT.Tender,
           subjectId: tenderId,
           data: { clocks: list.map(({ row, kind, times }) => ({ id: row.id, kind, before: row.dueAt.toISOString(), after: times.dueAt.toISOString(), provisional: times.provisional })), notified: new Set(notifications.map((n) => n.userId)).size },
         },

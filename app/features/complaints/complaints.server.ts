@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { checkComplaintFiling, pausedWorkingDays, type ComplaintMatter, type DomainError, type WorkingCalendar } from "../../../bidding-core/index";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db, type Tx } from "../../platform/db.server.ts";
@@ -65,7 +66,7 @@ async function fileChecked(user: SessionUser, tenderId: string, input: z.infer<t
   const calendar = await loadCalendar();
   const check = checkComplaintFiling({ filedAt: at, knownAt, matter: input.matter as ComplaintMatter, objection, calendar });
   if (!check.ok) {
-    await appendAudit({ actorId: user.id, action: "complaint.refused", subjectType: "Tender", subjectId: tenderId, data: { code: check.error.code, article: check.error.article, matter: input.matter, knownAt: knownAt.toISOString(), ...check.error.params } });
+    await appendAudit({ actorId: user.id, action: "complaint.refused", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { code: check.error.code, article: check.error.article, matter: input.matter, knownAt: knownAt.toISOString(), ...check.error.params } });
     return { ok: false, refusal: { kind: "law", error: check.error } };
   }
   const pushes: string[] = [];
@@ -75,9 +76,9 @@ async function fileChecked(user: SessionUser, tenderId: string, input: z.infer<t
       select: { id: true },
     });
     if (attachment) await storeAttachment(tx, { complaintId: row.id }, attachment, at);
-    const clock = await openClock(tx, { tenderId, kind: "complaint-acceptance", subjectType: "Complaint", subjectId: row.id, startedAt: at, basis: { kind: "working-days", days: 3, pausedWorkingDays: 0 }, concernedUserIds: [user.id] }, calendar);
+    const clock = await openClock(tx, { tenderId, kind: "complaint-acceptance", subjectType: AUDIT_SUBJECT.Complaint, subjectId: row.id, startedAt: at, basis: { kind: "working-days", days: 3, pausedWorkingDays: 0 }, concernedUserIds: [user.id] }, calendar);
     await appendAudit(
-      { actorId: user.id, action: "complaint.filed", subjectType: "Complaint", subjectId: row.id, data: { tenderId, matter: input.matter, objectionId: objection?.id ?? null, knownAt: knownAt.toISOString(), filingDeadline: check.value.filingDeadline.value.toISOString(), acceptanceDue: clock.dueAt.toISOString(), provisional: clock.provisional } },
+      { actorId: user.id, action: "complaint.filed", subjectType: AUDIT_SUBJECT.Complaint, subjectId: row.id, data: { tenderId, matter: input.matter, objectionId: objection?.id ?? null, knownAt: knownAt.toISOString(), filingDeadline: check.value.filingDeadline.value.toISOString(), acceptanceDue: clock.dueAt.toISOString(), provisional: clock.provisional } },
       tx,
     );
     pushes.push(...(await writeNotifications(tx, await supervisorUserIds(tx, tenderId), { kind: "complaint.filed", title: tender.code, params: { code: tender.code, tender: tender.title, due: clock.dueAt.toISOString(), provisional: clock.provisional }, link: `/complaints/${row.id}` })));
@@ -102,7 +103,7 @@ export async function actOnComplaint(user: SessionUser, complaintId: string, inp
     if (user.role !== "SUPERVISOR" || !(await supervisorUserIds(tx, c.tenderId)).includes(user.id)) return refuse("notSupervisor", 403);
     const step = await applyAction(tx, user, c, input, calendar, timers);
     if (!step.ok) return step;
-    await appendAudit({ actorId: user.id, action: `complaint.${input.intent}`, subjectType: "Complaint", subjectId: c.id, data: { tenderId: c.tenderId, ...step.value.audit } }, tx);
+    await appendAudit({ actorId: user.id, action: `complaint.${input.intent}`, subjectType: AUDIT_SUBJECT.Complaint, subjectId: c.id, data: { tenderId: c.tenderId, ...step.value.audit } }, tx);
     if (step.value.notify) {
       const tender = await tx.tender.findUniqueOrThrow({ where: { id: c.tenderId }, select: { code: true, title: true } });
       const users = [c.complainantUserId, ...(step.value.notify === "all" ? await agentUserIds(tx, c.tenderId) : [])];
@@ -121,7 +122,7 @@ type Step = { ok: true; value: { status: string; audit: Record<string, string | 
 
 async function applyAction(tx: Tx, user: SessionUser, c: Loaded, input: z.infer<typeof SupervisorActionSchema>, calendar: WorkingCalendar, timers: ClockTimes[]): Promise<Step> {
   const at = now();
-  const key = (kind: "complaint-acceptance" | "complaint-decision") => ({ kind, subjectType: "Complaint", subjectId: c.id });
+  const key = (kind: "complaint-acceptance" | "complaint-decision") => ({ kind, subjectType: AUDIT_SUBJECT.Complaint, subjectId: c.id });
   switch (input.intent) {
     case "accept":
     case "not-accept": {
@@ -221,7 +222,7 @@ export async function getComplaint(user: SessionUser, id: string): Promise<Compl
   const [tender, org, clocks, suspended] = await Promise.all([
     db().tender.findUniqueOrThrow({ where: { id: c.tenderId }, select: { code: true, title: true } }),
     db().organization.findUnique({ where: { id: c.complainantOrgId }, select: { name: true } }),
-    clocksOf("Complaint", [c.id]),
+    clocksOf(AUDIT_SUBJECT.Complaint, [c.id]),
     db().$transaction((tx) => isSuspendedBy(tx, "complaint", c.id)),
   ]);
   return {
@@ -259,7 +260,7 @@ export async function listComplaints(user: SessionUser) {
         : { tenderId: { in: (await db().tenderSupervisor.findMany({ where: { userId: user.id }, select: { tenderId: true } })).map((t) => t.tenderId) } };
   const rows = await db().complaint.findMany({ where, orderBy: { filedAt: "desc" }, take: 200, select: { id: true, tenderId: true, matter: true, status: true, filedAt: true } });
   const tenders = await db().tender.findMany({ where: { id: { in: rows.map((r) => r.tenderId) } }, select: { id: true, code: true, title: true } });
-  const clocks = await clocksOf("Complaint", rows.map((r) => r.id));
+  const clocks = await clocksOf(AUDIT_SUBJECT.Complaint, rows.map((r) => r.id));
   return rows.map((r) => {
     const open = clocks.find((k) => k.subjectId === r.id && !k.stoppedAt);
     return { ...r, filedAt: r.filedAt.toISOString(), tenderCode: tenders.find((t) => t.id === r.tenderId)?.code ?? "", tenderTitle: tenders.find((t) => t.id === r.tenderId)?.title ?? "", dueAt: open?.dueAt.toISOString() ?? null, dueKind: open?.kind ?? null, provisional: open?.provisional ?? false };

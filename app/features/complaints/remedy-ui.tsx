@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import type { DomainError } from "../../../bidding-core/index";
 import { formatDateTime } from "../../ui/format.ts";
 import type { Locale } from "../../ui/i18n.ts";
-import { citeArticle } from "../tenders/index.ts";
+import { citeArticle } from "../../platform/refusal.ts";
 
 /** A refusal as the pages show it: a rule of law (tender namespace, with the article) or the platform's own. */
 export interface RefusalMessage {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { checkDocumentObjection, defaultProcedureRules, documentObjectionCutoff, type DomainError, type ProcurementType } from "../../../bidding-core/index";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db, type Tx } from "../../platform/db.server.ts";
@@ -71,7 +72,7 @@ export async function raiseDocumentObjection(user: SessionUser, tenderId: string
     const rules = defaultProcedureRules(tender.procedureType.toLowerCase() as ProcurementType, tender.mandatory);
     const check = checkDocumentObjection({ target: "tender-documents", raisedAt: at, deadline: tender.bidDeadline, rules, calendar });
     if (!check.ok) {
-      await appendAudit({ actorId: user.id, action: "objection.refused", subjectType: "Tender", subjectId: tenderId, data: { code: check.error.code, article: check.error.article, ...check.error.params } }, tx);
+      await appendAudit({ actorId: user.id, action: "objection.refused", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { code: check.error.code, article: check.error.article, ...check.error.params } }, tx);
       return { ok: false, refusal: { kind: "law", error: check.error } };
     }
     const objection = await tx.objection.create({
@@ -80,9 +81,9 @@ export async function raiseDocumentObjection(user: SessionUser, tenderId: string
     });
     if (attachment) await storeAttachment(tx, { objectionId: objection.id }, attachment, at);
     const resumeTo = await suspendProcedure(tx, tender, "objection", objection.id, at);
-    const clock = await openClock(tx, { tenderId, kind: "objection-answer", subjectType: "Objection", subjectId: objection.id, startedAt: at, basis: { kind: "within-days", days: rules.objectionAnswerDays }, concernedUserIds: [user.id] }, calendar);
+    const clock = await openClock(tx, { tenderId, kind: "objection-answer", subjectType: AUDIT_SUBJECT.Objection, subjectId: objection.id, startedAt: at, basis: { kind: "within-days", days: rules.objectionAnswerDays }, concernedUserIds: [user.id] }, calendar);
     await appendAudit(
-      { actorId: user.id, action: "objection.raised", subjectType: "Objection", subjectId: objection.id, data: { tenderId, target: "tender-documents", organizationId: user.organizationId, answerDue: clock.dueAt.toISOString(), provisional: clock.provisional, suspendedFrom: resumeTo, attachment: attachment?.staged.sha256 ?? null } },
+      { actorId: user.id, action: "objection.raised", subjectType: AUDIT_SUBJECT.Objection, subjectId: objection.id, data: { tenderId, target: "tender-documents", organizationId: user.organizationId, answerDue: clock.dueAt.toISOString(), provisional: clock.provisional, suspendedFrom: resumeTo, attachment: attachment?.staged.sha256 ?? null } },
       tx,
     );
     pushes.push(
@@ -147,9 +148,9 @@ export async function answerObjection(user: SessionUser, objectionId: string, in
       where: { id: objection.id },
       data: { status: "ANSWERED", answer: input.answer, answeredAt: at, answeredById: user.id, deadlineAction: input.deadlineAction, previousDeadline: previous, newDeadline: next },
     });
-    await stopClock(tx, { kind: "objection-answer", subjectType: "Objection", subjectId: objection.id }, "met");
+    await stopClock(tx, { kind: "objection-answer", subjectType: AUDIT_SUBJECT.Objection, subjectId: objection.id }, "met");
     await appendAudit(
-      { actorId: user.id, action: "objection.answered", subjectType: "Objection", subjectId: objection.id, data: { tenderId: objection.tenderId, deadlineAction: input.deadlineAction, previousDeadline: previous?.toISOString() ?? null, newDeadline: next?.toISOString() ?? null, resumed: lifted.resumed } },
+      { actorId: user.id, action: "objection.answered", subjectType: AUDIT_SUBJECT.Objection, subjectId: objection.id, data: { tenderId: objection.tenderId, deadlineAction: input.deadlineAction, previousDeadline: previous?.toISOString() ?? null, newDeadline: next?.toISOString() ?? null, resumed: lifted.resumed } },
       tx,
     );
     // A changed deadline reaches every document holder, as a clarification's does (Regs Art 21).
@@ -203,7 +204,7 @@ async function toViews(rows: Awaited<ReturnType<typeof findRows>>): Promise<Obje
   const [orgs, tenders, clocks] = await Promise.all([
     db().organization.findMany({ where: { id: { in: rows.map((r) => r.objectorOrgId) } }, select: { id: true, name: true } }),
     db().tender.findMany({ where: { id: { in: rows.map((r) => r.tenderId) } }, select: { id: true, code: true, title: true } }),
-    clocksOf("Objection", rows.map((r) => r.id)),
+    clocksOf(AUDIT_SUBJECT.Objection, rows.map((r) => r.id)),
   ]);
   return rows.map((r) => {
     const clock = clocks.find((c) => c.subjectId === r.id && c.kind === "objection-answer");
@@ -273,7 +274,7 @@ export async function publicObjectionOutcomes(tenderId: string) {
 export async function priorObjection(objectionId: string, organizationId: string, tenderId: string) {
   const row = await db().objection.findFirst({ where: { id: objectionId, objectorOrgId: organizationId, tenderId }, select: { id: true, target: true, raisedAt: true, answeredAt: true } });
   if (!row) return null;
-  const [clock] = await clocksOf("Objection", [row.id]);
+  const [clock] = await clocksOf(AUDIT_SUBJECT.Objection, [row.id]);
   return { id: row.id, target: row.target, raisedAt: row.raisedAt, answeredAt: row.answeredAt, answerDue: clock?.dueAt ?? row.raisedAt };
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { potentialBiddersDisclosable, type DomainError } from "../../../bidding-core/index";
+import { potentialBiddersDisclosable } from "../../../bidding-core/index";
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { DocumentKind } from "../../generated/prisma/enums.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
@@ -14,17 +14,16 @@ import type { StagedUpload } from "./document-upload.server.ts";
 import { scheduleCloseBidding } from "./close-bidding.jobs.server.ts";
 import { prepareTenderEscrow } from "../escrow/index.ts";
 import * as clock from "../../platform/clock.server.ts";
+import { refuse, refusalFromDomain, type Outcome } from "../../platform/refusal.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /**
  * The agent's side of a tender: create, edit the draft, attach documents, publish, clarify,
  * and the holder list. Every change and its audit entry commit in one transaction.
  */
 
-export type AgentError =
-  | { kind: "law"; error: DomainError }
-  | { kind: "app"; key: string; params?: Record<string, string | number> };
-
-export type AgentResult<T> = { ok: true; value: T } | { ok: false; error: AgentError };
+/** What the agent's actions answer: the value, or a refusal (`tender.…`, 409; decision 062). */
+export type AgentResult<T> = Outcome<T>;
 
 /** Tenders the agent's organisation owns: created by one of its users, or it is the agent. */
 export function ownedBy(user: SessionUser): Prisma.TenderWhereInput {
@@ -116,7 +115,7 @@ async function tendererAllowed(user: SessionUser, tendererOrgId: string): Promis
 }
 
 export async function createTender(user: SessionUser, input: TenderInput): Promise<AgentResult<{ id: string }>> {
-  if (!(await tendererAllowed(user, input.tendererOrgId))) return { ok: false, error: { kind: "app", key: "invalid.tenderer" } };
+  if (!(await tendererAllowed(user, input.tendererOrgId))) return refuse("tender.invalid.tenderer", 409);
   try {
     const id = await db().$transaction(async (tx) => {
       const tender = await tx.tender.create({
@@ -130,31 +129,31 @@ export async function createTender(user: SessionUser, input: TenderInput): Promi
         select: { id: true },
       });
       await appendAudit(
-        { actorId: user.id, action: "tender.created", subjectType: "Tender", subjectId: tender.id, data: auditSummary(input) },
+        { actorId: user.id, action: "tender.created", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: auditSummary(input) },
         tx,
       );
       return tender.id;
     });
     return { ok: true, value: { id } };
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, error: { kind: "app", key: "invalid.codeTaken" } };
+    if (isUniqueViolation(error)) return refuse("tender.invalid.codeTaken", 409);
     throw error;
   }
 }
 
 export async function updateDraft(user: SessionUser, id: string, input: TenderInput): Promise<AgentResult<null>> {
-  if (!(await tendererAllowed(user, input.tendererOrgId))) return { ok: false, error: { kind: "app", key: "invalid.tenderer" } };
+  if (!(await tendererAllowed(user, input.tendererOrgId))) return refuse("tender.invalid.tenderer", 409);
   try {
     return await db().$transaction(async (tx) => {
       const updated = await tx.tender.updateMany({ where: { AND: [{ id, status: "DRAFT" }, ownedBy(user)] }, data: tenderData(input) });
-      if (updated.count !== 1) return { ok: false, error: { kind: "app", key: "invalid.notDraft" } };
+      if (updated.count !== 1) return refuse("tender.invalid.notDraft", 409);
       await tx.tenderLot.deleteMany({ where: { tenderId: id } });
       await tx.tenderLot.createMany({ data: input.lots.map((l) => ({ ...l, tenderId: id })) });
-      await appendAudit({ actorId: user.id, action: "tender.updated", subjectType: "Tender", subjectId: id, data: auditSummary(input) }, tx);
+      await appendAudit({ actorId: user.id, action: "tender.updated", subjectType: AUDIT_SUBJECT.Tender, subjectId: id, data: auditSummary(input) }, tx);
       return { ok: true, value: null };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, error: { kind: "app", key: "invalid.codeTaken" } };
+    if (isUniqueViolation(error)) return refuse("tender.invalid.codeTaken", 409);
     throw error;
   }
 }
@@ -190,7 +189,7 @@ async function storeDocument(
     {
       actorId: user.id,
       action: "tender.document_attached",
-      subjectType: "Tender",
+      subjectType: AUDIT_SUBJECT.Tender,
       subjectId: tenderId,
       data: { documentId: doc.id, kind, fileName: upload.fileName, sha256: upload.staged.sha256, sizeBytes: upload.staged.sizeBytes, clarificationId },
     },
@@ -221,7 +220,7 @@ export async function attachTenderDocument(user: SessionUser, id: string, upload
   const tender = await db().tender.findFirst({ where: { AND: [{ id }, ownedBy(user)] }, select: { status: true } });
   if (!tender || tender.status !== "DRAFT") {
     await storage.discard(upload.staged);
-    return { ok: false, error: { kind: "app", key: "invalid.notDraft" } };
+    return refuse("tender.invalid.notDraft", 409);
   }
   return withStoredFile(upload, async () => {
     const doc = await db().$transaction((tx) => storeDocument(tx, user, id, upload, "TENDER_DOCUMENTS", null));
@@ -235,25 +234,25 @@ export async function publishTender(user: SessionUser, id: string, now = clock.n
       where: { AND: [{ id }, ownedBy(user)] },
       select: { status: true, procedureType: true, mandatory: true, docsIssueAt: true, docsAvailableUntil: true, bidDeadline: true, code: true, _count: { select: { documents: { where: { kind: "TENDER_DOCUMENTS" } } } } },
     });
-    if (!row) return { ok: false, error: { kind: "app", key: "invalid.notFound" } };
-    if (row.status === "DRAFT" && row._count.documents === 0) return { ok: false, error: { kind: "app", key: "invalid.documentsRequired" } };
-    if (!row.docsIssueAt || !row.docsAvailableUntil || !row.bidDeadline) return { ok: false, error: { kind: "app", key: "invalid.scheduleRequired" } };
+    if (!row) return refuse("tender.invalid.notFound", 409);
+    if (row.status === "DRAFT" && row._count.documents === 0) return refuse("tender.invalid.documentsRequired", 409);
+    if (!row.docsIssueAt || !row.docsAvailableUntil || !row.bidDeadline) return refuse("tender.invalid.scheduleRequired", 409);
     const outcome = applyEvent(
       row,
       { type: "publish", schedule: { documentsFrom: row.docsIssueAt, documentsUntil: row.docsAvailableUntil, bidDeadline: row.bidDeadline } },
       now,
     );
-    if (!outcome.ok) return { ok: false, error: { kind: "law", error: outcome.error } };
+    if (!outcome.ok) return refusalFromDomain(outcome.error, "tender.errors", 409);
     const updated = await tx.tender.updateMany({
       where: { id, status: "DRAFT" },
       data: { status: outcome.status, publishedAt: now, docsIssueAt: outcome.docsIssueAt, bidDeadline: outcome.bidDeadline },
     });
-    if (updated.count !== 1) return { ok: false, error: { kind: "app", key: "invalid.notDraft" } };
+    if (updated.count !== 1) return refuse("tender.invalid.notDraft", 409);
     await appendAudit(
       {
         actorId: user.id,
         action: "tender.published",
-        subjectType: "Tender",
+        subjectType: AUDIT_SUBJECT.Tender,
         subjectId: id,
         data: { code: row.code, docsIssueAt: outcome.docsIssueAt?.toISOString(), bidDeadline: outcome.bidDeadline?.toISOString() },
       },
@@ -298,7 +297,7 @@ export async function issueClarification(
   const owned = await db().tender.findFirst({ where: { AND: [{ id }, ownedBy(user)] }, select: { id: true } });
   if (!owned) {
     if (upload) await storage.discard(upload.staged);
-    return { ok: false, error: { kind: "app", key: "invalid.notFound" } };
+    return refuse("tender.invalid.notFound", 409);
   }
   const result = await withStoredFile(upload, () =>
     db().$transaction(async (tx): Promise<AgentResult<ClarificationIssued & { userIds: string[]; code: string; title: string }>> => {
@@ -309,7 +308,7 @@ export async function issueClarification(
         select: { status: true, procedureType: true, mandatory: true, docsIssueAt: true, docsAvailableUntil: true, bidDeadline: true, code: true, title: true },
       });
       const outcome = applyEvent(row, { type: "clarify", affectsPreparation: input.affectsPreparation }, now);
-      if (!outcome.ok) return { ok: false, error: { kind: "law", error: outcome.error } };
+      if (!outcome.ok) return refusalFromDomain(outcome.error, "tender.errors", 409);
       const previousDeadline = row.bidDeadline!;
       const bidDeadline = outcome.bidDeadline!;
       const deadlineMoved = bidDeadline.getTime() !== previousDeadline.getTime();
@@ -345,7 +344,7 @@ export async function issueClarification(
         {
           actorId: user.id,
           action: "tender.clarified",
-          subjectType: "Tender",
+          subjectType: AUDIT_SUBJECT.Tender,
           subjectId: id,
           data: {
             clarificationId: clarification.id,

@@ -6,6 +6,8 @@ import { ownedBy } from "./agent.server.ts";
 import { checkDocumentAccess } from "../../../bidding-core/index.ts";
 import { OPEN_STATUSES, PUBLIC_STATUSES } from "./enums.ts";
 import * as clock from "../../platform/clock.server.ts";
+import { refuse, type Refused } from "../../platform/refusal.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /**
  * Tender document downloads. Bidders obtain the documents here, and each download is recorded
@@ -15,7 +17,10 @@ import * as clock from "../../platform/clock.server.ts";
 
 export type DownloadDecision =
   | { ok: true; document: { id: string; fileName: string; sizeBytes: bigint; storageKey: string; mediaType: string }; recorded: boolean }
-  | { ok: false; status: 403 | 404 | 410 };
+  | Refused;
+
+/** Refused downloads, with their message (`tender` namespace, `download.refused.<status>`). */
+const refused = (status: 403 | 404 | 410): Refused => refuse(`tender.download.refused.${status}`, status);
 
 const isUuid = (value: string) => z.string().uuid().safeParse(value).success;
 
@@ -26,7 +31,7 @@ export async function authoriseDownload(
   meta: { ip?: string },
   now = clock.now(),
 ): Promise<DownloadDecision> {
-  if (!isUuid(tenderId) || !isUuid(documentId)) return { ok: false, status: 404 };
+  if (!isUuid(tenderId) || !isUuid(documentId)) return refused(404);
   const document = await db().tenderDocument.findFirst({
     where: { id: documentId, tenderId },
     select: {
@@ -39,17 +44,17 @@ export async function authoriseDownload(
       tender: { select: { status: true, docsAvailableUntil: true } },
     },
   });
-  if (!document) return { ok: false, status: 404 };
+  if (!document) return refused(404);
   const file = { id: document.id, fileName: document.fileName, sizeBytes: document.sizeBytes, storageKey: document.storageKey, mediaType: document.mediaType };
 
   if (user.role === "AGENT") {
     const owns = await db().tender.count({ where: { AND: [{ id: tenderId }, ownedBy(user)] } });
-    if (!owns) return { ok: false, status: 403 };
-    await appendAudit({ actorId: user.id, action: "tender.document_viewed", subjectType: "Tender", subjectId: tenderId, data: { documentId } });
+    if (!owns) return refused(403);
+    await appendAudit({ actorId: user.id, action: "tender.document_viewed", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { documentId } });
     return { ok: true, document: file, recorded: false };
   }
-  if (user.role !== "BIDDER" || !user.organizationId) return { ok: false, status: 403 };
-  if (!(PUBLIC_STATUSES as readonly string[]).includes(document.tender.status)) return { ok: false, status: 404 };
+  if (user.role !== "BIDDER" || !user.organizationId) return refused(403);
+  if (!(PUBLIC_STATUSES as readonly string[]).includes(document.tender.status)) return refused(404);
   const organizationId = user.organizationId;
   const alreadyHolder = (await db().documentDownload.count({ where: { tenderId, organizationId } })) > 0;
   const access = checkDocumentAccess({
@@ -58,7 +63,7 @@ export async function authoriseDownload(
     biddingOpen: (OPEN_STATUSES as readonly string[]).includes(document.tender.status),
     alreadyHolder,
   });
-  if (!access.ok) return { ok: false, status: 410 };
+  if (!access.ok) return refused(410);
   await db().$transaction(async (tx) => {
     const download = await tx.documentDownload.create({
       data: { tenderId, documentId, organizationId, userId: user.id, at: now, ip: meta.ip ?? null },
@@ -68,7 +73,7 @@ export async function authoriseDownload(
       {
         actorId: user.id,
         action: "tender.document_downloaded",
-        subjectType: "Tender",
+        subjectType: AUDIT_SUBJECT.Tender,
         subjectId: tenderId,
         data: { downloadId: download.id, documentId, organizationId, kind: document.kind, ip: meta.ip },
       },

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { fieldErrorsOf } from "../../platform/forms.ts";
 import {
+  bidValidUntil,
+  checkBenchmark,
   checkBidSecurity,
   checkSchedule,
   defaultProcedureRules,
@@ -153,18 +156,17 @@ export function lawMessage(error: DomainError): FieldMessage {
   return { key: `errors.${error.code}`, params: { ...error.params, article: error.article } };
 }
 
+/** zod issues as the tender pages' field messages (`invalid.…` keys; platform/forms.ts). */
+export function tenderFieldErrors(error: z.ZodError): TenderFieldErrors {
+  return Object.fromEntries(Object.entries(fieldErrorsOf(error, "invalid.")).map(([field, key]) => [field, { key }]));
+}
+
 /** Parses and checks a submitted tender form: shape (zod), money, Beijing dates, and the law. */
 export function parseTenderForm(form: FormData): TenderFormResult {
   const values = formValues(form);
   const parsed = TenderFormSchema.safeParse(values);
   const errors: TenderFieldErrors = {};
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? "_form");
-      errors[field] ??= { key: issue.message.startsWith("invalid.") ? issue.message : "invalid.invalid" };
-    }
-    return { ok: false, errors, values };
-  }
+  if (!parsed.success) return { ok: false, errors: tenderFieldErrors(parsed.error), values };
   const v = parsed.data;
   const money = (field: string, raw: string): bigint => {
     const result = parseYuan(raw === "" ? "0" : raw);
@@ -187,7 +189,7 @@ export function parseTenderForm(form: FormData): TenderFormResult {
 
   if (!errors.estimatedPrice && !errors.bidSecurity) {
     // Regs Art 26; the security's validity is the bid validity by construction, so only the cap is in play.
-    const validUntil = new Date(bidDeadline.getTime() + v.bidValidityDays * 86_400_000);
+    const validUntil = bidValidUntil(bidDeadline, v.bidValidityDays);
     const security = checkBidSecurity({
       amount: bidSecurityCents,
       estimatedPrice: estimatedPriceCents,
@@ -251,12 +253,12 @@ export function parseTenderForm(form: FormData): TenderFormResult {
     if (!checked.ok) errors.weights = lawMessage(checked.error);
     let benchmark: Extract<EvaluationConfig, { method: "COMPREHENSIVE" }>["priceScoring"]["benchmark"] = { kind: "lowest" };
     if (v.benchmark === "average") {
+      // Typed as a decimal (0.95); the rule (whole ‰, at most 1.2) is bidding-core's checkBenchmark.
       const coefficient = Number(v.coefficient);
       const permille = Math.round(coefficient * 1000);
-      if (!Number.isFinite(coefficient) || coefficient <= 0 || coefficient > 1.2 || Math.abs(permille - coefficient * 1000) > 1e-6) {
-        errors.coefficient = { key: "invalid.coefficient" };
-      }
-      benchmark = { kind: "average", coefficientPermille: permille };
+      const exact = Number.isFinite(coefficient) && Math.abs(permille - coefficient * 1000) <= 1e-6;
+      benchmark = { kind: "average", coefficientPermille: exact ? permille : Number.NaN };
+      if (!checkBenchmark(benchmark).ok) errors.coefficient = { key: "invalid.coefficient" };
     }
     evaluationConfig = { method: "COMPREHENSIVE", weights, priceScoring: { benchmark, formula: { kind: "ratio" } }, criteria };
   }

@@ -3,10 +3,10 @@ export { attachTenderDocument, createTender, getAgentTender, holderList, issueCl
 export { closeBiddingJob, closeBiddingSweepJob } from "./close-bidding.jobs.server.ts";
 export { isMultipart, MAX_DOCUMENT_BYTES, type ParsedUpload, parseUpload } from "./document-upload.server.ts";
 export { authoriseDownload, contentDisposition } from "./documents.server.ts";
-export { OPEN_STATUSES, PROCEDURE_TYPES, PUBLIC_STATUSES } from "./enums.ts";
-export { agentErrorMessage, citeArticle, renderMessage } from "./errors.ts";
+export { OPEN_STATUSES, PROCEDURE_TYPES, PUBLIC_STATUSES, SUPERVISED_STATUSES, WITNESS_ROOM_STATUSES } from "./enums.ts";
+export { refusalFieldMessage, renderMessage } from "./errors.ts";
 export { FieldError, TenderForm } from "./form-view.tsx";
-export { ClarificationFormSchema, type FieldMessage, parseTenderForm, type TenderFieldErrors, tenderFormValues, type TenderFormValues } from "./form.ts";
+export { ClarificationFormSchema, type FieldMessage, parseTenderForm, tenderFieldErrors, type TenderFieldErrors, tenderFormValues, type TenderFormValues } from "./form.ts";
 export { getPublicNotice, listPublicNotices, NoticeQuerySchema } from "./public-notices.server.ts";
 export { parseBeijingLocal, toBeijingLocal } from "./beijing-time.ts";
 export { scheduleCloseBidding } from "./close-bidding.jobs.server.ts";

@@ -8,24 +8,24 @@ import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { requireUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
+import { env } from "../../platform/env.server.ts";
 import { prepareTenderEscrow } from "../escrow/index.ts";
-import { OPEN_STATUSES } from "../tenders/index.ts";
+import { OPEN_STATUSES, WITNESS_ROOM_STATUSES } from "../tenders/index.ts";
 import * as clock from "../../platform/clock.server.ts";
+import { refuse, type Refusal, type Refused } from "../../platform/refusal.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
-const WitnessEnvSchema = z.object({
-  /** The media server as browsers reach it (signaling socket, playback). */
-  MEDIA_PUBLIC_URL: z.string().url().default("http://127.0.0.1:3100"),
-  /** The media server as this process reaches it (internal API). */
-  MEDIA_INTERNAL_URL: z.string().url().default("http://127.0.0.1:3100"),
-  MEDIA_INTERNAL_SECRET: z.string().min(16),
-  WITNESS_TOKEN_SECRET: z.string().min(16),
-});
-
-let parsed: z.infer<typeof WitnessEnvSchema> | null = null;
-
-function witnessEnv() {
-  parsed ??= WitnessEnvSchema.parse(process.env);
-  return parsed;
+/**
+ * The witness settings, from the app's one env schema (platform/env.server.ts, parsed at start).
+ * The two secrets are optional there (the app runs without the media server); using witnessing
+ * without them stops with the variable's name.
+ */
+function witnessEnv(): { MEDIA_PUBLIC_URL: string; MEDIA_INTERNAL_URL: string; MEDIA_INTERNAL_SECRET: string; WITNESS_TOKEN_SECRET: string } {
+  const e = env();
+  for (const name of ["MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET"] as const) {
+    if (!e[name]) throw new Error(`Invalid environment (see .env.example):\n  ${name}: required for 数字见证`);
+  }
+  return { MEDIA_PUBLIC_URL: e.MEDIA_PUBLIC_URL, MEDIA_INTERNAL_URL: e.MEDIA_INTERNAL_URL, MEDIA_INTERNAL_SECRET: e.MEDIA_INTERNAL_SECRET!, WITNESS_TOKEN_SECRET: e.WITNESS_TOKEN_SECRET! };
 }
 
 /** The evaluation room of a tender: one per tender's evaluation session. */
@@ -93,30 +93,39 @@ export async function requireRoomDeviceAgent(request: Request, tenderId: string)
   return { user, tender };
 }
 
-export type WitnessRoomError = "NOT_PUBLISHED" | "ALREADY_ENDED" | "NOT_OPEN" | "MEDIA_UNREACHABLE";
+/**
+ * Why the room cannot start or end (decision 062): `witness.errors.<reason>`, whose last part the
+ * agent's page receives as `?witnessError=` and shows from the `witness` namespace.
+ */
+export type WitnessRoomReason = "NOT_PUBLISHED" | "ALREADY_ENDED" | "NOT_OPEN" | "MEDIA_UNREACHABLE" | "NOT_SUPERVISOR";
+const roomRefusal = (reason: WitnessRoomReason): Refused => refuse(`witness.errors.${reason}`, reason === "MEDIA_UNREACHABLE" ? 503 : reason === "NOT_SUPERVISOR" ? 400 : 409);
 
-/** A room can be set up once the tender is public and until it is decided; never for a draft or a cancelled tender. */
-const ROOM_STATES = new Set(["PUBLISHED", "CLARIFICATION", "BIDDING_CLOSED", "OPENING", "OPENED", "EVALUATING", "PUBLICITY"]);
+/** The reason of a witness refusal (the key's last part). */
+export function witnessReason(refusal: Refusal): string {
+  return refusal.code.slice(refusal.code.lastIndexOf(".") + 1);
+}
+
 
 /**
  * Starts the tender's witnessing: the media server opens the room (its recorders start with the
  * first camera) and the start is recorded. Once per tender: an ended room stays ended so its
  * recording is never mixed with a later one. (The evaluation session will call this.)
  */
-export async function startWitnessing(actorId: string, tenderId: string): Promise<{ ok: true } | { ok: false; error: WitnessRoomError }> {
+export async function startWitnessing(actorId: string, tenderId: string): Promise<{ ok: true } | Refused> {
   const tender = await findTender(tenderId);
-  if (!ROOM_STATES.has(tender.status)) return { ok: false, error: "NOT_PUBLISHED" };
-  if (tender.witnessClosedAt) return { ok: false, error: "ALREADY_ENDED" };
+  // A room can be set up once the tender is public and until it is decided (bidding-core).
+  if (!(WITNESS_ROOM_STATUSES as readonly string[]).includes(tender.status)) return roomRefusal("NOT_PUBLISHED");
+  if (tender.witnessClosedAt) return roomRefusal("ALREADY_ENDED");
   try {
     await openWitnessRoom(tender.id, tender.title);
   } catch {
-    return { ok: false, error: "MEDIA_UNREACHABLE" };
+    return roomRefusal("MEDIA_UNREACHABLE");
   }
   if (!tender.witnessOpenedAt) {
     await db().$transaction(async (tx) => {
       const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessOpenedAt: null }, data: { witnessOpenedAt: clock.now() } });
       if (updated.count === 1) {
-        await appendAudit({ actorId, action: "witness.room.opened", subjectType: "tender", subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
+        await appendAudit({ actorId, action: "witness.room.opened", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
       }
     });
   }
@@ -124,35 +133,35 @@ export async function startWitnessing(actorId: string, tenderId: string): Promis
 }
 
 /** Ends the witnessing: recorders close their last segment and the room is gone for good. */
-export async function endWitnessing(actorId: string, tenderId: string): Promise<{ ok: true } | { ok: false; error: WitnessRoomError }> {
+export async function endWitnessing(actorId: string, tenderId: string): Promise<{ ok: true } | Refused> {
   const tender = await findTender(tenderId);
-  if (tender.witnessClosedAt) return { ok: false, error: "ALREADY_ENDED" };
-  if (!tender.witnessOpenedAt) return { ok: false, error: "NOT_OPEN" };
+  if (tender.witnessClosedAt) return roomRefusal("ALREADY_ENDED");
+  if (!tender.witnessOpenedAt) return roomRefusal("NOT_OPEN");
   try {
     await closeWitnessRoom(tender.id);
   } catch {
-    return { ok: false, error: "MEDIA_UNREACHABLE" };
+    return roomRefusal("MEDIA_UNREACHABLE");
   }
   await db().$transaction(async (tx) => {
     const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessClosedAt: null }, data: { witnessClosedAt: clock.now() } });
     if (updated.count === 1) {
-      await appendAudit({ actorId, action: "witness.room.closed", subjectType: "tender", subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
+      await appendAudit({ actorId, action: "witness.room.closed", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
     }
   });
   return { ok: true };
 }
 
 /** The trading centre (ADMIN) assigns or removes a tender's supervisors; both are audited. */
-export async function assignSupervisor(actorId: string, tenderId: string, userId: string): Promise<{ ok: true } | { ok: false; error: "NOT_SUPERVISOR" }> {
+export async function assignSupervisor(actorId: string, tenderId: string, userId: string): Promise<{ ok: true } | Refused> {
   const tender = await findTender(tenderId);
-  if (!z.string().uuid().safeParse(userId).success) return { ok: false, error: "NOT_SUPERVISOR" };
+  if (!z.string().uuid().safeParse(userId).success) return roomRefusal("NOT_SUPERVISOR");
   const user = await db().user.findUnique({ where: { id: userId }, select: { id: true, role: true, disabledAt: true } });
-  if (!user || user.role !== "SUPERVISOR" || user.disabledAt) return { ok: false, error: "NOT_SUPERVISOR" };
+  if (!user || user.role !== "SUPERVISOR" || user.disabledAt) return roomRefusal("NOT_SUPERVISOR");
   await db().$transaction(async (tx) => {
     const existing = await tx.tenderSupervisor.findUnique({ where: { tenderId_userId: { tenderId: tender.id, userId: user.id } } });
     if (existing) return;
     await tx.tenderSupervisor.create({ data: { tenderId: tender.id, userId: user.id, assignedById: actorId } });
-    await appendAudit({ actorId, action: "witness.supervisor.assigned", subjectType: "tender", subjectId: tender.id, data: { supervisorId: user.id } }, tx);
+    await appendAudit({ actorId, action: "witness.supervisor.assigned", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { supervisorId: user.id } }, tx);
   });
   // The custodians are set: while bidding is open the escrow key can be made now, before any
   // bidder needs it.
@@ -166,7 +175,7 @@ export async function removeSupervisor(actorId: string, tenderId: string, userId
   await db().$transaction(async (tx) => {
     const removed = await tx.tenderSupervisor.deleteMany({ where: { tenderId: tender.id, userId } });
     if (removed.count > 0) {
-      await appendAudit({ actorId, action: "witness.supervisor.removed", subjectType: "tender", subjectId: tender.id, data: { supervisorId: userId } }, tx);
+      await appendAudit({ actorId, action: "witness.supervisor.removed", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { supervisorId: userId } }, tx);
     }
   });
 }
@@ -183,10 +192,10 @@ export function mediaPublicUrl(): string {
 }
 
 async function internalCall(method: string, path: string, body?: unknown): Promise<Response> {
-  const env = witnessEnv();
-  return fetch(new URL(path, env.MEDIA_INTERNAL_URL), {
+  const settings = witnessEnv();
+  return fetch(new URL(path, settings.MEDIA_INTERNAL_URL), {
     method,
-    headers: { authorization: `Bearer ${env.MEDIA_INTERNAL_SECRET}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${settings.MEDIA_INTERNAL_SECRET}`, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(30_000),
   });

@@ -4,7 +4,8 @@ import { ERRORS, EXPOSED_HEADERS, MemoryLocker, Metadata, Server, TUS_RESUMABLE,
 import { z } from "zod";
 import { getUser, type SessionUser } from "../../../platform/auth/auth.server.ts";
 import { arrivalOf, completeUnfinalised, deleteOldOutcomes, outcomeOf, recordArrival, expectFinalBody, type IncomingBodyHandle, recordOutcome, removeUploadFiles, uploadsDir, type UploadOutcome } from "../../../platform/upload-arrivals.server.ts";
-import { bidContext, checkEnvelopeSize, finaliseSubmission, recordRefusal, storedReceipt, type BidRefusal } from "../bids.server.ts";
+import { bidContext, checkEnvelopeSize, finaliseSubmission, recordRefusal, storedReceipt } from "../bids.server.ts";
+import type { Refusal } from "../../../platform/refusal.ts";
 import { db } from "../../../platform/db.server.ts";
 import { env } from "../../../platform/env.server.ts";
 import { clientIp } from "../../../platform/request.server.ts";
@@ -30,7 +31,7 @@ class UploadError extends Error {
   }
 }
 
-function refusalError(refusal: BidRefusal): UploadError {
+function refusalError(refusal: Refusal): UploadError {
   return new UploadError(refusal.status, JSON.stringify({ error: refusal.code, article: refusal.article, params: refusal.params }));
 }
 
@@ -142,7 +143,7 @@ async function uploadState(id: string): Promise<UploadState> {
 
 /** What the PATCH that completes an upload answers: the receipt, or the refusal. */
 function outcomeAnswer(outcome: UploadOutcome, receipt: unknown): { status_code: number; headers: Record<string, string>; body: string } {
-  if (!outcome.ok) throw refusalError(outcome.refusal as BidRefusal);
+  if (!outcome.ok) throw refusalError(outcome.refusal);
   return {
     status_code: 200,
     headers: { "Content-Type": "application/json" },
@@ -226,7 +227,7 @@ export type ReceiptAnswer =
   | { status: "accepted"; bidId: string; versionId: string; version: number; receipt: unknown }
   | { status: "finalising"; offset: number; size: number }
   | { status: "incomplete"; offset: number; size: number }
-  | { status: "refused"; refusal: BidRefusal }
+  | { status: "refused"; refusal: Refusal }
   | { status: "unknown" };
 
 /**
@@ -243,7 +244,7 @@ export async function uploadReceipt(user: SessionUser, id: string, tenderId: str
   if (ofTender !== tenderId) return { status: "unknown" };
   if (state.kind === "done") {
     const { outcome } = state;
-    if (!outcome.ok) return { status: "refused", refusal: outcome.refusal as BidRefusal };
+    if (!outcome.ok) return { status: "refused", refusal: outcome.refusal };
     return { status: "accepted", bidId: outcome.bidId, versionId: outcome.versionId, version: outcome.version, receipt: await storedReceipt(outcome.versionId) };
   }
   const size = state.upload.size ?? 0;

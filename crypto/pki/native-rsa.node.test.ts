@@ -1,6 +1,6 @@
 import forge from "node-forge";
-import { generateRsaKeyPair } from "../../../crypto/pki/keygen.node.ts";
-import { installNativeRsaVerify } from "./platform-pki.server.ts";
+import { generateRsaKeyPair } from "./keygen.node.ts";
+import { installNativeRsaVerify } from "./native-rsa.node.ts";
 
 // Once installed, every RSA public key forge makes verifies PKCS#1 v1.5 in OpenSSL. Its verdicts
 // must be forge's own (or stricter only where forge is lax): a bid accepted or refused must not
