@@ -12,7 +12,8 @@ import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 import { calendarOverview, CalendarYearFormSchema, loadCalendar, saveCalendarYear } from "~/features/calendar/index.ts";
 import { recomputeOpenClocks, scheduleClockTimers } from "~/features/clocks/index.ts";
-import { Refusal, refusalMessage, type RefusalMessage } from "~/features/complaints/index.ts";
+import { RefusalNote } from "~/features/complaints/index.ts";
+import { refuse, type Refusal } from "~/platform/refusal.ts";
 
 export const meta: MetaFunction = () => [{ title: "节假日日历 · 明标" }];
 
@@ -21,19 +22,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ years: await calendarOverview() });
 }
 
-type ActionData = { ok: true; year: number; days: number; changed: number } | { ok: false; error: RefusalMessage };
+type ActionData = { ok: true; year: number; days: number; changed: number } | { ok: false; refusal: Refusal };
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireUser(request, ["ADMIN"]);
   const form = await readForm(request);
   await requireCsrf(request, form);
   const parsed = CalendarYearFormSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return json<ActionData>({ ok: false, error: { key: "remedies:refusal.invalid" } }, { status: 400 });
+  if (!parsed.success) return json<ActionData>({ ok: false, refusal: refuse("remedies.refusal.invalid", 400).refusal }, { status: 400 });
   const saved = await saveCalendarYear(admin.id, parsed.data);
-  if (!saved.ok) return json<ActionData>({ ok: false, error: refusalMessage({ kind: "law", error: saved.error }) }, { status: 400 });
+  if (!saved.ok) return json<ActionData>({ ok: false, refusal: saved.refusal }, { status: saved.refusal.status });
   const changes = await recomputeOpenClocks(admin.id, await loadCalendar());
   await scheduleClockTimers(changes.map((c) => c.times));
-  return json<ActionData>({ ok: true, year: saved.year, days: saved.days, changed: changes.length });
+  return json<ActionData>({ ok: true, ...saved.value, changed: changes.length });
 }
 
 export default function CalendarAdmin() {
@@ -85,7 +86,7 @@ export default function CalendarAdmin() {
 
       <h2>{t("calendar.formTitle")}</h2>
       {result?.ok ? <p className="notice-box" data-testid="calendar-saved">{t("calendar.saved", { year: result.year, days: result.days, changed: result.changed })}</p> : null}
-      {result && !result.ok ? <Refusal message={result.error} /> : null}
+      {result && !result.ok ? <RefusalNote refusal={result.refusal} /> : null}
       <Form method="post" className="stack">
         <CsrfInput />
         <label>

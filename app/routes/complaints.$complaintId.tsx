@@ -7,10 +7,11 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { readForm } from "~/platform/request.server.ts";
+import { refuse } from "~/platform/refusal.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
-import { actOnComplaint, Due, getComplaint, Refusal, refusalMessage, SupervisorActionSchema, type RefusalMessage, idParam } from "~/features/complaints/index.ts";
+import { actOnComplaint, Due, getComplaint, RefusalNote, SupervisorActionSchema, idParam } from "~/features/complaints/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "投诉 · 明标" }];
 
@@ -26,10 +27,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   await requireCsrf(request, form);
   const parsed = SupervisorActionSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return json<{ error: RefusalMessage }>({ error: { key: "remedies:refusal.invalid" } }, { status: 400 });
+  if (!parsed.success) return json({ refusal: refuse("remedies.refusal.invalid", 400).refusal }, { status: 400 });
   const result = await actOnComplaint(user, idParam(params.complaintId), parsed.data);
-  if (!result.ok) return json<{ error: RefusalMessage }>({ error: refusalMessage(result.refusal) }, { status: result.refusal.kind === "law" ? 409 : result.refusal.status });
-  return json<{ error: null }>({ error: null });
+  if (!result.ok) return json({ refusal: result.refusal }, { status: result.refusal.status });
+  return json({ refusal: null });
 }
 
 function ActionButton({ intent, label }: { intent: string; label: string }) {
@@ -148,7 +149,7 @@ export default function ComplaintPage() {
           <p>{c.decisionText}</p>
         </section>
       ) : null}
-      <Refusal message={result?.error} />
+      <RefusalNote refusal={result?.refusal} />
       {c.viewerIsSupervisor ? <SupervisorActions c={c} /> : null}
     </section>
   );

@@ -7,11 +7,12 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { readForm } from "~/platform/request.server.ts";
+import { refuse } from "~/platform/refusal.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 import { answerObjection, AnswerFormSchema, getObjection } from "~/features/objections/index.ts";
-import { Due, Refusal, refusalMessage, type RefusalMessage, idParam } from "~/features/complaints/index.ts";
+import { Due, RefusalNote, idParam } from "~/features/complaints/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "异议 · 明标" }];
 
@@ -27,10 +28,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   await requireCsrf(request, form);
   const parsed = AnswerFormSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return json<{ error: RefusalMessage }>({ error: { key: "remedies:refusal.invalid" } }, { status: 400 });
+  if (!parsed.success) return json({ refusal: refuse("remedies.refusal.invalid", 400).refusal }, { status: 400 });
   const result = await answerObjection(user, idParam(params.objectionId), parsed.data);
-  if (!result.ok) return json<{ error: RefusalMessage }>({ error: refusalMessage(result.refusal) }, { status: result.refusal.kind === "law" ? 409 : result.refusal.status });
-  return json<{ error: null }>({ error: null });
+  if (!result.ok) return json({ refusal: result.refusal }, { status: result.refusal.status });
+  return json({ refusal: null });
 }
 
 export default function ObjectionPage() {
@@ -100,7 +101,7 @@ export default function ObjectionPage() {
               </label>
             ) : null}
           </fieldset>
-          <Refusal message={result?.error} />
+          <RefusalNote refusal={result?.refusal} />
           <button type="submit" className="primary">
             {t("objections.submitAnswer")}
           </button>

@@ -6,12 +6,13 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { readForm } from "~/platform/request.server.ts";
+import { refuse } from "~/platform/refusal.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 import { isMultipart, parseUpload, toBeijingLocal } from "~/features/tenders/index.ts";
 import { objectionsOfOrg, objectionTender } from "~/features/objections/index.ts";
-import { ComplaintFormSchema, fileComplaint, MATTERS, Refusal, refusalMessage, type RefusalMessage, idParam } from "~/features/complaints/index.ts";
+import { ComplaintFormSchema, fileComplaint, MATTERS, RefusalNote, idParam } from "~/features/complaints/index.ts";
 import { now } from "~/platform/clock.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "投诉 · 明标" }];
@@ -38,15 +39,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   if (upload?.problem) {
     await upload.discard();
-    return json<{ error: RefusalMessage }>({ error: { key: "remedies:refusal.upload" } }, { status: 400 });
+    return json({ refusal: refuse("remedies.refusal.upload", 400).refusal }, { status: 400 });
   }
   const parsed = ComplaintFormSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     await upload?.discard();
-    return json<{ error: RefusalMessage }>({ error: { key: "remedies:refusal.invalid" } }, { status: 400 });
+    return json({ refusal: refuse("remedies.refusal.invalid", 400).refusal }, { status: 400 });
   }
   const result = await fileComplaint(user, tenderId, parsed.data, upload?.file ?? null);
-  if (!result.ok) return json<{ error: RefusalMessage }>({ error: refusalMessage(result.refusal) }, { status: result.refusal.kind === "law" ? 409 : result.refusal.status });
+  if (!result.ok) return json({ refusal: result.refusal }, { status: result.refusal.status });
   return redirect(`/complaints/${result.value.id}`);
 }
 
@@ -98,7 +99,7 @@ export default function NewComplaint() {
           {t("complaints.attachment")}
           <input type="file" name="file" accept="application/pdf" />
         </label>
-        <Refusal message={result?.error} />
+        <RefusalNote refusal={result?.refusal} />
         <button type="submit" className="primary" disabled={busy}>
           {t("complaints.submit")}
         </button>

@@ -45,7 +45,7 @@ async function body<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
-type Refused = { error: { key: string; params?: Record<string, unknown> } };
+type Refused = { refusal: { code: string; status: number; article?: string; params?: Record<string, unknown> } };
 
 function fileObjection(actor: Actor, tenderId: string, reasons = "招标文件第三章资格条件设置了与项目无关的业绩要求，排斥潜在投标人。") {
   return respond(() => objectionsAction(args(post(`/tenders/${tenderId}/objections`, actor, { reasons }), { tenderId })));
@@ -69,7 +69,7 @@ describe("objections to the tender documents (Regs Art 22)", () => {
     const cast = (current = await publishedTender({ issuedAt: new Date(now - 15 * DAY), bidDeadline: new Date(now + 9 * DAY) }));
     const res = await fileObjection(cast.bidder, cast.tenderId);
     expect(res.status).toBe(409);
-    expect((await body<Refused>(res)).error).toMatchObject({ key: "tender:errors.OBJECTION.TOO_LATE", params: { article: "Regs Art 22" } });
+    expect((await body<Refused>(res)).refusal).toMatchObject({ code: "tender.errors.OBJECTION.TOO_LATE", article: "Regs Art 22" });
     expect(await db().objection.count({ where: { tenderId: cast.tenderId } })).toBe(0);
     expect(await db().auditEntry.count({ where: { action: "objection.refused", subjectId: cast.tenderId } })).toBe(1);
     expect((await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } })).status).toBe("PUBLISHED");
@@ -201,10 +201,10 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
     const cast = (current = await publishedTender({ issuedAt: new Date(now - 5 * DAY), bidDeadline: new Date(now + 20 * DAY) }));
     const noObjection = await fileComplaint(cast.bidder, cast.tenderId, { matter: "tender-documents", knownAt: toBeijingLocal(new Date(now - DAY)) });
     expect(noObjection.status).toBe(409);
-    expect((await body<Refused>(noObjection)).error).toMatchObject({ key: "tender:errors.COMPLAINT.OBJECTION_REQUIRED", params: { article: "Regs Art 60" } });
+    expect((await body<Refused>(noObjection)).refusal).toMatchObject({ code: "tender.errors.COMPLAINT.OBJECTION_REQUIRED", article: "Regs Art 60" });
     const late = await fileComplaint(cast.bidder, cast.tenderId, { matter: "other", knownAt: toBeijingLocal(new Date(now - 13 * DAY)) });
     expect(late.status).toBe(409);
-    expect((await body<Refused>(late)).error).toMatchObject({ key: "tender:errors.COMPLAINT.TOO_LATE", params: { article: "Regs Art 60" } });
+    expect((await body<Refused>(late)).refusal).toMatchObject({ code: "tender.errors.COMPLAINT.TOO_LATE", article: "Regs Art 60" });
     expect(await db().complaint.count({ where: { tenderId: cast.tenderId } })).toBe(0);
     expect(await db().auditEntry.count({ where: { action: "complaint.refused", subjectId: cast.tenderId } })).toBe(2);
   });
@@ -215,7 +215,7 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
     const objectionId = (await fileObjection(cast.bidder, cast.tenderId)).headers.get("Location")!.split("/").pop()!;
     const res = await fileComplaint(cast.bidder, cast.tenderId, { matter: "tender-documents", objectionId, knownAt: toBeijingLocal(new Date(now - DAY)) });
     expect(res.status).toBe(409);
-    expect((await body<Refused>(res)).error.key).toBe("tender:errors.COMPLAINT.OBJECTION_UNANSWERED");
+    expect((await body<Refused>(res)).refusal.code).toBe("tender.errors.COMPLAINT.OBJECTION_UNANSWERED");
   });
 
   it("Regs Art 61: clocks across the 2026 National Day holiday and its adjusted working Saturday; warning and alarm go out once", async () => {
@@ -279,7 +279,7 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
     // A year whose days do not parse is refused whole, and audited.
     const bad = await respond(() => calendarAction(args(post("/admin/calendar", cast.admin, { year: "2027", reference: "国办发明电〔2026〕X号", days: "2027-01-01~2027-01-03 休 元旦\n2027-02-30 休 春节" }))));
     expect(bad.status).toBe(400);
-    expect((await body<Refused>(bad)).error).toMatchObject({ key: "tender:errors.CALENDAR.YEAR_INVALID", params: { problem: "bad-date", line: 2 } });
+    expect((await body<Refused>(bad)).refusal).toMatchObject({ code: "tender.errors.CALENDAR.YEAR_INVALID", params: { problem: "bad-date", line: 2 } });
     expect(await db().calendarYear.count({ where: { year: 2027 } })).toBe(0);
     expect(await db().auditEntry.count({ where: { action: "calendar.year_refused", subjectId: "2027" } })).toBeGreaterThanOrEqual(1);
 

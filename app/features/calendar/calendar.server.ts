@@ -5,12 +5,12 @@ import {
   SHIPPED_CALENDAR_YEARS,
   type CalendarDay,
   type CalendarYear,
-  type DomainError,
   type WorkingCalendar,
 } from "../../../bidding-core/index";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import { now } from "../../platform/clock.server.ts";
+import { refusalFromDomain, type Outcome } from "../../platform/refusal.ts";
 import { db } from "../../platform/db.server.ts";
 
 /**
@@ -78,7 +78,7 @@ export const CalendarYearFormSchema = z.object({
   days: z.string().max(100_000).default(""),
 });
 
-export type SaveYearResult = { ok: true; year: number; days: number } | { ok: false; error: DomainError };
+export type SaveYearResult = Outcome<{ year: number; days: number }>;
 
 /**
  * Enters (or replaces) a year's notice. A notice whose days do not parse is refused whole and
@@ -89,7 +89,7 @@ export async function saveCalendarYear(actorId: string, input: z.infer<typeof Ca
   const parsed = parseCalendarNotice({ year: input.year, reference: input.reference, text: input.days });
   if (!parsed.ok) {
     await appendAudit({ actorId, action: "calendar.year_refused", subjectType: AUDIT_SUBJECT.CalendarYear, subjectId: String(input.year), data: { year: input.year, ...parsed.error.params } });
-    return { ok: false, error: parsed.error };
+    return refusalFromDomain(parsed.error, "tender.errors", 400);
   }
   const { year, reference, days } = parsed.value;
   const at = now();
@@ -108,5 +108,5 @@ export async function saveCalendarYear(actorId: string, input: z.infer<typeof Ca
       tx,
     );
   });
-  return { ok: true, year, days: days.length };
+  return { ok: true, value: { year, days: days.length } };
 }

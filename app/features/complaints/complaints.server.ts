@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { checkComplaintFiling, pausedWorkingDays, type ComplaintMatter, type DomainError, type WorkingCalendar } from "../../../bidding-core/index";
+import { checkComplaintFiling, pausedWorkingDays, type ComplaintMatter, type WorkingCalendar } from "../../../bidding-core/index";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { now } from "../../platform/clock.server.ts";
+import { refuse as refuseWith, refusalFromDomain, type Outcome, type Refused } from "../../platform/refusal.ts";
 import { db, type Tx } from "../../platform/db.server.ts";
 import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
 import * as storage from "../../platform/storage.server.ts";
@@ -39,11 +40,11 @@ export const SupervisorActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("decide"), decision: z.enum(["upheld", "dismissed"]), text: z.string().trim().min(10, "decisionTooShort").max(20_000) }),
 ]);
 
-export type ComplaintRefusal = { kind: "law"; error: DomainError } | { kind: "app"; key: string; status: number };
-export type ComplaintResult<T> = { ok: true; value: T } | { ok: false; refusal: ComplaintRefusal };
+/** Refusals are the platform's one shape (decision 062): `tender.errors.<CODE>` for the law, `remedies.refusal.<key>` otherwise. */
+export type ComplaintResult<T> = Outcome<T>;
 
-function refuse(key: string, status = 409): { ok: false; refusal: ComplaintRefusal } {
-  return { ok: false, refusal: { kind: "app", key, status } };
+function refuse(key: string, status = 409): Refused {
+  return refuseWith(`remedies.refusal.${key}`, status);
 }
 
 /** Regs Art 60: files a complaint, or refuses it (audited) citing the article. */
@@ -67,7 +68,7 @@ async function fileChecked(user: SessionUser, tenderId: string, input: z.infer<t
   const check = checkComplaintFiling({ filedAt: at, knownAt, matter: input.matter as ComplaintMatter, objection, calendar });
   if (!check.ok) {
     await appendAudit({ actorId: user.id, action: "complaint.refused", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { code: check.error.code, article: check.error.article, matter: input.matter, knownAt: knownAt.toISOString(), ...check.error.params } });
-    return { ok: false, refusal: { kind: "law", error: check.error } };
+    return refusalFromDomain(check.error, "tender.errors", 409);
   }
   const pushes: string[] = [];
   const { id, clock } = await db().$transaction(async (tx) => {
@@ -118,7 +119,7 @@ export async function actOnComplaint(user: SessionUser, complaintId: string, inp
   return { ok: true, value: { status: result.value.status } };
 }
 
-type Step = { ok: true; value: { status: string; audit: Record<string, string | number | boolean>; notify: "complainant" | "all" | null } } | { ok: false; refusal: ComplaintRefusal };
+type Step = Outcome<{ status: string; audit: Record<string, string | number | boolean>; notify: "complainant" | "all" | null }>;
 
 async function applyAction(tx: Tx, user: SessionUser, c: Loaded, input: z.infer<typeof SupervisorActionSchema>, calendar: WorkingCalendar, timers: ClockTimes[]): Promise<Step> {
   const at = now();

@@ -2,8 +2,9 @@ import { createI18n, LOCALES } from "../../ui/i18n.ts";
 import zh from "../../ui/locales/zh-CN/remedies.json";
 import en from "../../ui/locales/en/remedies.json";
 import { CLOCK_KINDS } from "../../../bidding-core/index";
-import { refusalMessage, remedyNotificationText } from "./remedy-ui.tsx";
+import { remedyNotificationText } from "./remedy-ui.tsx";
 import { domainError } from "../../../bidding-core/index";
+import { refusalFromDomain, renderRefusal } from "../../platform/refusal.ts";
 
 function keys(node: unknown, prefix = ""): string[] {
   if (typeof node === "string") return [prefix];
@@ -25,8 +26,11 @@ describe("remedies texts", () => {
     expect(remedyNotificationText(t, locale, "tender.clarification", {})).toBeNull();
   });
 
-  it("Regs Art 60: a law refusal keeps its article for the page; a platform refusal names its message", () => {
-    expect(refusalMessage({ kind: "law", error: domainError("COMPLAINT.TOO_LATE", { deadline: "x" }) })).toEqual({ key: "tender:errors.COMPLAINT.TOO_LATE", params: { deadline: "x", article: "Regs Art 60" } });
-    expect(refusalMessage({ kind: "app", key: "notBidder" })).toEqual({ key: "remedies:refusal.notBidder" });
+  it.each(LOCALES)("Regs Art 60: a law refusal renders in %s with its article; every platform refusal of the remedies has a message", (locale) => {
+    const t = createI18n(locale).getFixedT(locale);
+    const law = refusalFromDomain(domainError("COMPLAINT.TOO_LATE", { deadline: "x" }), "tender.errors", 409).refusal;
+    expect(law).toMatchObject({ code: "tender.errors.COMPLAINT.TOO_LATE", status: 409, article: "Regs Art 60" });
+    expect(renderRefusal(t, locale, law)).toContain(locale === "zh-CN" ? "《招标投标法实施条例》第六十条" : "Regs Art 60");
+    for (const key of Object.keys(zh.refusal)) expect(renderRefusal(t, locale, { code: `remedies.refusal.${key}` })).not.toContain("refusal.");
   });
 });

@@ -1,34 +1,24 @@
 import { useTranslation } from "react-i18next";
-import type { DomainError } from "../../../bidding-core/index";
 import { formatDateTime } from "../../ui/format.ts";
 import type { Locale } from "../../ui/i18n.ts";
-import { citeArticle } from "../../platform/refusal.ts";
+import { citeArticle, renderRefusal, type Refusal } from "../../platform/refusal.ts";
 
-/** A refusal as the pages show it: a rule of law (tender namespace, with the article) or the platform's own. */
-export interface RefusalMessage {
-  key: string;
-  params?: Record<string, string | number | boolean>;
-}
-
-export function refusalMessage(refusal: { kind: "law"; error: DomainError } | { kind: "app"; key: string }): RefusalMessage {
-  if (refusal.kind === "law") return { key: `tender:errors.${refusal.error.code}`, params: { ...refusal.error.params, article: refusal.error.article } };
-  return { key: `remedies:refusal.${refusal.key}` };
-}
-
-/** Renders a refusal; dates in its parameters are shown in Beijing time. */
-export function Refusal({ message }: { message: RefusalMessage | null | undefined }) {
+/**
+ * A refusal (decision 062) as the remedies pages show it: its message in its namespace, the
+ * article cited as the reader's language does, dates in Beijing time, a calendar problem named.
+ */
+export function RefusalNote({ refusal }: { refusal: Pick<Refusal, "code" | "article" | "params"> | null | undefined }) {
   const { t, i18n } = useTranslation("remedies");
-  if (!message) return null;
+  if (!refusal) return null;
   const locale = i18n.language as Locale;
-  const params: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(message.params ?? {})) {
+  const params: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(refusal.params ?? {})) {
     params[k] = typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v) ? formatDateTime(v, locale) : v;
   }
-  if (typeof params.article === "string") params.article = citeArticle(params.article, locale);
   if (typeof params.problem === "string") params.problem = t(`calendar.problems.${params.problem}`);
   return (
     <p role="alert" className="error" data-testid="refusal">
-      {t(message.key, params)}
+      {renderRefusal(t, locale, { ...refusal, params })}
     </p>
   );
 }

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { checkDocumentObjection, defaultProcedureRules, documentObjectionCutoff, type DomainError, type ProcurementType } from "../../../bidding-core/index";
+import { checkDocumentObjection, defaultProcedureRules, documentObjectionCutoff, type ProcurementType } from "../../../bidding-core/index";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { now } from "../../platform/clock.server.ts";
+import { refuse as refuseWith, refusalFromDomain, type Outcome, type Refused } from "../../platform/refusal.ts";
 import { db, type Tx } from "../../platform/db.server.ts";
 import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
 import * as storage from "../../platform/storage.server.ts";
@@ -22,10 +23,8 @@ import { liftSuspension, suspendProcedure } from "./suspension.server.ts";
 
 export type ObjectionTarget = "tender-documents" | "result";
 
-/** A refusal: a rule of law (with its article) or the platform's own. */
-export type ObjectionRefusal = { kind: "law"; error: DomainError } | { kind: "app"; key: string; status: number };
-
-export type ObjectionResult<T> = { ok: true; value: T } | { ok: false; refusal: ObjectionRefusal };
+/** Refusals are the platform's one shape (decision 062): `tender.errors.<CODE>` for the law, `remedies.refusal.<key>` otherwise. */
+export type ObjectionResult<T> = Outcome<T>;
 
 export const ObjectionFormSchema = z.object({
   reasons: z.string().trim().min(10, "reasonsTooShort").max(20_000),
@@ -46,8 +45,8 @@ export interface Attachment {
 
 const BIDDING_OPEN = ["PUBLISHED", "CLARIFICATION", "SUSPENDED"] as const;
 
-function refuse(key: string, status = 409): { ok: false; refusal: ObjectionRefusal } {
-  return { ok: false, refusal: { kind: "app", key, status } };
+function refuse(key: string, status = 409): Refused {
+  return refuseWith(`remedies.refusal.${key}`, status);
 }
 
 /**
@@ -73,7 +72,7 @@ export async function raiseDocumentObjection(user: SessionUser, tenderId: string
     const check = checkDocumentObjection({ target: "tender-documents", raisedAt: at, deadline: tender.bidDeadline, rules, calendar });
     if (!check.ok) {
       await appendAudit({ actorId: user.id, action: "objection.refused", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { code: check.error.code, article: check.error.article, ...check.error.params } }, tx);
-      return { ok: false, refusal: { kind: "law", error: check.error } };
+      return refusalFromDomain(check.error, "tender.errors", 409);
     }
     const objection = await tx.objection.create({
       data: { tenderId, target: "tender-documents", objectorOrgId: user.organizationId!, objectorUserId: user.id, reasons: input.reasons, raisedAt: at },
