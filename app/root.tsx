@@ -82,11 +82,14 @@ function Header() {
             <>
               {user.role === "AGENT" && <Link to="/agent/tenders">{t("tender:nav.agentTenders")}</Link>}
               {user.role === "SUPERVISOR" && <Link to="/witness">{t("witness:nav.supervision")}</Link>}
+              {user.role === "SUPERVISOR" && <Link to="/supervision/clocks">{t("remedies:nav.clocks")}</Link>}
+              {user.role === "SUPERVISOR" && <Link to="/supervision/complaints">{t("remedies:nav.complaints")}</Link>}
               {user.role === "ADMIN" && <Link to="/admin/supervision">{t("witness:nav.assign")}</Link>}
               {user.role === "ADMIN" && <Link to="/admin/experts">{t("experts:nav.pool")}</Link>}
               {user.role === "SUPERVISOR" && <Link to="/supervisor/committees">{t("experts:nav.committees")}</Link>}
               {user.role === "EXPERT" && <Link to="/expert">{t("experts:nav.expert")}</Link>}
               {(user.role === "ADMIN" || user.role === "ROOM_DEVICE") && <Link to="/centre/devices">{t("witness:nav.devices")}</Link>}
+              {user.role === "ADMIN" && <Link to="/admin/calendar">{t("remedies:nav.calendar")}</Link>}
               <Link to="/notifications" data-testid="notifications-link">
                 {t("tender:nav.notifications")}
                 {data?.unread ? <span className="status" style={{ background: "#fff", color: "var(--red)", marginLeft: ".25rem", fontWeight: 600 }} aria-label={t("tender:nav.unread", { count: data.unread })}>{data.unread}</span> : null}

@@ -30,15 +30,6 @@ interface HolidayFile {
 
 const HOLIDAY_FILES: readonly HolidayFile[] = [y2020, y2021, y2022, y2023, y2024, y2025, y2026, y2027];
 
-const PUBLISHED_YEARS: ReadonlySet<number> = new Set(
-  HOLIDAY_FILES.filter((file) => file.days.length > 0).map((file) => file.year),
-);
-
-/** date → the published entry; a later file's entry (e.g. 2023's view of 2022-12-31) agrees. */
-const SPECIAL_DAYS: ReadonlyMap<string, { name: string; isOffDay: boolean }> = new Map(
-  HOLIDAY_FILES.flatMap((file) => file.days.map((day) => [day.date, day] as const)),
-);
-
 function epochDay(date: LocalDate): number {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   return Date.UTC(y, m - 1, d) / DAY_MS;
@@ -88,11 +79,6 @@ export function yearOf(date: LocalDate): number {
   return Number(date.slice(0, 4));
 }
 
-/** True when the State Council's holiday arrangement for `year` is in the data. */
-export function isYearPublished(year: number): boolean {
-  return PUBLISHED_YEARS.has(year);
-}
-
 export type DayKind = "workday" | "weekend" | "holiday" | "adjusted-workday";
 
 export interface DayStatus {
@@ -105,18 +91,6 @@ export interface DayStatus {
   readonly provisional: boolean;
 }
 
-export function dayStatus(date: LocalDate): DayStatus {
-  const provisional = !isYearPublished(yearOf(date));
-  const special = SPECIAL_DAYS.get(date);
-  if (special) {
-    const kind = special.isOffDay ? "holiday" : "adjusted-workday";
-    return { date, working: !special.isOffDay, kind, name: special.name, provisional };
-  }
-  const weekday = new Date(epochDay(date) * DAY_MS).getUTCDay();
-  const weekend = weekday === 0 || weekday === 6;
-  return { date, working: !weekend, kind: weekend ? "weekend" : "workday", provisional };
-}
-
 /** A calendar answer that may rest on unpublished years. */
 export interface CalendarResult<T> {
   readonly value: T;
@@ -125,8 +99,80 @@ export interface CalendarResult<T> {
   readonly provisionalYears: readonly number[];
 }
 
-function calendarResult<T>(value: T, datesSeen: readonly LocalDate[]): CalendarResult<T> {
-  const years = [...new Set(datesSeen.map(yearOf))].filter((y) => !isYearPublished(y));
+/** One listed day of a year's State Council notice: a holiday or an adjusted working day (调休). */
+export interface CalendarDay {
+  readonly date: LocalDate;
+  readonly isOffDay: boolean;
+  readonly name: string;
+}
+
+/** A year's holiday arrangement as published (国务院办公厅关于××年部分节假日安排的通知). */
+export interface CalendarYear {
+  readonly year: number;
+  readonly days: readonly CalendarDay[];
+}
+
+/**
+ * The working-day calendar: the shipped data plus the years the trading centre entered
+ * (docs/decisions/110). Pure: built from data, asked about dates.
+ */
+export interface WorkingCalendar {
+  readonly publishedYears: readonly number[];
+  isYearPublished(year: number): boolean;
+  dayStatus(date: LocalDate): DayStatus;
+}
+
+/**
+ * Builds a calendar from year files. A later year in the list replaces an earlier one's
+ * entries dated in that year (an entered year replaces the shipped file); entries a file lists
+ * for a neighbouring year (2023.json lists 2022-12-31) are honoured unless that year is replaced.
+ */
+export function buildCalendar(years: readonly CalendarYear[]): WorkingCalendar {
+  const special = new Map<LocalDate, { name: string; isOffDay: boolean }>();
+  const published = new Set<number>();
+  for (const file of years) {
+    if (file.days.length === 0) continue;
+    for (const date of [...special.keys()]) if (yearOf(date) === file.year) special.delete(date);
+    for (const day of file.days) special.set(day.date, { name: day.name, isOffDay: day.isOffDay });
+    published.add(file.year);
+  }
+  const publishedYears = [...published].sort((a, b) => a - b);
+  return {
+    publishedYears,
+    isYearPublished: (year) => published.has(year),
+    dayStatus(date) {
+      const provisional = !published.has(yearOf(date));
+      const entry = special.get(date);
+      if (entry) {
+        const kind = entry.isOffDay ? "holiday" : "adjusted-workday";
+        return { date, working: !entry.isOffDay, kind, name: entry.name, provisional };
+      }
+      const weekend = isWeekend(date);
+      return { date, working: !weekend, kind: weekend ? "weekend" : "workday", provisional };
+    },
+  };
+}
+
+function isWeekend(date: LocalDate): boolean {
+  const weekday = new Date(epochDay(date) * DAY_MS).getUTCDay();
+  return weekday === 0 || weekday === 6;
+}
+
+/** The calendar of the shipped holiday-cn data only (decision 021). */
+export const SHIPPED_CALENDAR_YEARS: readonly CalendarYear[] = HOLIDAY_FILES;
+export const SHIPPED_CALENDAR: WorkingCalendar = buildCalendar(HOLIDAY_FILES);
+
+/** True when the State Council's holiday arrangement for `year` is in the data. */
+export function isYearPublished(year: number, calendar: WorkingCalendar = SHIPPED_CALENDAR): boolean {
+  return calendar.isYearPublished(year);
+}
+
+export function dayStatus(date: LocalDate, calendar: WorkingCalendar = SHIPPED_CALENDAR): DayStatus {
+  return calendar.dayStatus(date);
+}
+
+function calendarResult<T>(value: T, datesSeen: readonly LocalDate[], calendar: WorkingCalendar): CalendarResult<T> {
+  const years = [...new Set(datesSeen.map(yearOf))].filter((y) => !calendar.isYearPublished(y));
   years.sort((a, b) => a - b);
   return { value, provisional: years.length > 0, provisionalYears: years };
 }
@@ -135,36 +181,36 @@ function calendarResult<T>(value: T, datesSeen: readonly LocalDate[]): CalendarR
  * The date `count` working days after `from` (from itself not counted, per Civil Code Art 201).
  * count = 0 returns `from`.
  */
-export function addWorkingDays(from: LocalDate, count: number): CalendarResult<LocalDate> {
+export function addWorkingDays(from: LocalDate, count: number, calendar: WorkingCalendar = SHIPPED_CALENDAR): CalendarResult<LocalDate> {
   const seen: LocalDate[] = [from];
   let date = from;
   let remaining = count;
   while (remaining > 0) {
     date = addDays(date, 1);
     seen.push(date);
-    if (dayStatus(date).working) remaining -= 1;
+    if (calendar.dayStatus(date).working) remaining -= 1;
   }
-  return calendarResult(date, seen);
+  return calendarResult(date, seen, calendar);
 }
 
 /** The first working day on or after `date`. */
-export function nextWorkingDayOnOrAfter(date: LocalDate): CalendarResult<LocalDate> {
+export function nextWorkingDayOnOrAfter(date: LocalDate, calendar: WorkingCalendar = SHIPPED_CALENDAR): CalendarResult<LocalDate> {
   const seen: LocalDate[] = [date];
   let current = date;
-  while (!dayStatus(current).working) {
+  while (!calendar.dayStatus(current).working) {
     current = addDays(current, 1);
     seen.push(current);
   }
-  return calendarResult(current, seen);
+  return calendarResult(current, seen, calendar);
 }
 
 /** Working days in (from, to]: from excluded, to included. */
-export function workingDaysBetween(from: LocalDate, to: LocalDate): CalendarResult<number> {
+export function workingDaysBetween(from: LocalDate, to: LocalDate, calendar: WorkingCalendar = SHIPPED_CALENDAR): CalendarResult<number> {
   const seen: LocalDate[] = [from];
   let count = 0;
   for (let date = addDays(from, 1); daysBetween(date, to) >= 0; date = addDays(date, 1)) {
     seen.push(date);
-    if (dayStatus(date).working) count += 1;
+    if (calendar.dayStatus(date).working) count += 1;
   }
-  return calendarResult(count, seen);
+  return calendarResult(count, seen, calendar);
 }

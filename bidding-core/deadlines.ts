@@ -6,7 +6,10 @@ import {
   nextWorkingDayOnOrAfter,
   shanghaiDate,
   startOfShanghaiDay,
+  workingDaysBetween,
+  SHIPPED_CALENDAR,
   type CalendarResult,
+  type WorkingCalendar,
 } from "./calendar";
 import { err, ok, type Result } from "./errors";
 import type { ProcedureRules } from "./procedure-rules";
@@ -44,14 +47,14 @@ export function earliestEndAfterFullDays(start: Date, days: number): Date {
 }
 
 /** The end of a "within N days" limit (method 3 above). */
-export function limitWithinDays(trigger: Date, days: number): CalendarResult<Date> {
-  const lastDay = nextWorkingDayOnOrAfter(addDays(shanghaiDate(trigger), days));
+export function limitWithinDays(trigger: Date, days: number, calendar: WorkingCalendar = SHIPPED_CALENDAR): CalendarResult<Date> {
+  const lastDay = nextWorkingDayOnOrAfter(addDays(shanghaiDate(trigger), days), calendar);
   return { ...lastDay, value: endOfShanghaiDay(lastDay.value) };
 }
 
 /** The end of a "within N working days" limit. */
-export function limitWithinWorkingDays(trigger: Date, days: number): CalendarResult<Date> {
-  const lastDay = addWorkingDays(shanghaiDate(trigger), days);
+export function limitWithinWorkingDays(trigger: Date, days: number, calendar: WorkingCalendar = SHIPPED_CALENDAR): CalendarResult<Date> {
+  const lastDay = addWorkingDays(shanghaiDate(trigger), days, calendar);
   return { ...lastDay, value: endOfShanghaiDay(lastDay.value) };
 }
 
@@ -171,12 +174,13 @@ export function checkDocumentObjection(input: {
   readonly raisedAt: Date;
   readonly deadline: Date;
   readonly rules: ProcedureRules;
+  readonly calendar?: WorkingCalendar;
 }): Result<{ readonly answerDue: CalendarResult<Date> }> {
   const cutoff = documentObjectionCutoff(input.target, input.deadline, input.rules);
   if (input.raisedAt.getTime() > cutoff.getTime()) {
     return err("OBJECTION.TOO_LATE", { cutoff: cutoff.toISOString(), target: input.target });
   }
-  return ok({ answerDue: limitWithinDays(input.raisedAt, input.rules.objectionAnswerDays) });
+  return ok({ answerDue: limitWithinDays(input.raisedAt, input.rules.objectionAnswerDays, input.calendar) });
 }
 
 export interface PublicityWindow {
@@ -208,6 +212,7 @@ export function checkResultObjection(
   raisedAt: Date,
   window: PublicityWindow,
   rules: ProcedureRules,
+  calendar: WorkingCalendar = SHIPPED_CALENDAR,
 ): Result<{ readonly answerDue: CalendarResult<Date> }> {
   const t = raisedAt.getTime();
   if (t < window.start.getTime() || t > window.end.getTime()) {
@@ -216,30 +221,94 @@ export function checkResultObjection(
       end: window.end.toISOString(),
     });
   }
-  return ok({ answerDue: limitWithinDays(raisedAt, rules.objectionAnswerDays) });
+  return ok({ answerDue: limitWithinDays(raisedAt, rules.objectionAnswerDays, calendar) });
 }
 
 /** Regs Art 60: complaints within 10 days of knowing; Regs Art 61: 3 and 30 working days. */
 export const COMPLAINT_LIMITS = { filingDays: 10, acceptanceWorkingDays: 3, decisionWorkingDays: 30 } as const;
 
-export function complaintFilingDeadline(knownAt: Date): CalendarResult<Date> {
-  return limitWithinDays(knownAt, COMPLAINT_LIMITS.filingDays);
+export function complaintFilingDeadline(knownAt: Date, calendar: WorkingCalendar = SHIPPED_CALENDAR, excludedDays = 0): CalendarResult<Date> {
+  return limitWithinDays(knownAt, COMPLAINT_LIMITS.filingDays + excludedDays, calendar);
 }
 
-export function checkComplaintTimely(filedAt: Date, knownAt: Date): Result<CalendarResult<Date>> {
-  const deadline = complaintFilingDeadline(knownAt);
+export function checkComplaintTimely(filedAt: Date, knownAt: Date, calendar: WorkingCalendar = SHIPPED_CALENDAR): Result<CalendarResult<Date>> {
+  const deadline = complaintFilingDeadline(knownAt, calendar);
   if (filedAt.getTime() > deadline.value.getTime()) {
     return err("COMPLAINT.TOO_LATE", { deadline: deadline.value.toISOString() });
   }
   return ok(deadline);
 }
 
-/** Regs Art 61: the supervising department decides whether to accept within 3 working days. */
-export function complaintAcceptanceDue(receivedAt: Date): CalendarResult<Date> {
-  return limitWithinWorkingDays(receivedAt, COMPLAINT_LIMITS.acceptanceWorkingDays);
+/**
+ * What a complaint is about. Regs Art 60: complaints about the tender documents (Art 22), the
+ * opening (Art 44) or the result (Art 54) must first be raised as an objection to the tenderer.
+ */
+export type ComplaintMatter = "tender-documents" | "opening" | "result" | "other";
+
+export function complaintNeedsObjection(matter: ComplaintMatter): boolean {
+  return matter !== "other";
 }
 
-/** Regs Art 61: and decides the complaint within 30 working days of accepting it. */
-export function complaintDecisionDue(acceptedAt: Date): CalendarResult<Date> {
-  return limitWithinWorkingDays(acceptedAt, COMPLAINT_LIMITS.decisionWorkingDays);
+/** The prior objection on the same matter, if the complainant raised one. */
+export interface PriorObjection {
+  readonly raisedAt: Date;
+  readonly answeredAt: Date | null;
+  readonly answerDue: Date;
+}
+
+export interface ComplaintFiling {
+  readonly filingDeadline: CalendarResult<Date>;
+  readonly acceptanceDue: CalendarResult<Date>;
+}
+
+/**
+ * Regs Art 60: a complaint within 10 days of the complainant knowing; on an Art 22/44/54 matter
+ * only after the objection was answered or its answer time passed, and the days the objection
+ * waited for its answer are not counted in the 10 (异议答复期间不计算在前款规定的期限内).
+ * Regs Art 61: acceptance is decided within 3 working days of receipt.
+ */
+export function checkComplaintFiling(input: {
+  readonly filedAt: Date;
+  readonly knownAt: Date;
+  readonly matter: ComplaintMatter;
+  readonly objection: PriorObjection | null;
+  readonly calendar?: WorkingCalendar;
+}): Result<ComplaintFiling> {
+  const calendar = input.calendar ?? SHIPPED_CALENDAR;
+  const { filedAt, objection } = input;
+  let excludedDays = 0;
+  if (complaintNeedsObjection(input.matter)) {
+    if (!objection) return err("COMPLAINT.OBJECTION_REQUIRED", { matter: input.matter });
+    if (!objection.answeredAt && filedAt.getTime() <= objection.answerDue.getTime()) {
+      return err("COMPLAINT.OBJECTION_UNANSWERED", { answerDue: objection.answerDue.toISOString() });
+    }
+    const answerEnd = objection.answeredAt ?? objection.answerDue;
+    excludedDays = Math.max(0, daysBetween(shanghaiDate(objection.raisedAt), shanghaiDate(answerEnd)));
+  }
+  const filingDeadline = complaintFilingDeadline(input.knownAt, calendar, excludedDays);
+  if (filedAt.getTime() > filingDeadline.value.getTime()) {
+    return err("COMPLAINT.TOO_LATE", { deadline: filingDeadline.value.toISOString() });
+  }
+  return ok({ filingDeadline, acceptanceDue: complaintAcceptanceDue(filedAt, calendar) });
+}
+
+/** Regs Art 61: the supervising department decides whether to accept within 3 working days. */
+export function complaintAcceptanceDue(receivedAt: Date, calendar: WorkingCalendar = SHIPPED_CALENDAR): CalendarResult<Date> {
+  return limitWithinWorkingDays(receivedAt, COMPLAINT_LIMITS.acceptanceWorkingDays, calendar);
+}
+
+/**
+ * Regs Art 61: and decides the complaint within 30 working days of accepting it; the time an
+ * inspection, testing or expert appraisal takes is not counted (`pausedWorkingDays`).
+ */
+export function complaintDecisionDue(acceptedAt: Date, calendar: WorkingCalendar = SHIPPED_CALENDAR, pausedWorkingDays = 0): CalendarResult<Date> {
+  return limitWithinWorkingDays(acceptedAt, COMPLAINT_LIMITS.decisionWorkingDays + pausedWorkingDays, calendar);
+}
+
+/**
+ * Working days a stopped clock did not run: those in (from, to] by Shanghai date. A pause that
+ * starts and ends on the same day stops no whole working day.
+ */
+export function pausedWorkingDays(pauses: readonly { readonly from: Date; readonly to: Date }[], calendar: WorkingCalendar = SHIPPED_CALENDAR): number {
+  return pauses.reduce((sum, p) => sum + workingDaysBetween(shanghaiDate(p.from), shanghaiDate(p.to), calendar).value, 0);
 }

@@ -23,6 +23,9 @@ export const ERROR_ARTICLES = {
   "OBJECTION.TOO_LATE": "Regs Art 22",
   "OBJECTION.OUTSIDE_PUBLICITY": "Regs Art 54",
   "COMPLAINT.TOO_LATE": "Regs Art 60",
+  "COMPLAINT.OBJECTION_REQUIRED": "Regs Art 60",
+  "COMPLAINT.OBJECTION_UNANSWERED": "Regs Art 60",
+  "COMPLAINT.ACCEPTANCE_PENDING": "Regs Art 61",
   "BID.AFTER_DEADLINE": "Regs Art 36",
   "BID.NOT_ENCRYPTED": "Regs Art 36 / E-Measures Art 27",
   "BID.NO_DOCUMENTS": "E-Measures Art 26",
@@ -59,6 +62,7 @@ export const ERROR_ARTICLES = {
   "EVALUATION.TIED_FINDING": "Eval-Rules Art 20",
   "MONEY.INVALID_AMOUNT": "Regs Art 26",
   "CALENDAR.INVALID_DATE": "Civil Code Art 201",
+  "CALENDAR.YEAR_INVALID": "Civil Code Art 203",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_ARTICLES;

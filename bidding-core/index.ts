@@ -6,6 +6,8 @@ export * from "./errors";
 export * from "./money";
 export * from "./random";
 export * from "./calendar";
+export * from "./calendar-notice";
+export * from "./clocks";
 export * from "./procedure-rules";
 export * from "./deadlines";
 export * from "./lifecycle";

@@ -14,6 +14,7 @@ import { seedOpeningDemo } from "./seed-opening.ts";
 import { seedExperts } from "./seed-experts.ts";
 import { minimalPdf } from "./minimal-pdf.ts";
 import { seedEvaluationDemo } from "./seed-evaluation.ts";
+import { seedRemedies } from "./seed-remedies.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -201,6 +202,7 @@ async function main() {
     // Idempotent, audited, as the admin's 监督人员指派 page does it.
     if (watched) await assignSupervisor(must(userIds, "ADMIN"), watched.id, must(userIds, "SUPERVISOR"));
   }
+  await seedRemedies(prisma);
   await seedDemoCustodians(prisma, ["agent@demo.mingbiao.cn", "supervisor@demo.mingbiao.cn"], DEMO_PASSWORD);
   await seedOpeningDemo(prisma, { code: "MZ-JS-2026-0099", keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys", password: DEMO_PASSWORD });
   await seedExperts(prisma, passwordHash);

@@ -8,6 +8,7 @@ import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 import { listNotifications, markRead, MarkReadSchema } from "~/features/notifications/index.ts";
+import { remedyNotificationText } from "~/features/complaints/index.ts";
 import { readForm } from "~/platform/request.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "消息通知 · 明标" }];
@@ -45,6 +46,8 @@ export default function Notifications() {
     if (n.kind === "tender.bidding_closed") {
       return { title: t("notifications.closedTitle", { code: p.code }), body: t("notifications.closedBody", { bids: p.bids, deadline }) };
     }
+    const remedy = remedyNotificationText(t, locale, n.kind, p);
+    if (remedy) return { title: remedy, body: "" };
     if (n.kind === "audit.integrity_failed") {
       const key = p.kind === "checkpoint" ? "notifications.auditBrokenCheckpoint" : "notifications.auditBrokenChain";
       return { title: t("notifications.auditBrokenTitle", { seq: p.seq }), body: t(key, { seq: p.seq, reason: p.reason }) };

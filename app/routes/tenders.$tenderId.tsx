@@ -6,6 +6,8 @@ import { getUser } from "~/platform/auth/auth.server.ts";
 import { getPublicNotice, OPEN_STATUSES, ScoringTableSummary } from "~/features/tenders/index.ts";
 import { publicDraw } from "~/features/experts/index.ts";
 import { publicDb } from "~/platform/db.server.ts";
+import { publicObjectionOutcomes } from "~/features/objections/index.ts";
+import { publicComplaintDecisions, RemedyHistory } from "~/features/complaints/index.ts";
 import { formatCny, formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 
@@ -23,12 +25,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // 专家抽取: before the draw only the commitments are public (TBL Art 37, Regs Art 46).
   const draw = await publicDraw(notice.id, publicDb());
   const drawCommitments = draw.state === "committed" || draw.state === "drawn" ? { seedCommitment: draw.seedCommitment, poolHash: draw.poolHash } : draw.state === "published" ? { seedCommitment: draw.draw.commitment, poolHash: draw.draw.poolHash } : null;
-  return json({ notice, viewerRole: user?.role ?? null, here: url.pathname, drawCommitments });
+  // Remedies history (Regs Arts 22, 61): answered objections and published complaint decisions.
+  const [objections, complaints] = await Promise.all([publicObjectionOutcomes(notice.id), publicComplaintDecisions(notice.id)]);
+  return json({ notice, viewerRole: user?.role ?? null, here: url.pathname, drawCommitments, remedies: { objections, complaints } });
 }
 
 export default function TenderNotice() {
-  const { notice, viewerRole, here, drawCommitments } = useLoaderData<typeof loader>();
+  const { notice, viewerRole, here, drawCommitments, remedies } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
+  const { t: tr } = useTranslation("remedies");
   const { t: tt } = useTranslation("tender");
   const { t: to } = useTranslation("opening");
   const locale = i18n.language as Locale;
@@ -194,6 +199,18 @@ export default function TenderNotice() {
             </div>
           </section>
         ))
+      )}
+      <RemedyHistory remedies={remedies} />
+      {viewerRole && viewerRole !== "EXPERT" && (
+        <p className="actions" data-testid="remedy-links">
+          <Link to={`/tenders/${notice.id}/objections`}>{tr("objections.title")}</Link>
+          {viewerRole === "BIDDER" && (
+            <>
+              {" · "}
+              <Link to={`/tenders/${notice.id}/complaints/new`}>{tr("complaints.newTitle")}</Link>
+            </>
+          )}
+        </p>
       )}
     </article>
   );

@@ -7,6 +7,7 @@ import { cleanupUploadsJob } from "../features/bids/index.ts";
 import { expertDrawJob, expertSweepJob } from "../features/experts/index.ts";
 import { closeBiddingJob, closeBiddingSweepJob } from "../features/tenders/index.ts";
 import { openingSweepJob } from "../features/opening/index.ts";
+import { clockSweepJob, clockTimerJob } from "../features/clocks/index.ts";
 
 // Every job of the system, in one table; each definition lives beside its feature.
 export const jobs = {
@@ -18,6 +19,8 @@ export const jobs = {
   "tender.close-bidding": closeBiddingJob,
   "tender.close-bidding-sweep": closeBiddingSweepJob,
   "opening.sweep": openingSweepJob,
+  "clocks.timer": clockTimerJob,
+  "clocks.sweep": clockSweepJob,
 } as const;
 
 export type JobName = keyof typeof jobs;

@@ -13,6 +13,11 @@ export const AUDIT_SUBJECT = {
   AuditCheckpoint: "AuditCheckpoint",
   Expert: "Expert",
   ExpertSpecialty: "ExpertSpecialty",
+  // Remedies and node control (issue 17): also the subjects of deadline_clock rows.
+  CalendarYear: "CalendarYear",
+  Objection: "Objection",
+  Complaint: "Complaint",
+  DeadlineClock: "DeadlineClock",
   WitnessRoom: "witness-room",
   MediaWorker: "media-worker",
 } as const;

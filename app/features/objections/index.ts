@@ -1,0 +1,4 @@
+// What routes and other features may use of features/objections (lint: eslint/depcruise boundaries). Import nothing deeper.
+// Candidate publicity (Regs Art 54) reuses this mechanism: add its target and window check beside raiseDocumentObjection.
+export { answerObjection, AnswerFormSchema, getObjection, objectionAttachment, objectionTender, ObjectionFormSchema, objectionsOfOrg, priorObjection, publicObjectionOutcomes, raiseDocumentObjection, storeAttachment, tenderObjections, type AnswerOutcome, type Attachment, type ObjectionResult, type ObjectionTarget, type ObjectionView } from "./objections.server.ts";
+export { isSuspendedBy, liftSuspension, suspendProcedure, type SuspensionCause } from "./suspension.server.ts";
