@@ -11,5 +11,4 @@ export { ScoringTableSummary } from "./scoring-table-view.tsx";
 export { ClarificationFormSchema, EvaluationConfigSchema, type EvaluationConfig, type FieldMessage, parseTenderForm, procedureRules, tenderFieldErrors, type TenderFieldErrors, tenderFormValues, type TenderFormValues } from "./form.ts";
 export { getPublicNotice, listPublicNotices, NoticeQuerySchema } from "./public-notices.server.ts";
 export { applyEvent } from "./lifecycle.server.ts";
-export { parseBeijingLocal, toBeijingLocal } from "./beijing-time.ts";
 export { scheduleCloseBidding } from "./close-bidding.jobs.server.ts";
