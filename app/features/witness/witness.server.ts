@@ -91,9 +91,6 @@ export async function supervisedTenders(userId: string) {
  */
 export const ROOM_DEVICE_ROLES = ["ADMIN", "ROOM_DEVICE"] as const;
 
-/** A room can be set up once the tender is public and until it is decided; never for a draft or a cancelled tender. */
-const ROOM_STATUSES = ["PUBLISHED", "CLARIFICATION", "BIDDING_CLOSED", "OPENING", "OPENED", "EVALUATING", "PUBLICITY"] as const;
-const ROOM_STATES = new Set<string>(ROOM_STATUSES);
 
 export async function requireRoomDevice(request: Request, tenderId: string) {
   const user = await requireUser(request, ROOM_DEVICE_ROLES);
@@ -105,7 +102,7 @@ export async function requireRoomDevice(request: Request, tenderId: string) {
 export async function roomDeviceTenders(request: Request) {
   await requireUser(request, ROOM_DEVICE_ROLES);
   const rows = await db().tender.findMany({
-    where: { status: { in: [...ROOM_STATUSES] }, witnessClosedAt: null },
+    where: { status: { in: [...WITNESS_ROOM_STATUSES] }, witnessClosedAt: null },
     orderBy: [{ witnessOpenedAt: { sort: "desc", nulls: "last" } }, { bidDeadline: "asc" }],
     take: 100,
     select: TENDER_FIELDS,
