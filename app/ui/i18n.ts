@@ -17,6 +17,8 @@ import zhEvaluation from "./locales/zh-CN/evaluation.json";
 import enEvaluation from "./locales/en/evaluation.json";
 import zhRemedies from "./locales/zh-CN/remedies.json";
 import enRemedies from "./locales/en/remedies.json";
+import zhRoom from "./locales/zh-CN/room.json";
+import enRoom from "./locales/en/room.json";
 
 // zh-CN first; English second. Resources are bundled (they are small) so the server render and
 // the browser hydrate from the same strings without a network round trip.
@@ -28,10 +30,10 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
 // bid (submission, receipts), pki (certificate enrolment), witness (live rooms, recordings),
 // opening (the online opening hall), experts (pool, committee request, draw and its verification),
 // evaluation (scoring table, evidence timeline, the evaluation room),
-// remedies (holiday calendar, deadline control, objections, complaints).
+// room (the evaluation room itself), remedies (holiday calendar, deadline control, objections, complaints).
 export const resources = {
-  "zh-CN": { common: zhCommon, tender: zhTender, bid: zhBid, pki: zhPki, witness: zhWitness, opening: zhOpening, experts: zhExperts, evaluation: zhEvaluation, remedies: zhRemedies },
-  en: { common: enCommon, tender: enTender, bid: enBid, pki: enPki, witness: enWitness, opening: enOpening, experts: enExperts, evaluation: enEvaluation, remedies: enRemedies },
+  "zh-CN": { common: zhCommon, tender: zhTender, bid: zhBid, pki: zhPki, witness: zhWitness, opening: zhOpening, experts: zhExperts, evaluation: zhEvaluation, remedies: zhRemedies, room: zhRoom },
+  en: { common: enCommon, tender: enTender, bid: enBid, pki: enPki, witness: enWitness, opening: enOpening, experts: enExperts, evaluation: enEvaluation, remedies: enRemedies, room: enRoom },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -18,3 +18,15 @@ export {
   type RoomEvent,
   type SupervisorAlert,
 } from "./alerts.server.ts";
+// The room itself (issue 15 items 1-9; decision 104).
+export { outsiderRefused, roomAccess, type RoomAccess, type RoomRole } from "./room-access.server.ts";
+export {
+  askForMoreTime, closeQualification, declareRecusal, explainOutlier, findCollusion, openBidFile, signInMember, signPledge, submitQualification, submitScore, voteChair, withdrawSheet,
+} from "./room.server.ts";
+export { closeSummary, finishIfDue, reportSha256, signReport } from "./report.server.ts";
+export { roomView } from "./view.server.ts";
+export { roomFeed } from "./feed.server.ts";
+export { reportPdf } from "./report-file.server.ts";
+export { PLEDGE_TEXT, roomStatement, roomStatementText } from "./statement.ts";
+export { roomSignature } from "./room.browser.ts";
+export { EvaluationRoom } from "./room-page.tsx";

@@ -1,10 +1,6 @@
 import PDFDocument from "pdfkit";
-import { plainAddPlaceholder } from "@signpdf/placeholder-plain";
-import { SignPdf } from "@signpdf/signpdf";
-import { Signer as PdfSigner, SUBFILTER_ETSI_CADES_DETACHED } from "@signpdf/utils";
-import {
-  issueTimestamp, sha256, SIGNATURE_TIMESTAMP_ATTRIBUTE, signCms, type Signer, timestampRequestFor,
-} from "../../../crypto/index.node.ts";
+import type { Signer } from "../../../crypto/index.node.ts";
+import { signPdfAsPlatform } from "../../platform/pdf-signature.server.ts";
 import type { HallRecord } from "./record-types.ts";
 
 /** Debian's fonts-noto-cjk; pdfkit embeds the subset it uses. */
@@ -56,42 +52,7 @@ export function renderRecordPdf(record: HallRecord): Promise<Buffer> {
   return done;
 }
 
-/**
- * crypto's CMS signer for @signpdf: a detached CAdES signature over the PDF's byte range, with
- * an RFC 3161 signature timestamp from the platform TSA as an unsigned attribute (PAdES B-T).
- */
-class PlatformPdfSigner extends PdfSigner {
-  constructor(private readonly signer: Signer, private readonly tsa: Signer, private readonly at: Date) {
-    super();
-  }
-
-  override sign(pdfBuffer: Buffer): Promise<Buffer> {
-    const der = signCms({
-      content: pdfBuffer,
-      signer: this.signer,
-      signingTime: this.at,
-      detached: true,
-      unsignedAttributes: (signature) => [
-        { type: SIGNATURE_TIMESTAMP_ATTRIBUTE, valueDer: issueTimestamp({ signer: this.tsa }, timestampRequestFor(sha256(signature)), this.at).token },
-      ],
-    });
-    return Promise.resolve(Buffer.from(der));
-  }
-}
-
-/** Renders, adds the signature placeholder after pdfkit (placeholder-pdfkit does not fit pdfkit 0.20), signs. */
+/** Renders and signs with the platform's PAdES signer (platform/pdf-signature.server.ts). */
 export async function signedRecordPdf(record: HallRecord, signer: Signer, tsa: Signer, at: Date): Promise<Buffer> {
-  const plain = await renderRecordPdf(record);
-  const withPlaceholder = plainAddPlaceholder({
-    pdfBuffer: plain,
-    reason: "开标记录",
-    contactInfo: record.platform,
-    name: record.platform,
-    location: "网上开标",
-    signingTime: at,
-    signatureLength: 16384,
-    subFilter: SUBFILTER_ETSI_CADES_DETACHED,
-    appName: "MingBiao",
-  });
-  return new SignPdf().sign(withPlaceholder, new PlatformPdfSigner(signer, tsa, at), at);
+  return signPdfAsPlatform(await renderRecordPdf(record), { reason: "开标记录", name: record.platform, location: "网上开标" }, signer, tsa, at);
 }
