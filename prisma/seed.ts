@@ -15,6 +15,7 @@ import { seedExperts } from "./seed-experts.ts";
 import { minimalPdf } from "./minimal-pdf.ts";
 import { seedEvaluationDemo } from "./seed-evaluation.ts";
 import { seedRemedies } from "./seed-remedies.ts";
+import { seedRoomDemo } from "./seed-room.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -207,6 +208,7 @@ async function main() {
   await seedOpeningDemo(prisma, { code: "MZ-JS-2026-0099", keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys", password: DEMO_PASSWORD });
   await seedExperts(prisma, passwordHash);
   await seedEvaluationDemo(prisma, { passwordHash, platformOrgId: must(orgIds, "platform") });
+  await seedRoomDemo(prisma, { code: "MZ-JS-2026-0120", keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys", password: DEMO_PASSWORD });
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 

@@ -9,6 +9,7 @@ import { now } from "../../platform/clock.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { refuse, type Refused } from "../../platform/refusal.ts";
 import { loadCommittee, type CommitteeMemberForRoom } from "../experts/index.ts";
+import { applyEvent } from "../tenders/index.ts";
 import { openEvaluationWitness } from "../witness/index.ts";
 import { platformCrls, trustStore } from "../pki/index.ts";
 import { roomStatement, type RoomAct } from "./statement.ts";
@@ -92,6 +93,13 @@ export async function ensureSession(access: RoomAccess, user: SessionUser) {
       const existing = await tx.evaluationSession.findUnique({ where: { tenderId }, select: { id: true } });
       if (existing) return existing;
       const created = await tx.evaluationSession.create({ data: { tenderId, openedAt: at, endsAt: new Date(at.getTime() + EVALUATION_HOURS * 3_600_000) }, select: { id: true } });
+      // 评标中: from here bidders and the public see only this status (bidding-core's lifecycle).
+      const row = await tx.tender.findUniqueOrThrow({ where: { id: tenderId }, select: { status: true, procedureType: true, mandatory: true, docsIssueAt: true, docsAvailableUntil: true, bidDeadline: true } });
+      const moved = applyEvent(row, { type: "start-evaluation", committeeValidated: true }, at);
+      if (moved.ok && moved.status !== row.status) {
+        await tx.tender.update({ where: { id: tenderId }, data: { status: moved.status } });
+        await appendAudit({ actorId: user.id, action: "evaluation.started", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { tenderId, from: row.status, to: moved.status } }, tx);
+      }
       await appendAudit({ actorId: user.id, action: "evaluation.session_opened", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { tenderId, sessionId: created.id } }, tx);
       return created;
     });

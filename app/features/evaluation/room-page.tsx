@@ -233,7 +233,7 @@ function Scoring({ view, act, busy, isChair }: { view: View; act: ActFn; busy: b
           }}>
             <h3>{b.bidderName}{sheet ? ` · ${t("scoring.submitted")}` : ""}</h3>
             {view.rules.criteria.map((c) => (
-              <label key={c.id}>{c.name}（0–{c.maxPoints}） <input type="number" step="0.5" min={0} max={c.maxPoints} name={`pts-${c.id}`} aria-label={`${b.bidderName} ${c.name}`} defaultValue={sheet ? String((sheet.body as { points: Record<string, number> }).points[c.id] ?? "") : ""} disabled={!!sheet} /></label>
+              <label key={c.id}>{c.name}（0–{c.maxPoints}） <input type="number" step="0.5" min={0} max={c.maxPoints} name={`pts-${c.id}`} aria-label={`${b.bidderName} ${c.name}`} defaultValue={sheet ? String(sheet.body.points?.[c.id] ?? "") : ""} disabled={!!sheet} /></label>
             ))}
             {sheet ? <button type="button" disabled={busy} onClick={() => void act("withdraw", { sheetId: sheet.id, reason: window.prompt(t("scoring.withdrawReason")) ?? "" })}>{t("scoring.withdraw")}</button> : <button type="submit" disabled={busy}>{t("scoring.submit")}</button>}
           </form>

@@ -10,6 +10,15 @@ import { ensureSession, type RoomAccess } from "./room-access.server.ts";
 import { activeMembers, currentSummary, remainingBids, roomBids, tenderRules } from "./room.server.ts";
 import { PLEDGE_TEXT } from "./statement.ts";
 
+/** A member's own submitted sheet as the page shows it. */
+export interface OwnSheet {
+  id: string;
+  bidderId: string;
+  kind: "QUALIFICATION" | "SCORE";
+  body: { bidderId: string; points?: Record<string, number>; findings?: { criterionId: string; passed: boolean; reason: string }[] };
+  outlierReasons: Record<string, string>;
+}
+
 export async function roomView(access: RoomAccess, user: SessionUser) {
   const tenderId = access.tender.id;
   await finishIfDue(tenderId);
@@ -56,10 +65,10 @@ export async function roomView(access: RoomAccess, user: SessionUser) {
   };
   if (access.role === "member") {
     return { ...common, me: me ? { userId: me.userId, challenge: me.challenge, signedIn: me.signedInAt !== null, pledged: me.pledgedAt !== null, recusal: me.recusal, ended: me.endedAt !== null, moreTime: me.moreTimeAt !== null, reportSigned: me.reportSignedAt !== null } : null,
-      mySheets: sheets.filter((s) => s.memberUserId === user.id).map((s) => ({ id: s.id, bidderId: s.bidderId, kind: s.kind, body: s.body, outlierReasons: s.outlierReasons })),
+      mySheets: sheets.filter((s) => s.memberUserId === user.id).map((s): OwnSheet => ({ id: s.id, bidderId: s.bidderId, kind: s.kind, body: s.body as OwnSheet["body"], outlierReasons: (s.outlierReasons ?? {}) as Record<string, string> })),
       allQualificationIn: sheets.filter((s) => s.kind === "QUALIFICATION").length >= active.length * bids.length, feed: null, alerts: null };
   }
   const feed = await roomFeed(tenderId);
   const alerts = roomAlerts(feed, new Set(rows.map((r) => r.userId)), remaining.map((b) => b.bidderId), { from: session.openedAt.getTime(), to: session.reportSignedAt?.getTime() ?? null });
-  return { ...common, me: null, mySheets: [], allQualificationIn: false, feed: feed.map((f) => ({ ...f, actorName: f.actorId ? nameOf(f.actorId) : "" })), alerts };
+  return { ...common, me: null, mySheets: [] as OwnSheet[], allQualificationIn: false, feed: feed.map((f) => ({ ...f, actorName: f.actorId ? nameOf(f.actorId) : "" })), alerts };
 }
