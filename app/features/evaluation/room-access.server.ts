@@ -39,6 +39,11 @@ export async function roomAccess(user: SessionUser | null, tenderId: string): Pr
   const base = { tender: { id: tender.id, code: tender.code, title: tender.title, status: tender.status, createdById: tender.createdById }, committee };
   if (member && user.role === "EXPERT") return { ...base, role: "member", member };
   if (member && committee.members.some((m) => m.role === "tenderer-representative" && m.userId === user.id)) return { ...base, role: "member", member };
+  // A member who recused is out of the committee but still sees that (and nothing else of the room).
+  if (!member && user.role === "EXPERT") {
+    const former = await db().evaluationMember.findFirst({ where: { userId: user.id, endedAt: { not: null }, session: { tenderId: tender.id } }, select: { id: true } });
+    if (former) return { ...base, role: "member", member: null };
+  }
   if (user.role === "SUPERVISOR") {
     const assigned = await db().tenderSupervisor.findUnique({ where: { tenderId_userId: { tenderId: tender.id, userId: user.id } }, select: { userId: true } });
     if (assigned) return { ...base, role: "supervisor", member: null };

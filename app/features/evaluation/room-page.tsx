@@ -55,7 +55,7 @@ export function EvaluationRoom({ view }: { view: AnyView }) {
       <h1>{t("title")} · {view.tender.code} {view.tender.title}</h1>
       <CsrfInput />
       {view.refusal ? <p className="error" role="alert" data-testid="room-refusal">{t(view.refusal.code.replace(/^room\./, ""))}</p> : null}
-      {view.role === "agent" ? <AgentPanel view={view} /> : !("members" in view) ? <p data-testid="room-status">{t("notOpen")}</p> : view.role === "supervisor" ? <SupervisorPanel view={view} /> : <MemberRoom view={view} />}
+      {view.role === "agent" ? <AgentPanel view={view} /> : "recused" in view ? <p data-testid="room-status">{t("ended")}</p> : !("members" in view) ? <p data-testid="room-status">{t("notOpen")}</p> : view.role === "supervisor" ? <SupervisorPanel view={view} /> : <MemberRoom view={view} />}
     </main>
   );
 }
@@ -92,6 +92,14 @@ function MemberRoom({ view }: { view: View }) {
   const [file, setFile] = useState<File | null>(null);
   const [password, setPassword] = useState("");
   const { act, error, busy } = useAct(view, key);
+  const revalidator = useRevalidator();
+  // Others' progress (sign-ins, the chair, the summary) reaches the page by re-reading the loader.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 4000);
+    return () => clearInterval(timer);
+  }, [revalidator]);
   const me = view.me;
   if (!view.session || !me) return <p data-testid="room-status">{t("notOpen")}</p>;
   if (me.ended) return <p data-testid="room-status">{t("ended")}</p>;

@@ -34,6 +34,7 @@ export async function roomView(access: RoomAccess, user: SessionUser) {
   }
   const session = await db().evaluationSession.findUnique({ where: { tenderId } });
   if (!session) return { ...base, reportSigned: false, refusal, session: null };
+  if (access.role === "member" && !access.member) return { ...base, reportSigned: false, refusal, session: null, recused: true };
   const rows = await db().evaluationMember.findMany({ where: { sessionId: session.id }, orderBy: { id: "asc" } });
   const users = await db().user.findMany({ where: { id: { in: rows.map((r) => r.userId) } }, select: { id: true, name: true } });
   const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? "";
