@@ -145,6 +145,9 @@ async function finishReport(tenderId: string, actorId: string | null): Promise<v
 
 type SignatureLine = { memberUserId: string; stance: string; dissent: string | null; cms: string | null; signedAt: string | null };
 
+/** Ideographic space (U+3000), the indent of Chinese forms. */
+const IDSP = "\u3000";
+
 const STANCE = { agrees: "同意并签名", dissents: "书面持不同意见", "deemed-to-agree": "未签名且未书面说明理由，视为同意（《招标投标法实施条例》第五十三条）" } as Record<string, string>;
 
 /** The report as A4 zh-CN, before the platform's signature; the members' CMS signatures are printed with their digests. */
@@ -173,7 +176,7 @@ export function renderReportPdf(report: Record<string, unknown>, signatures: Sig
   doc.text(`项目编号：${r.tender.code}`).text(`项目名称：${r.tender.title}`).text(`评标开始：${toBeijingLocal(r.session.openedAt)}（北京时间）`);
   const h = (t: string) => doc.moveDown(0.5).fontSize(12).text(t).fontSize(9);
   h("一、评标委员会、签到、承诺与回避");
-  for (const m of r.committee) doc.text(`${m.name}${m.chair ? "（组长）" : ""}　签到：${m.signedInAt ? toBeijingLocal(m.signedInAt) : "—"}　承诺书：${m.pledgedAt ? "已签署" : "—"}　回避：${m.recusal === "recused" ? `回避（${m.recusalReason ?? ""}），已替补` : m.recusal === "none" ? "无" : "—"}`);
+  for (const m of r.committee) doc.text(`${m.name}${m.chair ? "（组长）" : ""}${IDSP}签到：${m.signedInAt ? toBeijingLocal(m.signedInAt) : "—"}${IDSP}承诺书：${m.pledgedAt ? "已签署" : "—"}${IDSP}回避：${m.recusal === "recused" ? `回避（${m.recusalReason ?? ""}），已替补` : m.recusal === "none" ? "无" : "—"}`);
   h("二、初步评审（资格审查）");
   if (r.rejected.length === 0) doc.text("全部投标通过初步评审。");
   for (const x of r.rejected) doc.text(`${bidder(x.bidderId)}：否决。${x.failures.map((f) => `${f.criterionId}：${f.reason}`).join("；")}`);
@@ -183,7 +186,7 @@ export function renderReportPdf(report: Record<string, unknown>, signatures: Sig
   for (const c of r.collusionFindings) doc.text(`${c.bidderIds.map(bidder).join("、")}：${c.reason}`);
   h("四、评分汇总（价格分由平台按招标文件公式计算）");
   doc.text(`评标基准价：${formatYuan(BigInt(r.summary.benchmark))} 元`);
-  for (const x of r.summary.results) doc.text(`${bidder(x.bidderId)}　报价 ${formatYuan(BigInt(x.price))} 元　技术 ${x.technicalScore}　商务 ${x.commercialScore}　价格分 ${x.priceScore}（折合 ${x.pricePoints}）　总分 ${x.total}`);
+  for (const x of r.summary.results) doc.text(`${bidder(x.bidderId)}${IDSP}报价 ${formatYuan(BigInt(x.price))} 元${IDSP}技术 ${x.technicalScore}${IDSP}商务 ${x.commercialScore}${IDSP}价格分 ${x.priceScore}（折合 ${x.pricePoints}）${IDSP}总分 ${x.total}`);
   for (const o of r.summary.outliers) doc.text(`偏离评分：${name(o.expertId)} 对 ${bidder(o.bidderId)}（${o.part}）理由：${o.reason ?? "—"}`);
   h("五、各评委评分表");
   for (const s of r.sheets) doc.text(`${name(s.memberUserId)} → ${bidder(s.bidderId)}：${Object.entries(s.points).map(([k, v]) => `${k} ${v}`).join("，")}`);
@@ -192,8 +195,8 @@ export function renderReportPdf(report: Record<string, unknown>, signatures: Sig
   h("七、评委签署");
   for (const s of signatures) {
     doc.text(`${name(s.memberUserId)}：${STANCE[s.stance] ?? s.stance}${s.signedAt ? `（${toBeijingLocal(s.signedAt)}）` : ""}`);
-    if (s.dissent) doc.text(`　　不同意见及理由：${s.dissent}`);
-    if (s.cms) doc.text(`　　CMS 签名 SHA-256：${toHex(sha256(Buffer.from(s.cms, "base64")))}`);
+    if (s.dissent) doc.text(`${IDSP}${IDSP}不同意见及理由：${s.dissent}`);
+    if (s.cms) doc.text(`${IDSP}${IDSP}CMS 签名 SHA-256：${toHex(sha256(Buffer.from(s.cms, "base64")))}`);
   }
   doc.moveDown(0.5).fontSize(8).text(`评委以各自签名证书对报告数据（SHA-256 ${hash}）签名；本 PDF 由平台加盖电子签章（PAdES）并附 RFC 3161 时间戳。`);
   doc.end();
