@@ -3,16 +3,13 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getUser } from "~/platform/auth/auth.server.ts";
-import { getPublicNotice, OPEN_STATUSES } from "~/features/tenders/index.ts";
+import { getPublicNotice, OPEN_STATUSES, OPENING_HALL_STATUSES } from "~/features/tenders/index.ts";
 import { formatCny, formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.notice.title} · 明标` : "明标" },
 ];
-
-/** From the bid deadline on, the notice links to the opening hall (the record, once published). */
-const OPENING_STATUSES = ["BIDDING_CLOSED", "OPENING", "OPENED", "FAILED", "EVALUATING", "PUBLICITY", "AWARDED"];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const [notice, user] = await Promise.all([getPublicNotice(params.tenderId ?? ""), getUser(request)]);
@@ -165,7 +162,7 @@ export default function TenderNotice() {
         </p>
       )}
 
-      {OPENING_STATUSES.includes(notice.status) && (
+      {(OPENING_HALL_STATUSES as readonly string[]).includes(notice.status) && (
         <p className="actions">
           <Link to={`/opening/${notice.id}`} data-testid="opening-hall-link">{to("hallLink")}</Link>
         </p>

@@ -11,6 +11,9 @@ export const AUDIT_SUBJECT = {
   User: "User",
   AuditEntry: "AuditEntry",
   AuditCheckpoint: "AuditCheckpoint",
+  BidVersion: "BidVersion",
+  OpeningSession: "OpeningSession",
+  OpeningBid: "OpeningBid",
   WitnessRoom: "witness-room",
   MediaWorker: "media-worker",
 } as const;
