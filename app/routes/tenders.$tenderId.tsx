@@ -37,6 +37,8 @@ export default function TenderNotice() {
     [t("tender.docsAvailableUntil"), formatDateTime(notice.docsAvailableUntil, locale)],
     [t("tender.bidDeadline"), formatDateTime(notice.bidDeadline, locale)],
     [tt("notice.bidValidityDays"), tt("notice.days", { count: notice.bidValidityDays })],
+    [to("notice.opening"), to("notice.openingValue", { minutes: notice.decryptionWindowMinutes })],
+    [to("notice.remedy"), notice.escrowRemedy ? to("notice.remedyYes") : to("notice.remedyNo")],
     [t("tender.status"), tt(`status.${notice.status}`)],
   ];
   const config = notice.evaluationConfig;
