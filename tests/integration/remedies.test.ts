@@ -13,6 +13,7 @@ import { fireDueClocks, syncTenderClocks } from "~/features/clocks/index.ts";
 import { loadCalendar } from "~/features/calendar/index.ts";
 import { toBeijingLocal } from "~/features/tenders/index.ts";
 import { closeBidding } from "~/features/tenders/close-bidding.jobs.server.ts";
+import { openObjectionCount } from "~/features/objections/index.ts";
 import { respond } from "../support/requests.ts";
 import { args, get, makeActor, post, tinyPdf, upload, type Actor } from "../fixtures/publication.ts";
 import { loader as attachmentLoader } from "~/routes/remedies.attachments.$attachmentId.ts";
@@ -177,9 +178,11 @@ describe("the suspended procedure (Regs Art 22: 暂停招标投标活动)", () =
     await moveClockTo(deadline.getTime() + 60_000, ...actorsOf());
     expect(await closeBidding(cast.tenderId)).toMatchObject({ closed: false, reason: "not-open" });
     expect((await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } })).status).toBe("SUSPENDED");
+    expect(await openObjectionCount(cast.tenderId)).toBe(2);
     // Answering one of two keeps it suspended; the second answer moves the deadline and resumes.
     await respond(() => objectionAction(args(post(`/objections/${objectionId}`, cast.agent, { answer: "维持招标文件第三章的规定。", deadlineAction: "keep" }), { objectionId })));
     expect((await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } })).status).toBe("SUSPENDED");
+    expect(await openObjectionCount(cast.tenderId, "tender-documents")).toBe(1);
     const tooEarly = await respond(() => objectionAction(args(post(`/objections/${second}`, cast.agent, { answer: "调整评分标准并顺延。", deadlineAction: "move", newDeadline: toBeijingLocal(new Date(deadline.getTime() - DAY)) }), { objectionId: second })));
     expect(tooEarly.status).toBe(400);
     const moved = new Date(deadline.getTime() + 16 * DAY);
