@@ -1,5 +1,5 @@
 import { checkBenchmark, MAX_COEFFICIENT_PERMILLE } from "./evaluation/price-score";
-import { BIDDING_OPEN_STATUSES, bidValidUntil, DAY_MS, PUBLIC_STATUSES, statusIn, SUPERVISED_STATUSES, WITNESS_ROOM_STATUSES } from "./status-sets";
+import { BIDDING_OPEN_STATUSES, bidValidUntil, DAY_MS, OPENING_HALL_STATUSES, PUBLIC_STATUSES, statusIn, SUPERVISED_STATUSES, WITNESS_ROOM_STATUSES } from "./status-sets";
 
 describe("status lists, day counts and caps, one home each", () => {
   it("Regs Art 36 / TBL Art 29: bids are taken only while bidding is open (published, clarification)", () => {
@@ -30,5 +30,12 @@ describe("status lists, day counts and caps, one home each", () => {
       expect(checkBenchmark({ kind: "average", coefficientPermille: bad })).toMatchObject({ ok: false, error: { code: "EVALUATION.INVALID_CONFIG", article: "Eval-Rules Art 35" } });
     }
     expect(checkBenchmark({ kind: "lowest" }).ok).toBe(true);
+  });
+
+  it("TBL Art 34: the opening hall is reached from the bid deadline on, its record also after 流标; never while bidding is open", () => {
+    expect(statusIn("bidding-closed", OPENING_HALL_STATUSES)).toBe(true);
+    expect(statusIn("failed", OPENING_HALL_STATUSES)).toBe(true);
+    for (const s of BIDDING_OPEN_STATUSES) expect(statusIn(s, OPENING_HALL_STATUSES)).toBe(false);
+    expect(statusIn("draft", OPENING_HALL_STATUSES)).toBe(false);
   });
 });

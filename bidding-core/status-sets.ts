@@ -60,6 +60,20 @@ export const WITNESS_ROOM_STATUSES = [
  */
 export const COMMITTEE_REQUEST_STATUSES = ["published", "clarification", "bidding-closed", "opening", "opened"] as const satisfies readonly TenderStatus[];
 
+/**
+ * From the bid deadline on (TBL Art 34) the notice leads to the opening hall: the opening itself,
+ * then its published record (E-Measures Art 32 (recalled)), including after a 流标.
+ */
+export const OPENING_HALL_STATUSES = [
+  "bidding-closed",
+  "opening",
+  "opened",
+  "failed",
+  "evaluating",
+  "publicity",
+  "awarded",
+] as const satisfies readonly TenderStatus[];
+
 export function statusIn(status: TenderStatus, list: readonly TenderStatus[]): boolean {
   return list.includes(status);
 }

@@ -20,8 +20,8 @@ export async function seedRemedies(prisma: PrismaClient): Promise<void> {
     const row = await tx.tender.create({
       data: {
         code: REMEDIES_DEMO_CODE,
-        title: "明州市东部新城滨江大道（二期）沿线绿化养护服务采购",
-        description: "滨江大道（二期）沿线绿地、行道树的日常养护，服务期三年。\n\n投标人须具有城市园林绿化养护相关业绩。",
+        title: "明州市会展中心周边绿地养护服务采购",
+        description: "会展中心周边绿地、行道树的日常养护，服务期三年。\n\n投标人须具有城市园林绿化养护相关业绩。",
         region: model.region,
         procedureType: "SERVICES",
         mandatory: true,

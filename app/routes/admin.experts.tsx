@@ -49,12 +49,12 @@ export async function action({ request }: ActionFunctionArgs) {
     const parsed = parseForm(SpecialtySchema, form);
     if (!parsed.ok) return json({ expertId: null, error: Object.values(parsed.fieldErrors)[0] ?? "validation.invalid", specialty: true }, 400);
     const result = await addSpecialty(admin.id, parsed.data);
-    return json({ expertId: null, error: result.ok ? null : `pool.${result.error}`, specialty: true }, result.ok ? 200 : 409);
+    return json({ expertId: null, error: result.ok ? null : result.refusal.code.replace(/^experts\./, ""), specialty: true }, result.ok ? 200 : result.refusal.status);
   }
   const parsed = PoolDecisionSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return json({ expertId: String(form.get("expertId") ?? ""), error: parsed.error.issues[0]?.message.startsWith("validation.") ? parsed.error.issues[0].message : "validation.invalid", specialty: false }, 400);
   const result = await decidePool(admin.id, parsed.data);
-  return json({ expertId: parsed.data.expertId, error: result.ok ? null : `pool.${result.error}`, specialty: false }, result.ok ? 200 : 409);
+  return json({ expertId: parsed.data.expertId, error: result.ok ? null : result.refusal.code.replace(/^experts\./, ""), specialty: false }, result.ok ? 200 : result.refusal.status);
 }
 
 export default function ExpertPool() {

@@ -42,7 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
     await removeDeclaration(user.id, intent.data.id);
   } else {
     const result = await respondToInvitation(user.id, intent.data.seatId, intent.data.intent === "confirm");
-    if (!result.ok) return json({ fieldErrors: {}, error: `own.${result.error}` }, 409);
+    if (!result.ok) return json({ fieldErrors: {}, error: result.refusal.code.replace(/^experts\./, "") }, result.refusal.status);
   }
   return json({ fieldErrors: {}, error: null });
 }

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getUser } from "~/platform/auth/auth.server.ts";
-import { getPublicNotice, OPEN_STATUSES, ScoringTableSummary } from "~/features/tenders/index.ts";
+import { getPublicNotice, OPEN_STATUSES, OPENING_HALL_STATUSES, ScoringTableSummary } from "~/features/tenders/index.ts";
 import { publicDraw } from "~/features/experts/index.ts";
 import { publicDb } from "~/platform/db.server.ts";
 import { publicObjectionOutcomes } from "~/features/objections/index.ts";
@@ -14,9 +14,6 @@ import type { Locale } from "~/ui/i18n.ts";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.notice.title} · 明标` : "明标" },
 ];
-
-/** From the bid deadline on, the notice links to the opening hall (the record, once published). */
-const OPENING_STATUSES = ["BIDDING_CLOSED", "OPENING", "OPENED", "FAILED", "EVALUATING", "PUBLICITY", "AWARDED"];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const [notice, user] = await Promise.all([getPublicNotice(params.tenderId ?? ""), getUser(request)]);
@@ -50,6 +47,8 @@ export default function TenderNotice() {
     [t("tender.docsAvailableUntil"), formatDateTime(notice.docsAvailableUntil, locale)],
     [t("tender.bidDeadline"), formatDateTime(notice.bidDeadline, locale)],
     [tt("notice.bidValidityDays"), tt("notice.days", { count: notice.bidValidityDays })],
+    [to("notice.opening"), to("notice.openingValue", { minutes: notice.decryptionWindowMinutes })],
+    [to("notice.remedy"), notice.escrowRemedy ? to("notice.remedyYes") : to("notice.remedyNo")],
     [t("tender.status"), tt(`status.${notice.status}`)],
   ];
   const config = notice.evaluationConfig;
@@ -169,7 +168,7 @@ export default function TenderNotice() {
         </p>
       )}
 
-      {OPENING_STATUSES.includes(notice.status) && (
+      {(OPENING_HALL_STATUSES as readonly string[]).includes(notice.status) && (
         <p className="actions">
           <Link to={`/opening/${notice.id}`} data-testid="opening-hall-link">{to("hallLink")}</Link>
         </p>

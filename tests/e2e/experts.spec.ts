@@ -10,7 +10,8 @@ import { DEMO_PASSWORD, signIn, signedIn, sql } from "./support.ts";
 const CODE = "MZ-JS-2026-0100";
 
 function idNumber(): string {
-  const body = `33020319${70 + randomInt(25)}0${randomInt(1, 10)}1${randomInt(10)}${String(randomInt(1000)).padStart(3, "0")}`.slice(0, 17);
+  const pad = (n: number, w: number) => String(n).padStart(w, "0");
+  const body = `${pad(110000 + randomInt(550000), 6)}${1950 + randomInt(55)}${pad(1 + randomInt(12), 2)}${pad(1 + randomInt(28), 2)}${pad(randomInt(1000), 3)}`;
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = weights.reduce((acc, w, i) => acc + w * Number(body[i]), 0);
   return body + "10X98765432"[sum % 11]!;

@@ -35,7 +35,9 @@ afterAll(async () => {
 });
 
 function idNumber(): string {
-  const body = `330203${1960 + randomInt(40)}0101${String(randomInt(1000)).padStart(3, "0")}`;
+  // Region, birth date and serial drawn at random: ~10^8 numbers, so runs against the same database do not collide.
+  const pad = (n: number, w: number) => String(n).padStart(w, "0");
+  const body = `${pad(110000 + randomInt(550000), 6)}${1950 + randomInt(55)}${pad(1 + randomInt(12), 2)}${pad(1 + randomInt(28), 2)}${pad(randomInt(1000), 3)}`;
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = weights.reduce((acc, w, i) => acc + w * Number(body[i]), 0);
   return body + "10X98765432"[sum % 11]!;
@@ -110,7 +112,7 @@ describe("expert pool (专家库)", () => {
     expect(row.idNumberHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(await db().expert.findUniqueOrThrow({ where: { id: first.expertId } }))).not.toContain(id);
     expect(await applyAsExpert({ ...base, email: uniqueEmail("e") })).toEqual({ ok: false, field: "idNumber", error: "idNumberTaken" });
-    expect(await decidePool(admin.userId, { intent: "suspend", expertId: first.expertId, reason: "x" })).toEqual({ ok: false, error: "badTransition" });
+    expect(await decidePool(admin.userId, { intent: "suspend", expertId: first.expertId, reason: "x" })).toMatchObject({ ok: false, refusal: { code: "experts.pool.badTransition", status: 409 } });
     expect(await decidePool(admin.userId, { intent: "approve", expertId: first.expertId })).toEqual({ ok: true });
     expect(await decidePool(admin.userId, { intent: "suspend", expertId: first.expertId, reason: "违规" })).toEqual({ ok: true });
     expect(await db().auditEntry.count({ where: { subjectId: first.expertId, action: { in: ["experts.applied", "experts.approved", "experts.suspended"] } } })).toBe(3);
@@ -214,7 +216,7 @@ describe("committee request, draw and invitations", () => {
     for (const s of view.seats.slice(1)) expect(await respondToInvitation(await userOf(s.expertId), (await seatOf(s.expertId)).id, true)).toEqual({ ok: true });
     // The reserve answers after the window: refused, timed out, the next reserve invited.
     setClockForTests(Date.now() + 16 * 60_000);
-    expect(await respondToInvitation(await userOf(reserve1), (await seatOf(reserve1)).id, true)).toEqual({ ok: false, error: "windowClosed" });
+    expect(await respondToInvitation(await userOf(reserve1), (await seatOf(reserve1)).id, true)).toMatchObject({ ok: false, refusal: { code: "experts.own.windowClosed", status: 409 } });
     resetClockForTests();
     const reserve2 = view.reserves[1]!.expertId;
     expect((await seatOf(reserve2)).seat).toBe(1);

@@ -2,7 +2,7 @@ import { action as objectionsAction, loader as objectionsLoader } from "~/routes
 import { action as objectionAction, loader as objectionLoader } from "~/routes/objections.$objectionId.tsx";
 import { action as newComplaintAction } from "~/routes/tenders.$tenderId_.complaints.new.tsx";
 import { action as complaintAction, loader as complaintLoader } from "~/routes/complaints.$complaintId.tsx";
-import { action as calendarAction } from "~/routes/admin.calendar.tsx";
+import { action as calendarAction, loader as calendarLoader } from "~/routes/admin.calendar.tsx";
 import { loader as clocksLoader } from "~/routes/supervision.clocks.tsx";
 import { loader as noticeLoader } from "~/routes/tenders.$tenderId.tsx";
 import { db, disconnectDb } from "~/platform/db.server.ts";
@@ -13,6 +13,7 @@ import { fireDueClocks, syncTenderClocks } from "~/features/clocks/index.ts";
 import { loadCalendar } from "~/features/calendar/index.ts";
 import { toBeijingLocal } from "~/features/tenders/index.ts";
 import { closeBidding } from "~/features/tenders/close-bidding.jobs.server.ts";
+import { openObjectionCount } from "~/features/objections/index.ts";
 import { respond } from "../support/requests.ts";
 import { args, get, makeActor, post, tinyPdf, upload, type Actor } from "../fixtures/publication.ts";
 import { loader as attachmentLoader } from "~/routes/remedies.attachments.$attachmentId.ts";
@@ -177,9 +178,11 @@ describe("the suspended procedure (Regs Art 22: 暂停招标投标活动)", () =
     await moveClockTo(deadline.getTime() + 60_000, ...actorsOf());
     expect(await closeBidding(cast.tenderId)).toMatchObject({ closed: false, reason: "not-open" });
     expect((await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } })).status).toBe("SUSPENDED");
+    expect(await openObjectionCount(cast.tenderId)).toBe(2);
     // Answering one of two keeps it suspended; the second answer moves the deadline and resumes.
     await respond(() => objectionAction(args(post(`/objections/${objectionId}`, cast.agent, { answer: "维持招标文件第三章的规定。", deadlineAction: "keep" }), { objectionId })));
     expect((await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } })).status).toBe("SUSPENDED");
+    expect(await openObjectionCount(cast.tenderId, "tender-documents")).toBe(1);
     const tooEarly = await respond(() => objectionAction(args(post(`/objections/${second}`, cast.agent, { answer: "调整评分标准并顺延。", deadlineAction: "move", newDeadline: toBeijingLocal(new Date(deadline.getTime() - DAY)) }), { objectionId: second })));
     expect(tooEarly.status).toBe(400);
     const moved = new Date(deadline.getTime() + 16 * DAY);
@@ -283,6 +286,9 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
     expect(await db().calendarYear.count({ where: { year: 2027 } })).toBe(0);
     expect(await db().auditEntry.count({ where: { action: "calendar.year_refused", subjectId: "2027" } })).toBeGreaterThanOrEqual(1);
 
+    type Years = { years: { year: number; source: string; reference: string | null }[] };
+    const years = async () => (await body<Years>(await respond(() => calendarLoader(args(get("/admin/calendar", cast.admin.cookie)))))).years.find((y) => y.year === 2027);
+    expect(await years()).toMatchObject({ source: "provisional", reference: null });
     const enteredBefore = await db().auditEntry.count({ where: { action: "calendar.year_entered", subjectId: "2027" } });
     const saved = await respond(() => calendarAction(args(post("/admin/calendar", cast.admin, { year: "2027", reference: "国办发明电〔2026〕X号", days: NOTICE_2027 }))));
     expect(saved.status).toBe(200);
@@ -293,6 +299,7 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
       expect(await db().notification.count({ where: { userId, kind: "clock.recomputed" } })).toBe(1);
     }
     expect(await db().auditEntry.count({ where: { action: "calendar.year_entered", subjectId: "2027" } })).toBe(enteredBefore + 1);
+    expect(await years()).toMatchObject({ source: "entered", reference: "国办发明电〔2026〕X号" });
 
     // Accept and decide: the decision is published on the notice page.
     expect((await supervise(cast.bidder, complaintId, { intent: "accept" })).status).toBe(403);

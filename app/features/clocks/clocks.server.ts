@@ -187,6 +187,8 @@ export async function syncTenderClocks(calendar: WorkingCalendar): Promise<Clock
   const tenders = await db().tender.findMany({
     where: { status: { in: [...TENDER_OPEN] }, bidDeadline: { not: null } },
     select: { id: true, status: true, bidDeadline: true, publishedAt: true, procedureType: true, mandatory: true },
+    // The nearest deadlines first: past 1 000 open tenders the farther ones wait for a later sweep.
+    orderBy: { bidDeadline: "asc" },
     take: 1000,
   });
   const changed: ClockTimes[] = [];

@@ -5,6 +5,7 @@ import type { Prisma } from "../../generated/prisma/client.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import { now } from "../../platform/clock.server.ts";
+import { refuse, type Refused } from "../../platform/refusal.ts";
 import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
 import { db, type Tx } from "../../platform/db.server.ts";
 import { avoidanceContext, poolProfiles, splitPool } from "./eligibility.server.ts";
@@ -157,10 +158,15 @@ async function afterReplace(r: Awaited<ReturnType<typeof endAndReplace>>) {
   }
 }
 
-export type RespondError = "notFound" | "notInvited" | "windowClosed";
+const REFUSED = {
+  notFound: refuse("experts.own.notFound", 404),
+  notInvited: refuse("experts.own.notInvited", 409),
+  windowClosed: refuse("experts.own.windowClosed", 409),
+  notMember: refuse("experts.own.notMember", 404),
+} as const;
 
 /** The invited expert confirms or declines; after the window the answer is refused and the seat moves on. */
-export async function respondToInvitation(userId: string, seatId: string, accept: boolean): Promise<{ ok: true } | { ok: false; error: RespondError }> {
+export async function respondToInvitation(userId: string, seatId: string, accept: boolean): Promise<{ ok: true } | Refused> {
   const at = now();
   const out = await db().$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM committee_seat WHERE id = ${seatId}::uuid FOR UPDATE`;
@@ -174,7 +180,7 @@ export async function respondToInvitation(userId: string, seatId: string, accept
     return { ok: true as const };
   });
   if ("replace" in out && out.replace) await afterReplace(out.replace);
-  return out.ok ? { ok: true } : { ok: false, error: out.error };
+  return out.ok ? { ok: true } : REFUSED[out.error];
 }
 
 /** Invitations whose window has passed: timed out, the next reserve invited. Idempotent. */
@@ -202,7 +208,7 @@ export async function expireInvitations(): Promise<number> {
  * same specialty, in the draw's order; recorded. Called by the evaluation room. Returns the
  * invited replacement's expert id, or null when no reserve is left (the supervisors are told).
  */
-export async function replaceMember(input: { tenderId: string; expertId: string; reason: "recused" | "ill" | "left" | string; actorId: string }): Promise<{ ok: true; replacementExpertId: string | null } | { ok: false; error: "notMember" }> {
+export async function replaceMember(input: { tenderId: string; expertId: string; reason: "recused" | "ill" | "left" | string; actorId: string }): Promise<{ ok: true; replacementExpertId: string | null } | Refused> {
   const at = now();
   const r = await db().$transaction(async (tx) => {
     const seat = await tx.committeeSeat.findFirst({
@@ -213,7 +219,7 @@ export async function replaceMember(input: { tenderId: string; expertId: string;
     await tx.$queryRaw`SELECT id FROM committee_seat WHERE id = ${seat.id}::uuid FOR UPDATE`;
     return endAndReplace(tx, seat.id, "REPLACED", input.reason.slice(0, 200), input.actorId, at);
   });
-  if (!r) return { ok: false, error: "notMember" };
+  if (!r) return REFUSED.notMember;
   await afterReplace(r);
   return { ok: true, replacementExpertId: "nextExpertId" in r && typeof r.nextExpertId === "string" ? r.nextExpertId : null };
 }

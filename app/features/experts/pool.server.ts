@@ -6,13 +6,22 @@ import type { ExpertStatus } from "../../generated/prisma/enums.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import { now } from "../../platform/clock.server.ts";
+import { refuse, type Refused } from "../../platform/refusal.ts";
 import { db, type Tx } from "../../platform/db.server.ts";
 import { hashPassword } from "../accounts/index.ts";
 import { parseBeijingLocal } from "../tenders/index.ts";
 import type { DeclarationInput, ExpertApplicationInput, PoolDecisionSchema, SpecialtySchema } from "./forms.ts";
 import { idNumberHash } from "./id-hash.server.ts";
 
-export type PoolError = "emailTaken" | "idNumberTaken" | "unknownSpecialty" | "notFound" | "badTransition" | "specialtyExists" | "noParent";
+export type ApplyError = "emailTaken" | "idNumberTaken" | "unknownSpecialty";
+
+/** The pool's refusals (decision 062): `experts.pool.<key>`. */
+const REFUSED = {
+  notFound: refuse("experts.pool.notFound", 404),
+  badTransition: refuse("experts.pool.badTransition", 409),
+  specialtyExists: refuse("experts.pool.specialtyExists", 409),
+  noParent: refuse("experts.pool.noParent", 400),
+} as const;
 
 async function employerOrg(tx: Tx, name: string, creditCode: string): Promise<string> {
   const existing = await tx.organization.findUnique({ where: { creditCode }, select: { id: true } });
@@ -31,7 +40,7 @@ async function checkSpecialties(codes: readonly string[]): Promise<boolean> {
  * their certificate will name) and a PENDING record, in one transaction with its audit entry.
  * The ID number is kept only as its keyed hash; one person has one record.
  */
-export async function applyAsExpert(input: ExpertApplicationInput, meta: { ip?: string; enteredBy?: string } = {}): Promise<{ ok: true; userId: string; expertId: string } | { ok: false; field: string; error: PoolError }> {
+export async function applyAsExpert(input: ExpertApplicationInput, meta: { ip?: string; enteredBy?: string } = {}): Promise<{ ok: true; userId: string; expertId: string } | { ok: false; field: string; error: ApplyError }> {
   if (!(await checkSpecialties(input.specialties))) return { ok: false, field: "specialties", error: "unknownSpecialty" };
   const passwordHash = await hashPassword(input.password);
   const idHash = idNumberHash(input.idNumber);
@@ -83,20 +92,20 @@ const NEXT: Record<string, { from: readonly ExpertStatus[]; to: ExpertStatus; ac
 };
 
 /** The trading centre (ADMIN) approves, rejects, suspends, reinstates or records a penalty; audited. */
-export async function decidePool(adminId: string, decision: z.infer<typeof PoolDecisionSchema>): Promise<{ ok: true } | { ok: false; error: PoolError }> {
+export async function decidePool(adminId: string, decision: z.infer<typeof PoolDecisionSchema>): Promise<{ ok: true } | Refused> {
   const at = now();
   return db().$transaction(async (tx) => {
     const expert = await tx.expert.findUnique({ where: { id: decision.expertId }, select: { id: true, status: true } });
-    if (!expert) return { ok: false as const, error: "notFound" as const };
+    if (!expert) return REFUSED.notFound;
     if (decision.intent === "penalty") {
       const endsAt = parseBeijingLocal(`${decision.endsOn}T23:59`);
-      if (!endsAt || endsAt <= at) return { ok: false as const, error: "badTransition" as const };
+      if (!endsAt || endsAt <= at) return REFUSED.badTransition;
       const penalty = await tx.expertPenalty.create({ data: { expertId: expert.id, reason: decision.reason, startsAt: at, endsAt, recordedById: adminId }, select: { id: true } });
       await appendAudit({ actorId: adminId, action: "experts.penalty_recorded", subjectType: AUDIT_SUBJECT.Expert, subjectId: expert.id, data: { penaltyId: penalty.id, reason: decision.reason, endsAt: endsAt.toISOString() } }, tx);
       return { ok: true as const };
     }
     const rule = NEXT[decision.intent]!;
-    if (!rule.from.includes(expert.status)) return { ok: false as const, error: "badTransition" as const };
+    if (!rule.from.includes(expert.status)) return REFUSED.badTransition;
     const reason = "reason" in decision ? decision.reason : null;
     await tx.expert.update({ where: { id: expert.id }, data: { status: rule.to, decidedAt: at, decidedById: adminId, statusReason: reason } });
     await appendAudit({ actorId: adminId, action: rule.action, subjectType: AUDIT_SUBJECT.Expert, subjectId: expert.id, data: { from: expert.status, to: rule.to, reason } }, tx);
@@ -189,14 +198,14 @@ export async function specialtyTree() {
 }
 
 /** The trading centre extends the classification; the parent is the code without its last two digits. */
-export async function addSpecialty(adminId: string, input: z.infer<typeof SpecialtySchema>): Promise<{ ok: true } | { ok: false; error: PoolError }> {
+export async function addSpecialty(adminId: string, input: z.infer<typeof SpecialtySchema>): Promise<{ ok: true } | Refused> {
   const level = input.code.length === 3 ? 2 : 3;
   const parentCode = input.code.slice(0, input.code.length - 2);
   return db().$transaction(async (tx) => {
     const parent = await tx.expertSpecialty.findUnique({ where: { code: parentCode }, select: { level: true } });
-    if (!parent || parent.level !== level - 1) return { ok: false as const, error: "noParent" as const };
+    if (!parent || parent.level !== level - 1) return REFUSED.noParent;
     const exists = await tx.expertSpecialty.findUnique({ where: { code: input.code }, select: { code: true } });
-    if (exists) return { ok: false as const, error: "specialtyExists" as const };
+    if (exists) return REFUSED.specialtyExists;
     await tx.expertSpecialty.create({ data: { code: input.code, level, parentCode, nameZh: input.nameZh, nameEn: input.nameEn } });
     await appendAudit({ actorId: adminId, action: "experts.specialty_added", subjectType: AUDIT_SUBJECT.ExpertSpecialty, subjectId: input.code, data: { ...input, level, parentCode } }, tx);
     return { ok: true as const };

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { checkDocumentObjection, defaultProcedureRules, documentObjectionCutoff, type ProcurementType } from "../../../bidding-core/index";
+import { checkDocumentObjection, defaultProcedureRules, documentObjectionCutoff, type ProcedureRules, type ProcurementType, type WorkingCalendar } from "../../../bidding-core/index";
+import type { ProcedureType, TenderStatus } from "../../generated/prisma/enums.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
@@ -49,11 +50,49 @@ function refuse(key: string, status = 409): Refused {
   return refuseWith(`remedies.refusal.${key}`, status);
 }
 
+/** The tender fields a target's window rule reads. */
+export interface ObjectionTenderRow {
+  id: string;
+  code: string;
+  title: string;
+  status: TenderStatus;
+  bidDeadline: Date | null;
+  procedureType: ProcedureType;
+  mandatory: boolean;
+}
+
 /**
- * A bidder's objection to the tender documents. Refused (and audited) after the Regs Art 22
- * window; accepted ones suspend the procedure and start the tenderer's 3-day answer clock.
+ * A target's own rule: may an objection be raised at `at`? Null when it may; otherwise the
+ * refusal (one of the law carries its article and is audited). Candidate publicity adds its
+ * own (Regs Art 54: inside the publicity window, `checkResultObjection`).
  */
-export async function raiseDocumentObjection(user: SessionUser, tenderId: string, input: z.infer<typeof ObjectionFormSchema>, attachment: Attachment | null): Promise<ObjectionResult<{ id: string; answerDue: Date; provisional: boolean }>> {
+export type ObjectionWindow = (tender: ObjectionTenderRow, at: Date, rules: ProcedureRules, calendar: WorkingCalendar) => Refused | null;
+
+/** Regs Art 22: while bidding is open, and at least 10 days before the deadline. */
+export const documentsObjectionWindow: ObjectionWindow = (tender, at, rules, calendar) => {
+  if (!(BIDDING_OPEN as readonly string[]).includes(tender.status) || !tender.bidDeadline) return refuse("biddingNotOpen");
+  const check = checkDocumentObjection({ target: "tender-documents", raisedAt: at, deadline: tender.bidDeadline, rules, calendar });
+  return check.ok ? null : refusalFromDomain(check.error, "tender.errors", 409);
+};
+
+/** A bidder's objection to the tender documents (Regs Art 22). */
+export function raiseDocumentObjection(user: SessionUser, tenderId: string, input: z.infer<typeof ObjectionFormSchema>, attachment: Attachment | null) {
+  return raiseObjection(user, tenderId, "tender-documents", documentsObjectionWindow, input, attachment);
+}
+
+/**
+ * Files an objection on `target` if its window rule allows; refusals by the law are audited.
+ * An accepted objection suspends the procedure and starts the tenderer's answer clock
+ * (Regs Arts 22, 54: 3 days).
+ */
+export async function raiseObjection(
+  user: SessionUser,
+  tenderId: string,
+  target: ObjectionTarget,
+  window: ObjectionWindow,
+  input: z.infer<typeof ObjectionFormSchema>,
+  attachment: Attachment | null,
+): Promise<ObjectionResult<{ id: string; answerDue: Date; provisional: boolean }>> {
   const discard = async () => (attachment ? storage.discard(attachment.staged) : undefined);
   if (user.role !== "BIDDER" || !user.organizationId) {
     await discard();
@@ -67,22 +106,22 @@ export async function raiseDocumentObjection(user: SessionUser, tenderId: string
     const tender = await tx.tender.findUnique({ where: { id: tenderId }, select: { id: true, code: true, title: true, status: true, bidDeadline: true, procedureType: true, mandatory: true } });
     if (!tender) return refuse("notFound", 404);
     const at = now();
-    if (!(BIDDING_OPEN as readonly string[]).includes(tender.status) || !tender.bidDeadline) return refuse("biddingNotOpen");
     const rules = defaultProcedureRules(tender.procedureType.toLowerCase() as ProcurementType, tender.mandatory);
-    const check = checkDocumentObjection({ target: "tender-documents", raisedAt: at, deadline: tender.bidDeadline, rules, calendar });
-    if (!check.ok) {
-      await appendAudit({ actorId: user.id, action: "objection.refused", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { code: check.error.code, article: check.error.article, ...check.error.params } }, tx);
-      return refusalFromDomain(check.error, "tender.errors", 409);
+    const refused = window(tender, at, rules, calendar);
+    if (refused) {
+      const { code, article, params } = refused.refusal;
+      if (article) await appendAudit({ actorId: user.id, action: "objection.refused", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { target, code, article, ...params } }, tx);
+      return refused;
     }
     const objection = await tx.objection.create({
-      data: { tenderId, target: "tender-documents", objectorOrgId: user.organizationId!, objectorUserId: user.id, reasons: input.reasons, raisedAt: at },
+      data: { tenderId, target, objectorOrgId: user.organizationId!, objectorUserId: user.id, reasons: input.reasons, raisedAt: at },
       select: { id: true },
     });
     if (attachment) await storeAttachment(tx, { objectionId: objection.id }, attachment, at);
     const resumeTo = await suspendProcedure(tx, tender, "objection", objection.id, at);
     const clock = await openClock(tx, { tenderId, kind: "objection-answer", subjectType: AUDIT_SUBJECT.Objection, subjectId: objection.id, startedAt: at, basis: { kind: "within-days", days: rules.objectionAnswerDays }, concernedUserIds: [user.id] }, calendar);
     await appendAudit(
-      { actorId: user.id, action: "objection.raised", subjectType: AUDIT_SUBJECT.Objection, subjectId: objection.id, data: { tenderId, target: "tender-documents", organizationId: user.organizationId, answerDue: clock.dueAt.toISOString(), provisional: clock.provisional, suspendedFrom: resumeTo, attachment: attachment?.staged.sha256 ?? null } },
+      { actorId: user.id, action: "objection.raised", subjectType: AUDIT_SUBJECT.Objection, subjectId: objection.id, data: { tenderId, target, organizationId: user.organizationId, answerDue: clock.dueAt.toISOString(), provisional: clock.provisional, suspendedFrom: resumeTo, attachment: attachment?.staged.sha256 ?? null } },
       tx,
     );
     pushes.push(
@@ -291,4 +330,9 @@ export async function objectionTender(tenderId: string) {
   const rules = defaultProcedureRules(tender.procedureType.toLowerCase() as ProcurementType, tender.mandatory);
   const cutoff = tender.bidDeadline ? documentObjectionCutoff("tender-documents", tender.bidDeadline, rules).toISOString() : null;
   return { id: tender.id, code: tender.code, title: tender.title, status: tender.status, cutoff };
+}
+
+/** Regs Arts 22, 54: how many objections of the tender await their answer (a step the law blocks meanwhile, such as the award, refuses while any does). */
+export async function openObjectionCount(tenderId: string, target?: ObjectionTarget): Promise<number> {
+  return db().objection.count({ where: { tenderId, status: "OPEN", ...(target ? { target } : {}) } });
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { db } from "../../platform/db.server.ts";
+import { type Outcome, type Refusal, type Refused, refuse as platformRefuse } from "../../platform/refusal.ts";
 
 /** Who someone is in a tender's opening hall. */
 export type HallRole = "host" | "bidder" | "supervisor" | "public";
@@ -12,17 +13,13 @@ export interface HallAccess {
   openingBidId?: string;
 }
 
-/** A refusal of the hall: an i18n key in the `opening` namespace and an HTTP status. */
-export interface OpeningRefusal {
-  code: string;
-  status: number;
-  article?: string;
-}
+/** A refusal of the hall: the one app-wide shape (decision 062), codes in the `opening` namespace. */
+export type OpeningRefusal = Refusal;
 
-export type OpeningResult<T> = { ok: true; value: T } | { ok: false; refusal: OpeningRefusal };
+export type OpeningResult<T> = Outcome<T>;
 
-export function refuse(code: string, status: number, article?: string): { ok: false; refusal: OpeningRefusal } {
-  return { ok: false, refusal: { code, status, ...(article ? { article } : {}) } };
+export function refuse(code: string, status: number, article?: string): Refused {
+  return platformRefuse(code, status, article ? { article } : {});
 }
 
 /**

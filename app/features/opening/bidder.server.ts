@@ -5,6 +5,7 @@ import {
   fromBase64, isCryptoError, MAGIC, RECORD_FRAME_LENGTH, readU32be, RecordType, toBase64, utf8, verifyCms,
 } from "../../../crypto/index.node.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db } from "../../platform/db.server.ts";
@@ -20,7 +21,7 @@ export function signInStatement(tenderId: string, openingBidId: string, challeng
 }
 
 async function audited(user: SessionUser, access: HallAccess, action: string, data: Record<string, unknown>): Promise<void> {
-  await appendAudit({ actorId: user.id, action, subjectType: "Tender", subjectId: access.tender.id, data });
+  await appendAudit({ actorId: user.id, action, subjectType: AUDIT_SUBJECT.Tender, subjectId: access.tender.id, data });
 }
 
 async function refusedAndAudited(user: SessionUser, access: HallAccess, what: string, code: string, status: number, article?: string) {
@@ -56,7 +57,7 @@ export async function signIn(access: HallAccess, user: SessionUser, input: z.inf
   const updated = await db().$transaction(async (tx) => {
     const n = await tx.openingBid.updateMany({ where: { id: bid.id, signedInAt: null }, data: { signedInAt: at, signedInById: user.id } });
     if (n.count === 1) {
-      await appendAudit({ actorId: user.id, action: "opening.signed_in", subjectType: "OpeningBid", subjectId: bid.id, data: { tenderId: access.tender.id, certificateSerial: serial, at: at.toISOString() } }, tx);
+      await appendAudit({ actorId: user.id, action: "opening.signed_in", subjectType: AUDIT_SUBJECT.OpeningBid, subjectId: bid.id, data: { tenderId: access.tender.id, certificateSerial: serial, at: at.toISOString() } }, tx);
     }
     return n.count;
   });
@@ -140,7 +141,7 @@ export async function submitContentKey(access: HallAccess, user: SessionUser, in
     const at = now();
     await db().$transaction(async (tx) => {
       await tx.openingBid.update({ where: { id: bid.id }, data: { status: "OPENED", openedAt: at, readOut: opened.readOut, plaintextDir: opened.plaintextDir, lastFailure: null } });
-      await appendAudit({ actorId: user.id, action: "opening.bid_decrypted", subjectType: "OpeningBid", subjectId: bid.id, data: { tenderId: access.tender.id, bidId: bid.bidId, files: opened.files.length, at: at.toISOString() } }, tx);
+      await appendAudit({ actorId: user.id, action: "opening.bid_decrypted", subjectType: AUDIT_SUBJECT.OpeningBid, subjectId: bid.id, data: { tenderId: access.tender.id, bidId: bid.bidId, files: opened.files.length, at: at.toISOString() } }, tx);
     });
     announce(await participantUserIds(access.tender.id), access.tender.id);
     return { ok: true, value: { readOut: opened.readOut } };
@@ -158,7 +159,7 @@ export async function confirmReadOut(access: HallAccess, user: SessionUser): Pro
   const at = now();
   await db().$transaction(async (tx) => {
     await tx.openingBid.update({ where: { id: access.openingBidId }, data: { confirmedAt: at } });
-    await appendAudit({ actorId: user.id, action: "opening.read_out_confirmed", subjectType: "OpeningBid", subjectId: access.openingBidId ?? null, data: { tenderId: access.tender.id, at: at.toISOString() } }, tx);
+    await appendAudit({ actorId: user.id, action: "opening.read_out_confirmed", subjectType: AUDIT_SUBJECT.OpeningBid, subjectId: access.openingBidId ?? null, data: { tenderId: access.tender.id, at: at.toISOString() } }, tx);
   });
   announce(await participantUserIds(access.tender.id), access.tender.id);
   return { ok: true, value: { confirmedAt: at.toISOString() } };
@@ -177,7 +178,7 @@ export async function raiseObjection(access: HallAccess, user: SessionUser, inpu
       data: { sessionId: session.id, openingBidId: access.openingBidId, raisedById: user.id, raisedByName: user.organizationName ?? user.name, raisedAt: at, content: input.content },
       select: { id: true },
     });
-    await appendAudit({ actorId: user.id, action: "opening.objection_raised", subjectType: "OpeningSession", subjectId: session.id, data: { tenderId: access.tender.id, objectionId: row.id, content: input.content } }, tx);
+    await appendAudit({ actorId: user.id, action: "opening.objection_raised", subjectType: AUDIT_SUBJECT.OpeningSession, subjectId: session.id, data: { tenderId: access.tender.id, objectionId: row.id, content: input.content } }, tx);
     return row.id;
   });
   announce(await participantUserIds(access.tender.id), access.tender.id);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { toBase64 } from "../../../crypto/index.node.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db } from "../../platform/db.server.ts";
@@ -35,6 +36,6 @@ export const CheckResultSchema = z.object({ versionId: z.string().uuid(), result
 export async function recordDecryptionCheck(user: SessionUser, tenderId: string, input: z.infer<typeof CheckResultSchema>): Promise<OpeningResult<{ recorded: true }>> {
   const version = await latestVersion(user, tenderId);
   if (!version || version.id !== input.versionId) return refuse("opening.noBidToCheck", 404);
-  await appendAudit({ actorId: user.id, action: "bid.decryption_checked", subjectType: "BidVersion", subjectId: version.id, data: { tenderId, result: input.result, at: now().toISOString() } });
+  await appendAudit({ actorId: user.id, action: "bid.decryption_checked", subjectType: AUDIT_SUBJECT.BidVersion, subjectId: version.id, data: { tenderId, result: input.result, at: now().toISOString() } });
   return { ok: true, value: { recorded: true } };
 }

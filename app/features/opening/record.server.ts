@@ -4,6 +4,7 @@ import {
 import { issueTimestamp, sha256, signCms, timestampRequestFor, toBase64, utf8 } from "../../../crypto/index.node.ts";
 import type { OpeningBidStatus } from "../../generated/prisma/enums.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { putBuffer } from "../../platform/storage.server.ts";
@@ -194,7 +195,7 @@ export async function publishRecord(sessionId: string): Promise<void> {
       },
     });
     await appendAudit(
-      { action: "opening.record_published", subjectType: "OpeningSession", subjectId: sessionId, data: { tenderId: record.tender.id, recordSha256: Buffer.from(sha256(bytes)).toString("hex"), pdfSha256, outcome: record.outcome } },
+      { action: "opening.record_published", subjectType: AUDIT_SUBJECT.OpeningSession, subjectId: sessionId, data: { tenderId: record.tender.id, recordSha256: Buffer.from(sha256(bytes)).toString("hex"), pdfSha256, outcome: record.outcome } },
       tx,
     );
   });

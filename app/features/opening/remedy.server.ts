@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { certFromPem, type CustodianShare, type EscrowRecord, isCryptoError, keyId, reconstructEscrowKey } from "../../../crypto/index.node.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db } from "../../platform/db.server.ts";
@@ -65,7 +66,7 @@ async function custodianRole(user: SessionUser, access: HallAccess, record: Escr
 }
 
 export async function submitEscrowShare(access: HallAccess, user: SessionUser, input: z.infer<typeof EscrowShareSchema>): Promise<OpeningResult<{ submitted: number; recovered: number }>> {
-  const audit = (action: string, data: Record<string, unknown>) => appendAudit({ actorId: user.id, action, subjectType: "Tender", subjectId: access.tender.id, data: { ...data, at: now().toISOString() } });
+  const audit = (action: string, data: Record<string, unknown>) => appendAudit({ actorId: user.id, action, subjectType: AUDIT_SUBJECT.Tender, subjectId: access.tender.id, data: { ...data, at: now().toISOString() } });
   const ready = await remedyContext(access);
   if (!ready.ok) {
     await audit("opening.refused", { what: "escrow-share", code: ready.refusal.code });
@@ -105,7 +106,7 @@ export async function submitEscrowShare(access: HallAccess, user: SessionUser, i
         const at = now();
         await db().$transaction(async (tx) => {
           await tx.openingBid.update({ where: { id: bid.id }, data: { status: "OPENED", openedAt: at, readOut: opened.readOut, plaintextDir: opened.plaintextDir, outcomeDetail: "remedy" } });
-          await appendAudit({ actorId: user.id, action: "opening.bid_recovered_by_remedy", subjectType: "OpeningBid", subjectId: bid.id, data: { tenderId: access.tender.id, remedy: "escrow", at: at.toISOString() } }, tx);
+          await appendAudit({ actorId: user.id, action: "opening.bid_recovered_by_remedy", subjectType: AUDIT_SUBJECT.OpeningBid, subjectId: bid.id, data: { tenderId: access.tender.id, remedy: "escrow", at: at.toISOString() } }, tx);
         });
         recovered++;
       } catch (error) {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { decideOpening } from "../../../bidding-core/index.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db, type Tx } from "../../platform/db.server.ts";
 import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
@@ -54,7 +55,7 @@ export async function startOpening(tenderId: string): Promise<StartOutcome> {
     await appendAudit(
       {
         action: decision.kind === "open" ? "opening.started" : "opening.failed",
-        subjectType: "Tender",
+        subjectType: AUDIT_SUBJECT.Tender,
         subjectId: tenderId,
         data: { code: tender.code, sessionId: session.id, bids: bids.length, ...(decision.kind === "failed" ? { required: decision.required, article: "Regs Art 44" } : {}) },
       },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { decryptionOutcome } from "../../../bidding-core/index.ts";
 import type { OpeningStep } from "../../generated/prisma/enums.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db, type Tx } from "../../platform/db.server.ts";
@@ -37,7 +38,7 @@ async function hostStep(
     if (!from.includes(session.step)) return refuse("opening.stepOutOfOrder", 409);
     const done = await work(tx, session, at);
     if (!done.ok) return done;
-    await appendAudit({ actorId: user.id, action, subjectType: "OpeningSession", subjectId: session.id, data: { tenderId: access.tender.id, at: at.toISOString(), ...done.value } }, tx);
+    await appendAudit({ actorId: user.id, action, subjectType: AUDIT_SUBJECT.OpeningSession, subjectId: session.id, data: { tenderId: access.tender.id, at: at.toISOString(), ...done.value } }, tx);
     return { ok: true as const, value: { sessionId: session.id } };
   });
   if (result.ok) announce(await participantUserIds(access.tender.id), access.tender.id);
@@ -87,7 +88,7 @@ export async function endDecryptionWindow(access: HallAccess, user: SessionUser 
     }
     await tx.openingSession.update({ where: { id: session.id }, data: { step: "READ_OUT", readOutAt: at } });
     await appendAudit(
-      { actorId: user?.id ?? null, action: "opening.window_ended", subjectType: "OpeningSession", subjectId: session.id, data: { tenderId: access.tender.id, at: at.toISOString(), byCountdown: over, classified } },
+      { actorId: user?.id ?? null, action: "opening.window_ended", subjectType: AUDIT_SUBJECT.OpeningSession, subjectId: session.id, data: { tenderId: access.tender.id, at: at.toISOString(), byCountdown: over, classified } },
       tx,
     );
     return { ok: true as const, value: { sessionId: session.id } };

@@ -80,6 +80,8 @@ function tenderData(input: TenderInput) {
     estimatedPriceCents: input.estimatedPriceCents,
     bidSecurityCents: input.bidSecurityCents,
     bidValidityDays: input.bidValidityDays,
+    decryptionWindowMinutes: input.decryptionWindowMinutes,
+    escrowRemedy: input.escrowRemedy,
     docsIssueAt: input.docsIssueAt,
     docsAvailableUntil: input.docsAvailableUntil,
     bidDeadline: input.bidDeadline,

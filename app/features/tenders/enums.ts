@@ -2,6 +2,7 @@
 // bidding-core's status lists in the stored spelling.
 import {
   BIDDING_OPEN_STATUSES,
+  OPENING_HALL_STATUSES as CORE_OPENING_HALL_STATUSES,
   PUBLIC_STATUSES as CORE_PUBLIC_STATUSES,
   SUPERVISED_STATUSES as CORE_SUPERVISED_STATUSES,
   type TenderStatus as CoreStatus,
@@ -32,3 +33,6 @@ export const SUPERVISED_STATUSES = storedStatuses(CORE_SUPERVISED_STATUSES);
 
 /** Tenders whose evaluation room can be witnessed. */
 export const WITNESS_ROOM_STATUSES = storedStatuses(CORE_WITNESS_ROOM_STATUSES);
+
+/** Tenders whose notice leads to the opening hall (from the deadline on, the record after). */
+export const OPENING_HALL_STATUSES = storedStatuses(CORE_OPENING_HALL_STATUSES);

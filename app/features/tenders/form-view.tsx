@@ -142,6 +142,12 @@ export function TenderForm({
         <Row name="bidValidityDays" label={t("form.bidValidityDays")} error={err("bidValidityDays")}>
           {input("bidValidityDays", { type: "number", min: 1, max: 365, defaultValue: str(values, "bidValidityDays", "90") })}
         </Row>
+        <Row name="decryptionWindowMinutes" label={t("form.decryptionWindowMinutes")} error={err("decryptionWindowMinutes")} hint={t("form.decryptionWindowHint")}>
+          {input("decryptionWindowMinutes", { type: "number", min: 5, max: 240, defaultValue: str(values, "decryptionWindowMinutes", "30") })}
+        </Row>
+        <label>
+          <input type="checkbox" name="escrowRemedy" defaultChecked={str(values, "escrowRemedy") === "on"} /> {t("form.escrowRemedy")}
+        </label>
       </fieldset>
 
       <fieldset className="stack">

@@ -38,6 +38,17 @@ function form(overrides: Record<string, string | string[]> = {}): FormData {
 }
 
 describe("tender form", () => {
+  it("opening settings: a 30-minute decryption window and no escrow remedy unless the tender states otherwise", () => {
+    const plain = parseTenderForm(form());
+    if (!plain.ok) throw new Error(JSON.stringify(plain.errors));
+    expect([plain.data.decryptionWindowMinutes, plain.data.escrowRemedy]).toEqual([30, false]);
+    const set = parseTenderForm(form({ decryptionWindowMinutes: "45", escrowRemedy: "on" }));
+    if (!set.ok) throw new Error(JSON.stringify(set.errors));
+    expect([set.data.decryptionWindowMinutes, set.data.escrowRemedy]).toEqual([45, true]);
+    const short = parseTenderForm(form({ decryptionWindowMinutes: "1" }));
+    expect(short.ok).toBe(false);
+  });
+
   it("parses a lawful tender: yuan to fen, Beijing times, 唱标 items with the price first, evaluation config", () => {
     const result = parseTenderForm(form({ lotCode: ["1", ""], lotName: ["一标段", ""], lotPrice: ["6000000.50", ""], lotSecurity: ["100000", ""] }));
     if (!result.ok) throw new Error(JSON.stringify(result.errors));

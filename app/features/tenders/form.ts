@@ -89,6 +89,10 @@ export interface TenderInput {
   estimatedPriceCents: bigint;
   bidSecurityCents: bigint;
   bidValidityDays: number;
+  /** 开标: minutes of the decryption window (the tender documents state it). */
+  decryptionWindowMinutes: number;
+  /** The E-Measures Art 31 remedy by the escrow key, stated in the notice. */
+  escrowRemedy: boolean;
   docsIssueAt: Date;
   docsAvailableUntil: Date;
   bidDeadline: Date;
@@ -134,6 +138,8 @@ export const TenderFormSchema = z.object({
   estimatedPrice: required(20),
   bidSecurity: text(20).default("0"),
   bidValidityDays: z.coerce.number({ invalid_type_error: "invalid.integer" }).int("invalid.integer").min(1, "invalid.integer").max(365, "invalid.integer"),
+  decryptionWindowMinutes: z.coerce.number({ invalid_type_error: "invalid.integer" }).int("invalid.integer").min(5, "invalid.integer").max(240, "invalid.integer").default(30),
+  escrowRemedy: z.string().optional().transform((v) => v === "on" || v === "true"),
   docsIssueAt: required(25),
   docsAvailableUntil: required(25),
   bidDeadline: required(25),
@@ -311,6 +317,8 @@ export function parseTenderForm(form: FormData): TenderFormResult {
       estimatedPriceCents,
       bidSecurityCents,
       bidValidityDays: v.bidValidityDays,
+      decryptionWindowMinutes: v.decryptionWindowMinutes,
+      escrowRemedy: v.escrowRemedy,
       docsIssueAt,
       docsAvailableUntil,
       bidDeadline,
@@ -394,6 +402,8 @@ export function tenderFormValues(row: {
   estimatedPriceCents: bigint;
   bidSecurityCents: bigint;
   bidValidityDays: number;
+  decryptionWindowMinutes: number;
+  escrowRemedy: boolean;
   docsIssueAt: Date | null;
   docsAvailableUntil: Date | null;
   bidDeadline: Date | null;
@@ -415,6 +425,7 @@ export function tenderFormValues(row: {
     estimatedPrice: formatYuan(row.estimatedPriceCents),
     bidSecurity: formatYuan(row.bidSecurityCents),
     bidValidityDays: String(row.bidValidityDays),
+    decryptionWindowMinutes: String(row.decryptionWindowMinutes),
     docsIssueAt: toBeijingLocal(row.docsIssueAt),
     docsAvailableUntil: toBeijingLocal(row.docsAvailableUntil),
     bidDeadline: toBeijingLocal(row.bidDeadline),
@@ -427,6 +438,7 @@ export function tenderFormValues(row: {
     lotSecurity: row.lots.map((l) => formatYuan(l.bidSecurityCents)),
     evaluationMethod: row.evaluationMethod,
   };
+  values.escrowRemedy = row.escrowRemedy ? "on" : "off";
   if (row.mandatory) values.mandatory = "on";
   else values.mandatory = "off";
   if (config.success) {

@@ -4,7 +4,7 @@ export { closeBiddingJob, closeBiddingSweepJob } from "./close-bidding.jobs.serv
 export { isMultipart, MAX_DOCUMENT_BYTES, type ParsedUpload, parseUpload } from "./document-upload.server.ts";
 export { parseBeijingLocal, toBeijingLocal } from "./beijing-time.ts";
 export { authoriseDownload, contentDisposition } from "./documents.server.ts";
-export { OPEN_STATUSES, PROCEDURE_TYPES, PUBLIC_STATUSES, storedStatuses, SUPERVISED_STATUSES, WITNESS_ROOM_STATUSES } from "./enums.ts";
+export { OPEN_STATUSES, OPENING_HALL_STATUSES, PROCEDURE_TYPES, PUBLIC_STATUSES, storedStatuses, SUPERVISED_STATUSES, WITNESS_ROOM_STATUSES } from "./enums.ts";
 export { refusalFieldMessage, renderMessage } from "./errors.ts";
 export { FieldError, TenderForm } from "./form-view.tsx";
 export { ScoringTableSummary } from "./scoring-table-view.tsx";

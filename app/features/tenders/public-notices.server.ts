@@ -164,6 +164,8 @@ export async function getPublicNotice(id: string) {
         bidDeadline: true,
         publishedAt: true,
         bidValidityDays: true,
+        decryptionWindowMinutes: true,
+        escrowRemedy: true,
         evaluationMethod: true,
         evaluationConfig: true,
         qualificationRequirements: true,

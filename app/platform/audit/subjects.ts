@@ -18,6 +18,9 @@ export const AUDIT_SUBJECT = {
   Objection: "Objection",
   Complaint: "Complaint",
   DeadlineClock: "DeadlineClock",
+  BidVersion: "BidVersion",
+  OpeningSession: "OpeningSession",
+  OpeningBid: "OpeningBid",
   WitnessRoom: "witness-room",
   MediaWorker: "media-worker",
 } as const;
