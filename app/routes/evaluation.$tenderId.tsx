@@ -6,7 +6,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import {
   askForMoreTime, closeQualification, closeSummary, declareRecusal, explainOutlier, findCollusion, roomAccess, roomView, signInMember, signPledge, signReport,
-  submitQualification, submitScore, voteChair, withdrawSheet, EvaluationRoom, outsiderRefused,
+  submitQualification, submitScore, voteChair, withdrawSheet, EvaluationRoom, outsiderRefused, askClarification, decideClarification,
 } from "~/features/evaluation/index.ts";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
@@ -55,6 +55,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "collusion": return answer(await findCollusion(access, user, payload));
     case "closeSummary": return answer(await closeSummary(access, user));
     case "signReport": return answer(await signReport(access, user, payload));
+    case "ask": return answer(await askClarification(access, user, payload));
+    case "decide": return answer(await decideClarification(access, user, payload));
     default: return json({ ok: false as const, error: "evaluation.badInput", value: null }, 400);
   }
 }

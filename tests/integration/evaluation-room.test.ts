@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import {
-  askForMoreTime, closeQualification, closeSummary, declareRecusal, explainOutlier, finishIfDue, openBidFile, reportPdf, roomAccess, roomFeed, roomStatement, roomView,
+  answerClarification, askClarification, bidderClarifications, decideClarification, askForMoreTime, closeQualification, closeSummary, declareRecusal, explainOutlier, finishIfDue, openBidFile, reportPdf, roomAccess, roomFeed, roomStatement, roomView,
   signInMember, signPledge, signReport, submitQualification, submitScore, voteChair, withdrawSheet, PLEDGE_TEXT, reportSha256, type RoomAccess,
 } from "~/features/evaluation/index.ts";
 import type { SessionUser } from "~/platform/auth/auth.server.ts";
@@ -148,6 +148,27 @@ describe("evaluation room", () => {
     expect(await closeQualification(await access(e2.user, f.tenderId), e2.user)).toMatchObject({ ok: false, refusal: { code: "room.chairOnly" } });
     expect(await closeQualification(a1, e1.user)).toMatchObject({ ok: true, value: { failed: [C] } });
 
+    // Clarification (Regs Art 52): the chair asks B; the bidder sees it only once a supervisor approves.
+    expect(await askClarification(await access(e2.user, f.tenderId), e2.user, { bidderId: B, question: "请说明工期安排", hours: 2 })).toMatchObject({ ok: false, refusal: { code: "room.chairOnly" } });
+    const asked = await askClarification(a1, e1.user, { bidderId: B, question: "请说明工期安排的依据", hours: 2 });
+    if (!asked.ok) throw new Error(asked.refusal.code);
+    const late = await askClarification(a1, e1.user, { bidderId: B, question: "请补充说明项目经理的在建工程", hours: 1 });
+    if (!late.ok) throw new Error(late.refusal.code);
+    const bUser = f.bidders[1]!.user;
+    expect(await bidderClarifications(bUser, f.tenderId)).toBeNull();
+    expect(await decideClarification(a1, e1.user, { clarificationId: asked.value.clarificationId, approve: true })).toMatchObject({ ok: false, refusal: { code: "room.supervisorOnly" } });
+    const sup = await access(f.supervisor, f.tenderId);
+    for (const c of [asked, late]) expect((await decideClarification(sup, f.supervisor, { clarificationId: c.value.clarificationId, approve: true })).ok).toBe(true);
+    expect((await bidderClarifications(bUser, f.tenderId))?.items.map((i) => i.question)).toEqual(["请说明工期安排的依据", "请补充说明项目经理的在建工程"]);
+    expect(await bidderClarifications(f.bidders[0]!.user, f.tenderId)).toBeNull();
+    expect(await answerClarification(f.bidders[0]!.user, f.tenderId, { clarificationId: asked.value.clarificationId, answer: "x" })).toMatchObject({ ok: false, refusal: { code: "room.noSuchClarification" } });
+    setClockForTests(nowMs() + 90 * 60_000);
+    expect((await answerClarification(bUser, f.tenderId, { clarificationId: asked.value.clarificationId, answer: "工期按 280 日历天安排，见施工进度计划。" })).ok).toBe(true);
+    expect(await answerClarification(bUser, f.tenderId, { clarificationId: late.value.clarificationId, answer: "迟到的答复" })).toMatchObject({ ok: false, refusal: { code: "room.clarificationLate" } });
+    resetClockForTests();
+    const seen = await roomView(a1, e1.user);
+    expect("clarifications" in seen && seen.clarifications.map((c) => c.status)).toEqual(["answered", "approved"]);
+
     // Scores: refused for the failed bid, out of range, and signed with another member's certificate.
     const sheetsBefore = await db().evaluationSheet.count({ where: { kind: "SCORE", session: { tenderId: f.tenderId } } });
     expect(await submitScore(a1, e1.user, scoreOf(f, e1, C, { c1: 20, c2: 10, c3: 10 }))).toMatchObject({ ok: false, refusal: { code: "room.bidRejected" } });
@@ -211,6 +232,7 @@ describe("evaluation room", () => {
     expect(text).toContain("评标报告");
     expect(text).toContain("视为同意");
     expect(text).toContain(dissent.slice(0, 10));
+    expect(text).toContain("280");
     // The report went to the agent and the supervisor.
     expect(await db().notification.count({ where: { kind: "evaluation.report", userId: { in: [f.agent.id, f.supervisor.id] }, link: `/evaluation/${f.tenderId}/report.pdf` } })).toBe(2);
 
@@ -222,7 +244,7 @@ describe("evaluation room", () => {
     // Every refusal above is in the audit chain.
     expect(await refusals(f.tenderId)).toEqual(expect.arrayContaining([
       "room.notYourCertificate", "room.badSignature", "room.reasonRequired", "room.roomNotReady", "room.notEligibleChair", "room.noSuchFile", "room.chairOnly",
-      "room.bidRejected", "room.scoreOutOfRange", "room.outlierUnexplained", "room.summaryClosed", "room.reportSigned",
+      "room.bidRejected", "room.scoreOutOfRange", "room.supervisorOnly", "room.noSuchClarification", "room.clarificationLate", "room.outlierUnexplained", "room.summaryClosed", "room.reportSigned",
     ]));
 
     // The supervisor's feed has the events and an alert: e1 and e3 handed in identical sheets.

@@ -30,3 +30,4 @@ export { reportPdf } from "./report-file.server.ts";
 export { PLEDGE_TEXT, roomStatement, roomStatementText } from "./statement.ts";
 export { roomSignature } from "./room.browser.ts";
 export { EvaluationRoom } from "./room-page.tsx";
+export { answerClarification, askClarification, bidderClarifications, decideClarification, roomClarifications } from "./clarification.server.ts";

@@ -20,6 +20,7 @@ import { closeEvaluationWitness } from "../witness/index.ts";
 import { ensureSession, refused, type RoomAccess, verifyMemberSignature } from "./room-access.server.ts";
 import { activeMembers, currentSummary, ROOM_POLICY } from "./room.server.ts";
 import { reportData } from "./scoring-pipeline.server.ts";
+import { roomClarifications } from "./clarification.server.ts";
 import { signable } from "./statement.ts";
 import { z } from "zod";
 
@@ -66,6 +67,7 @@ export async function closeSummary(access: RoomAccess, user: SessionUser): Promi
     collusionFindings: session.collusionFindings,
     sheets: rows.map((s) => ({ memberUserId: s.memberUserId, bidderId: s.bidderId, points: (s.body as { points: unknown }).points, outlierReasons: s.outlierReasons })),
     summary: { benchmark: summary.value.benchmark, results: summary.value.results, outliers: summary.value.outliers },
+    clarifications: (await roomClarifications(tenderId)).filter((c) => c.status !== "rejected").map((c) => ({ bidderId: c.bidderId, question: c.question, answer: c.answer, answeredAt: c.answeredAt })),
     candidates: data.candidates,
     draftedAt: at.toISOString(),
   });
@@ -161,6 +163,7 @@ export function renderReportPdf(report: Record<string, unknown>, signatures: Sig
     sheets: { memberUserId: string; bidderId: string; points: Record<string, number> }[];
     summary: { benchmark: string; results: { bidderId: string; technicalScore: number; commercialScore: number; priceScore: number; pricePoints: number; total: number; price: string }[]; outliers: { expertId: string; bidderId: string; part: string; reason: string | null }[] };
     candidates: { rank: number; bidderId: string }[];
+    clarifications?: { bidderId: string; question: string; answer: string | null }[];
   };
   const name = (id: string) => r.committee.find((m) => m.userId === id)?.name ?? id;
   const bidder = (id: string) => r.bidders[id] ?? id;
@@ -190,9 +193,12 @@ export function renderReportPdf(report: Record<string, unknown>, signatures: Sig
   for (const o of r.summary.outliers) doc.text(`偏离评分：${name(o.expertId)} 对 ${bidder(o.bidderId)}（${o.part}）理由：${o.reason ?? "—"}`);
   h("五、各评委评分表");
   for (const s of r.sheets) doc.text(`${name(s.memberUserId)} → ${bidder(s.bidderId)}：${Object.entries(s.points).map(([k, v]) => `${k} ${v}`).join("，")}`);
-  h("六、推荐中标候选人（不超过三名，排序）");
+  h("六、澄清");
+  if (!r.clarifications?.length) doc.text("无。");
+  for (const c of r.clarifications ?? []) doc.text(`${bidder(c.bidderId)}：问：${c.question}${IDSP}答：${c.answer ?? "（未在期限内答复）"}`);
+  h("七、推荐中标候选人（不超过三名，排序）");
   for (const c of r.candidates) doc.text(`第${c.rank}名：${bidder(c.bidderId)}`);
-  h("七、评委签署");
+  h("八、评委签署");
   for (const s of signatures) {
     doc.text(`${name(s.memberUserId)}：${STANCE[s.stance] ?? s.stance}${s.signedAt ? `（${toBeijingLocal(s.signedAt)}）` : ""}`);
     if (s.dissent) doc.text(`${IDSP}${IDSP}不同意见及理由：${s.dissent}`);

@@ -75,6 +75,7 @@ function SupervisorPanel({ view }: { view: View }) {
   return (
     <>
       {view.reportSigned ? <p><a href={`/evaluation/${view.tender.id}/report.pdf`} data-testid="report-link">{t("report.pdf")}</a></p> : null}
+      <Clarifications view={view} />
       <Card title={t("supervisor.alerts")} testId="room-alerts">
         {(view.alerts ?? []).length === 0 ? <p>{t("supervisor.noAlerts")}</p> : null}
         <ul>{(view.alerts ?? []).map((a, i) => <li key={i} data-testid="room-alert" data-kind={a.kind}>{t(`alerts.${a.kind}`)} {JSON.stringify({ ...a, kind: undefined })}</li>)}</ul>
@@ -133,6 +134,7 @@ function MemberRoom({ view }: { view: View }) {
       {me.pledged ? <Bids view={view} /> : null}
       {view.session.chairUserId && !view.session.qualificationClosed ? <Qualification view={view} act={act} busy={busy} isChair={isChair} /> : null}
       {view.session.qualificationClosed && !view.session.summaryClosed ? <Scoring view={view} act={act} busy={busy} isChair={isChair} /> : null}
+      {view.session.chairUserId ? <Clarifications view={view} ask={isChair && !view.session.summaryClosed ? act : null} /> : null}
       {view.session.reportDrafted ? <Report view={view} act={act} busy={busy} /> : null}
     </>
   );
@@ -282,6 +284,42 @@ function Report({ view, act, busy }: { view: View; act: ActFn; busy: boolean }) 
           <button type="button" disabled={busy} data-testid="sign-report" onClick={() => void act("signReport", dissent.trim() ? { dissent: dissent.trim() } : {}, { act: "report", body: { reportSha256: hash, dissent: dissent.trim() } })}>{t("report.sign")}</button>
         </>
       )}
+    </Card>
+  );
+}
+
+function Clarifications({ view, ask }: { view: View; ask?: ActFn | null }) {
+  const { t } = useTranslation("room");
+  const name = (id: string) => view.bids.find((b) => b.bidderId === id)?.bidderName ?? id;
+  const decide = useAct(view, null);
+  return (
+    <Card title={t("clarification.title")} testId="room-clarifications">
+      <ul>
+        {view.clarifications.map((c) => (
+          <li key={c.id} data-testid="clarification" data-status={c.status}>
+            {name(c.bidderId)}：{c.question} · {t(`clarification.${c.status}`)}{c.answer ? ` · ${t("clarification.answer")}：${c.answer}` : ""}
+            {view.role === "supervisor" && c.status === "pending" ? (
+              <>
+                <button type="button" onClick={() => void decide.act("decide", { clarificationId: c.id, approve: true })}>{t("clarification.approve")}</button>
+                <button type="button" onClick={() => void decide.act("decide", { clarificationId: c.id, approve: false })}>{t("clarification.reject")}</button>
+              </>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {decide.error ? <p className="error" role="alert">{t(decide.error.replace(/^room\./, ""), { defaultValue: decide.error })}</p> : null}
+      {ask ? (
+        <form data-testid="ask-clarification" onSubmit={(e) => {
+          e.preventDefault();
+          const data = new FormData(e.currentTarget);
+          void ask("ask", { bidderId: String(data.get("bidderId")), question: String(data.get("question") ?? ""), hours: Number(data.get("hours") ?? 2) });
+        }}>
+          <select name="bidderId" aria-label={t("clarification.bidder")}>{view.bids.map((b) => <option key={b.bidderId} value={b.bidderId}>{b.bidderName}</option>)}</select>
+          <textarea name="question" aria-label={t("clarification.question")} />
+          <label>{t("clarification.hours")} <input type="number" name="hours" min={1} max={72} defaultValue={2} /></label>
+          <button type="submit">{t("clarification.ask")}</button>
+        </form>
+      ) : null}
     </Card>
   );
 }

@@ -9,6 +9,7 @@ import { finishIfDue, reportSha256 } from "./report.server.ts";
 import { ensureSession, type RoomAccess } from "./room-access.server.ts";
 import { activeMembers, currentSummary, remainingBids, roomBids, tenderRules } from "./room.server.ts";
 import { PLEDGE_TEXT } from "./statement.ts";
+import { roomClarifications } from "./clarification.server.ts";
 
 /** A member's own submitted sheet as the page shows it. */
 export interface OwnSheet {
@@ -62,7 +63,7 @@ export async function roomView(access: RoomAccess, user: SessionUser) {
     remaining: remaining.map((b) => b.bidderId),
     summary: summary?.summary.ok ? JSON.parse(JSON.stringify(summary.summary.value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as unknown : null,
     summaryError: summary && !summary.summary.ok ? summary.summary.error.code : null,
-    activeCount: active.length, pledgeText: PLEDGE_TEXT,
+    activeCount: active.length, pledgeText: PLEDGE_TEXT, clarifications: await roomClarifications(tenderId),
   };
   if (access.role === "member") {
     return { ...common, me: me ? { userId: me.userId, challenge: me.challenge, signedIn: me.signedInAt !== null, pledged: me.pledgedAt !== null, recusal: me.recusal, ended: me.endedAt !== null, moreTime: me.moreTimeAt !== null, reportSigned: me.reportSignedAt !== null } : null,
