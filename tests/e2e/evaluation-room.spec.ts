@@ -1,8 +1,9 @@
-// The evaluation room end to end (issue 15), a smaller honest scenario than the issue's full one:
+// The evaluation room end to end (issue 15), close to the issue's full scenario (no fake camera here):
 // five experts in their own browser contexts sign in with their signing .p12, pledge, one
 // recuses and the reserve joins, the chair is elected, one bid fails qualification, scores are
 // signed (one outlier explained in writing), the report is signed by four and dissented by one,
-// and its PDF verifies with pdfsig. The supervisor sees the feed and an alert; a bidder gets 404.
+// and its PDF verifies with pdfsig; a clarification approved by the supervisor and answered by the
+// bidder in its own page. The supervisor sees the feed and an alert; a bidder gets 404 from the room.
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -120,6 +121,22 @@ test.describe("evaluation room", () => {
     for (const p of members) await expect(p.getByTestId("room-scoring")).toBeVisible({ timeout: 15_000 });
     await expect(members[0]!.getByTestId("score-sheet")).toHaveCount(2);
 
+    // Clarification: the chair asks bidder 1, the supervisor approves, the bidder answers in its own page.
+    expect((await bidder.goto(`/clarifications/${tenderId}`))?.status()).toBe(404);
+    const ask = chair.getByTestId("ask-clarification");
+    await ask.getByLabel("澄清问题").fill("请说明施工组织设计中的工期安排依据");
+    await ask.getByRole("button", { name: /提出澄清/ }).click();
+    await expect(chair.locator("[data-testid=clarification][data-status=pending]")).toBeVisible();
+    const supervisor = await signedIn(browser, "supervisor@demo.mingbiao.cn");
+    await supervisor.goto(`/evaluation/${tenderId}`);
+    await supervisor.getByRole("button", { name: "同意发出" }).click();
+    await expect(supervisor.locator("[data-testid=clarification][data-status=approved]")).toBeVisible();
+    await bidder.goto(`/clarifications/${tenderId}`);
+    await bidder.getByLabel("答复").fill("工期按 300 日历天安排，依据见施工进度计划横道图。");
+    await bidder.getByRole("button", { name: "提交答复" }).click();
+    await expect(bidder.getByTestId("clarification-request")).toContainText("工期按 300 日历天");
+    await expect(chair.locator("[data-testid=clarification][data-status=answered]")).toContainText("300 日历天", { timeout: 15_000 });
+
     // Scores: four hand in the same sheets; the last scores the first bid far below (an outlier).
     for (const [i, p] of members.entries()) await score(p, i === 4 ? [[5, 3, 2], [22, 14, 12]] : [[25, 15, 15], [22, 14, 12]]);
     const outlierAuthor = members[4]!;
@@ -157,10 +174,10 @@ test.describe("evaluation room", () => {
     const text = execFileSync("pdftotext", [file, "-"], { encoding: "utf8" });
     expect(text).toContain("评标报告");
     expect(text).toContain("书面持不同意见");
+    expect(text).toContain("300");
 
     // The supervisor: the feed and the identical-sheets alert.
-    const supervisor = await signedIn(browser, "supervisor@demo.mingbiao.cn");
-    await supervisor.goto(`/evaluation/${tenderId}`);
+    await supervisor.reload();
     await expect(supervisor.getByTestId("room-feed")).toContainText("提交评分表");
     await expect(supervisor.locator("[data-testid=room-alert][data-kind=identical-sheets]").first()).toBeVisible();
   });
