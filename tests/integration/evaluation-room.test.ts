@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import {
-  answerClarification, askClarification, bidderClarifications, decideClarification, askForMoreTime, closeQualification, closeSummary, declareRecusal, explainOutlier, finishIfDue, openBidFile, reportPdf, roomAccess, roomFeed, roomStatement, roomView,
+  answerClarification, askClarification, bidderClarifications, decideClarification, askForMoreTime, closeQualification, closeSummary, declareRecusal, explainOutlier, findCollusion, finishIfDue, openBidFile, reportPdf, roomAccess, roomFeed, roomStatement, roomView,
   signInMember, signPledge, signReport, submitQualification, submitScore, voteChair, withdrawSheet, PLEDGE_TEXT, reportSha256, type RoomAccess,
 } from "~/features/evaluation/index.ts";
 import type { SessionUser } from "~/platform/auth/auth.server.ts";
@@ -147,6 +147,11 @@ describe("evaluation room", () => {
     }
     expect(await closeQualification(await access(e2.user, f.tenderId), e2.user)).toMatchObject({ ok: false, refusal: { code: "room.chairOnly" } });
     expect(await closeQualification(a1, e1.user)).toMatchObject({ ok: true, value: { failed: [C] } });
+
+    // Collusion (Regs Art 40): the chair's finding, with at least two bids and a reason.
+    expect(await findCollusion(await access(e2.user, f.tenderId), e2.user, { bidderIds: [A, B], reason: "投标文件由同一人编制" })).toMatchObject({ ok: false, refusal: { code: "room.chairOnly" } });
+    expect(await findCollusion(a1, e1.user, { bidderIds: [A], reason: "" })).toMatchObject({ ok: false, refusal: { code: "room.reasonRequired" } });
+    expect((await db().evaluationSession.findUniqueOrThrow({ where: { tenderId: f.tenderId }, select: { collusionFindings: true } })).collusionFindings).toEqual([]);
 
     // Clarification (Regs Art 52): the chair asks B; the bidder sees it only once a supervisor approves.
     expect(await askClarification(await access(e2.user, f.tenderId), e2.user, { bidderId: B, question: "请说明工期安排", hours: 2 })).toMatchObject({ ok: false, refusal: { code: "room.chairOnly" } });

@@ -74,6 +74,7 @@ function SupervisorPanel({ view }: { view: View }) {
   }, [revalidator]);
   return (
     <>
+      <p><a href={`/witness/${view.tender.id}`}>{t("supervisor.live")}</a></p>
       {view.reportSigned ? <p><a href={`/evaluation/${view.tender.id}/report.pdf`} data-testid="report-link">{t("report.pdf")}</a></p> : null}
       <Clarifications view={view} />
       <Card title={t("supervisor.alerts")} testId="room-alerts">
@@ -265,6 +266,7 @@ function Scoring({ view, act, busy, isChair }: { view: View; act: ActFn; busy: b
         </div>
       ) : view.summaryError ? <p data-testid="summary-pending">{t("summary.pending")}</p> : null}
       {!me?.moreTime ? <button type="button" disabled={busy} onClick={() => void act("moreTime", {})}>{t("moreTime")}</button> : null}
+      {isChair ? <Collusion view={view} act={act} busy={busy} /> : null}
       {isChair ? <button type="button" disabled={busy} data-testid="close-summary" onClick={() => void act("closeSummary", {})}>{t("summary.close")}</button> : null}
     </Card>
   );
@@ -321,5 +323,25 @@ function Clarifications({ view, ask }: { view: View; ask?: ActFn | null }) {
         </form>
       ) : null}
     </Card>
+  );
+}
+
+/** The chair records the committee's finding of collusion (Regs Art 40): those bids are out, with the reason. */
+function Collusion({ view, act, busy }: { view: View; act: ActFn; busy: boolean }) {
+  const { t } = useTranslation("room");
+  const findings = (view.session?.collusionFindings ?? []) as { bidderIds: string[]; reason: string }[];
+  const name = (id: string) => view.bids.find((b) => b.bidderId === id)?.bidderName ?? id;
+  return (
+    <form data-testid="collusion-finding" onSubmit={(e) => {
+      e.preventDefault();
+      const data = new FormData(e.currentTarget);
+      void act("collusion", { bidderIds: data.getAll("bidderIds").map(String), reason: String(data.get("reason") ?? "") });
+    }}>
+      <h3>{t("collusion.title")}</h3>
+      <ul>{findings.map((f, i) => <li key={i}>{f.bidderIds.map(name).join("、")}：{f.reason}</li>)}</ul>
+      {view.bids.filter((b) => view.remaining.includes(b.bidderId)).map((b) => <label key={b.bidderId}><input type="checkbox" name="bidderIds" value={b.bidderId} /> {b.bidderName}</label>)}
+      <input name="reason" aria-label={t("collusion.reason")} placeholder={t("collusion.reason")} />
+      <button type="submit" disabled={busy}>{t("collusion.submit")}</button>
+    </form>
   );
 }
