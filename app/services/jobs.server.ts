@@ -8,6 +8,7 @@ import { expertDrawJob, expertSweepJob } from "../features/experts/index.ts";
 import { closeBiddingJob, closeBiddingSweepJob } from "../features/tenders/index.ts";
 import { openingSweepJob } from "../features/opening/index.ts";
 import { clockSweepJob, clockTimerJob } from "../features/clocks/index.ts";
+import { evaluationSweepJob } from "../features/evaluation/index.ts";
 
 // Every job of the system, in one table; each definition lives beside its feature.
 export const jobs = {
@@ -21,6 +22,7 @@ export const jobs = {
   "opening.sweep": openingSweepJob,
   "clocks.timer": clockTimerJob,
   "clocks.sweep": clockSweepJob,
+  "evaluation.sweep": evaluationSweepJob,
 } as const;
 
 export type JobName = keyof typeof jobs;

@@ -31,3 +31,4 @@ export { PLEDGE_TEXT, roomStatement, roomStatementText } from "./statement.ts";
 export { roomSignature } from "./room.browser.ts";
 export { EvaluationRoom } from "./room-page.tsx";
 export { answerClarification, askClarification, bidderClarifications, decideClarification, roomClarifications } from "./clarification.server.ts";
+export { evaluationSweepJob } from "./evaluation.jobs.server.ts";
