@@ -1,4 +1,4 @@
-// The evaluation room end to end (issue 15), close to the issue's full scenario (no fake camera here):
+// The evaluation room end to end (issue 15), close to the issue's full scenario (the device page publishes a fake camera):
 // five experts in their own browser contexts sign in with their signing .p12, pledge, one
 // recuses and the reserve joins, the chair is elected, one bid fails qualification, scores are
 // signed (one outlier explained in writing), the report is signed by four and dissented by one,
@@ -83,8 +83,11 @@ test.describe("evaluation room", () => {
     const emails = [1, 2, 3, 4, 5].map((n) => `expert${n}@demo.mingbiao.cn`);
     const pages: Page[] = [];
     for (const email of emails) pages.push(await enterRoom(browser, email, tenderId));
-    // The session opened the witness room itself.
+    // The session opened the witness room itself; the room's device publishes its (fake) camera.
     expect((await sql<{ at: Date | null }>("SELECT witness_opened_at AS at FROM tender WHERE id = $1", [tenderId]))[0]?.at).not.toBeNull();
+    const device = await signedIn(browser, "device@demo.mingbiao.cn");
+    await device.goto(`/witness/${tenderId}/device?device=camera-1`);
+    await expect(device.getByText("正在直播")).toBeVisible({ timeout: 30_000 });
 
     // expert5 recuses; the reserve (expert7) is invited and joins.
     const recusing = pages[4] as Page;
@@ -180,5 +183,19 @@ test.describe("evaluation room", () => {
     await supervisor.reload();
     await expect(supervisor.getByTestId("room-feed")).toContainText("提交评分表");
     await expect(supervisor.locator("[data-testid=room-alert][data-kind=identical-sheets]").first()).toBeVisible();
+
+    // The recording verifies; on its evidence timeline a click on a score sheet seeks the video there.
+    await supervisor.goto(`/witness/${tenderId}/recording`);
+    await expect(supervisor.getByTestId("recording-verified")).toBeVisible({ timeout: 60_000 });
+    const playback = supervisor.locator("video").first();
+    await expect.poll(async () => playback.evaluate((v: HTMLVideoElement) => (Number.isFinite(v.duration) ? v.duration : 0)), { timeout: 60_000 }).toBeGreaterThan(2);
+    const entry = supervisor.getByTestId("recording-source").first().getByTestId("evidence-entry").filter({ hasText: "提交评分表" }).last();
+    const offset = Number(await entry.getAttribute("data-offset"));
+    expect(offset).toBeGreaterThan(1);
+    await playback.evaluate((v: HTMLVideoElement) => {
+      v.currentTime = 0;
+    });
+    await entry.getByRole("button").click();
+    await expect.poll(async () => playback.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(offset - 0.5);
   });
 });
