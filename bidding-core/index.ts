@@ -9,6 +9,7 @@ export * from "./calendar";
 export * from "./procedure-rules";
 export * from "./deadlines";
 export * from "./lifecycle";
+export * from "./status-sets";
 export * from "./bids";
 export * from "./opening";
 export * from "./committee";

@@ -5,6 +5,7 @@
 export * from "./browser.ts";
 export { generateRsaKeyPair } from "./pki/keygen.node.ts";
 export { installNativeRsaVerify, nativeSigner, signNatively } from "./pki/native-rsa.node.ts";
+export { workerSource } from "./worker-source.node.ts";
 export { createRootCa, createIssuingCa, issueCertificate, newSerial } from "./pki/ca.ts";
 export type { CaIdentity, IssueInput } from "./pki/ca.ts";
 export { createCrl, parseCrl, crlToPem } from "./pki/crl.ts";

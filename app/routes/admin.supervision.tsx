@@ -10,6 +10,7 @@ import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { db } from "~/platform/db.server.ts";
 import { assignSupervisor, removeSupervisor, witnessReason } from "~/features/witness/index.ts";
+import { SUPERVISED_STATUSES } from "~/features/tenders/index.ts";
 import { readForm } from "~/platform/request.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "监督人员指派 · 明标" }];
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["ADMIN"]);
   const [tenders, supervisors] = await Promise.all([
     db().tender.findMany({
-      where: { status: { notIn: ["DRAFT", "CANCELLED"] } },
+      where: { status: { in: [...SUPERVISED_STATUSES] } },
       orderBy: { publishedAt: "desc" },
       take: 200,
       select: {

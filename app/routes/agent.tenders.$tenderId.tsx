@@ -16,6 +16,7 @@ import {
   publishTender,
   tendererChoices,
   updateDraft,
+  OPEN_STATUSES,
 } from "~/features/tenders/index.ts";
 import { refusalFieldMessage, renderMessage } from "~/features/tenders/index.ts";
 import { ClarificationFormSchema, EvaluationConfigSchema, ScoringTableSummary, parseTenderForm, tenderFieldErrors, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
@@ -157,7 +158,7 @@ export default function AgentTender() {
   const locale = i18n.language as Locale;
   const busy = navigation.state !== "idle";
   const isDraft = tender.status === "DRAFT";
-  const open = tender.status === "PUBLISHED" || tender.status === "CLARIFICATION";
+  const open = (OPEN_STATUSES as readonly string[]).includes(tender.status);
   const message = (m?: FieldMessage) => (m ? renderMessage(t, i18n.language, m) : "");
   const saveResult = result?.intent === "save" ? result : undefined;
   const clarifyResult = result?.intent === "clarify" ? result : undefined;

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { AUDIT_SUBJECT } from "~/platform/audit/subjects.ts";
 import { json } from "@remix-run/node";
 import { z } from "zod";
 import { appendAudit, lockAuditChain } from "~/platform/audit/audit.server.ts";
@@ -21,11 +22,11 @@ const SubjectSchema = z.union([
  * forged through this door (issue 11, item 8).
  */
 export const MEDIA_AUDIT_ACTIONS: Readonly<Record<string, string>> = {
-  "witness.recording.started": "witness-room",
-  "witness.segment.closed": "witness-room",
-  "witness.recording.gap": "witness-room",
-  "witness.recording.ended": "witness-room",
-  "witness.worker.replaced": "media-worker",
+  "witness.recording.started": AUDIT_SUBJECT.WitnessRoom,
+  "witness.segment.closed": AUDIT_SUBJECT.WitnessRoom,
+  "witness.recording.gap": AUDIT_SUBJECT.WitnessRoom,
+  "witness.recording.ended": AUDIT_SUBJECT.WitnessRoom,
+  "witness.worker.replaced": AUDIT_SUBJECT.MediaWorker,
 };
 
 const BodySchema = z

@@ -14,6 +14,7 @@ import { SignInSchema } from "~/features/accounts/index.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { Field } from "~/ui/components/field.tsx";
 import { clientIp, readForm } from "~/platform/request.server.ts";
+import { AUDIT_SUBJECT } from "~/platform/audit/subjects.ts";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 明标" }];
 
@@ -50,7 +51,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   await throttle().recordSignInSuccess({ email });
   const cookie = await createSession(user.id, { ip, userAgent: request.headers.get("user-agent") ?? undefined });
-  await appendAudit({ actorId: user.id, action: "auth.sign_in", subjectType: "User", subjectId: user.id, data: { ip } });
+  await appendAudit({ actorId: user.id, action: "auth.sign_in", subjectType: AUDIT_SUBJECT.User, subjectId: user.id, data: { ip } });
   return redirect(safeRedirect(redirectTo, "/account"), { headers: { "Set-Cookie": cookie } });
 }
 

@@ -5,6 +5,7 @@ import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { appendAudit } from "~/platform/audit/audit.server.ts";
 import { destroySession } from "~/platform/auth/session.server.ts";
 import { readForm } from "~/platform/request.server.ts";
+import { AUDIT_SUBJECT } from "~/platform/audit/subjects.ts";
 
 export async function loader() {
   return redirect("/");
@@ -15,7 +16,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await getUser(request);
   const cookie = await destroySession(request);
   if (user) {
-    await appendAudit({ actorId: user.id, action: "auth.sign_out", subjectType: "User", subjectId: user.id });
+    await appendAudit({ actorId: user.id, action: "auth.sign_out", subjectType: AUDIT_SUBJECT.User, subjectId: user.id });
   }
   return redirect("/", { headers: { "Set-Cookie": cookie } });
 }

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getUser } from "~/platform/auth/auth.server.ts";
-import { getPublicNotice, ScoringTableSummary } from "~/features/tenders/index.ts";
+import { getPublicNotice, OPEN_STATUSES, ScoringTableSummary } from "~/features/tenders/index.ts";
 import { formatCny, formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 
@@ -147,7 +147,7 @@ export default function TenderNotice() {
         </p>
       )}
       {viewerRole && !canDownload && <p className="muted">{tt("documents.biddersOnly")}</p>}
-      {viewerRole === "BIDDER" && (notice.status === "PUBLISHED" || notice.status === "CLARIFICATION") && (
+      {viewerRole === "BIDDER" && (OPEN_STATUSES as readonly string[]).includes(notice.status) && (
         <p className="actions">
           <Link to={`/bids/${notice.id}`} className="button primary">
             {tt("bidNow")}

@@ -40,14 +40,30 @@ export interface PricedBid {
   readonly price: Fen;
 }
 
+/**
+ * The largest benchmark coefficient a tender may fix (1.2 = 1200‰; a platform cap on the
+ * configuration the documents fix, Eval-Rules Art 35): above it the "benchmark" would reward
+ * prices well over the bidders' own average.
+ */
+export const MAX_COEFFICIENT_PERMILLE = 1200;
+
+/** A benchmark the tender documents may fix (Eval-Rules Art 35): an average's coefficient is a whole number of ‰ in (0, 1200]. */
+export function checkBenchmark(benchmark: Benchmark): Result<Benchmark> {
+  if (benchmark.kind === "lowest") return ok(benchmark);
+  const coefficient = benchmark.coefficientPermille;
+  if (!Number.isInteger(coefficient) || coefficient <= 0 || coefficient > MAX_COEFFICIENT_PERMILLE) {
+    return err("EVALUATION.INVALID_CONFIG", { coefficientPermille: coefficient, max: MAX_COEFFICIENT_PERMILLE });
+  }
+  return ok(benchmark);
+}
+
 export function benchmarkPrice(prices: readonly Fen[], benchmark: Benchmark): Result<Fen> {
   if (prices.length === 0) return err("EVALUATION.NO_VALID_BIDS", {});
   if (prices.some((p) => p <= 0n)) return err("MONEY.INVALID_AMOUNT", { reason: "non-positive price" });
   if (benchmark.kind === "lowest") return ok(prices.reduce((min, p) => (p < min ? p : min)));
+  const checked = checkBenchmark(benchmark);
+  if (!checked.ok) return checked;
   const coefficient = benchmark.coefficientPermille;
-  if (!Number.isInteger(coefficient) || coefficient <= 0) {
-    return err("EVALUATION.INVALID_CONFIG", { coefficientPermille: coefficient });
-  }
   const average = prices.reduce((sum, p) => sum + p, 0n) / BigInt(prices.length);
   return ok((average * BigInt(coefficient)) / 1000n);
 }

@@ -4,6 +4,8 @@ import { CryptoErrorCode, fail } from "../errors.ts";
 import type { ContentCipher, ContentCipherFactory, DigestedChunk } from "./cipher.ts";
 import type { ChunkDigestFn } from "./digest-window.ts";
 import { CONTENT_KEY_LENGTH, TAG_LENGTH } from "./format.ts";
+import { workerSource } from "../worker-source.node.ts";
+import { chunkWorkerMain, type ChunkWorkerData } from "./chunk-worker.node.ts";
 
 /**
  * AES-256-GCM and SHA-256 of envelope chunks on worker threads.
@@ -14,143 +16,11 @@ import { CONTENT_KEY_LENGTH, TAG_LENGTH } from "./format.ts";
  * bytes except to hand them over. Plaintext to seal that owns its whole ArrayBuffer (a file read
  * of exactly one chunk) is transferred, not copied; results always come back transferred.
  *
- * The worker's code is a string run with `eval: true`, so it works the same under tsx, vitest
- * and the bundled server build, where no separate worker file exists next to the bundle.
+ * The worker's code is `chunkWorkerMain` (chunk-worker.node.ts), a real function run with
+ * `eval: true` (../worker-source.node.ts), so it works the same under tsx, vitest and the bundled
+ * server build, where no separate worker file exists next to the bundle.
  */
-const WORKER_SOURCE = String.raw`
-const { parentPort } = require("node:worker_threads");
-const { createCipheriv, createDecipheriv, createHash } = require("node:crypto");
-const { readSync, writeSync } = require("node:fs");
-// OpenSSL's output comes back in fresh buffers that V8 frees only when it collects garbage, and
-// it counts them lazily: left alone, each thread would hold tens of MB of spent buffers. A
-// young-generation collection after each chunk (well under a millisecond: this heap holds
-// almost nothing) frees them at once and keeps memory flat.
-require("node:v8").setFlagsFromString("--expose-gc");
-const collect = require("node:vm").runInNewContext("gc");
-function tidy() {
-  collect({ type: "minor", execution: "sync" });
-}
-// 16 KiB pieces keep OpenSSL's input and output (and the hash that follows) in L1/L2 cache.
-const PIECE = 16 * 1024;
-const TAG = ${TAG_LENGTH};
-// Buffers this thread reuses for positioned file work, so memory stays flat whatever the size.
-let inBuf = Buffer.alloc(0);
-let outBuf = Buffer.alloc(0);
-function grow(buf, n) {
-  return buf.length >= n ? buf : Buffer.allocUnsafeSlow(n);
-}
-function readFully(fd, buf, length, position, what) {
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, buf, done, length - done, position + done);
-    if (n === 0) throw new Error(what);
-    done += n;
-  }
-}
-function writeFully(fd, buf, length, position) {
-  let done = 0;
-  while (done < length) done += writeSync(fd, buf, done, length - done, position + done);
-}
-// Seal one chunk of a file into its record at a known place of the envelope file.
-function sealAt(msg) {
-  const len = msg.length;
-  inBuf = grow(inBuf, len);
-  readFully(msg.inFd, inBuf, len, msg.inPos, "CHANGED");
-  const head = msg.head.length;
-  outBuf = grow(outBuf, head + len + TAG);
-  outBuf.set(msg.head, 0);
-  const hash = createHash("sha256");
-  const c = createCipheriv("aes-256-gcm", Buffer.from(msg.key), Buffer.from(msg.nonce), { authTagLength: TAG });
-  c.setAAD(msg.aad);
-  for (let off = 0; off < len; off += PIECE) {
-    const piece = c.update(inBuf.subarray(off, Math.min(len, off + PIECE)));
-    piece.copy(outBuf, head + off);
-    hash.update(piece);
-  }
-  c.final();
-  const tag = c.getAuthTag();
-  tag.copy(outBuf, head + len);
-  hash.update(tag);
-  writeFully(msg.outFd, outBuf, head + len + TAG, msg.outPos);
-  return { digest: hash.digest() };
-}
-// Open one chunk record read by position; plaintext is written only once its tag verified.
-function openAt(msg) {
-  const len = msg.length;
-  inBuf = grow(inBuf, len);
-  readFully(msg.inFd, inBuf, len, msg.inPos, "TRUNCATED");
-  const body = len - TAG;
-  const hash = createHash("sha256");
-  const d = createDecipheriv("aes-256-gcm", Buffer.from(msg.key), Buffer.from(msg.nonce), { authTagLength: TAG });
-  d.setAAD(msg.aad);
-  d.setAuthTag(inBuf.subarray(body, len));
-  outBuf = grow(outBuf, body);
-  // Hash each piece right before decrypting it, while it is in cache.
-  for (let off = 0; off < body; off += PIECE) {
-    const piece = inBuf.subarray(off, Math.min(body, off + PIECE));
-    hash.update(piece);
-    d.update(piece).copy(outBuf, off);
-  }
-  hash.update(inBuf.subarray(body, len));
-  try {
-    d.final();
-  } catch {
-    return { tampered: true, digest: hash.digest() };
-  }
-  writeFully(msg.outFd, outBuf, body, msg.outPos);
-  return { digest: hash.digest() };
-}
-function run(msg) {
-  if (msg.op === "sealAt") return sealAt(msg);
-  if (msg.op === "openAt") return openAt(msg);
-  const data = Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength);
-  const hash = createHash("sha256");
-  if (msg.op === "digest") return { digest: hash.update(data).digest() };
-  const key = Buffer.from(msg.key);
-  const nonce = Buffer.from(msg.nonce);
-  if (msg.op === "seal") {
-    const c = createCipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG });
-    c.setAAD(msg.aad);
-    const out = Buffer.allocUnsafeSlow(data.length + TAG);
-    for (let off = 0; off < data.length; off += PIECE) {
-      const piece = c.update(data.subarray(off, off + PIECE));
-      piece.copy(out, off);
-      hash.update(piece);
-    }
-    c.final();
-    const tag = c.getAuthTag();
-    tag.copy(out, data.length);
-    hash.update(tag);
-    key.fill(0);
-    return { out, digest: hash.digest() };
-  }
-  const body = data.subarray(0, data.length - TAG);
-  const d = createDecipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG });
-  d.setAAD(msg.aad);
-  d.setAuthTag(data.subarray(data.length - TAG));
-  hash.update(data);
-  const out = Buffer.allocUnsafeSlow(body.length);
-  for (let off = 0; off < body.length; off += PIECE) d.update(body.subarray(off, off + PIECE)).copy(out, off);
-  key.fill(0);
-  try {
-    d.final();
-  } catch {
-    return { tampered: true, digest: hash.digest() };
-  }
-  return { out, digest: hash.digest() };
-}
-parentPort.on("message", (msg) => {
-  let reply;
-  try {
-    reply = { id: msg.id, ...run(msg) };
-  } catch (e) {
-    reply = { id: msg.id, error: String((e && e.message) || e), code: e && e.code };
-  }
-  const transfer = reply.out ? [reply.out.buffer] : [];
-  parentPort.postMessage(reply, transfer);
-  tidy();
-});
-`;
+const WORKER_SOURCE = workerSource(chunkWorkerMain);
 
 type Op = "seal" | "open" | "digest";
 
@@ -206,7 +76,7 @@ class PoolThread {
   constructor(onExit: (thread: PoolThread) => void) {
     // Small heaps: a thread holds a few small objects; its chunk buffers live outside the heap.
     this.worker = new Worker(WORKER_SOURCE, {
-      eval: true, name: "mbseal-chunks", resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+      eval: true, name: "mbseal-chunks", workerData: { tagLength: TAG_LENGTH } satisfies ChunkWorkerData, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
     });
     this.worker.unref();
     this.worker.on("message", (reply: Reply) => {

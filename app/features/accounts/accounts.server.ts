@@ -3,6 +3,7 @@ import { db } from "../../platform/db.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { hashPassword } from "./password.server.ts";
 import type { SignUpInput } from "./account-forms.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 export type RegisterResult =
   | { ok: true; userId: string; organizationId: string }
@@ -36,7 +37,7 @@ export async function registerBidder(input: SignUpInput, meta: { ip?: string }):
         {
           actorId: user.id,
           action: "account.bidder_registered",
-          subjectType: "Organization",
+          subjectType: AUDIT_SUBJECT.Organization,
           subjectId: org.id,
           data: { userId: user.id, creditCode: input.creditCode, name: input.organizationName, ip: meta.ip },
         },

@@ -9,6 +9,7 @@ import * as clock from "../../platform/clock.server.ts";
 export const AUDIT_LOG_NAME = "mingbiao-audit";
 import { defineJob } from "../../platform/jobs/define.ts";
 import { env } from "../../platform/env.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /**
  * Records the audit chain's head at regular intervals. A checkpoint fixes the chain: any later
@@ -39,7 +40,7 @@ export const auditCheckpointJob = defineJob({
     });
     await appendAudit({
       action: "audit.checkpoint",
-      subjectType: "AuditCheckpoint",
+      subjectType: AUDIT_SUBJECT.AuditCheckpoint,
       subjectId: checkpoint.id,
       data: { seq: checkpoint.seq.toString(), hash: checkpoint.hash, reason },
     });

@@ -9,6 +9,7 @@ import { AUDIT_LOG_NAME } from "./checkpoint.jobs.server.ts";
 import { defineJob } from "../../platform/jobs/define.ts";
 import { env } from "../../platform/env.server.ts";
 import * as clock from "../../platform/clock.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /** The first thing found wrong with the audit log: a chain entry, or a signed checkpoint. */
 export type AuditBreak =
@@ -59,7 +60,7 @@ export async function reportAuditBreak(broken: AuditBreak, now = clock.now()): P
   const result = await db().$transaction(async (tx) => {
     await lockAuditChain(tx);
     if (await tx.auditEntry.findUnique({ where: { eventId }, select: { seq: true } })) return null;
-    await appendAudit({ action: "audit.integrity_failed", subjectType: "AuditEntry", subjectId: broken.seq, data: { ...broken, detectedAt: now.toISOString() }, eventId }, tx);
+    await appendAudit({ action: "audit.integrity_failed", subjectType: AUDIT_SUBJECT.AuditEntry, subjectId: broken.seq, data: { ...broken, detectedAt: now.toISOString() }, eventId }, tx);
     const admins = await tx.user.findMany({ where: { role: "ADMIN", disabledAt: null }, select: { id: true } });
     const body = JSON.stringify({ kind: broken.kind, seq: broken.seq, reason: broken.reason });
     await tx.notification.createMany({

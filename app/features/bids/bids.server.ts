@@ -17,6 +17,7 @@ import { createLimiter } from "../../platform/limiter.ts";
 import { OPEN_STATUSES } from "../tenders/index.ts";
 import * as clock from "../../platform/clock.server.ts";
 import { refuse, refusalFromDomain, type Outcome, type Refusal } from "../../platform/refusal.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /** A refused bid or upload: the one Refusal (platform/refusal.ts; codes `bid.…`, decision 062). */
 const fromDomain = (error: DomainError, status = 422) => refusalFromDomain(error, "bid", status);
@@ -129,7 +130,7 @@ export async function recordRefusal(user: SessionUser, tenderId: string, refusal
   await appendAudit({
     actorId: user.id,
     action: "bid.refused",
-    subjectType: "Tender",
+    subjectType: AUDIT_SUBJECT.Tender,
     subjectId: tenderId,
     data: { organizationId: user.organizationId, code: refusal.code, article: refusal.article, ...data },
   });
@@ -341,7 +342,7 @@ function recordVersion(user: SessionUser, ctx: BidContext, verified: VerifiedEnv
     await appendAuditSql(c, {
       actorId: user.id,
       action: "bid.submitted",
-      subjectType: "Bid",
+      subjectType: AUDIT_SUBJECT.Bid,
       subjectId: bid.id,
       data: { tenderId, organizationId: ctx.organization.id, version: number, envelopeSha256, sizeBytes: size, receivedAt: receivedAt.toISOString(), ip: meta.ip },
     });
@@ -367,7 +368,7 @@ export async function withdraw(user: SessionUser, tenderId: string): Promise<Out
   const refundDue = outcome.value.securityRefundDue.value.toISOString();
   await db().$transaction(async (tx) => {
     await tx.bid.update({ where: { id: bid.id }, data: { status: "WITHDRAWN", withdrawnAt: now } });
-    await appendAudit({ actorId: user.id, action: "bid.withdrawn", subjectType: "Bid", subjectId: bid.id, data: { tenderId, securityRefundDue: refundDue } }, tx);
+    await appendAudit({ actorId: user.id, action: "bid.withdrawn", subjectType: AUDIT_SUBJECT.Bid, subjectId: bid.id, data: { tenderId, securityRefundDue: refundDue } }, tx);
   });
   return { ok: true, value: { refundDue } };
 }

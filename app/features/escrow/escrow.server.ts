@@ -5,6 +5,7 @@ import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { platformPki } from "../pki/index.ts";
 import * as clock from "../../platform/clock.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 export interface TenderEscrowKey {
   serial: string;
@@ -97,7 +98,7 @@ export async function ensureTenderEscrow(tenderId: string): Promise<TenderEscrow
       await appendAudit(
         {
           action: "tender.escrow_created",
-          subjectType: "Tender",
+          subjectType: AUDIT_SUBJECT.Tender,
           subjectId: tenderId,
           data: { escrowKeyId: record.escrowKeyId, threshold, custodians: custodians.map((c) => ({ userId: c.userId, role: c.role, certSerial: c.cert.serialNumber })) },
         },

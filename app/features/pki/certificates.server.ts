@@ -9,6 +9,7 @@ import { env } from "../../platform/env.server.ts";
 import { invalidatePublicCrl } from "../../platform/public-cache.server.ts";
 import { currentCrls, platformPki } from "./platform-pki.server.ts";
 import * as clock from "../../platform/clock.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 const HOLDER_VALIDITY_DAYS = 730;
 
@@ -62,7 +63,7 @@ export async function enrolCertificates(user: SessionUser, input: z.infer<typeof
       {
         actorId: user.id,
         action: "pki.certificates_issued",
-        subjectType: "Organization",
+        subjectType: AUDIT_SUBJECT.Organization,
         subjectId: user.organizationId,
         data: {
           signingSerial: signing.serialNumber,

@@ -15,6 +15,7 @@ import { scheduleCloseBidding } from "./close-bidding.jobs.server.ts";
 import { prepareTenderEscrow } from "../escrow/index.ts";
 import * as clock from "../../platform/clock.server.ts";
 import { refuse, refusalFromDomain, type Outcome } from "../../platform/refusal.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /**
  * The agent's side of a tender: create, edit the draft, attach documents, publish, clarify,
@@ -128,7 +129,7 @@ export async function createTender(user: SessionUser, input: TenderInput): Promi
         select: { id: true },
       });
       await appendAudit(
-        { actorId: user.id, action: "tender.created", subjectType: "Tender", subjectId: tender.id, data: auditSummary(input) },
+        { actorId: user.id, action: "tender.created", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: auditSummary(input) },
         tx,
       );
       return tender.id;
@@ -148,7 +149,7 @@ export async function updateDraft(user: SessionUser, id: string, input: TenderIn
       if (updated.count !== 1) return refuse("tender.invalid.notDraft", 409);
       await tx.tenderLot.deleteMany({ where: { tenderId: id } });
       await tx.tenderLot.createMany({ data: input.lots.map((l) => ({ ...l, tenderId: id })) });
-      await appendAudit({ actorId: user.id, action: "tender.updated", subjectType: "Tender", subjectId: id, data: auditSummary(input) }, tx);
+      await appendAudit({ actorId: user.id, action: "tender.updated", subjectType: AUDIT_SUBJECT.Tender, subjectId: id, data: auditSummary(input) }, tx);
       return { ok: true, value: null };
     });
   } catch (error) {
@@ -188,7 +189,7 @@ async function storeDocument(
     {
       actorId: user.id,
       action: "tender.document_attached",
-      subjectType: "Tender",
+      subjectType: AUDIT_SUBJECT.Tender,
       subjectId: tenderId,
       data: { documentId: doc.id, kind, fileName: upload.fileName, sha256: upload.staged.sha256, sizeBytes: upload.staged.sizeBytes, clarificationId },
     },
@@ -254,7 +255,7 @@ export async function publishTender(user: SessionUser, id: string, now = clock.n
       {
         actorId: user.id,
         action: "tender.published",
-        subjectType: "Tender",
+        subjectType: AUDIT_SUBJECT.Tender,
         subjectId: id,
         data: { code: row.code, docsIssueAt: outcome.docsIssueAt?.toISOString(), bidDeadline: outcome.bidDeadline?.toISOString() },
       },
@@ -346,7 +347,7 @@ export async function issueClarification(
         {
           actorId: user.id,
           action: "tender.clarified",
-          subjectType: "Tender",
+          subjectType: AUDIT_SUBJECT.Tender,
           subjectId: id,
           data: {
             clarificationId: clarification.id,

@@ -4,10 +4,12 @@ import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { notifyUser } from "../../platform/realtime.server.ts";
 import { applyEvent } from "./lifecycle.server.ts";
+import { OPEN_STATUSES } from "./enums.ts";
 import { unfinalisedArrivals } from "../../platform/upload-arrivals.server.ts";
 import { defineJob } from "../../platform/jobs/define.ts";
 import { enqueueJob } from "../../platform/jobs/queues.server.ts";
 import * as clock from "../../platform/clock.server.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /**
  * At the bid deadline bidding closes (TBL Art 34; docs/decisions/043). One delayed bull job per
@@ -33,7 +35,7 @@ export async function closeBidding(tenderId: string, now = clock.now()): Promise
       select: { status: true, procedureType: true, mandatory: true, docsIssueAt: true, docsAvailableUntil: true, bidDeadline: true, code: true, agentOrgId: true, createdById: true },
     });
     if (!row) return { closed: false as const, tenderId, reason: "not-found" as const };
-    if (row.status !== "PUBLISHED" && row.status !== "CLARIFICATION") return { closed: false as const, tenderId, reason: "not-open" as const };
+    if (!(OPEN_STATUSES as readonly string[]).includes(row.status)) return { closed: false as const, tenderId, reason: "not-open" as const };
     if (!row.bidDeadline) return { closed: false as const, tenderId, reason: "no-deadline" as const };
     // Closing reads only the deadline; a row missing the other dates must not block it.
     const schedule = { docsIssueAt: row.docsIssueAt ?? row.bidDeadline, docsAvailableUntil: row.docsAvailableUntil ?? row.bidDeadline };
@@ -49,7 +51,7 @@ export async function closeBidding(tenderId: string, now = clock.now()): Promise
     await appendAudit(
       {
         action: "tender.bidding_closed",
-        subjectType: "Tender",
+        subjectType: AUDIT_SUBJECT.Tender,
         subjectId: tenderId,
         data: { code: row.code, bidDeadline: row.bidDeadline?.toISOString(), closedAt: now.toISOString(), bids },
       },
@@ -85,7 +87,7 @@ export const closeBiddingJob = defineJob({
 /** Closes every open tender whose deadline has passed (covers a lost delayed job). */
 export async function sweepDeadlines(now = clock.now()): Promise<CloseOutcome[]> {
   const due = await db().tender.findMany({
-    where: { status: { in: ["PUBLISHED", "CLARIFICATION"] }, bidDeadline: { lte: now } },
+    where: { status: { in: [...OPEN_STATUSES] }, bidDeadline: { lte: now } },
     select: { id: true },
     take: 500,
   });

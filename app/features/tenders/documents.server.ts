@@ -7,6 +7,7 @@ import { checkDocumentAccess } from "../../../bidding-core/index.ts";
 import { OPEN_STATUSES, PUBLIC_STATUSES } from "./enums.ts";
 import * as clock from "../../platform/clock.server.ts";
 import { refuse, type Refused } from "../../platform/refusal.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /**
  * Tender document downloads. Bidders obtain the documents here, and each download is recorded
@@ -49,7 +50,7 @@ export async function authoriseDownload(
   if (user.role === "AGENT") {
     const owns = await db().tender.count({ where: { AND: [{ id: tenderId }, ownedBy(user)] } });
     if (!owns) return refused(403);
-    await appendAudit({ actorId: user.id, action: "tender.document_viewed", subjectType: "Tender", subjectId: tenderId, data: { documentId } });
+    await appendAudit({ actorId: user.id, action: "tender.document_viewed", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { documentId } });
     return { ok: true, document: file, recorded: false };
   }
   if (user.role !== "BIDDER" || !user.organizationId) return refused(403);
@@ -72,7 +73,7 @@ export async function authoriseDownload(
       {
         actorId: user.id,
         action: "tender.document_downloaded",
-        subjectType: "Tender",
+        subjectType: AUDIT_SUBJECT.Tender,
         subjectId: tenderId,
         data: { downloadId: download.id, documentId, organizationId, kind: document.kind, ip: meta.ip },
       },

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { fieldErrorsOf } from "../../platform/forms.ts";
 import {
+  bidValidUntil,
+  checkBenchmark,
   checkBidSecurity,
   checkSchedule,
   defaultProcedureRules,
@@ -212,7 +214,7 @@ export function parseTenderForm(form: FormData): TenderFormResult {
 
   if (!errors.estimatedPrice && !errors.bidSecurity) {
     // Regs Art 26; the security's validity is the bid validity by construction, so only the cap is in play.
-    const validUntil = new Date(bidDeadline.getTime() + v.bidValidityDays * 86_400_000);
+    const validUntil = bidValidUntil(bidDeadline, v.bidValidityDays);
     const security = checkBidSecurity({
       amount: bidSecurityCents,
       estimatedPrice: estimatedPriceCents,
@@ -284,12 +286,12 @@ export function parseTenderForm(form: FormData): TenderFormResult {
     const criteria = table?.ok ? table.value : [];
     let benchmark: Extract<EvaluationConfig, { method: "COMPREHENSIVE" }>["priceScoring"]["benchmark"] = { kind: "lowest" };
     if (v.benchmark === "average") {
+      // Typed as a decimal (0.95); the rule (whole ‰, at most 1.2) is bidding-core's checkBenchmark.
       const coefficient = Number(v.coefficient);
       const permille = Math.round(coefficient * 1000);
-      if (!Number.isFinite(coefficient) || coefficient <= 0 || coefficient > 1.2 || Math.abs(permille - coefficient * 1000) > 1e-6) {
-        errors.coefficient = { key: "invalid.coefficient" };
-      }
-      benchmark = { kind: "average", coefficientPermille: permille };
+      const exact = Number.isFinite(coefficient) && Math.abs(permille - coefficient * 1000) <= 1e-6;
+      benchmark = { kind: "average", coefficientPermille: exact ? permille : Number.NaN };
+      if (!checkBenchmark(benchmark).ok) errors.coefficient = { key: "invalid.coefficient" };
     }
     evaluationConfig = { method: "COMPREHENSIVE", weights, priceScoring: { benchmark, formula: { kind: "ratio" } }, criteria };
   }

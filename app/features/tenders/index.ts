@@ -3,7 +3,7 @@ export { attachTenderDocument, createTender, getAgentTender, holderList, issueCl
 export { closeBiddingJob, closeBiddingSweepJob } from "./close-bidding.jobs.server.ts";
 export { isMultipart, MAX_DOCUMENT_BYTES, type ParsedUpload, parseUpload } from "./document-upload.server.ts";
 export { authoriseDownload, contentDisposition } from "./documents.server.ts";
-export { OPEN_STATUSES, PROCEDURE_TYPES, PUBLIC_STATUSES } from "./enums.ts";
+export { OPEN_STATUSES, PROCEDURE_TYPES, PUBLIC_STATUSES, SUPERVISED_STATUSES, WITNESS_ROOM_STATUSES } from "./enums.ts";
 export { refusalFieldMessage, renderMessage } from "./errors.ts";
 export { FieldError, TenderForm } from "./form-view.tsx";
 export { ScoringTableSummary } from "./scoring-table-view.tsx";

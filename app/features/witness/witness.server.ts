@@ -10,9 +10,10 @@ import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { env } from "../../platform/env.server.ts";
 import { prepareTenderEscrow } from "../escrow/index.ts";
-import { OPEN_STATUSES } from "../tenders/index.ts";
+import { OPEN_STATUSES, WITNESS_ROOM_STATUSES } from "../tenders/index.ts";
 import * as clock from "../../platform/clock.server.ts";
 import { refuse, type Refusal, type Refused } from "../../platform/refusal.ts";
+import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /**
  * The witness settings, from the app's one env schema (platform/env.server.ts, parsed at start).
@@ -90,10 +91,6 @@ export async function supervisedTenders(userId: string) {
  */
 export const ROOM_DEVICE_ROLES = ["ADMIN", "ROOM_DEVICE"] as const;
 
-/** A room can be set up once the tender is public and until it is decided; never for a draft or a cancelled tender. */
-const ROOM_STATUSES = ["PUBLISHED", "CLARIFICATION", "BIDDING_CLOSED", "OPENING", "OPENED", "EVALUATING", "PUBLICITY"] as const;
-const ROOM_STATES = new Set<string>(ROOM_STATUSES);
-
 export async function requireRoomDevice(request: Request, tenderId: string) {
   const user = await requireUser(request, ROOM_DEVICE_ROLES);
   const tender = await findTender(tenderId);
@@ -104,14 +101,13 @@ export async function requireRoomDevice(request: Request, tenderId: string) {
 export async function roomDeviceTenders(request: Request) {
   await requireUser(request, ROOM_DEVICE_ROLES);
   const rows = await db().tender.findMany({
-    where: { status: { in: [...ROOM_STATUSES] }, witnessClosedAt: null },
+    where: { status: { in: [...WITNESS_ROOM_STATUSES] }, witnessClosedAt: null },
     orderBy: [{ witnessOpenedAt: { sort: "desc", nulls: "last" } }, { bidDeadline: "asc" }],
     take: 100,
     select: TENDER_FIELDS,
   });
   return rows.map((t) => ({ id: t.id, code: t.code, title: t.title, state: witnessState(t) }));
 }
-
 
 /**
  * Why the room cannot start or end (decision 062): `witness.errors.<reason>`, whose last part the
@@ -135,7 +131,8 @@ export function witnessReason(refusal: Refusal): string {
  */
 export async function openEvaluationWitness(tenderId: string, actorId: string | null = null): Promise<{ ok: true } | Refused> {
   const tender = await findTender(tenderId);
-  if (!ROOM_STATES.has(tender.status)) return roomRefusal("NOT_PUBLISHED");
+  // A room can be set up once the tender is public and until it is decided (bidding-core).
+  if (!(WITNESS_ROOM_STATUSES as readonly string[]).includes(tender.status)) return roomRefusal("NOT_PUBLISHED");
   if (tender.witnessClosedAt) return roomRefusal("ALREADY_ENDED");
   try {
     await openWitnessRoom(tender.id, tender.title);
@@ -146,7 +143,7 @@ export async function openEvaluationWitness(tenderId: string, actorId: string | 
     await db().$transaction(async (tx) => {
       const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessOpenedAt: null }, data: { witnessOpenedAt: clock.now() } });
       if (updated.count === 1) {
-        await appendAudit({ actorId, action: "witness.room.opened", subjectType: "tender", subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
+        await appendAudit({ actorId, action: "witness.room.opened", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
       }
     });
   }
@@ -169,7 +166,7 @@ export async function closeEvaluationWitness(tenderId: string, actorId: string |
   await db().$transaction(async (tx) => {
     const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessClosedAt: null }, data: { witnessClosedAt: clock.now() } });
     if (updated.count === 1) {
-      await appendAudit({ actorId, action: "witness.room.closed", subjectType: "tender", subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
+      await appendAudit({ actorId, action: "witness.room.closed", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
     }
   });
   return { ok: true };
@@ -185,7 +182,7 @@ export async function assignSupervisor(actorId: string, tenderId: string, userId
     const existing = await tx.tenderSupervisor.findUnique({ where: { tenderId_userId: { tenderId: tender.id, userId: user.id } } });
     if (existing) return;
     await tx.tenderSupervisor.create({ data: { tenderId: tender.id, userId: user.id, assignedById: actorId } });
-    await appendAudit({ actorId, action: "witness.supervisor.assigned", subjectType: "tender", subjectId: tender.id, data: { supervisorId: user.id } }, tx);
+    await appendAudit({ actorId, action: "witness.supervisor.assigned", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { supervisorId: user.id } }, tx);
   });
   // The custodians are set: while bidding is open the escrow key can be made now, before any
   // bidder needs it.
@@ -199,7 +196,7 @@ export async function removeSupervisor(actorId: string, tenderId: string, userId
   await db().$transaction(async (tx) => {
     const removed = await tx.tenderSupervisor.deleteMany({ where: { tenderId: tender.id, userId } });
     if (removed.count > 0) {
-      await appendAudit({ actorId, action: "witness.supervisor.removed", subjectType: "tender", subjectId: tender.id, data: { supervisorId: userId } }, tx);
+      await appendAudit({ actorId, action: "witness.supervisor.removed", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { supervisorId: userId } }, tx);
     }
   });
 }

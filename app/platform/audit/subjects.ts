@@ -1,0 +1,18 @@
+/**
+ * What an audit entry is about (`subjectType`), one name each: entries are searched and
+ * exported by these, so `"Tender"` and `"tender"` must never both appear (issue 12). The two
+ * kebab-case names are the media server's (media-server/recording/manifest.ts and its worker
+ * pool write them through /internal/audit). Lint refuses a string literal as `subjectType` in app/.
+ */
+export const AUDIT_SUBJECT = {
+  Tender: "Tender",
+  Bid: "Bid",
+  Organization: "Organization",
+  User: "User",
+  AuditEntry: "AuditEntry",
+  AuditCheckpoint: "AuditCheckpoint",
+  WitnessRoom: "witness-room",
+  MediaWorker: "media-worker",
+} as const;
+
+export type AuditSubject = (typeof AUDIT_SUBJECT)[keyof typeof AUDIT_SUBJECT];
