@@ -1,6 +1,7 @@
 // Demo data of the expert pool (issue 14): 16 approved experts in three specialties (one of
-// them employed by a demo bidder, so the draw's exclusion shows), two tenders whose bidding has
-// closed with the three demo bidders' bids on record: MZ-JS-2026-0101 with an approved request
+// them employed by a demo bidder, so the draw's exclusion shows), two tenders whose bids are
+// opened (status OPENED, so the opening sweep leaves them alone: they carry Bid rows but no sealed
+// versions, which it would declare 流标) with the three demo bidders on record: MZ-JS-2026-0101 with an approved request
 // (the draw runs within 30 s of the server starting), MZ-JS-2026-0100 ready for a new request.
 // Idempotent: upserts by natural keys.
 import type { PrismaClient } from "../app/generated/prisma/client.ts";
@@ -76,7 +77,7 @@ async function seedDrawTenders(prisma: PrismaClient, adminId: string): Promise<v
     const issued = new Date(deadline.getTime() - 25 * 24 * HOUR);
     const tender = await prisma.tender.create({
       data: {
-        code: t.code, title: t.title, description: "城市道路及桥梁工程施工（专家抽取演示项目）。", region: "浙江省明州市", procedureType: "WORKS", mandatory: true, status: "BIDDING_CLOSED",
+        code: t.code, title: t.title, description: "城市道路及桥梁工程施工（专家抽取演示项目）。", region: "浙江省明州市", procedureType: "WORKS", mandatory: true, status: "OPENED",
         estimatedPriceCents: 5_600_000_000n, bidSecurityCents: 50_000_000n, tendererOrgId: tenderer.id, agentOrgId: agent.organizationId, createdById: agent.id,
         docsIssueAt: issued, docsAvailableUntil: new Date(issued.getTime() + 7 * 24 * HOUR), bidDeadline: deadline, publishedAt: issued,
         // Bid rows stand for the three demo bidders' bids (the draw checks avoidance against them).

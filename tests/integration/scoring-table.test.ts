@@ -89,6 +89,9 @@ describe("scoring table (评分标准) on the tender form", () => {
       ["企业业绩", 20],
     ]);
     expect(notice.notice.evaluationConfig.weights.price).toBe(30);
+    // Moved to the end of the shared test database's public list: the end-to-end tests look for
+    // the demo tenders on its first page.
+    await db().tender.update({ where: { id: tenderId }, data: { publishedAt: new Date(Date.UTC(2020, 0, 6)) } });
   });
 
   it("the demo tenders carry valid scoring tables", async () => {

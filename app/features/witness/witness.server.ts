@@ -110,7 +110,6 @@ export async function roomDeviceTenders(request: Request) {
   return rows.map((t) => ({ id: t.id, code: t.code, title: t.title, state: witnessState(t) }));
 }
 
-
 /**
  * Why the room cannot start or end (decision 062): `witness.errors.<reason>`, whose last part the
  * callers receive; `witnessReason` gives its last part.
