@@ -35,7 +35,13 @@ const QUALIFICATION = [
   { id: "q2", text: "拟派项目经理具有市政公用工程专业二级及以上注册建造师执业资格" },
 ];
 const CRITERIA = [
-  { id: "c1", part: "technical", name: "施工组织设计", maxPoints: 30, guidance: "方案完整可行 24–30 分；基本可行 15–23 分；有明显缺陷 0–14 分。" },
+  {
+    id: "c1",
+    part: "technical",
+    name: "施工组织设计",
+    maxPoints: 30,
+    guidance: "方案完整可行 24–30 分；基本可行 15–23 分；有明显缺陷 0–14 分。",
+  },
   { id: "c2", part: "technical", name: "项目管理机构", maxPoints: 20, guidance: "项目经理业绩及主要人员配备，0–20 分。" },
   { id: "c3", part: "commercial", name: "类似工程业绩", maxPoints: 20, guidance: "近五年类似工程每项 5 分，最多 20 分。" },
 ];
@@ -50,9 +56,15 @@ export interface RoomSeed {
 export async function seedRoomDemo(prisma: PrismaClient, seed: RoomSeed): Promise<string> {
   const existing = await prisma.tender.findUnique({ where: { code: seed.code }, select: { id: true } });
   if (existing) return existing.id;
-  const agent = await prisma.user.findUniqueOrThrow({ where: { email: "agent@demo.mingbiao.cn" }, select: { id: true, organizationId: true } });
+  const agent = await prisma.user.findUniqueOrThrow({
+    where: { email: "agent@demo.mingbiao.cn" },
+    select: { id: true, organizationId: true },
+  });
   const admin = await prisma.user.findUniqueOrThrow({ where: { email: "admin@demo.mingbiao.cn" }, select: { id: true } });
-  const supervisor = await prisma.user.findUniqueOrThrow({ where: { email: "supervisor@demo.mingbiao.cn" }, select: { id: true } });
+  const supervisor = await prisma.user.findUniqueOrThrow({
+    where: { email: "supervisor@demo.mingbiao.cn" },
+    select: { id: true },
+  });
   const tenderer = await prisma.organization.findFirstOrThrow({ where: { kind: "TENDERER" }, select: { id: true } });
   const now = Date.now();
   const tender = await prisma.tender.create({
@@ -60,26 +72,72 @@ export async function seedRoomDemo(prisma: PrismaClient, seed: RoomSeed): Promis
       code: seed.code,
       title: seed.title ?? "明州市东部新城学府路（二期）雨污分流改造工程施工招标",
       description: "评标演示项目：开标已结束，评标委员会已抽取，评标时间已到。",
-      region: "浙江省明州市鄞东区", procedureType: "WORKS", status: "OPENED", estimatedPriceCents: 900_000_000n, bidSecurityCents: 10_000_000n,
-      tendererOrgId: tenderer.id, agentOrgId: agent.organizationId, createdById: agent.id,
-      docsIssueAt: new Date(now - 25 * 86_400_000), docsAvailableUntil: new Date(now - 18 * 86_400_000), bidDeadline: new Date(now - 2 * 3_600_000), publishedAt: new Date(now - 25 * 86_400_000),
+      region: "浙江省明州市鄞东区",
+      procedureType: "WORKS",
+      status: "OPENED",
+      estimatedPriceCents: 900_000_000n,
+      bidSecurityCents: 10_000_000n,
+      tendererOrgId: tenderer.id,
+      agentOrgId: agent.organizationId,
+      createdById: agent.id,
+      docsIssueAt: new Date(now - 25 * 86_400_000),
+      docsAvailableUntil: new Date(now - 18 * 86_400_000),
+      bidDeadline: new Date(now - 2 * 3_600_000),
+      publishedAt: new Date(now - 25 * 86_400_000),
       readOutItems: [{ key: "price", label: "投标报价", kind: "money" }],
       qualificationRequirements: QUALIFICATION,
-      evaluationConfig: { method: "COMPREHENSIVE", weights: { technical: 50, commercial: 20, price: 30 }, priceScoring: { benchmark: { kind: "lowest" }, formula: { kind: "ratio" } }, criteria: CRITERIA },
+      evaluationConfig: {
+        method: "COMPREHENSIVE",
+        weights: { technical: 50, commercial: 20, price: 30 },
+        priceScoring: { benchmark: { kind: "lowest" }, formula: { kind: "ratio" } },
+        criteria: CRITERIA,
+      },
     },
     select: { id: true },
   });
-  await appendAudit({ actorId: agent.id, action: "tender.published", subjectType: "Tender", subjectId: tender.id, data: { code: seed.code, seed: true } });
+  await appendAudit({
+    actorId: agent.id,
+    action: "tender.published",
+    subjectType: "Tender",
+    subjectId: tender.id,
+    data: { code: seed.code, seed: true },
+  });
   await assignSupervisor(admin.id, tender.id, supervisor.id);
-  const session = await prisma.openingSession.create({ data: { tenderId: tender.id, step: "CLOSED", startedAt: new Date(now - 2 * 3_600_000), hostId: agent.id, closedAt: new Date(now - 3_600_000), collusion: [] }, select: { id: true } });
+  const session = await prisma.openingSession.create({
+    data: {
+      tenderId: tender.id,
+      step: "CLOSED",
+      startedAt: new Date(now - 2 * 3_600_000),
+      hostId: agent.id,
+      closedAt: new Date(now - 3_600_000),
+      collusion: [],
+    },
+    select: { id: true },
+  });
   const bidsDir = path.resolve(process.env.BIDS_DIR ?? "var/bids");
   for (const [i, b] of BIDS.entries()) {
-    const user = await prisma.user.findUniqueOrThrow({ where: { email: b.email }, select: { organizationId: true, organization: { select: { name: true } } } });
+    const user = await prisma.user.findUniqueOrThrow({
+      where: { email: b.email },
+      select: { organizationId: true, organization: { select: { name: true } } },
+    });
     const dir = path.join(tender.id, "opened", `seed-${i + 1}`);
     fs.mkdirSync(path.join(bidsDir, dir), { recursive: true });
     fs.writeFileSync(path.join(bidsDir, dir, "技术标.pdf"), minimalPdf(`Technical bid ${i + 1}`));
     await prisma.openingBid.create({
-      data: { sessionId: session.id, bidId: crypto.randomUUID(), bidVersionId: crypto.randomUUID(), organizationId: user.organizationId!, seq: i + 1, challenge: randomBytes(16).toString("hex"), signedInAt: new Date(now - 7_000_000), status: "OPENED", openedAt: new Date(now - 6_000_000), readOut: { price: b.price }, plaintextDir: dir, confirmedAt: new Date(now - 5_000_000) },
+      data: {
+        sessionId: session.id,
+        bidId: crypto.randomUUID(),
+        bidVersionId: crypto.randomUUID(),
+        organizationId: user.organizationId!,
+        seq: i + 1,
+        challenge: randomBytes(16).toString("hex"),
+        signedInAt: new Date(now - 7_000_000),
+        status: "OPENED",
+        openedAt: new Date(now - 6_000_000),
+        readOut: { price: b.price },
+        plaintextDir: dir,
+        confirmedAt: new Date(now - 5_000_000),
+      },
     });
   }
   const keys = path.join(path.resolve(seed.keysDir), "evaluation");
@@ -89,14 +147,35 @@ export async function seedRoomDemo(prisma: PrismaClient, seed: RoomSeed): Promis
   const at = new Date();
   const request = await prisma.committeeRequest.create({
     data: {
-      tenderId: tender.id, requestedById: agent.id, requirements: [{ specialty: "demo", count: 5, reserves: 1 }], representativeIds: [], evaluationStartAt: at,
-      status: "DRAWN", decidedById: supervisor.id, decidedAt: at, drawAt: at,
-      result: { members: expertIds.slice(0, 5).map((expertId) => ({ expertId, specialty: "demo" })), reserves: [{ expertId: expertIds[5], specialty: "demo" }] },
+      tenderId: tender.id,
+      requestedById: agent.id,
+      requirements: [{ specialty: "demo", count: 5, reserves: 1 }],
+      representativeIds: [],
+      evaluationStartAt: at,
+      status: "DRAWN",
+      decidedById: supervisor.id,
+      decidedAt: at,
+      drawAt: at,
+      result: {
+        members: expertIds.slice(0, 5).map((expertId) => ({ expertId, specialty: "demo" })),
+        reserves: [{ expertId: expertIds[5], specialty: "demo" }],
+      },
     },
     select: { id: true },
   });
   for (const [i, expertId] of expertIds.slice(0, 5).entries()) {
-    await prisma.committeeSeat.create({ data: { requestId: request.id, seat: i + 1, expertId, specialty: "demo", status: "CONFIRMED", invitedAt: at, respondBy: new Date(at.getTime() + 900_000), respondedAt: at } });
+    await prisma.committeeSeat.create({
+      data: {
+        requestId: request.id,
+        seat: i + 1,
+        expertId,
+        specialty: "demo",
+        status: "CONFIRMED",
+        invitedAt: at,
+        respondBy: new Date(at.getTime() + 900_000),
+        respondedAt: at,
+      },
+    });
   }
   return tender.id;
 }
@@ -105,21 +184,50 @@ export async function seedRoomDemo(prisma: PrismaClient, seed: RoomSeed): Promis
 async function expertSigningKey(prisma: PrismaClient, email: string, dir: string, password: string): Promise<string> {
   const user = await prisma.user.findUniqueOrThrow({
     where: { email },
-    select: { id: true, email: true, name: true, role: true, organizationId: true, organization: { select: { name: true, creditCode: true } }, expert: { select: { id: true } } },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      organizationId: true,
+      organization: { select: { name: true, creditCode: true } },
+      expert: { select: { id: true } },
+    },
   });
   if (!user.organization || !user.organizationId || !user.expert) throw new Error(`seed-room: ${email} is not a demo expert`);
   const file = path.join(dir, `${email}-sign.p12`);
-  const has = await prisma.certificate.count({ where: { userId: user.id, usage: "SIGNING", revokedAt: null, notAfter: { gt: new Date() } } });
+  const has = await prisma.certificate.count({
+    where: { userId: user.id, usage: "SIGNING", revokedAt: null, notAfter: { gt: new Date() } },
+  });
   if (has > 0 && fs.existsSync(file)) return user.expert.id;
   const [signing, encryption] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()]);
-  const subject = { commonName: user.organization.name, organization: user.organization.name, serialNumber: user.organization.creditCode };
+  const subject = {
+    commonName: user.organization.name,
+    organization: user.organization.name,
+    serialNumber: user.organization.creditCode,
+  };
   const enrolled = await enrolCertificates(
-    { id: user.id, email: user.email, name: user.name, role: user.role, organizationId: user.organizationId, organizationName: user.organization.name },
+    {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      organizationId: user.organizationId,
+      organizationName: user.organization.name,
+    },
     { signingCsr: createCsr(signing, subject), encryptionCsr: createCsr(encryption, subject) },
   );
   if (!enrolled.ok) throw new Error(`seed-room: ${email}: ${enrolled.error}`);
   const chain = enrolled.chainPem.map(certFromPem);
-  fs.writeFileSync(file, exportP12({ privateKey: signing.privateKey, certificate: certFromPem(enrolled.signingPem), chain }, password, `${email}-sign`), { mode: 0o600 });
+  fs.writeFileSync(
+    file,
+    exportP12(
+      { privateKey: signing.privateKey, certificate: certFromPem(enrolled.signingPem), chain },
+      password,
+      `${email}-sign`,
+    ),
+    { mode: 0o600 },
+  );
   return user.expert.id;
 }
 
@@ -134,7 +242,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   if (!databaseUrl) throw new Error("DATABASE_URL is not set");
   const prisma = new PrismaClient({ adapter: new PrismaPg(pgConnectionConfig(databaseUrl)) });
   try {
-    const id = await seedRoomDemo(prisma, { code: arg("code") ?? "MZ-JS-2026-0120", title: arg("title"), keysDir: arg("keys") ?? process.env.DEMO_KEYS_DIR ?? "var/demo-keys", password: process.env.DEMO_PASSWORD ?? "MingBiao-demo-2026" });
+    const id = await seedRoomDemo(prisma, {
+      code: arg("code") ?? "MZ-JS-2026-0120",
+      title: arg("title"),
+      keysDir: arg("keys") ?? process.env.DEMO_KEYS_DIR ?? "var/demo-keys",
+      password: process.env.DEMO_PASSWORD ?? "MingBiao-demo-2026",
+    });
     console.log(JSON.stringify({ tenderId: id }));
   } finally {
     await prisma.$disconnect();

@@ -3,11 +3,22 @@
 import { plainAddPlaceholder } from "@signpdf/placeholder-plain";
 import { SignPdf } from "@signpdf/signpdf";
 import { Signer as PdfSigner, SUBFILTER_ETSI_CADES_DETACHED } from "@signpdf/utils";
-import { issueTimestamp, sha256, SIGNATURE_TIMESTAMP_ATTRIBUTE, signCms, type Signer, timestampRequestFor } from "../../crypto/index.node.ts";
+import {
+  issueTimestamp,
+  sha256,
+  SIGNATURE_TIMESTAMP_ATTRIBUTE,
+  signCms,
+  type Signer,
+  timestampRequestFor,
+} from "../../crypto/index.node.ts";
 
 /** crypto's CMS signer for @signpdf: detached CAdES over the byte range, the TSA's token as an unsigned attribute (PAdES B-T). */
 class PlatformPdfSigner extends PdfSigner {
-  constructor(private readonly signer: Signer, private readonly tsa: Signer, private readonly at: Date) {
+  constructor(
+    private readonly signer: Signer,
+    private readonly tsa: Signer,
+    private readonly at: Date,
+  ) {
     super();
   }
 
@@ -18,7 +29,10 @@ class PlatformPdfSigner extends PdfSigner {
       signingTime: this.at,
       detached: true,
       unsignedAttributes: (signature) => [
-        { type: SIGNATURE_TIMESTAMP_ATTRIBUTE, valueDer: issueTimestamp({ signer: this.tsa }, timestampRequestFor(sha256(signature)), this.at).token },
+        {
+          type: SIGNATURE_TIMESTAMP_ATTRIBUTE,
+          valueDer: issueTimestamp({ signer: this.tsa }, timestampRequestFor(sha256(signature)), this.at).token,
+        },
       ],
     });
     return Promise.resolve(Buffer.from(der));

@@ -23,8 +23,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = await readForm(request);
   await requireCsrf(request, form);
-  const result = await answerClarification(user, params.tenderId ?? "", { clarificationId: String(form.get("clarificationId") ?? ""), answer: String(form.get("answer") ?? "") });
-  return result.ok ? json({ ok: true as const, error: null }) : json({ ok: false as const, error: result.refusal.code }, result.refusal.status);
+  const result = await answerClarification(user, params.tenderId ?? "", {
+    clarificationId: String(form.get("clarificationId") ?? ""),
+    answer: String(form.get("answer") ?? ""),
+  });
+  return result.ok
+    ? json({ ok: true as const, error: null })
+    : json({ ok: false as const, error: result.refusal.code }, result.refusal.status);
 }
 
 export default function ClarificationsPage() {
@@ -33,20 +38,34 @@ export default function ClarificationsPage() {
   const fetcher = useFetcher<typeof action>();
   return (
     <main className="page">
-      <h1>{t("clarification.page")} · {view.tender.code} {view.tender.title}</h1>
-      {fetcher.data && !fetcher.data.ok && fetcher.data.error ? <p className="error" role="alert">{t(fetcher.data.error.replace(/^room\./, ""))}</p> : null}
+      <h1>
+        {t("clarification.page")} · {view.tender.code} {view.tender.title}
+      </h1>
+      {fetcher.data && !fetcher.data.ok && fetcher.data.error ? (
+        <p className="error" role="alert">
+          {t(fetcher.data.error.replace(/^room\./, ""))}
+        </p>
+      ) : null}
       {view.items.map((c) => (
         <section key={c.id} className="card" data-testid="clarification-request">
           <p>{c.question}</p>
-          {c.answer ? <p>{t("clarification.answer")}：{c.answer}</p> : c.answerBy && c.answerBy > view.serverNow ? (
+          {c.answer ? (
+            <p>
+              {t("clarification.answer")}：{c.answer}
+            </p>
+          ) : c.answerBy && c.answerBy > view.serverNow ? (
             <fetcher.Form method="post">
               <CsrfInput />
               <input type="hidden" name="clarificationId" value={c.id} />
-              <p>{t("clarification.answerBy", { at: new Date(c.answerBy).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }) })}</p>
+              <p>
+                {t("clarification.answerBy", { at: new Date(c.answerBy).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }) })}
+              </p>
               <textarea name="answer" aria-label={t("clarification.answer")} />
               <button type="submit">{t("clarification.submit")}</button>
             </fetcher.Form>
-          ) : <p>{t("clarification.late")}</p>}
+          ) : (
+            <p>{t("clarification.late")}</p>
+          )}
         </section>
       ))}
     </main>

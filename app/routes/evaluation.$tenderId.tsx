@@ -5,8 +5,25 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import {
-  askForMoreTime, closeQualification, closeSummary, declareRecusal, explainOutlier, findCollusion, roomAccess, roomView, signInMember, signPledge, signReport,
-  submitQualification, submitScore, voteChair, withdrawSheet, EvaluationRoom, outsiderRefused, askClarification, decideClarification,
+  askForMoreTime,
+  closeQualification,
+  closeSummary,
+  declareRecusal,
+  explainOutlier,
+  findCollusion,
+  roomAccess,
+  roomView,
+  signInMember,
+  signPledge,
+  signReport,
+  submitQualification,
+  submitScore,
+  voteChair,
+  withdrawSheet,
+  EvaluationRoom,
+  outsiderRefused,
+  askClarification,
+  decideClarification,
 } from "~/features/evaluation/index.ts";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
@@ -23,7 +40,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 function answer(result: Outcome<unknown>) {
-  return result.ok ? json({ ok: true as const, error: null, value: result.value }) : json({ ok: false as const, error: result.refusal.code, value: null }, result.refusal.status);
+  return result.ok
+    ? json({ ok: true as const, error: null, value: result.value })
+    : json({ ok: false as const, error: result.refusal.code, value: null }, result.refusal.status);
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -42,22 +61,38 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return json({ ok: false as const, error: "evaluation.badInput", value: null }, 400);
   }
   switch (form.get("intent")) {
-    case "signIn": return answer(await signInMember(access, user, payload));
-    case "pledge": return answer(await signPledge(access, user, payload));
-    case "recusal": return answer(await declareRecusal(access, user, payload));
-    case "chair": return answer(await voteChair(access, user, payload));
-    case "qualification": return answer(await submitQualification(access, user, payload));
-    case "closeQualification": return answer(await closeQualification(access, user));
-    case "score": return answer(await submitScore(access, user, payload));
-    case "withdraw": return answer(await withdrawSheet(access, user, payload));
-    case "outlier": return answer(await explainOutlier(access, user, payload));
-    case "moreTime": return answer(await askForMoreTime(access, user));
-    case "collusion": return answer(await findCollusion(access, user, payload));
-    case "closeSummary": return answer(await closeSummary(access, user));
-    case "signReport": return answer(await signReport(access, user, payload));
-    case "ask": return answer(await askClarification(access, user, payload));
-    case "decide": return answer(await decideClarification(access, user, payload));
-    default: return json({ ok: false as const, error: "evaluation.badInput", value: null }, 400);
+    case "signIn":
+      return answer(await signInMember(access, user, payload));
+    case "pledge":
+      return answer(await signPledge(access, user, payload));
+    case "recusal":
+      return answer(await declareRecusal(access, user, payload));
+    case "chair":
+      return answer(await voteChair(access, user, payload));
+    case "qualification":
+      return answer(await submitQualification(access, user, payload));
+    case "closeQualification":
+      return answer(await closeQualification(access, user));
+    case "score":
+      return answer(await submitScore(access, user, payload));
+    case "withdraw":
+      return answer(await withdrawSheet(access, user, payload));
+    case "outlier":
+      return answer(await explainOutlier(access, user, payload));
+    case "moreTime":
+      return answer(await askForMoreTime(access, user));
+    case "collusion":
+      return answer(await findCollusion(access, user, payload));
+    case "closeSummary":
+      return answer(await closeSummary(access, user));
+    case "signReport":
+      return answer(await signReport(access, user, payload));
+    case "ask":
+      return answer(await askClarification(access, user, payload));
+    case "decide":
+      return answer(await decideClarification(access, user, payload));
+    default:
+      return json({ ok: false as const, error: "evaluation.badInput", value: null }, 400);
   }
 }
 

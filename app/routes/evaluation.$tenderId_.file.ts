@@ -14,6 +14,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!opened.ok) return new Response(opened.refusal.code, { status: opened.refusal.status });
   const type = opened.value.name.toLowerCase().endsWith(".pdf") ? "application/pdf" : "application/octet-stream";
   return new Response(Readable.toWeb(fs.createReadStream(opened.value.path)) as ReadableStream<Uint8Array>, {
-    headers: { "Content-Type": type, "Content-Disposition": `inline; filename="${encodeURIComponent(opened.value.name)}"`, "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" },
+    headers: {
+      "Content-Type": type,
+      "Content-Disposition": `inline; filename="${encodeURIComponent(opened.value.name)}"`,
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
   });
 }

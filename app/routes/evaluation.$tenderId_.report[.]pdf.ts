@@ -9,5 +9,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!access) throw new Response("Not Found", { status: 404 });
   const pdf = await reportPdf(access);
   if (!pdf) throw new Response("Not Found", { status: 404 });
-  return new Response(pdf, { headers: { "Content-Type": "application/pdf", "Content-Disposition": `inline; filename="evaluation-report.pdf"`, "Cache-Control": "private, no-store" } });
+  return new Response(pdf, {
+    headers: {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": `inline; filename="evaluation-report.pdf"`,
+      "Cache-Control": "private, no-store",
+    },
+  });
 }

@@ -16,10 +16,24 @@ import { DEMO_PASSWORD, signedIn, sql } from "./support.ts";
 const keys = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-room-"));
 
 function seedTender(): string {
-  const out = execFileSync("npx", ["--no-install", "tsx", "prisma/seed-room.ts", "--code", `E2E-ROOM-${randomBytes(4).toString("hex")}`, "--keys", keys, "--title", "评标室测试项目"], {
-    env: { ...process.env, ...testEnv, DATABASE_URL: testEnv.MIGRATION_DATABASE_URL },
-    encoding: "utf8",
-  });
+  const out = execFileSync(
+    "npx",
+    [
+      "--no-install",
+      "tsx",
+      "prisma/seed-room.ts",
+      "--code",
+      `E2E-ROOM-${randomBytes(4).toString("hex")}`,
+      "--keys",
+      keys,
+      "--title",
+      "评标室测试项目",
+    ],
+    {
+      env: { ...process.env, ...testEnv, DATABASE_URL: testEnv.MIGRATION_DATABASE_URL },
+      encoding: "utf8",
+    },
+  );
   return (JSON.parse(out.trim().split("\n").pop() ?? "{}") as { tenderId: string }).tenderId;
 }
 
@@ -71,7 +85,9 @@ async function score(page: Page, points: number[][]) {
 }
 
 test.describe("evaluation room", () => {
-  test("sign-in, pledge, recusal and replacement, chair, qualification, signed scores, outlier explained, report signed by four and dissented by one, PDF verified", async ({ browser }) => {
+  test("sign-in, pledge, recusal and replacement, chair, qualification, signed scores, outlier explained, report signed by four and dissented by one, PDF verified", async ({
+    browser,
+  }) => {
     test.setTimeout(300_000);
     const tenderId = seedTender();
 
@@ -84,7 +100,9 @@ test.describe("evaluation room", () => {
     const pages: Page[] = [];
     for (const email of emails) pages.push(await enterRoom(browser, email, tenderId));
     // The session opened the witness room itself; the room's device publishes its (fake) camera.
-    expect((await sql<{ at: Date | null }>("SELECT witness_opened_at AS at FROM tender WHERE id = $1", [tenderId]))[0]?.at).not.toBeNull();
+    expect(
+      (await sql<{ at: Date | null }>("SELECT witness_opened_at AS at FROM tender WHERE id = $1", [tenderId]))[0]?.at,
+    ).not.toBeNull();
     const device = await signedIn(browser, "device@demo.mingbiao.cn");
     await device.goto(`/witness/${tenderId}/device?device=camera-1`);
     await expect(device.getByText("正在直播")).toBeVisible({ timeout: 30_000 });
@@ -138,10 +156,24 @@ test.describe("evaluation room", () => {
     await bidder.getByLabel("答复").fill("工期按 300 日历天安排，依据见施工进度计划横道图。");
     await bidder.getByRole("button", { name: "提交答复" }).click();
     await expect(bidder.getByTestId("clarification-request")).toContainText("工期按 300 日历天");
-    await expect(chair.locator("[data-testid=clarification][data-status=answered]")).toContainText("300 日历天", { timeout: 15_000 });
+    await expect(chair.locator("[data-testid=clarification][data-status=answered]")).toContainText("300 日历天", {
+      timeout: 15_000,
+    });
 
     // Scores: four hand in the same sheets; the last scores the first bid far below (an outlier).
-    for (const [i, p] of members.entries()) await score(p, i === 4 ? [[5, 3, 2], [22, 14, 12]] : [[25, 15, 15], [22, 14, 12]]);
+    for (const [i, p] of members.entries())
+      await score(
+        p,
+        i === 4
+          ? [
+              [5, 3, 2],
+              [22, 14, 12],
+            ]
+          : [
+              [25, 15, 15],
+              [22, 14, 12],
+            ],
+      );
     const outlierAuthor = members[4]!;
     await reload(outlierAuthor);
     const outliers = outlierAuthor.getByTestId("outlier").filter({ has: outlierAuthor.locator("input[name=reason]") });
@@ -164,7 +196,9 @@ test.describe("evaluation room", () => {
       await p.getByTestId("sign-report").click();
       await expect(p.getByTestId("room-report")).toContainText(i === 4 ? "评标报告（PDF）" : "已签署");
     }
-    expect((await sql<{ at: Date | null }>("SELECT witness_closed_at AS at FROM tender WHERE id = $1", [tenderId]))[0]?.at).not.toBeNull();
+    expect(
+      (await sql<{ at: Date | null }>("SELECT witness_closed_at AS at FROM tender WHERE id = $1", [tenderId]))[0]?.at,
+    ).not.toBeNull();
 
     // The PDF carries the platform's PAdES signature, verifiable with pdfsig.
     const last = members[4]!;
@@ -188,8 +222,17 @@ test.describe("evaluation room", () => {
     await supervisor.goto(`/witness/${tenderId}/recording`);
     await expect(supervisor.getByTestId("recording-verified")).toBeVisible({ timeout: 60_000 });
     const playback = supervisor.locator("video").first();
-    await expect.poll(async () => playback.evaluate((v: HTMLVideoElement) => (Number.isFinite(v.duration) ? v.duration : 0)), { timeout: 60_000 }).toBeGreaterThan(2);
-    const entry = supervisor.getByTestId("recording-source").first().getByTestId("evidence-entry").filter({ hasText: "提交评分表" }).last();
+    await expect
+      .poll(async () => playback.evaluate((v: HTMLVideoElement) => (Number.isFinite(v.duration) ? v.duration : 0)), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(2);
+    const entry = supervisor
+      .getByTestId("recording-source")
+      .first()
+      .getByTestId("evidence-entry")
+      .filter({ hasText: "提交评分表" })
+      .last();
     const offset = Number(await entry.getAttribute("data-offset"));
     expect(offset).toBeGreaterThan(1);
     await playback.evaluate((v: HTMLVideoElement) => {

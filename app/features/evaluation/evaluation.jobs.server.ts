@@ -13,7 +13,11 @@ export const evaluationSweepJob = defineJob({
   payload: z.object({ reason: z.enum(["schedule", "manual"]).default("schedule") }),
   schedule: { everyMs: () => 60_000, payload: { reason: "schedule" } },
   async handler() {
-    const due = await db().evaluationSession.findMany({ where: { reportSignedAt: null, reportDeadline: { lte: now() } }, select: { tenderId: true }, take: 50 });
+    const due = await db().evaluationSession.findMany({
+      where: { reportSignedAt: null, reportDeadline: { lte: now() } },
+      select: { tenderId: true },
+      take: 50,
+    });
     let issued = 0;
     for (const s of due) if (await finishIfDue(s.tenderId)) issued++;
     return { issued };

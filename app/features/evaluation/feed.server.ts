@@ -18,7 +18,13 @@ export async function roomFeed(tenderId: string, limit = 500): Promise<FeedEntry
     take: limit,
     select: { seq: true, at: true, action: true, actorId: true, data: true },
   });
-  return rows.map((r) => ({ seq: r.seq.toString(), at: r.at.toISOString(), action: r.action, actorId: r.actorId, data: r.data as Record<string, unknown> }));
+  return rows.map((r) => ({
+    seq: r.seq.toString(),
+    at: r.at.toISOString(),
+    action: r.action,
+    actorId: r.actorId,
+    data: r.data as Record<string, unknown>,
+  }));
 }
 
 /** The feed as the alert rules read it: file openings, sheets, and every other act of a member. */
@@ -30,12 +36,18 @@ export function roomEvents(feed: readonly FeedEntry[], memberIds: ReadonlySet<st
     const at = Date.parse(e.at);
     const bidderId = typeof e.data.bidderId === "string" ? e.data.bidderId : "";
     if (e.action === "evaluation.file_opened") events.push({ kind: "file.opened", memberId, bidderId, at });
-    else if (e.action === "evaluation.sheet_submitted") events.push({ kind: "sheet.submitted", memberId, bidderId, at, points: (e.data.points ?? {}) as Record<string, number> });
+    else if (e.action === "evaluation.sheet_submitted")
+      events.push({ kind: "sheet.submitted", memberId, bidderId, at, points: (e.data.points ?? {}) as Record<string, number> });
     else events.push({ kind: "action", memberId, at, action: e.action });
   }
   return events;
 }
 
-export function roomAlerts(feed: readonly FeedEntry[], memberIds: ReadonlySet<string>, bidderIds: readonly string[], session: { from: number; to: number | null }) {
+export function roomAlerts(
+  feed: readonly FeedEntry[],
+  memberIds: ReadonlySet<string>,
+  bidderIds: readonly string[],
+  session: { from: number; to: number | null },
+) {
   return supervisorAlerts({ events: roomEvents(feed, memberIds), bidderIds, session });
 }

@@ -3,7 +3,12 @@
 // reasons, more time, collusion findings, the summary. Each act: checked, then written with its
 // audit entry in one transaction, or refused and audited with nothing written.
 import { z } from "zod";
-import { checkCriterionPoints, evaluationTimeMustBeExtended, parseYuan, type ScoringCriterion } from "../../../bidding-core/index";
+import {
+  checkCriterionPoints,
+  evaluationTimeMustBeExtended,
+  parseYuan,
+  type ScoringCriterion,
+} from "../../../bidding-core/index";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
@@ -17,7 +22,11 @@ import { consolidateQualification, type EvaluatedBid, summariseComprehensive } f
 import { PLEDGE_TEXT } from "./statement.ts";
 
 /** The room's aggregation and outlier rule (decision 104) until the tender states them. */
-export const ROOM_POLICY = { aggregation: { kind: "trimmed-mean", trimFrom: 5 } as const, outlierThresholdPercent: 20, maxCandidates: 3 };
+export const ROOM_POLICY = {
+  aggregation: { kind: "trimmed-mean", trimFrom: 5 } as const,
+  outlierThresholdPercent: 20,
+  maxCandidates: 3,
+};
 
 const signature = z.string().min(16).max(20_000);
 export const SignatureSchema = z.object({ signature });
@@ -25,26 +34,70 @@ export const RecusalSchema = z.object({ recuse: z.enum(["none", "recused"]), rea
 export const ChairVoteSchema = z.object({ candidateUserId: z.string().uuid() });
 export const QualificationSchema = z.object({
   bidderId: z.string().uuid(),
-  findings: z.array(z.object({ criterionId: z.string().min(1).max(100), passed: z.boolean(), reason: z.string().trim().max(1000).optional() })).max(100),
+  findings: z
+    .array(
+      z.object({ criterionId: z.string().min(1).max(100), passed: z.boolean(), reason: z.string().trim().max(1000).optional() }),
+    )
+    .max(100),
   signature,
 });
-export const ScoreSchema = z.object({ bidderId: z.string().uuid(), points: z.record(z.string().max(100), z.number().finite()), signature });
+export const ScoreSchema = z.object({
+  bidderId: z.string().uuid(),
+  points: z.record(z.string().max(100), z.number().finite()),
+  signature,
+});
 export const WithdrawSchema = z.object({ sheetId: z.string().uuid(), reason: z.string().trim().min(1).max(500) });
-export const OutlierReasonSchema = z.object({ bidderId: z.string().uuid(), part: z.enum(["technical", "commercial"]), reason: z.string().trim().min(1).max(1000) });
-export const CollusionSchema = z.object({ bidderIds: z.array(z.string().uuid()).min(2).max(50), reason: z.string().trim().min(1).max(1000) });
+export const OutlierReasonSchema = z.object({
+  bidderId: z.string().uuid(),
+  part: z.enum(["technical", "commercial"]),
+  reason: z.string().trim().min(1).max(1000),
+});
+export const CollusionSchema = z.object({
+  bidderIds: z.array(z.string().uuid()).min(2).max(50),
+  reason: z.string().trim().min(1).max(1000),
+});
 
-type Session = { id: string; chairUserId: string | null; qualificationClosedAt: Date | null; summaryClosedAt: Date | null; reportDraftedAt: Date | null; reportSignedAt: Date | null; endsAt: Date; extendedAt: Date | null; qualification: unknown; collusionFindings: unknown };
-const SESSION_SELECT = { id: true, chairUserId: true, qualificationClosedAt: true, summaryClosedAt: true, reportDraftedAt: true, reportSignedAt: true, endsAt: true, extendedAt: true, qualification: true, collusionFindings: true } as const;
+type Session = {
+  id: string;
+  chairUserId: string | null;
+  qualificationClosedAt: Date | null;
+  summaryClosedAt: Date | null;
+  reportDraftedAt: Date | null;
+  reportSignedAt: Date | null;
+  endsAt: Date;
+  extendedAt: Date | null;
+  qualification: unknown;
+  collusionFindings: unknown;
+};
+const SESSION_SELECT = {
+  id: true,
+  chairUserId: true,
+  qualificationClosedAt: true,
+  summaryClosedAt: true,
+  reportDraftedAt: true,
+  reportSignedAt: true,
+  endsAt: true,
+  extendedAt: true,
+  qualification: true,
+  collusionFindings: true,
+} as const;
 
 /** Loads the session and the acting member's row; refuses a non-member, a replaced member, acts after the report is signed. */
 async function memberContext(access: RoomAccess, user: SessionUser, what: string) {
   const tenderId = access.tender.id;
-  if (access.role !== "member") return { ok: false as const, r: await refused(user, tenderId, what, "room.notMember", 403, "TBL Art 37") };
+  if (access.role !== "member")
+    return { ok: false as const, r: await refused(user, tenderId, what, "room.notMember", 403, "TBL Art 37") };
   const opened = await ensureSession(access, user);
   if (!opened.ok) return { ok: false as const, r: opened };
-  const session = (await db().evaluationSession.findUniqueOrThrow({ where: { id: opened.value.id }, select: SESSION_SELECT })) as Session;
-  if (session.reportSignedAt) return { ok: false as const, r: await refused(user, tenderId, what, "room.reportSigned", 409, "Regs Art 53") };
-  const me = await db().evaluationMember.findUniqueOrThrow({ where: { sessionId_userId: { sessionId: session.id, userId: user.id } } });
+  const session = (await db().evaluationSession.findUniqueOrThrow({
+    where: { id: opened.value.id },
+    select: SESSION_SELECT,
+  })) as Session;
+  if (session.reportSignedAt)
+    return { ok: false as const, r: await refused(user, tenderId, what, "room.reportSigned", 409, "Regs Art 53") };
+  const me = await db().evaluationMember.findUniqueOrThrow({
+    where: { sessionId_userId: { sessionId: session.id, userId: user.id } },
+  });
   if (me.endedAt) return { ok: false as const, r: await refused(user, tenderId, what, "room.notMember", 403, "Regs Art 48") };
   return { ok: true as const, session, me };
 }
@@ -54,12 +107,25 @@ export async function activeMembers(sessionId: string) {
   return db().evaluationMember.findMany({ where: { sessionId, endedAt: null }, orderBy: { id: "asc" } });
 }
 
-async function audit(user: SessionUser, tenderId: string, action: string, data: Record<string, unknown>, tx?: Parameters<typeof appendAudit>[1]) {
-  await appendAudit({ actorId: user.id, action, subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { tenderId, ...data } }, tx);
+async function audit(
+  user: SessionUser,
+  tenderId: string,
+  action: string,
+  data: Record<string, unknown>,
+  tx?: Parameters<typeof appendAudit>[1],
+) {
+  await appendAudit(
+    { actorId: user.id, action, subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { tenderId, ...data } },
+    tx,
+  );
 }
 
 /** 签到: the member's signing certificate over the server's challenge. */
-export async function signInMember(access: RoomAccess, user: SessionUser, input: unknown): Promise<Outcome<{ signedInAt: string }>> {
+export async function signInMember(
+  access: RoomAccess,
+  user: SessionUser,
+  input: unknown,
+): Promise<Outcome<{ signedInAt: string }>> {
   const tenderId = access.tender.id;
   const ctx = await memberContext(access, user, "sign-in");
   if (!ctx.ok) return ctx.r;
@@ -88,7 +154,10 @@ export async function signPledge(access: RoomAccess, user: SessionUser, input: u
   const v = await verifyMemberSignature(user.id, parsed.data.signature, "pledge", tenderId, { text: PLEDGE_TEXT });
   if (!v.ok) return refused(user, tenderId, "pledge", v.code, 422);
   await db().$transaction(async (tx) => {
-    await tx.evaluationMember.update({ where: { id: ctx.me.id }, data: { pledgeSignature: parsed.data.signature, pledgedAt: now() } });
+    await tx.evaluationMember.update({
+      where: { id: ctx.me.id },
+      data: { pledgeSignature: parsed.data.signature, pledgedAt: now() },
+    });
     await audit(user, tenderId, "evaluation.pledged", { memberId: user.id, certificateSerial: v.serial }, tx);
   });
   return { ok: true, value: null };
@@ -98,7 +167,11 @@ export async function signPledge(access: RoomAccess, user: SessionUser, input: u
  * 回避 or none (Eval-Rules Art 12), after the bidder list is shown. A recusal ends the member's
  * seat and calls the committee's replacement (Regs Art 48); the room waits for the replacement.
  */
-export async function declareRecusal(access: RoomAccess, user: SessionUser, input: unknown): Promise<Outcome<{ replacementExpertId: string | null }>> {
+export async function declareRecusal(
+  access: RoomAccess,
+  user: SessionUser,
+  input: unknown,
+): Promise<Outcome<{ replacementExpertId: string | null }>> {
   const tenderId = access.tender.id;
   const ctx = await memberContext(access, user, "recusal");
   if (!ctx.ok) return ctx.r;
@@ -106,7 +179,8 @@ export async function declareRecusal(access: RoomAccess, user: SessionUser, inpu
   if (!parsed.success) return refused(user, tenderId, "recusal", "room.badInput", 422);
   if (!ctx.me.pledgedAt) return refused(user, tenderId, "recusal", "room.pledgeFirst", 409, "Eval-Rules Art 13");
   if (ctx.me.recusal) return refused(user, tenderId, "recusal", "room.alreadyDeclared", 409);
-  if (parsed.data.recuse === "recused" && !parsed.data.reason) return refused(user, tenderId, "recusal", "room.reasonRequired", 422, "Eval-Rules Art 12");
+  if (parsed.data.recuse === "recused" && !parsed.data.reason)
+    return refused(user, tenderId, "recusal", "room.reasonRequired", 422, "Eval-Rules Art 12");
   const at = now();
   if (parsed.data.recuse === "none") {
     await db().$transaction(async (tx) => {
@@ -117,7 +191,10 @@ export async function declareRecusal(access: RoomAccess, user: SessionUser, inpu
   }
   if (!access.member?.expertId) return refused(user, tenderId, "recusal", "room.representativeCannotBeReplaced", 409);
   await db().$transaction(async (tx) => {
-    await tx.evaluationMember.update({ where: { id: ctx.me.id }, data: { recusal: "recused", recusalReason: parsed.data.reason ?? "", recusalAt: at, endedAt: at } });
+    await tx.evaluationMember.update({
+      where: { id: ctx.me.id },
+      data: { recusal: "recused", recusalReason: parsed.data.reason ?? "", recusalAt: at, endedAt: at },
+    });
     await audit(user, tenderId, "evaluation.recused", { memberId: user.id, reason: parsed.data.reason ?? "" }, tx);
   });
   const replaced = await replaceMember({ tenderId, expertId: access.member.expertId, reason: "recused", actorId: user.id });
@@ -132,20 +209,28 @@ export async function roomReady(access: RoomAccess, sessionId: string): Promise<
 }
 
 /** 组长: elected by the members, among the drawn experts; a majority of the committee elects. */
-export async function voteChair(access: RoomAccess, user: SessionUser, input: unknown): Promise<Outcome<{ chairUserId: string | null }>> {
+export async function voteChair(
+  access: RoomAccess,
+  user: SessionUser,
+  input: unknown,
+): Promise<Outcome<{ chairUserId: string | null }>> {
   const tenderId = access.tender.id;
   const ctx = await memberContext(access, user, "chair");
   if (!ctx.ok) return ctx.r;
   const parsed = ChairVoteSchema.safeParse(input);
   if (!parsed.success) return refused(user, tenderId, "chair", "room.badInput", 422);
   if (ctx.session.chairUserId) return refused(user, tenderId, "chair", "room.chairElected", 409);
-  if (!(await roomReady(access, ctx.session.id))) return refused(user, tenderId, "chair", "room.roomNotReady", 409, "Eval-Rules Art 12");
+  if (!(await roomReady(access, ctx.session.id)))
+    return refused(user, tenderId, "chair", "room.roomNotReady", 409, "Eval-Rules Art 12");
   const candidate = access.committee.members.find((m) => m.userId === parsed.data.candidateUserId);
   if (!candidate?.chairEligible) return refused(user, tenderId, "chair", "room.notEligibleChair", 422);
   const chair = await db().$transaction(async (tx) => {
     await tx.evaluationMember.update({ where: { id: ctx.me.id }, data: { chairVoteUserId: candidate.userId } });
     await audit(user, tenderId, "evaluation.chair_vote", { memberId: user.id, candidateUserId: candidate.userId }, tx);
-    const votes = await tx.evaluationMember.findMany({ where: { sessionId: ctx.session.id, endedAt: null, chairVoteUserId: candidate.userId }, select: { id: true } });
+    const votes = await tx.evaluationMember.findMany({
+      where: { sessionId: ctx.session.id, endedAt: null, chairVoteUserId: candidate.userId },
+      select: { id: true },
+    });
     if (votes.length * 2 <= access.committee.members.length) return null;
     await tx.evaluationSession.update({ where: { id: ctx.session.id }, data: { chairUserId: candidate.userId } });
     await audit(user, tenderId, "evaluation.chair_elected", { chairUserId: candidate.userId, votes: votes.length }, tx);
@@ -158,17 +243,30 @@ export async function voteChair(access: RoomAccess, user: SessionUser, input: un
 export async function roomBids(tenderId: string) {
   const { bids, collusion } = await openedBidsForCommittee(tenderId);
   return {
-    bids: bids.map((b) => ({ bidderId: b.organizationId, bidderName: b.bidderName, seq: b.seq, readOut: b.readOut, documents: b.documents, price: parseYuan(b.readOut.price ?? "") })),
+    bids: bids.map((b) => ({
+      bidderId: b.organizationId,
+      bidderName: b.bidderName,
+      seq: b.seq,
+      readOut: b.readOut,
+      documents: b.documents,
+      price: parseYuan(b.readOut.price ?? ""),
+    })),
     collusion,
   };
 }
 
 /** A member opens one of a bid's decrypted files: recorded (who, which file, when); the caller streams it. */
-export async function openBidFile(access: RoomAccess, user: SessionUser, bidderId: string, index: number): Promise<Outcome<{ path: string; name: string }>> {
+export async function openBidFile(
+  access: RoomAccess,
+  user: SessionUser,
+  bidderId: string,
+  index: number,
+): Promise<Outcome<{ path: string; name: string }>> {
   const tenderId = access.tender.id;
   const ctx = await memberContext(access, user, "file");
   if (!ctx.ok) return ctx.r;
-  if (!ctx.me.signedInAt || !ctx.me.pledgedAt) return refused(user, tenderId, "file", "room.pledgeFirst", 409, "Eval-Rules Art 13");
+  if (!ctx.me.signedInAt || !ctx.me.pledgedAt)
+    return refused(user, tenderId, "file", "room.pledgeFirst", 409, "Eval-Rules Art 13");
   const { bids } = await roomBids(tenderId);
   const bid = bids.find((b) => b.bidderId === bidderId);
   const file = bid?.documents[index];
@@ -179,21 +277,47 @@ export async function openBidFile(access: RoomAccess, user: SessionUser, bidderI
 }
 
 function tenderQualification(raw: unknown): { id: string; text: string }[] {
-  return Array.isArray(raw) ? raw.filter((q): q is { id: string; text: string } => typeof q === "object" && q !== null && typeof (q as { id?: unknown }).id === "string").map((q) => ({ id: q.id, text: String(q.text ?? "") })) : [];
+  return Array.isArray(raw)
+    ? raw
+        .filter(
+          (q): q is { id: string; text: string } =>
+            typeof q === "object" && q !== null && typeof (q as { id?: unknown }).id === "string",
+        )
+        .map((q) => ({ id: q.id, text: String(q.text ?? "") }))
+    : [];
 }
 
 export async function tenderRules(tenderId: string) {
-  const t = await db().tender.findUniqueOrThrow({ where: { id: tenderId }, select: { qualificationRequirements: true, evaluationConfig: true } });
-  const config = (t.evaluationConfig ?? {}) as { weights?: { technical: number; commercial: number; price: number }; priceScoring?: unknown; criteria?: ScoringCriterion[] };
-  return { qualification: tenderQualification(t.qualificationRequirements), weights: config.weights ?? { technical: 0, commercial: 0, price: 0 }, priceScoring: config.priceScoring, criteria: Array.isArray(config.criteria) ? config.criteria : [] };
+  const t = await db().tender.findUniqueOrThrow({
+    where: { id: tenderId },
+    select: { qualificationRequirements: true, evaluationConfig: true },
+  });
+  const config = (t.evaluationConfig ?? {}) as {
+    weights?: { technical: number; commercial: number; price: number };
+    priceScoring?: unknown;
+    criteria?: ScoringCriterion[];
+  };
+  return {
+    qualification: tenderQualification(t.qualificationRequirements),
+    weights: config.weights ?? { technical: 0, commercial: 0, price: 0 },
+    priceScoring: config.priceScoring,
+    criteria: Array.isArray(config.criteria) ? config.criteria : [],
+  };
 }
 
 async function activeSheet(sessionId: string, memberUserId: string, bidderId: string, kind: "QUALIFICATION" | "SCORE") {
-  return db().evaluationSheet.findFirst({ where: { sessionId, memberUserId, bidderId, kind, withdrawnAt: null }, select: { id: true } });
+  return db().evaluationSheet.findFirst({
+    where: { sessionId, memberUserId, bidderId, kind, withdrawnAt: null },
+    select: { id: true },
+  });
 }
 
 /** 资格审查: a member's signed pass/fail per criterion of the tender, a reason for each fail. */
-export async function submitQualification(access: RoomAccess, user: SessionUser, input: unknown): Promise<Outcome<{ sheetId: string }>> {
+export async function submitQualification(
+  access: RoomAccess,
+  user: SessionUser,
+  input: unknown,
+): Promise<Outcome<{ sheetId: string }>> {
   const tenderId = access.tender.id;
   const ctx = await memberContext(access, user, "qualification");
   if (!ctx.ok) return ctx.r;
@@ -202,18 +326,48 @@ export async function submitQualification(access: RoomAccess, user: SessionUser,
   if (!ctx.session.chairUserId) return refused(user, tenderId, "qualification", "room.roomNotReady", 409);
   if (ctx.session.qualificationClosedAt) return refused(user, tenderId, "qualification", "room.qualificationClosed", 409);
   const { bids } = await roomBids(tenderId);
-  if (!bids.some((b) => b.bidderId === parsed.data.bidderId)) return refused(user, tenderId, "qualification", "room.noSuchBid", 404);
+  if (!bids.some((b) => b.bidderId === parsed.data.bidderId))
+    return refused(user, tenderId, "qualification", "room.noSuchBid", 404);
   const rules = await tenderRules(tenderId);
   const given = new Map(parsed.data.findings.map((f) => [f.criterionId, f]));
-  if (given.size !== rules.qualification.length || rules.qualification.some((q) => !given.has(q.id))) return refused(user, tenderId, "qualification", "room.incompleteSheet", 422, "Eval-Rules Art 20");
-  if (parsed.data.findings.some((f) => !f.passed && !f.reason)) return refused(user, tenderId, "qualification", "room.reasonRequired", 422, "Eval-Rules Art 20");
-  if (await activeSheet(ctx.session.id, user.id, parsed.data.bidderId, "QUALIFICATION")) return refused(user, tenderId, "qualification", "room.sheetSubmitted", 409);
-  const body = { bidderId: parsed.data.bidderId, findings: parsed.data.findings.map((f) => ({ criterionId: f.criterionId, passed: f.passed, reason: f.reason ?? "" })) };
+  if (given.size !== rules.qualification.length || rules.qualification.some((q) => !given.has(q.id)))
+    return refused(user, tenderId, "qualification", "room.incompleteSheet", 422, "Eval-Rules Art 20");
+  if (parsed.data.findings.some((f) => !f.passed && !f.reason))
+    return refused(user, tenderId, "qualification", "room.reasonRequired", 422, "Eval-Rules Art 20");
+  if (await activeSheet(ctx.session.id, user.id, parsed.data.bidderId, "QUALIFICATION"))
+    return refused(user, tenderId, "qualification", "room.sheetSubmitted", 409);
+  const body = {
+    bidderId: parsed.data.bidderId,
+    findings: parsed.data.findings.map((f) => ({ criterionId: f.criterionId, passed: f.passed, reason: f.reason ?? "" })),
+  };
   const v = await verifyMemberSignature(user.id, parsed.data.signature, "qualification", tenderId, body);
   if (!v.ok) return refused(user, tenderId, "qualification", v.code, 422);
   const sheet = await db().$transaction(async (tx) => {
-    const s = await tx.evaluationSheet.create({ data: { sessionId: ctx.session.id, memberUserId: user.id, bidderId: body.bidderId, kind: "QUALIFICATION", body, signature: parsed.data.signature, certificateSerial: v.serial, submittedAt: now() }, select: { id: true } });
-    await audit(user, tenderId, "evaluation.qualification_submitted", { memberId: user.id, bidderId: body.bidderId, sheetId: s.id, failed: body.findings.filter((f) => !f.passed).map((f) => f.criterionId) }, tx);
+    const s = await tx.evaluationSheet.create({
+      data: {
+        sessionId: ctx.session.id,
+        memberUserId: user.id,
+        bidderId: body.bidderId,
+        kind: "QUALIFICATION",
+        body,
+        signature: parsed.data.signature,
+        certificateSerial: v.serial,
+        submittedAt: now(),
+      },
+      select: { id: true },
+    });
+    await audit(
+      user,
+      tenderId,
+      "evaluation.qualification_submitted",
+      {
+        memberId: user.id,
+        bidderId: body.bidderId,
+        sheetId: s.id,
+        failed: body.findings.filter((f) => !f.passed).map((f) => f.criterionId),
+      },
+      tx,
+    );
     return s;
   });
   return { ok: true, value: { sheetId: sheet.id } };
@@ -233,22 +387,48 @@ export async function closeQualification(access: RoomAccess, user: SessionUser):
   const members = (await activeMembers(ctx.session.id)).map((m) => m.userId);
   const { bids } = await roomBids(tenderId);
   const rules = await tenderRules(tenderId);
-  const sheets = (await sheetsOf(ctx.session.id, "QUALIFICATION")).map((s) => ({ memberId: s.memberUserId, bidderId: s.bidderId, findings: (s.body as { findings: { criterionId: string; passed: boolean; reason: string }[] }).findings }));
-  const result = consolidateQualification({ criteria: rules.qualification, memberIds: members, bids: bids.map((b) => ({ bidderId: b.bidderId, price: b.price.ok ? b.price.value : 0n })), sheets });
-  if (!result.ok) return refused(user, tenderId, "qualification.close", `room.errors.${result.error.code}`, 409, result.error.article);
+  const sheets = (await sheetsOf(ctx.session.id, "QUALIFICATION")).map((s) => ({
+    memberId: s.memberUserId,
+    bidderId: s.bidderId,
+    findings: (s.body as { findings: { criterionId: string; passed: boolean; reason: string }[] }).findings,
+  }));
+  const result = consolidateQualification({
+    criteria: rules.qualification,
+    memberIds: members,
+    bids: bids.map((b) => ({ bidderId: b.bidderId, price: b.price.ok ? b.price.value : 0n })),
+    sheets,
+  });
+  if (!result.ok)
+    return refused(user, tenderId, "qualification.close", `room.errors.${result.error.code}`, 409, result.error.article);
   await db().$transaction(async (tx) => {
-    await tx.evaluationSession.update({ where: { id: ctx.session.id }, data: { qualification: result.value as unknown as object, qualificationClosedAt: now() } });
-    await audit(user, tenderId, "evaluation.qualification_closed", { failed: result.value.filter((q) => !q.passed).map((q) => q.bidderId) }, tx);
+    await tx.evaluationSession.update({
+      where: { id: ctx.session.id },
+      data: { qualification: result.value as unknown as object, qualificationClosedAt: now() },
+    });
+    await audit(
+      user,
+      tenderId,
+      "evaluation.qualification_closed",
+      { failed: result.value.filter((q) => !q.passed).map((q) => q.bidderId) },
+      tx,
+    );
   });
   return { ok: true, value: { failed: result.value.filter((q) => !q.passed).map((q) => q.bidderId) } };
 }
 
 /** The bids still in: passed the review and not found colluding. */
-export async function remainingBids(session: Pick<Session, "qualification" | "collusionFindings">, tenderId: string): Promise<(EvaluatedBid & { bidderName: string })[]> {
+export async function remainingBids(
+  session: Pick<Session, "qualification" | "collusionFindings">,
+  tenderId: string,
+): Promise<(EvaluatedBid & { bidderName: string })[]> {
   const { bids } = await roomBids(tenderId);
-  const passed = new Set(((session.qualification ?? []) as { bidderId: string; passed: boolean }[]).filter((q) => q.passed).map((q) => q.bidderId));
+  const passed = new Set(
+    ((session.qualification ?? []) as { bidderId: string; passed: boolean }[]).filter((q) => q.passed).map((q) => q.bidderId),
+  );
   const colluding = new Set(((session.collusionFindings ?? []) as { bidderIds: string[] }[]).flatMap((f) => f.bidderIds));
-  return bids.filter((b) => passed.has(b.bidderId) && !colluding.has(b.bidderId)).map((b) => ({ bidderId: b.bidderId, bidderName: b.bidderName, price: b.price.ok ? b.price.value : 0n }));
+  return bids
+    .filter((b) => passed.has(b.bidderId) && !colluding.has(b.bidderId))
+    .map((b) => ({ bidderId: b.bidderId, bidderName: b.bidderName, price: b.price.ok ? b.price.value : 0n }));
 }
 
 /** 详细评审: a member's signed points per criterion, each within 0..maxPoints (bidding-core); the price score is never typed. */
@@ -261,21 +441,45 @@ export async function submitScore(access: RoomAccess, user: SessionUser, input: 
   if (!ctx.session.qualificationClosedAt) return refused(user, tenderId, "score", "room.qualificationOpen", 409);
   if (ctx.session.summaryClosedAt) return refused(user, tenderId, "score", "room.summaryClosed", 409);
   const remaining = await remainingBids(ctx.session, tenderId);
-  if (!remaining.some((b) => b.bidderId === parsed.data.bidderId)) return refused(user, tenderId, "score", "room.bidRejected", 422, "Eval-Rules Art 26");
+  if (!remaining.some((b) => b.bidderId === parsed.data.bidderId))
+    return refused(user, tenderId, "score", "room.bidRejected", 422, "Eval-Rules Art 26");
   const rules = await tenderRules(tenderId);
   const keys = Object.keys(parsed.data.points);
-  if (keys.length !== rules.criteria.length || rules.criteria.some((c) => !(c.id in parsed.data.points))) return refused(user, tenderId, "score", "room.incompleteSheet", 422);
+  if (keys.length !== rules.criteria.length || rules.criteria.some((c) => !(c.id in parsed.data.points)))
+    return refused(user, tenderId, "score", "room.incompleteSheet", 422);
   for (const c of rules.criteria) {
     const checked = checkCriterionPoints(c, parsed.data.points[c.id] ?? Number.NaN);
     if (!checked.ok) return refused(user, tenderId, "score", "room.scoreOutOfRange", 422, checked.error.article);
   }
-  if (await activeSheet(ctx.session.id, user.id, parsed.data.bidderId, "SCORE")) return refused(user, tenderId, "score", "room.sheetSubmitted", 409);
-  const body = { bidderId: parsed.data.bidderId, points: Object.fromEntries(rules.criteria.map((c) => [c.id, parsed.data.points[c.id] ?? 0])) };
+  if (await activeSheet(ctx.session.id, user.id, parsed.data.bidderId, "SCORE"))
+    return refused(user, tenderId, "score", "room.sheetSubmitted", 409);
+  const body = {
+    bidderId: parsed.data.bidderId,
+    points: Object.fromEntries(rules.criteria.map((c) => [c.id, parsed.data.points[c.id] ?? 0])),
+  };
   const v = await verifyMemberSignature(user.id, parsed.data.signature, "score", tenderId, body);
   if (!v.ok) return refused(user, tenderId, "score", v.code, 422);
   const sheet = await db().$transaction(async (tx) => {
-    const s = await tx.evaluationSheet.create({ data: { sessionId: ctx.session.id, memberUserId: user.id, bidderId: body.bidderId, kind: "SCORE", body, signature: parsed.data.signature, certificateSerial: v.serial, submittedAt: now() }, select: { id: true } });
-    await audit(user, tenderId, "evaluation.sheet_submitted", { memberId: user.id, bidderId: body.bidderId, sheetId: s.id, points: body.points }, tx);
+    const s = await tx.evaluationSheet.create({
+      data: {
+        sessionId: ctx.session.id,
+        memberUserId: user.id,
+        bidderId: body.bidderId,
+        kind: "SCORE",
+        body,
+        signature: parsed.data.signature,
+        certificateSerial: v.serial,
+        submittedAt: now(),
+      },
+      select: { id: true },
+    });
+    await audit(
+      user,
+      tenderId,
+      "evaluation.sheet_submitted",
+      { memberId: user.id, bidderId: body.bidderId, sheetId: s.id, points: body.points },
+      tx,
+    );
     return s;
   });
   return { ok: true, value: { sheetId: sheet.id } };
@@ -288,13 +492,32 @@ export async function withdrawSheet(access: RoomAccess, user: SessionUser, input
   if (!ctx.ok) return ctx.r;
   const parsed = WithdrawSchema.safeParse(input);
   if (!parsed.success) return refused(user, tenderId, "withdraw", "room.badInput", 422);
-  const sheet = await db().evaluationSheet.findFirst({ where: { id: parsed.data.sheetId, sessionId: ctx.session.id, memberUserId: user.id, withdrawnAt: null }, select: { id: true, kind: true, bidderId: true } });
+  const sheet = await db().evaluationSheet.findFirst({
+    where: { id: parsed.data.sheetId, sessionId: ctx.session.id, memberUserId: user.id, withdrawnAt: null },
+    select: { id: true, kind: true, bidderId: true },
+  });
   if (!sheet) return refused(user, tenderId, "withdraw", "room.noSuchSheet", 404);
   const closed = sheet.kind === "QUALIFICATION" ? ctx.session.qualificationClosedAt : ctx.session.summaryClosedAt;
-  if (closed) return refused(user, tenderId, "withdraw", sheet.kind === "QUALIFICATION" ? "room.qualificationClosed" : "room.summaryClosed", 409);
+  if (closed)
+    return refused(
+      user,
+      tenderId,
+      "withdraw",
+      sheet.kind === "QUALIFICATION" ? "room.qualificationClosed" : "room.summaryClosed",
+      409,
+    );
   await db().$transaction(async (tx) => {
-    await tx.evaluationSheet.update({ where: { id: sheet.id }, data: { withdrawnAt: now(), withdrawnReason: parsed.data.reason } });
-    await audit(user, tenderId, "evaluation.sheet_withdrawn", { memberId: user.id, bidderId: sheet.bidderId, sheetId: sheet.id, kind: sheet.kind, reason: parsed.data.reason }, tx);
+    await tx.evaluationSheet.update({
+      where: { id: sheet.id },
+      data: { withdrawnAt: now(), withdrawnReason: parsed.data.reason },
+    });
+    await audit(
+      user,
+      tenderId,
+      "evaluation.sheet_withdrawn",
+      { memberId: user.id, bidderId: sheet.bidderId, sheetId: sheet.id, kind: sheet.kind, reason: parsed.data.reason },
+      tx,
+    );
   });
   return { ok: true, value: null };
 }
@@ -307,11 +530,23 @@ export async function explainOutlier(access: RoomAccess, user: SessionUser, inpu
   const parsed = OutlierReasonSchema.safeParse(input);
   if (!parsed.success) return refused(user, tenderId, "outlier", "room.reasonRequired", 422);
   if (ctx.session.summaryClosedAt) return refused(user, tenderId, "outlier", "room.summaryClosed", 409);
-  const sheet = await db().evaluationSheet.findFirst({ where: { sessionId: ctx.session.id, memberUserId: user.id, bidderId: parsed.data.bidderId, kind: "SCORE", withdrawnAt: null }, select: { id: true, outlierReasons: true } });
+  const sheet = await db().evaluationSheet.findFirst({
+    where: { sessionId: ctx.session.id, memberUserId: user.id, bidderId: parsed.data.bidderId, kind: "SCORE", withdrawnAt: null },
+    select: { id: true, outlierReasons: true },
+  });
   if (!sheet) return refused(user, tenderId, "outlier", "room.noSuchSheet", 404);
   await db().$transaction(async (tx) => {
-    await tx.evaluationSheet.update({ where: { id: sheet.id }, data: { outlierReasons: { ...((sheet.outlierReasons ?? {}) as object), [parsed.data.part]: parsed.data.reason } } });
-    await audit(user, tenderId, "evaluation.outlier_explained", { memberId: user.id, bidderId: parsed.data.bidderId, part: parsed.data.part }, tx);
+    await tx.evaluationSheet.update({
+      where: { id: sheet.id },
+      data: { outlierReasons: { ...((sheet.outlierReasons ?? {}) as object), [parsed.data.part]: parsed.data.reason } },
+    });
+    await audit(
+      user,
+      tenderId,
+      "evaluation.outlier_explained",
+      { memberId: user.id, bidderId: parsed.data.bidderId, part: parsed.data.part },
+      tx,
+    );
   });
   return { ok: true, value: null };
 }
@@ -325,12 +560,23 @@ export async function askForMoreTime(access: RoomAccess, user: SessionUser): Pro
   const extended = await db().$transaction(async (tx) => {
     await tx.evaluationMember.update({ where: { id: ctx.me.id }, data: { moreTimeAt: ctx.me.moreTimeAt ?? now() } });
     await audit(user, tenderId, "evaluation.more_time_asked", { memberId: user.id }, tx);
-    const asking = await tx.evaluationMember.count({ where: { sessionId: ctx.session.id, endedAt: null, moreTimeAt: { not: null } } });
+    const asking = await tx.evaluationMember.count({
+      where: { sessionId: ctx.session.id, endedAt: null, moreTimeAt: { not: null } },
+    });
     if (ctx.session.extendedAt || !evaluationTimeMustBeExtended(asking, access.committee.members.length)) return false;
-    const s = await tx.evaluationSession.findUniqueOrThrow({ where: { id: ctx.session.id }, select: { openedAt: true, endsAt: true } });
+    const s = await tx.evaluationSession.findUniqueOrThrow({
+      where: { id: ctx.session.id },
+      select: { openedAt: true, endsAt: true },
+    });
     const endsAt = new Date(s.endsAt.getTime() + (s.endsAt.getTime() - s.openedAt.getTime()));
     await tx.evaluationSession.update({ where: { id: ctx.session.id }, data: { extendedAt: now(), endsAt } });
-    await audit(user, tenderId, "evaluation.extended", { asking, committee: access.committee.members.length, endsAt: endsAt.toISOString(), article: "Regs Art 48" }, tx);
+    await audit(
+      user,
+      tenderId,
+      "evaluation.extended",
+      { asking, committee: access.committee.members.length, endsAt: endsAt.toISOString(), article: "Regs Art 48" },
+      tx,
+    );
     return true;
   });
   return { ok: true, value: { extended } };
@@ -346,11 +592,21 @@ export async function findCollusion(access: RoomAccess, user: SessionUser, input
   if (ctx.session.chairUserId !== user.id) return refused(user, tenderId, "collusion", "room.chairOnly", 403);
   if (ctx.session.summaryClosedAt) return refused(user, tenderId, "collusion", "room.summaryClosed", 409);
   const { bids } = await roomBids(tenderId);
-  if (parsed.data.bidderIds.some((id) => !bids.some((b) => b.bidderId === id))) return refused(user, tenderId, "collusion", "room.noSuchBid", 404);
-  const findings = [...((ctx.session.collusionFindings ?? []) as object[]), { bidderIds: parsed.data.bidderIds, reason: parsed.data.reason, article: "Regs Art 40" }];
+  if (parsed.data.bidderIds.some((id) => !bids.some((b) => b.bidderId === id)))
+    return refused(user, tenderId, "collusion", "room.noSuchBid", 404);
+  const findings = [
+    ...((ctx.session.collusionFindings ?? []) as object[]),
+    { bidderIds: parsed.data.bidderIds, reason: parsed.data.reason, article: "Regs Art 40" },
+  ];
   await db().$transaction(async (tx) => {
     await tx.evaluationSession.update({ where: { id: ctx.session.id }, data: { collusionFindings: findings } });
-    await audit(user, tenderId, "evaluation.collusion_found", { bidderIds: parsed.data.bidderIds, reason: parsed.data.reason }, tx);
+    await audit(
+      user,
+      tenderId,
+      "evaluation.collusion_found",
+      { bidderIds: parsed.data.bidderIds, reason: parsed.data.reason },
+      tx,
+    );
   });
   return { ok: true, value: null };
 }
@@ -361,11 +617,29 @@ export async function currentSummary(session: Session, tenderId: string) {
   const members = (await activeMembers(session.id)).map((m) => m.userId);
   const bids = await remainingBids(session, tenderId);
   const rows = await sheetsOf(session.id, "SCORE");
-  const sheets = rows.map((s) => ({ memberId: s.memberUserId, bidderId: s.bidderId, points: (s.body as { points: Record<string, number> }).points }));
-  const outlierReasons = rows.flatMap((s) => Object.entries((s.outlierReasons ?? {}) as Record<string, string>).map(([part, reason]) => ({ memberId: s.memberUserId, bidderId: s.bidderId, part, reason })));
+  const sheets = rows.map((s) => ({
+    memberId: s.memberUserId,
+    bidderId: s.bidderId,
+    points: (s.body as { points: Record<string, number> }).points,
+  }));
+  const outlierReasons = rows.flatMap((s) =>
+    Object.entries((s.outlierReasons ?? {}) as Record<string, string>).map(([part, reason]) => ({
+      memberId: s.memberUserId,
+      bidderId: s.bidderId,
+      part,
+      reason,
+    })),
+  );
   const summary = summariseComprehensive({
-    table: rules.criteria, weights: rules.weights, priceScoring: rules.priceScoring as Parameters<typeof summariseComprehensive>[0]["priceScoring"], aggregation: ROOM_POLICY.aggregation,
-    memberIds: members, bids, sheets, outlierThresholdPercent: ROOM_POLICY.outlierThresholdPercent, outlierReasons,
+    table: rules.criteria,
+    weights: rules.weights,
+    priceScoring: rules.priceScoring as Parameters<typeof summariseComprehensive>[0]["priceScoring"],
+    aggregation: ROOM_POLICY.aggregation,
+    memberIds: members,
+    bids,
+    sheets,
+    outlierThresholdPercent: ROOM_POLICY.outlierThresholdPercent,
+    outlierReasons,
   });
   return { summary, bids, members, rules, rows };
 }

@@ -10,7 +10,7 @@ describe("what a member signs in the room", () => {
 
   it("signs decimal points as their decimal strings (canonical JSON takes integers only), so 12.5 and 12.50 agree", () => {
     expect(signable({ p: 12.5, q: 3, r: [0.25, 1n] })).toEqual({ p: "12.5", q: 3, r: ["0.25", "1"] });
-    expect(roomStatementText("score", "t", "m", { c1: 12.5 })).toBe(roomStatementText("score", "t", "m", { c1: 12.50 }));
+    expect(roomStatementText("score", "t", "m", { c1: 12.5 })).toBe(roomStatementText("score", "t", "m", { c1: 12.5 }));
   });
 
   it("differs when anything signed differs (another member, another act, another body)", () => {

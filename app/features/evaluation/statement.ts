@@ -19,7 +19,12 @@ export function signable(value: unknown): JsonBody {
   if (typeof value === "number") return Number.isSafeInteger(value) ? value : String(value);
   if (typeof value === "bigint") return value.toString();
   if (Array.isArray(value)) return value.map(signable);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, signable(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, signable(v)]),
+    );
   return value as JsonBody;
 }
 
