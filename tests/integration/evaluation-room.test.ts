@@ -490,6 +490,36 @@ describe("evaluation room", () => {
     expect(JSON.stringify(agentView)).not.toContain("points");
   });
 
+  it("a collusion finding by the chair takes those bids out of scoring, with its reason (Regs Art 40)", async () => {
+    const f = await openedTenderWithCommittee();
+    const [A, B, C] = f.bidders.map((b) => b.organizationId) as [string, string, string];
+    for (const e of f.experts) {
+      await enter(f, e);
+      expect((await declareRecusal(await access(e.user, f.tenderId), e.user, { recuse: "none" })).ok).toBe(true);
+    }
+    const [chair] = f.experts as [RoomExpert];
+    for (const e of f.experts.slice(0, 3))
+      expect((await voteChair(await access(e.user, f.tenderId), e.user, { candidateUserId: chair.user.id })).ok).toBe(true);
+    for (const e of f.experts) {
+      for (const b of [A, B, C])
+        expect((await submitQualification(await access(e.user, f.tenderId), e.user, qualificationOf(f, e, b, false))).ok).toBe(
+          true,
+        );
+    }
+    const a = await access(chair.user, f.tenderId);
+    expect(await closeQualification(a, chair.user)).toMatchObject({ ok: true, value: { failed: [] } });
+    expect(
+      (await findCollusion(a, chair.user, { bidderIds: [A, B], reason: "两份投标文件由同一单位编制，报价呈规律性差异" })).ok,
+    ).toBe(true);
+    expect(await submitScore(a, chair.user, scoreOf(f, chair, A, { c1: 20, c2: 10, c3: 10 }))).toMatchObject({
+      ok: false,
+      refusal: { code: "room.bidRejected" },
+    });
+    expect((await submitScore(a, chair.user, scoreOf(f, chair, C, { c1: 20, c2: 10, c3: 10 }))).ok).toBe(true);
+    const view = await roomView(a, chair.user);
+    expect("remaining" in view && view.remaining).toEqual([C]);
+  });
+
   it("refuses before the evaluation time, and to someone not on the committee, audited", async () => {
     const f = await openedTenderWithCommittee({ evaluationStartInMs: 3_600_000 });
     const e = f.experts[0]!;
