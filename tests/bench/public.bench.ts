@@ -12,6 +12,7 @@
 // non2xx counts answers that were not 2xx and requests not answered (autocannon errors, incl.
 // its 10 s timeouts); the per-page log line splits them by status code. The last line is JSON.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
@@ -62,6 +63,7 @@ const serverEnv: Record<string, string> = {
   DATABASE_URL: DB_URL,
   REDIS_URL,
   SESSION_SECRET: "bench-session-secret-0123456789-0123456789",
+  EXPERT_ID_HASH_KEY: randomBytes(32).toString("base64url"),
   COOKIE_SECURE: "false",
   PKI_DIR: path.join(tmp, "pki"),
   BIDS_DIR: path.join(tmp, "bids"),

@@ -99,6 +99,7 @@ const serverEnv: Record<string, string> = {
   SESSION_SECRET: randomBytes(32).toString("base64url"),
   COOKIE_SECURE: "false",
   MEDIA_INTERNAL_SECRET: randomBytes(32).toString("base64url"),
+  EXPERT_ID_HASH_KEY: randomBytes(32).toString("base64url"),
   PKI_DIR: dirs.pki,
   BIDS_DIR: dirs.bids,
   UPLOADS_DIR: dirs.uploads,
