@@ -100,7 +100,8 @@ module.exports = {
     {
       name: "crypto-takes-only-canonical-json-from-bidding-core",
       severity: "error",
-      comment: "crypto/ signs the one canonical JSON (decision 061), which lives in bidding-core; nothing else of the law belongs in crypto/.",
+      comment:
+        "crypto/ signs the one canonical JSON (decision 061), which lives in bidding-core; nothing else of the law belongs in crypto/.",
       from: { path: "^crypto/", pathNot: TEST },
       to: { path: "^bidding-core/", pathNot: "^bidding-core/canonical-json\\.ts$" },
     },
@@ -117,7 +118,11 @@ module.exports = {
     exclude: { path: ["^media-server/toolchain/", "^build/", "^public/build/"] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"], extensions: [".ts", ".tsx", ".js", ".mjs", ".cjs", ".json"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".tsx", ".js", ".mjs", ".cjs", ".json"],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

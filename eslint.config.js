@@ -12,7 +12,18 @@ const AUDIT_SUBJECT_LITERAL = {
 
 export default tseslint.config(
   {
-    ignores: ["build/**", "coverage/**", "public/build/**", ".cache/**", "app/generated/**", "node_modules/**", "var/**", "test-results/**", "playwright-report/**", "media-server/toolchain/**"],
+    ignores: [
+      "build/**",
+      "coverage/**",
+      "public/build/**",
+      ".cache/**",
+      "app/generated/**",
+      "node_modules/**",
+      "var/**",
+      "test-results/**",
+      "playwright-report/**",
+      "media-server/toolchain/**",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -43,9 +54,18 @@ export default tseslint.config(
       "no-restricted-syntax": [
         "error",
         AUDIT_SUBJECT_LITERAL,
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "Server time comes from app/platform/clock.server.ts: use now()." },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "Server time comes from app/platform/clock.server.ts: use nowMs()." },
-        { selector: "MemberExpression[object.name='Date'][property.name='now']:not(CallExpression > .callee)", message: "Server time comes from app/platform/clock.server.ts: pass nowMs, not Date.now." },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "Server time comes from app/platform/clock.server.ts: use now().",
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: "Server time comes from app/platform/clock.server.ts: use nowMs().",
+        },
+        {
+          selector: "MemberExpression[object.name='Date'][property.name='now']:not(CallExpression > .callee)",
+          message: "Server time comes from app/platform/clock.server.ts: pass nowMs, not Date.now.",
+        },
       ],
     },
   },

@@ -40,7 +40,11 @@ const entry = build.entry.module as unknown as AppEntry;
 const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", config.TRUST_PROXY);
-app.use(compression({ filter: (req, res) => !req.path.startsWith("/internal/") && !req.path.startsWith("/uploads/") && compression.filter(req, res) }));
+app.use(
+  compression({
+    filter: (req, res) => !req.path.startsWith("/internal/") && !req.path.startsWith("/uploads/") && compression.filter(req, res),
+  }),
+);
 // Public pages and feeds: answered from the public cache, rendered through the public gate
 // (503 + Retry-After under overload), validators and Cache-Control on every answer (decision 070).
 // Before the static files: none of its paths is a file, and a hit then costs no file-system look-up.
@@ -73,7 +77,9 @@ app.all("*", (req, res, next) => {
 // A request that throws outside Remix's own handling gets a 500 page; the process lives on.
 // Errors that carry a client status (Express's own: a path that does not decode is a 400) keep it.
 app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  const status =
+    (error as { status?: unknown; statusCode?: unknown } | null)?.status ??
+    (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {
     if (!res.headersSent) res.status(status).type("text/plain").send("Bad request");
     return;

@@ -88,11 +88,21 @@ function Header() {
               {user.role === "ADMIN" && <Link to="/admin/experts">{t("experts:nav.pool")}</Link>}
               {user.role === "SUPERVISOR" && <Link to="/supervisor/committees">{t("experts:nav.committees")}</Link>}
               {user.role === "EXPERT" && <Link to="/expert">{t("experts:nav.expert")}</Link>}
-              {(user.role === "ADMIN" || user.role === "ROOM_DEVICE") && <Link to="/centre/devices">{t("witness:nav.devices")}</Link>}
+              {(user.role === "ADMIN" || user.role === "ROOM_DEVICE") && (
+                <Link to="/centre/devices">{t("witness:nav.devices")}</Link>
+              )}
               {user.role === "ADMIN" && <Link to="/admin/calendar">{t("remedies:nav.calendar")}</Link>}
               <Link to="/notifications" data-testid="notifications-link">
                 {t("tender:nav.notifications")}
-                {data?.unread ? <span className="status" style={{ background: "#fff", color: "var(--red)", marginLeft: ".25rem", fontWeight: 600 }} aria-label={t("tender:nav.unread", { count: data.unread })}>{data.unread}</span> : null}
+                {data?.unread ? (
+                  <span
+                    className="status"
+                    style={{ background: "#fff", color: "var(--red)", marginLeft: ".25rem", fontWeight: 600 }}
+                    aria-label={t("tender:nav.unread", { count: data.unread })}
+                  >
+                    {data.unread}
+                  </span>
+                ) : null}
               </Link>
               <Link to="/account">{t("nav.account")}</Link>
               <Form method="post" action="/logout" className="inline-form">

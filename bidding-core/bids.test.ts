@@ -22,7 +22,10 @@ describe("bid acceptance", () => {
 
   it("Regs Art 36: refuses a bid arriving at or after the deadline by the server clock", () => {
     const late = acceptBid({ ...submission, receivedAt: deadline }, deadline);
-    expect(late).toMatchObject({ ok: false, error: { code: "BID.AFTER_DEADLINE", article: "Regs Art 36", params: { bidderId: "b1" } } });
+    expect(late).toMatchObject({
+      ok: false,
+      error: { code: "BID.AFTER_DEADLINE", article: "Regs Art 36", params: { bidderId: "b1" } },
+    });
   });
 
   it("Regs Art 36, E-Measures Art 27: refuses an unencrypted bid", () => {
@@ -44,7 +47,10 @@ describe("change and withdrawal", () => {
     const result = withdrawBid({ at: sh("2025-03-17T10:00"), bidDeadline: deadline, alreadyWithdrawn: false });
     expect(result).toEqual({
       ok: true,
-      value: { kind: "withdrawn", securityRefundDue: { value: sh("2025-03-24T23:59:59.999"), provisional: false, provisionalYears: [] } },
+      value: {
+        kind: "withdrawn",
+        securityRefundDue: { value: sh("2025-03-24T23:59:59.999"), provisional: false, provisionalYears: [] },
+      },
     });
   });
 
@@ -54,7 +60,9 @@ describe("change and withdrawal", () => {
   });
 
   it("TBL Art 29: refuses to withdraw a bid twice", () => {
-    expect(code(withdrawBid({ at: sh("2025-03-17T10:00"), bidDeadline: deadline, alreadyWithdrawn: true }))).toBe("BID.ALREADY_WITHDRAWN");
+    expect(code(withdrawBid({ at: sh("2025-03-17T10:00"), bidDeadline: deadline, alreadyWithdrawn: true }))).toBe(
+      "BID.ALREADY_WITHDRAWN",
+    );
   });
 });
 
@@ -65,7 +73,10 @@ describe("securities", () => {
     expect(maxBidSecurity(1_234_567_89n, rules)).toBe(2_469_135n);
     expect(code(checkBidSecurity({ amount: 2_469_135n, estimatedPrice: 1_234_567_89n, ...validity }))).toBe("ok");
     const over = checkBidSecurity({ amount: 2_469_136n, estimatedPrice: 1_234_567_89n, ...validity });
-    expect(over).toMatchObject({ ok: false, error: { code: "BID.SECURITY_TOO_HIGH", article: "Regs Art 26", params: { cap: "2469135" } } });
+    expect(over).toMatchObject({
+      ok: false,
+      error: { code: "BID.SECURITY_TOO_HIGH", article: "Regs Art 26", params: { cap: "2469135" } },
+    });
     expect(code(checkBidSecurity({ amount: -1n, estimatedPrice: 100n, ...validity }))).toBe("BID.SECURITY_TOO_HIGH");
   });
 
@@ -75,7 +86,12 @@ describe("securities", () => {
   });
 
   it("Regs Art 26: the security is valid exactly as long as the bid", () => {
-    const mismatch = checkBidSecurity({ amount: 1n, estimatedPrice: 100_00n, ...validity, securityValidUntil: sh("2025-06-19T17:00") });
+    const mismatch = checkBidSecurity({
+      amount: 1n,
+      estimatedPrice: 100_00n,
+      ...validity,
+      securityValidUntil: sh("2025-06-19T17:00"),
+    });
     expect(code(mismatch)).toBe("BID.SECURITY_VALIDITY_MISMATCH");
   });
 

@@ -48,8 +48,14 @@ describe("a year's holiday notice entered by the trading centre", () => {
       const result = parseCalendarNotice({ year: 2027, reference: "ref", text });
       expect(result.ok ? null : result.error).toMatchObject({ code: "CALENDAR.YEAR_INVALID", params: { problem, line } });
     }
-    expect(parseCalendarNotice({ year: 2027, reference: " ", text: NOTICE_2027 })).toMatchObject({ ok: false, error: { params: { problem: "missing-reference" } } });
-    expect(parseCalendarNotice({ year: 1999, reference: "r", text: NOTICE_2027 })).toMatchObject({ ok: false, error: { params: { problem: "bad-year" } } });
+    expect(parseCalendarNotice({ year: 2027, reference: " ", text: NOTICE_2027 })).toMatchObject({
+      ok: false,
+      error: { params: { problem: "missing-reference" } },
+    });
+    expect(parseCalendarNotice({ year: 1999, reference: "r", text: NOTICE_2027 })).toMatchObject({
+      ok: false,
+      error: { params: { problem: "bad-year" } },
+    });
   });
 
   it("Regs Art 61: an entered 2027 ends the provisional status and moves the acceptance deadline past New Year", () => {
@@ -70,7 +76,10 @@ describe("a year's holiday notice entered by the trading centre", () => {
   });
 
   it("Civil Code Art 203: an entered year replaces that year's shipped entries only", () => {
-    const only2026 = buildCalendar([...SHIPPED_CALENDAR_YEARS, { year: 2026, days: [{ date: "2026-03-02", isOffDay: true, name: "测试" }] }]);
+    const only2026 = buildCalendar([
+      ...SHIPPED_CALENDAR_YEARS,
+      { year: 2026, days: [{ date: "2026-03-02", isOffDay: true, name: "测试" }] },
+    ]);
     expect(dayStatus("2026-10-01", only2026)).toMatchObject({ working: true, kind: "workday" });
     expect(dayStatus("2026-03-02", only2026)).toMatchObject({ working: false, kind: "holiday" });
     expect(dayStatus("2025-10-01", only2026)).toMatchObject({ working: false, kind: "holiday" });

@@ -32,7 +32,11 @@ function refuse(problem: CalendarNoticeProblem, line = 0, text = ""): Result<nev
 }
 
 /** Parses and checks a year's notice. `reference` is the notice's 文号 or address. */
-export function parseCalendarNotice(input: { readonly year: number; readonly reference: string; readonly text: string }): Result<CalendarYear & { readonly reference: string }> {
+export function parseCalendarNotice(input: {
+  readonly year: number;
+  readonly reference: string;
+  readonly text: string;
+}): Result<CalendarYear & { readonly reference: string }> {
   if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100) return refuse("bad-year", 0, String(input.year));
   const reference = input.reference.trim();
   if (!reference) return refuse("missing-reference");
@@ -58,7 +62,8 @@ function fromJson(text: string, year: number): Result<CalendarDay[]> {
   const days: CalendarDay[] = [];
   for (const [i, raw] of (file.days as unknown[]).entries()) {
     const day = raw as { date?: unknown; isOffDay?: unknown; name?: unknown };
-    if (typeof day?.date !== "string" || typeof day.isOffDay !== "boolean" || typeof day.name !== "string") return refuse("bad-line", i + 1, JSON.stringify(raw) ?? "");
+    if (typeof day?.date !== "string" || typeof day.isOffDay !== "boolean" || typeof day.name !== "string")
+      return refuse("bad-line", i + 1, JSON.stringify(raw) ?? "");
     const date = parseLocalDate(day.date);
     if (!date.ok) return refuse("bad-date", i + 1, day.date);
     days.push({ date: date.value, isOffDay: day.isOffDay, name: day.name.trim() || "—" });

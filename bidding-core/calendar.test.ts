@@ -40,10 +40,14 @@ describe("Asia/Shanghai dates (all calendar-day rules count local dates)", () =>
 
   it("Civil Code Art 201: day arithmetic is consistent for any date", () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date("2000-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }), fc.integer({ min: -400, max: 400 }), (d, n) => {
-        const date = shanghaiDate(d);
-        return daysBetween(date, addDays(date, n)) === n && shanghaiDate(startOfShanghaiDay(date)) === date;
-      }),
+      fc.property(
+        fc.date({ min: new Date("2000-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }),
+        fc.integer({ min: -400, max: 400 }),
+        (d, n) => {
+          const date = shanghaiDate(d);
+          return daysBetween(date, addDays(date, n)) === n && shanghaiDate(startOfShanghaiDay(date)) === date;
+        },
+      ),
     );
   });
 });

@@ -181,7 +181,11 @@ function calendarResult<T>(value: T, datesSeen: readonly LocalDate[], calendar: 
  * The date `count` working days after `from` (from itself not counted, per Civil Code Art 201).
  * count = 0 returns `from`.
  */
-export function addWorkingDays(from: LocalDate, count: number, calendar: WorkingCalendar = SHIPPED_CALENDAR): CalendarResult<LocalDate> {
+export function addWorkingDays(
+  from: LocalDate,
+  count: number,
+  calendar: WorkingCalendar = SHIPPED_CALENDAR,
+): CalendarResult<LocalDate> {
   const seen: LocalDate[] = [from];
   let date = from;
   let remaining = count;
@@ -194,7 +198,10 @@ export function addWorkingDays(from: LocalDate, count: number, calendar: Working
 }
 
 /** The first working day on or after `date`. */
-export function nextWorkingDayOnOrAfter(date: LocalDate, calendar: WorkingCalendar = SHIPPED_CALENDAR): CalendarResult<LocalDate> {
+export function nextWorkingDayOnOrAfter(
+  date: LocalDate,
+  calendar: WorkingCalendar = SHIPPED_CALENDAR,
+): CalendarResult<LocalDate> {
   const seen: LocalDate[] = [date];
   let current = date;
   while (!calendar.dayStatus(current).working) {
@@ -205,7 +212,11 @@ export function nextWorkingDayOnOrAfter(date: LocalDate, calendar: WorkingCalend
 }
 
 /** Working days in (from, to]: from excluded, to included. */
-export function workingDaysBetween(from: LocalDate, to: LocalDate, calendar: WorkingCalendar = SHIPPED_CALENDAR): CalendarResult<number> {
+export function workingDaysBetween(
+  from: LocalDate,
+  to: LocalDate,
+  calendar: WorkingCalendar = SHIPPED_CALENDAR,
+): CalendarResult<number> {
   const seen: LocalDate[] = [from];
   let count = 0;
   for (let date = addDays(from, 1); daysBetween(date, to) >= 0; date = addDays(date, 1)) {

@@ -15,12 +15,7 @@
  * (which may import this one module of bidding-core) need exactly the same bytes.
  */
 export type CanonicalValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly CanonicalValue[]
-  | { readonly [key: string]: CanonicalValue };
+  string | number | boolean | null | readonly CanonicalValue[] | { readonly [key: string]: CanonicalValue };
 
 export function canonicalJson(value: unknown): string {
   if (value === null) return "null";

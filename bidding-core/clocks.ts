@@ -8,11 +8,7 @@ import { limitWithinDays, limitWithinWorkingDays } from "./deadlines";
  */
 
 export type ClockKind =
-  | "clarification-notice"
-  | "bid-opening"
-  | "objection-answer"
-  | "complaint-acceptance"
-  | "complaint-decision";
+  "clarification-notice" | "bid-opening" | "objection-answer" | "complaint-acceptance" | "complaint-decision";
 
 /** Who must act before the clock runs out. Supervisors assigned to the tender hear every alarm. */
 export type ClockParty = "agent" | "supervisor";
@@ -51,7 +47,12 @@ export function isClockKind(value: string): value is ClockKind {
 }
 
 /** The end of a clock on a calendar. Fixed ends do not depend on the calendar. */
-export function clockDue(kind: ClockKind, startedAt: Date, basis: ClockBasis, calendar: WorkingCalendar = SHIPPED_CALENDAR): CalendarResult<Date> {
+export function clockDue(
+  kind: ClockKind,
+  startedAt: Date,
+  basis: ClockBasis,
+  calendar: WorkingCalendar = SHIPPED_CALENDAR,
+): CalendarResult<Date> {
   switch (basis.kind) {
     case "fixed":
       return { value: basis.due, provisional: false, provisionalYears: [] };
@@ -74,7 +75,12 @@ export function clarificationCutoff(bidDeadline: Date, noticeDays: number): Date
 export type ClockState = "running" | "warning" | "overdue" | "met";
 
 /** Where a clock stands at `now`. */
-export function clockState(input: { readonly dueAt: Date; readonly warnBeforeMs: number; readonly stoppedAt: Date | null; readonly now: Date }): ClockState {
+export function clockState(input: {
+  readonly dueAt: Date;
+  readonly warnBeforeMs: number;
+  readonly stoppedAt: Date | null;
+  readonly now: Date;
+}): ClockState {
   if (input.stoppedAt) return "met";
   const t = input.now.getTime();
   if (t > input.dueAt.getTime()) return "overdue";

@@ -27,9 +27,27 @@ describe("collusion indicators (evidence for the committee, not a verdict)", () 
       bid("C", 1_300_000n, { documentAuthorIds: ["zhang"], pricingSoftwareLicences: ["L9", ""] }),
     ]);
     expect(found).toEqual([
-      { kind: "shared-attribute", attribute: "device-fingerprint", value: "mac-1", bidderIds: ["A", "B"], article: "Regs Art 40(1)" },
-      { kind: "shared-attribute", attribute: "document-author", value: "zhang", bidderIds: ["A", "C"], article: "Regs Art 40(1)" },
-      { kind: "shared-attribute", attribute: "pricing-software-licence", value: "l9", bidderIds: ["B", "C"], article: "Regs Art 40(1)" },
+      {
+        kind: "shared-attribute",
+        attribute: "device-fingerprint",
+        value: "mac-1",
+        bidderIds: ["A", "B"],
+        article: "Regs Art 40(1)",
+      },
+      {
+        kind: "shared-attribute",
+        attribute: "document-author",
+        value: "zhang",
+        bidderIds: ["A", "C"],
+        article: "Regs Art 40(1)",
+      },
+      {
+        kind: "shared-attribute",
+        attribute: "pricing-software-licence",
+        value: "l9",
+        bidderIds: ["B", "C"],
+        article: "Regs Art 40(1)",
+      },
     ]);
   });
 
@@ -46,13 +64,20 @@ describe("collusion indicators (evidence for the committee, not a verdict)", () 
   });
 
   it("Regs Art 40(4): flags prices in equal steps (规律性差异)", () => {
-    const found = findCollusionIndicators([bid("A", 1_030_000n), bid("B", 1_000_000n), bid("C", 1_060_000n), bid("D", 1_500_000n)]);
+    const found = findCollusionIndicators([
+      bid("A", 1_030_000n),
+      bid("B", 1_000_000n),
+      bid("C", 1_060_000n),
+      bid("D", 1_500_000n),
+    ]);
     expect(found).toEqual([{ kind: "equal-price-steps", bidderIds: ["B", "A", "C"], step: "30000", article: "Regs Art 40(4)" }]);
   });
 
   it("Regs Art 40(4): flags prices closer than the tiny-spread threshold, including identical prices", () => {
     const found = findCollusionIndicators([bid("A", 1_000_000n), bid("B", 1_000_500n), bid("C", 1_400_000n)]);
-    expect(found).toEqual([{ kind: "tiny-price-spread", bidderIds: ["A", "B"], spreadBasisPoints: 5, article: "Regs Art 40(4)" }]);
+    expect(found).toEqual([
+      { kind: "tiny-price-spread", bidderIds: ["A", "B"], spreadBasisPoints: 5, article: "Regs Art 40(4)" },
+    ]);
     const same = findCollusionIndicators([bid("A", 5_000n), bid("B", 5_000n)]);
     expect(kinds(same)).toEqual(["tiny-price-spread"]);
   });
@@ -64,7 +89,9 @@ describe("collusion indicators (evidence for the committee, not a verdict)", () 
       bid("B", 1_200_000n, { itemPrices: { ...items, "1.4": 11n } }),
       bid("C", 1_500_000n, { itemPrices: { "1.1": 100n } }),
     ]);
-    expect(found).toEqual([{ kind: "identical-item-prices", bidderIds: ["A", "B"], itemKeys: ["1.1", "1.2", "1.3"], article: "Regs Art 40(4)" }]);
+    expect(found).toEqual([
+      { kind: "identical-item-prices", bidderIds: ["A", "B"], itemKeys: ["1.1", "1.2", "1.3"], article: "Regs Art 40(4)" },
+    ]);
   });
 
   it("Regs Art 40(4): thresholds are configurable", () => {

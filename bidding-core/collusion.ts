@@ -21,11 +21,7 @@ export interface SubmissionMetadata {
 }
 
 export type SharedAttribute =
-  | "device-fingerprint"
-  | "uploader-ip"
-  | "document-author"
-  | "pricing-software-licence"
-  | "security-account";
+  "device-fingerprint" | "uploader-ip" | "document-author" | "pricing-software-licence" | "security-account";
 
 export type CollusionIndicator =
   | {
@@ -36,8 +32,18 @@ export type CollusionIndicator =
       readonly article: string;
     }
   | { readonly kind: "equal-price-steps"; readonly bidderIds: readonly string[]; readonly step: string; readonly article: string }
-  | { readonly kind: "tiny-price-spread"; readonly bidderIds: readonly string[]; readonly spreadBasisPoints: number; readonly article: string }
-  | { readonly kind: "identical-item-prices"; readonly bidderIds: readonly string[]; readonly itemKeys: readonly string[]; readonly article: string };
+  | {
+      readonly kind: "tiny-price-spread";
+      readonly bidderIds: readonly string[];
+      readonly spreadBasisPoints: number;
+      readonly article: string;
+    }
+  | {
+      readonly kind: "identical-item-prices";
+      readonly bidderIds: readonly string[];
+      readonly itemKeys: readonly string[];
+      readonly article: string;
+    };
 
 export interface CollusionThresholds {
   /** Two prices closer than this (basis points of the lower) are flagged. Default 10 = 0.1%. */
@@ -115,7 +121,14 @@ function tinySpreads(bids: readonly SubmissionMetadata[], basisPoints: number): 
     const spread = high.price - low.price;
     if (low.price <= 0n || spread * 10_000n > BigInt(basisPoints) * low.price) return [];
     const spreadBasisPoints = Number((spread * 10_000n) / low.price);
-    return [{ kind: "tiny-price-spread" as const, bidderIds: [low.bidderId, high.bidderId], spreadBasisPoints, article: "Regs Art 40(4)" }];
+    return [
+      {
+        kind: "tiny-price-spread" as const,
+        bidderIds: [low.bidderId, high.bidderId],
+        spreadBasisPoints,
+        article: "Regs Art 40(4)",
+      },
+    ];
   });
 }
 

@@ -38,7 +38,11 @@ export function validateCommitteeRequest(
     return err("DRAW.INVALID_REQUIREMENT", { representatives: request.representatives });
   }
   const members: CommitteeMember[] = request.requirements.flatMap((r) =>
-    Array.from({ length: r.count }, (_, i) => ({ id: `${r.specialty}#${i}`, role: "expert" as const, specialties: [r.specialty] })),
+    Array.from({ length: r.count }, (_, i) => ({
+      id: `${r.specialty}#${i}`,
+      role: "expert" as const,
+      specialties: [r.specialty],
+    })),
   );
   for (let i = 0; i < request.representatives; i++) {
     members.push({ id: `rep#${i}`, role: "tenderer-representative", specialties: [] });
@@ -79,10 +83,7 @@ export interface PoolShortfall {
  * Regs Art 46: per specialty, how many eligible experts are missing for its seats and reserves.
  * The draw never fills a seat with another specialty, so any shortfall refuses the request.
  */
-export function poolShortfalls(
-  eligible: readonly EligibleExpert[],
-  requirements: readonly DrawRequirement[],
-): PoolShortfall[] {
+export function poolShortfalls(eligible: readonly EligibleExpert[], requirements: readonly DrawRequirement[]): PoolShortfall[] {
   const out: PoolShortfall[] = [];
   for (const r of requirements) {
     const available = eligible.filter((e) => e.specialties.includes(r.specialty)).length;
@@ -163,9 +164,19 @@ export function checkPublishedDraw(d: PublishedDraw): DrawCheck {
   if (!seed) return { matches: false, failure: "mix" };
   const rerun = rerunDraw({ eligible: d.eligible, requirements: d.requirements, seed });
   if (!rerun.ok) return { matches: false, failure: "draw-error", found: rerun.error.code };
-  for (const [failure, mine, theirs] of [["members", rerun.value.members, d.members], ["reserves", rerun.value.reserves, d.reserves]] as const) {
+  for (const [failure, mine, theirs] of [
+    ["members", rerun.value.members, d.members],
+    ["reserves", rerun.value.reserves, d.reserves],
+  ] as const) {
     const at = firstDifference(mine, theirs);
-    if (at >= 0) return { matches: false, failure, position: at + 1, expected: mine[at]?.expertId ?? "—", found: theirs[at]?.expertId ?? "—" };
+    if (at >= 0)
+      return {
+        matches: false,
+        failure,
+        position: at + 1,
+        expected: mine[at]?.expertId ?? "—",
+        found: theirs[at]?.expertId ?? "—",
+      };
   }
   return { matches: true, members: rerun.value.members, reserves: rerun.value.reserves };
 }

@@ -24,8 +24,12 @@ describe("committee composition", () => {
   });
 
   it("TBL Art 37: refuses experts below two thirds", () => {
-    expect(code([expert("e1", "结构"), expert("e2", "结构"), expert("e3"), rep("r1"), rep("r2")])).toBe("COMMITTEE.TOO_FEW_EXPERTS");
-    expect(code([expert("e1", "结构"), expert("e2", "结构"), expert("e3"), expert("e4"), expert("e5"), rep("r1"), rep("r2")])).toBe("ok");
+    expect(code([expert("e1", "结构"), expert("e2", "结构"), expert("e3"), rep("r1"), rep("r2")])).toBe(
+      "COMMITTEE.TOO_FEW_EXPERTS",
+    );
+    expect(
+      code([expert("e1", "结构"), expert("e2", "结构"), expert("e3"), expert("e4"), expert("e5"), rep("r1"), rep("r2")]),
+    ).toBe("ok");
   });
 
   it("Regs Art 46: refuses a committee lacking a specialty the tender requires", () => {
@@ -37,17 +41,35 @@ describe("committee composition", () => {
   });
 
   it("Eval-Rules Art 12: refuses a member with an avoidance reason, but not the tenderer's own representative", () => {
-    const context = { tendererId: "T", bidderIds: ["B1"], supervisingDepartmentIds: [], drawDate: "2025-03-23", sameTendererCooldownDays: 0 };
+    const context = {
+      tendererId: "T",
+      bidderIds: ["B1"],
+      supervisingDepartmentIds: [],
+      drawDate: "2025-03-23",
+      sameTendererCooldownDays: 0,
+    };
     const profile = (id: string, employerIds: string[]) => ({
-      id, specialties: [], employerIds, relativeOfBidderIds: [], economicInterestBidderIds: [], penalised: false, service: [],
+      id,
+      specialties: [],
+      employerIds,
+      relativeOfBidderIds: [],
+      economicInterestBidderIds: [],
+      penalised: false,
+      service: [],
     });
     const run = (profiles: ReturnType<typeof profile>[]) => {
       const result = validateCommittee({ members: five, requirements: [], rules, avoidance: { context, profiles } });
       return result.ok ? "ok" : result.error;
     };
     expect(run([profile("r1", ["T"]), profile("e1", ["U"])])).toBe("ok");
-    expect(run([profile("e2", ["B1"])])).toMatchObject({ code: "COMMITTEE.AVOIDED_MEMBER", params: { memberId: "e2", reasons: "employed-by-bidder" } });
-    expect(run([profile("e3", ["T"])])).toMatchObject({ code: "COMMITTEE.AVOIDED_MEMBER", params: { reasons: "employed-by-tenderer" } });
+    expect(run([profile("e2", ["B1"])])).toMatchObject({
+      code: "COMMITTEE.AVOIDED_MEMBER",
+      params: { memberId: "e2", reasons: "employed-by-bidder" },
+    });
+    expect(run([profile("e3", ["T"])])).toMatchObject({
+      code: "COMMITTEE.AVOIDED_MEMBER",
+      params: { reasons: "employed-by-tenderer" },
+    });
   });
 
   it("Regs Art 48: more than one third asking extends the evaluation time", () => {

@@ -55,16 +55,14 @@ export function validateCommittee(input: {
  * Eval-Rules Art 12: no member may have an avoidance reason. The tenderer's own representatives
  * are naturally its employees, so that one reason does not apply to them.
  */
-function findAvoidedMember(
-  members: readonly CommitteeMember[],
-  check: CommitteeAvoidanceCheck,
-): Result<never> | undefined {
+function findAvoidedMember(members: readonly CommitteeMember[], check: CommitteeAvoidanceCheck): Result<never> | undefined {
   for (const member of members) {
     const profile = check.profiles.find((p) => p.id === member.id);
     const reasons = profile ? avoidanceReasons(profile, check.context) : [];
-    const relevant = member.role === "tenderer-representative"
-      ? reasons.filter((r) => r !== "employed-by-tenderer" && r !== "employed-by-agent")
-      : reasons;
+    const relevant =
+      member.role === "tenderer-representative"
+        ? reasons.filter((r) => r !== "employed-by-tenderer" && r !== "employed-by-agent")
+        : reasons;
     if (relevant.length > 0) {
       return err("COMMITTEE.AVOIDED_MEMBER", { memberId: member.id, reasons: relevant.join(",") });
     }
@@ -96,10 +94,7 @@ export function evaluationTimeMustBeExtended(membersAsking: number, committeeSiz
  * Regs Art 53: a member who disagrees states the dissent and reasons in writing and the report
  * notes it; a member who refuses to sign without written reasons is deemed to agree.
  */
-export function signatureStance(
-  signed: boolean,
-  writtenDissent: string | undefined,
-): "agrees" | "dissents" | "deemed-to-agree" {
+export function signatureStance(signed: boolean, writtenDissent: string | undefined): "agrees" | "dissents" | "deemed-to-agree" {
   if (writtenDissent?.trim()) return "dissents";
   return signed ? "agrees" : "deemed-to-agree";
 }

@@ -32,10 +32,14 @@ describe("full-day counting", () => {
 
   it("TBL Art 24, Regs Arts 16, 21, 54: earliestEndAfterFullDays is the least instant giving N full days", () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01"), noInvalidDate: true }), fc.integer({ min: 0, max: 60 }), (start, n) => {
-        const end = earliestEndAfterFullDays(start, n);
-        return fullDaysWithin(start, end) === n && fullDaysWithin(start, new Date(end.getTime() - 1)) === Math.max(0, n - 1);
-      }),
+      fc.property(
+        fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01"), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 60 }),
+        (start, n) => {
+          const end = earliestEndAfterFullDays(start, n);
+          return fullDaysWithin(start, end) === n && fullDaysWithin(start, new Date(end.getTime() - 1)) === Math.max(0, n - 1);
+        },
+      ),
     );
   });
 });
@@ -67,8 +71,14 @@ describe("tender schedule", () => {
   });
 
   it("TBL Art 24: refuses a deadline less than 20 days after first issue", () => {
-    const result = checkSchedule({ documentsFrom, documentsUntil: sh("2025-03-10T17:00"), bidDeadline: sh("2025-03-21T09:30") }, rules);
-    expect(result).toMatchObject({ ok: false, error: { code: "TENDER.DEADLINE_TOO_SOON", article: "TBL Art 24", params: { days: 19, required: 20 } } });
+    const result = checkSchedule(
+      { documentsFrom, documentsUntil: sh("2025-03-10T17:00"), bidDeadline: sh("2025-03-21T09:30") },
+      rules,
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: "TENDER.DEADLINE_TOO_SOON", article: "TBL Art 24", params: { days: 19, required: 20 } },
+    });
   });
 
   it("Regs Art 16: refuses documents available for less than 5 days", () => {
@@ -127,7 +137,12 @@ describe("objections to the documents", () => {
 
   it("Regs Art 22: objections to tender documents close 10 days before the deadline", () => {
     expect(documentObjectionCutoff("tender-documents", bidDeadline, rules)).toEqual(sh("2025-03-12T09:30"));
-    const late = checkDocumentObjection({ target: "tender-documents", raisedAt: sh("2025-03-12T09:31"), deadline: bidDeadline, rules });
+    const late = checkDocumentObjection({
+      target: "tender-documents",
+      raisedAt: sh("2025-03-12T09:31"),
+      deadline: bidDeadline,
+      rules,
+    });
     expect(late).toMatchObject({ ok: false, error: { code: "OBJECTION.TOO_LATE", article: "Regs Art 22" } });
   });
 
@@ -137,7 +152,12 @@ describe("objections to the documents", () => {
   });
 
   it("Regs Art 22, Civil Code Art 203: the answer is due within 3 days, running past a weekend", () => {
-    const result = checkDocumentObjection({ target: "tender-documents", raisedAt: sh("2025-03-12T09:30"), deadline: bidDeadline, rules });
+    const result = checkDocumentObjection({
+      target: "tender-documents",
+      raisedAt: sh("2025-03-12T09:30"),
+      deadline: bidDeadline,
+      rules,
+    });
     expect(result).toEqual({
       ok: true,
       value: { answerDue: { value: sh("2025-03-17T23:59:59.999"), provisional: false, provisionalYears: [] } },
@@ -211,7 +231,8 @@ describe("document availability", () => {
   });
 
   it("Regs Arts 16, 21: an existing holder keeps access after the period (clarifications must reach them)", () => {
-    expect(checkDocumentAccess({ ...base, alreadyHolder: true, biddingOpen: false, now: new Date("2026-04-01T00:00:00Z") }).ok).toBe(true);
+    expect(
+      checkDocumentAccess({ ...base, alreadyHolder: true, biddingOpen: false, now: new Date("2026-04-01T00:00:00Z") }).ok,
+    ).toBe(true);
   });
 });
-

@@ -53,7 +53,11 @@ export function limitWithinDays(trigger: Date, days: number, calendar: WorkingCa
 }
 
 /** The end of a "within N working days" limit. */
-export function limitWithinWorkingDays(trigger: Date, days: number, calendar: WorkingCalendar = SHIPPED_CALENDAR): CalendarResult<Date> {
+export function limitWithinWorkingDays(
+  trigger: Date,
+  days: number,
+  calendar: WorkingCalendar = SHIPPED_CALENDAR,
+): CalendarResult<Date> {
   const lastDay = addWorkingDays(shanghaiDate(trigger), days, calendar);
   return { ...lastDay, value: endOfShanghaiDay(lastDay.value) };
 }
@@ -158,13 +162,8 @@ export function applyClarification(input: {
 export type ObjectionTarget = DocumentKind;
 
 /** Regs Art 22: the last instant an objection to the documents may be raised. */
-export function documentObjectionCutoff(
-  target: ObjectionTarget,
-  deadline: Date,
-  rules: ProcedureRules,
-): Date {
-  const days =
-    target === "tender-documents" ? rules.documentObjectionDays : rules.prequalificationObjectionDays;
+export function documentObjectionCutoff(target: ObjectionTarget, deadline: Date, rules: ProcedureRules): Date {
+  const days = target === "tender-documents" ? rules.documentObjectionDays : rules.prequalificationObjectionDays;
   return new Date(deadline.getTime() - days * DAY_MS);
 }
 
@@ -227,11 +226,19 @@ export function checkResultObjection(
 /** Regs Art 60: complaints within 10 days of knowing; Regs Art 61: 3 and 30 working days. */
 export const COMPLAINT_LIMITS = { filingDays: 10, acceptanceWorkingDays: 3, decisionWorkingDays: 30 } as const;
 
-export function complaintFilingDeadline(knownAt: Date, calendar: WorkingCalendar = SHIPPED_CALENDAR, excludedDays = 0): CalendarResult<Date> {
+export function complaintFilingDeadline(
+  knownAt: Date,
+  calendar: WorkingCalendar = SHIPPED_CALENDAR,
+  excludedDays = 0,
+): CalendarResult<Date> {
   return limitWithinDays(knownAt, COMPLAINT_LIMITS.filingDays + excludedDays, calendar);
 }
 
-export function checkComplaintTimely(filedAt: Date, knownAt: Date, calendar: WorkingCalendar = SHIPPED_CALENDAR): Result<CalendarResult<Date>> {
+export function checkComplaintTimely(
+  filedAt: Date,
+  knownAt: Date,
+  calendar: WorkingCalendar = SHIPPED_CALENDAR,
+): Result<CalendarResult<Date>> {
   const deadline = complaintFilingDeadline(knownAt, calendar);
   if (filedAt.getTime() > deadline.value.getTime()) {
     return err("COMPLAINT.TOO_LATE", { deadline: deadline.value.toISOString() });
@@ -301,7 +308,11 @@ export function complaintAcceptanceDue(receivedAt: Date, calendar: WorkingCalend
  * Regs Art 61: and decides the complaint within 30 working days of accepting it; the time an
  * inspection, testing or expert appraisal takes is not counted (`pausedWorkingDays`).
  */
-export function complaintDecisionDue(acceptedAt: Date, calendar: WorkingCalendar = SHIPPED_CALENDAR, pausedWorkingDays = 0): CalendarResult<Date> {
+export function complaintDecisionDue(
+  acceptedAt: Date,
+  calendar: WorkingCalendar = SHIPPED_CALENDAR,
+  pausedWorkingDays = 0,
+): CalendarResult<Date> {
   return limitWithinWorkingDays(acceptedAt, COMPLAINT_LIMITS.decisionWorkingDays + pausedWorkingDays, calendar);
 }
 
@@ -309,6 +320,9 @@ export function complaintDecisionDue(acceptedAt: Date, calendar: WorkingCalendar
  * Working days a stopped clock did not run: those in (from, to] by Shanghai date. A pause that
  * starts and ends on the same day stops no whole working day.
  */
-export function pausedWorkingDays(pauses: readonly { readonly from: Date; readonly to: Date }[], calendar: WorkingCalendar = SHIPPED_CALENDAR): number {
+export function pausedWorkingDays(
+  pauses: readonly { readonly from: Date; readonly to: Date }[],
+  calendar: WorkingCalendar = SHIPPED_CALENDAR,
+): number {
   return pauses.reduce((sum, p) => sum + workingDaysBetween(shanghaiDate(p.from), shanghaiDate(p.to), calendar).value, 0);
 }

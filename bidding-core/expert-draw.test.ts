@@ -12,7 +12,16 @@ const context: AvoidanceContext = {
 };
 
 function profile(id: string, specialties: string[], conflict: Partial<ExpertProfile> = {}): ExpertProfile {
-  return { id, specialties, employerIds: [], relativeOfBidderIds: [], economicInterestBidderIds: [], penalised: false, service: [], ...conflict };
+  return {
+    id,
+    specialties,
+    employerIds: [],
+    relativeOfBidderIds: [],
+    economicInterestBidderIds: [],
+    penalised: false,
+    service: [],
+    ...conflict,
+  };
 }
 
 const pool: ExpertProfile[] = [
@@ -36,7 +45,10 @@ describe("seed commitment", () => {
 
   it("Regs Art 46: refuses a revealed seed that does not match the commitment", () => {
     const other = "ff" + seedHex.slice(2);
-    expect(verifySeed(other, commitment)).toMatchObject({ ok: false, error: { code: "DRAW.COMMITMENT_MISMATCH", article: "Regs Art 46" } });
+    expect(verifySeed(other, commitment)).toMatchObject({
+      ok: false,
+      error: { code: "DRAW.COMMITMENT_MISMATCH", article: "Regs Art 46" },
+    });
   });
 
   it("Regs Art 46: refuses a seed shorter than 16 bytes or not hex", () => {
@@ -76,9 +88,18 @@ describe("expert draw", () => {
 
   it("Regs Art 46: refuses when the eligible pool cannot fill seats and reserves", () => {
     const big = drawExperts({ pool, context, requirements: [{ specialty: "造价", count: 5, reserves: 2 }], seedHex, commitment });
-    expect(big).toMatchObject({ ok: false, error: { code: "DRAW.POOL_TOO_SMALL", params: { specialty: "造价", needed: 7, available: 6 } } });
+    expect(big).toMatchObject({
+      ok: false,
+      error: { code: "DRAW.POOL_TOO_SMALL", params: { specialty: "造价", needed: 7, available: 6 } },
+    });
     expect(drawExperts({ pool, context, requirements, seedHex, commitment: "00" })).toMatchObject({ ok: false });
-    const negative = drawExperts({ pool, context, requirements: [{ specialty: "造价", count: -1, reserves: 0 }], seedHex, commitment });
+    const negative = drawExperts({
+      pool,
+      context,
+      requirements: [{ specialty: "造价", count: -1, reserves: 0 }],
+      seedHex,
+      commitment,
+    });
     expect(negative).toMatchObject({ ok: false, error: { code: "DRAW.INVALID_REQUIREMENT" } });
   });
 

@@ -133,10 +133,6 @@ export function drawExperts(input: {
  * Regs Art 48: the replacement for a member who leaves or recuses is the first unused reserve
  * of the same specialty; undefined when none is left (the caller then draws again).
  */
-export function nextReserve(
-  draw: DrawResult,
-  specialty: string,
-  used: readonly string[],
-): DrawnExpert | undefined {
+export function nextReserve(draw: DrawResult, specialty: string, used: readonly string[]): DrawnExpert | undefined {
   return draw.reserves.find((r) => r.specialty === specialty && !used.includes(r.expertId));
 }

@@ -27,9 +27,18 @@ function refusal(tender: Tender, event: TenderEvent, now: Date): string {
 
 const published = run([[{ type: "publish", schedule }, sh("2025-03-01T09:00")]]);
 const closed = run([[{ type: "close-bidding" }, schedule.bidDeadline]], published);
-const opened = run([[{ type: "start-opening", bidCount: 3 }, schedule.bidDeadline], [{ type: "complete-opening" }, schedule.bidDeadline]], closed);
+const opened = run(
+  [
+    [{ type: "start-opening", bidCount: 3 }, schedule.bidDeadline],
+    [{ type: "complete-opening" }, schedule.bidDeadline],
+  ],
+  closed,
+);
 const evaluating = run([[{ type: "start-evaluation", committeeValidated: true }, sh("2025-03-23T09:00")]], opened);
-const inPublicity = run([[{ type: "publish-candidates", candidates: ["b1", "b2", "b3"], publicity }, publicity.start]], evaluating);
+const inPublicity = run(
+  [[{ type: "publish-candidates", candidates: ["b1", "b2", "b3"], publicity }, publicity.start]],
+  evaluating,
+);
 
 describe("tender lifecycle state machine", () => {
   it("TBL Chs. II-IV: runs draft → published → bidding closed → opening → opened → evaluating → publicity → awarded", () => {
@@ -43,14 +52,20 @@ describe("tender lifecycle state machine", () => {
     const result = transition(newTender(rules), { type: "award" }, publicity.end);
     expect(result).toEqual({
       ok: false,
-      error: { code: "TENDER.INVALID_TRANSITION", article: "TBL Chs. II-IV (procedure order)", params: { from: "draft", event: "award" } },
+      error: {
+        code: "TENDER.INVALID_TRANSITION",
+        article: "TBL Chs. II-IV (procedure order)",
+        params: { from: "draft", event: "award" },
+      },
     });
     expect(allowedEvents("draft")).toEqual(["publish", "cancel"]);
   });
 
   it("TBL Art 24: refuses to publish a deadline less than 20 days after first issue", () => {
     const tooSoon = { ...schedule, bidDeadline: sh("2025-03-20T09:30") };
-    expect(refusal(newTender(rules), { type: "publish", schedule: tooSoon }, sh("2025-03-01T09:00"))).toBe("TENDER.DEADLINE_TOO_SOON");
+    expect(refusal(newTender(rules), { type: "publish", schedule: tooSoon }, sh("2025-03-01T09:00"))).toBe(
+      "TENDER.DEADLINE_TOO_SOON",
+    );
   });
 
   it("TBL Art 24: counts the 20 days from actual publication when the form's first issue date has passed", () => {
@@ -71,7 +86,9 @@ describe("tender lifecycle state machine", () => {
   });
 
   it("Regs Art 21: refuses a clarification at or after the deadline", () => {
-    expect(refusal(published, { type: "clarify", affectsPreparation: false }, schedule.bidDeadline)).toBe("CLARIFICATION.AFTER_DEADLINE");
+    expect(refusal(published, { type: "clarify", affectsPreparation: false }, schedule.bidDeadline)).toBe(
+      "CLARIFICATION.AFTER_DEADLINE",
+    );
   });
 
   it("TBL Art 34: refuses to close bidding or open before the deadline", () => {
@@ -88,12 +105,18 @@ describe("tender lifecycle state machine", () => {
   });
 
   it("TBL Art 37: refuses to start evaluation without a validated committee", () => {
-    expect(refusal(opened, { type: "start-evaluation", committeeValidated: false }, sh("2025-03-23T09:00"))).toBe("TENDER.COMMITTEE_REQUIRED");
+    expect(refusal(opened, { type: "start-evaluation", committeeValidated: false }, sh("2025-03-23T09:00"))).toBe(
+      "TENDER.COMMITTEE_REQUIRED",
+    );
   });
 
   it("Eval-Rules Art 27: evaluation may end in failure when all bids are rejected or too few valid bids remain", () => {
-    expect(run([[{ type: "fail", reason: "all-bids-rejected", count: 0 }, sh("2025-03-23T12:00")]], evaluating).status).toBe("failed");
-    expect(run([[{ type: "fail", reason: "too-few-valid-bids", count: 2 }, sh("2025-03-23T12:00")]], evaluating).status).toBe("failed");
+    expect(run([[{ type: "fail", reason: "all-bids-rejected", count: 0 }, sh("2025-03-23T12:00")]], evaluating).status).toBe(
+      "failed",
+    );
+    expect(run([[{ type: "fail", reason: "too-few-valid-bids", count: 2 }, sh("2025-03-23T12:00")]], evaluating).status).toBe(
+      "failed",
+    );
   });
 
   it("Regs Art 44, Eval-Rules Art 27: refuses to declare 流标 without its ground", () => {
@@ -105,19 +128,31 @@ describe("tender lifecycle state machine", () => {
 
   it("Regs Art 53: refuses more than 3, duplicate or no candidates", () => {
     const at = publicity.start;
-    expect(refusal(evaluating, { type: "publish-candidates", candidates: ["a", "b", "c", "d"], publicity }, at)).toBe("TENDER.CANDIDATES_INVALID");
-    expect(refusal(evaluating, { type: "publish-candidates", candidates: ["a", "a"], publicity }, at)).toBe("TENDER.CANDIDATES_INVALID");
+    expect(refusal(evaluating, { type: "publish-candidates", candidates: ["a", "b", "c", "d"], publicity }, at)).toBe(
+      "TENDER.CANDIDATES_INVALID",
+    );
+    expect(refusal(evaluating, { type: "publish-candidates", candidates: ["a", "a"], publicity }, at)).toBe(
+      "TENDER.CANDIDATES_INVALID",
+    );
     expect(refusal(evaluating, { type: "publish-candidates", candidates: [], publicity }, at)).toBe("TENDER.CANDIDATES_INVALID");
   });
 
   it("Regs Art 54: refuses a publicity shorter than 3 days and an award before it ends", () => {
     const short = { start: publicity.start, end: sh("2025-04-03T10:00") };
-    expect(refusal(evaluating, { type: "publish-candidates", candidates: ["a"], publicity: short }, short.start)).toBe("TENDER.PUBLICITY_TOO_SHORT");
+    expect(refusal(evaluating, { type: "publish-candidates", candidates: ["a"], publicity: short }, short.start)).toBe(
+      "TENDER.PUBLICITY_TOO_SHORT",
+    );
     expect(refusal(inPublicity, { type: "award" }, sh("2025-04-04T23:59"))).toBe("TENDER.PUBLICITY_NOT_OVER");
   });
 
   it("Regs Art 22: an objection suspends the procedure until every objection is answered", () => {
-    const suspended = run([[{ type: "raise-objection" }, sh("2025-03-05T10:00")], [{ type: "raise-objection" }, sh("2025-03-05T11:00")]], published);
+    const suspended = run(
+      [
+        [{ type: "raise-objection" }, sh("2025-03-05T10:00")],
+        [{ type: "raise-objection" }, sh("2025-03-05T11:00")],
+      ],
+      published,
+    );
     expect(suspended).toMatchObject({ status: "suspended", suspendedFrom: "published", pendingObjections: 2 });
     expect(refusal(suspended, { type: "close-bidding" }, schedule.bidDeadline)).toBe("TENDER.OBJECTION_PENDING");
     const oneLeft = run([[{ type: "answer-objection" }, sh("2025-03-06T10:00")]], suspended);

@@ -89,8 +89,16 @@ const ALLOWED_FROM: Readonly<Record<TenderEventType, readonly TenderStatus[]>> =
   "answer-objection": ["suspended"],
   award: ["publicity"],
   cancel: [
-    "draft", "published", "clarification", "bidding-closed", "opening", "opened", "failed",
-    "evaluating", "publicity", "suspended",
+    "draft",
+    "published",
+    "clarification",
+    "bidding-closed",
+    "opening",
+    "opened",
+    "failed",
+    "evaluating",
+    "publicity",
+    "suspended",
   ],
   retender: ["failed", "cancelled"],
 };
@@ -105,9 +113,7 @@ export function isTerminal(status: TenderStatus): boolean {
 
 /** The events allowed in a status, for the UI to offer. */
 export function allowedEvents(status: TenderStatus): TenderEventType[] {
-  return (Object.keys(ALLOWED_FROM) as TenderEventType[]).filter((type) =>
-    ALLOWED_FROM[type].includes(status),
-  );
+  return (Object.keys(ALLOWED_FROM) as TenderEventType[]).filter((type) => ALLOWED_FROM[type].includes(status));
 }
 
 export function transition(tender: Tender, event: TenderEvent, now: Date): Result<Tender> {
@@ -221,11 +227,7 @@ function fail(tender: Tender, reason: FailureReason, count: number): Result<Tend
 }
 
 /** Regs Art 53: 1 to 3 distinct ranked candidates; Regs Art 54: a long enough publicity. */
-function publishCandidates(
-  tender: Tender,
-  candidates: readonly string[],
-  publicity: PublicityWindow,
-): Result<Tender> {
+function publishCandidates(tender: Tender, candidates: readonly string[], publicity: PublicityWindow): Result<Tender> {
   const distinct = new Set(candidates).size === candidates.length;
   if (candidates.length === 0 || candidates.length > tender.rules.maxCandidates || !distinct) {
     return err("TENDER.CANDIDATES_INVALID", { count: candidates.length, max: tender.rules.maxCandidates });

@@ -3,7 +3,10 @@ import { defaultProcedureRules } from "./procedure-rules";
 
 const sh = (local: string) => new Date(`${local}+08:00`);
 const rules = defaultProcedureRules("works", true);
-const readOutItems = [{ key: "duration", label: "工期" }, { key: "quality", label: "质量标准" }];
+const readOutItems = [
+  { key: "duration", label: "工期" },
+  { key: "quality", label: "质量标准" },
+];
 
 const bid = (id: string, at: string, extra: Partial<OpenedBid> = {}): OpenedBid => ({
   bidderId: id,
@@ -24,7 +27,10 @@ describe("opening decision", () => {
 
 describe("decryption outcomes", () => {
   it("E-Measures Art 31: a failure caused by the bidder counts as revoked (撤销)", () => {
-    expect(decryptionOutcome({ kind: "failed", causedBy: "bidder", detail: "wrong certificate" })).toEqual({ status: "revoked", detail: "wrong certificate" });
+    expect(decryptionOutcome({ kind: "failed", causedBy: "bidder", detail: "wrong certificate" })).toEqual({
+      status: "revoked",
+      detail: "wrong certificate",
+    });
   });
 
   it("E-Measures Art 31: a failure caused by others counts as withdrawn (撤回) and the bidder may claim losses", () => {
@@ -36,7 +42,10 @@ describe("decryption outcomes", () => {
   });
 
   it("E-Measures Art 31: a remedy defined by the tender documents opens the bid", () => {
-    expect(decryptionOutcome({ kind: "recovered-by-remedy", remedy: "backup copy" })).toEqual({ status: "opened", via: "remedy" });
+    expect(decryptionOutcome({ kind: "recovered-by-remedy", remedy: "backup copy" })).toEqual({
+      status: "opened",
+      via: "remedy",
+    });
   });
 });
 
@@ -71,11 +80,16 @@ describe("opening record", () => {
       receivedAt: "2025-03-20T02:00:00.000Z",
       outcome: { status: "opened", via: "decryption" },
       price: "100000.00",
-      items: [{ label: "工期", value: "180日历天" }, { label: "质量标准", value: "合格" }],
+      items: [
+        { label: "工期", value: "180日历天" },
+        { label: "质量标准", value: "合格" },
+      ],
     });
     expect(record.entries[1]).toMatchObject({ outcome: { status: "revoked" }, items: [] });
     expect(record.entries[1]?.price).toBeUndefined();
-    expect(record.objections).toEqual([{ ...objection, raisedAt: "2025-03-22T02:05:00.000Z", answeredAt: "2025-03-22T02:07:00.000Z" }]);
+    expect(record.objections).toEqual([
+      { ...objection, raisedAt: "2025-03-22T02:05:00.000Z", answeredAt: "2025-03-22T02:07:00.000Z" },
+    ]);
   });
 
   it("E-Measures Art 30: refuses a record missing a 唱标 item or the price of an opened bid", () => {

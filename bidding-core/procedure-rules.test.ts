@@ -9,7 +9,12 @@ function codeOf(rules: ProcedureRules): string {
 
 describe("procedure rules: stricter than the law allowed, looser refused", () => {
   it("TBL Arts 24, 37, Regs Arts 16, 21, 22, 26, 44, 53, 54: defaults are the law's numbers and validate", () => {
-    expect(works).toMatchObject({ minDaysIssueToDeadline: 20, minDocumentAvailabilityDays: 5, maxBidSecurityBasisPoints: 200, minCommitteeSize: 5 });
+    expect(works).toMatchObject({
+      minDaysIssueToDeadline: 20,
+      minDocumentAvailabilityDays: 5,
+      maxBidSecurityBasisPoints: 200,
+      minCommitteeSize: 5,
+    });
     expect(codeOf(works)).toBe("ok");
   });
 

@@ -43,11 +43,16 @@ export interface ProcedureRules {
 type Direction = "atLeast" | "atMost" | "exact";
 
 /** The statutory value of each number and which way is stricter. */
-const LAW: Readonly<Record<Exclude<keyof ProcedureRules, "procurementType" | "mandatory">, {
-  readonly value: number;
-  readonly direction: Direction;
-  readonly article: string;
-}>> = {
+const LAW: Readonly<
+  Record<
+    Exclude<keyof ProcedureRules, "procurementType" | "mandatory">,
+    {
+      readonly value: number;
+      readonly direction: Direction;
+      readonly article: string;
+    }
+  >
+> = {
   minDocumentAvailabilityDays: { value: 5, direction: "atLeast", article: "Regs Art 16" },
   minDaysIssueToDeadline: { value: 20, direction: "atLeast", article: "TBL Art 24" },
   clarificationNoticeDays: { value: 15, direction: "atLeast", article: "Regs Art 21" },
@@ -74,13 +79,11 @@ function lawValue(field: keyof typeof LAW, mandatory: boolean): number {
 }
 
 /** The law's defaults for a procedure type. */
-export function defaultProcedureRules(
-  procurementType: ProcurementType,
-  mandatory: boolean,
-): ProcedureRules {
-  const numbers = Object.fromEntries(
-    Object.entries(LAW).map(([field, rule]) => [field, rule.value]),
-  ) as Record<keyof typeof LAW, number>;
+export function defaultProcedureRules(procurementType: ProcurementType, mandatory: boolean): ProcedureRules {
+  const numbers = Object.fromEntries(Object.entries(LAW).map(([field, rule]) => [field, rule.value])) as Record<
+    keyof typeof LAW,
+    number
+  >;
   return { procurementType, mandatory, ...numbers };
 }
 

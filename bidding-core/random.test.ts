@@ -22,9 +22,7 @@ describe("SHA-256 (FIPS 180-4), used for the Regs Art 46 draw commitment", () =>
   });
 
   it("Regs Art 46: agrees with node:crypto on arbitrary input, including block-boundary lengths", () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => toHex(sha256(bytes)) === nodeSha256(bytes)),
-    );
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => toHex(sha256(bytes)) === nodeSha256(bytes)));
     for (const length of [55, 56, 63, 64, 65, 119, 120]) {
       const bytes = new Uint8Array(length).fill(7);
       expect(toHex(sha256(bytes))).toBe(nodeSha256(bytes));

@@ -4,7 +4,12 @@ import { defaultProcedureRules } from "./procedure-rules";
 import { rankComprehensive, rankLowestPrice, selectCandidates } from "./ranking";
 
 const result = (bidderId: string, total: number, price: bigint, technicalScore = 80): ComprehensiveResult => ({
-  bidderId, total, price, technicalScore, commercialScore: 80, priceScore: 90,
+  bidderId,
+  total,
+  price,
+  technicalScore,
+  commercialScore: 80,
+  priceScore: 90,
 });
 const ids = (ranking: { bid: { bidderId: string } }[]) => ranking.map((r) => r.bid.bidderId);
 
@@ -53,13 +58,19 @@ describe("ranking", () => {
       priceScore: fc.constant(0),
     });
     fc.assert(
-      fc.property(fc.uniqueArray(resultArb, { selector: (r) => r.bidderId, maxLength: 12 }).chain((list) =>
-        fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }))),
-      ([list, shuffled]) => {
-        expect(rankComprehensive(shuffled)).toEqual(rankComprehensive(list));
-        const lowest = (l: typeof list) => l.map((r) => ({ bidderId: r.bidderId, price: r.price, evaluatedPrice: BigInt(r.total), adjustments: [] }));
-        expect(ids(rankLowestPrice(lowest(shuffled)))).toEqual(ids(rankLowestPrice(lowest(list))));
-      }),
+      fc.property(
+        fc
+          .uniqueArray(resultArb, { selector: (r) => r.bidderId, maxLength: 12 })
+          .chain((list) =>
+            fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length })),
+          ),
+        ([list, shuffled]) => {
+          expect(rankComprehensive(shuffled)).toEqual(rankComprehensive(list));
+          const lowest = (l: typeof list) =>
+            l.map((r) => ({ bidderId: r.bidderId, price: r.price, evaluatedPrice: BigInt(r.total), adjustments: [] }));
+          expect(ids(rankLowestPrice(lowest(shuffled)))).toEqual(ids(rankLowestPrice(lowest(list))));
+        },
+      ),
     );
   });
 });

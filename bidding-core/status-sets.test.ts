@@ -1,5 +1,14 @@
 import { checkBenchmark, MAX_COEFFICIENT_PERMILLE } from "./evaluation/price-score";
-import { BIDDING_OPEN_STATUSES, bidValidUntil, DAY_MS, OPENING_HALL_STATUSES, PUBLIC_STATUSES, statusIn, SUPERVISED_STATUSES, WITNESS_ROOM_STATUSES } from "./status-sets";
+import {
+  BIDDING_OPEN_STATUSES,
+  bidValidUntil,
+  DAY_MS,
+  OPENING_HALL_STATUSES,
+  PUBLIC_STATUSES,
+  statusIn,
+  SUPERVISED_STATUSES,
+  WITNESS_ROOM_STATUSES,
+} from "./status-sets";
 
 describe("status lists, day counts and caps, one home each", () => {
   it("Regs Art 36 / TBL Art 29: bids are taken only while bidding is open (published, clarification)", () => {
@@ -13,7 +22,8 @@ describe("status lists, day counts and caps, one home each", () => {
     expect(SUPERVISED_STATUSES).not.toContain("cancelled");
     expect(SUPERVISED_STATUSES).not.toContain("draft");
     for (const s of WITNESS_ROOM_STATUSES) expect(statusIn(s, PUBLIC_STATUSES)).toBe(true);
-    for (const s of ["failed", "awarded", "suspended", "cancelled", "retendered"] as const) expect(statusIn(s, WITNESS_ROOM_STATUSES)).toBe(false);
+    for (const s of ["failed", "awarded", "suspended", "cancelled", "retendered"] as const)
+      expect(statusIn(s, WITNESS_ROOM_STATUSES)).toBe(false);
     for (const s of BIDDING_OPEN_STATUSES) expect(statusIn(s, WITNESS_ROOM_STATUSES)).toBe(true);
   });
 
@@ -27,7 +37,10 @@ describe("status lists, day counts and caps, one home each", () => {
     expect(checkBenchmark({ kind: "average", coefficientPermille: MAX_COEFFICIENT_PERMILLE }).ok).toBe(true);
     expect(checkBenchmark({ kind: "average", coefficientPermille: 950 }).ok).toBe(true);
     for (const bad of [0, -5, 1201, 950.5]) {
-      expect(checkBenchmark({ kind: "average", coefficientPermille: bad })).toMatchObject({ ok: false, error: { code: "EVALUATION.INVALID_CONFIG", article: "Eval-Rules Art 35" } });
+      expect(checkBenchmark({ kind: "average", coefficientPermille: bad })).toMatchObject({
+        ok: false,
+        error: { code: "EVALUATION.INVALID_CONFIG", article: "Eval-Rules Art 35" },
+      });
     }
     expect(checkBenchmark({ kind: "lowest" }).ok).toBe(true);
   });

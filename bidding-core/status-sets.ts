@@ -58,7 +58,13 @@ export const WITNESS_ROOM_STATUSES = [
  * opened: the draw itself waits for the deadline (Eval-Rules Art 12, `drawTime`), and evaluation
  * follows the opening (TBL Art 37).
  */
-export const COMMITTEE_REQUEST_STATUSES = ["published", "clarification", "bidding-closed", "opening", "opened"] as const satisfies readonly TenderStatus[];
+export const COMMITTEE_REQUEST_STATUSES = [
+  "published",
+  "clarification",
+  "bidding-closed",
+  "opening",
+  "opened",
+] as const satisfies readonly TenderStatus[];
 
 /**
  * From the bid deadline on (TBL Art 34) the notice leads to the opening hall: the opening itself,

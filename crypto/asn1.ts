@@ -9,8 +9,7 @@ export const seq = (items: Asn1[]): Asn1 => forge.asn1.create(Class.UNIVERSAL, T
 export const set = (items: Asn1[]): Asn1 => forge.asn1.create(Class.UNIVERSAL, Type.SET, true, items);
 export const oid = (dotted: string): Asn1 =>
   forge.asn1.create(Class.UNIVERSAL, Type.OID, false, forge.asn1.oidToDer(dotted).getBytes());
-export const octets = (bytes: Uint8Array): Asn1 =>
-  forge.asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, toBinary(bytes));
+export const octets = (bytes: Uint8Array): Asn1 => forge.asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, toBinary(bytes));
 export const nullValue = (): Asn1 => forge.asn1.create(Class.UNIVERSAL, Type.NULL, false, "");
 export const bool = (v: boolean): Asn1 => forge.asn1.create(Class.UNIVERSAL, Type.BOOLEAN, false, v ? "\xff" : "\x00");
 export const bitString = (bytes: Uint8Array): Asn1 =>
@@ -21,8 +20,7 @@ export const implicitConstructed = (tag: number, items: Asn1[]): Asn1 =>
 export const implicitPrimitive = (tag: number, bytes: Uint8Array): Asn1 =>
   forge.asn1.create(Class.CONTEXT_SPECIFIC, tag, false, toBinary(bytes));
 export const utcTime = (d: Date): Asn1 => forge.asn1.create(Class.UNIVERSAL, Type.UTCTIME, false, forge.asn1.dateToUtcTime(d));
-export const enumerated = (n: number): Asn1 =>
-  forge.asn1.create(Class.UNIVERSAL, Type.ENUMERATED, false, String.fromCharCode(n));
+export const enumerated = (n: number): Asn1 => forge.asn1.create(Class.UNIVERSAL, Type.ENUMERATED, false, String.fromCharCode(n));
 
 /** RFC 5280: UTCTime through 2049, GeneralizedTime from 2050. */
 export const time = (d: Date): Asn1 =>

@@ -8,7 +8,13 @@ export { toHex, fromHex, toBase64, fromBase64, utf8 } from "./bytes.ts";
 export { sha256, sha256Async } from "./hash.ts";
 export { canonicalJson } from "./canonical-json.ts";
 export {
-  generateKeyPairWebCrypto, keyId, publicKeyOf, privateKeyFromPkcs8, privateKeyToPkcs8, publicKeyFromSpki, publicKeyToSpki,
+  generateKeyPairWebCrypto,
+  keyId,
+  publicKeyOf,
+  privateKeyFromPkcs8,
+  privateKeyToPkcs8,
+  publicKeyFromSpki,
+  publicKeyToSpki,
 } from "./pki/keys.ts";
 export type { KeyPair, KeyPurpose, PrivateKey, PublicKey } from "./pki/keys.ts";
 export { createCsr } from "./pki/csr.ts";

@@ -24,12 +24,26 @@ const vectors: { input: unknown; json: string; sha256: string }[] = [
     sha256: "de92d59d3eee9d162a56de91b889cf0619aef5f33f78fb409d36b0cadf30bf78",
   },
   {
-    input: { v: 1, alg: "AES-256-GCM", chunkSize: 1048576, recipients: [{ role: "platform", kid: "ab" }, { role: "bidder", kid: "cd" }], tenderId: "t-1" },
+    input: {
+      v: 1,
+      alg: "AES-256-GCM",
+      chunkSize: 1048576,
+      recipients: [
+        { role: "platform", kid: "ab" },
+        { role: "bidder", kid: "cd" },
+      ],
+      tenderId: "t-1",
+    },
     json: '{"alg":"AES-256-GCM","chunkSize":1048576,"recipients":[{"kid":"ab","role":"platform"},{"kid":"cd","role":"bidder"}],"tenderId":"t-1","v":1}',
     sha256: "0c8b2d3288de49365a2e2359fd4b3544c24b7ad417ca0e8d890c7a28456a0a01",
   },
   {
-    input: { é: 1, a: [true, false, null, -0, 9007199254740991, -9007199254740991], Z: "\u2028\u0000\"\\", 中文: { b: [], a: {} } },
+    input: {
+      é: 1,
+      a: [true, false, null, -0, 9007199254740991, -9007199254740991],
+      Z: '\u2028\u0000"\\',
+      中文: { b: [], a: {} },
+    },
     json: '{"Z":"\u2028\\u0000\\"\\\\","a":[true,false,null,0,9007199254740991,-9007199254740991],"é":1,"中文":{"a":{},"b":[]}}',
     sha256: "ca8c3af2a69769aa01099206c454b80999b1e8546e62e2d15e7ce223340be088",
   },
@@ -46,7 +60,9 @@ describe("one canonical JSON for everything signed or hashed (decision 061)", ()
       expect(toHex(sha256(utf8(canonicalJson(v.input))))).toBe(v.sha256);
     }
     // The audit chain hashes an entry without its own hash field.
-    expect(hashEntry({ ...(vectors[0]!.input as Record<string, string | null>), hash: "ignored" } as never)).toBe(vectors[0]!.sha256);
+    expect(hashEntry({ ...(vectors[0]!.input as Record<string, string | null>), hash: "ignored" } as never)).toBe(
+      vectors[0]!.sha256,
+    );
   });
 
   it("is the same function in bidding-core (the opening record) and crypto/", () => {
@@ -54,7 +70,17 @@ describe("one canonical JSON for everything signed or hashed (decision 061)", ()
   });
 
   it("refuses floats, NaN, bigint, undefined array items and non-plain objects", () => {
-    for (const bad of [1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, [undefined], { at: new Date(0) }, new Map(), 1n, () => 1]) {
+    for (const bad of [
+      1.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      2 ** 53,
+      [undefined],
+      { at: new Date(0) },
+      new Map(),
+      1n,
+      () => 1,
+    ]) {
       expect(() => canonicalJson(bad)).toThrow(TypeError);
     }
   });

@@ -37,8 +37,33 @@ const CA = ["--dir", "", "--password", "ca-secret-1"];
 const trust = () => ["--ca", p("ca/root.pem"), "--chain", p("ca/chain.pem"), "--crl", p("ca/issuing.crl.pem")];
 
 async function issue(cn: string, profile: string, role = "bidder"): Promise<void> {
-  expect((await cli("csr:create", "--cn", cn, "--out", p(`${cn}-${profile}.csr`), "--key-out", p(`${cn}-${profile}.key`), "--password", "user-pass-1")).code).toBe(0);
-  const r = await cli("cert:issue", ...CA, "--csr", p(`${cn}-${profile}.csr`), "--profile", profile, "--role", role, "--out", p(`${cn}-${profile}.pem`));
+  expect(
+    (
+      await cli(
+        "csr:create",
+        "--cn",
+        cn,
+        "--out",
+        p(`${cn}-${profile}.csr`),
+        "--key-out",
+        p(`${cn}-${profile}.key`),
+        "--password",
+        "user-pass-1",
+      )
+    ).code,
+  ).toBe(0);
+  const r = await cli(
+    "cert:issue",
+    ...CA,
+    "--csr",
+    p(`${cn}-${profile}.csr`),
+    "--profile",
+    profile,
+    "--role",
+    role,
+    "--out",
+    p(`${cn}-${profile}.pem`),
+  );
   expect(r.code, r.stderr).toBe(0);
 }
 
@@ -55,15 +80,18 @@ beforeAll(async () => {
   await issue("tsa", "tsa", "service");
   expect((await cli("crl:make", ...CA)).code).toBe(0);
   const issuing = await cert("ca/issuing.pem");
-  await sealEnvelopeToFile({
-    tenderId: "T-CLI-1",
-    files: [{ name: "bid.pdf", data: bytesSource(new Uint8Array(300_000).fill(42)) }],
-    bidderEncryptionCert: await cert("bidder-encryption.pem"),
-    escrow: { publicKey: (await generateRsaKeyPair()).publicKey, serial: "escrow" },
-    signer: { cert: await cert("bidder-signing.pem"), key: await key("bidder-signing.key"), chain: [issuing] },
-    now: new Date(),
-    chunkSize: 64 * 1024,
-  }, p("bid.mbseal"));
+  await sealEnvelopeToFile(
+    {
+      tenderId: "T-CLI-1",
+      files: [{ name: "bid.pdf", data: bytesSource(new Uint8Array(300_000).fill(42)) }],
+      bidderEncryptionCert: await cert("bidder-encryption.pem"),
+      escrow: { publicKey: (await generateRsaKeyPair()).publicKey, serial: "escrow" },
+      signer: { cert: await cert("bidder-signing.pem"), key: await key("bidder-signing.key"), chain: [issuing] },
+      now: new Date(),
+      chunkSize: 64 * 1024,
+    },
+    p("bid.mbseal"),
+  );
 });
 
 afterAll(async () => {
@@ -91,13 +119,60 @@ describe("CLI", () => {
 
   it("open:envelope: wrong password, wrong certificate, then success", async () => {
     const issuing = await cert("ca/issuing.pem");
-    await writeFile(p("enc.p12"), exportP12({ privateKey: await key("bidder-encryption.key"), certificate: await cert("bidder-encryption.pem"), chain: [issuing] }, "p12-pass-1", "enc"));
-    await writeFile(p("other.p12"), exportP12({ privateKey: await key("other-encryption.key"), certificate: await cert("other-encryption.pem"), chain: [] }, "p12-pass-1", "enc"));
-    const wrongPw = await cli("open:envelope", "--in", p("bid.mbseal"), "--p12", p("enc.p12"), "--password", "nope-nope", "--out", p("opened"), ...trust());
+    await writeFile(
+      p("enc.p12"),
+      exportP12(
+        { privateKey: await key("bidder-encryption.key"), certificate: await cert("bidder-encryption.pem"), chain: [issuing] },
+        "p12-pass-1",
+        "enc",
+      ),
+    );
+    await writeFile(
+      p("other.p12"),
+      exportP12(
+        { privateKey: await key("other-encryption.key"), certificate: await cert("other-encryption.pem"), chain: [] },
+        "p12-pass-1",
+        "enc",
+      ),
+    );
+    const wrongPw = await cli(
+      "open:envelope",
+      "--in",
+      p("bid.mbseal"),
+      "--p12",
+      p("enc.p12"),
+      "--password",
+      "nope-nope",
+      "--out",
+      p("opened"),
+      ...trust(),
+    );
     expect(wrongPw).toMatchObject({ code: 2, stderr: expect.stringMatching(/CRYPTO\.WRONG_PASSWORD/) });
-    const wrongCert = await cli("open:envelope", "--in", p("bid.mbseal"), "--p12", p("other.p12"), "--password", "p12-pass-1", "--out", p("opened"), ...trust());
+    const wrongCert = await cli(
+      "open:envelope",
+      "--in",
+      p("bid.mbseal"),
+      "--p12",
+      p("other.p12"),
+      "--password",
+      "p12-pass-1",
+      "--out",
+      p("opened"),
+      ...trust(),
+    );
     expect(wrongCert).toMatchObject({ code: 2, stderr: expect.stringMatching(/CRYPTO\.WRONG_CERT.*加密证书/) });
-    const ok = await cli("open:envelope", "--in", p("bid.mbseal"), "--p12", p("enc.p12"), "--password", "p12-pass-1", "--out", p("opened"), ...trust());
+    const ok = await cli(
+      "open:envelope",
+      "--in",
+      p("bid.mbseal"),
+      "--p12",
+      p("enc.p12"),
+      "--password",
+      "p12-pass-1",
+      "--out",
+      p("opened"),
+      ...trust(),
+    );
     expect(ok.code, ok.stderr).toBe(0);
     expect(new Uint8Array(await readFile(p("opened/000-bid.pdf")))).toEqual(new Uint8Array(300_000).fill(42));
   });
@@ -114,15 +189,41 @@ describe("CLI", () => {
 
   it("verify:signature and verify:timestamp", async () => {
     const content = utf8("评标报告 v1");
-    const signer = { cert: await cert("bidder-signing.pem"), key: await key("bidder-signing.key"), chain: [await cert("ca/issuing.pem")] };
+    const signer = {
+      cert: await cert("bidder-signing.pem"),
+      key: await key("bidder-signing.key"),
+      chain: [await cert("ca/issuing.pem")],
+    };
     await writeFile(p("report.txt"), content);
     await writeFile(p("report.p7s"), signCms({ content, signer, signingTime: new Date() }));
     await writeFile(p("report2.txt"), utf8("评标报告 v2"));
-    const ok = await cli("verify:signature", "--in", p("report.p7s"), "--content", p("report.txt"), "--ca", p("ca/root.pem"), "--crl", p("ca/issuing.crl.pem"));
+    const ok = await cli(
+      "verify:signature",
+      "--in",
+      p("report.p7s"),
+      "--content",
+      p("report.txt"),
+      "--ca",
+      p("ca/root.pem"),
+      "--crl",
+      p("ca/issuing.crl.pem"),
+    );
     expect(ok.code, ok.stderr).toBe(0);
-    const bad = await cli("verify:signature", "--in", p("report.p7s"), "--content", p("report2.txt"), "--ca", p("ca/root.pem"), "--crl", p("ca/issuing.crl.pem"));
+    const bad = await cli(
+      "verify:signature",
+      "--in",
+      p("report.p7s"),
+      "--content",
+      p("report2.txt"),
+      "--ca",
+      p("ca/root.pem"),
+      "--crl",
+      p("ca/issuing.crl.pem"),
+    );
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringMatching(/CRYPTO\.BAD_SIGNATURE/) });
-    const tsa = { signer: { cert: await cert("tsa-tsa.pem"), key: await key("tsa-tsa.key"), chain: [await cert("ca/issuing.pem")] } };
+    const tsa = {
+      signer: { cert: await cert("tsa-tsa.pem"), key: await key("tsa-tsa.key"), chain: [await cert("ca/issuing.pem")] },
+    };
     await writeFile(p("report.tsr"), issueTimestamp(tsa, timestampRequestFor(sha256(content)), new Date()).response);
     const ts = await cli("verify:timestamp", "--in", p("report.tsr"), "--data", p("report.txt"), ...trust());
     expect(ts.code, ts.stderr).toBe(0);
@@ -132,12 +233,16 @@ describe("CLI", () => {
 
   it("verify:audit names the first broken entry; usage errors exit 64", async () => {
     const entries: AuditEntry[] = [];
-    for (let i = 0; i < 4; i++) entries.push(appendEntry(entries[i - 1] ?? null, { at: `t${i}`, actor: "a", action: "x", data: i }));
+    for (let i = 0; i < 4; i++)
+      entries.push(appendEntry(entries[i - 1] ?? null, { at: `t${i}`, actor: "a", action: "x", data: i }));
     await writeFile(p("audit.jsonl"), entries.map((e) => JSON.stringify(e)).join("\n"));
     expect((await cli("verify:audit", "--in", p("audit.jsonl"))).code).toBe(0);
     entries[2] = { ...entries[2]!, data: 99 };
     await writeFile(p("audit-bad.jsonl"), entries.map((e) => JSON.stringify(e)).join("\n"));
-    expect(await cli("verify:audit", "--in", p("audit-bad.jsonl"))).toMatchObject({ code: 2, stderr: expect.stringMatching(/AUDIT_BROKEN.*#2/) });
+    expect(await cli("verify:audit", "--in", p("audit-bad.jsonl"))).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/AUDIT_BROKEN.*#2/),
+    });
     expect((await cli("verify:envelope")).code).toBe(64);
     expect((await cli("nonsense")).code).toBe(64);
   });

@@ -7,30 +7,87 @@ import { isCryptoError } from "./errors.ts";
 import { caInit, certIssue, certRevoke, crlMake, csrCreate } from "./cli/ca-commands.ts";
 import { UsageError, type Flags } from "./cli/io.ts";
 import {
-  openEnvelopeCommand, verifyAuditCommand, verifyEnvelopeCommand, verifySignatureCommand, verifyTimestampCommand,
+  openEnvelopeCommand,
+  verifyAuditCommand,
+  verifyEnvelopeCommand,
+  verifySignatureCommand,
+  verifyTimestampCommand,
 } from "./cli/verify-commands.ts";
 
 const COMMANDS: Record<string, { run: (f: Flags) => Promise<void>; usage: string }> = {
   "ca:init": { run: caInit, usage: "--dir <ca dir> --password <pw> [--bits 3072] [--name MingBiao] [--crl-url URL]" },
-  "csr:create": { run: csrCreate, usage: "--cn <name> [--org <org>] [--id <credit code>] --out <csr.pem> --key-out <key.pem> --password <pw>" },
-  "cert:issue": { run: certIssue, usage: "--dir <ca dir> --password <pw> --csr <csr.pem> --profile signing|encryption|tsa [--role bidder] --out <cert.pem> [--days 730]" },
+  "csr:create": {
+    run: csrCreate,
+    usage: "--cn <name> [--org <org>] [--id <credit code>] --out <csr.pem> --key-out <key.pem> --password <pw>",
+  },
+  "cert:issue": {
+    run: certIssue,
+    usage:
+      "--dir <ca dir> --password <pw> --csr <csr.pem> --profile signing|encryption|tsa [--role bidder] --out <cert.pem> [--days 730]",
+  },
   "cert:revoke": { run: certRevoke, usage: "--dir <ca dir> --password <pw> --serial <hex> [--reason keyCompromise]" },
   "crl:make": { run: crlMake, usage: "--dir <ca dir> --password <pw> [--out <crl.pem>] [--days 7]" },
-  "verify:envelope": { run: verifyEnvelopeCommand, usage: "--in <envelope> --ca <root.pem> [--chain <chain.pem>] --crl <crl> [--tender <id>] [--at ISO]" },
-  "open:envelope": { run: openEnvelopeCommand, usage: "--in <envelope> --p12 <enc.p12> --password <pw> --out <dir> --ca <root.pem> --crl <crl>" },
-  "verify:signature": { run: verifySignatureCommand, usage: "--in <sig.p7s> [--content <file>] --ca <root.pem> --crl <crl> [--at ISO]" },
-  "verify:timestamp": { run: verifyTimestampCommand, usage: "--in <resp.tsr|token> (--data <file> | --digest <hex>) --ca <root.pem> --crl <crl>" },
-  "verify:audit": { run: verifyAuditCommand, usage: "--in <export.json (npm run audit:export)> --ca <root.pem> [--at ISO] | --in <entries.json|jsonl> [--checkpoint <cp.json> --signature <cp.p7s> --ca <root.pem> --crl <crl>]" },
+  "verify:envelope": {
+    run: verifyEnvelopeCommand,
+    usage: "--in <envelope> --ca <root.pem> [--chain <chain.pem>] --crl <crl> [--tender <id>] [--at ISO]",
+  },
+  "open:envelope": {
+    run: openEnvelopeCommand,
+    usage: "--in <envelope> --p12 <enc.p12> --password <pw> --out <dir> --ca <root.pem> --crl <crl>",
+  },
+  "verify:signature": {
+    run: verifySignatureCommand,
+    usage: "--in <sig.p7s> [--content <file>] --ca <root.pem> --crl <crl> [--at ISO]",
+  },
+  "verify:timestamp": {
+    run: verifyTimestampCommand,
+    usage: "--in <resp.tsr|token> (--data <file> | --digest <hex>) --ca <root.pem> --crl <crl>",
+  },
+  "verify:audit": {
+    run: verifyAuditCommand,
+    usage:
+      "--in <export.json (npm run audit:export)> --ca <root.pem> [--at ISO] | --in <entries.json|jsonl> [--checkpoint <cp.json> --signature <cp.p7s> --ca <root.pem> --crl <crl>]",
+  },
 };
 
 const OPTIONS = Object.fromEntries(
-  ["dir", "password", "bits", "name", "crl-url", "cn", "org", "id", "out", "key-out", "csr", "profile", "role", "days", "serial", "reason",
-    "in", "ca", "chain", "tender", "at", "p12", "content", "data", "digest", "checkpoint", "signature"].map((n) => [n, { type: "string" as const }]),
+  [
+    "dir",
+    "password",
+    "bits",
+    "name",
+    "crl-url",
+    "cn",
+    "org",
+    "id",
+    "out",
+    "key-out",
+    "csr",
+    "profile",
+    "role",
+    "days",
+    "serial",
+    "reason",
+    "in",
+    "ca",
+    "chain",
+    "tender",
+    "at",
+    "p12",
+    "content",
+    "data",
+    "digest",
+    "checkpoint",
+    "signature",
+  ].map((n) => [n, { type: "string" as const }]),
 );
 
 function usage(): string {
-  return ["usage: npm run crypto -- <command> [flags]", ...Object.entries(COMMANDS).map(([c, d]) => `  ${c} ${d.usage}`),
-    "  common: --crl may repeat; --no-crl skips revocation checks; passwords may come from MB_CRYPTO_PASSWORD / MB_CA_PASSWORD"].join("\n");
+  return [
+    "usage: npm run crypto -- <command> [flags]",
+    ...Object.entries(COMMANDS).map(([c, d]) => `  ${c} ${d.usage}`),
+    "  common: --crl may repeat; --no-crl skips revocation checks; passwords may come from MB_CRYPTO_PASSWORD / MB_CA_PASSWORD",
+  ].join("\n");
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -41,7 +98,11 @@ export async function main(argv: string[]): Promise<number> {
     return 64;
   }
   try {
-    const { values } = parseArgs({ args: rest, options: { ...OPTIONS, crl: { type: "string", multiple: true }, "no-crl": { type: "boolean" } }, strict: true });
+    const { values } = parseArgs({
+      args: rest,
+      options: { ...OPTIONS, crl: { type: "string", multiple: true }, "no-crl": { type: "boolean" } },
+      strict: true,
+    });
     await entry.run(values as Flags);
     return 0;
   } catch (e) {

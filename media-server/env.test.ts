@@ -11,15 +11,21 @@ describe("media server environment in production (issue 11, item 4)", () => {
   });
 
   it("refuses a published example secret, naming the variable", () => {
-    expect(() => parseMediaEnv({ ...base, NODE_ENV: "production", WITNESS_TOKEN_SECRET: "change-me-witness-token-secret-for-the-local-demo" })).toThrow(
-      /WITNESS_TOKEN_SECRET: .*NODE_ENV=production/,
-    );
-    expect(() => parseMediaEnv({ ...base, NODE_ENV: "production", MEDIA_INTERNAL_SECRET: "test-internal-secret-0123456789-0123456789" })).toThrow(
-      /MEDIA_INTERNAL_SECRET: /,
-    );
+    expect(() =>
+      parseMediaEnv({
+        ...base,
+        NODE_ENV: "production",
+        WITNESS_TOKEN_SECRET: "change-me-witness-token-secret-for-the-local-demo",
+      }),
+    ).toThrow(/WITNESS_TOKEN_SECRET: .*NODE_ENV=production/);
+    expect(() =>
+      parseMediaEnv({ ...base, NODE_ENV: "production", MEDIA_INTERNAL_SECRET: "test-internal-secret-0123456789-0123456789" }),
+    ).toThrow(/MEDIA_INTERNAL_SECRET: /);
   });
 
   it("accepts the test values outside production", () => {
-    expect(() => parseMediaEnv({ ...base, NODE_ENV: "test", MEDIA_INTERNAL_SECRET: "test-internal-secret-0123456789-0123456789" })).not.toThrow();
+    expect(() =>
+      parseMediaEnv({ ...base, NODE_ENV: "test", MEDIA_INTERNAL_SECRET: "test-internal-secret-0123456789-0123456789" }),
+    ).not.toThrow();
   });
 });

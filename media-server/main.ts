@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   }
   let audit: AuditSink;
   if (env.APP_INTERNAL_URL) {
-    const sink = new HttpAuditSink({ appInternalUrl: env.APP_INTERNAL_URL, internalSecret: env.MEDIA_INTERNAL_SECRET, spoolDir: env.AUDIT_SPOOL_DIR });
+    const sink = new HttpAuditSink({
+      appInternalUrl: env.APP_INTERNAL_URL,
+      internalSecret: env.MEDIA_INTERNAL_SECRET,
+      spoolDir: env.AUDIT_SPOOL_DIR,
+    });
     await sink.start();
     audit = sink;
   } else {
@@ -28,11 +32,19 @@ async function main(): Promise<void> {
     audit = new InMemoryAuditSink();
   }
   const server = await startMediaServer({
-    port: env.MEDIA_PORT, bind: env.MEDIA_BIND, announcedIp: env.MEDIA_ANNOUNCED_IP,
-    rtcMinPort: env.MEDIA_RTC_MIN_PORT, rtcMaxPort: env.MEDIA_RTC_MAX_PORT, workers: env.MEDIA_WORKERS,
-    workerBin: env.MEDIASOUP_WORKER_BIN, internalSecret: env.MEDIA_INTERNAL_SECRET, tokenSecret: env.WITNESS_TOKEN_SECRET,
-    segmentSeconds: env.RECORDING_SEGMENT_SECONDS, ffmpegBin: env.FFMPEG_BIN,
-    storage: new LocalDiskStorage(env.RECORDINGS_DIR), audit,
+    port: env.MEDIA_PORT,
+    bind: env.MEDIA_BIND,
+    announcedIp: env.MEDIA_ANNOUNCED_IP,
+    rtcMinPort: env.MEDIA_RTC_MIN_PORT,
+    rtcMaxPort: env.MEDIA_RTC_MAX_PORT,
+    workers: env.MEDIA_WORKERS,
+    workerBin: env.MEDIASOUP_WORKER_BIN,
+    internalSecret: env.MEDIA_INTERNAL_SECRET,
+    tokenSecret: env.WITNESS_TOKEN_SECRET,
+    segmentSeconds: env.RECORDING_SEGMENT_SECONDS,
+    ffmpegBin: env.FFMPEG_BIN,
+    storage: new LocalDiskStorage(env.RECORDINGS_DIR),
+    audit,
   });
   console.log(`[media] listening on ${server.url} with ${server.pool.size} workers`);
   const shutdown = async () => {

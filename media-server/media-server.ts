@@ -49,8 +49,14 @@ export async function startMediaServer(o: MediaServerOptions): Promise<MediaServ
     void o.audit.append({ action: "witness.worker.replaced", subject: `media-worker:${death.pid}`, data: { ...death } });
   });
   const rooms = new RoomRegistry({
-    pool, storage: o.storage, audit: o.audit, segmentSeconds: o.segmentSeconds, ffmpegBin: o.ffmpegBin,
-    webRtcListenIp: o.bind, announcedIp: o.announcedIp, ingestIp: o.bind,
+    pool,
+    storage: o.storage,
+    audit: o.audit,
+    segmentSeconds: o.segmentSeconds,
+    ffmpegBin: o.ffmpegBin,
+    webRtcListenIp: o.bind,
+    announcedIp: o.announcedIp,
+    ingestIp: o.bind,
   });
 
   const app = express();

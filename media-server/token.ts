@@ -18,8 +18,7 @@ export type WitnessClaims = z.infer<typeof witnessClaimsSchema>;
 export type WitnessRole = WitnessClaims["role"];
 
 export type TokenCheck =
-  | { ok: true; claims: WitnessClaims }
-  | { ok: false; reason: "malformed" | "bad-signature" | "expired" | "invalid-claims" };
+  { ok: true; claims: WitnessClaims } | { ok: false; reason: "malformed" | "bad-signature" | "expired" | "invalid-claims" };
 
 function sign(payload: string, secret: string): string {
   return createHmac("sha256", secret).update(payload).digest("base64url");

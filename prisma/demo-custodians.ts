@@ -18,20 +18,44 @@ export async function seedDemoCustodians(prisma: PrismaClient, emails: string[],
   for (const email of emails) {
     const user = await prisma.user.findUniqueOrThrow({
       where: { email },
-      select: { id: true, email: true, name: true, role: true, organizationId: true, organization: { select: { name: true, creditCode: true } } },
+      select: {
+        id: true,
+        email: true,
+        name: true,
+        role: true,
+        organizationId: true,
+        organization: { select: { name: true, creditCode: true } },
+      },
     });
     if (!user.organization || !user.organizationId) continue;
-    const has = await prisma.certificate.count({ where: { userId: user.id, usage: "ENCRYPTION", revokedAt: null, notAfter: { gt: new Date() } } });
+    const has = await prisma.certificate.count({
+      where: { userId: user.id, usage: "ENCRYPTION", revokedAt: null, notAfter: { gt: new Date() } },
+    });
     if (has > 0) continue;
     const [signing, encryption] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()]);
-    const subject = { commonName: user.organization.name, organization: user.organization.name, serialNumber: user.organization.creditCode };
+    const subject = {
+      commonName: user.organization.name,
+      organization: user.organization.name,
+      serialNumber: user.organization.creditCode,
+    };
     const result = await enrolCertificates(
-      { id: user.id, email: user.email, name: user.name, role: user.role, organizationId: user.organizationId, organizationName: user.organization.name },
+      {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        organizationId: user.organizationId,
+        organizationName: user.organization.name,
+      },
       { signingCsr: createCsr(signing, subject), encryptionCsr: createCsr(encryption, subject) },
     );
     if (!result.ok) throw new Error(`demo custodian ${email}: ${result.error}`);
     const chain = result.chainPem.map(certFromPem);
-    const p12 = exportP12({ privateKey: encryption.privateKey, certificate: certFromPem(result.encryptionPem), chain }, password, `${email}-enc`);
+    const p12 = exportP12(
+      { privateKey: encryption.privateKey, certificate: certFromPem(result.encryptionPem), chain },
+      password,
+      `${email}-enc`,
+    );
     fs.writeFileSync(path.join(dir, `${email}-enc.p12`), p12, { mode: 0o600 });
   }
 }

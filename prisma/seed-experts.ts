@@ -31,29 +31,66 @@ const EMPLOYERS = [
 const SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨";
 
 // [email, name, specialties, employer key]; the last one works for demo bidder 1.
-const EXPERTS: { email: string; name: string; specialties: string[]; employer: number | "bidder1" }[] = Array.from({ length: 16 }, (_, i) => {
-  const n = i + 1;
-  const specialties = n <= 6 ? ["A0201"] : n <= 11 ? ["A0202", ...(n === 11 ? ["A0201"] : [])] : ["A0301"];
-  return { email: `expert${n}@demo.mingbiao.cn`, name: n === 1 ? "赵专家" : `${SURNAMES[i]}${["建国", "立新", "海峰", "雪梅", "志强", "晓东"][i % 6]}`, specialties, employer: n === 6 ? "bidder1" : n === 1 ? 0 : (i % 3) + 1 };
-});
+const EXPERTS: { email: string; name: string; specialties: string[]; employer: number | "bidder1" }[] = Array.from(
+  { length: 16 },
+  (_, i) => {
+    const n = i + 1;
+    const specialties = n <= 6 ? ["A0201"] : n <= 11 ? ["A0202", ...(n === 11 ? ["A0201"] : [])] : ["A0301"];
+    return {
+      email: `expert${n}@demo.mingbiao.cn`,
+      name: n === 1 ? "赵专家" : `${SURNAMES[i]}${["建国", "立新", "海峰", "雪梅", "志强", "晓东"][i % 6]}`,
+      specialties,
+      employer: n === 6 ? "bidder1" : n === 1 ? 0 : (i % 3) + 1,
+    };
+  },
+);
 
 export async function seedExperts(prisma: PrismaClient, passwordHash: string): Promise<void> {
   const orgIds: string[] = [];
   for (const e of EMPLOYERS) {
-    const row = await prisma.organization.upsert({ where: { creditCode: e.code }, update: {}, create: { name: e.name, creditCode: e.code, kind: "EXPERT_EMPLOYER" }, select: { id: true } });
+    const row = await prisma.organization.upsert({
+      where: { creditCode: e.code },
+      update: {},
+      create: { name: e.name, creditCode: e.code, kind: "EXPERT_EMPLOYER" },
+      select: { id: true },
+    });
     orgIds.push(row.id);
   }
-  const bidder1 = await prisma.user.findUniqueOrThrow({ where: { email: "bidder1@demo.mingbiao.cn" }, select: { organizationId: true } });
+  const bidder1 = await prisma.user.findUniqueOrThrow({
+    where: { email: "bidder1@demo.mingbiao.cn" },
+    select: { organizationId: true },
+  });
   const admin = await prisma.user.findUniqueOrThrow({ where: { email: "admin@demo.mingbiao.cn" }, select: { id: true } });
   for (const [i, e] of EXPERTS.entries()) {
     const organizationId = e.employer === "bidder1" ? bidder1.organizationId! : orgIds[e.employer]!;
-    const user = await prisma.user.upsert({ where: { email: e.email }, update: {}, create: { email: e.email, name: e.name, role: "EXPERT", organizationId, passwordHash, phone: `1380000${String(i + 1).padStart(4, "0")}` }, select: { id: true, organizationId: true } });
+    const user = await prisma.user.upsert({
+      where: { email: e.email },
+      update: {},
+      create: {
+        email: e.email,
+        name: e.name,
+        role: "EXPERT",
+        organizationId,
+        passwordHash,
+        phone: `1380000${String(i + 1).padStart(4, "0")}`,
+      },
+      select: { id: true, organizationId: true },
+    });
     const existing = await prisma.expert.findUnique({ where: { userId: user.id }, select: { id: true } });
     if (existing) continue;
     await prisma.expert.create({
       data: {
-        userId: user.id, name: e.name, idNumberHash: idNumberHash(demoIdNumber(i + 1)), employerOrgId: user.organizationId ?? organizationId, title: "高级工程师",
-        yearsOfPractice: 10 + i, region: "浙江省明州市", phone: `1380000${String(i + 1).padStart(4, "0")}`, status: "APPROVED", decidedById: admin.id, decidedAt: new Date(),
+        userId: user.id,
+        name: e.name,
+        idNumberHash: idNumberHash(demoIdNumber(i + 1)),
+        employerOrgId: user.organizationId ?? organizationId,
+        title: "高级工程师",
+        yearsOfPractice: 10 + i,
+        region: "浙江省明州市",
+        phone: `1380000${String(i + 1).padStart(4, "0")}`,
+        status: "APPROVED",
+        decidedById: admin.id,
+        decidedAt: new Date(),
         specialties: { create: e.specialties.map((specialtyCode) => ({ specialtyCode })) },
       },
     });
@@ -62,10 +99,23 @@ export async function seedExperts(prisma: PrismaClient, passwordHash: string): P
 }
 
 async function seedDrawTenders(prisma: PrismaClient, adminId: string): Promise<void> {
-  const agent = await prisma.user.findUniqueOrThrow({ where: { email: "agent@demo.mingbiao.cn" }, select: { id: true, organizationId: true } });
-  const supervisor = await prisma.user.findUniqueOrThrow({ where: { email: "supervisor@demo.mingbiao.cn" }, select: { id: true } });
-  const tenderer = await prisma.organization.findFirstOrThrow({ where: { kind: "TENDERER" }, orderBy: { createdAt: "asc" }, select: { id: true } });
-  const bidders = await prisma.user.findMany({ where: { email: { in: ["bidder1@demo.mingbiao.cn", "bidder2@demo.mingbiao.cn", "bidder3@demo.mingbiao.cn"] } }, select: { organizationId: true } });
+  const agent = await prisma.user.findUniqueOrThrow({
+    where: { email: "agent@demo.mingbiao.cn" },
+    select: { id: true, organizationId: true },
+  });
+  const supervisor = await prisma.user.findUniqueOrThrow({
+    where: { email: "supervisor@demo.mingbiao.cn" },
+    select: { id: true },
+  });
+  const tenderer = await prisma.organization.findFirstOrThrow({
+    where: { kind: "TENDERER" },
+    orderBy: { createdAt: "asc" },
+    select: { id: true },
+  });
+  const bidders = await prisma.user.findMany({
+    where: { email: { in: ["bidder1@demo.mingbiao.cn", "bidder2@demo.mingbiao.cn", "bidder3@demo.mingbiao.cn"] } },
+    select: { organizationId: true },
+  });
   const now = Date.now();
   const tenders = [
     { code: "MZ-JS-2026-0101", title: "明州市江北区环城北路（东段）快速路改造工程施工招标", withRequest: true },
@@ -77,27 +127,64 @@ async function seedDrawTenders(prisma: PrismaClient, adminId: string): Promise<v
     const issued = new Date(deadline.getTime() - 25 * 24 * HOUR);
     const tender = await prisma.tender.create({
       data: {
-        code: t.code, title: t.title, description: "城市道路及桥梁工程施工（专家抽取演示项目）。", region: "浙江省明州市", procedureType: "WORKS", mandatory: true, status: "OPENED",
-        estimatedPriceCents: 5_600_000_000n, bidSecurityCents: 50_000_000n, tendererOrgId: tenderer.id, agentOrgId: agent.organizationId, createdById: agent.id,
-        docsIssueAt: issued, docsAvailableUntil: new Date(issued.getTime() + 7 * 24 * HOUR), bidDeadline: deadline, publishedAt: issued,
+        code: t.code,
+        title: t.title,
+        description: "城市道路及桥梁工程施工（专家抽取演示项目）。",
+        region: "浙江省明州市",
+        procedureType: "WORKS",
+        mandatory: true,
+        status: "OPENED",
+        estimatedPriceCents: 5_600_000_000n,
+        bidSecurityCents: 50_000_000n,
+        tendererOrgId: tenderer.id,
+        agentOrgId: agent.organizationId,
+        createdById: agent.id,
+        docsIssueAt: issued,
+        docsAvailableUntil: new Date(issued.getTime() + 7 * 24 * HOUR),
+        bidDeadline: deadline,
+        publishedAt: issued,
         // Bid rows stand for the three demo bidders' bids (the draw checks avoidance against them).
         bids: { create: bidders.flatMap((b) => (b.organizationId ? [{ organizationId: b.organizationId }] : [])) },
         supervisors: { create: { userId: supervisor.id, assignedById: adminId } },
       },
       select: { id: true },
     });
-    await appendAudit({ actorId: agent.id, action: "tender.published", subjectType: "Tender", subjectId: tender.id, data: { code: t.code, seed: true } });
+    await appendAudit({
+      actorId: agent.id,
+      action: "tender.published",
+      subjectType: "Tender",
+      subjectId: tender.id,
+      data: { code: t.code, seed: true },
+    });
     if (!t.withRequest) continue;
     const evaluationStartAt = new Date(now + 20 * HOUR);
     const secret = randomBytes(32);
     const commitment = commitSeed(new Uint8Array(secret));
     const request = await prisma.committeeRequest.create({
       data: {
-        tenderId: tender.id, requestedById: agent.id, requirements: [{ specialty: "A0201", count: 3, reserves: 2 }, { specialty: "A0301", count: 2, reserves: 1 }], representativeIds: [],
-        evaluationStartAt, status: "APPROVED", decidedById: supervisor.id, decidedAt: new Date(), drawAt: deadline, seedCommitment: commitment, seedSecret: secret.toString("hex"),
+        tenderId: tender.id,
+        requestedById: agent.id,
+        requirements: [
+          { specialty: "A0201", count: 3, reserves: 2 },
+          { specialty: "A0301", count: 2, reserves: 1 },
+        ],
+        representativeIds: [],
+        evaluationStartAt,
+        status: "APPROVED",
+        decidedById: supervisor.id,
+        decidedAt: new Date(),
+        drawAt: deadline,
+        seedCommitment: commitment,
+        seedSecret: secret.toString("hex"),
       },
       select: { id: true },
     });
-    await appendAudit({ actorId: supervisor.id, action: "experts.request_approved", subjectType: "Tender", subjectId: tender.id, data: { requestId: request.id, drawAt: deadline.toISOString(), seedCommitment: commitment, seed: true } });
+    await appendAudit({
+      actorId: supervisor.id,
+      action: "experts.request_approved",
+      subjectType: "Tender",
+      subjectId: tender.id,
+      data: { requestId: request.id, drawAt: deadline.toISOString(), seedCommitment: commitment, seed: true },
+    });
   }
 }

@@ -52,9 +52,15 @@ export interface OpeningSeed {
 export async function seedOpeningDemo(prisma: PrismaClient, seed: OpeningSeed): Promise<string> {
   const existing = await prisma.tender.findUnique({ where: { code: seed.code }, select: { id: true } });
   if (existing) return existing.id;
-  const agent = await prisma.user.findUniqueOrThrow({ where: { email: "agent@demo.mingbiao.cn" }, select: { id: true, organizationId: true } });
+  const agent = await prisma.user.findUniqueOrThrow({
+    where: { email: "agent@demo.mingbiao.cn" },
+    select: { id: true, organizationId: true },
+  });
   const admin = await prisma.user.findUniqueOrThrow({ where: { email: "admin@demo.mingbiao.cn" }, select: { id: true } });
-  const supervisor = await prisma.user.findUniqueOrThrow({ where: { email: "supervisor@demo.mingbiao.cn" }, select: { id: true } });
+  const supervisor = await prisma.user.findUniqueOrThrow({
+    where: { email: "supervisor@demo.mingbiao.cn" },
+    select: { id: true },
+  });
   const tenderer = await prisma.organization.findFirstOrThrow({ where: { kind: "TENDERER" }, select: { id: true } });
   const now = Date.now();
   const tender = await prisma.tender.create({
@@ -80,7 +86,13 @@ export async function seedOpeningDemo(prisma: PrismaClient, seed: OpeningSeed): 
     },
     select: { id: true },
   });
-  await appendAudit({ actorId: agent.id, action: "tender.published", subjectType: "Tender", subjectId: tender.id, data: { code: seed.code, seed: true } });
+  await appendAudit({
+    actorId: agent.id,
+    action: "tender.published",
+    subjectType: "Tender",
+    subjectId: tender.id,
+    data: { code: seed.code, seed: true },
+  });
   await assignSupervisor(admin.id, tender.id, supervisor.id);
   const escrow = await ensureTenderEscrow(tender.id);
   if (!escrow) throw new Error("seed-opening: the demo custodians have no encryption certificates (run the main seed first)");
@@ -88,7 +100,8 @@ export async function seedOpeningDemo(prisma: PrismaClient, seed: OpeningSeed): 
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const bidsDir = path.resolve(process.env.BIDS_DIR ?? "var/bids");
   try {
-    for (const bid of BIDS.slice(0, seed.bids ?? 3)) await sealDemoBid(prisma, { ...bid, tenderId: tender.id, escrow, dir, bidsDir, password: seed.password });
+    for (const bid of BIDS.slice(0, seed.bids ?? 3))
+      await sealDemoBid(prisma, { ...bid, tenderId: tender.id, escrow, dir, bidsDir, password: seed.password });
   } finally {
     // The sealing threads would keep the seed process alive.
     await sharedChunkPool().close();
@@ -98,26 +111,61 @@ export async function seedOpeningDemo(prisma: PrismaClient, seed: OpeningSeed): 
   return tender.id;
 }
 
-async function sealDemoBid(prisma: PrismaClient, b: {
-  email: string; readOut: Record<string, string>; tenderId: string; escrow: { serial: string; publicKeyPem: string }; dir: string; bidsDir: string; password: string;
-}): Promise<void> {
+async function sealDemoBid(
+  prisma: PrismaClient,
+  b: {
+    email: string;
+    readOut: Record<string, string>;
+    tenderId: string;
+    escrow: { serial: string; publicKeyPem: string };
+    dir: string;
+    bidsDir: string;
+    password: string;
+  },
+): Promise<void> {
   const user = await prisma.user.findUniqueOrThrow({
     where: { email: b.email },
-    select: { id: true, email: true, name: true, role: true, organizationId: true, organization: { select: { name: true, creditCode: true } } },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      organizationId: true,
+      organization: { select: { name: true, creditCode: true } },
+    },
   });
   if (!user.organization || !user.organizationId) throw new Error(`seed-opening: ${b.email} has no organisation`);
   const [signing, encryption] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()]);
-  const subject = { commonName: user.organization.name, organization: user.organization.name, serialNumber: user.organization.creditCode };
+  const subject = {
+    commonName: user.organization.name,
+    organization: user.organization.name,
+    serialNumber: user.organization.creditCode,
+  };
   const enrolled = await enrolCertificates(
-    { id: user.id, email: user.email, name: user.name, role: user.role, organizationId: user.organizationId, organizationName: user.organization.name },
+    {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      organizationId: user.organizationId,
+      organizationName: user.organization.name,
+    },
     { signingCsr: createCsr(signing, subject), encryptionCsr: createCsr(encryption, subject) },
   );
   if (!enrolled.ok) throw new Error(`seed-opening: ${b.email}: ${enrolled.error}`);
   const chain = enrolled.chainPem.map(certFromPem);
   const signingCert = certFromPem(enrolled.signingPem);
   const encryptionCert = certFromPem(enrolled.encryptionPem);
-  fs.writeFileSync(path.join(b.dir, `${b.email}-sign.p12`), exportP12({ privateKey: signing.privateKey, certificate: signingCert, chain }, b.password, `${b.email}-sign`), { mode: 0o600 });
-  fs.writeFileSync(path.join(b.dir, `${b.email}-enc.p12`), exportP12({ privateKey: encryption.privateKey, certificate: encryptionCert, chain }, b.password, `${b.email}-enc`), { mode: 0o600 });
+  fs.writeFileSync(
+    path.join(b.dir, `${b.email}-sign.p12`),
+    exportP12({ privateKey: signing.privateKey, certificate: signingCert, chain }, b.password, `${b.email}-sign`),
+    { mode: 0o600 },
+  );
+  fs.writeFileSync(
+    path.join(b.dir, `${b.email}-enc.p12`),
+    exportP12({ privateKey: encryption.privateKey, certificate: encryptionCert, chain }, b.password, `${b.email}-enc`),
+    { mode: 0o600 },
+  );
   const tenderDir = path.join(b.bidsDir, b.tenderId);
   fs.mkdirSync(tenderDir, { recursive: true });
   const tmp = path.join(tenderDir, `seed-${user.organizationId}.part`);
@@ -125,11 +173,17 @@ async function sealDemoBid(prisma: PrismaClient, b: {
     {
       tenderId: b.tenderId,
       files: [
-        { name: "唱标信息.json", data: bytesSource(new TextEncoder().encode(JSON.stringify({ tenderId: b.tenderId, readOut: b.readOut }))) },
+        {
+          name: "唱标信息.json",
+          data: bytesSource(new TextEncoder().encode(JSON.stringify({ tenderId: b.tenderId, readOut: b.readOut }))),
+        },
         { name: "技术标.pdf", data: bytesSource(minimalPdf(`Technical bid of ${user.organization.name}`)) },
       ],
       bidderEncryptionCert: encryptionCert,
-      escrow: { publicKey: forge.pki.publicKeyFromPem(b.escrow.publicKeyPem) as forge.pki.rsa.PublicKey, serial: b.escrow.serial },
+      escrow: {
+        publicKey: forge.pki.publicKeyFromPem(b.escrow.publicKeyPem) as forge.pki.rsa.PublicKey,
+        serial: b.escrow.serial,
+      },
       signer: { cert: signingCert, key: signing.privateKey, chain },
       now: new Date(),
     },
@@ -139,16 +193,27 @@ async function sealDemoBid(prisma: PrismaClient, b: {
   const sha = createHash("sha256").update(bytes).digest("hex");
   const storageKey = path.join(b.tenderId, `${sha}.mbseal`);
   fs.renameSync(tmp, path.join(b.bidsDir, storageKey));
-  const cert = await prisma.certificate.findFirstOrThrow({ where: { serialNumber: signingCert.serialNumber, usage: "SIGNING" }, select: { id: true } });
+  const cert = await prisma.certificate.findFirstOrThrow({
+    where: { serialNumber: signingCert.serialNumber, usage: "SIGNING" },
+    select: { id: true },
+  });
   await prisma.bid.create({
     data: {
       tenderId: b.tenderId,
       organizationId: user.organizationId,
       versions: {
         create: {
-          number: 1, submittedById: user.id, envelopeSha256: sha, sizeBytes: BigInt(bytes.length), storageKey,
-          manifest: JSON.parse(JSON.stringify(result.manifest)) as object, signerCertificateId: cert.id, receivedAt: new Date(),
-          receipt: { seed: true }, timestampToken: Buffer.alloc(0), ip: "127.0.0.1",
+          number: 1,
+          submittedById: user.id,
+          envelopeSha256: sha,
+          sizeBytes: BigInt(bytes.length),
+          storageKey,
+          manifest: JSON.parse(JSON.stringify(result.manifest)) as object,
+          signerCertificateId: cert.id,
+          receivedAt: new Date(),
+          receipt: { seed: true },
+          timestampToken: Buffer.alloc(0),
+          ip: "127.0.0.1",
         },
       },
     },
@@ -167,8 +232,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   const prisma = new PrismaClient({ adapter: new PrismaPg(pgConnectionConfig(databaseUrl)) });
   try {
     const id = await seedOpeningDemo(prisma, {
-      code: arg("code") ?? "MZ-JS-2026-0099", title: arg("title"), keysDir: arg("keys") ?? process.env.DEMO_KEYS_DIR ?? "var/demo-keys",
-      password: process.env.DEMO_PASSWORD ?? "MingBiao-demo-2026", bids: Number(arg("bids") ?? "3"),
+      code: arg("code") ?? "MZ-JS-2026-0099",
+      title: arg("title"),
+      keysDir: arg("keys") ?? process.env.DEMO_KEYS_DIR ?? "var/demo-keys",
+      password: process.env.DEMO_PASSWORD ?? "MingBiao-demo-2026",
+      bids: Number(arg("bids") ?? "3"),
     });
     console.log(JSON.stringify({ tenderId: id }));
   } finally {

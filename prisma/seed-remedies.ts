@@ -40,12 +40,31 @@ export async function seedRemedies(prisma: PrismaClient): Promise<void> {
         evaluationMethod: model.evaluationMethod,
         evaluationConfig: model.evaluationConfig ?? {},
         documents: model.documents[0]
-          ? { create: { kind: "TENDER_DOCUMENTS", fileName: `${REMEDIES_DEMO_CODE} 招标文件.pdf`, sizeBytes: model.documents[0].sizeBytes, sha256: model.documents[0].sha256, storageKey: model.documents[0].storageKey, uploadedById: model.createdById, createdAt: issuedAt } }
+          ? {
+              create: {
+                kind: "TENDER_DOCUMENTS",
+                fileName: `${REMEDIES_DEMO_CODE} 招标文件.pdf`,
+                sizeBytes: model.documents[0].sizeBytes,
+                sha256: model.documents[0].sha256,
+                storageKey: model.documents[0].storageKey,
+                uploadedById: model.createdById,
+                createdAt: issuedAt,
+              },
+            }
           : undefined,
       },
       select: { id: true },
     });
-    await appendAudit({ actorId: model.createdById, action: "tender.published", subjectType: "Tender", subjectId: row.id, data: { code: REMEDIES_DEMO_CODE, seed: true } }, tx);
+    await appendAudit(
+      {
+        actorId: model.createdById,
+        action: "tender.published",
+        subjectType: "Tender",
+        subjectId: row.id,
+        data: { code: REMEDIES_DEMO_CODE, seed: true },
+      },
+      tx,
+    );
     return row;
   });
   await assignSupervisor(admin.id, tender.id, supervisor.id);

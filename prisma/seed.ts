@@ -71,7 +71,10 @@ async function storeFile(content: Buffer): Promise<string> {
   const dir = path.resolve(process.env.FILES_DIR ?? "var/files");
   const sha256 = createHash("sha256").update(content).digest("hex");
   const target = path.join(dir, sha256);
-  const exists = await stat(target).then(() => true, () => false);
+  const exists = await stat(target).then(
+    () => true,
+    () => false,
+  );
   if (exists) return sha256;
   await mkdir(path.join(dir, "tmp"), { recursive: true });
   const temp = path.join(dir, "tmp", `seed-${randomBytes(8).toString("hex")}`);
@@ -141,11 +144,22 @@ async function main() {
     const docsIssueAt = new Date(now - t.issuedDaysAgo * DAY);
     const pdf = minimalPdf(`Tender documents ${t.code}`);
     const sha256 = await storeFile(pdf);
-    const existing = await prisma.tender.findUnique({ where: { code: t.code }, select: { id: true, documents: { select: { id: true } } } });
+    const existing = await prisma.tender.findUnique({
+      where: { code: t.code },
+      select: { id: true, documents: { select: { id: true } } },
+    });
     if (existing) {
       if (existing.documents.length === 0) {
         await prisma.tenderDocument.create({
-          data: { tenderId: existing.id, kind: "TENDER_DOCUMENTS", fileName: `${t.code} 招标文件.pdf`, sizeBytes: BigInt(pdf.length), sha256, storageKey: sha256, uploadedById: must(userIds, "AGENT") },
+          data: {
+            tenderId: existing.id,
+            kind: "TENDER_DOCUMENTS",
+            fileName: `${t.code} 招标文件.pdf`,
+            sizeBytes: BigInt(pdf.length),
+            sha256,
+            storageKey: sha256,
+            uploadedById: must(userIds, "AGENT"),
+          },
         });
       }
       continue;
@@ -191,7 +205,13 @@ async function main() {
         select: { id: true },
       });
       await appendAudit(
-        { actorId: must(userIds, "AGENT"), action: "tender.published", subjectType: "Tender", subjectId: tender.id, data: { code: t.code, seed: true } },
+        {
+          actorId: must(userIds, "AGENT"),
+          action: "tender.published",
+          subjectType: "Tender",
+          subjectId: tender.id,
+          data: { code: t.code, seed: true },
+        },
         tx,
       );
     });
@@ -205,10 +225,18 @@ async function main() {
   }
   await seedRemedies(prisma);
   await seedDemoCustodians(prisma, ["agent@demo.mingbiao.cn", "supervisor@demo.mingbiao.cn"], DEMO_PASSWORD);
-  await seedOpeningDemo(prisma, { code: "MZ-JS-2026-0099", keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys", password: DEMO_PASSWORD });
+  await seedOpeningDemo(prisma, {
+    code: "MZ-JS-2026-0099",
+    keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys",
+    password: DEMO_PASSWORD,
+  });
   await seedExperts(prisma, passwordHash);
   await seedEvaluationDemo(prisma, { passwordHash, platformOrgId: must(orgIds, "platform") });
-  await seedRoomDemo(prisma, { code: "MZ-JS-2026-0120", keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys", password: DEMO_PASSWORD });
+  await seedRoomDemo(prisma, {
+    code: "MZ-JS-2026-0120",
+    keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys",
+    password: DEMO_PASSWORD,
+  });
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 

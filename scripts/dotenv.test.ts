@@ -28,7 +28,12 @@ describe("the set-up's .env (issue 11, item 4)", () => {
     ].join("\n");
     const { text, changed } = completeDotEnv(old, parseDotEnv(old), () => "R".repeat(43));
     const vars = parseDotEnv(text);
-    expect(changed).toEqual(["SESSION_SECRET", "WITNESS_TOKEN_SECRET", "EXPERT_ID_HASH_KEY", "DATABASE_URL → MIGRATION_DATABASE_URL"]);
+    expect(changed).toEqual([
+      "SESSION_SECRET",
+      "WITNESS_TOKEN_SECRET",
+      "EXPERT_ID_HASH_KEY",
+      "DATABASE_URL → MIGRATION_DATABASE_URL",
+    ]);
     expect(vars).toMatchObject({
       SESSION_SECRET: "R".repeat(43),
       MEDIA_INTERNAL_SECRET: "Zq8x-4Lm_Rt7Wc2Yv9Pb6Nd1Kf5Hj3Gs0Ae",

@@ -25,7 +25,10 @@ const candidates = [
   "/usr/lib/faketime/libfaketime.so.1",
 ];
 const lib = candidates.find((p) => fs.existsSync(p));
-if (!lib) fail("libfaketime is not installed: on Debian `apt-get install faketime` (the test set-up, `node scripts/prepare.mjs --test`, installs it)");
+if (!lib)
+  fail(
+    "libfaketime is not installed: on Debian `apt-get install faketime` (the test set-up, `node scripts/prepare.mjs --test`, installs it)",
+  );
 
 const env = {
   ...process.env,
@@ -39,7 +42,8 @@ const env = {
 const days = Number(m[2]) * (m[1] === "-" ? -1 : 1);
 const probe = spawnSync(process.execPath, ["-e", "process.stdout.write(String(Date.now()))"], { env, encoding: "utf8" });
 const moved = (Number(probe.stdout) - Date.now()) / 86_400_000;
-if (!(Math.abs(moved - days) < 1)) fail(`the clock did not move in a child process (moved ${moved.toFixed(2)} days, wanted ${days}); check libfaketime at ${lib}`);
+if (!(Math.abs(moved - days) < 1))
+  fail(`the clock did not move in a child process (moved ${moved.toFixed(2)} days, wanted ${days}); check libfaketime at ${lib}`);
 process.stdout.write(`[moved clock] ${offset}: the command sees ${new Date(Number(probe.stdout)).toISOString()}\n`);
 
 const result = spawnSync(args[0], args.slice(1), { stdio: "inherit", env });

@@ -79,8 +79,14 @@ function aptInstall(packages) {
 function canConnect(host, port) {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port, timeout: 1500 });
-    socket.once("connect", () => { socket.destroy(); resolve(true); });
-    socket.once("timeout", () => { socket.destroy(); resolve(false); });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once("error", () => resolve(false));
   });
 }
@@ -149,7 +155,12 @@ function npmDependencies() {
 function prismaEnv(databaseUrl) {
   // The CLI would try to download native engines unless these point somewhere; with the JS
   // engine and the pg adapter (prisma.config.ts) they are never loaded.
-  return { DATABASE_URL: databaseUrl, PRISMA_SCHEMA_ENGINE_BINARY: "/dev/null", PRISMA_QUERY_ENGINE_LIBRARY: "/dev/null", PRISMA_HIDE_UPDATE_MESSAGE: "1" };
+  return {
+    DATABASE_URL: databaseUrl,
+    PRISMA_SCHEMA_ENGINE_BINARY: "/dev/null",
+    PRISMA_QUERY_ENGINE_LIBRARY: "/dev/null",
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+  };
 }
 
 async function prepareDatabase(databaseUrl, { recreate }) {
@@ -211,7 +222,10 @@ async function main() {
 
   if (mode !== "test") ensureDotEnv();
   // The environment the app will run with: .env for the demo, the shared test settings for tests.
-  const appEnv = mode === "test" ? { ...testEnv } : { ...readDotEnv(), ...pick(process.env, ["DATABASE_URL", "MIGRATION_DATABASE_URL", "REDIS_URL"]) };
+  const appEnv =
+    mode === "test"
+      ? { ...testEnv }
+      : { ...readDotEnv(), ...pick(process.env, ["DATABASE_URL", "MIGRATION_DATABASE_URL", "REDIS_URL"]) };
   // Migrations and the seed run as the owner; the app connects as its own role (decision 053).
   const databaseUrl = appEnv.MIGRATION_DATABASE_URL ?? appEnv.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mingbiao";
   const redisUrl = appEnv.REDIS_URL ?? "redis://127.0.0.1:6379/0";

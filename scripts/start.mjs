@@ -66,7 +66,9 @@ function supervise(name, script) {
       if (Date.now() - unit.startedAt >= STABLE_AFTER_MS) unit.failures = 0;
       const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** unit.failures);
       unit.failures += 1;
-      console.error(`✗ ${name} stopped unexpectedly (${signal ?? `exit ${code}`}); restarting it in ${delay / 1000} s, the rest keeps running.`);
+      console.error(
+        `✗ ${name} stopped unexpectedly (${signal ?? `exit ${code}`}); restarting it in ${delay / 1000} s, the rest keeps running.`,
+      );
       unit.timer = setTimeout(launch, delay);
     });
   };

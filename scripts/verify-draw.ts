@@ -25,7 +25,9 @@ async function load(): Promise<unknown> {
 try {
   const body = (await load()) as { state?: string; draw?: PublishedDraw; tender?: string };
   if (body.state !== "published" || !body.draw) {
-    console.log(`not published yet (state: ${body.state ?? "unknown"}): the seed and the pool are revealed when the result is fixed`);
+    console.log(
+      `not published yet (state: ${body.state ?? "unknown"}): the seed and the pool are revealed when the result is fixed`,
+    );
     process.exit(2);
   }
   const check = checkPublishedDraw(body.draw);
@@ -35,7 +37,11 @@ try {
     check.reserves.forEach((m, i) => console.log(`  reserve ${i + 1}: ${m.expertId} ${m.specialty}`));
     process.exit(0);
   }
-  const where = check.position ? ` at position ${check.position} (computed ${check.expected}, published ${check.found})` : check.expected ? ` (published ${check.expected}, computed ${check.found})` : "";
+  const where = check.position
+    ? ` at position ${check.position} (computed ${check.expected}, published ${check.found})`
+    : check.expected
+      ? ` (published ${check.expected}, computed ${check.found})`
+      : "";
   console.log(`does not match: ${check.failure}${where}`);
   process.exit(1);
 } catch (error) {

@@ -52,13 +52,19 @@ describe("production refuses published secrets and insecure cookies (issue 11, i
   });
 
   it("still accepts the same values outside production", () => {
-    expect(() => parseEnv({ ...prod, NODE_ENV: "test", SESSION_SECRET: "test-session-secret-0123456789-0123456789" })).not.toThrow();
+    expect(() =>
+      parseEnv({ ...prod, NODE_ENV: "test", SESSION_SECRET: "test-session-secret-0123456789-0123456789" }),
+    ).not.toThrow();
   });
 
   it("allows COOKIE_SECURE=false only while HOST and PUBLIC_URL are loopback", () => {
     expect(parseEnv({ ...prod, COOKIE_SECURE: "false" }).COOKIE_SECURE).toBe(false);
-    expect(() => parseEnv({ ...prod, COOKIE_SECURE: "false", HOST: "0.0.0.0" })).toThrow(/COOKIE_SECURE: false is refused.*HOST=0\.0\.0\.0/);
-    expect(() => parseEnv({ ...prod, COOKIE_SECURE: "false", PUBLIC_URL: "http://bids.example.cn" })).toThrow(/COOKIE_SECURE: .*PUBLIC_URL=http:\/\/bids\.example\.cn/);
+    expect(() => parseEnv({ ...prod, COOKIE_SECURE: "false", HOST: "0.0.0.0" })).toThrow(
+      /COOKIE_SECURE: false is refused.*HOST=0\.0\.0\.0/,
+    );
+    expect(() => parseEnv({ ...prod, COOKIE_SECURE: "false", PUBLIC_URL: "http://bids.example.cn" })).toThrow(
+      /COOKIE_SECURE: .*PUBLIC_URL=http:\/\/bids\.example\.cn/,
+    );
   });
 });
 

@@ -16,7 +16,10 @@ const BaseSchema = z.object({
     .refine((v) => v.startsWith("redis://"), "must be a redis:// URL"),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
   // Cookies get the Secure flag unless explicitly served over plain HTTP (local demo, tests).
-  COOKIE_SECURE: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  COOKIE_SECURE: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   // Where browsers reach the platform; written into certificates' CRL distribution points.
   PUBLIC_URL: z.string().url().default("http://127.0.0.1:3000"),
   // The platform CA, signer and TSA keys (created on first start; an HSM in production).
@@ -24,7 +27,11 @@ const BaseSchema = z.object({
   // Sealed bid envelopes (ciphertext only), and incomplete resumable uploads.
   BIDS_DIR: z.string().default("var/bids"),
   UPLOADS_DIR: z.string().default("var/uploads"),
-  BID_MAX_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024 * 1024),
+  BID_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(2 * 1024 * 1024 * 1024),
   // 数字见证 (the media server, its own process): its health URL (unset: /healthz does not ask it),
   // where browsers reach it (signaling, playback) and where this process reaches its internal API.
   MEDIA_URL: z.string().url().optional(),
@@ -38,15 +45,32 @@ const BaseSchema = z.object({
   // orphans every stored hash: generate once, keep with the database backups.
   EXPERT_ID_HASH_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   // Behind a reverse proxy: take the client address from X-Forwarded-For (express "trust proxy").
-  TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
-  JOBS_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
-  AUDIT_CHECKPOINT_EVERY_MS: z.coerce.number().int().min(1000).default(15 * 60 * 1000),
+  TRUST_PROXY: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
+  JOBS_ENABLED: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+  AUDIT_CHECKPOINT_EVERY_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(15 * 60 * 1000),
   // How often the whole audit log is re-verified; a break is audited and sent to every admin once.
-  AUDIT_VERIFY_EVERY_MS: z.coerce.number().int().min(1000).default(60 * 60 * 1000),
+  AUDIT_VERIFY_EVERY_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(60 * 60 * 1000),
   // Uploaded tender documents, stored by content hash (docs/decisions/040).
   FILES_DIR: z.string().min(1).default("var/files"),
   // OCDS ocid prefix: ocds-<prefix>-<tender id> (docs/decisions/042).
-  OCDS_PREFIX: z.string().regex(/^[a-z0-9]{1,20}$/, "must be lowercase letters and digits").default("mingbiao"),
+  OCDS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9]{1,20}$/, "must be lowercase letters and digits")
+    .default("mingbiao"),
 });
 
 const SECRETS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET", "EXPERT_ID_HASH_KEY"] as const;
@@ -59,7 +83,11 @@ const SECRETS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRE
 const EnvSchema = BaseSchema.superRefine((e, ctx) => {
   if (e.NODE_ENV !== "production") return;
   if (e.EXPERT_ID_HASH_KEY === undefined) {
-    ctx.addIssue({ code: "custom", path: ["EXPERT_ID_HASH_KEY"], message: "is required with NODE_ENV=production; run `npm run setup` to generate one" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["EXPERT_ID_HASH_KEY"],
+      message: "is required with NODE_ENV=production; run `npm run setup` to generate one",
+    });
   }
   for (const name of SECRETS) {
     const value = e[name];

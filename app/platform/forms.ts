@@ -3,8 +3,7 @@ import type { z } from "zod";
 export type FieldErrors = Record<string, string>;
 
 export type FormResult<T> =
-  | { ok: true; data: T; values: Record<string, string> }
-  | { ok: false; fieldErrors: FieldErrors; values: Record<string, string> };
+  { ok: true; data: T; values: Record<string, string> } | { ok: false; fieldErrors: FieldErrors; values: Record<string, string> };
 
 /**
  * Validates a submitted form with the same zod schema the page and tests use. Error messages

@@ -24,7 +24,11 @@ export function bodyCapFor(method: string, url: string, contentType: string | un
   const pathname = url.split("?")[0] ?? "";
   if (pathname === "/uploads/bids" || pathname.startsWith("/uploads/bids/")) return null;
   if (pathname.startsWith("/internal/")) return INTERNAL_BODY_BYTES;
-  if (method === "POST" && /^\/agent\/tenders\/[^/]+\/?$/.test(pathname) && (contentType ?? "").startsWith("multipart/form-data")) {
+  if (
+    method === "POST" &&
+    /^\/agent\/tenders\/[^/]+\/?$/.test(pathname) &&
+    (contentType ?? "").startsWith("multipart/form-data")
+  ) {
     return DOCUMENT_FORM_BYTES;
   }
   return FORM_BODY_BYTES;
@@ -51,7 +55,11 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, cap: number): void 
     return;
   }
   const body = `Request body too large (limit ${cap} bytes).\n`;
-  res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)), Connection: "close" });
+  res.writeHead(413, {
+    "Content-Type": "text/plain; charset=utf-8",
+    "Content-Length": String(Buffer.byteLength(body)),
+    Connection: "close",
+  });
   res.end(body);
 }
 

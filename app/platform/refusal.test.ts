@@ -13,11 +13,17 @@ describe("one Refusal, one place that turns its code into a message (decision 06
   it("renders in either language from any namespace's t, citing the article in Chinese", () => {
     for (const locale of ["zh-CN", "en"] as const) {
       const t = createI18n(locale).getFixedT(null, "common");
-      const law = refusalFromDomain(domainError("TENDER.DEADLINE_TOO_SOON", { days: 12, required: 20 }), "tender.errors", 409).refusal;
+      const law = refusalFromDomain(
+        domainError("TENDER.DEADLINE_TOO_SOON", { days: 12, required: 20 }),
+        "tender.errors",
+        409,
+      ).refusal;
       const text = renderRefusal(t, locale, law);
       expect(text).toContain(citeArticle("TBL Art 24", locale));
       expect(text).not.toContain("errors.");
-      expect(renderRefusal(t, locale, refuse("witness.errors.MEDIA_UNREACHABLE", 503).refusal)).not.toContain("MEDIA_UNREACHABLE");
+      expect(renderRefusal(t, locale, refuse("witness.errors.MEDIA_UNREACHABLE", 503).refusal)).not.toContain(
+        "MEDIA_UNREACHABLE",
+      );
       expect(renderRefusal(t, locale, refuse("tender.download.refused.410", 410).refusal)).not.toContain("download.");
     }
   });

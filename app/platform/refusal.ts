@@ -109,7 +109,12 @@ export function citeArticle(article: string, locale: string): string {
         const [from, to] = rest.split(/\s*[-–]\s*/).map(romanToNumber);
         return `${LAWS_ZH[law]}第${chineseNumber(from ?? 0)}章至第${chineseNumber(to ?? 0)}章`;
       }
-      const numbers = rest.split(/\s*,\s*/).map((r) => r.split(/\s*[-–]\s*/).map((x) => chineseNumber(Number(x))).join("至"));
+      const numbers = rest.split(/\s*,\s*/).map((r) =>
+        r
+          .split(/\s*[-–]\s*/)
+          .map((x) => chineseNumber(Number(x)))
+          .join("至"),
+      );
       return `${LAWS_ZH[law]}第${numbers.join("、")}条`;
     })
     .join("、");

@@ -8,7 +8,10 @@ export function clientIp(request: Request): string | undefined {
 
 /** The body could not be read as what the route expects: a 4xx naming the problem. */
 export function malformedBody(what = "form"): Response {
-  return new Response(`Malformed request body: expected a ${what}.`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  return new Response(`Malformed request body: expected a ${what}.`, {
+    status: 400,
+    headers: { "Content-Type": "text/plain; charset=utf-8" },
+  });
 }
 
 /**

@@ -29,7 +29,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   await requireCsrf(request, form);
   const parsed = CalendarYearFormSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return json<ActionData>({ ok: false, refusal: refuse("remedies.refusal.invalid", 400).refusal }, { status: 400 });
+  if (!parsed.success)
+    return json<ActionData>({ ok: false, refusal: refuse("remedies.refusal.invalid", 400).refusal }, { status: 400 });
   const saved = await saveCalendarYear(admin.id, parsed.data);
   if (!saved.ok) return json<ActionData>({ ok: false, refusal: saved.refusal }, { status: saved.refusal.status });
   const changes = await recomputeOpenClocks(admin.id, await loadCalendar());
@@ -63,7 +64,9 @@ export default function CalendarAdmin() {
               <td className={y.source === "provisional" ? "warning" : undefined}>{t(`calendar.sources.${y.source}`)}</td>
               <td>
                 {y.reference ?? "—"}
-                {y.enteredAt ? <small className="muted"> · {t("calendar.enteredAt", { at: formatDateTime(y.enteredAt, locale) })}</small> : null}
+                {y.enteredAt ? (
+                  <small className="muted"> · {t("calendar.enteredAt", { at: formatDateTime(y.enteredAt, locale) })}</small>
+                ) : null}
               </td>
               <td>
                 {y.days.length > 0 ? (
@@ -85,7 +88,11 @@ export default function CalendarAdmin() {
       </table>
 
       <h2>{t("calendar.formTitle")}</h2>
-      {result?.ok ? <p className="notice-box" data-testid="calendar-saved">{t("calendar.saved", { year: result.year, days: result.days, changed: result.changed })}</p> : null}
+      {result?.ok ? (
+        <p className="notice-box" data-testid="calendar-saved">
+          {t("calendar.saved", { year: result.year, days: result.days, changed: result.changed })}
+        </p>
+      ) : null}
       {result && !result.ok ? <RefusalNote refusal={result.refusal} /> : null}
       <Form method="post" className="stack">
         <CsrfInput />

@@ -23,14 +23,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
       orderBy: { publishedAt: "desc" },
       take: 200,
       select: {
-        id: true, code: true, title: true, status: true,
+        id: true,
+        code: true,
+        title: true,
+        status: true,
         supervisors: { orderBy: { assignedAt: "asc" }, select: { user: { select: { id: true, name: true, email: true } } } },
       },
     }),
-    db().user.findMany({ where: { role: "SUPERVISOR", disabledAt: null }, orderBy: { name: "asc" }, select: { id: true, name: true, email: true } }),
+    db().user.findMany({
+      where: { role: "SUPERVISOR", disabledAt: null },
+      orderBy: { name: "asc" },
+      select: { id: true, name: true, email: true },
+    }),
   ]);
   return json({
-    tenders: tenders.map((x) => ({ id: x.id, code: x.code, title: x.title, status: x.status, supervisors: x.supervisors.map((s) => s.user) })),
+    tenders: tenders.map((x) => ({
+      id: x.id,
+      code: x.code,
+      title: x.title,
+      status: x.status,
+      supervisors: x.supervisors.map((s) => s.user),
+    })),
     supervisors,
   });
 }
@@ -43,7 +56,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) {
     // The form offers only listed tenders and supervisors: anything else was not chosen on it.
     const tenderId = String(form.get("tenderId") ?? "");
-    return json({ tenderId, error: parsed.error.issues.some((i) => i.path[0] === "userId") ? "NOT_SUPERVISOR" : "BAD_REQUEST" }, { status: 400 });
+    return json(
+      { tenderId, error: parsed.error.issues.some((i) => i.path[0] === "userId") ? "NOT_SUPERVISOR" : "BAD_REQUEST" },
+      { status: 400 },
+    );
   }
   const { intent, tenderId, userId } = parsed.data;
   if (intent === "assign") {
@@ -98,7 +114,9 @@ export default function SupervisorAssignment() {
                         <CsrfInput />
                         <input type="hidden" name="tenderId" value={x.id} />
                         <input type="hidden" name="userId" value={s.id} />
-                        <button type="submit" name="intent" value="remove">{t("admin.remove")}</button>
+                        <button type="submit" name="intent" value="remove">
+                          {t("admin.remove")}
+                        </button>
                       </Form>
                     </li>
                   ))}
@@ -111,15 +129,27 @@ export default function SupervisorAssignment() {
                   <label>
                     {t("admin.choose")}
                     <select name="userId" required defaultValue="">
-                      <option value="" disabled>—</option>
-                      {supervisors.filter((s) => !x.supervisors.some((a) => a.id === s.id)).map((s) => (
-                        <option key={s.id} value={s.id}>{s.name} ({s.email})</option>
-                      ))}
+                      <option value="" disabled>
+                        —
+                      </option>
+                      {supervisors
+                        .filter((s) => !x.supervisors.some((a) => a.id === s.id))
+                        .map((s) => (
+                          <option key={s.id} value={s.id}>
+                            {s.name} ({s.email})
+                          </option>
+                        ))}
                     </select>
                   </label>
-                  <button type="submit" name="intent" value="assign">{t("admin.assign")}</button>
+                  <button type="submit" name="intent" value="assign">
+                    {t("admin.assign")}
+                  </button>
                 </Form>
-                {result?.tenderId === x.id && result.error ? <p role="alert" className="error">{t(`errors.${result.error}`)}</p> : null}
+                {result?.tenderId === x.id && result.error ? (
+                  <p role="alert" className="error">
+                    {t(`errors.${result.error}`)}
+                  </p>
+                ) : null}
               </td>
             </tr>
           ))}

@@ -19,7 +19,17 @@ import {
   OPEN_STATUSES,
 } from "~/features/tenders/index.ts";
 import { refusalFieldMessage, renderMessage } from "~/features/tenders/index.ts";
-import { ClarificationFormSchema, EvaluationConfigSchema, ScoringTableSummary, parseTenderForm, tenderFieldErrors, tenderFormValues, type FieldMessage, type TenderFieldErrors, type TenderFormValues } from "~/features/tenders/index.ts";
+import {
+  ClarificationFormSchema,
+  EvaluationConfigSchema,
+  ScoringTableSummary,
+  parseTenderForm,
+  tenderFieldErrors,
+  tenderFormValues,
+  type FieldMessage,
+  type TenderFieldErrors,
+  type TenderFormValues,
+} from "~/features/tenders/index.ts";
 import { FieldError, TenderForm } from "~/features/tenders/index.ts";
 import { isMultipart, parseUpload, MAX_DOCUMENT_BYTES, type ParsedUpload } from "~/features/tenders/index.ts";
 import { witnessState } from "~/features/witness/index.ts";
@@ -51,7 +61,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       docsAvailableUntil: tender.docsAvailableUntil?.toISOString() ?? null,
       bidDeadline: tender.bidDeadline?.toISOString() ?? null,
       publishedAt: tender.publishedAt?.toISOString() ?? null,
-      documents: tender.documents.map((d) => ({ id: d.id, kind: d.kind, fileName: d.fileName, sizeBytes: Number(d.sizeBytes), sha256: d.sha256, createdAt: d.createdAt.toISOString() })),
+      documents: tender.documents.map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        fileName: d.fileName,
+        sizeBytes: Number(d.sizeBytes),
+        sha256: d.sha256,
+        createdAt: d.createdAt.toISOString(),
+      })),
       clarifications: tender.clarifications.map((c) => ({
         id: c.id,
         number: c.number,
@@ -83,22 +100,46 @@ type ActionResult =
       issued?: { number: number; deadlineMoved: boolean; previousDeadline: string; bidDeadline: string };
     };
 
-const UPLOAD_MESSAGES = { empty: "upload.empty", tooLarge: "upload.tooLarge", notPdf: "upload.notPdf", missing: "upload.missing", tooMany: "upload.tooMany" } as const;
+const UPLOAD_MESSAGES = {
+  empty: "upload.empty",
+  tooLarge: "upload.tooLarge",
+  notPdf: "upload.notPdf",
+  missing: "upload.missing",
+  tooMany: "upload.tooMany",
+} as const;
 
 async function handleUpload(user: SessionUser, id: string, upload: ParsedUpload) {
   if (upload.problem || !upload.file) {
     await upload.discard();
-    return json<ActionResult>({ intent: "upload", ok: false, error: { key: UPLOAD_MESSAGES[upload.problem ?? "missing"], params: { mb: MAX_DOCUMENT_BYTES / 1024 / 1024 } } }, { status: upload.problem === "tooLarge" ? 413 : 400 });
+    return json<ActionResult>(
+      {
+        intent: "upload",
+        ok: false,
+        error: { key: UPLOAD_MESSAGES[upload.problem ?? "missing"], params: { mb: MAX_DOCUMENT_BYTES / 1024 / 1024 } },
+      },
+      { status: upload.problem === "tooLarge" ? 413 : 400 },
+    );
   }
   const attached = await attachTenderDocument(user, id, upload.file);
-  if (!attached.ok) return json<ActionResult>({ intent: "upload", ok: false, error: refusalFieldMessage(attached.refusal) }, { status: attached.refusal.status });
+  if (!attached.ok)
+    return json<ActionResult>(
+      { intent: "upload", ok: false, error: refusalFieldMessage(attached.refusal) },
+      { status: attached.refusal.status },
+    );
   return json<ActionResult>({ intent: "upload", ok: true });
 }
 
 async function handleClarify(user: SessionUser, id: string, form: FormData, upload: ParsedUpload | null) {
   if (upload?.problem) {
     await upload.discard();
-    return json<ActionResult>({ intent: "clarify", ok: false, error: { key: UPLOAD_MESSAGES[upload.problem], params: { mb: MAX_DOCUMENT_BYTES / 1024 / 1024 } } }, { status: upload.problem === "tooLarge" ? 413 : 400 });
+    return json<ActionResult>(
+      {
+        intent: "clarify",
+        ok: false,
+        error: { key: UPLOAD_MESSAGES[upload.problem], params: { mb: MAX_DOCUMENT_BYTES / 1024 / 1024 } },
+      },
+      { status: upload.problem === "tooLarge" ? 413 : 400 },
+    );
   }
   const parsed = ClarificationFormSchema.safeParse(Object.fromEntries(form.entries()));
   if (!parsed.success) {
@@ -106,12 +147,21 @@ async function handleClarify(user: SessionUser, id: string, form: FormData, uplo
     return json<ActionResult>({ intent: "clarify", ok: false, errors: tenderFieldErrors(parsed.error) }, { status: 400 });
   }
   const issued = await issueClarification(user, id, parsed.data, upload?.file ?? null);
-  if (!issued.ok) return json<ActionResult>({ intent: "clarify", ok: false, error: refusalFieldMessage(issued.refusal) }, { status: issued.refusal.status });
+  if (!issued.ok)
+    return json<ActionResult>(
+      { intent: "clarify", ok: false, error: refusalFieldMessage(issued.refusal) },
+      { status: issued.refusal.status },
+    );
   const v = issued.value;
   return json<ActionResult>({
     intent: "clarify",
     ok: true,
-    issued: { number: v.number, deadlineMoved: v.deadlineMoved, previousDeadline: v.previousDeadline.toISOString(), bidDeadline: v.bidDeadline.toISOString() },
+    issued: {
+      number: v.number,
+      deadlineMoved: v.deadlineMoved,
+      previousDeadline: v.previousDeadline.toISOString(),
+      bidDeadline: v.bidDeadline.toISOString(),
+    },
   });
 }
 
@@ -136,14 +186,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = form.get("intent");
   if (intent === "save") {
     const parsed = parseTenderForm(form);
-    if (!parsed.ok) return json<ActionResult>({ intent: "save", ok: false, errors: parsed.errors, values: parsed.values }, { status: 400 });
+    if (!parsed.ok)
+      return json<ActionResult>({ intent: "save", ok: false, errors: parsed.errors, values: parsed.values }, { status: 400 });
     const saved = await updateDraft(user, tender.id, parsed.data);
-    if (!saved.ok) return json<ActionResult>({ intent: "save", ok: false, errors: { _form: refusalFieldMessage(saved.refusal) }, values: parsed.values }, { status: saved.refusal.status });
+    if (!saved.ok)
+      return json<ActionResult>(
+        { intent: "save", ok: false, errors: { _form: refusalFieldMessage(saved.refusal) }, values: parsed.values },
+        { status: saved.refusal.status },
+      );
     return json<ActionResult>({ intent: "save", ok: true });
   }
   if (intent === "publish") {
     const published = await publishTender(user, tender.id);
-    if (!published.ok) return json<ActionResult>({ intent: "publish", ok: false, error: refusalFieldMessage(published.refusal) }, { status: published.refusal.status });
+    if (!published.ok)
+      return json<ActionResult>(
+        { intent: "publish", ok: false, error: refusalFieldMessage(published.refusal) },
+        { status: published.refusal.status },
+      );
     return json<ActionResult>({ intent: "publish", ok: true });
   }
   if (intent === "clarify") return handleClarify(user, tender.id, form, null);
@@ -151,7 +210,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function AgentTender() {
-  const { tender, evaluationConfig, formValues, witness, escrowReady: escrowOk, tenderers, holders, maxMegabytes } = useLoaderData<typeof loader>();
+  const {
+    tender,
+    evaluationConfig,
+    formValues,
+    witness,
+    escrowReady: escrowOk,
+    tenderers,
+    holders,
+    maxMegabytes,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const navigation = useNavigation();
   const { t, i18n } = useTranslation("tender");
@@ -171,22 +239,48 @@ export default function AgentTender() {
         <Link to="/agent/tenders">← {t("agent.listTitle")}</Link>
       </p>
       <h1>
-        {tender.title} <span className={`status status-${tender.status}`} data-testid="tender-status">{t(`status.${tender.status}`)}</span>
+        {tender.title}{" "}
+        <span className={`status status-${tender.status}`} data-testid="tender-status">
+          {t(`status.${tender.status}`)}
+        </span>
       </h1>
       <dl className="facts">
-        <div><dt>{t("form.code")}</dt><dd>{tender.code}</dd></div>
-        <div><dt>{t("form.tenderer")}</dt><dd>{tender.tendererName}</dd></div>
-        <div><dt>{t("form.estimatedPrice")}</dt><dd>{formatCny(tender.estimatedPriceCents, locale)}</dd></div>
-        <div><dt>{t("form.bidSecurity")}</dt><dd>{formatCny(tender.bidSecurityCents, locale)}</dd></div>
-        <div><dt>{t("form.docsIssueAt")}</dt><dd>{formatDateTime(tender.docsIssueAt, locale)}</dd></div>
-        <div><dt>{t("form.docsAvailableUntil")}</dt><dd>{formatDateTime(tender.docsAvailableUntil, locale)}</dd></div>
-        <div><dt>{t("form.bidDeadline")}</dt><dd data-testid="bid-deadline">{formatDateTime(tender.bidDeadline, locale)}</dd></div>
+        <div>
+          <dt>{t("form.code")}</dt>
+          <dd>{tender.code}</dd>
+        </div>
+        <div>
+          <dt>{t("form.tenderer")}</dt>
+          <dd>{tender.tendererName}</dd>
+        </div>
+        <div>
+          <dt>{t("form.estimatedPrice")}</dt>
+          <dd>{formatCny(tender.estimatedPriceCents, locale)}</dd>
+        </div>
+        <div>
+          <dt>{t("form.bidSecurity")}</dt>
+          <dd>{formatCny(tender.bidSecurityCents, locale)}</dd>
+        </div>
+        <div>
+          <dt>{t("form.docsIssueAt")}</dt>
+          <dd>{formatDateTime(tender.docsIssueAt, locale)}</dd>
+        </div>
+        <div>
+          <dt>{t("form.docsAvailableUntil")}</dt>
+          <dd>{formatDateTime(tender.docsAvailableUntil, locale)}</dd>
+        </div>
+        <div>
+          <dt>{t("form.bidDeadline")}</dt>
+          <dd data-testid="bid-deadline">{formatDateTime(tender.bidDeadline, locale)}</dd>
+        </div>
       </dl>
       {!isDraft && (
         <p>
           <Link to={`/tenders/${tender.id}`}>{t("agent.viewNotice")}</Link>
           {" · "}
-          <Link to={`/opening/${tender.id}`} data-testid="opening-hall-link">{to("hallLink")}</Link>
+          <Link to={`/opening/${tender.id}`} data-testid="opening-hall-link">
+            {to("hallLink")}
+          </Link>
           {" · "}
           <Link to={`/agent/tenders/${tender.id}/committee`}>{t("experts:request.title")}</Link>
         </p>
@@ -200,7 +294,8 @@ export default function AgentTender() {
           <ul>
             {tender.documents.map((d) => (
               <li key={d.id}>
-                <a href={`/tenders/${tender.id}/documents/${d.id}`}>{d.fileName}</a> · {t(`documents.kind.${d.kind}`)} · {t("documents.size", { kb: Math.ceil(d.sizeBytes / 1024) })}
+                <a href={`/tenders/${tender.id}/documents/${d.id}`}>{d.fileName}</a> · {t(`documents.kind.${d.kind}`)} ·{" "}
+                {t("documents.size", { kb: Math.ceil(d.sizeBytes / 1024) })}
                 <br />
                 <small className="code">SHA-256 {d.sha256}</small>
               </li>
@@ -214,10 +309,20 @@ export default function AgentTender() {
             <input type="hidden" name="intent" value="upload" />
             <label htmlFor="file">{t("documents.attach", { mb: maxMegabytes })}</label>
             <input id="file" name="file" type="file" accept="application/pdf,.pdf" required />
-            {result?.intent === "upload" && !result.ok && <p className="form-error" role="alert">{message(result.error)}</p>}
-            {result?.intent === "upload" && result.ok && <p className="notice-box" role="status">{t("documents.attached")}</p>}
+            {result?.intent === "upload" && !result.ok && (
+              <p className="form-error" role="alert">
+                {message(result.error)}
+              </p>
+            )}
+            {result?.intent === "upload" && result.ok && (
+              <p className="notice-box" role="status">
+                {t("documents.attached")}
+              </p>
+            )}
             <div>
-              <button type="submit" disabled={busy}>{t("documents.upload")}</button>
+              <button type="submit" disabled={busy}>
+                {t("documents.upload")}
+              </button>
             </div>
           </Form>
         )}
@@ -227,22 +332,36 @@ export default function AgentTender() {
         <section className="card stack">
           <h2>{t("agent.publishTitle")}</h2>
           <p className="muted">{tenderDocs.length === 0 ? t("agent.publishNeedsDocuments") : t("agent.publishHint")}</p>
-          {result?.intent === "publish" && !result.ok && <p className="form-error" role="alert">{message(result.error)}</p>}
+          {result?.intent === "publish" && !result.ok && (
+            <p className="form-error" role="alert">
+              {message(result.error)}
+            </p>
+          )}
           <Form method="post">
             <CsrfInput />
             <input type="hidden" name="intent" value="publish" />
-            <button type="submit" className="primary" disabled={busy}>{t("agent.publish")}</button>
+            <button type="submit" className="primary" disabled={busy}>
+              {t("agent.publish")}
+            </button>
           </Form>
         </section>
       )}
-      {result?.intent === "publish" && result.ok && <p className="notice-box" role="status">{t("agent.published")}</p>}
+      {result?.intent === "publish" && result.ok && (
+        <p className="notice-box" role="status">
+          {t("agent.published")}
+        </p>
+      )}
 
       {open && (
         <section className="card stack">
           <h2>{t("clarification.issueTitle")}</h2>
           <p className="muted">{t("clarification.rule")}</p>
           {clarifyResult?.ok && clarifyResult.issued && (
-            <p className={clarifyResult.issued.deadlineMoved ? "warning" : "notice-box"} role="status" data-testid="clarification-result">
+            <p
+              className={clarifyResult.issued.deadlineMoved ? "warning" : "notice-box"}
+              role="status"
+              data-testid="clarification-result"
+            >
               {clarifyResult.issued.deadlineMoved
                 ? t("clarification.deadlineMoved", {
                     number: clarifyResult.issued.number,
@@ -252,7 +371,11 @@ export default function AgentTender() {
                 : t("clarification.deadlineKept", { number: clarifyResult.issued.number })}
             </p>
           )}
-          {clarifyResult && !clarifyResult.ok && clarifyResult.error && <p className="form-error" role="alert">{message(clarifyResult.error)}</p>}
+          {clarifyResult && !clarifyResult.ok && clarifyResult.error && (
+            <p className="form-error" role="alert">
+              {message(clarifyResult.error)}
+            </p>
+          )}
           <Form method="post" encType="multipart/form-data" className="stack">
             <CsrfInput />
             <input type="hidden" name="intent" value="clarify" />
@@ -272,7 +395,9 @@ export default function AgentTender() {
             <label htmlFor="c-file">{t("clarification.attachment", { mb: maxMegabytes })}</label>
             <input id="c-file" name="file" type="file" accept="application/pdf,.pdf" />
             <div>
-              <button type="submit" className="primary" disabled={busy}>{t("clarification.issue")}</button>
+              <button type="submit" className="primary" disabled={busy}>
+                {t("clarification.issue")}
+              </button>
             </div>
           </Form>
         </section>
@@ -286,7 +411,14 @@ export default function AgentTender() {
               <li key={c.id}>
                 {c.title} · {formatDateTime(c.issuedAt, locale)}
                 {c.deadlineMoved && (
-                  <> · {t("clarification.movedShort", { from: formatDateTime(c.previousDeadline, locale), to: formatDateTime(c.bidDeadline, locale) })}</>
+                  <>
+                    {" "}
+                    ·{" "}
+                    {t("clarification.movedShort", {
+                      from: formatDateTime(c.previousDeadline, locale),
+                      to: formatDateTime(c.bidDeadline, locale),
+                    })}
+                  </>
                 )}
               </li>
             ))}
@@ -295,7 +427,9 @@ export default function AgentTender() {
       )}
 
       {!isDraft && !escrowOk && (
-        <p role="alert" className="error" data-testid="escrow-not-ready">{t("escrow.notReady")}</p>
+        <p role="alert" className="error" data-testid="escrow-not-ready">
+          {t("escrow.notReady")}
+        </p>
       )}
 
       {!isDraft && <WitnessPanel state={witness} />}
@@ -329,7 +463,9 @@ export default function AgentTender() {
               </table>
             )
           ) : (
-            <p className="muted" data-testid="holders-confidential">{t("holders.confidential", { deadline: formatDateTime(tender.bidDeadline, locale) })}</p>
+            <p className="muted" data-testid="holders-confidential">
+              {t("holders.confidential", { deadline: formatDateTime(tender.bidDeadline, locale) })}
+            </p>
           )}
         </section>
       )}
@@ -337,11 +473,15 @@ export default function AgentTender() {
       {isDraft && (
         <section className="card">
           <h2>{t("agent.editTitle")}</h2>
-          {saveResult?.ok && <p className="notice-box" role="status">{t("agent.saved")}</p>}
+          {saveResult?.ok && (
+            <p className="notice-box" role="status">
+              {t("agent.saved")}
+            </p>
+          )}
           <TenderForm
             key={saveResult?.ok ? "saved" : "editing"}
             values={saveResult && !saveResult.ok && saveResult.values ? saveResult.values : formValues}
-            errors={saveResult && !saveResult.ok ? saveResult.errors ?? {} : {}}
+            errors={saveResult && !saveResult.ok ? (saveResult.errors ?? {}) : {}}
             tenderers={tenderers}
             submitLabel={t("agent.saveDraft")}
             intent="save"

@@ -14,11 +14,17 @@ export const meta: MetaFunction = () => [{ title: "新建招标项目 · 明标"
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["AGENT"]);
-  return json({ tenderers: await tendererChoices(user), prefill: await retenderValues(user, new URL(request.url).searchParams.get("from")) });
+  return json({
+    tenderers: await tendererChoices(user),
+    prefill: await retenderValues(user, new URL(request.url).searchParams.get("from")),
+  });
 }
 
 /** 流标 → re-tender (Regs Art 44): the new draft starts from the failed tender, with a new code and schedule. */
-async function retenderValues(user: Awaited<ReturnType<typeof requireUser>>, from: string | null): Promise<TenderFormValues | null> {
+async function retenderValues(
+  user: Awaited<ReturnType<typeof requireUser>>,
+  from: string | null,
+): Promise<TenderFormValues | null> {
   if (!from) return null;
   const failed = await getAgentTender(user, from);
   if (!failed || failed.status !== "FAILED") return null;
@@ -33,7 +39,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values }, { status: 400 });
   const created = await createTender(user, parsed.data);
   if (!created.ok) {
-    const errors: TenderFieldErrors = { [created.refusal.code === "tender.invalid.codeTaken" ? "code" : "_form"]: refusalFieldMessage(created.refusal) };
+    const errors: TenderFieldErrors = {
+      [created.refusal.code === "tender.invalid.codeTaken" ? "code" : "_form"]: refusalFieldMessage(created.refusal),
+    };
     return json({ errors, values: parsed.values }, { status: 409 });
   }
   return redirect(`/agent/tenders/${created.value.id}`);

@@ -14,8 +14,18 @@ import type { Locale } from "~/ui/i18n.ts";
 import { readForm } from "~/platform/request.server.ts";
 import { renderRefusal } from "~/platform/refusal.ts";
 import {
-  awaitReceipt, clearPending, discardSealed, loadPending, receiptInAnswer, savePending, sealBid, SealError, sealedFile, uploadSealed,
-  type PendingUpload, type ReceiptWait,
+  awaitReceipt,
+  clearPending,
+  discardSealed,
+  loadPending,
+  receiptInAnswer,
+  savePending,
+  sealBid,
+  SealError,
+  sealedFile,
+  uploadSealed,
+  type PendingUpload,
+  type ReceiptWait,
 } from "~/features/bids/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "投标 · 明标" }];
@@ -33,7 +43,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   await requireCsrf(request, form);
   if (form.get("intent") !== "withdraw") return json({ error: "bid.unknownAction" }, 400);
   const result = await withdraw(user, params.tenderId ?? "");
-  return result.ok ? json({ withdrawn: result.value.refundDue }) : json({ error: result.refusal.code, article: result.refusal.article }, result.refusal.status);
+  return result.ok
+    ? json({ withdrawn: result.value.refundDue })
+    : json({ error: result.refusal.code, article: result.refusal.article }, result.refusal.status);
 }
 
 type Phase = "idle" | "sealing" | "uploading" | "confirming" | "done" | "error";
@@ -146,7 +158,8 @@ export default function BidPage() {
     for (const item of tender.readOutItems) readOut[item.key] = String(fd.get(`readout.${item.key}`) ?? "").trim();
     const missing = tender.readOutItems.find((item) => !readOut[item.key]);
     if (missing) return setError("bid.readOutMissing");
-    if (tender.readOutItems.some((i) => i.kind === "money" && !/^\d{1,13}(\.\d{1,2})?$/.test(readOut[i.key] ?? ""))) return setError("bid.priceFormat");
+    if (tender.readOutItems.some((i) => i.kind === "money" && !/^\d{1,13}(\.\d{1,2})?$/.test(readOut[i.key] ?? "")))
+      return setError("bid.priceFormat");
     if (files.length === 0) return setError("bid.noFiles");
     if (!(p12 instanceof File) || p12.size === 0) return setError("bid.noP12");
     setPhase("sealing");
@@ -162,7 +175,11 @@ export default function BidPage() {
         escrow: sealing.escrow,
         onProgress: setSealProgress,
       });
-      const p: PendingUpload = { opfsName: sealed.opfsName, deviceFingerprint: sealed.deviceFingerprint, documentMeta: sealed.documentMeta };
+      const p: PendingUpload = {
+        opfsName: sealed.opfsName,
+        deviceFingerprint: sealed.deviceFingerprint,
+        documentMeta: sealed.documentMeta,
+      };
       savePending(tender.id, p);
       setPending(p);
       startUpload(p);
@@ -178,7 +195,8 @@ export default function BidPage() {
       <p className="eyebrow">{t("title")}</p>
       <h1>{tender.title}</h1>
       <p className="muted">
-        {tender.code} · {t("deadline")}: <strong>{formatDateTime(tender.bidDeadline, locale)}</strong> · {t("serverTime")}: {formatDateTime(data.serverTime, locale)}
+        {tender.code} · {t("deadline")}: <strong>{formatDateTime(tender.bidDeadline, locale)}</strong> · {t("serverTime")}:{" "}
+        {formatDateTime(data.serverTime, locale)}
       </p>
 
       {bid && latest && (
@@ -189,7 +207,11 @@ export default function BidPage() {
           <ul>
             {bid.versions.map((v) => (
               <li key={v.id}>
-                {t("versionLine", { version: v.number, at: formatDateTime(v.receivedAt, locale), hash: v.envelopeSha256.slice(0, 16) })}{" "}
+                {t("versionLine", {
+                  version: v.number,
+                  at: formatDateTime(v.receivedAt, locale),
+                  hash: v.envelopeSha256.slice(0, 16),
+                })}{" "}
                 <a href={`/bids/${tender.id}/receipts/${v.id}`} download>
                   {t("downloadReceipt")}
                 </a>
@@ -233,7 +255,12 @@ export default function BidPage() {
               {tender.readOutItems.map((item) => (
                 <div className="field" key={item.key}>
                   <label htmlFor={`readout.${item.key}`}>{item.label}</label>
-                  <input id={`readout.${item.key}`} name={`readout.${item.key}`} inputMode={item.kind === "text" ? "text" : "decimal"} autoComplete="off" />
+                  <input
+                    id={`readout.${item.key}`}
+                    name={`readout.${item.key}`}
+                    inputMode={item.kind === "text" ? "text" : "decimal"}
+                    autoComplete="off"
+                  />
                 </div>
               ))}
             </fieldset>
@@ -255,7 +282,11 @@ export default function BidPage() {
                 {renderRefusal(t, locale, { code: error })}
               </p>
             )}
-            <button type="submit" className="primary" disabled={phase === "sealing" || phase === "uploading" || phase === "confirming"}>
+            <button
+              type="submit"
+              className="primary"
+              disabled={phase === "sealing" || phase === "uploading" || phase === "confirming"}
+            >
               {latest && bid?.status === "SUBMITTED" ? t("replace") : t("submit")}
             </button>
           </form>
@@ -276,7 +307,13 @@ export default function BidPage() {
             </div>
           )}
           {bid?.status === "SUBMITTED" && (
-            <Form method="post" className="actions" onSubmit={(e) => { if (!confirm(t("withdrawConfirm"))) e.preventDefault(); }}>
+            <Form
+              method="post"
+              className="actions"
+              onSubmit={(e) => {
+                if (!confirm(t("withdrawConfirm"))) e.preventDefault();
+              }}
+            >
               <CsrfInput />
               <input type="hidden" name="intent" value="withdraw" />
               <button type="submit">{t("withdraw")}</button>

@@ -20,7 +20,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     case "incomplete":
       return json(answer, { status: 409, headers });
     case "refused":
-      return json({ status: answer.status, error: answer.refusal.code, article: answer.refusal.article, params: answer.refusal.params }, { status: answer.refusal.status, headers });
+      return json(
+        { status: answer.status, error: answer.refusal.code, article: answer.refusal.article, params: answer.refusal.params },
+        { status: answer.refusal.status, headers },
+      );
     default:
       return json({ status: "unknown", error: "bid.noSuchUpload" }, { status: 404, headers });
   }

@@ -122,7 +122,8 @@ export default function ComplaintPage() {
       </p>
       <h1>{t("complaints.title")}</h1>
       <p data-testid="complaint-status">
-        <strong>{t(`complaints.status.${c.status}`)}</strong> · {t(`complaints.matters.${c.matter}`)} · {t("complaints.complainant")}：{c.complainantName} · {t("complaints.filedAt")} {formatDateTime(c.filedAt, locale)}
+        <strong>{t(`complaints.status.${c.status}`)}</strong> · {t(`complaints.matters.${c.matter}`)} ·{" "}
+        {t("complaints.complainant")}：{c.complainantName} · {t("complaints.filedAt")} {formatDateTime(c.filedAt, locale)}
       </p>
       {open ? (
         <p>
@@ -142,10 +143,13 @@ export default function ComplaintPage() {
           <a href={`/remedies/attachments/${a.id}`}>{a.fileName}</a>
         </p>
       ))}
-      {c.status === "NOT_ACCEPTED" ? <p>{t("complaints.notAcceptedAt", { at: formatDateTime(c.acceptanceAt, locale), reason: c.notAcceptedReason ?? "" })}</p> : null}
+      {c.status === "NOT_ACCEPTED" ? (
+        <p>{t("complaints.notAcceptedAt", { at: formatDateTime(c.acceptanceAt, locale), reason: c.notAcceptedReason ?? "" })}</p>
+      ) : null}
       {c.status === "DECIDED" ? (
         <section className="card" data-testid="decision">
-          <strong>{t(`complaints.decisions.${c.decision ?? "dismissed"}`)}</strong> · {t("complaints.decidedAt", { at: formatDateTime(c.decidedAt, locale) })}
+          <strong>{t(`complaints.decisions.${c.decision ?? "dismissed"}`)}</strong> ·{" "}
+          {t("complaints.decidedAt", { at: formatDateTime(c.decidedAt, locale) })}
           <p>{c.decisionText}</p>
         </section>
       ) : null}

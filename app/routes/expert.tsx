@@ -4,7 +4,14 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { addDeclaration, DeclarationSchema, expertInvitations, ownRecord, removeDeclaration, respondToInvitation } from "~/features/experts/index.ts";
+import {
+  addDeclaration,
+  DeclarationSchema,
+  expertInvitations,
+  ownRecord,
+  removeDeclaration,
+  respondToInvitation,
+} from "~/features/experts/index.ts";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { parseForm } from "~/platform/forms.ts";
@@ -33,7 +40,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   await requireCsrf(request, form);
   const intent = IntentSchema.safeParse(Object.fromEntries(form));
-  if (!intent.success) return json({ fieldErrors: { _form: "validation.invalid" } as Record<string, string>, error: null as string | null }, 400);
+  if (!intent.success)
+    return json({ fieldErrors: { _form: "validation.invalid" } as Record<string, string>, error: null as string | null }, 400);
   if (intent.data.intent === "declare") {
     const parsed = parseForm(DeclarationSchema, form);
     if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, error: null }, 400);
@@ -54,11 +62,21 @@ export default function ExpertRecord() {
   const lng = isLocale(i18n.language) ? i18n.language : "zh-CN";
   const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
   const err = (name: string) => (errors[name] ? t(errors[name]) : undefined);
-  if (!record) return <section><h1>{t("own.title")}</h1><p>{t("own.noRecord")}</p></section>;
+  if (!record)
+    return (
+      <section>
+        <h1>{t("own.title")}</h1>
+        <p>{t("own.noRecord")}</p>
+      </section>
+    );
   return (
     <section className="stack">
       <h1>{t("own.title")}</h1>
-      {data?.error && <p role="alert" className="form-error">{t(data.error)}</p>}
+      {data?.error && (
+        <p role="alert" className="form-error">
+          {t(data.error)}
+        </p>
+      )}
       <dl>
         <dt>{t("own.status")}</dt>
         <dd data-testid="expert-status">{t(`status.${record.status}`)}</dd>
@@ -67,7 +85,11 @@ export default function ExpertRecord() {
         <dt>{t("own.specialties")}</dt>
         <dd>{record.specialties.map((s) => `${lng === "zh-CN" ? s.nameZh : s.nameEn} (${s.code})`).join("、")}</dd>
         <dt>{t("own.penalties")}</dt>
-        <dd>{record.penalties.length === 0 ? t("own.noPenalties") : record.penalties.map((p) => `${p.reason} → ${formatDateTime(p.endsAt, lng)}`).join("; ")}</dd>
+        <dd>
+          {record.penalties.length === 0
+            ? t("own.noPenalties")
+            : record.penalties.map((p) => `${p.reason} → ${formatDateTime(p.endsAt, lng)}`).join("; ")}
+        </dd>
       </dl>
       {record.status === "APPROVED" && (
         <p>
@@ -77,13 +99,27 @@ export default function ExpertRecord() {
 
       <h2>{t("own.invitations")}</h2>
       <p className="muted">{t("own.prepare")}</p>
-      {invitations.length === 0 ? <p>{t("own.noInvitations")}</p> : (
+      {invitations.length === 0 ? (
+        <p>{t("own.noInvitations")}</p>
+      ) : (
         <table>
-          <thead><tr><th>{t("own.tender")}</th><th>{t("own.evaluationStart")}</th><th>{t("own.respondBy")}</th><th>{t("pool.status")}</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>{t("own.tender")}</th>
+              <th>{t("own.evaluationStart")}</th>
+              <th>{t("own.respondBy")}</th>
+              <th>{t("pool.status")}</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {invitations.map((inv) => (
               <tr key={inv.id} data-testid="invitation">
-                <td>{inv.tenderTitle}<br /><small className="code">{inv.tenderCode}</small></td>
+                <td>
+                  {inv.tenderTitle}
+                  <br />
+                  <small className="code">{inv.tenderCode}</small>
+                </td>
                 <td>{formatDateTime(inv.evaluationStartAt, lng)}</td>
                 <td>{formatDateTime(inv.respondBy, lng)}</td>
                 <td>{t(`seat.${inv.status}`)}</td>
@@ -92,8 +128,12 @@ export default function ExpertRecord() {
                     <Form method="post">
                       <CsrfInput />
                       <input type="hidden" name="seatId" value={inv.id} />
-                      <button type="submit" name="intent" value="confirm" className="primary">{t("own.confirm")}</button>{" "}
-                      <button type="submit" name="intent" value="decline">{t("own.decline")}</button>
+                      <button type="submit" name="intent" value="confirm" className="primary">
+                        {t("own.confirm")}
+                      </button>{" "}
+                      <button type="submit" name="intent" value="decline">
+                        {t("own.decline")}
+                      </button>
                     </Form>
                   )}
                 </td>
@@ -108,11 +148,14 @@ export default function ExpertRecord() {
       <ul>
         {record.declarations.map((d) => (
           <li key={d.id}>
-            {t(`own.${d.kind}`)}: {d.organizationName} <small className="code">{d.creditCode}</small> {d.relation} {d.endedOn ?? ""}
+            {t(`own.${d.kind}`)}: {d.organizationName} <small className="code">{d.creditCode}</small> {d.relation}{" "}
+            {d.endedOn ?? ""}
             <Form method="post" style={{ display: "inline" }}>
               <CsrfInput />
               <input type="hidden" name="id" value={d.id} />
-              <button type="submit" name="intent" value="undeclare">{t("own.remove")}</button>
+              <button type="submit" name="intent" value="undeclare">
+                {t("own.remove")}
+              </button>
             </Form>
           </li>
         ))}
@@ -130,7 +173,9 @@ export default function ExpertRecord() {
         <Field name="creditCode" label={t("own.creditCode")} error={err("creditCode")} required />
         <Field name="relation" label={t("own.relation")} error={err("relation")} />
         <Field name="endedOn" type="date" label={t("own.endedOn")} error={err("endedOn")} />
-        <button type="submit" name="intent" value="declare">{t("own.add")}</button>
+        <button type="submit" name="intent" value="declare">
+          {t("own.add")}
+        </button>
       </Form>
     </section>
   );

@@ -18,14 +18,25 @@ export const meta: MetaFunction = () => [{ title: "申请成为评标专家 · �
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/account");
   const csrf = await csrfToken(request);
-  return json({ csrf: csrf.token, specialties: await specialtyTree() }, csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined);
+  return json(
+    { csrf: csrf.token, specialties: await specialtyTree() },
+    csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined,
+  );
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   await requireCsrf(request, form);
   const gate = await throttle().admitSignUp(clientIp(request));
-  if (!gate.ok) return json({ fieldErrors: { _form: "validation.invalid" } as Record<string, string>, values: {} as Record<string, string>, chosen: [] as string[] }, { status: 429, headers: { "Retry-After": String(gate.retryAfterSeconds) } });
+  if (!gate.ok)
+    return json(
+      {
+        fieldErrors: { _form: "validation.invalid" } as Record<string, string>,
+        values: {} as Record<string, string>,
+        chosen: [] as string[],
+      },
+      { status: 429, headers: { "Retry-After": String(gate.retryAfterSeconds) } },
+    );
   const chosen = form.getAll("specialties").map(String);
   const raw = new FormData();
   for (const [k, v] of form.entries()) if (k !== "specialties") raw.append(k, v);
@@ -33,8 +44,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseForm(ExpertApplicationSchema, raw);
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values, chosen }, 400);
   const result = await applyAsExpert(parsed.data, { ip: clientIp(request) });
-  if (!result.ok) return json({ fieldErrors: { [result.field]: `apply.${result.error}` } as Record<string, string>, values: parsed.values, chosen }, 409);
-  const cookie = await createSession(result.userId, { ip: clientIp(request), userAgent: request.headers.get("user-agent") ?? undefined });
+  if (!result.ok)
+    return json(
+      { fieldErrors: { [result.field]: `apply.${result.error}` } as Record<string, string>, values: parsed.values, chosen },
+      409,
+    );
+  const cookie = await createSession(result.userId, {
+    ip: clientIp(request),
+    userAgent: request.headers.get("user-agent") ?? undefined,
+  });
   return redirect("/expert", { headers: { "Set-Cookie": cookie } });
 }
 
@@ -52,19 +70,59 @@ export default function ApplyAsExpert() {
       <p className="muted">{t("apply.intro")}</p>
       <Form method="post" noValidate>
         <CsrfInput token={csrf} />
-        {errors._form && <p className="form-error" role="alert">{t(errors._form)}</p>}
+        {errors._form && (
+          <p className="form-error" role="alert">
+            {t(errors._form)}
+          </p>
+        )}
         <Field name="name" label={t("apply.name")} defaultValue={values.name} error={err("name")} required />
         <Field name="idNumber" label={t("apply.idNumber")} defaultValue={values.idNumber} error={err("idNumber")} required />
-        <Field name="employerName" label={t("apply.employerName")} defaultValue={values.employerName} error={err("employerName")} required />
-        <Field name="employerCreditCode" label={t("apply.employerCreditCode")} defaultValue={values.employerCreditCode} error={err("employerCreditCode")} required />
+        <Field
+          name="employerName"
+          label={t("apply.employerName")}
+          defaultValue={values.employerName}
+          error={err("employerName")}
+          required
+        />
+        <Field
+          name="employerCreditCode"
+          label={t("apply.employerCreditCode")}
+          defaultValue={values.employerCreditCode}
+          error={err("employerCreditCode")}
+          required
+        />
         <Field name="title" label={t("apply.jobTitle")} defaultValue={values.title} error={err("title")} required />
-        <Field name="yearsOfPractice" type="number" label={t("apply.yearsOfPractice")} defaultValue={values.yearsOfPractice} error={err("yearsOfPractice")} required />
+        <Field
+          name="yearsOfPractice"
+          type="number"
+          label={t("apply.yearsOfPractice")}
+          defaultValue={values.yearsOfPractice}
+          error={err("yearsOfPractice")}
+          required
+        />
         <Field name="region" label={t("apply.region")} defaultValue={values.region} error={err("region")} required />
         <Field name="phone" type="tel" label={t("apply.phone")} defaultValue={values.phone} error={err("phone")} required />
         <SpecialtyChoice specialties={specialties} chosen={data?.chosen ?? []} error={err("specialties")} />
-        <Field name="email" type="email" label={t("apply.email")} defaultValue={values.email} error={err("email")} autoComplete="email" required />
-        <Field name="password" type="password" label={t("apply.password")} error={err("password")} autoComplete="new-password" required />
-        <button type="submit" className="primary" disabled={navigation.state === "submitting"}>{t("apply.submit")}</button>
+        <Field
+          name="email"
+          type="email"
+          label={t("apply.email")}
+          defaultValue={values.email}
+          error={err("email")}
+          autoComplete="email"
+          required
+        />
+        <Field
+          name="password"
+          type="password"
+          label={t("apply.password")}
+          error={err("password")}
+          autoComplete="new-password"
+          required
+        />
+        <button type="submit" className="primary" disabled={navigation.state === "submitting"}>
+          {t("apply.submit")}
+        </button>
       </Form>
     </section>
   );

@@ -9,10 +9,14 @@ import { INTERNAL_BODY_BYTES } from "~/platform/http-guards.server.ts";
 
 const SubjectSchema = z.union([
   z.object({ type: z.string().min(1).max(64), id: z.string().max(200).optional() }),
-  z.string().min(1).max(264).transform((s) => {
-    const [type, ...rest] = s.split(":");
-    return { type: type ?? s, id: rest.length ? rest.join(":") : undefined };
-  }),
+  z
+    .string()
+    .min(1)
+    .max(264)
+    .transform((s) => {
+      const [type, ...rest] = s.split(":");
+      return { type: type ?? s, id: rest.length ? rest.join(":") : undefined };
+    }),
 ]);
 
 /**
@@ -42,7 +46,11 @@ const BodySchema = z
   .superRefine((body, ctx) => {
     const expected = MEDIA_AUDIT_ACTIONS[body.action];
     if (expected && body.subject.type !== expected) {
-      ctx.addIssue({ code: "custom", path: ["subject"], message: `${body.action} is about a ${expected}, not a ${body.subject.type}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["subject"],
+        message: `${body.action} is about a ${expected}, not a ${body.subject.type}`,
+      });
     }
   });
 
@@ -75,7 +83,10 @@ export async function action({ request }: ActionFunctionArgs) {
       const seen = await tx.auditEntry.findUnique({ where: { eventId }, select: { seq: true } });
       if (seen) return { seq: seen.seq, duplicate: true };
     }
-    const entry = await appendAudit({ action: auditAction, subjectType: subject.type, subjectId: subject.id ?? null, data, eventId }, tx);
+    const entry = await appendAudit(
+      { action: auditAction, subjectType: subject.type, subjectId: subject.id ?? null, data, eventId },
+      tx,
+    );
     return { seq: entry.seq, duplicate: false };
   });
   return json({ seq: record.seq.toString(), duplicate: record.duplicate }, { status: record.duplicate ? 200 : 201 });

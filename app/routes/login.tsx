@@ -51,7 +51,13 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   await throttle().recordSignInSuccess({ email });
   const cookie = await createSession(user.id, { ip, userAgent: request.headers.get("user-agent") ?? undefined });
-  await appendAudit({ actorId: user.id, action: "auth.sign_in", subjectType: AUDIT_SUBJECT.User, subjectId: user.id, data: { ip } });
+  await appendAudit({
+    actorId: user.id,
+    action: "auth.sign_in",
+    subjectType: AUDIT_SUBJECT.User,
+    subjectId: user.id,
+    data: { ip },
+  });
   return redirect(safeRedirect(redirectTo, "/account"), { headers: { "Set-Cookie": cookie } });
 }
 
@@ -73,8 +79,23 @@ export default function Login() {
             {t(data.formError, { seconds: data.retryAfter, minutes: Math.ceil(data.retryAfter / 60) })}
           </p>
         )}
-        <Field name="email" type="email" label={t("auth.email")} autoComplete="username" defaultValue={data?.values.email} error={errors.email} required />
-        <Field name="password" type="password" label={t("auth.password")} autoComplete="current-password" error={errors.password} required />
+        <Field
+          name="email"
+          type="email"
+          label={t("auth.email")}
+          autoComplete="username"
+          defaultValue={data?.values.email}
+          error={errors.email}
+          required
+        />
+        <Field
+          name="password"
+          type="password"
+          label={t("auth.password")}
+          autoComplete="current-password"
+          error={errors.password}
+          required
+        />
         <button type="submit" className="primary" disabled={navigation.state === "submitting"}>
           {t("auth.submitSignIn")}
         </button>

@@ -44,7 +44,10 @@ export default function Notifications() {
       };
     }
     if (n.kind === "tender.bidding_closed") {
-      return { title: t("notifications.closedTitle", { code: p.code }), body: t("notifications.closedBody", { bids: p.bids, deadline }) };
+      return {
+        title: t("notifications.closedTitle", { code: p.code }),
+        body: t("notifications.closedBody", { bids: p.bids, deadline }),
+      };
     }
     const remedy = remedyNotificationText(t, locale, n.kind, p);
     if (remedy) return { title: remedy, body: "" };

@@ -47,7 +47,8 @@ export default function ObjectionPage() {
       </p>
       <h1>{t("objections.title")}</h1>
       <p data-testid="objection-status">
-        <strong>{t(`objections.status.${o.status}`)}</strong> · {t("objections.objector")}：{o.objectorName} · {t("objections.raisedAt")} {formatDateTime(o.raisedAt, locale)}
+        <strong>{t(`objections.status.${o.status}`)}</strong> · {t("objections.objector")}：{o.objectorName} ·{" "}
+        {t("objections.raisedAt")} {formatDateTime(o.raisedAt, locale)}
       </p>
       {o.status === "OPEN" ? (
         <p>
@@ -70,7 +71,14 @@ export default function ObjectionPage() {
           <h2>{t("objections.answer")}</h2>
           <p className="muted">{t("objections.answered", { at: formatDateTime(o.answeredAt, locale) })}</p>
           <p>{o.answer}</p>
-          {o.previousDeadline && o.newDeadline && o.previousDeadline !== o.newDeadline ? <p className="warning">{t("objections.deadlineChanged", { from: formatDateTime(o.previousDeadline, locale), to: formatDateTime(o.newDeadline, locale) })}</p> : null}
+          {o.previousDeadline && o.newDeadline && o.previousDeadline !== o.newDeadline ? (
+            <p className="warning">
+              {t("objections.deadlineChanged", {
+                from: formatDateTime(o.previousDeadline, locale),
+                to: formatDateTime(o.newDeadline, locale),
+              })}
+            </p>
+          ) : null}
           {role === "BIDDER" ? (
             <p>
               <Link to={`/tenders/${o.tenderId}/complaints/new?objection=${o.id}`} className="button">
@@ -91,7 +99,14 @@ export default function ObjectionPage() {
             <legend>{t("objections.deadlineAction")}</legend>
             {(["keep", "extend", "move"] as const).map((a) => (
               <label key={a}>
-                <input type="radio" name="deadlineAction" value={a} checked={deadlineAction === a} onChange={() => setDeadlineAction(a)} /> {t(`objections.deadlineActions.${a}`)}
+                <input
+                  type="radio"
+                  name="deadlineAction"
+                  value={a}
+                  checked={deadlineAction === a}
+                  onChange={() => setDeadlineAction(a)}
+                />{" "}
+                {t(`objections.deadlineActions.${a}`)}
               </label>
             ))}
             {deadlineAction === "move" ? (

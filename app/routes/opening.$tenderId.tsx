@@ -10,13 +10,35 @@ import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { readForm } from "~/platform/request.server.ts";
 import { parseForm } from "~/platform/forms.ts";
 import {
-  AnswerSchema, answerObjection, closeOpening, confirmReadOut, DecryptSchema, endDecryptionWindow, hallAccess, hallView, ObjectionSchema,
-  openDecryptionWindow, publishBidderList, raiseObjection, signIn, SignInSchema, submitContentKey, type OpeningResult,
-  BidderPanel, BidTable, Countdown, EscrowShareSchema, HostPanel, LiveHall, Objections, RecordLinks, RemedyPanel, submitEscrowShare,
+  AnswerSchema,
+  answerObjection,
+  closeOpening,
+  confirmReadOut,
+  DecryptSchema,
+  endDecryptionWindow,
+  hallAccess,
+  hallView,
+  ObjectionSchema,
+  openDecryptionWindow,
+  publishBidderList,
+  raiseObjection,
+  signIn,
+  SignInSchema,
+  submitContentKey,
+  type OpeningResult,
+  BidderPanel,
+  BidTable,
+  Countdown,
+  EscrowShareSchema,
+  HostPanel,
+  LiveHall,
+  Objections,
+  RecordLinks,
+  RemedyPanel,
+  submitEscrowShare,
 } from "~/features/opening/index.ts";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
-
 
 export const meta: MetaFunction = () => [{ title: "网上开标 · 明标" }];
 
@@ -32,7 +54,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 function answer(result: OpeningResult<unknown>) {
-  return result.ok ? json({ ok: true as const, error: null }) : json({ ok: false as const, error: result.refusal.code }, result.refusal.status);
+  return result.ok
+    ? json({ ok: true as const, error: null })
+    : json({ ok: false as const, error: result.refusal.code }, result.refusal.status);
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -48,17 +72,28 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return r.data;
   };
   switch (intent) {
-    case "publishList": return answer(await publishBidderList(access, user));
-    case "openWindow": return answer(await openDecryptionWindow(access, user));
-    case "endWindow": return answer(await endDecryptionWindow(access, user));
-    case "close": return answer(await closeOpening(access, user));
-    case "answer": return answer(await answerObjection(access, user, parsed(AnswerSchema)));
-    case "signIn": return answer(await signIn(access, user, parsed(SignInSchema)));
-    case "decrypt": return answer(await submitContentKey(access, user, parsed(DecryptSchema)));
-    case "confirm": return answer(await confirmReadOut(access, user));
-    case "object": return answer(await raiseObjection(access, user, parsed(ObjectionSchema)));
-    case "escrowShare": return answer(await submitEscrowShare(access, user, parsed(EscrowShareSchema)));
-    default: return json({ ok: false, error: "opening.failed" }, 400);
+    case "publishList":
+      return answer(await publishBidderList(access, user));
+    case "openWindow":
+      return answer(await openDecryptionWindow(access, user));
+    case "endWindow":
+      return answer(await endDecryptionWindow(access, user));
+    case "close":
+      return answer(await closeOpening(access, user));
+    case "answer":
+      return answer(await answerObjection(access, user, parsed(AnswerSchema)));
+    case "signIn":
+      return answer(await signIn(access, user, parsed(SignInSchema)));
+    case "decrypt":
+      return answer(await submitContentKey(access, user, parsed(DecryptSchema)));
+    case "confirm":
+      return answer(await confirmReadOut(access, user));
+    case "object":
+      return answer(await raiseObjection(access, user, parsed(ObjectionSchema)));
+    case "escrowShare":
+      return answer(await submitEscrowShare(access, user, parsed(EscrowShareSchema)));
+    default:
+      return json({ ok: false, error: "opening.failed" }, 400);
   }
 }
 
@@ -71,11 +106,22 @@ export default function OpeningHall() {
     <main className="page opening-hall" data-step={step ?? "none"}>
       <LiveHall tenderId={view.tender.id} windowEndsAt={view.session?.windowEndsAt ?? null} serverNowMs={view.serverNowMs} />
       <h1>{t("title", { title: view.tender.title })}</h1>
-      <p>{t("code", { code: view.tender.code })} · {t("deadline", { time: formatDateTime(view.tender.bidDeadline, locale) })}</p>
+      <p>
+        {t("code", { code: view.tender.code })} · {t("deadline", { time: formatDateTime(view.tender.bidDeadline, locale) })}
+      </p>
       <p data-testid="hall-role">{t(`role.${view.role}`)}</p>
-      <p data-testid="hall-step">{t("step.label")}<strong>{t(`step.${step ?? "none"}`)}</strong></p>
-      {step === "DECRYPTING" && view.session?.windowEndsAt ? <Countdown endsAt={view.session.windowEndsAt} serverNowMs={view.serverNowMs} /> : null}
-      {step === "FAILED" ? <p className="notice" data-testid="hall-failed">{t("failed")}</p> : null}
+      <p data-testid="hall-step">
+        {t("step.label")}
+        <strong>{t(`step.${step ?? "none"}`)}</strong>
+      </p>
+      {step === "DECRYPTING" && view.session?.windowEndsAt ? (
+        <Countdown endsAt={view.session.windowEndsAt} serverNowMs={view.serverNowMs} />
+      ) : null}
+      {step === "FAILED" ? (
+        <p className="notice" data-testid="hall-failed">
+          {t("failed")}
+        </p>
+      ) : null}
       {view.role === "host" ? <HostPanel view={view} /> : null}
       {view.role === "bidder" ? <BidderPanel view={view} /> : null}
       {view.remedy ? <RemedyPanel remedy={view.remedy} /> : null}

@@ -12,7 +12,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["BIDDER"]);
   const result = await checkHeader(user, params.tenderId ?? "");
   const headers = { "Cache-Control": "private, no-store" };
-  return result.ok ? json(result.value, { headers }) : json({ error: result.refusal.code }, { status: result.refusal.status, headers });
+  return result.ok
+    ? json(result.value, { headers })
+    : json({ error: result.refusal.code }, { status: result.refusal.status, headers });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

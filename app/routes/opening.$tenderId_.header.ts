@@ -12,5 +12,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const bid = new URL(request.url).searchParams.get("bid") ?? "";
   const result = await envelopeHeader(access, user, bid);
   const headers = { "Cache-Control": "private, no-store" };
-  return result.ok ? json(result.value, { headers }) : json({ error: result.refusal.code }, { status: result.refusal.status, headers });
+  return result.ok
+    ? json(result.value, { headers })
+    : json({ error: result.refusal.code }, { status: result.refusal.status, headers });
 }

@@ -9,6 +9,10 @@ export async function loader({ params }: LoaderFunctionArgs) {
   if (!sha256) throw new Response("Not Found", { status: 404 });
   const body = Readable.toWeb(storage.open(sha256)) as ReadableStream<Uint8Array>;
   return new Response(body, {
-    headers: { "Content-Type": "application/pdf", "Content-Disposition": `inline; filename="opening-record.pdf"`, "X-Content-Type-Options": "nosniff" },
+    headers: {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": `inline; filename="opening-record.pdf"`,
+      "X-Content-Type-Options": "nosniff",
+    },
   });
 }

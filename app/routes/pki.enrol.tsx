@@ -15,7 +15,8 @@ import { isApprovedExpert } from "~/features/experts/index.ts";
 /** An expert signs score sheets and reports only once the trading centre has approved them. */
 async function requireHolder(request: Request) {
   const user = await requireUser(request, ["BIDDER", "AGENT", "EXPERT", "SUPERVISOR"]);
-  if (user.role === "EXPERT" && !(await isApprovedExpert(user.id))) throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
+  if (user.role === "EXPERT" && !(await isApprovedExpert(user.id)))
+    throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
   return user;
 }
 
@@ -34,9 +35,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     : [null, null];
   return json({
     org,
-    current: signing && encryption
-      ? { signingSerial: signing.serialNumber, encryptionSerial: encryption.serialNumber, notAfter: signing.notAfter.toISOString() }
-      : null,
+    current:
+      signing && encryption
+        ? {
+            signingSerial: signing.serialNumber,
+            encryptionSerial: encryption.serialNumber,
+            notAfter: signing.notAfter.toISOString(),
+          }
+        : null,
   });
 }
 
@@ -73,7 +79,9 @@ export default function Enrol() {
     }
     try {
       const built = buildKeyFiles(pending, data, password);
-      setFiles(built.map((f) => ({ name: f.name, url: URL.createObjectURL(new Blob([f.bytes], { type: "application/x-pkcs12" })) })));
+      setFiles(
+        built.map((f) => ({ name: f.name, url: URL.createObjectURL(new Blob([f.bytes], { type: "application/x-pkcs12" })) })),
+      );
       setStage("done");
     } catch {
       setStage("failed");
@@ -133,12 +141,24 @@ export default function Enrol() {
           <CsrfInput />
           <div className="field">
             <label htmlFor="p12password">{t("password")}</label>
-            <input id="p12password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+            <input
+              id="p12password"
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
             <small className="hint">{t("passwordHint")}</small>
           </div>
           <div className="field">
             <label htmlFor="p12confirm">{t("passwordConfirm")}</label>
-            <input id="p12confirm" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+            <input
+              id="p12confirm"
+              type="password"
+              autoComplete="new-password"
+              value={confirm}
+              onChange={(e) => setConfirm(e.target.value)}
+            />
           </div>
           {error && (
             <p className="form-error" role="alert">

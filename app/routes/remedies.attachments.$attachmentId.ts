@@ -15,6 +15,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!file) throw new Response("Not Found", { status: 404 });
   const body = Readable.toWeb(storage.open(file.storageKey)) as ReadableStream<Uint8Array>;
   return new Response(body, {
-    headers: { "Content-Type": "application/pdf", "Content-Disposition": contentDisposition(file.fileName), "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" },
+    headers: {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": contentDisposition(file.fileName),
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
   });
 }

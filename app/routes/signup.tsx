@@ -62,13 +62,58 @@ export default function SignUp() {
             {t(data.formError, { minutes: Math.ceil(data.retryAfter / 60) })}
           </p>
         )}
-        <Field name="organizationName" label={t("auth.organizationName")} defaultValue={values.organizationName} error={errors.organizationName} autoComplete="organization" required />
-        <Field name="creditCode" label={t("auth.creditCode")} hint={t("auth.creditCodeHint")} defaultValue={values.creditCode} error={errors.creditCode} required />
+        <Field
+          name="organizationName"
+          label={t("auth.organizationName")}
+          defaultValue={values.organizationName}
+          error={errors.organizationName}
+          autoComplete="organization"
+          required
+        />
+        <Field
+          name="creditCode"
+          label={t("auth.creditCode")}
+          hint={t("auth.creditCodeHint")}
+          defaultValue={values.creditCode}
+          error={errors.creditCode}
+          required
+        />
         <Field name="name" label={t("auth.name")} defaultValue={values.name} error={errors.name} autoComplete="name" required />
-        <Field name="email" type="email" label={t("auth.email")} defaultValue={values.email} error={errors.email} autoComplete="email" required />
-        <Field name="phone" type="tel" label={t("auth.phone")} defaultValue={values.phone} error={errors.phone} autoComplete="tel" required />
-        <Field name="password" type="password" label={t("auth.password")} hint={t("auth.passwordHint")} error={errors.password} autoComplete="new-password" required />
-        <Field name="passwordConfirm" type="password" label={t("auth.passwordConfirm")} error={errors.passwordConfirm} autoComplete="new-password" required />
+        <Field
+          name="email"
+          type="email"
+          label={t("auth.email")}
+          defaultValue={values.email}
+          error={errors.email}
+          autoComplete="email"
+          required
+        />
+        <Field
+          name="phone"
+          type="tel"
+          label={t("auth.phone")}
+          defaultValue={values.phone}
+          error={errors.phone}
+          autoComplete="tel"
+          required
+        />
+        <Field
+          name="password"
+          type="password"
+          label={t("auth.password")}
+          hint={t("auth.passwordHint")}
+          error={errors.password}
+          autoComplete="new-password"
+          required
+        />
+        <Field
+          name="passwordConfirm"
+          type="password"
+          label={t("auth.passwordConfirm")}
+          error={errors.passwordConfirm}
+          autoComplete="new-password"
+          required
+        />
         <button type="submit" className="primary" disabled={navigation.state === "submitting"}>
           {t("auth.submitSignUp")}
         </button>

@@ -43,7 +43,11 @@ export default function ClockDashboard() {
           </thead>
           <tbody>
             {clocks.map((c) => (
-              <tr key={c.id} data-testid={`clock-${c.kind}`} className={c.state === "overdue" ? "error" : c.state === "warning" ? "warning" : undefined}>
+              <tr
+                key={c.id}
+                data-testid={`clock-${c.kind}`}
+                className={c.state === "overdue" ? "error" : c.state === "warning" ? "warning" : undefined}
+              >
                 <td>
                   {c.tenderTitle}
                   <br />

@@ -28,7 +28,9 @@ export default function ComplaintList() {
         <ul className="stack" style={{ listStyle: "none", padding: 0 }}>
           {complaints.map((c) => (
             <li key={c.id} className="card" data-testid="complaint">
-              <strong>{t(`complaints.status.${c.status}`)}</strong> · {c.tenderTitle} <small className="code">{c.tenderCode}</small> · {t(`complaints.matters.${c.matter}`)} · {formatDateTime(c.filedAt, locale)}
+              <strong>{t(`complaints.status.${c.status}`)}</strong> · {c.tenderTitle}{" "}
+              <small className="code">{c.tenderCode}</small> · {t(`complaints.matters.${c.matter}`)} ·{" "}
+              {formatDateTime(c.filedAt, locale)}
               {c.dueAt && c.dueKind ? (
                 <p>
                   {t(`clocks.kinds.${c.dueKind}`)}：{formatDateTime(c.dueAt, locale)}

@@ -27,7 +27,8 @@ export default function SupervisedCommittees() {
       <ul>
         {requests.map((r) => (
           <li key={r.id} data-testid="supervised-request">
-            {r.tender.title} <small className="code">{r.tender.code}</small> · {t(`requestStatus.${r.status}`)} · {t("request.evaluationStart")} {formatDateTime(r.evaluationStartAt, lng)}{" "}
+            {r.tender.title} <small className="code">{r.tender.code}</small> · {t(`requestStatus.${r.status}`)} ·{" "}
+            {t("request.evaluationStart")} {formatDateTime(r.evaluationStartAt, lng)}{" "}
             <Link to={`/supervisor/committees/${r.id}`}>{t("supervise.open")}</Link>
           </li>
         ))}

@@ -8,7 +8,6 @@ import { renderRefusal } from "~/platform/refusal.ts";
 import * as storage from "~/platform/storage.server.ts";
 import { authoriseDownload, contentDisposition } from "~/features/tenders/index.ts";
 
-
 /** Streams a tender document to a signed-in bidder (recorded) or the owning agent. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["BIDDER", "AGENT"]);

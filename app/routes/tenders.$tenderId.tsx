@@ -11,9 +11,7 @@ import { publicComplaintDecisions, RemedyHistory } from "~/features/complaints/i
 import { formatCny, formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.notice.title} · 明标` : "明标" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.notice.title} · 明标` : "明标" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const [notice, user] = await Promise.all([getPublicNotice(params.tenderId ?? ""), getUser(request)]);
@@ -21,10 +19,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   // 专家抽取: before the draw only the commitments are public (TBL Art 37, Regs Art 46).
   const draw = await publicDraw(notice.id, publicDb());
-  const drawCommitments = draw.state === "committed" || draw.state === "drawn" ? { seedCommitment: draw.seedCommitment, poolHash: draw.poolHash } : draw.state === "published" ? { seedCommitment: draw.draw.commitment, poolHash: draw.draw.poolHash } : null;
+  const drawCommitments =
+    draw.state === "committed" || draw.state === "drawn"
+      ? { seedCommitment: draw.seedCommitment, poolHash: draw.poolHash }
+      : draw.state === "published"
+        ? { seedCommitment: draw.draw.commitment, poolHash: draw.draw.poolHash }
+        : null;
   // Remedies history (Regs Arts 22, 61): answered objections and published complaint decisions.
   const [objections, complaints] = await Promise.all([publicObjectionOutcomes(notice.id), publicComplaintDecisions(notice.id)]);
-  return json({ notice, viewerRole: user?.role ?? null, here: url.pathname, drawCommitments, remedies: { objections, complaints } });
+  return json({
+    notice,
+    viewerRole: user?.role ?? null,
+    here: url.pathname,
+    drawCommitments,
+    remedies: { objections, complaints },
+  });
 }
 
 export default function TenderNotice() {
@@ -64,7 +73,11 @@ export default function TenderNotice() {
       <h1>{notice.title}</h1>
       {moved && (
         <p className="warning" role="status" data-testid="deadline-moved">
-          {tt("clarification.noticeMoved", { number: moved.number, from: formatDateTime(moved.previousDeadline, locale), to: formatDateTime(moved.bidDeadline, locale) })}
+          {tt("clarification.noticeMoved", {
+            number: moved.number,
+            from: formatDateTime(moved.previousDeadline, locale),
+            to: formatDateTime(moved.bidDeadline, locale),
+          })}
         </p>
       )}
       <dl className="facts">
@@ -148,8 +161,14 @@ export default function TenderNotice() {
         <ul>
           {notice.documents.map((d) => (
             <li key={d.id}>
-              {canDownload ? <a href={`/tenders/${notice.id}/documents/${d.id}`} download>{d.fileName}</a> : <span>{d.fileName}</span>} ·{" "}
-              {tt(`documents.kind.${d.kind}`)} · {tt("documents.size", { kb: Math.ceil(d.sizeBytes / 1024) })}
+              {canDownload ? (
+                <a href={`/tenders/${notice.id}/documents/${d.id}`} download>
+                  {d.fileName}
+                </a>
+              ) : (
+                <span>{d.fileName}</span>
+              )}{" "}
+              · {tt(`documents.kind.${d.kind}`)} · {tt("documents.size", { kb: Math.ceil(d.sizeBytes / 1024) })}
             </li>
           ))}
         </ul>
@@ -170,15 +189,24 @@ export default function TenderNotice() {
 
       {(OPENING_HALL_STATUSES as readonly string[]).includes(notice.status) && (
         <p className="actions">
-          <Link to={`/opening/${notice.id}`} data-testid="opening-hall-link">{to("hallLink")}</Link>
+          <Link to={`/opening/${notice.id}`} data-testid="opening-hall-link">
+            {to("hallLink")}
+          </Link>
         </p>
       )}
       {drawCommitments && (
         <section className="card" data-testid="notice-draw">
           <h2>{tt("experts:draw.title")}</h2>
-          <p>{tt("experts:draw.commitment")}: <small className="code">{drawCommitments.seedCommitment}</small></p>
-          <p>{tt("experts:draw.poolHash")}: <small className="code">{drawCommitments.poolHash ?? tt("experts:draw.poolPending")}</small></p>
-          <p><Link to={`/tenders/${notice.id}/draw`}>{tt("experts:draw.verify")}</Link></p>
+          <p>
+            {tt("experts:draw.commitment")}: <small className="code">{drawCommitments.seedCommitment}</small>
+          </p>
+          <p>
+            {tt("experts:draw.poolHash")}:{" "}
+            <small className="code">{drawCommitments.poolHash ?? tt("experts:draw.poolPending")}</small>
+          </p>
+          <p>
+            <Link to={`/tenders/${notice.id}/draw`}>{tt("experts:draw.verify")}</Link>
+          </p>
         </section>
       )}
 
@@ -190,7 +218,14 @@ export default function TenderNotice() {
           <section key={c.id} id={`clarification-${c.number}`} className="card">
             <h3>{tt("clarification.heading", { number: c.number, title: c.title })}</h3>
             <p className="muted">{formatDateTime(c.issuedAt, locale)}</p>
-            {c.deadlineMoved && <p className="warning">{tt("clarification.movedShort", { from: formatDateTime(c.previousDeadline, locale), to: formatDateTime(c.bidDeadline, locale) })}</p>}
+            {c.deadlineMoved && (
+              <p className="warning">
+                {tt("clarification.movedShort", {
+                  from: formatDateTime(c.previousDeadline, locale),
+                  to: formatDateTime(c.bidDeadline, locale),
+                })}
+              </p>
+            )}
             <div className="prose">
               {c.body.split(/\n{2,}/).map((para, i) => (
                 <p key={i}>{para}</p>

@@ -23,7 +23,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!tender) throw new Response("Not Found", { status: 404 });
   const objections = await objectionsOfOrg(user.organizationId ?? "", tender.id);
   const chosen = new URL(request.url).searchParams.get("objection");
-  return json({ tender, objections: objections.map((o) => ({ id: o.id, target: o.target, raisedAt: o.raisedAt, status: o.status })), chosen, nowLocal: toBeijingLocal(now()) });
+  return json({
+    tender,
+    objections: objections.map((o) => ({ id: o.id, target: o.target, raisedAt: o.raisedAt, status: o.status })),
+    chosen,
+    nowLocal: toBeijingLocal(now()),
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -82,7 +87,8 @@ export default function NewComplaint() {
             <option value="">{t("complaints.noObjection")}</option>
             {objections.map((o) => (
               <option key={o.id} value={o.id}>
-                {t(`complaints.matters.${o.target}`)} · {formatDateTime(o.raisedAt, locale)} · {t(`objections.status.${o.status}`)}
+                {t(`complaints.matters.${o.target}`)} · {formatDateTime(o.raisedAt, locale)} ·{" "}
+                {t(`objections.status.${o.status}`)}
               </option>
             ))}
           </select>

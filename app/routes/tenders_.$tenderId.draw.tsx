@@ -14,7 +14,12 @@ export const meta: MetaFunction = () => [{ title: "专家抽取公示与验证 �
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const id = z.string().uuid().safeParse(params.tenderId);
-  const tender = id.success ? await db().tender.findFirst({ where: { id: id.data, status: { not: "DRAFT" } }, select: { id: true, code: true, title: true } }) : null;
+  const tender = id.success
+    ? await db().tender.findFirst({
+        where: { id: id.data, status: { not: "DRAFT" } },
+        select: { id: true, code: true, title: true },
+      })
+    : null;
   if (!tender) throw new Response("Not Found", { status: 404 });
   return json({ tender, draw: await publicDraw(tender.id), jsonUrl: `${env().PUBLIC_URL}/tenders/${tender.id}/draw.json` });
 }
@@ -25,7 +30,9 @@ export default function PublicDrawPage() {
   const lng = isLocale(i18n.language) ? i18n.language : "zh-CN";
   return (
     <section className="stack">
-      <p><Link to={`/tenders/${tender.id}`}>← {tender.title}</Link> <small className="code">{tender.code}</small></p>
+      <p>
+        <Link to={`/tenders/${tender.id}`}>← {tender.title}</Link> <small className="code">{tender.code}</small>
+      </p>
       <h1>{t("draw.title")}</h1>
       <p className="muted">{t("draw.intro")}</p>
       {draw.state === "none" && <p>{t("draw.none")}</p>}
@@ -34,9 +41,13 @@ export default function PublicDrawPage() {
         <>
           <dl>
             <dt>{t("draw.commitment")}</dt>
-            <dd className="code" data-testid="seed-commitment">{draw.seedCommitment}</dd>
+            <dd className="code" data-testid="seed-commitment">
+              {draw.seedCommitment}
+            </dd>
             <dt>{t("draw.poolHash")}</dt>
-            <dd className="code" data-testid="pool-hash">{draw.poolHash ?? t("draw.poolPending")}</dd>
+            <dd className="code" data-testid="pool-hash">
+              {draw.poolHash ?? t("draw.poolPending")}
+            </dd>
             <dt>{draw.drawnAt ? t("draw.drawnAt") : t("draw.drawAt")}</dt>
             <dd>{formatDateTime(draw.drawnAt ?? draw.drawAt, lng)}</dd>
           </dl>
@@ -47,18 +58,29 @@ export default function PublicDrawPage() {
         <>
           <dl>
             <dt>{t("draw.commitment")}</dt>
-            <dd className="code" data-testid="seed-commitment">{draw.draw.commitment}</dd>
+            <dd className="code" data-testid="seed-commitment">
+              {draw.draw.commitment}
+            </dd>
             <dt>{t("draw.poolHash")}</dt>
-            <dd className="code" data-testid="pool-hash">{draw.draw.poolHash}</dd>
+            <dd className="code" data-testid="pool-hash">
+              {draw.draw.poolHash}
+            </dd>
             <dt>{t("draw.drawnAt")}</dt>
             <dd>{formatDateTime(draw.drawnAt, lng)}</dd>
           </dl>
           <h2>{t("draw.members")}</h2>
           <ol data-testid="published-members">
-            {draw.draw.members.map((m) => <li key={m.expertId}>{draw.names[m.expertId] ?? ""} <small className="code">{m.expertId}</small> · {m.specialty}</li>)}
+            {draw.draw.members.map((m) => (
+              <li key={m.expertId}>
+                {draw.names[m.expertId] ?? ""} <small className="code">{m.expertId}</small> · {m.specialty}
+              </li>
+            ))}
           </ol>
           <DrawVerifier draw={draw.draw} />
-          <p><a href={`/tenders/${tender.id}/draw.json`}>{t("draw.json")}</a> · <small className="code">{t("draw.cli", { url: jsonUrl })}</small></p>
+          <p>
+            <a href={`/tenders/${tender.id}/draw.json`}>{t("draw.json")}</a> ·{" "}
+            <small className="code">{t("draw.cli", { url: jsonUrl })}</small>
+          </p>
         </>
       )}
     </section>

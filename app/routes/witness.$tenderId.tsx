@@ -47,8 +47,12 @@ function LiveRoom({ url, token, roomId, title }: { url: string; token: string; r
   return (
     <section className="witness">
       <h1>{t("room.title", { title })}</h1>
-      <p className="witness-state" data-state={state.state}>{t(`state.${state.state}`)}</p>
-      <button type="button" onClick={() => setSoundOn((on) => !on)}>{soundOn ? t("sound.off") : t("sound.on")}</button>
+      <p className="witness-state" data-state={state.state}>
+        {t(`state.${state.state}`)}
+      </p>
+      <button type="button" onClick={() => setSoundOn((on) => !on)}>
+        {soundOn ? t("sound.off") : t("sound.on")}
+      </button>
       {sources.length === 0 ? <p className="empty">{t("room.noCameras")}</p> : null}
       <div className="witness-grid" style={GRID}>
         {sources.map((s) => (

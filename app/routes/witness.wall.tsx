@@ -36,12 +36,23 @@ export default function WitnessWall() {
   return (
     <section className="witness">
       <h1>{t("wall.title")}</h1>
-      <p className="witness-state" data-state={state.state}>{t(`state.${state.state}`)}</p>
+      <p className="witness-state" data-state={state.state}>
+        {t(`state.${state.state}`)}
+      </p>
       {sources.length > MAX_TILES ? <p>{t("wall.more", { count: sources.length - MAX_TILES })}</p> : null}
       <div className="witness-grid witness-wall" style={GRID}>
         {shown.map((s) => (
-          <button key={s.key} type="button" className="witness-tile-button" onClick={() => setListening((k) => (k === s.key ? null : s.key))}>
-            <SourceTile source={s} muted={listening !== s.key} caption={t("wall.caption", { room: titles[s.roomId] ?? s.roomId, camera: s.label })} />
+          <button
+            key={s.key}
+            type="button"
+            className="witness-tile-button"
+            onClick={() => setListening((k) => (k === s.key ? null : s.key))}
+          >
+            <SourceTile
+              source={s}
+              muted={listening !== s.key}
+              caption={t("wall.caption", { room: titles[s.roomId] ?? s.roomId, camera: s.label })}
+            />
           </button>
         ))}
       </div>

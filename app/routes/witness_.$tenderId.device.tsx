@@ -8,7 +8,14 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { publishDevice, type PublishState } from "~/features/witness/index.ts";
-import { mediaPublicUrl, openWitnessRoom, requireRoomDevice, roomIdOf, witnessState, witnessToken } from "~/features/witness/index.ts";
+import {
+  mediaPublicUrl,
+  openWitnessRoom,
+  requireRoomDevice,
+  roomIdOf,
+  witnessState,
+  witnessToken,
+} from "~/features/witness/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "数字见证 · 明标" }];
 
@@ -21,7 +28,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await openWitnessRoom(tender.id, tender.title).catch(() => {
     throw new Response("The witness (media) server is not reachable.", { status: 503 });
   });
-  return json({ state, url: mediaPublicUrl(), token: witnessToken(user, "device", [tender.id]), roomId: roomIdOf(tender.id), title: tender.title, tenderId: tender.id });
+  return json({
+    state,
+    url: mediaPublicUrl(),
+    token: witnessToken(user, "device", [tender.id]),
+    roomId: roomIdOf(tender.id),
+    title: tender.title,
+    tenderId: tender.id,
+  });
 }
 
 export default function WitnessDevice() {
@@ -31,7 +45,9 @@ export default function WitnessDevice() {
     return (
       <section className="witness">
         <h1>{t("device.title", { title: data.title })}</h1>
-        <p role="alert" data-testid="device-not-open">{t(data.state === "ended" ? "device.ended" : "device.notOpen")}</p>
+        <p role="alert" data-testid="device-not-open">
+          {t(data.state === "ended" ? "device.ended" : "device.notOpen")}
+        </p>
         <p>
           <Link to="/centre/devices">{t("devices.back")}</Link>
         </p>
@@ -49,7 +65,11 @@ function DevicePublisher({ url, token, roomId, title }: { url: string; token: st
   const preview = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const publication = publishDevice({
-      url, token, roomId, deviceId, deviceKind: "camera+microphone",
+      url,
+      token,
+      roomId,
+      deviceId,
+      deviceKind: "camera+microphone",
       onState: (s) => setState(s),
       onLocalStream: (stream) => {
         if (preview.current) preview.current.srcObject = stream;
@@ -61,8 +81,17 @@ function DevicePublisher({ url, token, roomId, title }: { url: string; token: st
     <section className="witness">
       <h1>{t("device.title", { title })}</h1>
       <p>{t("device.name", { device: deviceId })}</p>
-      <p className="witness-state" data-state={state}>{t(`state.${state}`)}</p>
-      <video ref={preview} autoPlay playsInline muted className="witness-preview" style={{ width: "100%", maxWidth: 640, background: "#000" }} />
+      <p className="witness-state" data-state={state}>
+        {t(`state.${state}`)}
+      </p>
+      <video
+        ref={preview}
+        autoPlay
+        playsInline
+        muted
+        className="witness-preview"
+        style={{ width: "100%", maxWidth: 640, background: "#000" }}
+      />
       <p>{t("device.notice")}</p>
     </section>
   );

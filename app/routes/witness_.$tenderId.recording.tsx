@@ -8,7 +8,13 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { EvidenceTimeline, evidenceTimeline, recordingSummary, requireSupervisor, witnessState } from "~/features/witness/index.ts";
+import {
+  EvidenceTimeline,
+  evidenceTimeline,
+  recordingSummary,
+  requireSupervisor,
+  witnessState,
+} from "~/features/witness/index.ts";
 
 export const meta: MetaFunction = () => [{ title: "录像回放 · 明标" }];
 
@@ -38,7 +44,11 @@ export default function WitnessRecording() {
       ) : null}
       {recording?.kind === "none" ? <p>{t("playback.none")}</p> : null}
       {recording?.kind === "failed" ? <p role="alert">{t("playback.failed", { status: recording.status ?? "" })}</p> : null}
-      {recording?.kind === "altered" ? <p role="alert" className="error">{t("playback.altered", { problems: (recording.problems ?? []).join("; ") })}</p> : null}
+      {recording?.kind === "altered" ? (
+        <p role="alert" className="error">
+          {t("playback.altered", { problems: (recording.problems ?? []).join("; ") })}
+        </p>
+      ) : null}
       {recording?.kind === "verified" ? (
         <>
           <p data-testid="recording-verified">{t("playback.verified")}</p>
@@ -75,7 +85,13 @@ function SourcePlayback({
   return (
     <figure data-testid="recording-source" data-source={source.source}>
       <figcaption>{t("playback.source", { source: source.source, seconds: source.seconds })}</figcaption>
-      <video ref={video} controls preload="metadata" src={source.src} style={{ width: "100%", maxWidth: 960, background: "#000" }} />
+      <video
+        ref={video}
+        controls
+        preload="metadata"
+        src={source.src}
+        style={{ width: "100%", maxWidth: 960, background: "#000" }}
+      />
       <EvidenceTimeline video={video} segments={segments} entries={entries} truncated={truncated} />
     </figure>
   );

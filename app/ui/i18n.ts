@@ -32,8 +32,30 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
 // evaluation (scoring table, evidence timeline, the evaluation room),
 // room (the evaluation room itself), remedies (holiday calendar, deadline control, objections, complaints).
 export const resources = {
-  "zh-CN": { common: zhCommon, tender: zhTender, bid: zhBid, pki: zhPki, witness: zhWitness, opening: zhOpening, experts: zhExperts, evaluation: zhEvaluation, remedies: zhRemedies, room: zhRoom },
-  en: { common: enCommon, tender: enTender, bid: enBid, pki: enPki, witness: enWitness, opening: enOpening, experts: enExperts, evaluation: enEvaluation, remedies: enRemedies, room: enRoom },
+  "zh-CN": {
+    common: zhCommon,
+    tender: zhTender,
+    bid: zhBid,
+    pki: zhPki,
+    witness: zhWitness,
+    opening: zhOpening,
+    experts: zhExperts,
+    evaluation: zhEvaluation,
+    remedies: zhRemedies,
+    room: zhRoom,
+  },
+  en: {
+    common: enCommon,
+    tender: enTender,
+    bid: enBid,
+    pki: enPki,
+    witness: enWitness,
+    opening: enOpening,
+    experts: enExperts,
+    evaluation: enEvaluation,
+    remedies: enRemedies,
+    room: enRoom,
+  },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

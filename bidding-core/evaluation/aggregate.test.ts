@@ -16,10 +16,16 @@ describe("aggregation across experts", () => {
 
   it("Eval-Rules Art 35: the aggregate does not depend on the order of the experts", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 10000 }).map((x) => x / 100), { minLength: 1, maxLength: 15 }), (scores) => {
-        const method = { kind: "trimmed-mean", trimFrom: 5 } as const;
-        return aggregateScores(scores, method) === aggregateScores([...scores].reverse(), method);
-      }),
+      fc.property(
+        fc.array(
+          fc.integer({ min: 0, max: 10000 }).map((x) => x / 100),
+          { minLength: 1, maxLength: 15 },
+        ),
+        (scores) => {
+          const method = { kind: "trimmed-mean", trimFrom: 5 } as const;
+          return aggregateScores(scores, method) === aggregateScores([...scores].reverse(), method);
+        },
+      ),
     );
   });
 

@@ -5,9 +5,7 @@ import { roundHalfUp } from "./rounding";
  * committee has at least `trimFrom` members, the mean after dropping one highest and one lowest
  * score (去掉一个最高分和一个最低分). The result is rounded to 2 decimals half-up.
  */
-export type AggregationMethod =
-  | { readonly kind: "mean" }
-  | { readonly kind: "trimmed-mean"; readonly trimFrom: number };
+export type AggregationMethod = { readonly kind: "mean" } | { readonly kind: "trimmed-mean"; readonly trimFrom: number };
 
 export function aggregateScores(scores: readonly number[], method: AggregationMethod): number {
   if (scores.length === 0) throw new RangeError("no scores to aggregate");

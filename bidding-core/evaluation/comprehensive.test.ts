@@ -1,6 +1,9 @@
 import { evaluateComprehensive, validateWeights, type ExpertScoreSheet } from "./comprehensive";
 
-const bids = [{ bidderId: "A", price: 100_000_00n }, { bidderId: "B", price: 125_000_00n }];
+const bids = [
+  { bidderId: "A", price: 100_000_00n },
+  { bidderId: "B", price: 125_000_00n },
+];
 const experts = ["e1", "e2", "e3", "e4", "e5"];
 const sheets: ExpertScoreSheet[] = experts.flatMap((expertId, i) => [
   { expertId, bidderId: "A", technical: 70 + i, commercial: 80 },
@@ -31,7 +34,9 @@ describe("comprehensive evaluation (综合评估法)", () => {
   it("Eval-Rules Art 35: refuses weights that are not integers summing to 100", () => {
     expect(code(validateWeights({ technical: 50, commercial: 10, price: 30 }))).toBe("EVALUATION.INVALID_WEIGHTS");
     expect(code(validateWeights({ technical: 50.5, commercial: 9.5, price: 40 }))).toBe("EVALUATION.INVALID_WEIGHTS");
-    expect(code(evaluateComprehensive({ ...base, weights: { technical: 60, commercial: 60, price: -20 } }))).toBe("EVALUATION.INVALID_WEIGHTS");
+    expect(code(evaluateComprehensive({ ...base, weights: { technical: 60, commercial: 60, price: -20 } }))).toBe(
+      "EVALUATION.INVALID_WEIGHTS",
+    );
   });
 
   it("Eval-Rules Art 35: refuses when an expert has not scored a bid, or scored out of range", () => {

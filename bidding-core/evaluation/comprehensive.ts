@@ -42,11 +42,7 @@ export function validateWeights(weights: Weights): Result<Weights> {
   return ok(weights);
 }
 
-function sheetFor(
-  sheets: readonly ExpertScoreSheet[],
-  expertId: string,
-  bidderId: string,
-): Result<ExpertScoreSheet> {
+function sheetFor(sheets: readonly ExpertScoreSheet[], expertId: string, bidderId: string): Result<ExpertScoreSheet> {
   const sheet = sheets.find((s) => s.expertId === expertId && s.bidderId === bidderId);
   if (!sheet) return err("EVALUATION.MISSING_SCORE", { expertId, bidderId });
   const inRange = (x: number) => Number.isFinite(x) && x >= 0 && x <= 100;
@@ -87,8 +83,14 @@ export function evaluateComprehensive(input: {
   for (const bid of input.bids) {
     const sheets = collectSheets(bid.bidderId, input.expertIds, input.sheets);
     if (!sheets.ok) return sheets;
-    const technicalScore = aggregateScores(sheets.value.map((s) => s.technical), input.aggregation);
-    const commercialScore = aggregateScores(sheets.value.map((s) => s.commercial), input.aggregation);
+    const technicalScore = aggregateScores(
+      sheets.value.map((s) => s.technical),
+      input.aggregation,
+    );
+    const commercialScore = aggregateScores(
+      sheets.value.map((s) => s.commercial),
+      input.aggregation,
+    );
     const priceScore = prices.value.scores.get(bid.bidderId) ?? 0;
     const { technical: wt, commercial: wc, price: wp } = input.weights;
     const total = roundHalfUp((wt * technicalScore + wc * commercialScore + wp * priceScore) / 100);

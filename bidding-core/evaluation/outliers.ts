@@ -24,10 +24,7 @@ export interface ExpertPartScore {
   readonly score: number;
 }
 
-export function findScoreOutliers(
-  scores: readonly ExpertPartScore[],
-  thresholdPercent: number,
-): ScoreOutlier[] {
+export function findScoreOutliers(scores: readonly ExpertPartScore[], thresholdPercent: number): ScoreOutlier[] {
   const groups = new Map<string, ExpertPartScore[]>();
   for (const s of scores) {
     const key = JSON.stringify([s.bidderId, s.part]);

@@ -9,7 +9,10 @@ describe("price scoring", () => {
 
   it("Eval-Rules Art 35: benchmark = average × coefficient, in integer fen rounded down", () => {
     // average of 100000, 100001, 100003 = 100001.33 → 100001; × 0.95 = 95000.95 → 95000
-    expect(benchmarkPrice([100_000n, 100_001n, 100_003n], { kind: "average", coefficientPermille: 950 })).toEqual({ ok: true, value: 95_000n });
+    expect(benchmarkPrice([100_000n, 100_001n, 100_003n], { kind: "average", coefficientPermille: 950 })).toEqual({
+      ok: true,
+      value: 95_000n,
+    });
   });
 
   it("Eval-Rules Art 35: refuses an empty list, non-positive prices and a bad coefficient", () => {
@@ -32,10 +35,19 @@ describe("price scoring", () => {
 
   it("Eval-Rules Art 35: scores every bid against one benchmark", () => {
     const result = scorePrices(
-      [{ bidderId: "A", price: 200n }, { bidderId: "B", price: 400n }],
+      [
+        { bidderId: "A", price: 200n },
+        { bidderId: "B", price: 400n },
+      ],
       { benchmark: { kind: "lowest" }, formula: { kind: "ratio" } },
     );
-    expect(result.ok && [result.value.benchmark, [...result.value.scores]]).toEqual([200n, [["A", 100], ["B", 50]]]);
+    expect(result.ok && [result.value.benchmark, [...result.value.scores]]).toEqual([
+      200n,
+      [
+        ["A", 100],
+        ["B", 50],
+      ],
+    ]);
     expect(code(scorePrices([], { benchmark: { kind: "lowest" }, formula: { kind: "ratio" } }))).toBe("EVALUATION.NO_VALID_BIDS");
   });
 });

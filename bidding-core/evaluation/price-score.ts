@@ -18,9 +18,7 @@ import { roundHalfUp } from "./rounding";
  * 9 × 10^13 yuan are exact as fen in a double, far above any tender.
  */
 
-export type Benchmark =
-  | { readonly kind: "lowest" }
-  | { readonly kind: "average"; readonly coefficientPermille: number };
+export type Benchmark = { readonly kind: "lowest" } | { readonly kind: "average"; readonly coefficientPermille: number };
 
 export type PriceFormula =
   | { readonly kind: "ratio" }
@@ -82,7 +80,10 @@ export function scorePrices(
   bids: readonly PricedBid[],
   scoring: PriceScoring,
 ): Result<{ readonly benchmark: Fen; readonly scores: ReadonlyMap<string, number> }> {
-  const benchmark = benchmarkPrice(bids.map((b) => b.price), scoring.benchmark);
+  const benchmark = benchmarkPrice(
+    bids.map((b) => b.price),
+    scoring.benchmark,
+  );
   if (!benchmark.ok) return benchmark;
   const scores = new Map(bids.map((b) => [b.bidderId, priceScore(b.price, benchmark.value, scoring.formula)]));
   return ok({ benchmark: benchmark.value, scores });

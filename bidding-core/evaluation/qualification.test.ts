@@ -10,7 +10,10 @@ describe("qualification review", () => {
     const result = reviewQualification({
       bidderId: "B1",
       criteria,
-      findings: [{ criterionId: "licence", passed: true }, { criterionId: "grade", passed: true }],
+      findings: [
+        { criterionId: "licence", passed: true },
+        { criterionId: "grade", passed: true },
+      ],
     });
     expect(result).toEqual({ ok: true, value: { bidderId: "B1", passed: true, failures: [] } });
   });
@@ -19,13 +22,26 @@ describe("qualification review", () => {
     const result = reviewQualification({
       bidderId: "B2",
       criteria,
-      findings: [{ criterionId: "licence", passed: true }, { criterionId: "grade", passed: false, reason: " 资质为三级 " }],
+      findings: [
+        { criterionId: "licence", passed: true },
+        { criterionId: "grade", passed: false, reason: " 资质为三级 " },
+      ],
     });
-    expect(result).toEqual({ ok: true, value: { bidderId: "B2", passed: false, failures: [{ criterionId: "grade", reason: "资质为三级" }] } });
+    expect(result).toEqual({
+      ok: true,
+      value: { bidderId: "B2", passed: false, failures: [{ criterionId: "grade", reason: "资质为三级" }] },
+    });
   });
 
   it("Eval-Rules Arts 20-26: refuses a failure without a reason", () => {
-    const result = reviewQualification({ bidderId: "B3", criteria, findings: [{ criterionId: "licence", passed: false }, { criterionId: "grade", passed: true }] });
+    const result = reviewQualification({
+      bidderId: "B3",
+      criteria,
+      findings: [
+        { criterionId: "licence", passed: false },
+        { criterionId: "grade", passed: true },
+      ],
+    });
     expect(result).toMatchObject({ ok: false, error: { code: "EVALUATION.MISSING_REASON", params: { criterionId: "licence" } } });
   });
 

@@ -12,5 +12,5 @@ export function roundHalfUp(value: number, decimals: number = SCORE_DECIMALS): n
   const [mantissa, exponent] = Math.abs(value).toExponential(14).split("e") as [string, string];
   const shifted = Number(`${mantissa}e${Number(exponent) + decimals}`);
   const rounded = Math.round(shifted);
-  return (sign * Number(`${rounded}e-${decimals}`)) || 0;
+  return sign * Number(`${rounded}e-${decimals}`) || 0;
 }

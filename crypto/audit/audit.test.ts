@@ -6,7 +6,14 @@ import { signCheckpoint, verifyCheckpoint } from "./checkpoint.ts";
 function buildChain(n: number): AuditEntry[] {
   const out: AuditEntry[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(appendEntry(out[i - 1] ?? null, { at: `2026-11-21T10:00:0${i}Z`, actor: `user-${i % 3}`, action: "bid.received", data: { tender: "T-1", n: i, 名称: "投标" } }));
+    out.push(
+      appendEntry(out[i - 1] ?? null, {
+        at: `2026-11-21T10:00:0${i}Z`,
+        actor: `user-${i % 3}`,
+        action: "bid.received",
+        data: { tender: "T-1", n: i, 名称: "投标" },
+      }),
+    );
   }
   return out;
 }
@@ -56,8 +63,12 @@ describe("audit hash chain", () => {
     expect(verifyCheckpoint(cp, chain, pki.trust(), new Date()).seq).toBe(4);
     const rewritten = buildChain(4);
     rewritten.push(appendEntry(rewritten[3]!, { at: "x", actor: "admin", action: "bid.deleted", data: null }));
-    expect(() => verifyCheckpoint(cp, rewritten, pki.trust(), new Date())).toThrow(expect.objectContaining({ code: CryptoErrorCode.AUDIT_BROKEN }));
+    expect(() => verifyCheckpoint(cp, rewritten, pki.trust(), new Date())).toThrow(
+      expect.objectContaining({ code: CryptoErrorCode.AUDIT_BROKEN }),
+    );
     const tamperedCp = { ...cp, checkpoint: cp.checkpoint.map((b, i) => (i === 30 ? b ^ 1 : b)) };
-    expect(() => verifyCheckpoint(tamperedCp, chain, pki.trust(), new Date())).toThrow(expect.objectContaining({ code: CryptoErrorCode.BAD_SIGNATURE }));
+    expect(() => verifyCheckpoint(tamperedCp, chain, pki.trust(), new Date())).toThrow(
+      expect.objectContaining({ code: CryptoErrorCode.BAD_SIGNATURE }),
+    );
   });
 });

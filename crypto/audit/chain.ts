@@ -35,8 +35,7 @@ export function appendEntry(prev: AuditEntry | null, fields: AuditFields): Audit
 }
 
 export type AuditVerdict =
-  | { ok: true; length: number; headHash: string }
-  | { ok: false; firstBrokenSeq: number; index: number; reason: string };
+  { ok: true; length: number; headHash: string } | { ok: false; firstBrokenSeq: number; index: number; reason: string };
 
 /** Check a chain (or a slice of it starting after `anchor`) and name the first broken entry. */
 export function verifyAuditChain(entries: readonly AuditEntry[], anchor?: { seq: number; hash: string }): AuditVerdict {
@@ -44,7 +43,8 @@ export function verifyAuditChain(entries: readonly AuditEntry[], anchor?: { seq:
   let expectedSeq = anchor ? anchor.seq + 1 : 0;
   for (const [index, e] of entries.entries()) {
     const reason = checkEntry(e, expectedSeq, prevHash);
-    if (reason) return { ok: false, firstBrokenSeq: Number.isSafeInteger(Number(e.seq)) ? Number(e.seq) : expectedSeq, index, reason };
+    if (reason)
+      return { ok: false, firstBrokenSeq: Number.isSafeInteger(Number(e.seq)) ? Number(e.seq) : expectedSeq, index, reason };
     prevHash = e.hash;
     expectedSeq++;
   }
@@ -53,8 +53,10 @@ export function verifyAuditChain(entries: readonly AuditEntry[], anchor?: { seq:
 
 function checkEntry(e: AuditEntry, expectedSeq: number, prevHash: string): string | null {
   if (typeof e.hash !== "string") return "it has no hash";
-  if (String(e.seq) !== String(expectedSeq)) return `sequence number ${e.seq} where ${expectedSeq} was expected (an entry was removed or inserted)`;
-  if (e.prevHash !== prevHash) return "its link to the previous entry does not match (an earlier entry was changed, removed or inserted)";
+  if (String(e.seq) !== String(expectedSeq))
+    return `sequence number ${e.seq} where ${expectedSeq} was expected (an entry was removed or inserted)`;
+  if (e.prevHash !== prevHash)
+    return "its link to the previous entry does not match (an earlier entry was changed, removed or inserted)";
   let computed: string;
   try {
     computed = hashEntry(e);

@@ -33,7 +33,12 @@ export function signCheckpoint(log: string, head: AuditEntry, signer: Signer, no
 }
 
 /** Verify the signature, then that the chain's entry at the checkpoint's seq has that hash. */
-export function verifyCheckpoint(signed: SignedCheckpoint, entries: readonly AuditEntry[], trust: TrustStore, at: Date | "signing-time"): AuditCheckpoint {
+export function verifyCheckpoint(
+  signed: SignedCheckpoint,
+  entries: readonly AuditEntry[],
+  trust: TrustStore,
+  at: Date | "signing-time",
+): AuditCheckpoint {
   let cp: AuditCheckpoint;
   try {
     cp = JSON.parse(fromUtf8(signed.checkpoint)) as AuditCheckpoint;
@@ -42,9 +47,22 @@ export function verifyCheckpoint(signed: SignedCheckpoint, entries: readonly Aud
   }
   if (cp.format !== "MB-AUDIT-CHECKPOINT") fail(CryptoErrorCode.MALFORMED, "This is not an audit checkpoint.");
   // "signing-time": was the signer's certificate valid when it signed (the time it states)?
-  verifyCms({ der: signed.signature, detachedContent: signed.checkpoint, trust, at: at === "signing-time" ? new Date(cp.at) : at });
+  verifyCms({
+    der: signed.signature,
+    detachedContent: signed.checkpoint,
+    trust,
+    at: at === "signing-time" ? new Date(cp.at) : at,
+  });
   const entry = entries.find((e) => Number(e.seq) === cp.seq);
-  if (!entry) fail(CryptoErrorCode.AUDIT_BROKEN, `The audit log has no entry #${cp.seq}, which a signed checkpoint covers: entries were removed.`);
-  if (entry.hash !== cp.headHash) fail(CryptoErrorCode.AUDIT_BROKEN, `Audit entry #${cp.seq} differs from the signed checkpoint of ${cp.at}: the log was rewritten.`);
+  if (!entry)
+    fail(
+      CryptoErrorCode.AUDIT_BROKEN,
+      `The audit log has no entry #${cp.seq}, which a signed checkpoint covers: entries were removed.`,
+    );
+  if (entry.hash !== cp.headHash)
+    fail(
+      CryptoErrorCode.AUDIT_BROKEN,
+      `Audit entry #${cp.seq} differs from the signed checkpoint of ${cp.at}: the log was rewritten.`,
+    );
   return cp;
 }

@@ -83,14 +83,17 @@ async function main(): Promise<void> {
     await warmUp(dir, fx);
     let t = performance.now();
     let cpu = process.cpuUsage();
-    await sealEnvelopeToFile({
-      tenderId: "BENCH-256",
-      files: [{ name: "bid.bin", data: fileSource(plain) }],
-      bidderEncryptionCert: fx.encryption.cert,
-      escrow: { publicKey: fx.escrow.publicKey, serial: "escrow-bench" },
-      signer: fx.signer,
-      now: new Date(),
-    }, sealed);
+    await sealEnvelopeToFile(
+      {
+        tenderId: "BENCH-256",
+        files: [{ name: "bid.bin", data: fileSource(plain) }],
+        bidderEncryptionCert: fx.encryption.cert,
+        escrow: { publicKey: fx.escrow.publicKey, serial: "escrow-bench" },
+        signer: fx.signer,
+        now: new Date(),
+      },
+      sealed,
+    );
     const sealSeconds = (performance.now() - t) / 1000;
     const sealCpu = cpuSeconds(process.cpuUsage(cpu));
     const outDir = path.join(dir, "opened");
@@ -111,21 +114,37 @@ async function main(): Promise<void> {
     // with no file I/O at all the pool's threads cannot beat threads / (1/aes + 1/sha).
     const threads = sharedChunkPool().size;
     const ceiling = threads / (1 / opensslMbS + 1 / sha256MbS);
-    console.log(`plaintext ${(bytes / MB).toFixed(0)} MB in ${dir}, chunk 1 MiB, node:crypto AES-256-GCM + SHA-256 chunk digests on ${sharedChunkPool().size} threads, file to file`);
-    console.log(`seal  ${seal.toFixed(0)} MB/s (${sealSeconds.toFixed(2)} s), open ${open.toFixed(0)} MB/s (${openSeconds.toFixed(2)} s) wall-clock`);
-    console.log(`per CPU second of this process (all threads): seal ${(bytes / MB / sealCpu).toFixed(0)} MB/s, open ${(bytes / MB / openCpu).toFixed(0)} MB/s`);
-    console.log(`openssl speed -elapsed -evp aes-256-gcm (16 KB): ${opensslMbS.toFixed(0)} MB/s wall-clock (${opensslCpuMbS.toFixed(0)} MB/s per CPU second); ratio ${ratio.toFixed(2)} (target >= 0.5)`);
-    console.log(`openssl speed -elapsed -evp sha256 (16 KB): ${sha256MbS.toFixed(0)} MB/s; AES-GCM + SHA-256 on ${threads} threads, without any file I/O, cannot exceed ${ceiling.toFixed(0)} MB/s = ratio ${(ceiling / opensslMbS).toFixed(2)}`);
-    console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} CPUs`);
+    console.log(
+      `plaintext ${(bytes / MB).toFixed(0)} MB in ${dir}, chunk 1 MiB, node:crypto AES-256-GCM + SHA-256 chunk digests on ${sharedChunkPool().size} threads, file to file`,
+    );
+    console.log(
+      `seal  ${seal.toFixed(0)} MB/s (${sealSeconds.toFixed(2)} s), open ${open.toFixed(0)} MB/s (${openSeconds.toFixed(2)} s) wall-clock`,
+    );
+    console.log(
+      `per CPU second of this process (all threads): seal ${(bytes / MB / sealCpu).toFixed(0)} MB/s, open ${(bytes / MB / openCpu).toFixed(0)} MB/s`,
+    );
+    console.log(
+      `openssl speed -elapsed -evp aes-256-gcm (16 KB): ${opensslMbS.toFixed(0)} MB/s wall-clock (${opensslCpuMbS.toFixed(0)} MB/s per CPU second); ratio ${ratio.toFixed(2)} (target >= 0.5)`,
+    );
+    console.log(
+      `openssl speed -elapsed -evp sha256 (16 KB): ${sha256MbS.toFixed(0)} MB/s; AES-GCM + SHA-256 on ${threads} threads, without any file I/O, cannot exceed ${ceiling.toFixed(0)} MB/s = ratio ${(ceiling / opensslMbS).toFixed(2)}`,
+    );
+    console.log(
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} on ${cpus().length} CPUs`,
+    );
     console.log(`peak RSS growth ${rssGrowth.toFixed(1)} MB (target <= 64)`);
-    console.log(JSON.stringify({
-      bench: "crypto",
-      seal_mb_s: round(seal),
-      open_mb_s: round(open),
-      openssl_mb_s: round(opensslMbS),
-      ratio: round(ratio, 3),
-      rss_growth_mb: round(rssGrowth),
-    }));
+    console.log(
+      JSON.stringify({
+        bench: "crypto",
+        seal_mb_s: round(seal),
+        open_mb_s: round(open),
+        openssl_mb_s: round(opensslMbS),
+        ratio: round(ratio, 3),
+        rss_growth_mb: round(rssGrowth),
+      }),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -137,10 +156,17 @@ async function warmUp(dir: string, fx: Awaited<ReturnType<typeof createEnvelopeF
   const plain = path.join(dir, "warm.bin");
   await writeFile(plain, randomBytes(4 * MB));
   const sealed = path.join(dir, "warm.mbseal");
-  await sealEnvelopeToFile({
-    tenderId: "BENCH-WARM", files: [{ name: "warm.bin", data: fileSource(plain) }], bidderEncryptionCert: fx.encryption.cert,
-    escrow: { publicKey: fx.escrow.publicKey, serial: "escrow-bench" }, signer: fx.signer, now: new Date(),
-  }, sealed);
+  await sealEnvelopeToFile(
+    {
+      tenderId: "BENCH-WARM",
+      files: [{ name: "warm.bin", data: fileSource(plain) }],
+      bidderEncryptionCert: fx.encryption.cert,
+      escrow: { publicKey: fx.escrow.publicKey, serial: "escrow-bench" },
+      signer: fx.signer,
+      now: new Date(),
+    },
+    sealed,
+  );
   const out = path.join(dir, "warm-opened");
   await mkdir(out);
   await openEnvelopeToDirectory(sealed, out, { trust: fx.pki.trust(), at: new Date(), recipientKey: fx.encryption.key });

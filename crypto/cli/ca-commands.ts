@@ -34,7 +34,11 @@ export async function caInit(flags: Flags): Promise<void> {
   const now = new Date();
   const [rootKeys, issuingKeys] = await Promise.all([generateRsaKeyPair(bits), generateRsaKeyPair(bits)]);
   const root = createRootCa({ keys: rootKeys, subject: { commonName: `${name} Root CA`, organization: name }, now });
-  const issuing = createIssuingCa(root, { keys: issuingKeys, subject: { commonName: `${name} Issuing CA`, organization: name }, now });
+  const issuing = createIssuingCa(root, {
+    keys: issuingKeys,
+    subject: { commonName: `${name} Issuing CA`, organization: name },
+    now,
+  });
   const f = files(dir);
   await writeOut(f.rootCert, certToPem(root.cert));
   await writeFile(f.rootKey, encryptKeyPem(root.key, pass), { mode: 0o600 });
@@ -47,7 +51,10 @@ export async function caInit(flags: Flags): Promise<void> {
 
 async function loadIssuing(dir: string, flags: Flags): Promise<CaIdentity> {
   const f = files(dir);
-  return { cert: certFromPem(await readText(f.issuingCert)), key: await readEncryptedKey(f.issuingKey, password(flags, "MB_CA_PASSWORD")) };
+  return {
+    cert: certFromPem(await readText(f.issuingCert)),
+    key: await readEncryptedKey(f.issuingKey, password(flags, "MB_CA_PASSWORD")),
+  };
 }
 
 async function loadState(dir: string): Promise<CaState> {
@@ -75,7 +82,9 @@ export async function certIssue(flags: Flags): Promise<void> {
     crlUrl: state.crlUrl,
   });
   await writeOut(str(flags, "out"), certToPem(cert));
-  say(`OK issued ${profile} certificate serial ${cert.serialNumber} for role ${role}, valid until ${cert.validity.notAfter.toISOString()}`);
+  say(
+    `OK issued ${profile} certificate serial ${cert.serialNumber} for role ${role}, valid until ${cert.validity.notAfter.toISOString()}`,
+  );
 }
 
 export async function certRevoke(flags: Flags): Promise<void> {
@@ -85,7 +94,8 @@ export async function certRevoke(flags: Flags): Promise<void> {
   const reason = (optStr(flags, "reason") ?? "unspecified") as RevocationReasonName;
   if (!(reason in RevocationReason)) throw new UsageError(`--reason must be one of ${Object.keys(RevocationReason).join(", ")}`);
   const state = await loadState(dir);
-  if (!state.revoked.some((r) => r.serial === serial)) state.revoked.push({ serial, revokedAt: new Date().toISOString(), reason });
+  if (!state.revoked.some((r) => r.serial === serial))
+    state.revoked.push({ serial, revokedAt: new Date().toISOString(), reason });
   await saveState(dir, state);
   say(`OK serial ${serial} revoked (${reason}); run crl:make to publish it`);
 }
@@ -96,8 +106,17 @@ export async function crlMake(flags: Flags): Promise<void> {
   const state = await loadState(dir);
   state.crlNumber++;
   const now = new Date();
-  const revoked: RevokedEntry[] = state.revoked.map((r) => ({ serial: r.serial, revokedAt: new Date(r.revokedAt), reason: r.reason }));
-  const der = createCrl(ca, { crlNumber: state.crlNumber, thisUpdate: now, nextUpdate: new Date(now.getTime() + Number(optStr(flags, "days") ?? "7") * 86_400_000), revoked });
+  const revoked: RevokedEntry[] = state.revoked.map((r) => ({
+    serial: r.serial,
+    revokedAt: new Date(r.revokedAt),
+    reason: r.reason,
+  }));
+  const der = createCrl(ca, {
+    crlNumber: state.crlNumber,
+    thisUpdate: now,
+    nextUpdate: new Date(now.getTime() + Number(optStr(flags, "days") ?? "7") * 86_400_000),
+    revoked,
+  });
   await writeOut(optStr(flags, "out") ?? path.join(dir, "issuing.crl.pem"), crlToPem(der));
   await saveState(dir, state);
   say(`OK CRL #${state.crlNumber} with ${revoked.length} revoked certificate(s)`);
@@ -106,7 +125,11 @@ export async function crlMake(flags: Flags): Promise<void> {
 /** For operators and tests: a key pair and CSR made locally (bidders do this in the browser). */
 export async function csrCreate(flags: Flags): Promise<void> {
   const keys = await generateRsaKeyPair(2048);
-  const csr = createCsr(keys, { commonName: str(flags, "cn"), organization: optStr(flags, "org"), serialNumber: optStr(flags, "id") });
+  const csr = createCsr(keys, {
+    commonName: str(flags, "cn"),
+    organization: optStr(flags, "org"),
+    serialNumber: optStr(flags, "id"),
+  });
   await writeOut(str(flags, "out"), csr);
   await writeFile(str(flags, "key-out"), encryptKeyPem(keys.privateKey, password(flags)), { mode: 0o600 });
   say(`OK CSR written to ${str(flags, "out")}; private key encrypted in ${str(flags, "key-out")}`);

@@ -32,11 +32,17 @@ describe("CMS SignedData", () => {
 
   it("changed content, changed signature bytes, wrong content type: BAD_SIGNATURE", () => {
     const der = signCms({ content, signer: signer(), signingTime: new Date() });
-    expect(() => verifyCms({ der, detachedContent: utf8("x"), trust: pki.trust(), at: new Date() })).toThrow(code(CryptoErrorCode.BAD_SIGNATURE));
+    expect(() => verifyCms({ der, detachedContent: utf8("x"), trust: pki.trust(), at: new Date() })).toThrow(
+      code(CryptoErrorCode.BAD_SIGNATURE),
+    );
     const bad = der.slice();
     bad[bad.length - 3] = (bad[bad.length - 3] as number) ^ 1;
-    expect(() => verifyCms({ der: bad, detachedContent: content, trust: pki.trust(), at: new Date() })).toThrow(code(CryptoErrorCode.BAD_SIGNATURE));
-    expect(() => verifyCms({ der, detachedContent: content, trust: pki.trust(), at: new Date(), expectedContentType: OID.tstInfo })).toThrow(code(CryptoErrorCode.BAD_SIGNATURE));
+    expect(() => verifyCms({ der: bad, detachedContent: content, trust: pki.trust(), at: new Date() })).toThrow(
+      code(CryptoErrorCode.BAD_SIGNATURE),
+    );
+    expect(() =>
+      verifyCms({ der, detachedContent: content, trust: pki.trust(), at: new Date(), expectedContentType: OID.tstInfo }),
+    ).toThrow(code(CryptoErrorCode.BAD_SIGNATURE));
   });
 
   it("a detached signature without its content: BAD_INPUT; garbage: MALFORMED", () => {

@@ -1,6 +1,18 @@
 import forge from "node-forge";
 import {
-  algorithm, explicit, implicitConstructed, nameOf, octets, oid, seq, serialInteger, set, smallInt, time, toDer, type Asn1,
+  algorithm,
+  explicit,
+  implicitConstructed,
+  nameOf,
+  octets,
+  oid,
+  seq,
+  serialInteger,
+  set,
+  smallInt,
+  time,
+  toDer,
+  type Asn1,
 } from "../asn1.ts";
 import { fromBinary, toBinary } from "../bytes.ts";
 import { sha256 } from "../hash.ts";
@@ -56,9 +68,8 @@ export function signCms(input: CmsSignInput): Uint8Array {
     octets(signature),
     ...unsignedAttributes(input, signature),
   ]);
-  const encap = input.detached === false
-    ? seq([oid(eContentType), explicit(0, octets(input.content))])
-    : seq([oid(eContentType)]);
+  const encap =
+    input.detached === false ? seq([oid(eContentType), explicit(0, octets(input.content))]) : seq([oid(eContentType)]);
   const certs = [input.signer.cert, ...(input.signer.chain ?? [])].map(certAsn1);
   const signedData = seq([
     smallInt(eContentType === OID.data ? 1 : 3),
@@ -73,7 +84,12 @@ export function signCms(input: CmsSignInput): Uint8Array {
 function unsignedAttributes(input: CmsSignInput, signature: Uint8Array): Asn1[] {
   const attrs = input.unsignedAttributes?.(signature) ?? [];
   if (attrs.length === 0) return [];
-  return [implicitConstructed(1, sortDer(attrs.map((a) => attribute(a.type, forge.asn1.fromDer(forge.util.createBuffer(toBinary(a.valueDer)))))))];
+  return [
+    implicitConstructed(
+      1,
+      sortDer(attrs.map((a) => attribute(a.type, forge.asn1.fromDer(forge.util.createBuffer(toBinary(a.valueDer)))))),
+    ),
+  ];
 }
 
 function certAsn1(cert: Certificate): Asn1 {

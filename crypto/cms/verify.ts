@@ -1,7 +1,5 @@
 import forge from "node-forge";
-import {
-  children, fromDer, isContext, oidOf, primitiveBytes, set, timeOf, toDer, type Asn1,
-} from "../asn1.ts";
+import { children, fromDer, isContext, oidOf, primitiveBytes, set, timeOf, toDer, type Asn1 } from "../asn1.ts";
 import { bytesEqual, toBinary } from "../bytes.ts";
 import { CryptoErrorCode, fail } from "../errors.ts";
 import { sha256 } from "../hash.ts";
@@ -121,9 +119,11 @@ function attributeValue(attrs: Asn1[], type: string): Asn1 | undefined {
 }
 
 function checkAttributes(si: ParsedSignerInfo, eContentType: string, content: Uint8Array, signer: Certificate): void {
-  if (si.digestOid !== OID.sha256) fail(CryptoErrorCode.UNSUPPORTED_ALGORITHM, `Digest ${si.digestOid} is not supported (SHA-256 only).`);
+  if (si.digestOid !== OID.sha256)
+    fail(CryptoErrorCode.UNSUPPORTED_ALGORITHM, `Digest ${si.digestOid} is not supported (SHA-256 only).`);
   const ct = attributeValue(si.attrs, OID.contentType);
-  if (!ct || oidOf(ct) !== eContentType) fail(CryptoErrorCode.BAD_SIGNATURE, "The signed content-type attribute is missing or wrong.");
+  if (!ct || oidOf(ct) !== eContentType)
+    fail(CryptoErrorCode.BAD_SIGNATURE, "The signed content-type attribute is missing or wrong.");
   const md = attributeValue(si.attrs, OID.messageDigest);
   if (!md || !bytesEqual(primitiveBytes(md), sha256(content))) {
     fail(CryptoErrorCode.BAD_SIGNATURE, "The signed file was changed after signing (message digest mismatch).");

@@ -66,7 +66,15 @@ beforeAll(async () => {
   server = await serve(js);
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
   });
   page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
@@ -90,7 +98,11 @@ describe("Chromium ↔ Node", () => {
   });
 
   it("seals a File in the page from P12 files and uploads it; Node verifies and opens it", async () => {
-    const signP12 = exportP12({ privateKey: fx.signing.key, certificate: fx.signing.cert, chain: [fx.pki.issuing.cert] }, "bidder-pass-1", "sign");
+    const signP12 = exportP12(
+      { privateKey: fx.signing.key, certificate: fx.signing.cert, chain: [fx.pki.issuing.cert] },
+      "bidder-pass-1",
+      "sign",
+    );
     const input = {
       signP12: toBase64(signP12),
       encCertPem: certToPem(fx.encryption.cert),
@@ -105,7 +117,10 @@ describe("Chromium ↔ Node", () => {
       const file = new File([bytes], "技术标.pdf");
       const gen = mb.sealEnvelope({
         tenderId: "T-BROWSER-1",
-        files: [{ name: file.name, data: mb.blobSource(file, 256 * 1024) }, { name: "说明.txt", data: mb.blobSource(new Blob(["投标说明"])) }],
+        files: [
+          { name: file.name, data: mb.blobSource(file, 256 * 1024) },
+          { name: "说明.txt", data: mb.blobSource(new Blob(["投标说明"])) },
+        ],
         bidderEncryptionCert: mb.certFromPem(inp.encCertPem),
         escrow: { publicKey: mb.publicKeyFromSpki(mb.fromBase64(inp.escrowSpki)), serial: "escrow-T-BROWSER-1" },
         signer: { cert: signer.certificate, key: signer.privateKey, chain: signer.chain },
@@ -119,11 +134,18 @@ describe("Chromium ↔ Node", () => {
     }, input);
     expect(result.status).toBe(200);
     expect(uploaded.length).toBe(result.size);
-    const verified = await verifyEnvelope(bytesSource(uploaded, 100_000), { trust: fx.pki.trust(), at: new Date(), expectedTenderId: "T-BROWSER-1" });
+    const verified = await verifyEnvelope(bytesSource(uploaded, 100_000), {
+      trust: fx.pki.trust(),
+      at: new Date(),
+      expectedTenderId: "T-BROWSER-1",
+    });
     expect(verified.manifest.files.map((f) => f.name)).toEqual(["技术标.pdf", "说明.txt"]);
     const parts: Uint8Array[][] = [[], []];
     await openEnvelope(bytesSource(uploaded, 100_000), {
-      trust: fx.pki.trust(), at: new Date(), recipientKey: fx.encryption.key, cipher: nodeCipher,
+      trust: fx.pki.trust(),
+      at: new Date(),
+      recipientKey: fx.encryption.key,
+      cipher: nodeCipher,
       onData: (i, p) => void parts[i]?.push(p),
     });
     const first = Buffer.concat(parts[0] ?? []);
@@ -134,24 +156,37 @@ describe("Chromium ↔ Node", () => {
 
   it("reproduces the committed test vector with WebCrypto in Chromium", async () => {
     const signP12 = exportP12({ privateKey: fx.signing.key, certificate: fx.signing.cert, chain: [] }, "bidder-pass-1", "sign");
-    const hexes = await page.evaluate(async ({ v, p12, encPem }) => {
-      const mb = window.mb;
-      const signer = mb.importP12(mb.fromBase64(p12), "bidder-pass-1");
-      const enc = mb.certFromPem(encPem);
-      const { bytes } = await mb.collect(mb.sealEnvelope({
-        tenderId: v.tenderId,
-        files: v.files.map((f) => ({ name: f.name, data: mb.bytesSource(mb.fromHex(f.plaintext), 400) })),
-        bidderEncryptionCert: enc,
-        escrow: { publicKey: enc.publicKey as never, serial: "unused" },
-        signer: { cert: signer.certificate, key: signer.privateKey },
-        now: new Date(v.createdAt),
-        cipher: mb.webCryptoCipher,
-        chunkSize: v.chunkSize,
-        deterministic: { contentKey: mb.fromHex(v.contentKey), envelopeId: mb.fromHex(v.envelopeId), recipients: v.recipients as never },
-      }));
-      const parts = mb.extractVectorParts(bytes);
-      return { header: new TextDecoder().decode(parts.header), chunks: parts.chunkRecords.map((c) => mb.toHex(c)), body: mb.toHex(mb.sha256(parts.body)) };
-    }, { v: vector, p12: toBase64(signP12), encPem: certToPem(fx.encryption.cert) });
+    const hexes = await page.evaluate(
+      async ({ v, p12, encPem }) => {
+        const mb = window.mb;
+        const signer = mb.importP12(mb.fromBase64(p12), "bidder-pass-1");
+        const enc = mb.certFromPem(encPem);
+        const { bytes } = await mb.collect(
+          mb.sealEnvelope({
+            tenderId: v.tenderId,
+            files: v.files.map((f) => ({ name: f.name, data: mb.bytesSource(mb.fromHex(f.plaintext), 400) })),
+            bidderEncryptionCert: enc,
+            escrow: { publicKey: enc.publicKey as never, serial: "unused" },
+            signer: { cert: signer.certificate, key: signer.privateKey },
+            now: new Date(v.createdAt),
+            cipher: mb.webCryptoCipher,
+            chunkSize: v.chunkSize,
+            deterministic: {
+              contentKey: mb.fromHex(v.contentKey),
+              envelopeId: mb.fromHex(v.envelopeId),
+              recipients: v.recipients as never,
+            },
+          }),
+        );
+        const parts = mb.extractVectorParts(bytes);
+        return {
+          header: new TextDecoder().decode(parts.header),
+          chunks: parts.chunkRecords.map((c) => mb.toHex(c)),
+          body: mb.toHex(mb.sha256(parts.body)),
+        };
+      },
+      { v: vector, p12: toBase64(signP12), encPem: certToPem(fx.encryption.cert) },
+    );
     expect(hexes.header).toBe(vector.expected.header);
     expect(hexes.chunks).toEqual(vector.expected.chunkRecords);
     expect(hexes.body).toBe(vector.expected.bodyDigest);

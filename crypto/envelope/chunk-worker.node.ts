@@ -48,7 +48,10 @@ export function chunkWorkerMain(): void {
   // young-generation collection after each chunk (well under a millisecond: this heap holds
   // almost nothing) frees them at once and keeps memory flat.
   process.getBuiltinModule("node:v8").setFlagsFromString("--expose-gc");
-  const collect = process.getBuiltinModule("node:vm").runInNewContext("gc") as (options: { type: string; execution: string }) => void;
+  const collect = process.getBuiltinModule("node:vm").runInNewContext("gc") as (options: {
+    type: string;
+    execution: string;
+  }) => void;
   const tidy = () => collect({ type: "minor", execution: "sync" });
   // 16 KiB pieces keep OpenSSL's input and output (and the hash that follows) in L1/L2 cache.
   const PIECE = 16 * 1024;

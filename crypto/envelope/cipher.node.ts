@@ -40,7 +40,10 @@ export const nodeCipher: ContentCipherFactory = async (rawKey) => {
       try {
         d.final();
       } catch {
-        fail(CryptoErrorCode.TAMPERED_CHUNK, `${where} fails its integrity check: the envelope was altered, reordered or spliced.`);
+        fail(
+          CryptoErrorCode.TAMPERED_CHUNK,
+          `${where} fails its integrity check: the envelope was altered, reordered or spliced.`,
+        );
       }
       return out;
     },

@@ -47,7 +47,10 @@ export const webCryptoCipher: ContentCipherFactory = async (rawKey) => {
       try {
         return new Uint8Array(await subtle.decrypt(params, key, bufferSource(sealed)));
       } catch {
-        fail(CryptoErrorCode.TAMPERED_CHUNK, `${where} fails its integrity check: the envelope was altered, reordered or spliced.`);
+        fail(
+          CryptoErrorCode.TAMPERED_CHUNK,
+          `${where} fails its integrity check: the envelope was altered, reordered or spliced.`,
+        );
       }
     },
   };

@@ -9,7 +9,11 @@ import { unwrapContentKey } from "./key-wrap.ts";
  * private key from its encryption PKCS#12, and sends only the content key. The private key never
  * leaves the page. Also the pre-deadline decryption check: can this key open that envelope?
  */
-export function unwrapContentKeyFromHeader(headerBase64: string, privateKey: PrivateKey, expectedEnvelopeId?: string): Uint8Array {
+export function unwrapContentKeyFromHeader(
+  headerBase64: string,
+  privateKey: PrivateKey,
+  expectedEnvelopeId?: string,
+): Uint8Array {
   const header = parseHeader(fromBase64(headerBase64));
   if (expectedEnvelopeId !== undefined && header.envelopeId !== expectedEnvelopeId) {
     throw new Error("The header is not the one of the expected envelope.");

@@ -56,10 +56,14 @@ async function open(bytes: Uint8Array, cipher: ContentCipherFactory = nodeCipher
   return { verified, files: [...verified.manifest.files].map((f) => concatBytes(out.get(f.index) ?? [])) };
 }
 
-const verify = (bytes: Uint8Array, trust = fx.pki.trust(), at = new Date()) => verifyEnvelope(bytesSource(bytes, 5000), { trust, at });
+const verify = (bytes: Uint8Array, trust = fx.pki.trust(), at = new Date()) =>
+  verifyEnvelope(bytesSource(bytes, 5000), { trust, at });
 
 async function expectCode(p: Promise<unknown>, code: string): Promise<CryptoError> {
-  const err = (await p.then(() => null, (e: unknown) => e)) as CryptoError | null;
+  const err = (await p.then(
+    () => null,
+    (e: unknown) => e,
+  )) as CryptoError | null;
   expect(err, `expected ${code}`).not.toBeNull();
   expect(err?.code).toBe(code);
   expect(err?.message.length).toBeGreaterThan(20);
@@ -67,7 +71,10 @@ async function expectCode(p: Promise<unknown>, code: string): Promise<CryptoErro
 }
 
 /** Opens file to file the way the server does (pool threads by position); plaintext per file. */
-async function openFile(bytes: Uint8Array, key: PrivateKey = fx.encryption.key): Promise<{ files: Uint8Array[]; left: string[] }> {
+async function openFile(
+  bytes: Uint8Array,
+  key: PrivateKey = fx.encryption.key,
+): Promise<{ files: Uint8Array[]; left: string[] }> {
   const dir = await mkdtemp(path.join(tmpdir(), "mbseal-open-"));
   try {
     const file = path.join(dir, "bid.mbseal");
@@ -116,7 +123,11 @@ describe("bid envelope v1: round trip", () => {
     const bytes = await seal(sealWith);
     const { verified, files } = await open(bytes, openWith);
     expect(files).toEqual(filesPlain().map((f) => f.bytes));
-    expect(verified.manifest.files.map((f) => [f.name, f.size, f.chunks])).toEqual([["技术标.pdf", 3172, 4], ["empty.txt", 0, 1], ["报价.xlsx", 2048, 2]]);
+    expect(verified.manifest.files.map((f) => [f.name, f.size, f.chunks])).toEqual([
+      ["技术标.pdf", 3172, 4],
+      ["empty.txt", 0, 1],
+      ["报价.xlsx", 2048, 2],
+    ]);
     expect(verified.manifest.bidder.subject).toContain("某某建设有限公司");
   });
 
@@ -142,8 +153,13 @@ describe("bid envelope v1: round trip", () => {
 
   it("refuses to seal to a signing certificate (双证书)", async () => {
     const gen = sealEnvelope({
-      tenderId: "T", files: [{ name: "a", data: bytesSource(new Uint8Array(1)) }], bidderEncryptionCert: fx.signing.cert,
-      escrow: { publicKey: fx.escrow.publicKey, serial: "e" }, signer: fx.signer, now: new Date(), cipher: nodeCipher,
+      tenderId: "T",
+      files: [{ name: "a", data: bytesSource(new Uint8Array(1)) }],
+      bidderEncryptionCert: fx.signing.cert,
+      escrow: { publicKey: fx.escrow.publicKey, serial: "e" },
+      signer: fx.signer,
+      now: new Date(),
+      cipher: nodeCipher,
     });
     await expectCode(collect(gen), CryptoErrorCode.CERT_USAGE);
   });
@@ -264,7 +280,10 @@ describe("bid envelope v1: tampering fails loudly", () => {
 
   it("the whole signed trailer of another envelope: TAMPERED_MANIFEST", async () => {
     const other = splitRecords(await seal(nodeCipher));
-    const bad = mutate(sealed, (rs) => [...rs.filter((r) => r.type === RecordType.HEADER || r.type === RecordType.CHUNK), ...other.filter((r) => r.type >= RecordType.MANIFEST)]);
+    const bad = mutate(sealed, (rs) => [
+      ...rs.filter((r) => r.type === RecordType.HEADER || r.type === RecordType.CHUNK),
+      ...other.filter((r) => r.type >= RecordType.MANIFEST),
+    ]);
     await expectCode(verify(bad), CryptoErrorCode.TAMPERED_MANIFEST);
   });
 
@@ -287,6 +306,9 @@ describe("bid envelope v1: tampering fails loudly", () => {
   });
 
   it("an envelope sealed for another tender is refused when the tender is named", async () => {
-    await expectCode(verifyEnvelope(bytesSource(sealed), { trust: fx.pki.trust(), at: new Date(), expectedTenderId: "T-OTHER" }), CryptoErrorCode.BAD_INPUT);
+    await expectCode(
+      verifyEnvelope(bytesSource(sealed), { trust: fx.pki.trust(), at: new Date(), expectedTenderId: "T-OTHER" }),
+      CryptoErrorCode.BAD_INPUT,
+    );
   });
 });

@@ -14,7 +14,10 @@ import { sealEnvelope, type SealInput, type SealResult } from "./writer.ts";
  * lets the pool threads read the file by position instead.
  */
 export class FileSource implements AsyncIterable<Uint8Array> {
-  constructor(readonly path: string, private readonly readSize = DEFAULT_CHUNK_SIZE) {}
+  constructor(
+    readonly path: string,
+    private readonly readSize = DEFAULT_CHUNK_SIZE,
+  ) {}
 
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     return createReadStream(this.path, { highWaterMark: this.readSize })[Symbol.asyncIterator]();
@@ -59,7 +62,10 @@ async function closeStream(out: WriteStream): Promise<void> {
  * cipher is given, the threads read and write the files by position; otherwise the streaming
  * writer runs with backpressure.
  */
-export async function sealEnvelopeToFile(input: Omit<SealInput, "cipher"> & Partial<Pick<SealInput, "cipher">>, outFile: string): Promise<SealResult> {
+export async function sealEnvelopeToFile(
+  input: Omit<SealInput, "cipher"> & Partial<Pick<SealInput, "cipher">>,
+  outFile: string,
+): Promise<SealResult> {
   const pool = sharedChunkPool();
   const paths = input.files.map((f) => (f.data instanceof FileSource ? { name: f.name, path: f.data.path } : null));
   if (!input.cipher && paths.every((p) => p !== null)) {
@@ -92,7 +98,9 @@ export interface OpenedToDirectory {
  * check passed, and deleted if any failed.
  */
 export async function openEnvelopeToDirectory(
-  envelopeFile: string, outDir: string, options: Omit<PositionedOpenOptions, "partPath">,
+  envelopeFile: string,
+  outDir: string,
+  options: Omit<PositionedOpenOptions, "partPath">,
 ): Promise<OpenedToDirectory> {
   const partPath = (i: number) => path.join(outDir, `.mbseal-${i}.part`);
   const { verified, parts } = await openFileByPosition(sharedChunkPool(), envelopeFile, { ...options, partPath });

@@ -40,7 +40,8 @@ export function parseHeader(body: Uint8Array): EnvelopeHeader {
     fail(CryptoErrorCode.MALFORMED, "The envelope header is not valid UTF-8 JSON.");
   }
   if (!isObject(raw) || raw.format !== "MBSEAL") fail(CryptoErrorCode.MALFORMED, "The envelope header is not an MBSEAL header.");
-  if (raw.version !== 1) fail(CryptoErrorCode.UNSUPPORTED_ALGORITHM, `Envelope format version ${String(raw.version)} is not supported.`);
+  if (raw.version !== 1)
+    fail(CryptoErrorCode.UNSUPPORTED_ALGORITHM, `Envelope format version ${String(raw.version)} is not supported.`);
   const suite = raw.suite;
   if (!isObject(suite)) fail(CryptoErrorCode.MALFORMED, "The envelope header has no algorithm suite.");
   const header: EnvelopeHeader = {
@@ -67,9 +68,11 @@ export function parseHeader(body: Uint8Array): EnvelopeHeader {
 }
 
 function parseRecipients(value: unknown): KeyWrapRecord[] {
-  if (!Array.isArray(value) || value.length === 0) fail(CryptoErrorCode.MALFORMED, "The envelope header lists no key recipients.");
+  if (!Array.isArray(value) || value.length === 0)
+    fail(CryptoErrorCode.MALFORMED, "The envelope header lists no key recipients.");
   return value.map((r: unknown) => {
-    if (!isObject(r) || (r.role !== "bidder" && r.role !== "escrow")) fail(CryptoErrorCode.MALFORMED, "Bad key recipient record.");
+    if (!isObject(r) || (r.role !== "bidder" && r.role !== "escrow"))
+      fail(CryptoErrorCode.MALFORMED, "Bad key recipient record.");
     return {
       role: r.role,
       keyId: requireString(r, "keyId", "recipient"),

@@ -12,7 +12,12 @@ export function wrapContentKey(recipient: PublicKey, contentKey: Uint8Array): st
   return toBase64(fromBinary(recipient.encrypt(toBinary(contentKey), "RSA-OAEP", oaepSha256())));
 }
 
-export function keyWrapRecord(role: RecipientRole, recipient: PublicKey, certSerial: string, contentKey: Uint8Array): KeyWrapRecord {
+export function keyWrapRecord(
+  role: RecipientRole,
+  recipient: PublicKey,
+  certSerial: string,
+  contentKey: Uint8Array,
+): KeyWrapRecord {
   return { role, keyId: keyId(recipient), certSerial, wrappedKey: wrapContentKey(recipient, contentKey) };
 }
 
@@ -31,7 +36,10 @@ export function unwrapContentKey(header: EnvelopeHeader, privateKey: PrivateKey)
   try {
     key = fromBinary(privateKey.decrypt(toBinary(fromBase64(record.wrappedKey)), "RSA-OAEP", oaepSha256()));
   } catch {
-    fail(CryptoErrorCode.WRONG_KEY, "The content key cannot be unwrapped with this private key (damaged key record or wrong key).");
+    fail(
+      CryptoErrorCode.WRONG_KEY,
+      "The content key cannot be unwrapped with this private key (damaged key record or wrong key).",
+    );
   }
   if (key.length !== CONTENT_KEY_LENGTH) fail(CryptoErrorCode.WRONG_KEY, "The unwrapped content key has the wrong length.");
   return key;

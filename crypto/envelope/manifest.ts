@@ -44,7 +44,8 @@ export function parseManifest(body: Uint8Array): EnvelopeManifest {
   }
   const bidder = raw.bidder;
   const suite = raw.suite;
-  if (!isObject(bidder) || !isObject(suite) || !Array.isArray(raw.files)) fail(CryptoErrorCode.TAMPERED_MANIFEST, "The manifest is incomplete.");
+  if (!isObject(bidder) || !isObject(suite) || !Array.isArray(raw.files))
+    fail(CryptoErrorCode.TAMPERED_MANIFEST, "The manifest is incomplete.");
   if (raw.files.length > MAX_FILES) fail(CryptoErrorCode.MALFORMED, `An envelope holds at most ${MAX_FILES} files.`);
   return {
     format: "MBSEAL-MANIFEST",
@@ -58,7 +59,10 @@ export function parseManifest(body: Uint8Array): EnvelopeManifest {
       digest: requireString(suite, "digest", "suite"),
       signature: requireString(suite, "signature", "suite"),
     },
-    bidder: { subject: requireString(bidder, "subject", "bidder"), signingCertDigest: requireString(bidder, "signingCertDigest", "bidder") },
+    bidder: {
+      subject: requireString(bidder, "subject", "bidder"),
+      signingCertDigest: requireString(bidder, "signingCertDigest", "bidder"),
+    },
     files: raw.files.map(parseFile),
     sealedAt: requireString(raw, "sealedAt", "manifest"),
   };

@@ -5,8 +5,17 @@ import { CryptoErrorCode, fail } from "../errors.ts";
 import { sha256Async } from "../hash.ts";
 import { ChunkDigests } from "./digest-window.ts";
 import {
-  CHUNK_PREFIX_LENGTH, CONTENT_KEY_LENGTH, DEFAULT_CHUNK_SIZE, MAGIC, RECORD_FRAME_LENGTH, RecordType, TAG_LENGTH,
-  chunkAad, chunkNonce, chunkPrefix, recordFrame,
+  CHUNK_PREFIX_LENGTH,
+  CONTENT_KEY_LENGTH,
+  DEFAULT_CHUNK_SIZE,
+  MAGIC,
+  RECORD_FRAME_LENGTH,
+  RecordType,
+  TAG_LENGTH,
+  chunkAad,
+  chunkNonce,
+  chunkPrefix,
+  recordFrame,
 } from "./format.ts";
 import { encodeHeader } from "./header.ts";
 import { unwrapContentKey } from "./key-wrap.ts";
@@ -31,7 +40,10 @@ class Jobs {
 
   track<T>(p: Promise<T>): Promise<T> {
     this.running.add(p);
-    void p.then(() => this.running.delete(p), () => this.running.delete(p));
+    void p.then(
+      () => this.running.delete(p),
+      () => this.running.delete(p),
+    );
     return p;
   }
 
@@ -46,7 +58,10 @@ export interface PositionedSealFile {
 }
 
 export async function sealFilesByPosition(
-  pool: ChunkThreadPool, input: Omit<SealInput, "files" | "cipher">, files: readonly PositionedSealFile[], outFile: string,
+  pool: ChunkThreadPool,
+  input: Omit<SealInput, "files" | "cipher">,
+  files: readonly PositionedSealFile[],
+  outFile: string,
 ): Promise<SealResult> {
   const full = { ...input, files: files.map((f) => ({ name: f.name, data: emptySource() })), cipher: pool.cipher };
   validateSealInput(full);
@@ -72,11 +87,23 @@ export async function sealFilesByPosition(
       for (let i = 0; i < chunks; i++) {
         const length = Math.min(chunkSize, size - i * chunkSize);
         const final = i === chunks - 1;
-        const head = concatBytes([recordFrame(RecordType.CHUNK, CHUNK_PREFIX_LENGTH + length + TAG_LENGTH), chunkPrefix(index, i, final)]);
-        const job = jobs.track(pool.sealAt({
-          key: contentKey, nonce: chunkNonce(index, i), aad: chunkAad(headerDigest, index, i, final),
-          inFd: fh.fd, inPos: i * chunkSize, length, head, outFd: out.fd, outPos: pos,
-        }));
+        const head = concatBytes([
+          recordFrame(RecordType.CHUNK, CHUNK_PREFIX_LENGTH + length + TAG_LENGTH),
+          chunkPrefix(index, i, final),
+        ]);
+        const job = jobs.track(
+          pool.sealAt({
+            key: contentKey,
+            nonce: chunkNonce(index, i),
+            aad: chunkAad(headerDigest, index, i, final),
+            inFd: fh.fd,
+            inPos: i * chunkSize,
+            length,
+            head,
+            outFd: out.fd,
+            outPos: pos,
+          }),
+        );
         await digests.addDigest(job.then((r) => (r.shortRead ? changedWhileSealing(file) : r.digest)));
         pos += head.length + length + TAG_LENGTH;
       }
@@ -115,12 +142,20 @@ async function openInput(file: PositionedSealFile): Promise<FileHandle> {
     return await open(file.path, "r");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    fail(CryptoErrorCode.BAD_INPUT, code === "ENOENT" ? `The file "${file.name}" (${file.path}) does not exist.` : `The file "${file.name}" cannot be read (${code ?? String(e)}).`);
+    fail(
+      CryptoErrorCode.BAD_INPUT,
+      code === "ENOENT"
+        ? `The file "${file.name}" (${file.path}) does not exist.`
+        : `The file "${file.name}" cannot be read (${code ?? String(e)}).`,
+    );
   }
 }
 
 function changedWhileSealing(file: PositionedSealFile): never {
-  fail(CryptoErrorCode.BAD_INPUT, `The file "${file.name}" changed while it was being sealed; seal it again once it is no longer being written.`);
+  fail(
+    CryptoErrorCode.BAD_INPUT,
+    `The file "${file.name}" changed while it was being sealed; seal it again once it is no longer being written.`,
+  );
 }
 
 async function writeAt(fh: FileHandle, bytes: Uint8Array, pos: number): Promise<number> {
@@ -142,7 +177,10 @@ async function readAt(fh: FileHandle, n: number, pos: number): Promise<Uint8Arra
 }
 
 function cutShort(at: number): never {
-  fail(CryptoErrorCode.TRUNCATED, `The envelope ends in the middle of a record (at byte ${at}); the upload or copy is incomplete.`);
+  fail(
+    CryptoErrorCode.TRUNCATED,
+    `The envelope ends in the middle of a record (at byte ${at}); the upload or copy is incomplete.`,
+  );
 }
 
 export interface PositionedOpenOptions extends Omit<OpenEnvelopeOptions, "onData" | "cipher" | "recipientKey"> {
@@ -163,7 +201,9 @@ export interface PositionedOpenOptions extends Omit<OpenEnvelopeOptions, "onData
  * Returns the verified envelope and the part files written.
  */
 export async function openFileByPosition(
-  pool: ChunkThreadPool, envelopeFile: string, options: PositionedOpenOptions,
+  pool: ChunkThreadPool,
+  envelopeFile: string,
+  options: PositionedOpenOptions,
 ): Promise<{ verified: VerifiedEnvelope; parts: Map<number, string> }> {
   const jobs = new Jobs();
   const parts = new Map<number, FileHandle>();
@@ -186,9 +226,11 @@ export async function openFileByPosition(
       const frame = head.subarray(0, RECORD_FRAME_LENGTH);
       const type = frame[0] as number;
       const length = readU32be(frame, 1);
-      if (length > maxRecordBody(type)) fail(CryptoErrorCode.MALFORMED, `Record of type ${type} at byte ${pos} is too long (${length} bytes).`);
+      if (length > maxRecordBody(type))
+        fail(CryptoErrorCode.MALFORMED, `Record of type ${type} at byte ${pos} is too long (${length} bytes).`);
       if (pos + RECORD_FRAME_LENGTH + length > size) {
-        if (type === RecordType.CHUNK || length > 0) fail(CryptoErrorCode.TRUNCATED, `The envelope ends inside the record at byte ${pos}.`);
+        if (type === RecordType.CHUNK || length > 0)
+          fail(CryptoErrorCode.TRUNCATED, `The envelope ends inside the record at byte ${pos}.`);
       }
       if (type === RecordType.CHUNK) {
         const prefix = head.subarray(RECORD_FRAME_LENGTH, RECORD_FRAME_LENGTH + Math.min(CHUNK_PREFIX_LENGTH, length));
@@ -198,11 +240,22 @@ export async function openFileByPosition(
         if (!current || !key) fail(CryptoErrorCode.MALFORMED, "A chunk came before the header.");
         const outFd = await partFile(parts, paths, options, meta.fileIndex);
         const where = `Chunk ${meta.chunkIndex} of file ${meta.fileIndex} (byte ${pos})`;
-        const job = jobs.track(pool.openAt({
-          key, nonce: chunkNonce(meta.fileIndex, meta.chunkIndex), aad: chunkAad(current.headerDigest, meta.fileIndex, meta.chunkIndex, meta.final),
-          inFd: fh.fd, inPos: pos + RECORD_FRAME_LENGTH + CHUNK_PREFIX_LENGTH, length: meta.sealedLength, outFd, outPos: meta.chunkIndex * chunkSize,
-        }));
-        await state.recordChunk(meta, job.then((r) => chunkDigest(r, where, pos)));
+        const job = jobs.track(
+          pool.openAt({
+            key,
+            nonce: chunkNonce(meta.fileIndex, meta.chunkIndex),
+            aad: chunkAad(current.headerDigest, meta.fileIndex, meta.chunkIndex, meta.final),
+            inFd: fh.fd,
+            inPos: pos + RECORD_FRAME_LENGTH + CHUNK_PREFIX_LENGTH,
+            length: meta.sealedLength,
+            outFd,
+            outPos: meta.chunkIndex * chunkSize,
+          }),
+        );
+        await state.recordChunk(
+          meta,
+          job.then((r) => chunkDigest(r, where, pos)),
+        );
       } else {
         const body = await readAt(fh, length, pos + RECORD_FRAME_LENGTH);
         await state.accept(type, body, pos, {});
@@ -237,7 +290,8 @@ export async function openFileByPosition(
 
 function contentKeyFor(header: Parameters<typeof unwrapContentKey>[0], options: PositionedOpenOptions): Uint8Array {
   if (options.contentKey) {
-    if (options.contentKey.length !== CONTENT_KEY_LENGTH) fail(CryptoErrorCode.WRONG_KEY, "The content key has the wrong length.");
+    if (options.contentKey.length !== CONTENT_KEY_LENGTH)
+      fail(CryptoErrorCode.WRONG_KEY, "The content key has the wrong length.");
     return options.contentKey.slice();
   }
   if (!options.recipientKey) fail(CryptoErrorCode.BAD_INPUT, "Opening needs the recipient's private key or the content key.");
@@ -246,11 +300,17 @@ function contentKeyFor(header: Parameters<typeof unwrapContentKey>[0], options: 
 
 function chunkDigest(r: PositionedResult, where: string, pos: number): Uint8Array {
   if (r.shortRead) fail(CryptoErrorCode.TRUNCATED, `The envelope ends inside the record at byte ${pos}.`);
-  if (r.tampered) fail(CryptoErrorCode.TAMPERED_CHUNK, `${where} fails its integrity check: the envelope was altered, reordered or spliced.`);
+  if (r.tampered)
+    fail(CryptoErrorCode.TAMPERED_CHUNK, `${where} fails its integrity check: the envelope was altered, reordered or spliced.`);
   return r.digest;
 }
 
-async function partFile(parts: Map<number, FileHandle>, paths: Map<number, string>, options: PositionedOpenOptions, fileIndex: number): Promise<number> {
+async function partFile(
+  parts: Map<number, FileHandle>,
+  paths: Map<number, string>,
+  options: PositionedOpenOptions,
+  fileIndex: number,
+): Promise<number> {
   let h = parts.get(fileIndex);
   if (!h) {
     const p = options.partPath(fileIndex);

@@ -19,7 +19,11 @@ export class ByteQueue {
     if (n === 0) return new Uint8Array(0);
     while (this.buffered < n && !this.ended) await this.pull();
     if (this.buffered === 0 && this.ended) return null;
-    if (this.buffered < n) fail(CryptoErrorCode.TRUNCATED, `The envelope ends in the middle of a record (at byte ${this.consumed + this.buffered}); the upload or copy is incomplete.`);
+    if (this.buffered < n)
+      fail(
+        CryptoErrorCode.TRUNCATED,
+        `The envelope ends in the middle of a record (at byte ${this.consumed + this.buffered}); the upload or copy is incomplete.`,
+      );
     this.consumed += n;
     return this.take(n);
   }
@@ -67,7 +71,8 @@ export interface EnvelopeRecord {
 
 /** Yields records after checking the magic; lengths are bounded by the caller's limit per type. */
 export async function* readRecords(
-  source: AsyncIterable<Uint8Array>, maxBody: (type: number) => number,
+  source: AsyncIterable<Uint8Array>,
+  maxBody: (type: number) => number,
 ): AsyncGenerator<EnvelopeRecord> {
   const queue = new ByteQueue(source);
   const magic = await queue.read(MAGIC.length);
@@ -79,7 +84,8 @@ export async function* readRecords(
     if (!frame) return;
     const type = frame[0] as number;
     const length = readU32be(frame, 1);
-    if (length > maxBody(type)) fail(CryptoErrorCode.MALFORMED, `Record of type ${type} at byte ${offset} is too long (${length} bytes).`);
+    if (length > maxBody(type))
+      fail(CryptoErrorCode.MALFORMED, `Record of type ${type} at byte ${offset} is too long (${length} bytes).`);
     const body = await queue.read(length);
     if (!body && length > 0) fail(CryptoErrorCode.TRUNCATED, `The envelope ends inside the record at byte ${offset}.`);
     yield { type, body: body ?? new Uint8Array(0), offset };

@@ -3,7 +3,13 @@ import { CryptoErrorCode, fail } from "../errors.ts";
 import { sha256Async } from "../hash.ts";
 import { ChunkDigests, type ChunkDigestFn } from "./digest-window.ts";
 import {
-  CHUNK_PREFIX_LENGTH, FLAG_FINAL, MAX_CHUNK_SIZE, MAX_JSON_RECORD, MAX_SIGNATURE_RECORD, RecordType, TAG_LENGTH,
+  CHUNK_PREFIX_LENGTH,
+  FLAG_FINAL,
+  MAX_CHUNK_SIZE,
+  MAX_JSON_RECORD,
+  MAX_SIGNATURE_RECORD,
+  RecordType,
+  TAG_LENGTH,
 } from "./format.ts";
 import { parseHeader, type EnvelopeHeader } from "./header.ts";
 import { readRecords } from "./record-reader.ts";
@@ -30,7 +36,8 @@ export interface ChunkView {
 
 /** The prefix fields of a chunk record body (its first CHUNK_PREFIX_LENGTH bytes). */
 export function readChunkPrefix(prefix: Uint8Array, bodyLength: number, offset: number): ChunkMeta {
-  if (bodyLength < CHUNK_PREFIX_LENGTH + TAG_LENGTH) fail(CryptoErrorCode.MALFORMED, `Chunk record at byte ${offset} is too short.`);
+  if (bodyLength < CHUNK_PREFIX_LENGTH + TAG_LENGTH)
+    fail(CryptoErrorCode.MALFORMED, `Chunk record at byte ${offset} is too short.`);
   return {
     fileIndex: readU32be(prefix, 0),
     chunkIndex: readU32be(prefix, 4),
@@ -105,7 +112,10 @@ export class WalkState {
   private signatureDer: Uint8Array | null = null;
 
   /** `window`: chunk digests outstanding at once (more for a thread pool with several threads). */
-  constructor(private readonly digest?: ChunkDigestFn, private readonly window?: number) {
+  constructor(
+    private readonly digest?: ChunkDigestFn,
+    private readonly window?: number,
+  ) {
     this.digests = new ChunkDigests(digest, window);
   }
 
@@ -193,7 +203,8 @@ export class WalkState {
     if (this.signatureDer) fail(CryptoErrorCode.MALFORMED, `Unexpected data after the signature at byte ${offset}.`);
     if (!this.header) fail(CryptoErrorCode.MALFORMED, "The envelope does not start with its header record.");
     if (this.manifestBytes) fail(CryptoErrorCode.MALFORMED, `A second manifest at byte ${offset}.`);
-    if (this.fileOpen) fail(CryptoErrorCode.TRUNCATED, `File ${this.fileIndex} ends without its final chunk: chunks were cut off.`);
+    if (this.fileOpen)
+      fail(CryptoErrorCode.TRUNCATED, `File ${this.fileIndex} ends without its final chunk: chunks were cut off.`);
     if (this.files.length === 0) fail(CryptoErrorCode.MALFORMED, "The envelope holds no file.");
     this.manifestBytes = body;
   }
@@ -206,7 +217,8 @@ export class WalkState {
 
   finish(): EnvelopeWalk {
     if (!this.header) fail(CryptoErrorCode.TRUNCATED, "The envelope has no header.");
-    if (this.fileOpen || !this.manifestBytes) fail(CryptoErrorCode.TRUNCATED, "The envelope is cut short: its manifest is missing.");
+    if (this.fileOpen || !this.manifestBytes)
+      fail(CryptoErrorCode.TRUNCATED, "The envelope is cut short: its manifest is missing.");
     if (!this.signatureDer) fail(CryptoErrorCode.TRUNCATED, "The envelope is cut short: the bidder's signature is missing.");
     return {
       header: this.header,
@@ -217,4 +229,3 @@ export class WalkState {
     };
   }
 }
-

@@ -76,7 +76,10 @@ class PoolThread {
   constructor(onExit: (thread: PoolThread) => void) {
     // Small heaps: a thread holds a few small objects; its chunk buffers live outside the heap.
     this.worker = new Worker(WORKER_SOURCE, {
-      eval: true, name: "mbseal-chunks", workerData: { tagLength: TAG_LENGTH } satisfies ChunkWorkerData, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+      eval: true,
+      name: "mbseal-chunks",
+      workerData: { tagLength: TAG_LENGTH } satisfies ChunkWorkerData,
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
     });
     this.worker.unref();
     this.worker.on("message", (reply: Reply) => {
@@ -194,11 +197,19 @@ export class ChunkThreadPool {
       const r = await this.run("seal", { key, nonce, aad, data: plaintext });
       return { bytes: r.out as Uint8Array, digest: r.digest as Uint8Array };
     };
-    const openAndDigest = async (nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, where: string): Promise<DigestedChunk> => {
+    const openAndDigest = async (
+      nonce: Uint8Array,
+      aad: Uint8Array,
+      sealed: Uint8Array,
+      where: string,
+    ): Promise<DigestedChunk> => {
       if (sealed.length < TAG_LENGTH) fail(CryptoErrorCode.TAMPERED_CHUNK, `${where} is shorter than its tag.`);
       const r = await this.run("open", { key, nonce, aad, data: sealed });
       if (r.tampered) {
-        fail(CryptoErrorCode.TAMPERED_CHUNK, `${where} fails its integrity check: the envelope was altered, reordered or spliced.`);
+        fail(
+          CryptoErrorCode.TAMPERED_CHUNK,
+          `${where} fails its integrity check: the envelope was altered, reordered or spliced.`,
+        );
       }
       return { bytes: r.out as Uint8Array, digest: r.digest as Uint8Array };
     };

@@ -32,7 +32,9 @@ describe("chunk thread pool", () => {
     const d = createDecipheriv("aes-256-gcm", key, nonce);
     d.setAAD(aad);
     d.setAuthTag(sealed.bytes.subarray(sealed.bytes.length - 16));
-    expect(new Uint8Array(Buffer.concat([d.update(sealed.bytes.subarray(0, sealed.bytes.length - 16)), d.final()]))).toEqual(expected);
+    expect(new Uint8Array(Buffer.concat([d.update(sealed.bytes.subarray(0, sealed.bytes.length - 16)), d.final()]))).toEqual(
+      expected,
+    );
 
     const backing = new Uint8Array(randomBytes(100));
     await cipher.seal(nonce, aad, backing.subarray(10, 60));
@@ -55,7 +57,15 @@ describe("chunk thread pool", () => {
       const input = await open(path.join(dir, "in"), "r");
       const output = await open(path.join(dir, "out"), "w");
       try {
-        const job = { key: new Uint8Array(32), nonce: new Uint8Array(12), aad: new Uint8Array(0), inFd: input.fd, head: new Uint8Array([9]), outFd: output.fd, outPos: 0 };
+        const job = {
+          key: new Uint8Array(32),
+          nonce: new Uint8Array(12),
+          aad: new Uint8Array(0),
+          inFd: input.fd,
+          head: new Uint8Array([9]),
+          outFd: output.fd,
+          outPos: 0,
+        };
         const ok = await pool.sealAt({ ...job, inPos: 0, length: 1000 });
         expect(ok.shortRead).toBeFalsy();
         const written = new Uint8Array(await readFile(path.join(dir, "out")));

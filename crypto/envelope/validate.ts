@@ -7,13 +7,15 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 
 export function requireString(obj: Record<string, unknown>, key: string, where: string): string {
   const v = obj[key];
-  if (typeof v !== "string" || v.length === 0) fail(CryptoErrorCode.MALFORMED, `The ${where} field "${key}" must be a non-empty string.`);
+  if (typeof v !== "string" || v.length === 0)
+    fail(CryptoErrorCode.MALFORMED, `The ${where} field "${key}" must be a non-empty string.`);
   return v;
 }
 
 export function requireInt(obj: Record<string, unknown>, key: string, where: string): number {
   const v = obj[key];
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) fail(CryptoErrorCode.MALFORMED, `The ${where} field "${key}" must be a non-negative integer.`);
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
+    fail(CryptoErrorCode.MALFORMED, `The ${where} field "${key}" must be a non-negative integer.`);
   return v;
 }
 

@@ -33,26 +33,40 @@ export interface VerifiedEnvelope {
  * Server-side check on upload, without any key: grammar, ciphertext digests against the signed
  * manifest, bidder signature and certificate chain with revocation. Streams; memory is bounded.
  */
-export async function verifyEnvelope(source: AsyncIterable<Uint8Array>, options: VerifyEnvelopeOptions): Promise<VerifiedEnvelope> {
+export async function verifyEnvelope(
+  source: AsyncIterable<Uint8Array>,
+  options: VerifyEnvelopeOptions,
+): Promise<VerifiedEnvelope> {
   return checkWalk(await walkEnvelope(source, { digest: options.digest }), options);
 }
 
 export async function walkAndCheck(
-  source: AsyncIterable<Uint8Array>, options: VerifyEnvelopeOptions, hooks: WalkHooks,
+  source: AsyncIterable<Uint8Array>,
+  options: VerifyEnvelopeOptions,
+  hooks: WalkHooks,
 ): Promise<VerifiedEnvelope> {
   return checkWalk(await walkEnvelope(source, { digest: options.digest, ...hooks }), options);
 }
 
 /** The checks after a walk (signature, chain, manifest against what was seen), for callers that walked incrementally. */
 export function checkWalk(walk: EnvelopeWalk, options: VerifyEnvelopeOptions): VerifiedEnvelope {
-  const cms = verifyCms({ der: walk.signatureDer, detachedContent: walk.manifestBytes, trust: options.trust, at: options.at, usage: "signing" });
+  const cms = verifyCms({
+    der: walk.signatureDer,
+    detachedContent: walk.manifestBytes,
+    trust: options.trust,
+    at: options.at,
+    usage: "signing",
+  });
   const manifest = parseManifest(walk.manifestBytes);
   if (manifest.bidder.signingCertDigest !== toHex(sha256(certToDer(cms.signer)))) {
     fail(CryptoErrorCode.TAMPERED_MANIFEST, "The manifest names a different signing certificate than the one that signed it.");
   }
   checkManifestMatchesHeader(manifest, walk);
   if (options.expectedTenderId !== undefined && manifest.tenderId !== options.expectedTenderId) {
-    fail(CryptoErrorCode.BAD_INPUT, `This envelope was sealed for tender "${manifest.tenderId}", not "${options.expectedTenderId}".`);
+    fail(
+      CryptoErrorCode.BAD_INPUT,
+      `This envelope was sealed for tender "${manifest.tenderId}", not "${options.expectedTenderId}".`,
+    );
   }
   checkFiles(manifest, walk);
   return {
@@ -71,19 +85,29 @@ function checkManifestMatchesHeader(m: EnvelopeManifest, walk: EnvelopeWalk): vo
   const sameSuite = JSON.stringify(m.suite) === JSON.stringify(h.suite);
   const sameDigest = /^[0-9a-f]{64}$/.test(m.headerDigest) && bytesEqual(fromHex(m.headerDigest), walk.headerDigest);
   if (m.envelopeId !== h.envelopeId || m.tenderId !== h.tenderId || !sameSuite || !sameDigest) {
-    fail(CryptoErrorCode.TAMPERED_MANIFEST, "The signed manifest belongs to a different envelope header: the envelope was altered or spliced.");
+    fail(
+      CryptoErrorCode.TAMPERED_MANIFEST,
+      "The signed manifest belongs to a different envelope header: the envelope was altered or spliced.",
+    );
   }
 }
 
 function checkFiles(m: EnvelopeManifest, walk: EnvelopeWalk): void {
   if (m.files.length !== walk.files.length) {
-    fail(CryptoErrorCode.TAMPERED_MANIFEST, `The manifest lists ${m.files.length} files but the envelope holds ${walk.files.length}.`);
+    fail(
+      CryptoErrorCode.TAMPERED_MANIFEST,
+      `The manifest lists ${m.files.length} files but the envelope holds ${walk.files.length}.`,
+    );
   }
   m.files.forEach((f, i) => {
     const seen = walk.files[i];
     if (!seen || f.index !== i) fail(CryptoErrorCode.TAMPERED_MANIFEST, `File entry ${i} of the manifest is out of order.`);
     if (f.chunks !== seen.chunks || f.size !== seen.ciphertextBytes || f.ciphertextDigest !== seen.ciphertextDigest) {
-      fail(CryptoErrorCode.TAMPERED_CHUNK, `The encrypted content of "${f.name}" (file ${i}) differs from what the bidder signed.`, { fileIndex: i });
+      fail(
+        CryptoErrorCode.TAMPERED_CHUNK,
+        `The encrypted content of "${f.name}" (file ${i}) differs from what the bidder signed.`,
+        { fileIndex: i },
+      );
     }
   });
 }

@@ -8,8 +8,17 @@ import { certToDer, type Certificate } from "../pki/pem.ts";
 import type { ContentCipher, ContentCipherFactory } from "./cipher.ts";
 import { ChunkDigests, type ChunkDigestFn } from "./digest-window.ts";
 import {
-  CONTENT_KEY_LENGTH, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MAX_FILES, MIN_CHUNK_SIZE, MAGIC, RecordType,
-  chunkAad, chunkNonce, chunkPrefix, recordFrame,
+  CONTENT_KEY_LENGTH,
+  DEFAULT_CHUNK_SIZE,
+  MAX_CHUNK_SIZE,
+  MAX_FILES,
+  MIN_CHUNK_SIZE,
+  MAGIC,
+  RecordType,
+  chunkAad,
+  chunkNonce,
+  chunkPrefix,
+  recordFrame,
 } from "./format.ts";
 import { encodeHeader, type EnvelopeHeader, type KeyWrapRecord } from "./header.ts";
 import { keyWrapRecord } from "./key-wrap.ts";
@@ -75,7 +84,8 @@ export async function* sealEnvelope(input: SealInput): AsyncGenerator<Uint8Array
 
 export function validateSealInput(input: SealInput): void {
   const size = input.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  if (size < MIN_CHUNK_SIZE || size > MAX_CHUNK_SIZE) fail(CryptoErrorCode.BAD_INPUT, `Chunk size must be ${MIN_CHUNK_SIZE}..${MAX_CHUNK_SIZE} bytes.`);
+  if (size < MIN_CHUNK_SIZE || size > MAX_CHUNK_SIZE)
+    fail(CryptoErrorCode.BAD_INPUT, `Chunk size must be ${MIN_CHUNK_SIZE}..${MAX_CHUNK_SIZE} bytes.`);
   if (input.files.length === 0) fail(CryptoErrorCode.BAD_INPUT, "A bid envelope needs at least one file.");
   if (input.files.length > MAX_FILES) fail(CryptoErrorCode.BAD_INPUT, `A bid envelope holds at most ${MAX_FILES} files.`);
   const ku = input.bidderEncryptionCert.getExtension("keyUsage") as { keyEncipherment?: boolean } | null;
@@ -86,7 +96,12 @@ export function validateSealInput(input: SealInput): void {
 
 export function buildHeader(input: SealInput, contentKey: Uint8Array, chunkSize: number): EnvelopeHeader {
   const recipients = input.deterministic?.recipients ?? [
-    keyWrapRecord("bidder", input.bidderEncryptionCert.publicKey as PublicKey, input.bidderEncryptionCert.serialNumber, contentKey),
+    keyWrapRecord(
+      "bidder",
+      input.bidderEncryptionCert.publicKey as PublicKey,
+      input.bidderEncryptionCert.serialNumber,
+      contentKey,
+    ),
     keyWrapRecord("escrow", input.escrow.publicKey, input.escrow.serial, contentKey),
   ];
   return {
@@ -119,7 +134,12 @@ function handled(c: InFlightChunk): InFlightChunk {
 }
 
 async function* sealFile(
-  cipher: ContentCipher, digests: ChunkDigests, headerDigest: Uint8Array, fileIndex: number, file: SealFile, chunkSize: number,
+  cipher: ContentCipher,
+  digests: ChunkDigests,
+  headerDigest: Uint8Array,
+  fileIndex: number,
+  file: SealFile,
+  chunkSize: number,
 ): AsyncGenerator<Uint8Array, ManifestFile> {
   const inFlight: InFlightChunk[] = [];
   let size = 0;
@@ -153,7 +173,12 @@ async function* sealFile(
   return { index: fileIndex, name: file.name, size, chunks: chunkIndex, ciphertextDigest: await digests.finish() };
 }
 
-export function buildManifest(input: SealInput, header: EnvelopeHeader, headerDigest: Uint8Array, files: ManifestFile[]): EnvelopeManifest {
+export function buildManifest(
+  input: SealInput,
+  header: EnvelopeHeader,
+  headerDigest: Uint8Array,
+  files: ManifestFile[],
+): EnvelopeManifest {
   return {
     format: "MBSEAL-MANIFEST",
     version: 1,

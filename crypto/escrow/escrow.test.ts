@@ -33,8 +33,15 @@ const expectCode = (fn: () => unknown, code: string) => expect(fn).toThrow(expec
 
 describe("escrow key with a custodian quorum", () => {
   it("any 2 of the 3 custodians rebuild the escrow private key", () => {
-    for (const pair of [[0, 1], [1, 2], [0, 2]]) {
-      const key = reconstructEscrowKey(record, pair.map((i) => shares[i] as CustodianShare));
+    for (const pair of [
+      [0, 1],
+      [1, 2],
+      [0, 2],
+    ]) {
+      const key = reconstructEscrowKey(
+        record,
+        pair.map((i) => shares[i] as CustodianShare),
+      );
       expect(sameKeyPair(key, escrowKey.publicKey)).toBe(true);
     }
   });
@@ -66,7 +73,10 @@ describe("escrow key with a custodian quorum", () => {
   });
 
   it("a share presented under another index: SHARE_INVALID", () => {
-    expectCode(() => reconstructEscrowKey(record, [shares[0]!, { x: 3, share: shares[1]!.share }]), CryptoErrorCode.SHARE_INVALID);
+    expectCode(
+      () => reconstructEscrowKey(record, [shares[0]!, { x: 3, share: shares[1]!.share }]),
+      CryptoErrorCode.SHARE_INVALID,
+    );
   });
 
   it("a record whose digests were forged to accept bad shares still fails: ESCROW_MISMATCH", async () => {
@@ -76,7 +86,16 @@ describe("escrow key with a custodian quorum", () => {
     const { createHash } = await import("node:crypto");
     const forged = {
       ...record,
-      shares: record.shares.map((s) => (s.x === bad.x ? { ...s, shareDigest: createHash("sha256").update(Buffer.from([bad.x, ...y])).digest("hex") } : s)),
+      shares: record.shares.map((s) =>
+        s.x === bad.x
+          ? {
+              ...s,
+              shareDigest: createHash("sha256")
+                .update(Buffer.from([bad.x, ...y]))
+                .digest("hex"),
+            }
+          : s,
+      ),
     };
     expectCode(() => reconstructEscrowKey(forged, [shares[0]!, bad]), CryptoErrorCode.ESCROW_MISMATCH);
   });
@@ -86,7 +105,10 @@ describe("escrow key with a custodian quorum", () => {
     await expect(openCustodianShare(record, outsider.key)).rejects.toMatchObject({ code: CryptoErrorCode.WRONG_CERT });
     const ct = fromBase64(record.shares[0]!.box.ciphertext);
     ct[3] = (ct[3] as number) ^ 1;
-    const altered = { ...record, shares: record.shares.map((s, i) => (i === 0 ? { ...s, box: { ...s.box, ciphertext: toBase64(ct) } } : s)) };
+    const altered = {
+      ...record,
+      shares: record.shares.map((s, i) => (i === 0 ? { ...s, box: { ...s.box, ciphertext: toBase64(ct) } } : s)),
+    };
     await expect(openCustodianShare(altered, custodians[0]!.key)).rejects.toMatchObject({ code: CryptoErrorCode.SHARE_INVALID });
   });
 });

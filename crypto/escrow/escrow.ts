@@ -3,8 +3,15 @@ import { canonicalJson } from "../canonical-json.ts";
 import { CryptoErrorCode, fail } from "../errors.ts";
 import { sha256 } from "../hash.ts";
 import {
-  keyId, privateKeyFromPkcs8, privateKeyToPkcs8, publicKeyFromSpki, publicKeyOf, publicKeyToSpki, sameKeyPair,
-  type KeyPair, type PrivateKey,
+  keyId,
+  privateKeyFromPkcs8,
+  privateKeyToPkcs8,
+  publicKeyFromSpki,
+  publicKeyOf,
+  publicKeyToSpki,
+  sameKeyPair,
+  type KeyPair,
+  type PrivateKey,
 } from "../pki/keys.ts";
 import { describeName } from "../pki/names.ts";
 import type { Certificate } from "../pki/pem.ts";
@@ -51,24 +58,33 @@ const shareDigest = (x: number, y: Uint8Array) => toHex(sha256(concatBytes([new 
  * Split the tender's escrow private key k-of-n among custodians, each share sealed to the
  * custodian's encryption certificate. The caller then discards the escrow private key.
  */
-export async function createEscrow(input: { tenderId: string; escrowKey: KeyPair; custodians: readonly Custodian[]; threshold: number; now: Date }): Promise<EscrowRecord> {
+export async function createEscrow(input: {
+  tenderId: string;
+  escrowKey: KeyPair;
+  custodians: readonly Custodian[];
+  threshold: number;
+  now: Date;
+}): Promise<EscrowRecord> {
   const secret = privateKeyToPkcs8(input.escrowKey.privateKey);
   const parts = split(secret, input.custodians.length, input.threshold, randomBytes);
   secret.fill(0);
-  const shares = await Promise.all(parts.map(async (part, i) => {
-    const custodian = input.custodians[i] as Custodian;
-    const ku = custodian.cert.getExtension("keyUsage") as { keyEncipherment?: boolean } | null;
-    if (!ku?.keyEncipherment) fail(CryptoErrorCode.CERT_USAGE, `Custodian "${custodian.role}" must present an encryption certificate.`);
-    const pub = custodian.cert.publicKey as KeyPair["publicKey"];
-    return {
-      x: part.x,
-      role: custodian.role,
-      custodian: describeName(custodian.cert.subject),
-      custodianKeyId: keyId(pub),
-      shareDigest: shareDigest(part.x, part.y),
-      box: await sealBox(pub, part.y, shareAad(input.tenderId, part.x)),
-    };
-  }));
+  const shares = await Promise.all(
+    parts.map(async (part, i) => {
+      const custodian = input.custodians[i] as Custodian;
+      const ku = custodian.cert.getExtension("keyUsage") as { keyEncipherment?: boolean } | null;
+      if (!ku?.keyEncipherment)
+        fail(CryptoErrorCode.CERT_USAGE, `Custodian "${custodian.role}" must present an encryption certificate.`);
+      const pub = custodian.cert.publicKey as KeyPair["publicKey"];
+      return {
+        x: part.x,
+        role: custodian.role,
+        custodian: describeName(custodian.cert.subject),
+        custodianKeyId: keyId(pub),
+        shareDigest: shareDigest(part.x, part.y),
+        box: await sealBox(pub, part.y, shareAad(input.tenderId, part.x)),
+      };
+    }),
+  );
   return {
     format: "MB-ESCROW",
     version: 1,
@@ -107,14 +123,23 @@ export function reconstructEscrowKey(record: EscrowRecord, submitted: readonly C
     if (!entry) fail(CryptoErrorCode.SHARE_INVALID, `Share #${s.x} does not belong to this escrow.`);
     const y = fromBase64(s.share);
     if (shareDigest(s.x, y) !== entry.shareDigest) {
-      fail(CryptoErrorCode.SHARE_INVALID, `The share of ${entry.role} "${entry.custodian}" (#${s.x}) is wrong or was altered.`, { x: s.x, role: entry.role });
+      fail(CryptoErrorCode.SHARE_INVALID, `The share of ${entry.role} "${entry.custodian}" (#${s.x}) is wrong or was altered.`, {
+        x: s.x,
+        role: entry.role,
+      });
     }
     unique.set(s.x, y);
   }
   if (unique.size < record.threshold) {
-    fail(CryptoErrorCode.NOT_ENOUGH_SHARES, `${unique.size} valid share(s) given; ${record.threshold} custodians must take part.`);
+    fail(
+      CryptoErrorCode.NOT_ENOUGH_SHARES,
+      `${unique.size} valid share(s) given; ${record.threshold} custodians must take part.`,
+    );
   }
-  return rebuild(record, [...unique].map(([x, y]) => ({ x, y })));
+  return rebuild(
+    record,
+    [...unique].map(([x, y]) => ({ x, y })),
+  );
 }
 
 function rebuild(record: EscrowRecord, shares: { x: number; y: Uint8Array }[]): PrivateKey {

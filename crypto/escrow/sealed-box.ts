@@ -18,14 +18,25 @@ export async function sealBox(recipient: PublicKey, plaintext: Uint8Array, aad: 
   const key = randomBytes(32);
   const nonce = randomBytes(12);
   const aesKey = await globalThis.crypto.subtle.importKey("raw", ownBuffer(key), "AES-GCM", false, ["encrypt"]);
-  const ct = await globalThis.crypto.subtle.encrypt({ name: "AES-GCM", iv: ownBuffer(nonce), additionalData: ownBuffer(aad) }, aesKey, ownBuffer(plaintext));
+  const ct = await globalThis.crypto.subtle.encrypt(
+    { name: "AES-GCM", iv: ownBuffer(nonce), additionalData: ownBuffer(aad) },
+    aesKey,
+    ownBuffer(plaintext),
+  );
   const wrapped = fromBinary(recipient.encrypt(toBinary(key), "RSA-OAEP", oaep()));
   key.fill(0);
-  return { alg: "RSA-OAEP-SHA256+AES-256-GCM", keyId: keyId(recipient), wrappedKey: toBase64(wrapped), nonce: toBase64(nonce), ciphertext: toBase64(new Uint8Array(ct)) };
+  return {
+    alg: "RSA-OAEP-SHA256+AES-256-GCM",
+    keyId: keyId(recipient),
+    wrappedKey: toBase64(wrapped),
+    nonce: toBase64(nonce),
+    ciphertext: toBase64(new Uint8Array(ct)),
+  };
 }
 
 export async function openBox(box: SealedBox, privateKey: PrivateKey, aad: Uint8Array): Promise<Uint8Array> {
-  if (box.keyId !== keyId(publicKeyOf(privateKey))) fail(CryptoErrorCode.WRONG_CERT, "This share was not encrypted to this key: use the custodian's own encryption certificate.");
+  if (box.keyId !== keyId(publicKeyOf(privateKey)))
+    fail(CryptoErrorCode.WRONG_CERT, "This share was not encrypted to this key: use the custodian's own encryption certificate.");
   let key: Uint8Array;
   try {
     key = fromBinary(privateKey.decrypt(toBinary(fromBase64(box.wrappedKey)), "RSA-OAEP", oaep()));

@@ -10,13 +10,18 @@ describe("Shamir over GF(256)", () => {
 
   it("any k of n shares recover the secret; k-1 shares do not determine it", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 0, max: 4 }), (secret, k, extra) => {
-        const shares = split(secret, k + extra, k, randomBytes);
-        expect(combine(shares.slice(extra))).toEqual(secret);
-        expect(combine(shares.slice(0, k))).toEqual(secret);
-        const fewer = combine(shares.slice(0, k - 1));
-        if (secret.length >= 16) expect(fewer).not.toEqual(secret);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 0, max: 4 }),
+        (secret, k, extra) => {
+          const shares = split(secret, k + extra, k, randomBytes);
+          expect(combine(shares.slice(extra))).toEqual(secret);
+          expect(combine(shares.slice(0, k))).toEqual(secret);
+          const fewer = combine(shares.slice(0, k - 1));
+          if (secret.length >= 16) expect(fewer).not.toEqual(secret);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -57,9 +57,11 @@ export function split(secret: Uint8Array, n: number, k: number, random: (length:
 /** Lagrange interpolation at x = 0. */
 export function combine(shares: readonly Share[]): Uint8Array {
   const xs = shares.map((s) => s.x);
-  if (new Set(xs).size !== xs.length || xs.some((x) => x < 1 || x > 255)) fail(CryptoErrorCode.SHARE_INVALID, "Shares must have distinct indexes 1..255.");
+  if (new Set(xs).size !== xs.length || xs.some((x) => x < 1 || x > 255))
+    fail(CryptoErrorCode.SHARE_INVALID, "Shares must have distinct indexes 1..255.");
   const length = shares[0]?.y.length ?? 0;
-  if (shares.some((s) => s.y.length !== length)) fail(CryptoErrorCode.SHARE_INVALID, "Shares have different lengths: one of them is damaged.");
+  if (shares.some((s) => s.y.length !== length))
+    fail(CryptoErrorCode.SHARE_INVALID, "Shares have different lengths: one of them is damaged.");
   const out = new Uint8Array(length);
   shares.forEach((si, i) => {
     let basis = 1;

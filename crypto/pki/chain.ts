@@ -86,10 +86,16 @@ function certEquals(a: Certificate, b: Certificate): boolean {
 function checkValidity(cert: Certificate, at: Date): void {
   const who = describeName(cert.subject);
   if (at < cert.validity.notBefore) {
-    fail(CryptoErrorCode.CERT_NOT_YET_VALID, `The certificate of "${who}" is not valid until ${cert.validity.notBefore.toISOString()}.`);
+    fail(
+      CryptoErrorCode.CERT_NOT_YET_VALID,
+      `The certificate of "${who}" is not valid until ${cert.validity.notBefore.toISOString()}.`,
+    );
   }
   if (at > cert.validity.notAfter) {
-    fail(CryptoErrorCode.CERT_EXPIRED, `The certificate of "${who}" expired on ${cert.validity.notAfter.toISOString()}; renew it with the platform CA.`);
+    fail(
+      CryptoErrorCode.CERT_EXPIRED,
+      `The certificate of "${who}" expired on ${cert.validity.notAfter.toISOString()}; renew it with the platform CA.`,
+    );
   }
 }
 
@@ -112,16 +118,21 @@ function checkLeafUsage(cert: Certificate, usage: RequiredUsage): void {
         ? !!ku.keyEncipherment
         : !!ku.digitalSignature && !!eku.timeStamping;
   if (!ok) {
-    fail(CryptoErrorCode.CERT_USAGE, `The certificate of "${describeName(cert.subject)}" is not a ${usage} certificate (双证书: use the other one).`);
+    fail(
+      CryptoErrorCode.CERT_USAGE,
+      `The certificate of "${describeName(cert.subject)}" is not a ${usage} certificate (双证书: use the other one).`,
+    );
   }
 }
 
 function checkRevocation(cert: Certificate, issuer: Certificate, crls: ParsedCrl[], at: Date, required: boolean): void {
-  const crl = crls
-    .filter((c) => crlIssuedBy(c, issuer))
-    .sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime())[0];
+  const crl = crls.filter((c) => crlIssuedBy(c, issuer)).sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime())[0];
   if (!crl) {
-    if (required) fail(CryptoErrorCode.CRL_MISSING, `No valid CRL from "${describeName(issuer.subject)}" was supplied; fetch the current CRL.`);
+    if (required)
+      fail(
+        CryptoErrorCode.CRL_MISSING,
+        `No valid CRL from "${describeName(issuer.subject)}" was supplied; fetch the current CRL.`,
+      );
     return;
   }
   const entry = crl.revoked.get(normaliseSerial(cert.serialNumber));
@@ -133,4 +144,3 @@ function checkRevocation(cert: Certificate, issuer: Certificate, crls: ParsedCrl
     );
   }
 }
-

@@ -1,7 +1,26 @@
 import forge from "node-forge";
 import {
-  algorithm, children, enumerated, explicit, fromDer, implicitPrimitive, isUniversal, nameOf, oid, oidOf,
-  octets, primitiveBytes, seq, smallInt, time, timeOf, toDer, uintFromBytes, bitString, type Asn1, Asn1Type,
+  algorithm,
+  children,
+  enumerated,
+  explicit,
+  fromDer,
+  implicitPrimitive,
+  isUniversal,
+  nameOf,
+  oid,
+  oidOf,
+  octets,
+  primitiveBytes,
+  seq,
+  smallInt,
+  time,
+  timeOf,
+  toDer,
+  uintFromBytes,
+  bitString,
+  type Asn1,
+  Asn1Type,
 } from "../asn1.ts";
 import { bytesEqual, fromBinary, fromHex, toBinary, toHex } from "../bytes.ts";
 import { CryptoErrorCode, fail } from "../errors.ts";

@@ -50,9 +50,7 @@ export function sameKeyPair(priv: PrivateKey, pub: PublicKey): boolean {
  */
 export async function generateKeyPairWebCrypto(purpose: KeyPurpose, modulusLength = 2048): Promise<KeyPair> {
   const algorithm =
-    purpose === "signing"
-      ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
-      : { name: "RSA-OAEP", hash: "SHA-256" };
+    purpose === "signing" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } : { name: "RSA-OAEP", hash: "SHA-256" };
   const usages: KeyUsage[] = purpose === "signing" ? ["sign", "verify"] : ["encrypt", "decrypt"];
   const pair = await globalThis.crypto.subtle.generateKey(
     { ...algorithm, modulusLength, publicExponent: ownBuffer(new Uint8Array([1, 0, 1])) },

@@ -16,7 +16,8 @@ export interface SubjectInput {
 export function subjectAttributes(s: SubjectInput): forge.pki.CertificateField[] {
   const attrs: forge.pki.CertificateField[] = [{ shortName: "C", value: s.country ?? "CN" }];
   if (s.organization) attrs.push({ shortName: "O", value: s.organization, valueTagClass: forge.asn1.Type.UTF8 as never });
-  if (s.organizationalUnit) attrs.push({ shortName: "OU", value: s.organizationalUnit, valueTagClass: forge.asn1.Type.UTF8 as never });
+  if (s.organizationalUnit)
+    attrs.push({ shortName: "OU", value: s.organizationalUnit, valueTagClass: forge.asn1.Type.UTF8 as never });
   if (s.serialNumber) attrs.push({ name: "serialNumber", value: s.serialNumber });
   attrs.push({ shortName: "CN", value: s.commonName, valueTagClass: forge.asn1.Type.UTF8 as never });
   return attrs;
@@ -30,12 +31,15 @@ const normalised = new WeakSet<object>();
  * every Chinese name. Every parsed certificate or CSR goes through here once, so names in
  * memory are always JavaScript strings.
  */
-export function normaliseNames<T extends { subject: forge.pki.Certificate["subject"]; issuer?: forge.pki.Certificate["issuer"] }>(obj: T): T {
+export function normaliseNames<T extends { subject: forge.pki.Certificate["subject"]; issuer?: forge.pki.Certificate["issuer"] }>(
+  obj: T,
+): T {
   if (normalised.has(obj)) return obj;
   normalised.add(obj);
   for (const name of [obj.subject, obj.issuer]) {
     for (const a of name?.attributes ?? []) {
-      if (a.valueTagClass === (forge.asn1.Type.UTF8 as never) && typeof a.value === "string") a.value = forge.util.decodeUtf8(a.value);
+      if (a.valueTagClass === (forge.asn1.Type.UTF8 as never) && typeof a.value === "string")
+        a.value = forge.util.decodeUtf8(a.value);
     }
   }
   return obj;

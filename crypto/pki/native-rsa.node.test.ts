@@ -37,7 +37,8 @@ describe("native RSA verification behind forge's keys", () => {
       const other = pairs[(i + 1) % pairs.length] as (typeof pairs)[number];
       for (const algorithm of ["sha1", "sha256", "sha384", "sha512"] as const) {
         const good = sign(pair.privateKey, algorithm, `标书 ${algorithm}`);
-        const flipped = good.signature.slice(0, 10) + String.fromCharCode(good.signature.charCodeAt(10) ^ 1) + good.signature.slice(11);
+        const flipped =
+          good.signature.slice(0, 10) + String.fromCharCode(good.signature.charCodeAt(10) ^ 1) + good.signature.slice(11);
         const wrongDigest = sign(pair.privateKey, algorithm, "another text").digest;
         const foreign = sign(other.privateKey, algorithm, `标书 ${algorithm}`).signature;
         const attempts: [string, string][] = [
@@ -50,7 +51,9 @@ describe("native RSA verification behind forge's keys", () => {
         ];
         for (const [n, [digest, signature]] of attempts.entries()) {
           const expected = verdict(reference[i] as forge.pki.rsa.PublicKey, digest, signature);
-          expect(verdict(patched[i] as forge.pki.rsa.PublicKey, digest, signature), `${algorithm}, key ${i}, attempt ${n}`).toBe(expected);
+          expect(verdict(patched[i] as forge.pki.rsa.PublicKey, digest, signature), `${algorithm}, key ${i}, attempt ${n}`).toBe(
+            expected,
+          );
           expect(expected).toBe(n === 0);
           cases++;
         }

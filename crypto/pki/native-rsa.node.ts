@@ -1,4 +1,12 @@
-import { constants as cryptoConstants, createPrivateKey, createPublicKey, type KeyObject, privateEncrypt, publicDecrypt, sign as nodeSign } from "node:crypto";
+import {
+  constants as cryptoConstants,
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  privateEncrypt,
+  publicDecrypt,
+  sign as nodeSign,
+} from "node:crypto";
 import forge from "node-forge";
 import type { CaIdentity } from "./ca.ts";
 
@@ -13,11 +21,13 @@ export function nativeSigner(privateKeyPem: string): (data: Uint8Array) => Uint8
 
 // DER DigestInfo prefixes (RFC 8017 §9.2 note 1) by digest length, with and without the NULL
 // parameters (both encodings are valid for SHA-2).
-const DIGEST_INFO = new Map<number, Buffer[]>([
-  [32, ["3031300d060960864801650304020105000420", "302f300b0609608648016503040201" + "0420"]],
-  [48, ["3041300d060960864801650304020205000430", "303f300b0609608648016503040202" + "0430"]],
-  [64, ["3051300d060960864801650304020305000440", "304f300b0609608648016503040203" + "0440"]],
-].map(([n, hex]) => [n as number, (hex as string[]).map((h) => Buffer.from(h, "hex"))]));
+const DIGEST_INFO = new Map<number, Buffer[]>(
+  [
+    [32, ["3031300d060960864801650304020105000420", "302f300b0609608648016503040201" + "0420"]],
+    [48, ["3041300d060960864801650304020205000430", "303f300b0609608648016503040202" + "0430"]],
+    [64, ["3051300d060960864801650304020305000440", "304f300b0609608648016503040203" + "0440"]],
+  ].map(([n, hex]) => [n as number, (hex as string[]).map((h) => Buffer.from(h, "hex"))]),
+);
 
 type ForgeVerify = (digest: string, signature: string, scheme?: unknown, options?: unknown) => boolean;
 type ForgeSign = (md: { algorithm: string; digest(): { getBytes(): string } }, scheme?: unknown) => string;
@@ -63,9 +73,13 @@ function withNativeVerify(key: forge.pki.rsa.PublicKey): void {
   target.verify = (digest, signature, scheme, options) => {
     const digestBytes = Buffer.from(digest, "binary");
     const prefixes = DIGEST_INFO.get(digestBytes.length);
-    if ((scheme !== undefined && scheme !== "RSASSA-PKCS1-V1_5") || !prefixes) return forgeVerify(digest, signature, scheme, options);
+    if ((scheme !== undefined && scheme !== "RSASSA-PKCS1-V1_5") || !prefixes)
+      return forgeVerify(digest, signature, scheme, options);
     if (!native) {
-      native = createPublicKey({ key: { kty: "RSA", n: unsignedBytes(key.n).toString("base64url"), e: unsignedBytes(key.e).toString("base64url") }, format: "jwk" });
+      native = createPublicKey({
+        key: { kty: "RSA", n: unsignedBytes(key.n).toString("base64url"), e: unsignedBytes(key.e).toString("base64url") },
+        format: "jwk",
+      });
       modulusBytes = Math.ceil(key.n.bitLength() / 8);
     }
     const sig = Buffer.from(signature, "binary");
@@ -76,7 +90,12 @@ function withNativeVerify(key: forge.pki.rsa.PublicKey): void {
     } catch {
       return false;
     }
-    return prefixes.some((p) => block.length === p.length + digestBytes.length && block.subarray(0, p.length).equals(p) && block.subarray(p.length).equals(digestBytes));
+    return prefixes.some(
+      (p) =>
+        block.length === p.length + digestBytes.length &&
+        block.subarray(0, p.length).equals(p) &&
+        block.subarray(p.length).equals(digestBytes),
+    );
   };
 }
 
@@ -94,7 +113,9 @@ export function signNatively(identity: CaIdentity, privateKeyPem: string): void 
   target.sign = (md, scheme) => {
     if (md.algorithm !== "sha256" || scheme !== undefined) return forgeSign(md, scheme);
     const digest = Buffer.from(md.digest().getBytes(), "binary");
-    return privateEncrypt({ key: native, padding: cryptoConstants.RSA_PKCS1_PADDING }, Buffer.concat([sha256Info, digest])).toString("binary");
+    return privateEncrypt(
+      { key: native, padding: cryptoConstants.RSA_PKCS1_PADDING },
+      Buffer.concat([sha256Info, digest]),
+    ).toString("binary");
   };
 }
-

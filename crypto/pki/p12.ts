@@ -49,9 +49,13 @@ function extract(p12: forge.pkcs12.Pkcs12Pfx): P12Contents {
   const certBags = p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? [];
   const privateKey = keyBags[0]?.key as PrivateKey | undefined;
   if (!privateKey) fail(CryptoErrorCode.WRONG_PASSWORD, "The PKCS#12 file holds no readable private key (wrong password?).");
-  const certs = certBags.map((b) => b.cert).filter((c): c is Certificate => !!c).map(normaliseNames);
+  const certs = certBags
+    .map((b) => b.cert)
+    .filter((c): c is Certificate => !!c)
+    .map(normaliseNames);
   const own = publicKeyOf(privateKey);
   const certificate = certs.find((c) => sameKeyPair(privateKey, c.publicKey as forge.pki.rsa.PublicKey));
-  if (!certificate) fail(CryptoErrorCode.WRONG_CERT, "The PKCS#12 file holds no certificate for its private key.", { keyN: own.n.bitLength() });
+  if (!certificate)
+    fail(CryptoErrorCode.WRONG_CERT, "The PKCS#12 file holds no certificate for its private key.", { keyN: own.n.bitLength() });
   return { privateKey, certificate, chain: certs.filter((c) => c !== certificate) };
 }

@@ -19,7 +19,10 @@ describe("OpenSSL interop: certificates and CRL", () => {
       const inter = await write("inter.pem", certToPem(pki.issuing.cert));
       const leaf = await write("leaf.pem", certToPem(bidder.cert));
       const clean = await write("clean.crl", crlToPem(pki.crl()));
-      const revoked = await write("revoked.crl", crlToPem(pki.crl([{ serial: bidder.cert.serialNumber, revokedAt: pki.now, reason: "keyCompromise" }])));
+      const revoked = await write(
+        "revoked.crl",
+        crlToPem(pki.crl([{ serial: bidder.cert.serialNumber, revokedAt: pki.now, reason: "keyCompromise" }])),
+      );
       const ok = await openssl(["verify", "-crl_check", "-CAfile", root, "-untrusted", inter, "-CRLfile", clean, leaf]);
       expect(ok.stderr + ok.stdout).toContain("OK");
       expect(ok.code).toBe(0);
@@ -56,9 +59,37 @@ describe("OpenSSL interop: certificates and CRL", () => {
       const sig = await write("sig.p7s", pemEncode("CMS", der));
       const data = await write("data.json", content);
       const other = await write("other.json", utf8('{"report":"评标报告","rank":[2,1,3]}'));
-      const ok = await openssl(["cms", "-verify", "-binary", "-inform", "PEM", "-in", sig, "-content", data, "-CAfile", root, "-out", "/dev/null"]);
+      const ok = await openssl([
+        "cms",
+        "-verify",
+        "-binary",
+        "-inform",
+        "PEM",
+        "-in",
+        sig,
+        "-content",
+        data,
+        "-CAfile",
+        root,
+        "-out",
+        "/dev/null",
+      ]);
       expect(ok.stderr).toMatch(/Verification successful/);
-      const bad = await openssl(["cms", "-verify", "-binary", "-inform", "PEM", "-in", sig, "-content", other, "-CAfile", root, "-out", "/dev/null"]);
+      const bad = await openssl([
+        "cms",
+        "-verify",
+        "-binary",
+        "-inform",
+        "PEM",
+        "-in",
+        sig,
+        "-content",
+        other,
+        "-CAfile",
+        root,
+        "-out",
+        "/dev/null",
+      ]);
       expect(bad.code).not.toBe(0);
     });
   });

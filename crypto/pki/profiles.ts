@@ -1,4 +1,3 @@
-
 /**
  * Certificate profiles. A holder gets a signing and an encryption certificate (双证书):
  * the signing key never decrypts and the encryption key never signs, so escrow or

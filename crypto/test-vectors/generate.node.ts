@@ -25,21 +25,24 @@ const files = [
   { name: "报价.xlsx", plaintext: vectorPlaintext(1024, 3) },
 ];
 const recipients = [keyWrapRecord("bidder", fx.encryption.keys.publicKey, fx.encryption.cert.serialNumber, contentKey)];
-const { bytes } = await collect(sealEnvelope({
-  tenderId: "VECTOR-T-1",
-  files: files.map((f) => ({ name: f.name, data: bytesSource(f.plaintext, 333) })),
-  bidderEncryptionCert: fx.encryption.cert,
-  escrow: { publicKey: fx.escrow.publicKey, serial: "unused" },
-  signer: fx.signer,
-  now: new Date("2026-11-21T08:00:00.000Z"),
-  cipher: nodeCipher,
-  chunkSize: 1024,
-  deterministic: { contentKey, envelopeId, recipients },
-}));
+const { bytes } = await collect(
+  sealEnvelope({
+    tenderId: "VECTOR-T-1",
+    files: files.map((f) => ({ name: f.name, data: bytesSource(f.plaintext, 333) })),
+    bidderEncryptionCert: fx.encryption.cert,
+    escrow: { publicKey: fx.escrow.publicKey, serial: "unused" },
+    signer: fx.signer,
+    now: new Date("2026-11-21T08:00:00.000Z"),
+    cipher: nodeCipher,
+    chunkSize: 1024,
+    deterministic: { contentKey, envelopeId, recipients },
+  }),
+);
 const parts = extractVectorParts(bytes);
 const manifestBody = splitRecords(bytes).find((r) => r.type === RecordType.MANIFEST)?.body ?? new Uint8Array(0);
 const vector: EnvelopeVector = {
-  description: "MBSEAL v1, fixed content key and envelope id; nonces are derived (format §5). The bidder record wraps the content key to recipientPrivateKeyPkcs8 (RSA-OAEP-SHA256; OAEP is randomised, so the wrapped value is only checked by unwrapping).",
+  description:
+    "MBSEAL v1, fixed content key and envelope id; nonces are derived (format §5). The bidder record wraps the content key to recipientPrivateKeyPkcs8 (RSA-OAEP-SHA256; OAEP is randomised, so the wrapped value is only checked by unwrapping).",
   contentKey: toHex(contentKey),
   envelopeId: toHex(envelopeId),
   tenderId: "VECTOR-T-1",

@@ -27,21 +27,27 @@ beforeAll(async () => {
 });
 afterAll(() => pool.close());
 
-const ciphers: [string, ContentCipherFactory][] = [["WebCrypto", webCryptoCipher], ["node:crypto", nodeCipher], ["node:crypto thread pool", pool.cipher]];
+const ciphers: [string, ContentCipherFactory][] = [
+  ["WebCrypto", webCryptoCipher],
+  ["node:crypto", nodeCipher],
+  ["node:crypto thread pool", pool.cipher],
+];
 
 describe("test vectors: envelope-v1.json", () => {
   it.each(ciphers)("%s seals the vector byte for byte", async (_name, cipher) => {
-    const { bytes } = await collect(sealEnvelope({
-      tenderId: v.tenderId,
-      files: v.files.map((f) => ({ name: f.name, data: bytesSource(fromHex(f.plaintext), 500) })),
-      bidderEncryptionCert: fx.encryption.cert,
-      escrow: { publicKey: fx.escrow.publicKey, serial: "unused" },
-      signer: fx.signer,
-      now: new Date(v.createdAt),
-      cipher,
-      chunkSize: v.chunkSize,
-      deterministic: { contentKey: fromHex(v.contentKey), envelopeId: fromHex(v.envelopeId), recipients: v.recipients },
-    }));
+    const { bytes } = await collect(
+      sealEnvelope({
+        tenderId: v.tenderId,
+        files: v.files.map((f) => ({ name: f.name, data: bytesSource(fromHex(f.plaintext), 500) })),
+        bidderEncryptionCert: fx.encryption.cert,
+        escrow: { publicKey: fx.escrow.publicKey, serial: "unused" },
+        signer: fx.signer,
+        now: new Date(v.createdAt),
+        cipher,
+        chunkSize: v.chunkSize,
+        deterministic: { contentKey: fromHex(v.contentKey), envelopeId: fromHex(v.envelopeId), recipients: v.recipients },
+      }),
+    );
     const parts = extractVectorParts(bytes);
     expect(new TextDecoder().decode(parts.header)).toBe(v.expected.header);
     expect(parts.chunkRecords.map(toHex)).toEqual(v.expected.chunkRecords);
@@ -70,18 +76,27 @@ describe("test vectors: envelope-v1.json", () => {
   it("sealEnvelopeToFile from files (pool threads reading and writing by position) writes the vector's bytes, and opens them", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "mbseal-vector-"));
     try {
-      const inputs = await Promise.all(v.files.map(async (f, i) => {
-        const file = path.join(dir, `in-${i}`);
-        await writeFile(file, fromHex(f.plaintext));
-        return { name: f.name, data: fileSource(file) };
-      }));
+      const inputs = await Promise.all(
+        v.files.map(async (f, i) => {
+          const file = path.join(dir, `in-${i}`);
+          await writeFile(file, fromHex(f.plaintext));
+          return { name: f.name, data: fileSource(file) };
+        }),
+      );
       const out = path.join(dir, "vector.mbseal");
-      await sealEnvelopeToFile({
-        tenderId: v.tenderId, files: inputs, bidderEncryptionCert: fx.encryption.cert,
-        escrow: { publicKey: fx.escrow.publicKey, serial: "unused" }, signer: fx.signer, now: new Date(v.createdAt),
-        chunkSize: v.chunkSize,
-        deterministic: { contentKey: fromHex(v.contentKey), envelopeId: fromHex(v.envelopeId), recipients: v.recipients },
-      }, out);
+      await sealEnvelopeToFile(
+        {
+          tenderId: v.tenderId,
+          files: inputs,
+          bidderEncryptionCert: fx.encryption.cert,
+          escrow: { publicKey: fx.escrow.publicKey, serial: "unused" },
+          signer: fx.signer,
+          now: new Date(v.createdAt),
+          chunkSize: v.chunkSize,
+          deterministic: { contentKey: fromHex(v.contentKey), envelopeId: fromHex(v.envelopeId), recipients: v.recipients },
+        },
+        out,
+      );
       const bytes = new Uint8Array(await readFile(out));
       const parts = extractVectorParts(bytes);
       expect(new TextDecoder().decode(parts.header)).toBe(v.expected.header);
@@ -92,10 +107,13 @@ describe("test vectors: envelope-v1.json", () => {
       const opened = path.join(dir, "opened");
       await (await import("node:fs/promises")).mkdir(opened);
       const result = await openEnvelopeToDirectory(out, opened, {
-        trust: fx.pki.trust(), at: new Date(), recipientKey: privateKeyFromPkcs8(fromHex(v.recipientPrivateKeyPkcs8)),
+        trust: fx.pki.trust(),
+        at: new Date(),
+        recipientKey: privateKeyFromPkcs8(fromHex(v.recipientPrivateKeyPkcs8)),
       });
       expect(result.files.map((f) => path.basename(f))).toEqual(["000-投标函.pdf", "001-empty.txt", "002-报价.xlsx"]);
-      for (const [i, f] of v.files.entries()) expect(toHex(new Uint8Array(await readFile(result.files[i] as string)))).toBe(f.plaintext);
+      for (const [i, f] of v.files.entries())
+        expect(toHex(new Uint8Array(await readFile(result.files[i] as string)))).toBe(f.plaintext);
       expect((await readdir(opened)).sort()).toEqual(["000-投标函.pdf", "001-empty.txt", "002-报价.xlsx"]);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -23,7 +23,9 @@ export async function openssl(args: string[], cwd?: string): Promise<OpensslResu
   }
 }
 
-export async function withTempDir<T>(fn: (dir: string, write: (name: string, data: string | Uint8Array) => Promise<string>) => Promise<T>): Promise<T> {
+export async function withTempDir<T>(
+  fn: (dir: string, write: (name: string, data: string | Uint8Array) => Promise<string>) => Promise<T>,
+): Promise<T> {
   const dir = await mkdtemp(path.join(tmpdir(), "mb-crypto-"));
   try {
     return await fn(dir, async (name, data) => {

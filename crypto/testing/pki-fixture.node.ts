@@ -19,7 +19,12 @@ export interface TestPki {
   now: Date;
   root: CaIdentity;
   issuing: CaIdentity;
-  issue(name: string, role: HolderRole, profile: Exclude<CertProfile, "root-ca" | "issuing-ca">, opts?: { now?: Date; validityDays?: number }): Promise<Holder>;
+  issue(
+    name: string,
+    role: HolderRole,
+    profile: Exclude<CertProfile, "root-ca" | "issuing-ca">,
+    opts?: { now?: Date; validityDays?: number },
+  ): Promise<Holder>;
   crl(revoked?: RevokedEntry[], at?: Date): Uint8Array;
   rootCrl(): Uint8Array;
   trust(revoked?: RevokedEntry[]): TrustStore;
@@ -30,7 +35,11 @@ export const CRL_URL = "http://pki.mingbiao.test/issuing.crl";
 export async function createTestPki(now = new Date()): Promise<TestPki> {
   const [rootKeys, issuingKeys] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()]);
   const backdated = new Date(now.getTime() - 86_400_000);
-  const root = createRootCa({ keys: rootKeys, subject: { commonName: "MingBiao Test Root CA", organization: "明标测试" }, now: backdated });
+  const root = createRootCa({
+    keys: rootKeys,
+    subject: { commonName: "MingBiao Test Root CA", organization: "明标测试" },
+    now: backdated,
+  });
   const issuing = createIssuingCa(root, {
     keys: issuingKeys,
     subject: { commonName: "MingBiao Test Issuing CA", organization: "明标测试" },

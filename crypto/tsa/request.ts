@@ -1,5 +1,18 @@
 import forge from "node-forge";
-import { algorithm, bool, children, fromDer, octets, oidOf, primitiveBytes, seq, smallInt, toDer, type Asn1, Asn1Type } from "../asn1.ts";
+import {
+  algorithm,
+  bool,
+  children,
+  fromDer,
+  octets,
+  oidOf,
+  primitiveBytes,
+  seq,
+  smallInt,
+  toDer,
+  type Asn1,
+  Asn1Type,
+} from "../asn1.ts";
 import { uintFromBytes } from "../asn1.ts";
 import { CryptoErrorCode, fail } from "../errors.ts";
 import { OID } from "../oids.ts";
@@ -23,7 +36,8 @@ export function parseTimestampRequest(der: Uint8Array): TimestampRequest {
   try {
     const f = children(fromDer(der));
     const [alg, hashed] = children(f[1]);
-    if (oidOf(children(alg)[0]) !== OID.sha256) fail(CryptoErrorCode.UNSUPPORTED_ALGORITHM, "The timestamp request must use a SHA-256 message imprint.");
+    if (oidOf(children(alg)[0]) !== OID.sha256)
+      fail(CryptoErrorCode.UNSUPPORTED_ALGORITHM, "The timestamp request must use a SHA-256 message imprint.");
     const nonceNode = f.find((n, i) => i > 1 && n.type === Asn1Type.INTEGER && n.tagClass === forge.asn1.Class.UNIVERSAL);
     const certReqNode = f.find((n) => n.type === Asn1Type.BOOLEAN);
     const digest = primitiveBytes(hashed);

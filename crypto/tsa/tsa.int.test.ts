@@ -28,13 +28,50 @@ describe("OpenSSL interop: ts", () => {
       const q = await openssl(["ts", "-query", "-data", data, "-sha256", "-cert", "-out", path.join(dir, "req.tsq")]);
       expect(q.code).toBe(0);
       const req = parseTimestampRequest(new Uint8Array(await readFile(path.join(dir, "req.tsq"))));
-      const issued = issueTimestamp({ signer: { cert: tsaHolder.cert, key: tsaHolder.key, chain: [pki.issuing.cert] } }, req, new Date());
+      const issued = issueTimestamp(
+        { signer: { cert: tsaHolder.cert, key: tsaHolder.key, chain: [pki.issuing.cert] } },
+        req,
+        new Date(),
+      );
       const resp = await write("resp.tsr", issued.response);
-      const byQuery = await openssl(["ts", "-verify", "-in", resp, "-queryfile", path.join(dir, "req.tsq"), "-CAfile", root, "-untrusted", inter]);
+      const byQuery = await openssl([
+        "ts",
+        "-verify",
+        "-in",
+        resp,
+        "-queryfile",
+        path.join(dir, "req.tsq"),
+        "-CAfile",
+        root,
+        "-untrusted",
+        inter,
+      ]);
       expect(byQuery.stdout + byQuery.stderr).toMatch(/Verification: OK/);
-      const byDigest = await openssl(["ts", "-verify", "-in", resp, "-digest", toHex(sha256(record)), "-CAfile", root, "-untrusted", inter]);
+      const byDigest = await openssl([
+        "ts",
+        "-verify",
+        "-in",
+        resp,
+        "-digest",
+        toHex(sha256(record)),
+        "-CAfile",
+        root,
+        "-untrusted",
+        inter,
+      ]);
       expect(byDigest.stdout + byDigest.stderr).toMatch(/Verification: OK/);
-      const wrong = await openssl(["ts", "-verify", "-in", resp, "-digest", toHex(sha256(utf8("x"))), "-CAfile", root, "-untrusted", inter]);
+      const wrong = await openssl([
+        "ts",
+        "-verify",
+        "-in",
+        resp,
+        "-digest",
+        toHex(sha256(utf8("x"))),
+        "-CAfile",
+        root,
+        "-untrusted",
+        inter,
+      ]);
       expect(wrong.code).not.toBe(0);
       const text = await openssl(["ts", "-reply", "-in", resp, "-text"]);
       expect(text.stdout).toMatch(/Status: Granted/);
@@ -49,12 +86,39 @@ describe("OpenSSL interop: ts", () => {
       const key = await write("tsa.key", forge.pki.privateKeyToPem(tsaHolder.key));
       const chain = await write("chain.pem", certToPem(pki.issuing.cert));
       await write("serial", "01\n");
-      const cnf = await write("ts.cnf", [
-        "[ tsa ]", "default_tsa = tsa_config", "[ tsa_config ]", `dir = ${dir}`, "serial = $dir/serial",
-        "default_policy = 1.3.6.1.4.1.59999.1.1", "signer_digest = sha256", "digests = sha256", "ess_cert_id_alg = sha256", "accuracy = secs:1", "",
-      ].join("\n"));
+      const cnf = await write(
+        "ts.cnf",
+        [
+          "[ tsa ]",
+          "default_tsa = tsa_config",
+          "[ tsa_config ]",
+          `dir = ${dir}`,
+          "serial = $dir/serial",
+          "default_policy = 1.3.6.1.4.1.59999.1.1",
+          "signer_digest = sha256",
+          "digests = sha256",
+          "ess_cert_id_alg = sha256",
+          "accuracy = secs:1",
+          "",
+        ].join("\n"),
+      );
       expect((await openssl(["ts", "-query", "-data", data, "-sha256", "-cert", "-out", path.join(dir, "q.tsq")])).code).toBe(0);
-      const reply = await openssl(["ts", "-reply", "-config", cnf, "-queryfile", path.join(dir, "q.tsq"), "-signer", signer, "-inkey", key, "-chain", chain, "-out", path.join(dir, "r.tsr")]);
+      const reply = await openssl([
+        "ts",
+        "-reply",
+        "-config",
+        cnf,
+        "-queryfile",
+        path.join(dir, "q.tsq"),
+        "-signer",
+        signer,
+        "-inkey",
+        key,
+        "-chain",
+        chain,
+        "-out",
+        path.join(dir, "r.tsr"),
+      ]);
       expect(reply.code, reply.stderr).toBe(0);
       const der = new Uint8Array(await readFile(path.join(dir, "r.tsr")));
       const v = verifyTimestamp({ der, digest: sha256(record), trust: pki.trust() });

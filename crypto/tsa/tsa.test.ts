@@ -43,9 +43,9 @@ describe("trusted timestamps (RFC 3161)", () => {
 
   it("a response to another request (nonce): TIMESTAMP_MISMATCH", () => {
     const issued = issueTimestamp(tsa(), timestampRequestFor(receipt), new Date());
-    expect(() => verifyTimestamp({ der: issued.response, digest: receipt, trust: pki.trust(), nonce: new Uint8Array([9]) })).toThrow(
-      expect.objectContaining({ code: CryptoErrorCode.TIMESTAMP_MISMATCH }),
-    );
+    expect(() =>
+      verifyTimestamp({ der: issued.response, digest: receipt, trust: pki.trust(), nonce: new Uint8Array([9]) }),
+    ).toThrow(expect.objectContaining({ code: CryptoErrorCode.TIMESTAMP_MISMATCH }));
   });
 
   it("a tampered token: BAD_SIGNATURE", () => {
@@ -53,16 +53,20 @@ describe("trusted timestamps (RFC 3161)", () => {
     const bad = issued.token.slice();
     const at = bad.length - 10;
     bad[at] = (bad[at] as number) ^ 0xff;
-    expect(() => verifyTimestamp({ der: bad, digest: receipt, trust: pki.trust() })).toThrow(expect.objectContaining({ code: CryptoErrorCode.BAD_SIGNATURE }));
+    expect(() => verifyTimestamp({ der: bad, digest: receipt, trust: pki.trust() })).toThrow(
+      expect.objectContaining({ code: CryptoErrorCode.BAD_SIGNATURE }),
+    );
   });
 
   it("refuses to act as TSA with a certificate lacking timeStamping; refuses a token from a revoked TSA", async () => {
     const signing = await pki.issue("not a TSA", "service", "signing");
-    expect(() => issueTimestamp({ signer: { cert: signing.cert, key: signing.key } }, timestampRequestFor(receipt), new Date())).toThrow(
-      expect.objectContaining({ code: CryptoErrorCode.CERT_USAGE }),
-    );
+    expect(() =>
+      issueTimestamp({ signer: { cert: signing.cert, key: signing.key } }, timestampRequestFor(receipt), new Date()),
+    ).toThrow(expect.objectContaining({ code: CryptoErrorCode.CERT_USAGE }));
     const issued = issueTimestamp(tsa(), timestampRequestFor(receipt), new Date());
     const revoked = pki.trust([{ serial: tsaHolder.cert.serialNumber, revokedAt: new Date(Date.now() - 60_000) }]);
-    expect(() => verifyTimestamp({ der: issued.token, digest: receipt, trust: revoked })).toThrow(expect.objectContaining({ code: CryptoErrorCode.CERT_REVOKED }));
+    expect(() => verifyTimestamp({ der: issued.token, digest: receipt, trust: revoked })).toThrow(
+      expect.objectContaining({ code: CryptoErrorCode.CERT_REVOKED }),
+    );
   });
 });

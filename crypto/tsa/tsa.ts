@@ -26,7 +26,8 @@ export interface IssuedTimestamp {
  */
 export function issueTimestamp(tsa: TimestampAuthority, req: TimestampRequest, now: Date): IssuedTimestamp {
   const eku = tsa.signer.cert.getExtension("extKeyUsage") as { timeStamping?: boolean; critical?: boolean } | null;
-  if (!eku?.timeStamping) fail(CryptoErrorCode.CERT_USAGE, "The TSA certificate must carry the critical timeStamping extended key usage.");
+  if (!eku?.timeStamping)
+    fail(CryptoErrorCode.CERT_USAGE, "The TSA certificate must carry the critical timeStamping extended key usage.");
   const serial = newSerial();
   const tstInfo = seq(tstInfoFields(tsa, req, now, serial));
   const token = signCms({

@@ -39,7 +39,10 @@ export function verifyTimestamp(input: VerifyTimestampInput): VerifiedTimestamp 
   });
   const info = parseTstInfo(cms.content);
   if (!bytesEqual(info.digest, input.digest)) {
-    fail(CryptoErrorCode.TIMESTAMP_MISMATCH, `The timestamp covers ${toHex(info.digest)}, not the document's hash ${toHex(input.digest)}.`);
+    fail(
+      CryptoErrorCode.TIMESTAMP_MISMATCH,
+      `The timestamp covers ${toHex(info.digest)}, not the document's hash ${toHex(input.digest)}.`,
+    );
   }
   if (input.nonce && (!info.nonce || !bytesEqual(stripZeros(info.nonce), stripZeros(input.nonce)))) {
     fail(CryptoErrorCode.TIMESTAMP_MISMATCH, "The timestamp response does not answer this request (nonce differs).");
@@ -89,7 +92,8 @@ interface TstInfo {
 function parseTstInfo(der: Uint8Array): TstInfo {
   const f = children(fromDer(der));
   const imprint = children(f[2]);
-  if (oidOf(children(imprint[0])[0]) !== OID.sha256) fail(CryptoErrorCode.UNSUPPORTED_ALGORITHM, "Only SHA-256 timestamps are supported.");
+  if (oidOf(children(imprint[0])[0]) !== OID.sha256)
+    fail(CryptoErrorCode.UNSUPPORTED_ALGORITHM, "Only SHA-256 timestamps are supported.");
   const nonceNode = f.slice(5).find((n) => n.type === Asn1Type.INTEGER && n.tagClass === 0);
   return {
     policy: oidOf(f[1]),

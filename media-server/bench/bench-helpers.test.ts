@@ -45,15 +45,21 @@ describe("RtpCounter", () => {
 });
 
 describe("udp-stats", () => {
-  const table = (drops: number) => [
-    "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops",
-    `  123: 0100007F:9C40 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 4242 2 0000000000000000 ${drops}`,
-    "  124: 0100007F:1F90 0100007F:9C41 01 00000000:00000000 00:00000000 00000000     0        0 4243 2 0000000000000000 3",
-    "",
-  ].join("\n");
+  const table = (drops: number) =>
+    [
+      "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops",
+      `  123: 0100007F:9C40 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 4242 2 0000000000000000 ${drops}`,
+      "  124: 0100007F:1F90 0100007F:9C41 01 00000000:00000000 00:00000000 00000000     0        0 4243 2 0000000000000000 3",
+      "",
+    ].join("\n");
 
   it("reads per-port drops from /proc/net/udp and subtracts snapshots", () => {
-    expect(parseUdpDrops(table(5))).toEqual(new Map([[40000, 5], [8080, 3]]));
+    expect(parseUdpDrops(table(5))).toEqual(
+      new Map([
+        [40000, 5],
+        [8080, 3],
+      ]),
+    );
     const snmp = parseSnmpUdp("Udp: InDatagrams InErrors RcvbufErrors SndbufErrors\nUdp: 10 4 3 2\n");
     expect(snmp).toEqual({ inErrors: 4, rcvbufErrors: 3, sndbufErrors: 2 });
     const before = { drops: parseUdpDrops(table(5)), snmp };

@@ -8,7 +8,11 @@ import type { types } from "mediasoup";
 import { PROBE_MAGIC, PROBE_SSRC } from "./rtp-counter.ts";
 
 export async function openProbe(router: types.Router): Promise<{ producer: types.Producer; port: number; close(): void }> {
-  const transport = await router.createPlainTransport({ listenInfo: { protocol: "udp", ip: "127.0.0.1" }, rtcpMux: true, comedia: true });
+  const transport = await router.createPlainTransport({
+    listenInfo: { protocol: "udp", ip: "127.0.0.1" },
+    rtcpMux: true,
+    comedia: true,
+  });
   const producer = await transport.produce({
     kind: "audio",
     rtpParameters: {

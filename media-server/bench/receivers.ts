@@ -48,7 +48,9 @@ export class Receiver {
 
   /** Forks a receiver with the same Node flags as this process (the tsx loader), and waits until its sockets are bound. */
   static async start(role: "count" | "latency", sockets: number, recvBufferSize: number): Promise<Receiver> {
-    const child = fork(ENTRY, [role, String(sockets), String(recvBufferSize)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(ENTRY, [role, String(sockets), String(recvBufferSize)], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     const ready = await new Promise<Extract<FromReceiver, { type: "ready" }>>((resolve, reject) => {
       child.once("error", reject);
       child.once("exit", (code) => reject(new Error(`${role} receiver exited (code ${code}) before it was ready`)));

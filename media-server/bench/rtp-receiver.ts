@@ -48,8 +48,15 @@ async function main(): Promise<void> {
       case "report": {
         const latencies = counter.latenciesMs();
         send({
-          type: "report", id: message.id, ...counter.tally(),
-          latency: { n: latencies.length, p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), max: latencies.at(-1) ?? Number.NaN },
+          type: "report",
+          id: message.id,
+          ...counter.tally(),
+          latency: {
+            n: latencies.length,
+            p50: quantile(latencies, 0.5),
+            p95: quantile(latencies, 0.95),
+            max: latencies.at(-1) ?? Number.NaN,
+          },
         });
         break;
       }

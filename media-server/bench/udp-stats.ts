@@ -21,7 +21,10 @@ export type SnmpUdp = { inErrors: number; rcvbufErrors: number; sndbufErrors: nu
 
 /** The Udp line pair of /proc/net/snmp. */
 export function parseSnmpUdp(text: string): SnmpUdp {
-  const [names, values] = text.split("\n").filter((l) => l.startsWith("Udp:")).map((l) => l.split(/\s+/).slice(1));
+  const [names, values] = text
+    .split("\n")
+    .filter((l) => l.startsWith("Udp:"))
+    .map((l) => l.split(/\s+/).slice(1));
   const get = (name: string) => Number(values?.[names?.indexOf(name) ?? -1] ?? 0);
   return { inErrors: get("InErrors"), rcvbufErrors: get("RcvbufErrors"), sndbufErrors: get("SndbufErrors") };
 }

@@ -36,15 +36,26 @@ async function publishOnce(socket: WitnessSocket, o: PublishOptions, stream: Med
   const params = await request(socket, "createTransport", { roomId: o.roomId, direction: "send" });
   const transport = device.createSendTransport(params as unknown as types.TransportOptions);
   transport.on("connect", ({ dtlsParameters }, done, fail) => {
-    request(socket, "connectTransport", { roomId: o.roomId, transportId: transport.id, dtlsParameters: dtlsParameters as unknown as Record<string, unknown> })
-      .then(() => done(), fail);
+    request(socket, "connectTransport", {
+      roomId: o.roomId,
+      transportId: transport.id,
+      dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
+    }).then(() => done(), fail);
   });
   transport.on("produce", ({ kind, rtpParameters }, done, fail) => {
-    request(socket, "produce", { roomId: o.roomId, transportId: transport.id, kind, rtpParameters: rtpParameters as unknown as Record<string, unknown> })
-      .then(({ producerId }) => done({ id: producerId }), fail);
+    request(socket, "produce", {
+      roomId: o.roomId,
+      transportId: transport.id,
+      kind,
+      rtpParameters: rtpParameters as unknown as Record<string, unknown>,
+    }).then(({ producerId }) => done({ id: producerId }), fail);
   });
   for (const track of stream.getTracks()) {
-    await transport.produce({ track, stopTracks: false, ...(track.kind === "video" ? { codecOptions: { videoGoogleStartBitrate: 1000 } } : {}) });
+    await transport.produce({
+      track,
+      stopTracks: false,
+      ...(track.kind === "video" ? { codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+    });
   }
   return transport;
 }

@@ -25,7 +25,11 @@ class RoomWatch {
   private device: Device | null = null;
   private readonly consumers = new Map<string, types.Consumer>();
 
-  constructor(private readonly socket: WitnessSocket, private readonly roomId: string, private readonly o: SubscribeOptions) {}
+  constructor(
+    private readonly socket: WitnessSocket,
+    private readonly roomId: string,
+    private readonly o: SubscribeOptions,
+  ) {}
 
   async start(): Promise<void> {
     this.close();
@@ -37,8 +41,11 @@ class RoomWatch {
     const transport = this.device.createRecvTransport(params as unknown as types.TransportOptions);
     this.transport = transport;
     transport.on("connect", ({ dtlsParameters }, done, fail) => {
-      request(this.socket, "connectTransport", { roomId: this.roomId, transportId: transport.id, dtlsParameters: dtlsParameters as unknown as Record<string, unknown> })
-        .then(() => done(), fail);
+      request(this.socket, "connectTransport", {
+        roomId: this.roomId,
+        transportId: transport.id,
+        dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
+      }).then(() => done(), fail);
     });
     for (const producer of producers) await this.consume(producer);
   }
@@ -46,7 +53,9 @@ class RoomWatch {
   async consume(p: ProducerAnnouncement): Promise<void> {
     if (!this.transport || !this.device || this.consumers.has(p.producerId)) return;
     const params = await request(this.socket, "consume", {
-      roomId: this.roomId, transportId: this.transport.id, producerId: p.producerId,
+      roomId: this.roomId,
+      transportId: this.transport.id,
+      producerId: p.producerId,
       rtpCapabilities: this.device.rtpCapabilities as unknown as Record<string, unknown>,
     });
     const consumer = await this.transport.consume(params);
@@ -89,7 +98,14 @@ export function subscribeRooms(o: SubscribeOptions): Subscription {
   socket.on("connect", () => o.roomIds.forEach((roomId) => void startRoom(roomId)));
   socket.on("disconnect", () => state("reconnecting", "signaling lost"));
   socket.on("roomRestarted", ({ roomId }) => void startRoom(roomId));
-  socket.on("producerAdded", (p) => void watches.get(p.roomId)?.consume(p).catch((e: Error) => state("reconnecting", e.message)));
+  socket.on(
+    "producerAdded",
+    (p) =>
+      void watches
+        .get(p.roomId)
+        ?.consume(p)
+        .catch((e: Error) => state("reconnecting", e.message)),
+  );
   socket.on("producerRemoved", ({ roomId, producerId }) => watches.get(roomId)?.ended(producerId));
   reportConnectErrors(socket, state);
 

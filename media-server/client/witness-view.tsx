@@ -3,7 +3,14 @@
 import { useEffect, useRef, useState } from "react";
 import { subscribeRooms, type SubscribeState } from "./subscribe-rooms.ts";
 
-export type LiveSource = { key: string; roomId: string; source: string; label: string; video?: MediaStreamTrack; audio?: MediaStreamTrack };
+export type LiveSource = {
+  key: string;
+  roomId: string;
+  source: string;
+  label: string;
+  video?: MediaStreamTrack;
+  audio?: MediaStreamTrack;
+};
 
 type Tracks = Map<string, { roomId: string; source: string; label: string; kind: "audio" | "video"; track: MediaStreamTrack }>;
 
@@ -25,7 +32,9 @@ export function useWitnessSources(url: string, token: string, roomIds: string[])
   const rooms = roomIds.join(",");
   useEffect(() => {
     const subscription = subscribeRooms({
-      url, token, roomIds: rooms.split(","),
+      url,
+      token,
+      roomIds: rooms.split(","),
       onState: (s, detail) => setState({ state: s, ...(detail ? { detail } : {}) }),
       onRoomTitle: (roomId, title) => setTitles((prev) => ({ ...prev, [roomId]: title })),
       onTrack: ({ producerId, roomId, source, label, kind, track }) =>

@@ -30,7 +30,10 @@ export function describeRoom(room: WitnessRoom) {
     workerPid: room.workerPid,
     producers: room.listProducers(),
     ingests: room.listIngests(),
-    peers: { devices: [...room.peers.values()].filter((p) => p.role === "device").length, supervisors: [...room.peers.values()].filter((p) => p.role === "supervisor").length },
+    peers: {
+      devices: [...room.peers.values()].filter((p) => p.role === "device").length,
+      supervisors: [...room.peers.values()].filter((p) => p.role === "supervisor").length,
+    },
     recording: room.log.snapshot(),
   };
 }
@@ -60,12 +63,15 @@ export function internalApi(rooms: RoomRegistry, storage: RecordingStorage, secr
   });
   api.use(express.json({ limit: "5mb" }));
 
-  api.post("/rooms", wrap(async (req, res) => {
-    const body = createRoomSchema.safeParse(req.body);
-    if (!body.success) return badRequest(res, body.error);
-    const { room, created } = await rooms.create(body.data.roomId, body.data.title);
-    res.status(created ? 201 : 200).json(describeRoom(room));
-  }));
+  api.post(
+    "/rooms",
+    wrap(async (req, res) => {
+      const body = createRoomSchema.safeParse(req.body);
+      if (!body.success) return badRequest(res, body.error);
+      const { room, created } = await rooms.create(body.data.roomId, body.data.title);
+      res.status(created ? 201 : 200).json(describeRoom(room));
+    }),
+  );
 
   api.get("/rooms", (_req, res) => {
     res.json({ rooms: rooms.list().map(describeRoom) });
@@ -77,31 +83,40 @@ export function internalApi(rooms: RoomRegistry, storage: RecordingStorage, secr
     res.json(describeRoom(room));
   });
 
-  api.post("/rooms/:roomId/ingests", wrap(async (req, res) => {
-    const room = rooms.get(req.params.roomId ?? "");
-    if (!room) return res.status(404).json({ error: "NOT_FOUND" });
-    const body = ingestRequestSchema.safeParse(req.body ?? {});
-    if (!body.success) return badRequest(res, body.error);
-    const spec = await room.addIngest(body.data);
-    res.status(201).json({ ...spec, ffmpegExample: ffmpegExample(spec) });
-  }));
+  api.post(
+    "/rooms/:roomId/ingests",
+    wrap(async (req, res) => {
+      const room = rooms.get(req.params.roomId ?? "");
+      if (!room) return res.status(404).json({ error: "NOT_FOUND" });
+      const body = ingestRequestSchema.safeParse(req.body ?? {});
+      if (!body.success) return badRequest(res, body.error);
+      const spec = await room.addIngest(body.data);
+      res.status(201).json({ ...spec, ffmpegExample: ffmpegExample(spec) });
+    }),
+  );
 
-  api.delete("/rooms/:roomId", wrap(async (req, res) => {
-    const room = rooms.get(req.params.roomId ?? "");
-    if (!room) return res.status(404).json({ error: "NOT_FOUND" });
-    await room.close();
-    res.json({ roomId: room.id, recording: room.log.snapshot() });
-  }));
+  api.delete(
+    "/rooms/:roomId",
+    wrap(async (req, res) => {
+      const room = rooms.get(req.params.roomId ?? "");
+      if (!room) return res.status(404).json({ error: "NOT_FOUND" });
+      await room.close();
+      res.json({ roomId: room.id, recording: room.log.snapshot() });
+    }),
+  );
 
-  api.post("/rooms/:roomId/verify", wrap(async (req, res) => {
-    const roomId = roomIdSchema.safeParse(req.params.roomId);
-    if (!roomId.success) return badRequest(res, roomId.error);
-    const body = verifySchema.safeParse(req.body ?? {});
-    if (!body.success) return badRequest(res, body.error);
-    const report = await verifyRecording(storage, roomId.data, body.data.auditEntries);
-    if (!report) return res.status(404).json({ error: "NOT_FOUND" });
-    res.json(report);
-  }));
+  api.post(
+    "/rooms/:roomId/verify",
+    wrap(async (req, res) => {
+      const roomId = roomIdSchema.safeParse(req.params.roomId);
+      if (!roomId.success) return badRequest(res, roomId.error);
+      const body = verifySchema.safeParse(req.body ?? {});
+      if (!body.success) return badRequest(res, body.error);
+      const report = await verifyRecording(storage, roomId.data, body.data.auditEntries);
+      if (!report) return res.status(404).json({ error: "NOT_FOUND" });
+      res.json(report);
+    }),
+  );
 
   return api;
 }

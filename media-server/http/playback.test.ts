@@ -19,10 +19,23 @@ async function recording() {
     const key = `${roomId}/video-${seq}.webm`;
     await fs.mkdir(path.join(root, roomId), { recursive: true });
     await fs.writeFile(path.join(root, key), bytes);
-    segments.push({ seq, key, sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length, startedAt: "2026-01-01T00:00:00Z", endedAt: "2026-01-01T00:00:05Z", producerId: "p" });
+    segments.push({
+      seq,
+      key,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      bytes: bytes.length,
+      startedAt: "2026-01-01T00:00:00Z",
+      endedAt: "2026-01-01T00:00:05Z",
+      producerId: "p",
+    });
   }
   const manifest: RecordingManifest = {
-    version: 1, roomId, startedAt: "2026-01-01T00:00:00Z", endedAt: null, segmentSeconds: 5, gaps: [],
+    version: 1,
+    roomId,
+    startedAt: "2026-01-01T00:00:00Z",
+    endedAt: null,
+    segmentSeconds: 5,
+    gaps: [],
     tracks: { "device-cam-video": { kind: "video", codec: "VP8", container: "webm", source: "device-cam", segments } },
   };
   await storage.writeText(manifestKey(roomId), JSON.stringify(manifest));

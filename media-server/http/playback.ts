@@ -43,11 +43,18 @@ async function concatList(storage: RecordingStorage, keys: string[], dir: string
 }
 
 /** Remuxes a source's segments into one seekable file (cues, duration), cached by content. */
-async function remuxSource(storage: RecordingStorage, manifest: RecordingManifest, source: string, ffmpegBin: string): Promise<{ file: string; webm: boolean } | null> {
+async function remuxSource(
+  storage: RecordingStorage,
+  manifest: RecordingManifest,
+  source: string,
+  ffmpegBin: string,
+): Promise<{ file: string; webm: boolean } | null> {
   const tracks = Object.values(manifest.tracks).filter((t) => t.source === source && t.segments.length > 0);
   if (tracks.length === 0) return null;
   const webm = tracks.every((t) => t.container === "webm");
-  const identity = createHash("sha256").update(JSON.stringify(tracks.map((t) => t.segments.map((s) => s.sha256)))).digest("hex");
+  const identity = createHash("sha256")
+    .update(JSON.stringify(tracks.map((t) => t.segments.map((s) => s.sha256))))
+    .digest("hex");
   const cacheDir = path.join(os.tmpdir(), "witness-playback");
   const file = path.join(cacheDir, `${identity}.${webm ? "webm" : "mkv"}`);
   if (await fs.stat(file).catch(() => null)) return { file, webm };
@@ -56,7 +63,19 @@ async function remuxSource(storage: RecordingStorage, manifest: RecordingManifes
   try {
     const inputs: string[] = [];
     for (const [i, t] of tracks.entries()) {
-      inputs.push("-f", "concat", "-safe", "0", "-i", await concatList(storage, t.segments.map((s) => s.key), dir, `t${i}`));
+      inputs.push(
+        "-f",
+        "concat",
+        "-safe",
+        "0",
+        "-i",
+        await concatList(
+          storage,
+          t.segments.map((s) => s.key),
+          dir,
+          `t${i}`,
+        ),
+      );
     }
     const maps = tracks.flatMap((_, i) => ["-map", `${i}:0`]);
     const partial = path.join(dir, `out.${webm ? "webm" : "mkv"}`);
@@ -86,7 +105,11 @@ async function recordingFingerprint(storage: RecordingStorage, manifest: Recordi
  * player asks for many byte ranges of one file. A changed manifest or segment (size or time of
  * change) makes it verify again; concurrent requests share one run.
  */
-export async function verifyOnce(storage: RecordingStorage, roomId: string, manifest: RecordingManifest): Promise<VerificationReport | null> {
+export async function verifyOnce(
+  storage: RecordingStorage,
+  roomId: string,
+  manifest: RecordingManifest,
+): Promise<VerificationReport | null> {
   let rooms = verifications.get(storage);
   if (!rooms) verifications.set(storage, (rooms = new Map()));
   const fingerprint = await recordingFingerprint(storage, manifest);
@@ -105,10 +128,18 @@ export function playbackRoutes(storage: RecordingStorage, tokenSecret: string, f
   router.get("/:roomId/sources", (req, res) => {
     const roomId = req.params.roomId ?? "";
     if (!authorised(req, tokenSecret, roomId)) return void res.status(403).json({ error: "FORBIDDEN" });
-    void loadManifest(storage, roomId).then((manifest) => {
-      if (!manifest) return res.status(404).json({ error: "NOT_FOUND" });
-      res.json({ roomId, startedAt: manifest.startedAt, endedAt: manifest.endedAt, gaps: manifest.gaps, sources: sourcesOf(manifest) });
-    }).catch(() => res.status(500).json({ error: "FAILED" }));
+    void loadManifest(storage, roomId)
+      .then((manifest) => {
+        if (!manifest) return res.status(404).json({ error: "NOT_FOUND" });
+        res.json({
+          roomId,
+          startedAt: manifest.startedAt,
+          endedAt: manifest.endedAt,
+          gaps: manifest.gaps,
+          sources: sourcesOf(manifest),
+        });
+      })
+      .catch(() => res.status(500).json({ error: "FAILED" }));
   });
   router.get("/:roomId/:source.webm", (req, res) => {
     const roomId = req.params.roomId ?? "";
@@ -118,7 +149,9 @@ export function playbackRoutes(storage: RecordingStorage, tokenSecret: string, f
       const manifest = await loadManifest(storage, roomId);
       if (!manifest) return void res.status(404).json({ error: "NOT_FOUND" });
       const report = await verifyOnce(storage, roomId, manifest);
-      const trackNames = Object.entries(manifest.tracks).filter(([, t]) => t.source === source).map(([n]) => n);
+      const trackNames = Object.entries(manifest.tracks)
+        .filter(([, t]) => t.source === source)
+        .map(([n]) => n);
       const problems = report?.problems.filter((p) => trackNames.includes(p.track)) ?? [];
       if (problems.length > 0) return void res.status(409).json({ error: "RECORDING_ALTERED", problems });
       const remuxed = await remuxSource(storage, manifest, source, ffmpegBin);

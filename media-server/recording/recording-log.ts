@@ -3,8 +3,17 @@
 import type { AuditSink } from "../audit/audit-sink.ts";
 import type { RecordingStorage } from "../storage/recording-storage.ts";
 import {
-  manifestKey, manifestSchema, RECORDING_ENDED, RECORDING_GAP, RECORDING_STARTED, roomSubject, SEGMENT_CLOSED,
-  type RecordingGap, type RecordingManifest, type RecordingSegment, type RecordingTrack,
+  manifestKey,
+  manifestSchema,
+  RECORDING_ENDED,
+  RECORDING_GAP,
+  RECORDING_STARTED,
+  roomSubject,
+  SEGMENT_CLOSED,
+  type RecordingGap,
+  type RecordingManifest,
+  type RecordingSegment,
+  type RecordingTrack,
 } from "./manifest.ts";
 
 export class RecordingLog {
@@ -24,7 +33,10 @@ export class RecordingLog {
       ? { ...existing, endedAt: null }
       : { version: 1, roomId, startedAt: new Date().toISOString(), endedAt: null, segmentSeconds, tracks: {}, gaps: [] };
     const log = new RecordingLog(manifest, storage, audit);
-    await log.mutate(() => undefined, { action: RECORDING_STARTED, data: { roomId, segmentSeconds, resumed: existing !== null } });
+    await log.mutate(() => undefined, {
+      action: RECORDING_STARTED,
+      data: { roomId, segmentSeconds, resumed: existing !== null },
+    });
     return log;
   }
 
@@ -78,9 +90,12 @@ export class RecordingLog {
 
   /** Fills the end of every gap of a track that is still open. */
   closeGaps(track: string, at: string): Promise<void> {
-    return this.mutate((m) => {
-      for (const gap of m.gaps) if (gap.track === track && gap.to === null) gap.to = at;
-    }, { action: RECORDING_GAP, data: { roomId: this.roomId, track, closedAt: at } });
+    return this.mutate(
+      (m) => {
+        for (const gap of m.gaps) if (gap.track === track && gap.to === null) gap.to = at;
+      },
+      { action: RECORDING_GAP, data: { roomId: this.roomId, track, closedAt: at } },
+    );
   }
 
   hasOpenGap(track: string): boolean {
@@ -92,7 +107,10 @@ export class RecordingLog {
     return this.mutate((m) => void (m.endedAt = endedAt), { action: RECORDING_ENDED, data: { roomId: this.roomId, endedAt } });
   }
 
-  private mutate(change: (m: RecordingManifest) => void, audit?: { action: string; data: Record<string, unknown> }): Promise<void> {
+  private mutate(
+    change: (m: RecordingManifest) => void,
+    audit?: { action: string; data: Record<string, unknown> },
+  ): Promise<void> {
     const next = this.chain.then(async () => {
       change(this.manifest);
       await this.storage.writeText(manifestKey(this.roomId), JSON.stringify(this.manifest, null, 2));

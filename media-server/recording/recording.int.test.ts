@@ -75,13 +75,18 @@ describe("recording an RTP-ingest camera", () => {
     const segmentCount = Object.values(manifest.tracks).reduce((n, t) => n + t.segments.length, 0);
     expect(closedEntries).toHaveLength(segmentCount);
     expect(closedEntries[0]?.data).toMatchObject({ roomId: "eval-1", seq: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(Date.parse(String(closedEntries[0]?.data.endedAt))).toBeGreaterThan(Date.parse(String(closedEntries[0]?.data.startedAt)));
+    expect(Date.parse(String(closedEntries[0]?.data.endedAt))).toBeGreaterThan(
+      Date.parse(String(closedEntries[0]?.data.startedAt)),
+    );
     expect(manifest.gaps).toEqual([]);
     expect((await verifyRecording(h.storage, "eval-1", h.audit.entries))?.ok).toBe(true);
   });
 
   it("plays back a source as one stream with video and sound, boundaries joined", async () => {
-    const token = signWitnessToken({ sub: "sup", name: "监督", role: "supervisor", roomIds: ["eval-1"], exp: witnessTokenExpiry() }, TOKEN_SECRET);
+    const token = signWitnessToken(
+      { sub: "sup", name: "监督", role: "supervisor", roomIds: ["eval-1"], exp: witnessTokenExpiry() },
+      TOKEN_SECRET,
+    );
     const sources = await (await fetch(`${h.server.url}/playback/eval-1/sources?token=${token}`)).json();
     const source = sources.sources[0].source as string;
     const res = await fetch(`${h.server.url}/playback/eval-1/${source}.webm?token=${token}`);
@@ -91,7 +96,10 @@ describe("recording an RTP-ingest camera", () => {
     const probe = await ffprobe(file);
     expect(probe.streams.map((s) => s.codec_name).sort()).toEqual(["opus", "vp8"]);
     expect(offPublished(probe.duration)).toBeLessThan(1);
-    const deviceToken = signWitnessToken({ sub: "d", name: "cam", role: "device", roomIds: ["eval-1"], exp: witnessTokenExpiry() }, TOKEN_SECRET);
+    const deviceToken = signWitnessToken(
+      { sub: "d", name: "cam", role: "device", roomIds: ["eval-1"], exp: witnessTokenExpiry() },
+      TOKEN_SECRET,
+    );
     expect((await fetch(`${h.server.url}/playback/eval-1/${source}.webm?token=${deviceToken}`)).status).toBe(403);
   });
 
@@ -106,8 +114,13 @@ describe("recording an RTP-ingest camera", () => {
     await fs.writeFile(file, bytes);
     const report = await internal(h, "POST", "/rooms/eval-1/verify", { auditEntries: h.audit.entries });
     expect(report.json.ok).toBe(false);
-    expect(report.json.problems).toEqual([{ track: expect.stringMatching(/video$/), seq: 2, key: target.key, problem: "hash-mismatch" }]);
-    const token = signWitnessToken({ sub: "sup", name: "监督", role: "supervisor", roomIds: ["eval-1"], exp: witnessTokenExpiry() }, TOKEN_SECRET);
+    expect(report.json.problems).toEqual([
+      { track: expect.stringMatching(/video$/), seq: 2, key: target.key, problem: "hash-mismatch" },
+    ]);
+    const token = signWitnessToken(
+      { sub: "sup", name: "监督", role: "supervisor", roomIds: ["eval-1"], exp: witnessTokenExpiry() },
+      TOKEN_SECRET,
+    );
     const source = Object.values(manifest.tracks)[0]?.source;
     expect((await fetch(`${h.server.url}/playback/eval-1/${source}.webm?token=${token}`)).status).toBe(409);
   });
@@ -125,6 +138,8 @@ describe("recording an RTP-ingest camera", () => {
     const withoutAudit = await verifyRecording(h.storage, "eval-1");
     expect(withoutAudit?.ok).toBe(true);
     const withAudit = await verifyRecording(h.storage, "eval-1", h.audit.entries);
-    expect(withAudit?.problems).toEqual([{ track: expect.stringMatching(/video$/), seq: 2, key: target.key, problem: "differs-from-audit-log" }]);
+    expect(withAudit?.problems).toEqual([
+      { track: expect.stringMatching(/video$/), seq: 2, key: target.key, problem: "differs-from-audit-log" },
+    ]);
   });
 });

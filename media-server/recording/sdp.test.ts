@@ -6,7 +6,11 @@ import { consumerSdp, containerFor } from "./sdp.ts";
 
 describe("recorder plumbing", () => {
   it("describes an Opus consumer for FFmpeg with RTCP on the next port and a wake stream after it", () => {
-    const sdp = consumerSdp("audio", { codecs: [{ mimeType: "audio/opus", payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [] }, 20000);
+    const sdp = consumerSdp(
+      "audio",
+      { codecs: [{ mimeType: "audio/opus", payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [] },
+      20000,
+    );
     expect(sdp).toContain("m=audio 20000 RTP/AVPF 100");
     expect(sdp).toContain("a=rtcp:20001");
     expect(sdp).toContain("a=rtpmap:100 opus/48000/2");
@@ -20,7 +24,15 @@ describe("recorder plumbing", () => {
   });
 
   it("stream-copies (never transcodes) into fixed-length segments", () => {
-    const args = segmenterArgs({ ffmpegBin: "ffmpeg", sdpFile: "a.sdp", outDir: "/o", listFile: "l.csv", container: "webm", segmentSeconds: 60, runTag: "r1" });
+    const args = segmenterArgs({
+      ffmpegBin: "ffmpeg",
+      sdpFile: "a.sdp",
+      outDir: "/o",
+      listFile: "l.csv",
+      container: "webm",
+      segmentSeconds: 60,
+      runTag: "r1",
+    });
     expect(args.join(" ")).toContain("-c copy -f segment -segment_time 60 -segment_format webm");
     expect(args.at(-1)).toBe("/o/run-r1-%06d.webm");
   });

@@ -8,7 +8,13 @@ import path from "node:path";
 import type { types } from "mediasoup";
 import type { RecordingStorage } from "../storage/recording-storage.ts";
 import {
-  holdsMedia, readClosedSegments, segmentFileName, sendWake, spawnSegmenter, stopSegmenter, type ClosedSegment,
+  holdsMedia,
+  readClosedSegments,
+  segmentFileName,
+  sendWake,
+  spawnSegmenter,
+  stopSegmenter,
+  type ClosedSegment,
 } from "./ffmpeg-segmenter.ts";
 import { sha256OfStream } from "./hash.ts";
 import type { RecordingLog } from "./recording-log.ts";
@@ -28,7 +34,14 @@ export type TrackRecorderOptions = {
   maxRestarts?: number;
 };
 
-type Run = { child: ChildProcess; listFile: string; listed: number; startedAtMs: number; firstStart: number | null; stderrTail: () => string };
+type Run = {
+  child: ChildProcess;
+  listFile: string;
+  listed: number;
+  startedAtMs: number;
+  firstStart: number | null;
+  stderrTail: () => string;
+};
 
 export class TrackRecorder {
   private transport!: types.PlainTransport;
@@ -73,7 +86,11 @@ export class TrackRecorder {
     });
     this.port = await freeUdpPortQuad();
     await this.transport.connect({ ip: "127.0.0.1", port: this.port, rtcpPort: this.port + 1 });
-    this.consumer = await this.transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true });
+    this.consumer = await this.transport.consume({
+      producerId: producer.id,
+      rtpCapabilities: router.rtpCapabilities,
+      paused: true,
+    });
     // The producer or the whole router went away (device left, worker died): finish the files.
     this.consumer.on("producerclose", () => void this.stop());
     this.consumer.on("transportclose", () => void this.stop());
@@ -100,8 +117,13 @@ export class TrackRecorder {
     const listFile = path.join(runsDir, `${tag}.csv`);
     await fs.writeFile(sdpFile, consumerSdp(this.o.producer.kind, this.consumer.rtpParameters, this.port));
     const { child, stderrTail } = spawnSegmenter({
-      ffmpegBin: this.o.ffmpegBin, sdpFile, outDir: workDir, listFile, container: this.container,
-      segmentSeconds: this.o.segmentSeconds, runTag: tag,
+      ffmpegBin: this.o.ffmpegBin,
+      sdpFile,
+      outDir: workDir,
+      listFile,
+      container: this.container,
+      segmentSeconds: this.o.segmentSeconds,
+      runTag: tag,
     });
     const run: Run = { child, listFile, listed: 0, startedAtMs: Date.now(), firstStart: null, stderrTail };
     this.run = run;
@@ -132,14 +154,16 @@ export class TrackRecorder {
   /** Hashes and records every segment FFmpeg has closed since the last look. */
   private collect(): Promise<void> {
     const run = this.run;
-    this.collecting = this.collecting.then(async () => {
-      if (!run) return;
-      for (const closed of await readClosedSegments(run.listFile, run.listed)) {
-        if (holdsMedia(closed)) await this.recordSegment(run, closed);
-        else await this.dropEmpty(closed);
-        run.listed += 1;
-      }
-    }).catch((error: unknown) => console.error(`[recorder ${this.o.track}] collecting segments failed`, error));
+    this.collecting = this.collecting
+      .then(async () => {
+        if (!run) return;
+        for (const closed of await readClosedSegments(run.listFile, run.listed)) {
+          if (holdsMedia(closed)) await this.recordSegment(run, closed);
+          else await this.dropEmpty(closed);
+          run.listed += 1;
+        }
+      })
+      .catch((error: unknown) => console.error(`[recorder ${this.o.track}] collecting segments failed`, error));
     return this.collecting;
   }
 
@@ -164,7 +188,13 @@ export class TrackRecorder {
     run.firstStart ??= closed.start;
     const at = (seconds: number) => new Date(run.startedAtMs + (seconds - (run.firstStart ?? 0)) * 1000).toISOString();
     await this.o.log.addSegment(this.o.track, {
-      seq, key, sha256, bytes, startedAt: at(closed.start), endedAt: at(closed.end), producerId: this.o.producer.id,
+      seq,
+      key,
+      sha256,
+      bytes,
+      startedAt: at(closed.start),
+      endedAt: at(closed.end),
+      producerId: this.o.producer.id,
     });
   }
 

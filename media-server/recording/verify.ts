@@ -38,7 +38,11 @@ export async function loadManifest(storage: RecordingStorage, roomId: string): P
   return text ? manifestSchema.parse(JSON.parse(text)) : null;
 }
 
-async function checkSegmentBytes(storage: RecordingStorage, key: string, sha256: string): Promise<"missing" | "hash-mismatch" | null> {
+async function checkSegmentBytes(
+  storage: RecordingStorage,
+  key: string,
+  sha256: string,
+): Promise<"missing" | "hash-mismatch" | null> {
   const stream = await storage.read(key).catch(() => null);
   if (!stream) return "missing";
   return (await sha256OfStream(stream)).sha256 === sha256 ? null : "hash-mismatch";
@@ -69,7 +73,8 @@ export async function verifyRecording(
       const record = audited.get(`${track}#${segment.seq}`);
       audited.delete(`${track}#${segment.seq}`);
       if (!record) problems.push({ ...at, problem: "not-in-audit-log" });
-      else if (record.sha256 !== segment.sha256 || record.key !== segment.key) problems.push({ ...at, problem: "differs-from-audit-log" });
+      else if (record.sha256 !== segment.sha256 || record.key !== segment.key)
+        problems.push({ ...at, problem: "differs-from-audit-log" });
     }
   }
   // Segments the audit log knows of but the manifest no longer lists were removed after the fact.

@@ -12,7 +12,14 @@ export const ingestRequestSchema = z.object({
 });
 export type IngestRequest = z.infer<typeof ingestRequestSchema>;
 
-export type IngestStream = { kind: "audio" | "video"; port: number; rtcpPort: number; payloadType: number; ssrc: number; mimeType: string };
+export type IngestStream = {
+  kind: "audio" | "video";
+  port: number;
+  rtcpPort: number;
+  payloadType: number;
+  ssrc: number;
+  mimeType: string;
+};
 
 export type IngestSpec = { id: string; label: string; ip: string; streams: IngestStream[] };
 
@@ -21,20 +28,40 @@ export type LiveIngest = { spec: IngestSpec; transports: types.PlainTransport[];
 function rtpParameters(stream: IngestStream): types.RtpParameters {
   const codec: types.RtpCodecParameters =
     stream.kind === "audio"
-      ? { mimeType: stream.mimeType, payloadType: stream.payloadType, clockRate: 48000, channels: 2, parameters: { "sprop-stereo": 1 } }
+      ? {
+          mimeType: stream.mimeType,
+          payloadType: stream.payloadType,
+          clockRate: 48000,
+          channels: 2,
+          parameters: { "sprop-stereo": 1 },
+        }
       : stream.mimeType === "video/H264"
-        ? { mimeType: stream.mimeType, payloadType: stream.payloadType, clockRate: 90000, parameters: { "packetization-mode": 1, "profile-level-id": "42e01f" } }
+        ? {
+            mimeType: stream.mimeType,
+            payloadType: stream.payloadType,
+            clockRate: 90000,
+            parameters: { "packetization-mode": 1, "profile-level-id": "42e01f" },
+          }
         : { mimeType: stream.mimeType, payloadType: stream.payloadType, clockRate: 90000 };
   return { codecs: [codec], encodings: [{ ssrc: stream.ssrc }] };
 }
 
 export function newIngestSpec(request: IngestRequest, ip: string): IngestSpec {
   const video: IngestStream = {
-    kind: "video", port: 0, rtcpPort: 0, ssrc: randomInt(1, 2 ** 31),
-    payloadType: INGEST_PAYLOAD.video[request.videoCodec], mimeType: `video/${request.videoCodec}`,
+    kind: "video",
+    port: 0,
+    rtcpPort: 0,
+    ssrc: randomInt(1, 2 ** 31),
+    payloadType: INGEST_PAYLOAD.video[request.videoCodec],
+    mimeType: `video/${request.videoCodec}`,
   };
   const audio: IngestStream = {
-    kind: "audio", port: 0, rtcpPort: 0, ssrc: randomInt(1, 2 ** 31), payloadType: INGEST_PAYLOAD.audio.opus, mimeType: "audio/opus",
+    kind: "audio",
+    port: 0,
+    rtcpPort: 0,
+    ssrc: randomInt(1, 2 ** 31),
+    payloadType: INGEST_PAYLOAD.audio.opus,
+    mimeType: "audio/opus",
   };
   return { id: randomUUID(), label: request.label, ip, streams: request.audio ? [video, audio] : [video] };
 }
@@ -51,7 +78,12 @@ export async function openIngest(router: types.Router, spec: IngestSpec): Promis
   const live: LiveIngest = { spec, transports: [], producers: [] };
   for (const stream of spec.streams) {
     const transport = await router.createPlainTransport({
-      listenInfo: { protocol: "udp", ip: spec.ip, recvBufferSize: INGEST_RECV_BUFFER, ...(stream.port ? { port: stream.port } : {}) },
+      listenInfo: {
+        protocol: "udp",
+        ip: spec.ip,
+        recvBufferSize: INGEST_RECV_BUFFER,
+        ...(stream.port ? { port: stream.port } : {}),
+      },
       rtcpListenInfo: { protocol: "udp", ip: spec.ip, ...(stream.rtcpPort ? { port: stream.rtcpPort } : {}) },
       rtcpMux: false,
       comedia: true,
@@ -81,7 +113,20 @@ export function ffmpegIngestOutputArgs(spec: IngestSpec): string[] {
       s.kind === "audio"
         ? ["-map", "1:a:0", "-c:a", "libopus", "-ar", "48000", "-ac", "2", "-b:a", "64k"]
         : s.mimeType === "video/H264"
-          ? ["-map", "0:v:0", "-c:v", "libx264", "-profile:v", "baseline", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-g", "50"]
+          ? [
+              "-map",
+              "0:v:0",
+              "-c:v",
+              "libx264",
+              "-profile:v",
+              "baseline",
+              "-tune",
+              "zerolatency",
+              "-pix_fmt",
+              "yuv420p",
+              "-g",
+              "50",
+            ]
           : ["-map", "0:v:0", "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1M", "-g", "50"];
     return [...codec, "-ssrc", String(s.ssrc), "-payload_type", String(s.payloadType), "-f", "rtp", url];
   });
@@ -90,7 +135,20 @@ export function ffmpegIngestOutputArgs(spec: IngestSpec): string[] {
 /** The test pattern and a tone as inputs 0 and 1: a camera for tests and for trying an ingest. */
 export function testPatternInputs(size = "1280x720", seconds?: number): string[] {
   const limit = seconds === undefined ? [] : ["-t", String(seconds)];
-  return ["-re", ...limit, "-f", "lavfi", "-i", `testsrc2=size=${size}:rate=25`, "-re", ...limit, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"];
+  return [
+    "-re",
+    ...limit,
+    "-f",
+    "lavfi",
+    "-i",
+    `testsrc2=size=${size}:rate=25`,
+    "-re",
+    ...limit,
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:sample_rate=48000",
+  ];
 }
 
 /** A working FFmpeg command line for this ingest (returned by the API, quoted in README.md). */

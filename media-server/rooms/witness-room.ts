@@ -8,7 +8,15 @@ import { routerMediaCodecs } from "../media-config.ts";
 import { RecordingLog } from "../recording/recording-log.ts";
 import { TrackRecorder } from "../recording/track-recorder.ts";
 import type { RecordingStorage } from "../storage/recording-storage.ts";
-import { closeIngest, INGEST_RECV_BUFFER, newIngestSpec, openIngest, type IngestRequest, type IngestSpec, type LiveIngest } from "./ingest.ts";
+import {
+  closeIngest,
+  INGEST_RECV_BUFFER,
+  newIngestSpec,
+  openIngest,
+  type IngestRequest,
+  type IngestSpec,
+  type LiveIngest,
+} from "./ingest.ts";
 import { closePeerMedia, type Peer } from "./peer.ts";
 import type { WorkerPool } from "./worker-pool.ts";
 
@@ -103,7 +111,12 @@ export class WitnessRoom extends EventEmitter<RoomEvents> {
   }
 
   /** A device publishes its camera or microphone; a device that reconnects continues its track. */
-  async produceFromDevice(peer: Peer, transport: types.WebRtcTransport, kind: "audio" | "video", rtpParameters: types.RtpParameters): Promise<string> {
+  async produceFromDevice(
+    peer: Peer,
+    transport: types.WebRtcTransport,
+    kind: "audio" | "video",
+    rtpParameters: types.RtpParameters,
+  ): Promise<string> {
     const source = `device-${peer.deviceId ?? peer.id}`;
     for (const live of this.producers.values()) {
       if (live.info.source === source && live.info.kind === kind) live.producer.close();
@@ -115,8 +128,14 @@ export class WitnessRoom extends EventEmitter<RoomEvents> {
     return producer.id;
   }
 
-  async consume(peer: Peer, transport: types.WebRtcTransport, producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<types.Consumer> {
-    if (!this.routerRef.canConsume({ producerId, rtpCapabilities })) throw new Error("cannot consume this producer with these capabilities");
+  async consume(
+    peer: Peer,
+    transport: types.WebRtcTransport,
+    producerId: string,
+    rtpCapabilities: types.RtpCapabilities,
+  ): Promise<types.Consumer> {
+    if (!this.routerRef.canConsume({ producerId, rtpCapabilities }))
+      throw new Error("cannot consume this producer with these capabilities");
     const consumer = await transport.consume({ producerId, rtpCapabilities, paused: true });
     peer.consumers.set(consumer.id, consumer);
     consumer.observer.once("close", () => peer.consumers.delete(consumer.id));
@@ -149,8 +168,15 @@ export class WitnessRoom extends EventEmitter<RoomEvents> {
     // The track's previous recorder must list its last segment and gap before this one starts.
     await this.finishingTracks.get(track);
     const recorder = await TrackRecorder.start({
-      roomId: this.id, track, source, router: this.routerRef, producer, log: this.log, storage: this.deps.storage,
-      segmentSeconds: this.deps.segmentSeconds, ffmpegBin: this.deps.ffmpegBin,
+      roomId: this.id,
+      track,
+      source,
+      router: this.routerRef,
+      producer,
+      log: this.log,
+      storage: this.deps.storage,
+      segmentSeconds: this.deps.segmentSeconds,
+      ffmpegBin: this.deps.ffmpegBin,
     });
     this.recorders.set(producer.id, recorder);
     if (this.log.hasOpenGap(track)) await this.log.closeGaps(track, recorder.resumedAt);
@@ -203,7 +229,12 @@ export class WitnessRoom extends EventEmitter<RoomEvents> {
     this.routerRef.close();
     this.deps.pool.release(this.worker);
     const endedAt = new Date().toISOString();
-    const tracksWithOpenGaps = new Set(this.log.snapshot().gaps.filter((g) => g.to === null).map((g) => g.track));
+    const tracksWithOpenGaps = new Set(
+      this.log
+        .snapshot()
+        .gaps.filter((g) => g.to === null)
+        .map((g) => g.track),
+    );
     for (const track of tracksWithOpenGaps) await this.log.closeGaps(track, endedAt);
     await this.log.end();
     this.emit("closed");

@@ -32,12 +32,19 @@ const repoRoot = path.resolve(here, "../..");
 const standInSubprojects = path.join(here, `../toolchain/mediasoup-${MEDIASOUP_VERSION}-subprojects`);
 
 const BUILD_PACKAGES = [
-  "meson", "ninja-build", "pkg-config", "python3-invoke", "libssl-dev", "libuv1-dev",
-  "libsrtp2-dev", "libusrsctp-dev", "libabsl-dev", "flatbuffers-compiler", "libflatbuffers-dev",
+  "meson",
+  "ninja-build",
+  "pkg-config",
+  "python3-invoke",
+  "libssl-dev",
+  "libuv1-dev",
+  "libsrtp2-dev",
+  "libusrsctp-dev",
+  "libabsl-dev",
+  "flatbuffers-compiler",
+  "libflatbuffers-dev",
 ];
-const RUNTIME_PACKAGES = [
-  "libabsl20220623", "libssl3", "libuv1", "libsrtp2-1", "libusrsctp2", "libnss3", "ffmpeg",
-];
+const RUNTIME_PACKAGES = ["libabsl20220623", "libssl3", "libuv1", "libsrtp2-1", "libusrsctp2", "libnss3", "ffmpeg"];
 
 function log(message) {
   process.stderr.write(`[media-worker] ${message}\n`);

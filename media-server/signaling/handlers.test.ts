@@ -2,7 +2,12 @@
 import type { types } from "mediasoup";
 import { handlers, SignalingError, type SocketContext } from "./handlers.ts";
 import {
-  MAX_PRODUCERS_PER_PEER, MAX_PRODUCERS_PER_USER, MAX_TRANSPORTS_PER_PEER, MAX_TRANSPORTS_PER_USER, newPeer, type Peer,
+  MAX_PRODUCERS_PER_PEER,
+  MAX_PRODUCERS_PER_USER,
+  MAX_TRANSPORTS_PER_PEER,
+  MAX_TRANSPORTS_PER_USER,
+  newPeer,
+  type Peer,
 } from "../rooms/peer.ts";
 import type { RoomRegistry } from "../rooms/room-registry.ts";
 import type { WitnessRoom } from "../rooms/witness-room.ts";
@@ -29,7 +34,12 @@ function fakeRoom() {
   return room;
 }
 
-function ctxFor(room: ReturnType<typeof fakeRoom>, socketId: string, userId: string, role: "device" | "supervisor"): SocketContext {
+function ctxFor(
+  room: ReturnType<typeof fakeRoom>,
+  socketId: string,
+  userId: string,
+  role: "device" | "supervisor",
+): SocketContext {
   const peer = newPeer({ id: socketId, userId, name: userId, role, deviceId: role === "device" ? socketId : null });
   room.peers.set(socketId, peer);
   return {
@@ -59,16 +69,21 @@ describe("signaling abuse limits", () => {
       const ctx = ctxFor(room, `s${p}`, "dev", "device");
       for (let i = 0; i < MAX_TRANSPORTS_PER_PEER; i++) await handlers.createTransport(ctx, { roomId, direction: "send" });
     }
-    await expect(handlers.createTransport(ctxFor(room, "one-more", "dev", "device"), { roomId, direction: "send" })).rejects.toEqual(limit);
+    await expect(
+      handlers.createTransport(ctxFor(room, "one-more", "dev", "device"), { roomId, direction: "send" }),
+    ).rejects.toEqual(limit);
     // Another user's page is not affected.
-    await expect(handlers.createTransport(ctxFor(room, "other", "dev-2", "device"), { roomId, direction: "send" })).resolves.toMatchObject({ id: expect.any(String) });
+    await expect(
+      handlers.createTransport(ctxFor(room, "other", "dev-2", "device"), { roomId, direction: "send" }),
+    ).resolves.toMatchObject({ id: expect.any(String) });
   });
 
   it("refuses more producers per page and per user", async () => {
     const room = fakeRoom();
     const ctx = ctxFor(room, "cam", "dev", "device");
     const { id: transportId } = await handlers.createTransport(ctx, { roomId, direction: "send" });
-    const produce = (c: SocketContext, t: string) => handlers.produce(c, { roomId, transportId: t, kind: "video", rtpParameters: {} });
+    const produce = (c: SocketContext, t: string) =>
+      handlers.produce(c, { roomId, transportId: t, kind: "video", rtpParameters: {} });
     for (let i = 0; i < MAX_PRODUCERS_PER_PEER; i++) await produce(ctx, transportId);
     await expect(produce(ctx, transportId)).rejects.toEqual(limit);
 

@@ -4,14 +4,23 @@
 import type { types } from "mediasoup";
 import type { WitnessClaims } from "../token.ts";
 import {
-  MAX_PRODUCERS_PER_PEER, MAX_PRODUCERS_PER_USER, MAX_TRANSPORTS_PER_PEER, MAX_TRANSPORTS_PER_USER, newPeer, userMedia, type Peer,
+  MAX_PRODUCERS_PER_PEER,
+  MAX_PRODUCERS_PER_USER,
+  MAX_TRANSPORTS_PER_PEER,
+  MAX_TRANSPORTS_PER_USER,
+  newPeer,
+  userMedia,
+  type Peer,
 } from "../rooms/peer.ts";
 import type { RoomRegistry } from "../rooms/room-registry.ts";
 import type { WitnessRoom } from "../rooms/witness-room.ts";
 import type { Request, RequestName, Responses } from "./protocol.ts";
 
 export class SignalingError extends Error {
-  constructor(readonly code: "FORBIDDEN" | "NOT_FOUND" | "BAD_REQUEST" | "LIMIT", message: string) {
+  constructor(
+    readonly code: "FORBIDDEN" | "NOT_FOUND" | "BAD_REQUEST" | "LIMIT",
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -57,7 +66,10 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
     const { claims } = ctx;
     room.removePeer(ctx.socketId);
     const peer = newPeer({
-      id: ctx.socketId, userId: claims.sub, name: claims.name, role: claims.role,
+      id: ctx.socketId,
+      userId: claims.sub,
+      name: claims.name,
+      role: claims.role,
       deviceId: claims.role === "device" ? (deviceId ?? claims.sub) : null,
     });
     room.peers.set(peer.id, peer);
@@ -69,7 +81,8 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
   async createTransport(ctx, { roomId, direction }) {
     const { room, peer } = peerFor(ctx, roomId);
     requireRole(peer, direction === "send" ? "device" : "supervisor");
-    if (peer.transports.size >= MAX_TRANSPORTS_PER_PEER) throw new SignalingError("LIMIT", `at most ${MAX_TRANSPORTS_PER_PEER} transports per page`);
+    if (peer.transports.size >= MAX_TRANSPORTS_PER_PEER)
+      throw new SignalingError("LIMIT", `at most ${MAX_TRANSPORTS_PER_PEER} transports per page`);
     if (userMedia(room.peers.values(), peer.userId).transports >= MAX_TRANSPORTS_PER_USER) {
       throw new SignalingError("LIMIT", `at most ${MAX_TRANSPORTS_PER_USER} transports per user in a room`);
     }
@@ -86,18 +99,29 @@ export const handlers: { [N in RequestName]: Handler<N> } = {
   async produce(ctx, { roomId, transportId, kind, rtpParameters }) {
     const { room, peer } = peerFor(ctx, roomId);
     requireRole(peer, "device");
-    if (peer.producers.size >= MAX_PRODUCERS_PER_PEER) throw new SignalingError("LIMIT", `at most ${MAX_PRODUCERS_PER_PEER} producers per page`);
+    if (peer.producers.size >= MAX_PRODUCERS_PER_PEER)
+      throw new SignalingError("LIMIT", `at most ${MAX_PRODUCERS_PER_PEER} producers per page`);
     if (userMedia(room.peers.values(), peer.userId).producers >= MAX_PRODUCERS_PER_USER) {
       throw new SignalingError("LIMIT", `at most ${MAX_PRODUCERS_PER_USER} producers per user in a room`);
     }
-    const producerId = await room.produceFromDevice(peer, transportOf(peer, transportId), kind, rtpParameters as unknown as types.RtpParameters);
+    const producerId = await room.produceFromDevice(
+      peer,
+      transportOf(peer, transportId),
+      kind,
+      rtpParameters as unknown as types.RtpParameters,
+    );
     return { producerId };
   },
 
   async consume(ctx, { roomId, transportId, producerId, rtpCapabilities }) {
     const { room, peer } = peerFor(ctx, roomId);
     requireRole(peer, "supervisor");
-    const consumer = await room.consume(peer, transportOf(peer, transportId), producerId, rtpCapabilities as unknown as types.RtpCapabilities);
+    const consumer = await room.consume(
+      peer,
+      transportOf(peer, transportId),
+      producerId,
+      rtpCapabilities as unknown as types.RtpCapabilities,
+    );
     return { id: consumer.id, producerId, kind: consumer.kind, rtpParameters: consumer.rtpParameters };
   },
 

@@ -8,7 +8,13 @@ const id = z.string().min(1).max(100);
 const anyObject = z.record(z.unknown());
 
 export const requestSchemas = {
-  join: z.object({ roomId, deviceId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional() }),
+  join: z.object({
+    roomId,
+    deviceId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/)
+      .optional(),
+  }),
   createTransport: z.object({ roomId, direction: z.enum(["send", "recv"]) }),
   connectTransport: z.object({ roomId, transportId: id, dtlsParameters: anyObject }),
   produce: z.object({ roomId, transportId: id, kind: z.enum(["audio", "video"]), rtpParameters: anyObject }),

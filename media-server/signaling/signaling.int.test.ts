@@ -7,7 +7,8 @@ import { signWitnessToken, witnessTokenExpiry, type WitnessClaims } from "../tok
 let h: Harness;
 const sockets: Socket[] = [];
 
-const token = (c: Omit<WitnessClaims, "exp">, secret = TOKEN_SECRET) => signWitnessToken({ ...c, exp: witnessTokenExpiry() }, secret);
+const token = (c: Omit<WitnessClaims, "exp">, secret = TOKEN_SECRET) =>
+  signWitnessToken({ ...c, exp: witnessTokenExpiry() }, secret);
 
 function connect(t: string): Socket {
   const socket = io(`${h.server.url}/witness`, { auth: { token: t }, transports: ["websocket"], reconnection: false });
@@ -36,7 +37,11 @@ afterAll(async () => {
 
 describe("witness signaling", () => {
   it("refuses a handshake without a valid token", async () => {
-    for (const t of ["", "garbage", token({ sub: "s", name: "s", role: "supervisor", roomIds: ["sig-a"] }, "another-secret-0123456789")]) {
+    for (const t of [
+      "",
+      "garbage",
+      token({ sub: "s", name: "s", role: "supervisor", roomIds: ["sig-a"] }, "another-secret-0123456789"),
+    ]) {
       await expect(connected(connect(t))).rejects.toThrow(/unauthorised/);
     }
   });
@@ -57,7 +62,10 @@ describe("witness signaling", () => {
     await connected(other);
     expect(await other.emitWithAck("join", { roomId: "sig-a" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
     await other.emitWithAck("join", { roomId: "sig-b" });
-    expect(await other.emitWithAck("createTransport", { roomId: "sig-b", direction: "send" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    expect(await other.emitWithAck("createTransport", { roomId: "sig-b", direction: "send" })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN" },
+    });
   });
 
   it("lets a device publish only, and never tells it who is watching", async () => {
@@ -67,7 +75,10 @@ describe("witness signaling", () => {
     device.onAny((event: string) => events.push(event));
     const joined = await device.emitWithAck("join", { roomId: "sig-a", deviceId: "camera-1" });
     expect(joined.data.producers).toEqual([]);
-    expect(await device.emitWithAck("createTransport", { roomId: "sig-a", direction: "recv" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    expect(await device.emitWithAck("createTransport", { roomId: "sig-a", direction: "recv" })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN" },
+    });
     expect((await device.emitWithAck("createTransport", { roomId: "sig-a", direction: "send" })).ok).toBe(true);
 
     const watcher = connect(token({ sub: "sup-2", name: "监督员", role: "supervisor", roomIds: ["sig-a"] }));
@@ -86,6 +97,9 @@ describe("witness signaling", () => {
   it("validates every request body", async () => {
     const socket = connect(token({ sub: "sup", name: "监督员", role: "supervisor", roomIds: ["sig-a"] }));
     await connected(socket);
-    expect(await socket.emitWithAck("join", { roomId: "../../etc" })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
+    expect(await socket.emitWithAck("join", { roomId: "../../etc" })).toMatchObject({
+      ok: false,
+      error: { code: "BAD_REQUEST" },
+    });
   });
 });

@@ -5,7 +5,14 @@ import { verifyWitnessToken, type WitnessClaims } from "../token.ts";
 import type { RoomRegistry } from "../rooms/room-registry.ts";
 import type { ProducerInfo, WitnessRoom } from "../rooms/witness-room.ts";
 import { handlers, SignalingError, type SocketContext } from "./handlers.ts";
-import { requestSchemas, WITNESS_NAMESPACE, type Ack, type ClientEvents, type RequestName, type ServerEvents } from "./protocol.ts";
+import {
+  requestSchemas,
+  WITNESS_NAMESPACE,
+  type Ack,
+  type ClientEvents,
+  type RequestName,
+  type ServerEvents,
+} from "./protocol.ts";
 
 type WitnessSocket = Socket<ClientEvents, ServerEvents, Record<string, never>, { claims: WitnessClaims }>;
 
@@ -57,7 +64,8 @@ function bindSocket(socket: WitnessSocket, rooms: RoomRegistry): void {
     socket.on(name, async (payload: unknown, ack: unknown) => {
       if (typeof ack !== "function") return;
       const parsed = requestSchemas[name].safeParse(payload);
-      if (!parsed.success) return ack({ ok: false, error: { code: "BAD_REQUEST", message: parsed.error.issues[0]?.message ?? "invalid" } });
+      if (!parsed.success)
+        return ack({ ok: false, error: { code: "BAD_REQUEST", message: parsed.error.issues[0]?.message ?? "invalid" } });
       try {
         const handler = handlers[name] as (c: SocketContext, r: unknown) => Promise<unknown>;
         ack({ ok: true, data: await handler(ctx, parsed.data) });

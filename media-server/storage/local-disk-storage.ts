@@ -70,6 +70,9 @@ export class LocalDiskStorage implements RecordingStorage {
 
   async listRooms(): Promise<string[]> {
     const entries = await fsp.readdir(this.root, { withFileTypes: true }).catch(() => []);
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   }
 }

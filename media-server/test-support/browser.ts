@@ -10,9 +10,15 @@ import { chromium, type Browser } from "@playwright/test";
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const CHROMIUM_ARGS = [
-  "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--no-first-run", "--disable-quic",
-  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
   "--autoplay-policy=no-user-gesture-required",
 ];
 
@@ -23,7 +29,11 @@ export function launchChromium(): Promise<Browser> {
 export async function servePage(): Promise<{ url: string; close(): Promise<void> }> {
   const bundle = await build({
     entryPoints: [path.join(here, "browser-page.ts")],
-    bundle: true, format: "iife", platform: "browser", target: "chrome110", write: false,
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: "chrome110",
+    write: false,
   });
   const js = bundle.outputFiles[0]?.text ?? "";
   const html = `<!doctype html><meta charset="utf-8"><title>witness test</title><body><script src="/bundle.js"></script></body>`;

@@ -15,16 +15,32 @@ import { LocalDiskStorage } from "../storage/local-disk-storage.ts";
 export const INTERNAL_SECRET = "internal-secret-for-tests-0123";
 export const TOKEN_SECRET = "token-secret-for-tests-0123456";
 
-export type Harness = { server: MediaServer; audit: InMemoryAuditSink; storage: LocalDiskStorage; dir: string; close(): Promise<void> };
+export type Harness = {
+  server: MediaServer;
+  audit: InMemoryAuditSink;
+  storage: LocalDiskStorage;
+  dir: string;
+  close(): Promise<void>;
+};
 
 export async function startHarness(opts: { segmentSeconds?: number; workers?: number } = {}): Promise<Harness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "witness-test-"));
   const audit = new InMemoryAuditSink();
   const storage = new LocalDiskStorage(dir);
   const server = await startMediaServer({
-    port: 0, bind: "127.0.0.1", announcedIp: "127.0.0.1", rtcMinPort: 40000, rtcMaxPort: 49999,
-    workers: opts.workers ?? 1, workerBin: process.env.MEDIASOUP_WORKER_BIN ?? ensureMediaWorker(), internalSecret: INTERNAL_SECRET, tokenSecret: TOKEN_SECRET,
-    segmentSeconds: opts.segmentSeconds ?? 2, ffmpegBin: "ffmpeg", storage, audit,
+    port: 0,
+    bind: "127.0.0.1",
+    announcedIp: "127.0.0.1",
+    rtcMinPort: 40000,
+    rtcMaxPort: 49999,
+    workers: opts.workers ?? 1,
+    workerBin: process.env.MEDIASOUP_WORKER_BIN ?? ensureMediaWorker(),
+    internalSecret: INTERNAL_SECRET,
+    tokenSecret: TOKEN_SECRET,
+    segmentSeconds: opts.segmentSeconds ?? 2,
+    ffmpegBin: "ffmpeg",
+    storage,
+    audit,
   });
   const close = async () => {
     await server.close();
@@ -34,8 +50,13 @@ export async function startHarness(opts: { segmentSeconds?: number; workers?: nu
 }
 
 // Tests read whichever fields the internal API answered with; its schema is tested elsewhere.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function internal(h: Harness, method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
+export async function internal(
+  h: Harness,
+  method: string,
+  route: string,
+  body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ status: number; json: any }> {
   const res = await fetch(`${h.server.url}/internal${route}`, {
     method,
     headers: { authorization: `Bearer ${INTERNAL_SECRET}`, "content-type": "application/json" },
@@ -77,7 +98,11 @@ export async function ffprobe(file: string): Promise<Probe> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe();

@@ -13,6 +13,9 @@ if (file) {
   process.on("exit", () => {
     h.disable();
     const ms = (ns) => Math.round(ns / 1e5) / 10;
-    writeFileSync(file, JSON.stringify({ p50_ms: ms(h.percentile(50)), p99_ms: ms(h.percentile(99)), max_ms: ms(h.max), mean_ms: ms(h.mean) }));
+    writeFileSync(
+      file,
+      JSON.stringify({ p50_ms: ms(h.percentile(50)), p99_ms: ms(h.percentile(99)), max_ms: ms(h.max), mean_ms: ms(h.mean) }),
+    );
   });
 }

@@ -18,7 +18,10 @@ function nativeSigning(...args) {
     if (md.algorithm !== "sha256" || scheme !== undefined) return forgeSign(md, scheme);
     native ??= createPrivateKey(forge.pki.privateKeyToPem(key));
     const digest = Buffer.from(md.digest().getBytes(), "binary");
-    return privateEncrypt({ key: native, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([DIGEST_INFO_SHA256, digest])).toString("binary");
+    return privateEncrypt(
+      { key: native, padding: constants.RSA_PKCS1_PADDING },
+      Buffer.concat([DIGEST_INFO_SHA256, digest]),
+    ).toString("binary");
   };
   return key;
 }

@@ -11,7 +11,15 @@
 // Own database (mingbiao_bench), own Redis DB (3), own temp dirs, a free port on 127.0.0.1;
 // everything is removed at the end. The last line is one JSON object.
 import { spawn, type ChildProcess } from "node:child_process";
-import { constants as cryptoConstants, createHash, createPrivateKey, privateEncrypt, randomBytes, randomUUID, sign } from "node:crypto";
+import {
+  constants as cryptoConstants,
+  createHash,
+  createPrivateKey,
+  privateEncrypt,
+  randomBytes,
+  randomUUID,
+  sign,
+} from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
@@ -84,7 +92,10 @@ async function abort(message: string, code = 1): Promise<never> {
   await cleanup();
   process.exit(code);
 }
-const watchdog = setTimeout(() => void abort(`exceeded the time bound of ${LIMIT_S} s (BENCH_TIMEOUT_S); stopped`, 2), LIMIT_S * 1000);
+const watchdog = setTimeout(
+  () => void abort(`exceeded the time bound of ${LIMIT_S} s (BENCH_TIMEOUT_S); stopped`, 2),
+  LIMIT_S * 1000,
+);
 watchdog.unref();
 process.on("SIGINT", () => void abort("interrupted", 130));
 process.on("SIGTERM", () => void abort("terminated", 143));
@@ -258,14 +269,26 @@ interface UploadResult {
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 
 function request(
-  port: number, method: string, urlPath: string, headers: Record<string, string>, file?: string,
+  port: number,
+  method: string,
+  urlPath: string,
+  headers: Record<string, string>,
+  file?: string,
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; tLastByte: number; tEnd: number }> {
   return new Promise((resolve, reject) => {
     let tLastByte = 0;
     const req = http.request({ host: "127.0.0.1", port, method, path: urlPath, headers, agent, timeout: 300_000 }, (res) => {
       const pieces: Buffer[] = [];
       res.on("data", (c: Buffer) => pieces.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(pieces).toString("utf8"), tLastByte: tLastByte || performance.now(), tEnd: performance.now() }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(pieces).toString("utf8"),
+          tLastByte: tLastByte || performance.now(),
+          tEnd: performance.now(),
+        }),
+      );
       res.on("error", reject);
     });
     req.on("finish", () => {
@@ -282,10 +305,18 @@ function request(
 }
 
 function tusMetadata(fields: Record<string, string>): string {
-  return Object.entries(fields).map(([k, v]) => `${k} ${Buffer.from(v).toString("base64")}`).join(",");
+  return Object.entries(fields)
+    .map(([k, v]) => `${k} ${Buffer.from(v).toString("base64")}`)
+    .join(",");
 }
 
-async function uploadOne(port: number, collection: string, tenderId: string, b: BidderFixture, expect: number): Promise<UploadResult> {
+async function uploadOne(
+  port: number,
+  collection: string,
+  tenderId: string,
+  b: BidderFixture,
+  expect: number,
+): Promise<UploadResult> {
   const tStart = performance.now();
   try {
     const created = await request(port, "POST", collection, {
@@ -297,15 +328,28 @@ async function uploadOne(port: number, collection: string, tenderId: string, b: 
     });
     const location = created.headers.location;
     if (created.status !== 201 || !location) {
-      return { ok: false, status: created.status, error: `create: ${created.status} ${created.body.slice(0, 200)}`, tStart, tLastByte: 0, tEnd: performance.now() };
+      return {
+        ok: false,
+        status: created.status,
+        error: `create: ${created.status} ${created.body.slice(0, 200)}`,
+        tStart,
+        tLastByte: 0,
+        tEnd: performance.now(),
+      };
     }
-    const res = await request(port, "PATCH", new URL(location, `http://127.0.0.1:${port}`).pathname, {
-      "Tus-Resumable": "1.0.0",
-      "Upload-Offset": "0",
-      "Content-Type": "application/offset+octet-stream",
-      "Content-Length": String(b.size),
-      Cookie: b.cookie,
-    }, b.file);
+    const res = await request(
+      port,
+      "PATCH",
+      new URL(location, `http://127.0.0.1:${port}`).pathname,
+      {
+        "Tus-Resumable": "1.0.0",
+        "Upload-Offset": "0",
+        "Content-Type": "application/offset+octet-stream",
+        "Content-Length": String(b.size),
+        Cookie: b.cookie,
+      },
+      b.file,
+    );
     let ok = res.status === expect;
     if (ok && expect === 200) {
       try {
@@ -314,7 +358,14 @@ async function uploadOne(port: number, collection: string, tenderId: string, b: 
         ok = false;
       }
     }
-    return { ok, status: res.status, error: ok ? undefined : `patch: ${res.status} ${res.body.slice(0, 200)}`, tStart, tLastByte: res.tLastByte, tEnd: res.tEnd };
+    return {
+      ok,
+      status: res.status,
+      error: ok ? undefined : `patch: ${res.status} ${res.body.slice(0, 200)}`,
+      tStart,
+      tLastByte: res.tLastByte,
+      tEnd: res.tEnd,
+    };
   } catch (error) {
     return { ok: false, status: 0, error: (error as Error).message, tStart, tLastByte: 0, tEnd: performance.now() };
   }
@@ -336,7 +387,13 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
 }
 
-async function phase(port: number, collection: string, tenderId: string, bidders: readonly BidderFixture[], expect: number): Promise<PhaseFigures> {
+async function phase(
+  port: number,
+  collection: string,
+  tenderId: string,
+  bidders: readonly BidderFixture[],
+  expect: number,
+): Promise<PhaseFigures> {
   const results = await Promise.all(bidders.map((b) => uploadOne(port, collection, tenderId, b, expect)));
   const t0 = Math.min(...results.map((r) => r.tStart));
   const t1 = Math.max(...results.map((r) => r.tEnd));
@@ -344,7 +401,10 @@ async function phase(port: number, collection: string, tenderId: string, bidders
   const totalMb = bidders.reduce((s, b) => s + b.size, 0) / 1_048_576;
   const ok = results.filter((r) => r.ok);
   const waits = ok.map((r) => (r.tEnd - r.tLastByte) / 1000).sort((a, b) => a - b);
-  const anyWaits = results.filter((r) => r.tLastByte > 0).map((r) => (r.tEnd - r.tLastByte) / 1000).sort((x, y) => x - y);
+  const anyWaits = results
+    .filter((r) => r.tLastByte > 0)
+    .map((r) => (r.tEnd - r.tLastByte) / 1000)
+    .sort((x, y) => x - y);
   const errors = [...new Set(results.filter((r) => !r.ok).map((r) => r.error ?? String(r.status)))];
   return {
     offered: bidders.length,
@@ -364,7 +424,9 @@ async function phase(port: number, collection: string, tenderId: string, bidders
  * the ones forge would make; forge's JS bignum takes ~0.1-0.4 s per RSA-3072 signature and the
  * bench issues 2 certificates (and 2 CSRs) per bidder.
  */
-interface ForgeSigningKey { sign(md: { algorithm: string; digest(): { getBytes(): string } }, scheme?: unknown): string }
+interface ForgeSigningKey {
+  sign(md: { algorithm: string; digest(): { getBytes(): string } }, scheme?: unknown): string;
+}
 function withNativeSign<K extends object>(key: K, pem: string): K {
   const native = createPrivateKey(pem);
   const digestInfoSha256 = Buffer.from("3031300d060960864801650304020105000420", "hex");
@@ -373,7 +435,10 @@ function withNativeSign<K extends object>(key: K, pem: string): K {
   fast.sign = (md, scheme) => {
     if (md.algorithm !== "sha256" || scheme !== undefined) return original(md, scheme);
     const digest = Buffer.from(md.digest().getBytes(), "binary");
-    return privateEncrypt({ key: native, padding: cryptoConstants.RSA_PKCS1_PADDING }, Buffer.concat([digestInfoSha256, digest])).toString("binary");
+    return privateEncrypt(
+      { key: native, padding: cryptoConstants.RSA_PKCS1_PADDING },
+      Buffer.concat([digestInfoSha256, digest]),
+    ).toString("binary");
   };
   return fast;
 }
@@ -381,9 +446,10 @@ function withNativeSign<K extends object>(key: K, pem: string): K {
 async function main(): Promise<void> {
   const envelopeBytes = Math.round(MB * 1_048_576);
   const needGb = (N * envelopeBytes * 2.1) / 1e9;
-  const freeGb = fs.statfsSync(tmp).bavail * fs.statfsSync(tmp).bsize / 1e9;
+  const freeGb = (fs.statfsSync(tmp).bavail * fs.statfsSync(tmp).bsize) / 1e9;
   log(`${N} bidders × ${MB} MB envelopes; temp ${tmp} (${freeGb.toFixed(0)} GB free, needs ~${needGb.toFixed(1)} GB)`);
-  if (freeGb < needGb + 2) await abort(`not enough space in ${os.tmpdir()}: ${freeGb.toFixed(1)} GB free, ~${needGb.toFixed(1)} GB needed`);
+  if (freeGb < needGb + 2)
+    await abort(`not enough space in ${os.tmpdir()}: ${freeGb.toFixed(1)} GB free, ~${needGb.toFixed(1)} GB needed`);
 
   log(`database ${DB_NAME}: drop, create, migrate deploy; Redis ${REDIS_URL}: flush`);
   await prepareDatabase();
@@ -410,14 +476,26 @@ async function main(): Promise<void> {
   const { bytesSource } = await import("../../crypto/envelope/sources.ts");
   const forge = (await import("node-forge")).default;
   const { Prisma } = await import("../../app/generated/prisma/client.ts");
-  cleanups.push({ name: "close app connections", run: async () => { await closeRedis(); await disconnectDb(); } });
+  cleanups.push({
+    name: "close app connections",
+    run: async () => {
+      await closeRedis();
+      await disconnectDb();
+    },
+  });
 
   // --- fixtures: platform PKI, a tender with escrow, N bidders with certificates and sessions ---
   log("platform PKI, tender with escrow key, bidder organisations, certificates, sessions");
   const pki = await platformPki();
   log("platform PKI ready");
-  const agentOrg = await db().organization.create({ data: { name: "基准测试招标代理有限公司", creditCode: "91BENCHAGENT000000", kind: "AGENT" }, select: { id: true } });
-  const agentUser = await db().user.create({ data: { email: "agent@bench.invalid", name: "代理", passwordHash: "!bench", role: "AGENT", organizationId: agentOrg.id }, select: { id: true } });
+  const agentOrg = await db().organization.create({
+    data: { name: "基准测试招标代理有限公司", creditCode: "91BENCHAGENT000000", kind: "AGENT" },
+    select: { id: true },
+  });
+  const agentUser = await db().user.create({
+    data: { email: "agent@bench.invalid", name: "代理", passwordHash: "!bench", role: "AGENT", organizationId: agentOrg.id },
+    select: { id: true },
+  });
   const escrowKeys = await generateRsaKeyPair(2048);
   const escrowSerial = randomUUID().replace(/-/g, "");
   const tender = await db().tender.create({
@@ -440,12 +518,25 @@ async function main(): Promise<void> {
   // The escrow key's private half stays here (nobody opens these bids). The signed custodian
   // record columns, where the schema has them, get placeholders: submission reads only the key.
   const escrowFields = new Set(Object.keys(Prisma.TenderEscrowScalarFieldEnum));
-  const escrowData: Record<string, unknown> = { tenderId: tender.id, serial: escrowSerial, publicKeyPem: forge.pki.publicKeyToPem(escrowKeys.publicKey), threshold: 2 };
+  const escrowData: Record<string, unknown> = {
+    tenderId: tender.id,
+    serial: escrowSerial,
+    publicKeyPem: forge.pki.publicKeyToPem(escrowKeys.publicKey),
+    threshold: 2,
+  };
   if (escrowFields.has("record")) escrowData.record = { bench: true };
   if (escrowFields.has("signature")) escrowData.signature = "";
   await db().tenderEscrow.create({ data: escrowData as Parameters<ReturnType<typeof db>["tenderEscrow"]["create"]>[0]["data"] });
   const document = await db().tenderDocument.create({
-    data: { tenderId: tender.id, kind: "TENDER_DOCUMENTS", fileName: "招标文件.pdf", sizeBytes: 10n, sha256: "0".repeat(64), storageKey: "bench", uploadedById: agentUser.id },
+    data: {
+      tenderId: tender.id,
+      kind: "TENDER_DOCUMENTS",
+      fileName: "招标文件.pdf",
+      sizeBytes: 10n,
+      sha256: "0".repeat(64),
+      storageKey: "bench",
+      uploadedById: agentUser.id,
+    },
     select: { id: true },
   });
 
@@ -454,37 +545,78 @@ async function main(): Promise<void> {
   // certificates (own serials and fingerprints) issued by the platform CA from its own CSRs.
   const [signingKeys, encryptionKeys] = await Promise.all([generateRsaKeyPair(2048), generateRsaKeyPair(2048)]);
   const issuedAt = new Date(Date.now() - 60_000);
-  const fastIssuing = { cert: pki.issuing.cert, key: withNativeSign(pki.issuing.key, forge.pki.privateKeyToPem(pki.issuing.key)) };
-  const fastSigningKeys = { publicKey: signingKeys.publicKey, privateKey: withNativeSign(signingKeys.privateKey, forge.pki.privateKeyToPem(signingKeys.privateKey)) };
-  const fastEncryptionKeys = { publicKey: encryptionKeys.publicKey, privateKey: withNativeSign(encryptionKeys.privateKey, forge.pki.privateKeyToPem(encryptionKeys.privateKey)) };
+  const fastIssuing = {
+    cert: pki.issuing.cert,
+    key: withNativeSign(pki.issuing.key, forge.pki.privateKeyToPem(pki.issuing.key)),
+  };
+  const fastSigningKeys = {
+    publicKey: signingKeys.publicKey,
+    privateKey: withNativeSign(signingKeys.privateKey, forge.pki.privateKeyToPem(signingKeys.privateKey)),
+  };
+  const fastEncryptionKeys = {
+    publicKey: encryptionKeys.publicKey,
+    privateKey: withNativeSign(encryptionKeys.privateKey, forge.pki.privateKeyToPem(encryptionKeys.privateKey)),
+  };
   const crlUrl = `http://127.0.0.1/pki/issuing.crl`;
-  const bidders = await pool(Array.from({ length: N }, (_, i) => i), 8, async (i) => {
-    const name = `基准投标人${String(i).padStart(4, "0")}有限公司`;
-    const creditCode = `91BENCH${String(i).padStart(11, "0")}`;
-    const org = await db().organization.create({ data: { name, creditCode, kind: "BIDDER" }, select: { id: true } });
-    const user = await db().user.create({ data: { email: `bidder${i}@bench.invalid`, name: `投标人${i}`, passwordHash: "!bench", role: "BIDDER", organizationId: org.id }, select: { id: true } });
-    const subject = { commonName: name, organization: name, serialNumber: creditCode };
-    const signing = issueCertificate(fastIssuing, { csrPem: createCsr(fastSigningKeys, subject), profile: "signing", role: "bidder", now: issuedAt, validityDays: 730, crlUrl });
-    const encryption = issueCertificate(fastIssuing, { csrPem: createCsr(fastEncryptionKeys, subject), profile: "encryption", role: "bidder", now: issuedAt, validityDays: 730, crlUrl });
-    for (const [cert, usage] of [[signing, "SIGNING"], [encryption, "ENCRYPTION"]] as const) {
-      await db().certificate.create({
+  const bidders = await pool(
+    Array.from({ length: N }, (_, i) => i),
+    8,
+    async (i) => {
+      const name = `基准投标人${String(i).padStart(4, "0")}有限公司`;
+      const creditCode = `91BENCH${String(i).padStart(11, "0")}`;
+      const org = await db().organization.create({ data: { name, creditCode, kind: "BIDDER" }, select: { id: true } });
+      const user = await db().user.create({
         data: {
+          email: `bidder${i}@bench.invalid`,
+          name: `投标人${i}`,
+          passwordHash: "!bench",
+          role: "BIDDER",
           organizationId: org.id,
-          userId: user.id,
-          usage,
-          serialNumber: cert.serialNumber,
-          subject: `CN=${name}`,
-          fingerprint: createHash("sha256").update(certToDer(cert)).digest("hex"),
-          pem: certToPem(cert),
-          notBefore: cert.validity.notBefore,
-          notAfter: cert.validity.notAfter,
         },
+        select: { id: true },
       });
-    }
-    await db().documentDownload.create({ data: { tenderId: tender.id, documentId: document.id, organizationId: org.id, userId: user.id } });
-    const setCookie = await createSession(user.id, { ip: "127.0.0.1", userAgent: "bench:submit" });
-    return { i, name, orgId: org.id, userId: user.id, cookie: setCookie.split(";")[0] as string, signing, encryption };
-  });
+      const subject = { commonName: name, organization: name, serialNumber: creditCode };
+      const signing = issueCertificate(fastIssuing, {
+        csrPem: createCsr(fastSigningKeys, subject),
+        profile: "signing",
+        role: "bidder",
+        now: issuedAt,
+        validityDays: 730,
+        crlUrl,
+      });
+      const encryption = issueCertificate(fastIssuing, {
+        csrPem: createCsr(fastEncryptionKeys, subject),
+        profile: "encryption",
+        role: "bidder",
+        now: issuedAt,
+        validityDays: 730,
+        crlUrl,
+      });
+      for (const [cert, usage] of [
+        [signing, "SIGNING"],
+        [encryption, "ENCRYPTION"],
+      ] as const) {
+        await db().certificate.create({
+          data: {
+            organizationId: org.id,
+            userId: user.id,
+            usage,
+            serialNumber: cert.serialNumber,
+            subject: `CN=${name}`,
+            fingerprint: createHash("sha256").update(certToDer(cert)).digest("hex"),
+            pem: certToPem(cert),
+            notBefore: cert.validity.notBefore,
+            notAfter: cert.validity.notAfter,
+          },
+        });
+      }
+      await db().documentDownload.create({
+        data: { tenderId: tender.id, documentId: document.id, organizationId: org.id, userId: user.id },
+      });
+      const setCookie = await createSession(user.id, { ip: "127.0.0.1", userAgent: "bench:submit" });
+      return { i, name, orgId: org.id, userId: user.id, cookie: setCookie.split(";")[0] as string, signing, encryption };
+    },
+  );
 
   // --- seal one envelope per bidder (not measured) ---
   log(`sealing ${N} envelopes of ${MB} MB random content (not timed)`);
@@ -496,7 +628,10 @@ async function main(): Promise<void> {
       {
         tenderId: tender.id,
         files: [
-          { name: "唱标信息.json", data: bytesSource(new TextEncoder().encode(JSON.stringify({ price: String(10_000_000 + b.i) }))) },
+          {
+            name: "唱标信息.json",
+            data: bytesSource(new TextEncoder().encode(JSON.stringify({ price: String(10_000_000 + b.i) }))),
+          },
           { name: "技术标.bin", data: bytesSource(plaintext, 1 << 20) },
         ],
         bidderEncryptionCert: b.encryption,
@@ -521,12 +656,21 @@ async function main(): Promise<void> {
   // Investigation only, e.g. --perf-basic-prof (JS symbols for `perf`) or --trace-gc.
   if (process.env.BENCH_SERVER_NODE_ARGS) nodeArgs.push(...process.env.BENCH_SERVER_NODE_ARGS.split(" ").filter(Boolean));
   log(`starting the server on 127.0.0.1:${port} (log ${serverLog})`);
-  const server = startChild("server", process.execPath, [...nodeArgs, "server.ts"], { ...serverEnv, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, BENCH_LOOP_FILE: loopFile }, serverLog);
+  const server = startChild(
+    "server",
+    process.execPath,
+    [...nodeArgs, "server.ts"],
+    { ...serverEnv, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, BENCH_LOOP_FILE: loopFile },
+    serverLog,
+  );
   await waitHealthy(port, server, serverLog);
 
   // A warm-up submission by bidder 0 is not part of the figures; its bid becomes version 1.
   const warm = await uploadOne(port, "/uploads/bids", tender.id, fixtures[0] as BidderFixture, 200);
-  if (!warm.ok) await abort(`warm-up submission failed: ${warm.error}\n${fs.readFileSync(serverLog, "utf8").split("\n").slice(-20).join("\n")}`);
+  if (!warm.ok)
+    await abort(
+      `warm-up submission failed: ${warm.error}\n${fs.readFileSync(serverLog, "utf8").split("\n").slice(-20).join("\n")}`,
+    );
   if (server.proc.pid) process.kill(server.proc.pid, "SIGUSR2");
 
   log(`phase A: ${N} concurrent submissions to the server`);
@@ -535,12 +679,15 @@ async function main(): Promise<void> {
   const cpuA = cpuSpent(cpuA0, cpuNow(server.proc.pid));
   log(`phase A: ${a.accepted}/${a.offered} accepted in ${a.wallS.toFixed(1)} s`);
   await stopChild(server.proc, server.exited);
-  const loop = fs.existsSync(loopFile) ? (JSON.parse(fs.readFileSync(loopFile, "utf8")) as { p50_ms: number; p99_ms: number; max_ms: number; mean_ms: number }) : null;
+  const loop = fs.existsSync(loopFile)
+    ? (JSON.parse(fs.readFileSync(loopFile, "utf8")) as { p50_ms: number; p99_ms: number; max_ms: number; mean_ms: number })
+    : null;
   const profile = PROFILE ? summariseProfile(dirs.prof) : null;
   if (PROFILE && process.env.BENCH_KEEP_PROFILE) {
     // The temp dir goes at the end; keep the raw profiles for a closer look (e.g. DevTools).
     fs.mkdirSync(process.env.BENCH_KEEP_PROFILE, { recursive: true });
-    for (const f of fs.readdirSync(dirs.prof)) fs.copyFileSync(path.join(dirs.prof, f), path.join(process.env.BENCH_KEEP_PROFILE, f));
+    for (const f of fs.readdirSync(dirs.prof))
+      fs.copyFileSync(path.join(dirs.prof, f), path.join(process.env.BENCH_KEEP_PROFILE, f));
   }
   const versions = await db().bidVersion.count();
   fs.rmSync(dirs.bids, { recursive: true, force: true });
@@ -552,7 +699,12 @@ async function main(): Promise<void> {
     const sink = startChild(label, process.execPath, args, { ...env, SINK_PORT: String(sinkPort) }, sinkLog);
     await new Promise<void>((resolve, reject) => {
       const deadline = Date.now() + 20_000;
-      const poll = () => (fs.readFileSync(sinkLog, "utf8").includes("sink listening") ? resolve() : Date.now() > deadline ? reject(new Error(`the ${label} did not start`)) : setTimeout(poll, 50));
+      const poll = () =>
+        fs.readFileSync(sinkLog, "utf8").includes("sink listening")
+          ? resolve()
+          : Date.now() > deadline
+            ? reject(new Error(`the ${label} did not start`))
+            : setTimeout(poll, 50);
       poll();
     });
     const cpu0 = cpuNow(sink.proc.pid);
@@ -567,10 +719,14 @@ async function main(): Promise<void> {
   let c: PhaseFigures | null = null;
   let cpuC: ReturnType<typeof cpuSpent> | null = null;
   if (STORING_SINK) {
-    log(`phase C: ${N} concurrent uploads to a sink that stores and hashes twice, with the server's ingest threads (tests/bench/storing-sink.ts)`);
+    log(
+      `phase C: ${N} concurrent uploads to a sink that stores and hashes twice, with the server's ingest threads (tests/bench/storing-sink.ts)`,
+    );
     const storingDir = path.join(tmp, "storing-sink");
     fs.mkdirSync(storingDir, { recursive: true });
-    ({ figures: c, cpu: cpuC } = await runSink("storing-sink", ["--import", "tsx", "tests/bench/storing-sink.ts"], { SINK_DIR: storingDir }));
+    ({ figures: c, cpu: cpuC } = await runSink("storing-sink", ["--import", "tsx", "tests/bench/storing-sink.ts"], {
+      SINK_DIR: storingDir,
+    }));
     fs.rmSync(storingDir, { recursive: true, force: true });
   }
 
@@ -606,7 +762,10 @@ async function main(): Promise<void> {
           row("server / storing sink", (a.mbS / c.mbS).toFixed(3)),
         ]
       : []),
-    row("p99 last byte → receipt (target ≤ 2 s)", `${a.lastByteToAnswer.p99.toFixed(3)} s ${a.lastByteToAnswer.p99 <= 2 ? "✓" : "✗"}`),
+    row(
+      "p99 last byte → receipt (target ≤ 2 s)",
+      `${a.lastByteToAnswer.p99.toFixed(3)} s ${a.lastByteToAnswer.p99 <= 2 ? "✓" : "✗"}`,
+    ),
     row("all accepted", a.accepted === a.offered ? "yes ✓" : `no ✗ (${a.offered - a.accepted} not)`),
     row("bid versions recorded (incl. 1 warm-up)", String(versions)),
   ];
@@ -618,18 +777,32 @@ async function main(): Promise<void> {
     row("    server", `${perGb(cpuA.main)} + ${perGb(cpuA.others)}   client ${perGb(cpuA.client)}`),
     row("    sink", `${perGb(cpuB.main)} + ${perGb(cpuB.others)}   client ${perGb(cpuB.client)}`),
     ...(c && cpuC ? [row("    storing sink", `${perGb(cpuC.main)} + ${perGb(cpuC.others)}   client ${perGb(cpuC.client)}`)] : []),
-    row("    machine busy (all processes, share of all cores)", `server phase ${(100 * cpuA.machine / (a.wallS * os.cpus().length)).toFixed(0)} %, sink phase ${(100 * cpuB.machine / (b.wallS * os.cpus().length)).toFixed(0)} %${c && cpuC ? `, storing sink phase ${(100 * cpuC.machine / (c.wallS * os.cpus().length)).toFixed(0)} %` : ""}`),
+    row(
+      "    machine busy (all processes, share of all cores)",
+      `server phase ${((100 * cpuA.machine) / (a.wallS * os.cpus().length)).toFixed(0)} %, sink phase ${((100 * cpuB.machine) / (b.wallS * os.cpus().length)).toFixed(0)} %${c && cpuC ? `, storing sink phase ${((100 * cpuC.machine) / (c.wallS * os.cpus().length)).toFixed(0)} %` : ""}`,
+    ),
   );
   if (steps) {
     lines.push("", "  finalisation after the last byte, one envelope alone (ms; main thread unless noted):");
     for (const [k, v] of Object.entries(steps)) lines.push(row(`    ${k}`, v.toFixed(1)));
   }
-  if (profile) lines.push("", "  server CPU profile (whole server life, mostly the timed phase), top self time:", ...profile.map((p) => `    ${p}`));
-  for (const e of [...a.errors.map((x) => `server: ${x}`), ...b.errors.map((x) => `sink: ${x}`), ...(c?.errors ?? []).map((x) => `storing sink: ${x}`)].slice(0, 10)) lines.push(`  error: ${e}`);
+  if (profile)
+    lines.push(
+      "",
+      "  server CPU profile (whole server life, mostly the timed phase), top self time:",
+      ...profile.map((p) => `    ${p}`),
+    );
+  for (const e of [
+    ...a.errors.map((x) => `server: ${x}`),
+    ...b.errors.map((x) => `sink: ${x}`),
+    ...(c?.errors ?? []).map((x) => `storing sink: ${x}`),
+  ].slice(0, 10))
+    lines.push(`  error: ${e}`);
   if (a.errors.length > 0) {
     // The server's own account of the failures (its log goes with the temp dir).
     const causes = serverCauses(serverLog);
-    if (causes.length > 0) lines.push("  server log, distinct failure causes (count × first line):", ...causes.map((c) => `    ${c}`));
+    if (causes.length > 0)
+      lines.push("  server log, distinct failure causes (count × first line):", ...causes.map((c) => `    ${c}`));
   }
   if (process.env.BENCH_KEEP_LOG) fs.copyFileSync(serverLog, process.env.BENCH_KEEP_LOG);
   process.stdout.write(`${lines.join("\n")}\n\n`);
@@ -641,8 +814,18 @@ async function main(): Promise<void> {
   );
   process.exit(0);
 
-  async function measureSteps(f: BidderFixture, bidder: { orgId: string; userId: string; name: string }): Promise<Record<string, number>> {
-    const user = { id: bidder.userId, email: "", name: bidder.name, role: "BIDDER" as const, organizationId: bidder.orgId, organizationName: bidder.name };
+  async function measureSteps(
+    f: BidderFixture,
+    bidder: { orgId: string; userId: string; name: string },
+  ): Promise<Record<string, number>> {
+    const user = {
+      id: bidder.userId,
+      email: "",
+      name: bidder.name,
+      role: "BIDDER" as const,
+      organizationId: bidder.orgId,
+      organizationName: bidder.name,
+    };
     const now = new Date();
     const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
       const t = performance.now();
@@ -654,59 +837,70 @@ async function main(): Promise<void> {
     for (let pass = 0; pass < 3; pass++) passes.push(await onePass());
     const out: Record<string, number> = {};
     for (const k of Object.keys(passes[0] as object)) out[k] = Math.min(...passes.map((p) => p[k] as number));
-    out[`sum × ${N} (if serialised on one thread), s`] = (out["sum after the last byte, main thread"] as number) * N / 1000;
+    out[`sum × ${N} (if serialised on one thread), s`] = ((out["sum after the last byte, main thread"] as number) * N) / 1000;
     return out;
     async function onePass(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    const [, ctxMs] = await time(() => bidContext(user, tender.id, now, { createEscrow: false }));
-    out["bidContext (DB, 1 statement)"] = ctxMs;
-    const [crls, crlMs] = await time(async () => currentCrls(await revokedEntries(), Math.floor(now.getTime() / 1000)));
-    out["currentCrls: 2 CRLs signed, RSA-3072 (server: cached ≤ 1 h)"] = crlMs;
-    const trust = await trustStore(crls);
-    // On upload the walk and both hashes are done while the bytes arrive; reading the envelope
-    // back (a resumed upload after a restart) is the fallback, shown for comparison.
-    const [seen, readMs] = await time(() => verifyStoredEnvelope(f.file));
-    out[`fallback only: read ${(f.size / 1_048_576).toFixed(0)} MB back, walk + hashes (ingest threads)`] = readMs;
-    const [, walkMs] = await time(async () => checkWalk(seen.walk, { trust, at: now, expectedTenderId: tender.id }));
-    out["checkWalk: CMS signature, chain, CRLs, manifest"] = walkMs;
-    const [, receiptMs] = await time(() =>
-      issueReceipt({
-        tender: { id: tender.id, code: "BENCH", title: "t" },
-        bidder: { id: bidder.orgId, name: bidder.name, creditCode: "x" },
-        bidId: randomUUID(),
-        version: 1,
-        envelopeSha256: "0".repeat(64),
-        envelopeId: "0".repeat(32),
-        manifestDigest: "0".repeat(64),
-        sizeBytes: f.size,
-        receivedAt: now,
-      }),
-    );
-    out["issueReceipt: CMS sign + RFC 3161 token (node:crypto)"] = receiptMs;
-    out["sum after the last byte, main thread"] = ctxMs + walkMs + receiptMs;
-    // For comparison: the RSA operations in forge's JavaScript bignum and in OpenSSL (fresh forge
-    // keys: the platform's own are switched to OpenSSL by app/features/pki/platform-pki.server.ts).
-    const tbs = randomBytes(1000);
-    for (const [bits, platformKey] of [[3072, pki.issuing.key], [2048, pki.signer.key]] as const) {
-      const pem = forge.pki.privateKeyToPem(platformKey);
-      const key = forge.pki.privateKeyFromPem(pem) as typeof platformKey;
-      const [, forgeMs] = await time(async () => rsaSha256Sign(key, tbs));
-      const native = createPrivateKey(pem);
-      const [, nodeMs] = await time(async () => sign("sha256", tbs, native));
-      out[`alt: one RSA-${bits} signature, forge`] = forgeMs;
-      out[`alt: one RSA-${bits} signature, node:crypto`] = nodeMs;
-    }
-    return out;
+      const out: Record<string, number> = {};
+      const [, ctxMs] = await time(() => bidContext(user, tender.id, now, { createEscrow: false }));
+      out["bidContext (DB, 1 statement)"] = ctxMs;
+      const [crls, crlMs] = await time(async () => currentCrls(await revokedEntries(), Math.floor(now.getTime() / 1000)));
+      out["currentCrls: 2 CRLs signed, RSA-3072 (server: cached ≤ 1 h)"] = crlMs;
+      const trust = await trustStore(crls);
+      // On upload the walk and both hashes are done while the bytes arrive; reading the envelope
+      // back (a resumed upload after a restart) is the fallback, shown for comparison.
+      const [seen, readMs] = await time(() => verifyStoredEnvelope(f.file));
+      out[`fallback only: read ${(f.size / 1_048_576).toFixed(0)} MB back, walk + hashes (ingest threads)`] = readMs;
+      const [, walkMs] = await time(async () => checkWalk(seen.walk, { trust, at: now, expectedTenderId: tender.id }));
+      out["checkWalk: CMS signature, chain, CRLs, manifest"] = walkMs;
+      const [, receiptMs] = await time(() =>
+        issueReceipt({
+          tender: { id: tender.id, code: "BENCH", title: "t" },
+          bidder: { id: bidder.orgId, name: bidder.name, creditCode: "x" },
+          bidId: randomUUID(),
+          version: 1,
+          envelopeSha256: "0".repeat(64),
+          envelopeId: "0".repeat(32),
+          manifestDigest: "0".repeat(64),
+          sizeBytes: f.size,
+          receivedAt: now,
+        }),
+      );
+      out["issueReceipt: CMS sign + RFC 3161 token (node:crypto)"] = receiptMs;
+      out["sum after the last byte, main thread"] = ctxMs + walkMs + receiptMs;
+      // For comparison: the RSA operations in forge's JavaScript bignum and in OpenSSL (fresh forge
+      // keys: the platform's own are switched to OpenSSL by app/features/pki/platform-pki.server.ts).
+      const tbs = randomBytes(1000);
+      for (const [bits, platformKey] of [
+        [3072, pki.issuing.key],
+        [2048, pki.signer.key],
+      ] as const) {
+        const pem = forge.pki.privateKeyToPem(platformKey);
+        const key = forge.pki.privateKeyFromPem(pem) as typeof platformKey;
+        const [, forgeMs] = await time(async () => rsaSha256Sign(key, tbs));
+        const native = createPrivateKey(pem);
+        const [, nodeMs] = await time(async () => sign("sha256", tbs, native));
+        out[`alt: one RSA-${bits} signature, forge`] = forgeMs;
+        out[`alt: one RSA-${bits} signature, node:crypto`] = nodeMs;
+      }
+      return out;
     }
   }
 }
 
 // CPU time from /proc (Linux): a child's main thread and whole process, this process, the machine.
-interface CpuSnapshot { main: number; process: number; client: number; machine: number }
+interface CpuSnapshot {
+  main: number;
+  process: number;
+  client: number;
+  machine: number;
+}
 const TICK_S = 0.01; // USER_HZ is 100 on Linux
 function procTimes(file: string): number {
   try {
-    const fields = fs.readFileSync(file, "utf8").replace(/^.*\) /, "").split(" ");
+    const fields = fs
+      .readFileSync(file, "utf8")
+      .replace(/^.*\) /, "")
+      .split(" ");
     return (Number(fields[11]) + Number(fields[12])) * TICK_S; // utime, stime
   } catch {
     return NaN;
@@ -724,7 +918,12 @@ function cpuNow(pid: number | undefined): CpuSnapshot {
   };
 }
 function cpuSpent(from: CpuSnapshot, to: CpuSnapshot): { main: number; others: number; client: number; machine: number } {
-  return { main: to.main - from.main, others: to.process - from.process - (to.main - from.main), client: to.client - from.client, machine: to.machine - from.machine };
+  return {
+    main: to.main - from.main,
+    others: to.process - from.process - (to.main - from.main),
+    client: to.client - from.client,
+    machine: to.machine - from.machine,
+  };
 }
 
 /** Distinct error messages in the server log: the line after each "failed:" report, counted. */
@@ -735,10 +934,16 @@ function serverCauses(logFile: string): string[] {
   lines.forEach((line, i) => {
     if (!/failed:|Error|error:/.test(line) || /^\s+at /.test(line) || /"(GET|POST|PATCH|HEAD)/.test(line)) return;
     const text = /failed:\s*$/.test(line) ? `${line.trim()} ${(lines[i + 1] ?? "").trim()}` : line.trim();
-    const key = text.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "<id>").replace(/\d+ ?ms/g, "<n> ms").slice(0, 240);
+    const key = text
+      .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "<id>")
+      .replace(/\d+ ?ms/g, "<n> ms")
+      .slice(0, 240);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   });
-  return [...counts.entries()].sort((x, y) => y[1] - x[1]).slice(0, 8).map(([k, n]) => `${n} × ${k}`);
+  return [...counts.entries()]
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 8)
+    .map(([k, n]) => `${n} × ${k}`);
 }
 
 /** Top functions by self time from the server's V8 CPU profile (--cpu-prof). */
@@ -746,8 +951,18 @@ function summariseProfile(dir: string): string[] {
   const files = fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
   if (files.length === 0) return ["(no profile written)"];
   const largest = files.map((f) => path.join(dir, f)).sort((x, y) => fs.statSync(y).size - fs.statSync(x).size)[0] as string;
-  interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
-  const prof = JSON.parse(fs.readFileSync(largest, "utf8")) as { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
+  interface Node {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    hitCount?: number;
+  }
+  const prof = JSON.parse(fs.readFileSync(largest, "utf8")) as {
+    nodes: Node[];
+    samples: number[];
+    timeDeltas: number[];
+    startTime: number;
+    endTime: number;
+  };
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   let total = 0;
@@ -757,11 +972,15 @@ function summariseProfile(dir: string): string[] {
     if (!n) return;
     total += dt;
     const url = n.callFrame.url.replace(/^file:\/\//, "").replace(`${root}/`, "");
-    const key = `${n.callFrame.functionName || "(anonymous)"} ${url ? `${url.split("/").slice(-2).join("/")}:${n.callFrame.lineNumber + 1}` : ""}`.trim();
+    const key =
+      `${n.callFrame.functionName || "(anonymous)"} ${url ? `${url.split("/").slice(-2).join("/")}:${n.callFrame.lineNumber + 1}` : ""}`.trim();
     self.set(key, (self.get(key) ?? 0) + dt);
   });
   const top = [...self.entries()].sort((x, y) => y[1] - x[1]).slice(0, 18);
-  return [`(whole server run ${(total / 1e6).toFixed(1)} s of samples)`, ...top.map(([k, us]) => `${(us / 1e6).toFixed(2).padStart(7)} s  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`)];
+  return [
+    `(whole server run ${(total / 1e6).toFixed(1)} s of samples)`,
+    ...top.map(([k, us]) => `${(us / 1e6).toFixed(2).padStart(7)} s  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`),
+  ];
 }
 
 main().catch((error: unknown) => abort(error instanceof Error ? (error.stack ?? error.message) : String(error)));

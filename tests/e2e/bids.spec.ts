@@ -30,7 +30,9 @@ function platformTrust() {
   const root = load("root");
   const issuing = load("issuing");
   const now = new Date();
-  const crls = [issuing, root].map((ca) => createCrl(ca, { crlNumber: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 3600_000), revoked: [] }));
+  const crls = [issuing, root].map((ca) =>
+    createCrl(ca, { crlNumber: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 3600_000), revoked: [] }),
+  );
   return { roots: [root.cert], intermediates: [issuing.cert], crls };
 }
 
@@ -77,7 +79,9 @@ async function fillBidForm(page: Page, email: string): Promise<{ tenderId: strin
 }
 
 test.describe("sealed bids in the browser", () => {
-  test("enrol → download documents → seal and submit through a dropped connection → verifiable receipt; a late bid is refused", async ({ page }) => {
+  test("enrol → download documents → seal and submit through a dropped connection → verifiable receipt; a late bid is refused", async ({
+    page,
+  }) => {
     test.setTimeout(180_000);
     const { tenderId, p12 } = await fillBidForm(page, "bidder3@demo.mingbiao.cn");
 
@@ -102,14 +106,21 @@ test.describe("sealed bids in the browser", () => {
     await page.getByRole("link", { name: "下载回执" }).first().click();
     const receiptFile = path.join(tmp, "receipt.json");
     await (await receiptDownload).saveAs(receiptFile);
-    const receipt = JSON.parse(fs.readFileSync(receiptFile, "utf8")) as { statement: { tender: { id: string }; receivedAt: string }; signature: string; timestampToken: string };
+    const receipt = JSON.parse(fs.readFileSync(receiptFile, "utf8")) as {
+      statement: { tender: { id: string }; receivedAt: string };
+      signature: string;
+      timestampToken: string;
+    };
     expect(receipt.statement.tender.id).toBe(tenderId);
     const bytes = utf8(canonicalJson(receipt.statement));
     const trust = platformTrust();
     verifyCms({ der: fromBase64(receipt.signature), detachedContent: bytes, trust, at: new Date(), usage: "signing" });
     const stamp = verifyTimestamp({ der: fromBase64(receipt.timestampToken), digest: sha256(bytes), trust });
     expect(Math.abs(stamp.genTime.getTime() - Date.parse(receipt.statement.receivedAt))).toBeLessThan(1000);
-    const rows = await sql<{ n: string }>("SELECT count(*) AS n FROM bid_version v JOIN bid b ON b.id = v.bid_id WHERE b.tender_id = $1", [tenderId]);
+    const rows = await sql<{ n: string }>(
+      "SELECT count(*) AS n FROM bid_version v JOIN bid b ON b.id = v.bid_id WHERE b.tender_id = $1",
+      [tenderId],
+    );
     expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(1);
 
     // A tender whose deadline passes while the bidder is still on the page.
@@ -135,17 +146,24 @@ test.describe("sealed bids in the browser", () => {
     await page.unrouteAll();
     await page.goto(`/bids/${late!.id}`);
     await page.getByLabel("投标报价（元）").fill("99000000.00");
-    await page.locator("#files").setInputFiles([{ name: "技术标.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 late") }]);
+    await page
+      .locator("#files")
+      .setInputFiles([{ name: "技术标.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 late") }]);
     await page.locator("#p12").setInputFiles(p12);
     await page.getByLabel("证书保护密码").fill(P12_PASSWORD);
     const [deadline] = await sql<{ bid_deadline: Date }>("SELECT bid_deadline FROM tender WHERE id = $1", [late!.id]);
     await page.waitForTimeout(Math.max(0, deadline!.bid_deadline.getTime() - Date.now() + 500));
     await page.getByRole("button", { name: "加密并提交投标文件" }).click();
     await expect(page.getByTestId("bid-error")).toContainText("已过投标截止时间");
-    const refusals = await sql<{ n: string }>("SELECT count(*) AS n FROM audit_entry WHERE action = 'bid.refused' AND subject_id = $1", [late!.id]);
+    const refusals = await sql<{ n: string }>(
+      "SELECT count(*) AS n FROM audit_entry WHERE action = 'bid.refused' AND subject_id = $1",
+      [late!.id],
+    );
     expect(Number(refusals[0]?.n)).toBeGreaterThan(0);
   });
-  test("shows 提交成功 only with the receipt: the last answer is lost, the page asks for the receipt and says what it waits for", async ({ page }) => {
+  test("shows 提交成功 only with the receipt: the last answer is lost, the page asks for the receipt and says what it waits for", async ({
+    page,
+  }) => {
     test.setTimeout(180_000);
     const { tenderId } = await fillBidForm(page, "bidder2@demo.mingbiao.cn");
     const before = await sql<{ n: string }>(
@@ -170,7 +188,12 @@ test.describe("sealed bids in the browser", () => {
     await page.route(`**/bids/${tenderId}/uploads/*`, async (route) => {
       asked += 1;
       if (asked === 1) {
-        return route.fulfill({ status: 202, contentType: "application/json", headers: { "Retry-After": "1" }, body: JSON.stringify({ status: "finalising" }) });
+        return route.fulfill({
+          status: 202,
+          contentType: "application/json",
+          headers: { "Retry-After": "1" },
+          body: JSON.stringify({ status: "finalising" }),
+        });
       }
       await released;
       return route.continue();

@@ -15,8 +15,8 @@ export async function evaluationWitness(command: "open" | "close", tenderId: str
     MEDIA_INTERNAL_SECRET: process.env.E2E_INTERNAL_SECRET ?? "",
     WITNESS_TOKEN_SECRET: process.env.E2E_WITNESS_SECRET ?? "",
   };
-  const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/evaluation-witness.ts", command, tenderId], { env }).catch(
-    (error: { stdout?: string }) => ({ stdout: error.stdout ?? "{}" }),
-  );
+  const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/evaluation-witness.ts", command, tenderId], {
+    env,
+  }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? "{}" }));
   return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as { ok: boolean; error?: string };
 }

@@ -38,7 +38,10 @@ test.describe("expert pool, committee request and verifiable draw", () => {
     await applicant.getByLabel("姓名").fill(name);
     await applicant.getByLabel("身份证号码").fill(idNumber());
     await applicant.getByLabel("工作单位", { exact: true }).fill("明州软件评测中心");
-    const body = `91330200MA2E${randomBytes(3).toString("hex").toUpperCase().replace(/[IOSVZ]/g, "1")}`.slice(0, 17);
+    const body = `91330200MA2E${randomBytes(3)
+      .toString("hex")
+      .toUpperCase()
+      .replace(/[IOSVZ]/g, "1")}`.slice(0, 17);
     await applicant.getByLabel("工作单位统一社会信用代码").fill(body + creditCodeCheckChar(body));
     await applicant.getByLabel("职称").fill("高级工程师");
     await applicant.getByLabel("从业年限").fill("15");
@@ -84,7 +87,12 @@ test.describe("expert pool, committee request and verifiable draw", () => {
     // 4. The assigned supervisor approves; the draw job runs (its time is already due).
     const supervisor = await signedIn(browser, "supervisor@demo.mingbiao.cn");
     await supervisor.getByRole("link", { name: "专家抽取" }).click();
-    await supervisor.getByTestId("supervised-request").filter({ hasText: CODE }).first().getByRole("link", { name: "查看" }).click();
+    await supervisor
+      .getByTestId("supervised-request")
+      .filter({ hasText: CODE })
+      .first()
+      .getByRole("link", { name: "查看" })
+      .click();
     await supervisor.getByRole("button", { name: "批准抽取" }).click();
     await expect(async () => {
       await supervisor.reload();

@@ -19,7 +19,19 @@ const PRICES = ["8650000.00", "8712345.00", "8599000.00"];
 function seedTender(bids: number): string {
   const out = execFileSync(
     "npx",
-    ["--no-install", "tsx", "prisma/seed-opening.ts", "--code", `E2E-OPEN-${randomBytes(4).toString("hex")}`, "--keys", keys, "--bids", String(bids), "--title", `开标测试 ${bids} 家`],
+    [
+      "--no-install",
+      "tsx",
+      "prisma/seed-opening.ts",
+      "--code",
+      `E2E-OPEN-${randomBytes(4).toString("hex")}`,
+      "--keys",
+      keys,
+      "--bids",
+      String(bids),
+      "--title",
+      `开标测试 ${bids} 家`,
+    ],
     { env: { ...process.env, ...testEnv, DATABASE_URL: testEnv.MIGRATION_DATABASE_URL }, encoding: "utf8" },
   );
   return (JSON.parse(out.trim().split("\n").pop() ?? "{}") as { tenderId: string }).tenderId;
@@ -42,7 +54,9 @@ async function useKey(page: Page, formId: string, file: string, button: string) 
 }
 
 test.describe("online opening hall", () => {
-  test("sign-in, decryption in the page (wrong file first), live 唱标, objection answered, signed record", async ({ browser }) => {
+  test("sign-in, decryption in the page (wrong file first), live 唱标, objection answered, signed record", async ({
+    browser,
+  }) => {
     test.setTimeout(180_000);
     const tenderId = seedTender(3);
     const host = await openHall(browser, "agent@demo.mingbiao.cn", tenderId);
@@ -79,7 +93,8 @@ test.describe("online opening hall", () => {
     await useKey(first, "decrypt-form", keyFile(BIDDERS[0] ?? "", "enc"), "解密");
     await expect(first.getByTestId("decrypted")).toBeVisible({ timeout: 30_000 });
     // 唱标 appears live in the other participants' pages, without a reload.
-    for (const page of [...bidders.slice(1), supervisor, host]) await expect(page.getByTestId("readout-1-price")).toHaveText(PRICES[0] ?? "");
+    for (const page of [...bidders.slice(1), supervisor, host])
+      await expect(page.getByTestId("readout-1-price")).toHaveText(PRICES[0] ?? "");
     for (const [i, page] of bidders.entries()) {
       if (i === 0) continue;
       await useKey(page, "decrypt-form", keyFile(BIDDERS[i] ?? "", "enc"), "解密");
@@ -102,7 +117,8 @@ test.describe("online opening hall", () => {
     await expect(second.getByTestId("objection")).toContainText("记录无误");
 
     await host.getByRole("button", { name: "结束开标，生成并发布开标记录" }).click();
-    for (const page of [...bidders, supervisor, host]) await expect(page.getByTestId("record-pdf")).toBeVisible({ timeout: 30_000 });
+    for (const page of [...bidders, supervisor, host])
+      await expect(page.getByTestId("record-pdf")).toBeVisible({ timeout: 30_000 });
 
     // Published: anyone reads the record; its PDF signature verifies with poppler's pdfsig.
     const anonymous = await (await browser.newContext()).newPage();
@@ -127,7 +143,10 @@ test.describe("online opening hall", () => {
     await expect(host.getByRole("link", { name: "以本项目为模板重新招标" })).toBeVisible();
     const bidder = await openHall(browser, BIDDERS[0] ?? "", tenderId);
     await expect(bidder.getByTestId("decrypt-form")).toHaveCount(0);
-    const opened = await sql<{ n: string }>("SELECT count(*)::text AS n FROM opening_bid b JOIN opening_session s ON s.id = b.session_id WHERE s.tender_id = $1 AND b.status <> 'SEALED'", [tenderId]);
+    const opened = await sql<{ n: string }>(
+      "SELECT count(*)::text AS n FROM opening_bid b JOIN opening_session s ON s.id = b.session_id WHERE s.tender_id = $1 AND b.status <> 'SEALED'",
+      [tenderId],
+    );
     expect(opened[0]?.n).toBe("0");
     const pdf = await host.request.get(`/opening/${tenderId}/record.pdf`);
     const file = path.join(keys, "failed.pdf");
@@ -135,7 +154,9 @@ test.describe("online opening hall", () => {
     expect(execFileSync("pdftotext", [file, "-"], { encoding: "utf8" })).toContain("流标");
   });
 
-  test("escrow remedy: a bid its bidder did not decrypt opens with the agent's and the supervisor's shares", async ({ browser }) => {
+  test("escrow remedy: a bid its bidder did not decrypt opens with the agent's and the supervisor's shares", async ({
+    browser,
+  }) => {
     test.setTimeout(120_000);
     const tenderId = seedTender(3);
     const host = await openHall(browser, "agent@demo.mingbiao.cn", tenderId);
@@ -163,9 +184,13 @@ test.describe("online opening hall", () => {
     await expect(supervisor.getByTestId("remedy-panel")).toContainText("已提交 1 份");
     await expect(host.getByTestId("bid-row-3")).toHaveAttribute("data-status", "REVOKED");
     await useKey(supervisor, "remedy-form", custodianKey("supervisor@demo.mingbiao.cn"), "提交我的密钥份额");
-    for (const page of [host, supervisor, ...bidders]) await expect(page.getByTestId("readout-3-price")).toHaveText(PRICES[2] ?? "", { timeout: 30_000 });
+    for (const page of [host, supervisor, ...bidders])
+      await expect(page.getByTestId("readout-3-price")).toHaveText(PRICES[2] ?? "", { timeout: 30_000 });
     await expect(host.getByTestId("bid-row-3")).toHaveAttribute("data-status", "OPENED");
-    const audit = await sql<{ n: string }>("SELECT count(*)::text AS n FROM audit_entry WHERE subject_id = $1 AND action = 'opening.escrow_key_rebuilt'", [tenderId]);
+    const audit = await sql<{ n: string }>(
+      "SELECT count(*)::text AS n FROM audit_entry WHERE subject_id = $1 AND action = 'opening.escrow_key_rebuilt'",
+      [tenderId],
+    );
     expect(audit[0]?.n).toBe("1");
   });
 });

@@ -34,7 +34,10 @@ async function timeTravel(code: string) {
 }
 
 test.describe("tender publication", () => {
-  test("agent publishes, public reads, bidder downloads, a late clarification moves the deadline and notifies the bidder", async ({ page, browser }) => {
+  test("agent publishes, public reads, bidder downloads, a late clarification moves the deadline and notifies the bidder", async ({
+    page,
+    browser,
+  }) => {
     const code = `E2E-${randomBytes(3).toString("hex").toUpperCase()}`;
     const title = `端到端测试道路工程施工招标 ${code}`;
 
@@ -81,7 +84,9 @@ test.describe("tender publication", () => {
     await expect(page.getByTestId("tender-status")).toHaveText("草稿");
 
     // Attach the tender documents (PDF) and publish.
-    await page.getByLabel(/上传招标文件/).setInputFiles({ name: "招标文件.pdf", mimeType: "application/pdf", buffer: minimalPdf("E2E tender documents") });
+    await page
+      .getByLabel(/上传招标文件/)
+      .setInputFiles({ name: "招标文件.pdf", mimeType: "application/pdf", buffer: minimalPdf("E2E tender documents") });
     await page.getByRole("button", { name: "上传", exact: true }).click();
     await expect(page.getByText("文件已上传。")).toBeVisible();
     await page.getByRole("button", { name: "发布", exact: true }).click();

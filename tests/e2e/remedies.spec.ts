@@ -29,7 +29,9 @@ async function tenderForRemedies(): Promise<{ id: string; title: string }> {
 }
 
 test.describe("objections and complaints", () => {
-  test("bidder objects to the tender documents → agent answers → bidder complains → supervisor accepts and decides → decision public", async ({ browser }) => {
+  test("bidder objects to the tender documents → agent answers → bidder complains → supervisor accepts and decides → decision public", async ({
+    browser,
+  }) => {
     const tender = await tenderForRemedies();
 
     // The bidder files an objection from the notice page; the procedure is suspended.
@@ -57,7 +59,9 @@ test.describe("objections and complaints", () => {
     await bidder.goto(`/tenders/${tender.id}/objections`);
     await bidder.getByTestId("objection").first().getByRole("link", { name: "查看" }).click();
     await bidder.getByRole("link", { name: "对答复不满意？向行政监督部门投诉" }).click();
-    await bidder.getByLabel("投诉事项、事实与理由").fill("招标人答复未纠正排斥外地投标人的条款，违反《招标投标法》第十八条，请求责令改正。");
+    await bidder
+      .getByLabel("投诉事项、事实与理由")
+      .fill("招标人答复未纠正排斥外地投标人的条款，违反《招标投标法》第十八条，请求责令改正。");
     await bidder.getByRole("button", { name: "提交投诉" }).click();
     await expect(bidder.getByTestId("complaint-status")).toContainText("待受理");
     await expect(bidder.getByTestId("complaint-due")).not.toBeEmpty();
@@ -71,7 +75,9 @@ test.describe("objections and complaints", () => {
     await supervisor.getByRole("button", { name: "受理", exact: true }).click();
     await expect(supervisor.getByTestId("complaint-status")).toContainText("已受理");
     await supervisor.getByLabel("投诉成立").check();
-    await supervisor.getByLabel("处理决定书内容").fill("经调查，投诉事项成立。责令招标人删除招标文件第三章本地业绩要求，并按规定发布澄清。");
+    await supervisor
+      .getByLabel("处理决定书内容")
+      .fill("经调查，投诉事项成立。责令招标人删除招标文件第三章本地业绩要求，并按规定发布澄清。");
     await supervisor.getByRole("button", { name: "作出处理决定" }).click();
     await expect(supervisor.getByTestId("decision")).toContainText("投诉成立");
 
@@ -84,7 +90,9 @@ test.describe("objections and complaints", () => {
     await expect(visitor.getByTestId("remedy-history")).toContainText("维持招标文件");
   });
 
-  test("admin: a holiday notice whose days do not parse is refused, naming the line, and nothing is saved", async ({ browser }) => {
+  test("admin: a holiday notice whose days do not parse is refused, naming the line, and nothing is saved", async ({
+    browser,
+  }) => {
     const admin = await signedIn(browser, "admin@demo.mingbiao.cn");
     await admin.getByRole("link", { name: "节假日日历" }).click();
     await expect(admin.getByTestId("calendar-years")).toContainText("2026");

@@ -5,7 +5,9 @@ import { signedIn, sql } from "./support.ts";
 const CODE = "MZ-JS-2026-0158";
 
 test.describe("digital witnessing (数字见证)", () => {
-  test("the session opens the centre's room, its device publishes, the assigned supervisor watches and plays back with the evidence timeline; others are refused", async ({ browser }) => {
+  test("the session opens the centre's room, its device publishes, the assigned supervisor watches and plays back with the evidence timeline; others are refused", async ({
+    browser,
+  }) => {
     test.setTimeout(180_000);
     const [row] = await sql<{ id: string }>("SELECT id FROM tender WHERE code = $1", [CODE]);
     const tenderId = row?.id ?? "";
@@ -58,17 +60,22 @@ test.describe("digital witnessing (数字见证)", () => {
     const video = supervisor.locator("video").first();
     await expect(video).toBeVisible({ timeout: 30_000 });
     await expect
-      .poll(async () => video.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), { timeout: 30_000 })
+      .poll(async () => video.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), {
+        timeout: 30_000,
+      })
       .toBeGreaterThan(10);
     // Live: the picture's time runs on. Sampled in pairs, so a re-subscription under load (a new
     // track starts its own timeline at 0) does not read as a frozen stream; a frozen one fails.
     await expect
-      .poll(async () => {
-        const t1 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
-        await supervisor.waitForTimeout(1000);
-        const t2 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
-        return t2 - t1;
-      }, { timeout: 20_000 })
+      .poll(
+        async () => {
+          const t1 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+          await supervisor.waitForTimeout(1000);
+          const t2 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+          return t2 - t1;
+        },
+        { timeout: 20_000 },
+      )
       .toBeGreaterThan(0.5);
 
     // Nobody else may watch: a bidder gets 403, the public is sent to sign in.
@@ -81,7 +88,10 @@ test.describe("digital witnessing (数字见证)", () => {
 
     // While the room records, something happens on the tender: a bidder downloads the documents.
     await device.waitForTimeout(3000);
-    const [doc] = await sql<{ id: string }>("SELECT id FROM tender_document WHERE tender_id = $1 AND kind = 'TENDER_DOCUMENTS' LIMIT 1", [tenderId]);
+    const [doc] = await sql<{ id: string }>(
+      "SELECT id FROM tender_document WHERE tender_id = $1 AND kind = 'TENDER_DOCUMENTS' LIMIT 1",
+      [tenderId],
+    );
     expect((await bidder.request.get(`/tenders/${tenderId}/documents/${doc?.id ?? ""}`)).status()).toBe(200);
     const [downloaded] = await sql<{ at: Date }>(
       "SELECT at FROM audit_entry WHERE action = 'tender.document_downloaded' AND subject_id = $1 ORDER BY seq DESC LIMIT 1",
@@ -101,13 +111,19 @@ test.describe("digital witnessing (数字见证)", () => {
     await supervisor.getByTestId("supervised-tender").filter({ hasText: CODE }).getByRole("link", { name: "录像回放" }).click();
     await expect(supervisor.getByTestId("recording-verified")).toBeVisible({ timeout: 60_000 });
     const playback = supervisor.locator("video").first();
-    await expect.poll(async () => playback.evaluate((v: HTMLVideoElement) => (Number.isFinite(v.duration) ? v.duration : 0)), { timeout: 60_000 }).toBeGreaterThan(2);
+    await expect
+      .poll(async () => playback.evaluate((v: HTMLVideoElement) => (Number.isFinite(v.duration) ? v.duration : 0)), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(2);
     await playback.evaluate((v: HTMLVideoElement) => {
       v.muted = true;
       return v.play();
     });
     await expect
-      .poll(async () => playback.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), { timeout: 30_000 })
+      .poll(async () => playback.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), {
+        timeout: 30_000,
+      })
       .toBeGreaterThan(5);
     await playback.evaluate((v: HTMLVideoElement) => v.pause());
 
@@ -127,7 +143,10 @@ test.describe("digital witnessing (数字见证)", () => {
     await playback.evaluate((v: HTMLVideoElement) => {
       v.currentTime = 0;
     });
-    await timeline.getByRole("button", { name: /下载招标文件/ }).last().click();
+    await timeline
+      .getByRole("button", { name: /下载招标文件/ })
+      .last()
+      .click();
     await expect.poll(async () => playback.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(offset - 0.5);
   });
 });

@@ -48,12 +48,18 @@ export class BidClient {
 
   private request(method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<Answer> {
     return new Promise((resolve, reject) => {
-      const req = http.request(`${this.base}${path}`, { method, headers: { "Tus-Resumable": "1.0.0", Cookie: this.cookie, ...headers } }, (res) => {
-        const parts: Buffer[] = [];
-        res.on("data", (c: Buffer) => parts.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString("utf8") }));
-        res.on("error", reject);
-      });
+      const req = http.request(
+        `${this.base}${path}`,
+        { method, headers: { "Tus-Resumable": "1.0.0", Cookie: this.cookie, ...headers } },
+        (res) => {
+          const parts: Buffer[] = [];
+          res.on("data", (c: Buffer) => parts.push(c));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString("utf8") }),
+          );
+          res.on("error", reject);
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });
@@ -61,14 +67,23 @@ export class BidClient {
 
   async create(): Promise<void> {
     const meta = `tenderId ${Buffer.from(this.tenderId).toString("base64")}`;
-    const res = await this.request("POST", "/uploads/bids", { "Upload-Length": String(this.bytes.length), "Upload-Metadata": meta, "Content-Length": "0" });
+    const res = await this.request("POST", "/uploads/bids", {
+      "Upload-Length": String(this.bytes.length),
+      "Upload-Metadata": meta,
+      "Content-Length": "0",
+    });
     if (res.status !== 201) throw new Error(`create: ${res.status} ${res.body}`);
     this.url = new URL(res.headers.location as string, this.base).pathname;
   }
 
   /** PATCH bytes [from, to) in one request; a 200 must carry the receipt. */
   async patch(from: number, to = this.bytes.length): Promise<Answer> {
-    const res = await this.request("PATCH", this.url, { "Upload-Offset": String(from), "Content-Type": "application/offset+octet-stream", "Content-Length": String(to - from) }, this.bytes.subarray(from, to));
+    const res = await this.request(
+      "PATCH",
+      this.url,
+      { "Upload-Offset": String(from), "Content-Type": "application/offset+octet-stream", "Content-Length": String(to - from) },
+      this.bytes.subarray(from, to),
+    );
     this.statuses.push(res.status);
     if (res.status === 204 && Number(res.headers["upload-offset"]) === this.bytes.length) this.completeWithoutReceipt++;
     return res;
@@ -80,13 +95,23 @@ export class BidClient {
    */
   startStalledPatch(from: number, sentBytes: number): Promise<void> {
     return new Promise((resolve) => {
-      const req = http.request(`${this.base}${this.url}`, {
-        method: "PATCH",
-        headers: { "Tus-Resumable": "1.0.0", Cookie: this.cookie, "Upload-Offset": String(from), "Content-Type": "application/offset+octet-stream", "Content-Length": String(this.bytes.length - from) },
-      }, (res) => {
-        this.statuses.push(res.statusCode ?? 0);
-        res.resume();
-      });
+      const req = http.request(
+        `${this.base}${this.url}`,
+        {
+          method: "PATCH",
+          headers: {
+            "Tus-Resumable": "1.0.0",
+            Cookie: this.cookie,
+            "Upload-Offset": String(from),
+            "Content-Type": "application/offset+octet-stream",
+            "Content-Length": String(this.bytes.length - from),
+          },
+        },
+        (res) => {
+          this.statuses.push(res.statusCode ?? 0);
+          res.resume();
+        },
+      );
       req.on("error", () => undefined);
       this.stalled = req;
       req.write(this.bytes.subarray(from, from + sentBytes), () => resolve());
@@ -129,12 +154,15 @@ export class BidClient {
             this.via = "patch";
             return receipt;
           }
-          if (res.status >= 400 && res.status < 500 && res.status !== 409 && res.status !== 423) throw new Error(`refused: ${res.status} ${res.body}`);
+          if (res.status >= 400 && res.status < 500 && res.status !== 409 && res.status !== 423)
+            throw new Error(`refused: ${res.status} ${res.body}`);
           await sleep(200);
           continue;
         }
         // HEAD says complete: only the receipt endpoint may turn that into "submitted".
-        const answer = await fetch(`${this.base}/bids/${this.tenderId}/uploads/${this.id}`, { headers: { Cookie: this.cookie, Accept: "application/json" } });
+        const answer = await fetch(`${this.base}/bids/${this.tenderId}/uploads/${this.id}`, {
+          headers: { Cookie: this.cookie, Accept: "application/json" },
+        });
         if (answer.status === 200) {
           this.via = "endpoint";
           return (await answer.json()) as Receipt;

@@ -14,7 +14,8 @@ import { testEnv } from "../../scripts/test-env.mjs";
 // and the servers it starts share random ones, chosen once, before anything reads env().
 const SECRET_KEYS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET", "EXPERT_ID_HASH_KEY"] as const;
 for (const key of SECRET_KEYS) {
-  if (!process.env[key] || process.env[key] === (testEnv as Record<string, string>)[key]) process.env[key] = randomBytes(32).toString("base64url");
+  if (!process.env[key] || process.env[key] === (testEnv as Record<string, string>)[key])
+    process.env[key] = randomBytes(32).toString("base64url");
 }
 const secrets = Object.fromEntries(SECRET_KEYS.map((key) => [key, process.env[key] as string]));
 
@@ -45,7 +46,10 @@ export async function until(what: string, check: () => boolean | Promise<boolean
 /** Runs as the postgres user when this process is root (initdb refuses root). */
 function asPostgres(cmd: string, args: string[]): string {
   const root = process.getuid?.() === 0;
-  return execFileSync(root ? "runuser" : cmd, root ? ["-u", "postgres", "--", cmd, ...args] : args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync(root ? "runuser" : cmd, root ? ["-u", "postgres", "--", cmd, ...args] : args, {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 export interface Postgres {
@@ -71,8 +75,13 @@ export async function startPostgres(): Promise<Postgres> {
   const src = ["-h", source.hostname, "-p", source.port || "5432", "-U", source.username || "postgres"];
   try {
     execFileSync("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "faults"]);
-    const dump = execFileSync("pg_dump", [...src, "--no-owner", "--no-privileges", source.pathname.slice(1)], { maxBuffer: 1 << 30 });
-    execFileSync("psql", ["-q", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-v", "ON_ERROR_STOP=1", "faults"], { input: dump, stdio: ["pipe", "ignore", "pipe"] });
+    const dump = execFileSync("pg_dump", [...src, "--no-owner", "--no-privileges", source.pathname.slice(1)], {
+      maxBuffer: 1 << 30,
+    });
+    execFileSync("psql", ["-q", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-v", "ON_ERROR_STOP=1", "faults"], {
+      input: dump,
+      stdio: ["pipe", "ignore", "pipe"],
+    });
   } catch (error) {
     // A failed copy must not leave the cluster running: nothing else would stop it.
     pgCtl("-m", "immediate", "stop");
@@ -102,7 +111,9 @@ export interface Redis {
 /** A private redis-server (no persistence) on a free port. */
 export async function startRedis(): Promise<Redis> {
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: "ignore",
+  });
   await until("redis up", () => {
     try {
       return execFileSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" }).trim() === "PONG";
@@ -138,7 +149,14 @@ export interface FaultEnv {
 
 /** The environment the app server and this test process share (sessions, PKI, storage). */
 export function faultEnv(e: FaultEnv): Record<string, string> {
-  return { ...testEnv, ...secrets, DATABASE_URL: e.databaseUrl, REDIS_URL: e.redisUrl, UPLOADS_DIR: e.uploadsDir, BIDS_DIR: e.bidsDir };
+  return {
+    ...testEnv,
+    ...secrets,
+    DATABASE_URL: e.databaseUrl,
+    REDIS_URL: e.redisUrl,
+    UPLOADS_DIR: e.uploadsDir,
+    BIDS_DIR: e.bidsDir,
+  };
 }
 
 /** Starts `tsx server.ts` (the production build) and resolves once it listens. */
@@ -148,16 +166,30 @@ export async function startApp(e: FaultEnv, port?: number): Promise<AppServer> {
   // tsx as a loader in this one process (its CLI would run the server in a child of its own,
   // which a SIGKILL of the CLI would leave running).
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    env: { ...process.env, ...faultEnv(e), NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(listen), PUBLIC_URL: url, MEDIA_URL: "http://127.0.0.1:9", MEDIA_PUBLIC_URL: "http://127.0.0.1:9", MEDIA_INTERNAL_URL: "http://127.0.0.1:9" },
+    env: {
+      ...process.env,
+      ...faultEnv(e),
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(listen),
+      PUBLIC_URL: url,
+      MEDIA_URL: "http://127.0.0.1:9",
+      MEDIA_PUBLIC_URL: "http://127.0.0.1:9",
+      MEDIA_INTERNAL_URL: "http://127.0.0.1:9",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const log: string[] = [];
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   for (const stream of [child.stdout, child.stderr]) stream?.on("data", (b: Buffer) => log.push(b.toString()));
-  await until("app server listening", () => {
-    if (child.exitCode !== null) throw new Error(`app server exited: ${log.join("")}`);
-    return log.some((l) => l.includes("MingBiao listening"));
-  }, 1200);
+  await until(
+    "app server listening",
+    () => {
+      if (child.exitCode !== null) throw new Error(`app server exited: ${log.join("")}`);
+      return log.some((l) => l.includes("MingBiao listening"));
+    },
+    1200,
+  );
   return {
     url,
     pid: child.pid!,

@@ -23,12 +23,20 @@ describe("kill -9 of the app server during uploads and finalisations", () => {
 
     // 5 uploads send their last byte; their finalisations wait inside the recording transaction.
     const lock = await holdAuditLock(services.env.databaseUrl);
-    const lastPatches = finalising.map((c) => c.patch(0).then((a) => a.status, () => 0));
+    const lastPatches = finalising.map((c) =>
+      c.patch(0).then(
+        (a) => a.status,
+        () => 0,
+      ),
+    );
     await until("5 finalisations waiting", async () => (await lock.waiting()) >= 5);
     // 20 uploads: 40 % sent, then a body that stops halfway.
     for (const c of midBody) expect((await c.patch(0, Math.floor(c.bytes.length * 0.4))).status).toBe(204);
-    await Promise.all(midBody.map((c) => c.startStalledPatch(Math.floor(c.bytes.length * 0.4), Math.floor(c.bytes.length * 0.2))));
-    const size = (c: { id: string }) => fs.statSync(path.join(services.env.uploadsDir, c.id), { throwIfNoEntry: false })?.size ?? -1;
+    await Promise.all(
+      midBody.map((c) => c.startStalledPatch(Math.floor(c.bytes.length * 0.4), Math.floor(c.bytes.length * 0.2))),
+    );
+    const size = (c: { id: string }) =>
+      fs.statSync(path.join(services.env.uploadsDir, c.id), { throwIfNoEntry: false })?.size ?? -1;
     // Give the server a moment to take the stalled bodies in (ingest threads write whole blocks,
     // so the files need not show it); the count below is informative, not asserted.
     await sleep(1000);
@@ -39,13 +47,19 @@ describe("kill -9 of the app server during uploads and finalisations", () => {
     for (const c of midBody) c.dropStalled();
     const answeredBeforeKill = (await Promise.all(lastPatches)).filter((s) => s !== 0);
     const { db } = await import("~/platform/db.server.ts");
-    const versionsBeforeRestart = await db().bidVersion.count({ where: { bid: { tenderId: { in: clients.map((c) => c.tenderId) } } } });
+    const versionsBeforeRestart = await db().bidVersion.count({
+      where: { bid: { tenderId: { in: clients.map((c) => c.tenderId) } } },
+    });
     const completeOnDisk = clients.filter((c) => size(c) === c.bytes.length).length;
 
     const second = await startApp(services.env, Number(new URL(first.url).port));
     apps.push(second);
     const receipts = await Promise.all(clients.map((c) => c.resumeToReceipt()));
-    const recoveredLine = () => second.log.join("").split("\n").find((l) => l.includes("recovered at start")) ?? "";
+    const recoveredLine = () =>
+      second.log
+        .join("")
+        .split("\n")
+        .find((l) => l.includes("recovered at start")) ?? "";
     await until("start-up recovery logged", () => recoveredLine() !== "", 300);
 
     const integrity = await checkIntegrity(services, clients, receipts);

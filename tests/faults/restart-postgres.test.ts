@@ -20,10 +20,17 @@ describe("PostgreSQL restart during finalisation", () => {
     const midBody = clients.slice(5);
 
     const lock = await holdAuditLock(services.env.databaseUrl);
-    const lastPatches = finalising.map((c) => c.patch(0).then((a) => a.status, () => 0));
+    const lastPatches = finalising.map((c) =>
+      c.patch(0).then(
+        (a) => a.status,
+        () => 0,
+      ),
+    );
     await until("5 finalisations waiting", async () => (await lock.waiting()) >= 5);
     for (const c of midBody) await c.patch(0, Math.floor(c.bytes.length * 0.4));
-    await Promise.all(midBody.map((c) => c.startStalledPatch(Math.floor(c.bytes.length * 0.4), Math.floor(c.bytes.length * 0.2))));
+    await Promise.all(
+      midBody.map((c) => c.startStalledPatch(Math.floor(c.bytes.length * 0.4), Math.floor(c.bytes.length * 0.2))),
+    );
 
     services.pg.restart();
     await lock.release();

@@ -20,7 +20,12 @@ export interface Services {
 export async function startServices(): Promise<Services> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mb-faults-"));
   const [pgc, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const env: FaultEnv = { databaseUrl: pgc.url, redisUrl: redis.url, uploadsDir: path.join(tmp, "uploads"), bidsDir: path.join(tmp, "bids") };
+  const env: FaultEnv = {
+    databaseUrl: pgc.url,
+    redisUrl: redis.url,
+    uploadsDir: path.join(tmp, "uploads"),
+    bidsDir: path.join(tmp, "bids"),
+  };
   fs.mkdirSync(env.uploadsDir, { recursive: true });
   fs.mkdirSync(env.bidsDir, { recursive: true });
   Object.assign(process.env, faultEnv(env));
@@ -49,7 +54,12 @@ export async function makeClients(app: AppServer, bidders: number, tenders: numb
     for (const bidder of people) {
       await holdDocuments(tender.id, bidder);
       const file = path.join(dir, `${tender.id}-${bidder.organizationId}.mbseal`);
-      await sealTestBid(file, { bidder, tender, readOut: { price: "1234567.00" }, document: new Uint8Array(randomBytes(1_000_000)) });
+      await sealTestBid(file, {
+        bidder,
+        tender,
+        readOut: { price: "1234567.00" },
+        document: new Uint8Array(randomBytes(1_000_000)),
+      });
       clients.push(new BidClient(app.url, bidder.cookie, tender.id, fs.readFileSync(file)));
     }
   }
@@ -73,7 +83,9 @@ export async function holdAuditLock(url: string): Promise<{ waiting(): Promise<n
   await client.query("SELECT pg_advisory_xact_lock($1)", [AUDIT_LOCK_KEY]);
   return {
     async waiting() {
-      const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+      const { rows } = await client.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+      );
       return rows[0]?.n ?? 0;
     },
     async release() {
@@ -97,7 +109,11 @@ export interface Integrity {
 }
 
 /** The checks after a fault: one version per upload with the bytes the client sent, nothing else stored. */
-export async function checkIntegrity(s: Services, clients: BidClient[], receipts: { versionId: string; receipt: { statement: { envelope: { sha256: string } } } }[]): Promise<Integrity> {
+export async function checkIntegrity(
+  s: Services,
+  clients: BidClient[],
+  receipts: { versionId: string; receipt: { statement: { envelope: { sha256: string } } } }[],
+): Promise<Integrity> {
   const { db } = await import("~/platform/db.server.ts");
   const { verifyAuditChain } = await import("~/platform/audit/audit.server.ts");
   const tenders = [...new Set(clients.map((c) => c.tenderId))];
@@ -117,13 +133,17 @@ export async function checkIntegrity(s: Services, clients: BidClient[], receipts
   });
   const working = fs.readdirSync(s.env.uploadsDir).filter((n) => !n.endsWith(".outcome"));
   const chain = await verifyAuditChain();
-  const submitted = await db().auditEntry.count({ where: { action: "bid.submitted", subjectId: { in: [...new Set(versions.map((v) => v.bidId))] } } });
+  const submitted = await db().auditEntry.count({
+    where: { action: "bid.submitted", subjectId: { in: [...new Set(versions.map((v) => v.bidId))] } },
+  });
   const bySha = new Map<string, number>();
   for (const v of versions) bySha.set(v.envelopeSha256, (bySha.get(v.envelopeSha256) ?? 0) + 1);
   return {
     uploads: clients.length,
     receipts: receipts.length,
-    receiptsMatchingTheirBytes: receipts.filter((r, i) => r.receipt.statement.envelope.sha256 === clients[i]!.sha256 && versions.some((v) => v.id === r.versionId)).length,
+    receiptsMatchingTheirBytes: receipts.filter(
+      (r, i) => r.receipt.statement.envelope.sha256 === clients[i]!.sha256 && versions.some((v) => v.id === r.versionId),
+    ).length,
     versionsPerUpload: clients.map((c) => bySha.get(c.sha256) ?? 0),
     completeWithoutReceipt: clients.reduce((n, c) => n + c.completeWithoutReceipt, 0),
     storedFilesMissingOrWrong: wrong,

@@ -32,7 +32,9 @@ describe("Redis stopped for 10 s during uploads and sign-ins", () => {
     apps.push(app);
     const clients = await makeClients(app, 5, 1);
     const { db } = await import("~/platform/db.server.ts");
-    const emails = (await db().user.findMany({ where: { role: "BIDDER" }, orderBy: { createdAt: "desc" }, take: 5, select: { email: true } })).map((u) => u.email);
+    const emails = (
+      await db().user.findMany({ where: { role: "BIDDER" }, orderBy: { createdAt: "desc" }, take: 5, select: { email: true } })
+    ).map((u) => u.email);
 
     services.redis.pause();
     let redisBackAt = 0;
@@ -40,12 +42,16 @@ describe("Redis stopped for 10 s during uploads and sign-ins", () => {
       services.redis.resume();
       redisBackAt = Date.now();
     });
-    const uploads = Promise.all(clients.map(async (c) => {
-      const quarter = Math.floor(c.bytes.length / 4);
-      for (let at = 0; at < 3 * quarter; at += quarter) await c.patch(at, at + quarter);
-      const last = await c.patch(3 * quarter);
-      return last.status === 200 ? (JSON.parse(last.body) as Awaited<ReturnType<typeof c.resumeToReceipt>>) : c.resumeToReceipt();
-    }));
+    const uploads = Promise.all(
+      clients.map(async (c) => {
+        const quarter = Math.floor(c.bytes.length / 4);
+        for (let at = 0; at < 3 * quarter; at += quarter) await c.patch(at, at + quarter);
+        const last = await c.patch(3 * quarter);
+        return last.status === 200
+          ? (JSON.parse(last.body) as Awaited<ReturnType<typeof c.resumeToReceipt>>)
+          : c.resumeToReceipt();
+      }),
+    );
     const signIns = Promise.all(emails.map((email) => signIn(app.url, email)));
     const receipts = await uploads;
     const uploadsDoneWhileStopped = redisBackAt === 0;

@@ -37,7 +37,9 @@ describe("bidder accounts", () => {
 
   it("answers invalid input with 400 and field messages", async () => {
     const { cookie, token } = await csrfPair();
-    const res = await respond(() => signUp(args(formRequest("/signup", { ...signUpFields({ phone: "12345" }), csrf: token }, cookie))));
+    const res = await respond(() =>
+      signUp(args(formRequest("/signup", { ...signUpFields({ phone: "12345" }), csrf: token }, cookie))),
+    );
     expect(res.status).toBe(400);
     const body = (await res.json()) as { fieldErrors: Record<string, string> };
     expect(body.fieldErrors.phone).toBe("validation.phone");
@@ -52,7 +54,9 @@ describe("bidder accounts", () => {
     const session = cookieFrom(res, "mb_session");
     const user = await getUser(new Request(`${ORIGIN}/account`, { headers: { Cookie: session } }));
     expect(user).toMatchObject({ email: fields.email, role: "BIDDER", organizationName: fields.organizationName });
-    const audit = await db().auditEntry.findFirst({ where: { action: "account.bidder_registered", subjectId: user!.organizationId! } });
+    const audit = await db().auditEntry.findFirst({
+      where: { action: "account.bidder_registered", subjectId: user!.organizationId! },
+    });
     expect(audit).not.toBeNull();
 
     const again = await respond(() =>
@@ -83,11 +87,21 @@ describe("bidder accounts", () => {
     const fields = signUpFields();
     await respond(() => signUp(args(formRequest("/signup", { ...fields, csrf: token }, cookie))));
 
-    const wrong = await respond(() => signIn(args(formRequest("/login", { email: fields.email, password: "not-the-password", csrf: token }, cookie))));
+    const wrong = await respond(() =>
+      signIn(args(formRequest("/login", { email: fields.email, password: "not-the-password", csrf: token }, cookie))),
+    );
     expect(wrong.status).toBe(400);
 
     const ok = await respond(() =>
-      signIn(args(formRequest("/login", { email: fields.email.toUpperCase(), password: fields.password, redirectTo: "//evil.example", csrf: token }, cookie))),
+      signIn(
+        args(
+          formRequest(
+            "/login",
+            { email: fields.email.toUpperCase(), password: fields.password, redirectTo: "//evil.example", csrf: token },
+            cookie,
+          ),
+        ),
+      ),
     );
     expect(ok.status).toBe(302);
     expect(ok.headers.get("Location")).toBe("/account");
@@ -105,9 +119,13 @@ describe("bidder accounts", () => {
     const fields = signUpFields();
     await respond(() => signUp(args(formRequest("/signup", { ...fields, csrf: token }, cookie))));
     for (let i = 0; i < 8; i++) {
-      await respond(() => signIn(args(formRequest("/login", { email: fields.email, password: `wrong-${i}`, csrf: token }, cookie))));
+      await respond(() =>
+        signIn(args(formRequest("/login", { email: fields.email, password: `wrong-${i}`, csrf: token }, cookie))),
+      );
     }
-    const locked = await respond(() => signIn(args(formRequest("/login", { email: fields.email, password: fields.password, csrf: token }, cookie))));
+    const locked = await respond(() =>
+      signIn(args(formRequest("/login", { email: fields.email, password: fields.password, csrf: token }, cookie))),
+    );
     expect(locked.status).toBe(429);
   });
 

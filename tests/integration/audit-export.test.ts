@@ -95,7 +95,11 @@ describe("npm run audit:export → npm run crypto -- verify:audit", () => {
 
   it("refuses checkpoints that do not chain to the root the verifier trusts", async () => {
     const other = path.join(dir, "other-root.pem");
-    const foreign = createRootCa({ keys: await generateRsaKeyPair(2048), subject: { commonName: "Some other root", organization: "x" }, now: new Date() });
+    const foreign = createRootCa({
+      keys: await generateRsaKeyPair(2048),
+      subject: { commonName: "Some other root", organization: "x" },
+      now: new Date(),
+    });
     fs.writeFileSync(other, certToPem(foreign.cert));
     const result = run(["crypto/cli.ts", "verify:audit", "--in", exportFile, "--ca", other], outsider);
     expect(result.status).toBe(2);

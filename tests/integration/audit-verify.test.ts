@@ -51,19 +51,28 @@ describe("scheduled audit verification", () => {
     await appendAudit({ action: "test.verify_victim", subjectType: "Test", data: { amount: "100" } });
     const victim = await db().auditEntry.findFirstOrThrow({ where: { action: "test.verify_victim" }, orderBy: { seq: "desc" } });
     const [before, reported] = [await alerts(), await reports()];
-    await asOwner((c) => c.query(`UPDATE audit_entry SET data = '{"amount":"1"}' WHERE seq = $1`, [victim.seq.toString()]).then(() => undefined));
+    await asOwner((c) =>
+      c.query(`UPDATE audit_entry SET data = '{"amount":"1"}' WHERE seq = $1`, [victim.seq.toString()]).then(() => undefined),
+    );
     try {
       expect(await auditVerifyJob.run({ reason: "schedule" })).toMatchObject({
-        ok: false, broken: { kind: "chain", seq: victim.seq.toString(), reason: "hash" }, reported: true,
+        ok: false,
+        broken: { kind: "chain", seq: victim.seq.toString(), reason: "hash" },
+        reported: true,
       });
       expect(await auditVerifyJob.run({ reason: "schedule" })).toMatchObject({ ok: false, reported: false });
       expect(await reports()).toBe(reported + 1);
       expect(await alerts()).toBe(before + (await admins()));
       const admin = await db().user.findFirstOrThrow({ where: { role: "ADMIN", disabledAt: null }, select: { id: true } });
-      const note = await db().notification.findFirstOrThrow({ where: { userId: admin.id, kind: "audit.integrity_failed" }, orderBy: { createdAt: "desc" } });
+      const note = await db().notification.findFirstOrThrow({
+        where: { userId: admin.id, kind: "audit.integrity_failed" },
+        orderBy: { createdAt: "desc" },
+      });
       expect(JSON.parse(note.body)).toEqual({ kind: "chain", seq: victim.seq.toString(), reason: "hash" });
     } finally {
-      await asOwner((c) => c.query(`UPDATE audit_entry SET data = '{"amount":"100"}' WHERE seq = $1`, [victim.seq.toString()]).then(() => undefined));
+      await asOwner((c) =>
+        c.query(`UPDATE audit_entry SET data = '{"amount":"100"}' WHERE seq = $1`, [victim.seq.toString()]).then(() => undefined),
+      );
     }
     expect(await auditVerifyJob.run({ reason: "manual" })).toMatchObject({ ok: true });
   });
@@ -72,7 +81,15 @@ describe("scheduled audit verification", () => {
     const head = await db().auditEntry.findFirstOrThrow({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
     const forged = randomUUID();
     // A forged checkpoint row (the app's role may insert checkpoints): the signature is not the platform's.
-    await db().auditCheckpoint.create({ data: { id: forged, seq: head.seq, hash: head.hash, at: new Date(), signature: Buffer.from("not a signature").toString("base64") } });
+    await db().auditCheckpoint.create({
+      data: {
+        id: forged,
+        seq: head.seq,
+        hash: head.hash,
+        at: new Date(),
+        signature: Buffer.from("not a signature").toString("base64"),
+      },
+    });
     try {
       const result = await auditVerifyJob.run({ reason: "manual" });
       expect(result).toMatchObject({ ok: false, broken: { kind: "checkpoint", seq: head.seq.toString() }, reported: true });

@@ -32,15 +32,30 @@ describe("audit log (全程留痕) on PostgreSQL", () => {
     // order agree only while the head is also the largest seq as text (9, 99x, 999x, ...): first
     // move past any such stretch, so a text-ordered head query could not pass unnoticed.
     const orders = async () =>
-      (await db().$queryRaw<{ numeric: bigint | null; text: string | null }[]>`SELECT max(seq) AS numeric, max(seq::text) AS text FROM audit_entry`)[0];
-    for (let o = await orders(); !o || o.numeric === null || o.numeric < 10n || String(o.numeric) === o.text; o = await orders()) {
+      (
+        await db().$queryRaw<
+          { numeric: bigint | null; text: string | null }[]
+        >`SELECT max(seq) AS numeric, max(seq::text) AS text FROM audit_entry`
+      )[0];
+    for (
+      let o = await orders();
+      !o || o.numeric === null || o.numeric < 10n || String(o.numeric) === o.text;
+      o = await orders()
+    ) {
       await appendAudit({ action: "test.fill", subjectType: "Test" });
     }
     const before = await verifyAuditChain();
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         i % 2 === 0
-          ? sqlTransaction((c) => appendAuditSql(c, { action: "test.sql_writer", subjectType: "Test", subjectId: String(i), data: { i, big: 10n ** 20n } }))
+          ? sqlTransaction((c) =>
+              appendAuditSql(c, {
+                action: "test.sql_writer",
+                subjectType: "Test",
+                subjectId: String(i),
+                data: { i, big: 10n ** 20n },
+              }),
+            )
           : appendAudit({ action: "test.prisma_writer", subjectType: "Test", subjectId: String(i), data: { i } }),
       ),
     );

@@ -14,7 +14,14 @@ import { closeRedis } from "~/platform/redis.server.ts";
 import { resetClockForTests, setClockForTests } from "~/platform/clock.server.ts";
 import { ingestGate } from "~/features/bids/upload/ingest-gate.server.ts";
 import { startUploadServer } from "../support/upload-server.ts";
-import { createBidder, createOpenTender, holdDocuments, sealTestBid, type TestBidder, type TestTender } from "../support/bidder.ts";
+import {
+  createBidder,
+  createOpenTender,
+  holdDocuments,
+  sealTestBid,
+  type TestBidder,
+  type TestTender,
+} from "../support/bidder.ts";
 
 const hooks = vi.hoisted(() => ({
   calls: 0,
@@ -66,11 +73,16 @@ interface Answer {
 
 function call(bidder: TestBidder, method: string, url: string, headers: Record<string, string>, body?: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, method, path: url, headers: { "Tus-Resumable": "1.0.0", Cookie: bidder.cookie, ...headers } }, (res) => {
-      const parts: Buffer[] = [];
-      res.on("data", (c: Buffer) => parts.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString("utf8") }));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port, method, path: url, headers: { "Tus-Resumable": "1.0.0", Cookie: bidder.cookie, ...headers } },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on("data", (c: Buffer) => parts.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString("utf8") }),
+        );
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -91,18 +103,37 @@ async function scene(): Promise<Scene> {
   const tender = await createOpenTender();
   await holdDocuments(tender.id, bidder);
   const file = path.join(tmp, `${tender.id}.mbseal`);
-  await sealTestBid(file, { bidder, tender, readOut: { price: "880000.00" }, document: Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7) & 0xff) });
+  await sealTestBid(file, {
+    bidder,
+    tender,
+    readOut: { price: "880000.00" },
+    document: Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7) & 0xff),
+  });
   const bytes = fs.readFileSync(file);
   const meta = `tenderId ${Buffer.from(tender.id).toString("base64")}`;
-  const created = await call(bidder, "POST", "/uploads/bids", { "Upload-Length": String(bytes.length), "Upload-Metadata": meta, "Content-Length": "0" });
+  const created = await call(bidder, "POST", "/uploads/bids", {
+    "Upload-Length": String(bytes.length),
+    "Upload-Metadata": meta,
+    "Content-Length": "0",
+  });
   expect(created.status).toBe(201);
   const url = new URL(created.headers.location as string, `http://127.0.0.1:${port}`).pathname;
-  const row = await db().user.findFirstOrThrow({ where: { organizationId: bidder.organizationId }, select: { id: true, email: true, name: true } });
+  const row = await db().user.findFirstOrThrow({
+    where: { organizationId: bidder.organizationId },
+    select: { id: true, email: true, name: true },
+  });
   const user: SessionUser = { ...row, role: "BIDDER", organizationId: bidder.organizationId, organizationName: null };
   return { bidder, user, tender, bytes, url, id: path.basename(url) };
 }
 
-const patchAll = (s: Scene) => call(s.bidder, "PATCH", s.url, { "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream", "Content-Length": String(s.bytes.length) }, s.bytes);
+const patchAll = (s: Scene) =>
+  call(
+    s.bidder,
+    "PATCH",
+    s.url,
+    { "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream", "Content-Length": String(s.bytes.length) },
+    s.bytes,
+  );
 const head = (s: Scene) => call(s.bidder, "HEAD", s.url, {});
 const uploadFile = (s: Scene) => path.join(env().UPLOADS_DIR, s.id);
 
@@ -137,7 +168,10 @@ function holdIngestGate(): { entered: Promise<void>; release: () => void } {
 }
 
 async function versionsOf(s: Scene): Promise<{ id: string; receivedAt: Date }[]> {
-  return db().bidVersion.findMany({ where: { bid: { tenderId: s.tender.id, organizationId: s.bidder.organizationId } }, select: { id: true, receivedAt: true } });
+  return db().bidVersion.findMany({
+    where: { bid: { tenderId: s.tender.id, organizationId: s.bidder.organizationId } },
+    select: { id: true, receivedAt: true },
+  });
 }
 
 describe("a submitted bid is never lost, nor reported complete without its receipt", () => {
@@ -151,7 +185,11 @@ describe("a submitted bid is never lost, nor reported complete without its recei
     expect(busy.headers["retry-after"]).toBeDefined();
     // Upload-Offset stays truthful: every byte is here.
     expect(busy.headers["upload-offset"]).toBe(String(s.bytes.length));
-    const again = await call(s.bidder, "PATCH", s.url, { "Upload-Offset": String(s.bytes.length), "Content-Type": "application/offset+octet-stream", "Content-Length": "0" });
+    const again = await call(s.bidder, "PATCH", s.url, {
+      "Upload-Offset": String(s.bytes.length),
+      "Content-Type": "application/offset+octet-stream",
+      "Content-Length": "0",
+    });
     expect(again.status).toBe(423);
     expect(await uploadReceipt(s.user, s.id, s.tender.id)).toMatchObject({ status: "finalising" });
     hold.release();
@@ -266,11 +304,19 @@ describe("a submitted bid is never lost, nor reported complete without its recei
     // A client that sends half its last body and stalls (a trickle), past the deadline.
     let answered!: (a: Answer) => void;
     const answer = new Promise<Answer>((resolve) => (answered = resolve));
-    const headers = { "Tus-Resumable": "1.0.0", Cookie: s.bidder.cookie, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream", "Content-Length": String(s.bytes.length) };
+    const headers = {
+      "Tus-Resumable": "1.0.0",
+      Cookie: s.bidder.cookie,
+      "Upload-Offset": "0",
+      "Content-Type": "application/offset+octet-stream",
+      "Content-Length": String(s.bytes.length),
+    };
     const req = http.request({ host: "127.0.0.1", port, method: "PATCH", path: s.url, headers }, (res) => {
       const parts: Buffer[] = [];
       res.on("data", (c: Buffer) => parts.push(c));
-      res.on("end", () => answered({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString("utf8") }));
+      res.on("end", () =>
+        answered({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString("utf8") }),
+      );
     });
     req.write(s.bytes.subarray(0, s.bytes.length >> 1));
     await admitted.promise;
@@ -287,7 +333,13 @@ describe("a submitted bid is never lost, nor reported complete without its recei
 
   it("tells a page whose upload is not complete to resume it", async () => {
     const s = await scene();
-    const part = await call(s.bidder, "PATCH", s.url, { "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream", "Content-Length": "1000" }, s.bytes.subarray(0, 1000));
+    const part = await call(
+      s.bidder,
+      "PATCH",
+      s.url,
+      { "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream", "Content-Length": "1000" },
+      s.bytes.subarray(0, 1000),
+    );
     expect(part.status).toBe(204);
     expect(await uploadReceipt(s.user, s.id, s.tender.id)).toEqual({ status: "incomplete", offset: 1000, size: s.bytes.length });
     expect(await uploadReceipt(s.user, "not-an-upload", s.tender.id)).toEqual({ status: "unknown" });

@@ -15,7 +15,14 @@ import { verifyCms } from "../../crypto/cms/verify.ts";
 import { verifyTimestamp } from "../../crypto/tsa/verify.ts";
 import { createCrl } from "../../crypto/pki/crl.ts";
 import { openEnvelopeToDirectory } from "../../crypto/envelope/files.node.ts";
-import { createBidder, createOpenTender, holdDocuments, sealTestBid, type TestBidder, type TestTender } from "../support/bidder.ts";
+import {
+  createBidder,
+  createOpenTender,
+  holdDocuments,
+  sealTestBid,
+  type TestBidder,
+  type TestTender,
+} from "../support/bidder.ts";
 import { action as bidAction, loader as bidLoader } from "~/routes/bids.$tenderId.tsx";
 import { loader as receiptLoader } from "~/routes/bids.$tenderId.receipts.$versionId.ts";
 import { cleanupUploadsJob } from "~/features/bids/upload/cleanup-uploads.jobs.server.ts";
@@ -50,15 +57,26 @@ function tus(method: string, url: string, bidder: TestBidder, headers: Record<st
 }
 
 function metadata(fields: Record<string, string>): string {
-  return Object.entries(fields).map(([k, v]) => `${k} ${Buffer.from(v).toString("base64")}`).join(",");
+  return Object.entries(fields)
+    .map(([k, v]) => `${k} ${Buffer.from(v).toString("base64")}`)
+    .join(",");
 }
 
 async function create(bidder: TestBidder, tenderId: string, length: number) {
-  return tus("POST", "/uploads/bids", bidder, { "Upload-Length": String(length), "Upload-Metadata": metadata({ tenderId, deviceFingerprint: "a".repeat(64) }) });
+  return tus("POST", "/uploads/bids", bidder, {
+    "Upload-Length": String(length),
+    "Upload-Metadata": metadata({ tenderId, deviceFingerprint: "a".repeat(64) }),
+  });
 }
 
 async function patch(bidder: TestBidder, location: string, offset: number, bytes: Uint8Array) {
-  return tus("PATCH", new URL(location, ORIGIN).pathname, bidder, { "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream" }, bytes);
+  return tus(
+    "PATCH",
+    new URL(location, ORIGIN).pathname,
+    bidder,
+    { "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream" },
+    bytes,
+  );
 }
 
 /** Uploads in two halves, as a resumed upload would. */
@@ -87,7 +105,10 @@ describe("sealed bid submission (tus upload → verification → receipt)", () =
     const file = await seal(bidder, tender);
     const res = await upload(bidder, tender.id, file);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { versionId: string; receipt: { statement: ReceiptStatement; signature: string; timestampToken: string } };
+    const body = (await res.json()) as {
+      versionId: string;
+      receipt: { statement: ReceiptStatement; signature: string; timestampToken: string };
+    };
     const { statement } = body.receipt;
     expect(statement.tender.id).toBe(tender.id);
     expect(statement.envelope.sha256).toBe(execFileSync("sha256sum", [file]).toString().split(" ")[0]);
@@ -97,10 +118,19 @@ describe("sealed bid submission (tus upload → verification → receipt)", () =
     const trust = {
       roots: [pki.root.cert],
       intermediates: [pki.issuing.cert],
-      crls: [createCrl(pki.issuing, { crlNumber: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 3600_000), revoked: [] }), createCrl(pki.root, { crlNumber: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 3600_000), revoked: [] })],
+      crls: [
+        createCrl(pki.issuing, { crlNumber: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 3600_000), revoked: [] }),
+        createCrl(pki.root, { crlNumber: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 3600_000), revoked: [] }),
+      ],
     };
     const bytes = receiptBytes(statement);
-    const signed = verifyCms({ der: fromBase64(body.receipt.signature), detachedContent: bytes, trust, at: now, usage: "signing" });
+    const signed = verifyCms({
+      der: fromBase64(body.receipt.signature),
+      detachedContent: bytes,
+      trust,
+      at: now,
+      usage: "signing",
+    });
     expect(signed.signer.serialNumber).toBe(pki.signer.cert.serialNumber);
     const stamp = verifyTimestamp({ der: fromBase64(body.receipt.timestampToken), digest: sha256(bytes), trust });
     expect(Math.abs(stamp.genTime.getTime() - Date.parse(statement.receivedAt))).toBeLessThan(1000);
@@ -120,21 +150,36 @@ describe("sealed bid submission (tus upload → verification → receipt)", () =
   it("keeps every version and counts the last; withdrawal before the deadline is allowed (TBL Art 29)", async () => {
     const res = await upload(bidder, tender.id, await seal(bidder, tender, "v2.mbseal"));
     expect(res.status).toBe(200);
-    const bid = await db().bid.findFirstOrThrow({ where: { tenderId: tender.id, organizationId: bidder.organizationId }, select: { status: true, versions: { select: { number: true } } } });
+    const bid = await db().bid.findFirstOrThrow({
+      where: { tenderId: tender.id, organizationId: bidder.organizationId },
+      select: { status: true, versions: { select: { number: true } } },
+    });
     expect(bid.versions.map((v) => v.number).sort()).toEqual([1, 2]);
 
     const withdrawn = await respond(() =>
-      bidAction({ request: formRequest(`/bids/${tender.id}`, { intent: "withdraw", csrf: bidder.token }, bidder.cookie), params: { tenderId: tender.id }, context: {} }),
+      bidAction({
+        request: formRequest(`/bids/${tender.id}`, { intent: "withdraw", csrf: bidder.token }, bidder.cookie),
+        params: { tenderId: tender.id },
+        context: {},
+      }),
     );
     expect(withdrawn.status).toBe(200);
-    expect((await db().bid.findFirstOrThrow({ where: { tenderId: tender.id, organizationId: bidder.organizationId } })).status).toBe("WITHDRAWN");
+    expect(
+      (await db().bid.findFirstOrThrow({ where: { tenderId: tender.id, organizationId: bidder.organizationId } })).status,
+    ).toBe("WITHDRAWN");
     const again = await respond(() =>
-      bidAction({ request: formRequest(`/bids/${tender.id}`, { intent: "withdraw", csrf: bidder.token }, bidder.cookie), params: { tenderId: tender.id }, context: {} }),
+      bidAction({
+        request: formRequest(`/bids/${tender.id}`, { intent: "withdraw", csrf: bidder.token }, bidder.cookie),
+        params: { tenderId: tender.id },
+        context: {},
+      }),
     );
     expect(again.status).toBe(409);
     // Submitting again before the deadline reinstates the bid with a new version.
     expect((await upload(bidder, tender.id, await seal(bidder, tender, "v3.mbseal"))).status).toBe(200);
-    expect((await db().bid.findFirstOrThrow({ where: { tenderId: tender.id, organizationId: bidder.organizationId } })).status).toBe("SUBMITTED");
+    expect(
+      (await db().bid.findFirstOrThrow({ where: { tenderId: tender.id, organizationId: bidder.organizationId } })).status,
+    ).toBe("SUBMITTED");
   });
 
   it("verifies from disk when the upload was not seen whole in memory (a resumed upload after a restart)", async () => {
@@ -148,7 +193,11 @@ describe("sealed bid submission (tus upload → verification → receipt)", () =
     expect(done.status).toBe(200);
     const body = (await done.json()) as { versionId: string };
     const version = await db().bidVersion.findUniqueOrThrow({ where: { id: body.versionId } });
-    expect(version.envelopeSha256).toBe(execFileSync("sha256sum", [path.join(env().BIDS_DIR, version.storageKey)]).toString().split(" ")[0]);
+    expect(version.envelopeSha256).toBe(
+      execFileSync("sha256sum", [path.join(env().BIDS_DIR, version.storageKey)])
+        .toString()
+        .split(" ")[0],
+    );
   });
 
   it("answers a duplicate or out-of-order chunk with 409 and keeps the upload consistent", async () => {
@@ -197,7 +246,7 @@ describe("sealed bid submission (tus upload → verification → receipt)", () =
     expect((await create(bidder, tender.id, 0)).status).toBe(400);
     const big = await create(bidder, tender.id, 9 * 1024 * 1024);
     expect(big.status).toBe(413);
-    expect(((await big.text()))).toContain("bid.tooLarge");
+    expect(await big.text()).toContain("bid.tooLarge");
   });
 
   it("refuses a bidder who has not obtained the documents, and records the refusal", async () => {
@@ -222,13 +271,29 @@ describe("sealed bid submission (tus upload → verification → receipt)", () =
   });
 
   it("answers malformed ids with 404, never a 500", async () => {
-    const page = await respond(() => bidLoader({ request: new Request(`${ORIGIN}/bids/x`, { headers: { Cookie: bidder.cookie } }), params: { tenderId: "not-a-uuid" }, context: {} }));
+    const page = await respond(() =>
+      bidLoader({
+        request: new Request(`${ORIGIN}/bids/x`, { headers: { Cookie: bidder.cookie } }),
+        params: { tenderId: "not-a-uuid" },
+        context: {},
+      }),
+    );
     expect(page.status).toBe(404);
     const receipt = await respond(() =>
-      receiptLoader({ request: new Request(`${ORIGIN}/bids/x/receipts/y`, { headers: { Cookie: bidder.cookie } }), params: { tenderId: tender.id, versionId: "../../etc" }, context: {} }),
+      receiptLoader({
+        request: new Request(`${ORIGIN}/bids/x/receipts/y`, { headers: { Cookie: bidder.cookie } }),
+        params: { tenderId: tender.id, versionId: "../../etc" },
+        context: {},
+      }),
     );
     expect(receipt.status).toBe(404);
-    const dashes = await respond(() => bidLoader({ request: new Request(`${ORIGIN}/bids/x`, { headers: { Cookie: bidder.cookie } }), params: { tenderId: "-".repeat(36) }, context: {} }));
+    const dashes = await respond(() =>
+      bidLoader({
+        request: new Request(`${ORIGIN}/bids/x`, { headers: { Cookie: bidder.cookie } }),
+        params: { tenderId: "-".repeat(36) },
+        context: {},
+      }),
+    );
     expect(dashes.status).toBe(404);
     const upload = await create(bidder, "not-a-uuid", 1000);
     expect(upload.status).toBe(400);
@@ -255,7 +320,11 @@ describe("sealed bid submission (tus upload → verification → receipt)", () =
 
   it("leaves no plaintext byte of any bid on the server: database, disk, Redis", async () => {
     const marker = Buffer.from(MARKER);
-    const dump = execFileSync("pg_dump", ["--data-only", "-h", "127.0.0.1", "-U", "postgres", new URL(env().DATABASE_URL).pathname.slice(1)], { maxBuffer: 1 << 30 });
+    const dump = execFileSync(
+      "pg_dump",
+      ["--data-only", "-h", "127.0.0.1", "-U", "postgres", new URL(env().DATABASE_URL).pathname.slice(1)],
+      { maxBuffer: 1 << 30 },
+    );
     expect(dump.includes(marker)).toBe(false);
     for (const dir of [env().BIDS_DIR, env().UPLOADS_DIR]) {
       for (const file of fs.readdirSync(dir, { recursive: true }) as string[]) {
@@ -265,7 +334,8 @@ describe("sealed bid submission (tus upload → verification → receipt)", () =
     }
     for (const key of await redis().keys("*")) {
       const type = await redis().type(key);
-      const value = type === "string" ? await redis().get(key) : JSON.stringify(type === "hash" ? await redis().hgetall(key) : "");
+      const value =
+        type === "string" ? await redis().get(key) : JSON.stringify(type === "hash" ? await redis().hgetall(key) : "");
       expect(String(value).includes(MARKER)).toBe(false);
     }
   });

@@ -12,7 +12,14 @@ import { db, disconnectDb } from "~/platform/db.server.ts";
 import { env } from "~/platform/env.server.ts";
 import { closeRedis } from "~/platform/redis.server.ts";
 import { startUploadServer } from "../support/upload-server.ts";
-import { createBidder, createOpenTender, holdDocuments, sealTestBid, type TestBidder, type TestTender } from "../support/bidder.ts";
+import {
+  createBidder,
+  createOpenTender,
+  holdDocuments,
+  sealTestBid,
+  type TestBidder,
+  type TestTender,
+} from "../support/bidder.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bids-node-"));
 let server: http.Server;
@@ -38,7 +45,9 @@ let sealedCount = 0;
 async function seal(tenderId = tender.id, by = bidder): Promise<Buffer> {
   const file = path.join(tmp, `bid-${++sealedCount}.mbseal`);
   await sealTestBid(file, {
-    bidder: by, tender, tenderId,
+    bidder: by,
+    tender,
+    tenderId,
     readOut: { price: "12345678.00" },
     document: Uint8Array.from({ length: 700_000 }, (_, i) => (i * 31) & 0xff),
   });
@@ -52,14 +61,25 @@ interface Answer {
 }
 
 /** One request; `body` is sent in `pieces` writes (default one), or left unfinished with `abortAfter`. */
-function call(method: string, url: string, headers: Record<string, string>, body?: Buffer, opts: { pieces?: number; abortAfter?: number; as?: TestBidder } = {}): Promise<Answer> {
+function call(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+  opts: { pieces?: number; abortAfter?: number; as?: TestBidder } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const cookie = (opts.as ?? bidder).cookie;
-    const req = http.request({ host: "127.0.0.1", port, method, path: url, headers: { "Tus-Resumable": "1.0.0", Cookie: cookie, ...headers } }, (res) => {
-      const parts: Buffer[] = [];
-      res.on("data", (c: Buffer) => parts.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString("utf8") }));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port, method, path: url, headers: { "Tus-Resumable": "1.0.0", Cookie: cookie, ...headers } },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on("data", (c: Buffer) => parts.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString("utf8") }),
+        );
+      },
+    );
     req.on("error", (e) => (opts.abortAfter !== undefined ? resolve({ status: 0, headers: {}, body: String(e) }) : reject(e)));
     if (!body) {
       req.end();
@@ -78,12 +98,23 @@ function call(method: string, url: string, headers: Record<string, string>, body
 
 async function create(length: number, as = bidder): Promise<string> {
   const meta = `tenderId ${Buffer.from(tender.id).toString("base64")}`;
-  const res = await call("POST", "/uploads/bids", { "Upload-Length": String(length), "Upload-Metadata": meta, "Content-Length": "0" }, undefined, { as });
+  const res = await call(
+    "POST",
+    "/uploads/bids",
+    { "Upload-Length": String(length), "Upload-Metadata": meta, "Content-Length": "0" },
+    undefined,
+    { as },
+  );
   expect(res.status).toBe(201);
   return new URL(res.headers.location as string, `http://127.0.0.1:${port}`).pathname;
 }
 
-function patch(url: string, offset: number, bytes: Buffer, opts: { pieces?: number; abortAfter?: number; chunked?: boolean; as?: TestBidder } = {}): Promise<Answer> {
+function patch(
+  url: string,
+  offset: number,
+  bytes: Buffer,
+  opts: { pieces?: number; abortAfter?: number; chunked?: boolean; as?: TestBidder } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream" };
   if (!opts.chunked) headers["Content-Length"] = String(bytes.length);
   return call("PATCH", url, headers, bytes, opts);
@@ -99,13 +130,18 @@ describe("bid upload PATCH from Node's server (server.ts path)", () => {
     expect(res.status).toBe(200);
     expect(res.headers["tus-resumable"]).toBe("1.0.0");
     expect(res.headers["upload-offset"]).toBe(String(bytes.length));
-    const body = JSON.parse(res.body) as { versionId: string; receipt: { statement: { envelope: { sha256: string; sizeBytes: number } } } };
+    const body = JSON.parse(res.body) as {
+      versionId: string;
+      receipt: { statement: { envelope: { sha256: string; sizeBytes: number } } };
+    };
     const version = await db().bidVersion.findUniqueOrThrow({ where: { id: body.versionId } });
     const stored = path.join(env().BIDS_DIR, version.storageKey);
     expect(body.receipt.statement.envelope.sha256).toBe(sha256sum(stored));
     expect(fs.readFileSync(stored).equals(bytes)).toBe(true);
     expect(body.receipt.statement.envelope.sizeBytes).toBe(bytes.length);
-    expect(await db().auditEntry.count({ where: { action: "bid.submitted", subjectId: version.bidId } })).toBeGreaterThanOrEqual(1);
+    expect(await db().auditEntry.count({ where: { action: "bid.submitted", subjectId: version.bidId } })).toBeGreaterThanOrEqual(
+      1,
+    );
   });
 
   it("resumes across PATCHes cut anywhere, and after a client that went away mid-body", async () => {
@@ -133,10 +169,24 @@ describe("bid upload PATCH from Node's server (server.ts path)", () => {
     const bytes = await seal();
     const url = await create(bytes.length);
     const noVersion = await new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: "127.0.0.1", port, method: "PATCH", path: url, headers: { Cookie: bidder.cookie, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream", "Content-Length": "0" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          method: "PATCH",
+          path: url,
+          headers: {
+            Cookie: bidder.cookie,
+            "Upload-Offset": "0",
+            "Content-Type": "application/offset+octet-stream",
+            "Content-Length": "0",
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       req.end();
     });
@@ -145,15 +195,37 @@ describe("bid upload PATCH from Node's server (server.ts path)", () => {
     expect((await patch(url, 0, bytes.subarray(0, 1000))).status).toBe(409);
     expect((await patch(url, 1000, Buffer.concat([bytes.subarray(1000), Buffer.alloc(10)]))).status).toBe(413);
     // Without Content-Length the limit is the rest of the upload, checked as bytes arrive.
-    expect((await patch(url, 1000, Buffer.concat([bytes.subarray(1000), Buffer.alloc(70_000)]), { chunked: true })).status).toBe(413);
-    const badType = await call("PATCH", url, { "Upload-Offset": "1000", "Content-Type": "text/plain", "Content-Length": "1" }, Buffer.from("x"));
+    expect((await patch(url, 1000, Buffer.concat([bytes.subarray(1000), Buffer.alloc(70_000)]), { chunked: true })).status).toBe(
+      413,
+    );
+    const badType = await call(
+      "PATCH",
+      url,
+      { "Upload-Offset": "1000", "Content-Type": "text/plain", "Content-Length": "1" },
+      Buffer.from("x"),
+    );
     expect(badType.status).toBe(400);
     const intruder = await createBidder();
     const stolen = await new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: "127.0.0.1", port, method: "PATCH", path: url, headers: { "Tus-Resumable": "1.0.0", Cookie: intruder.cookie, "Upload-Offset": "1000", "Content-Type": "application/offset+octet-stream", "Content-Length": "1" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          method: "PATCH",
+          path: url,
+          headers: {
+            "Tus-Resumable": "1.0.0",
+            Cookie: intruder.cookie,
+            "Upload-Offset": "1000",
+            "Content-Type": "application/offset+octet-stream",
+            "Content-Length": "1",
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       req.end("x");
     });
@@ -185,7 +257,19 @@ describe("bid upload PATCH from Node's server (server.ts path)", () => {
     const urls = await Promise.all(Array.from({ length: MAX_CONCURRENT_UPLOADS_PER_USER + 1 }, () => create(bytes.length)));
     // Bodies that are started and then held open occupy the bidder's slots.
     const held = urls.slice(0, MAX_CONCURRENT_UPLOADS_PER_USER).map((url) => {
-      const req = http.request({ host: "127.0.0.1", port, method: "PATCH", path: url, headers: { "Tus-Resumable": "1.0.0", Cookie: bidder.cookie, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream", "Content-Length": String(bytes.length) } });
+      const req = http.request({
+        host: "127.0.0.1",
+        port,
+        method: "PATCH",
+        path: url,
+        headers: {
+          "Tus-Resumable": "1.0.0",
+          Cookie: bidder.cookie,
+          "Upload-Offset": "0",
+          "Content-Type": "application/offset+octet-stream",
+          "Content-Length": String(bytes.length),
+        },
+      });
       req.on("error", () => {});
       req.write(bytes.subarray(0, 1000));
       return req;
@@ -205,12 +289,14 @@ describe("bid upload PATCH from Node's server (server.ts path)", () => {
 
   it("takes many bidders' envelopes at once", async () => {
     // Six bidders (one bidder may send at most MAX_CONCURRENT_UPLOADS_PER_USER bodies at once).
-    const uploads = await Promise.all(Array.from({ length: 6 }, async () => {
-      const as = await createBidder();
-      await holdDocuments(tender.id, as);
-      const bytes = await seal(tender.id, as);
-      return { bytes, as, url: await create(bytes.length, as) };
-    }));
+    const uploads = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const as = await createBidder();
+        await holdDocuments(tender.id, as);
+        const bytes = await seal(tender.id, as);
+        return { bytes, as, url: await create(bytes.length, as) };
+      }),
+    );
     const answers = await Promise.all(uploads.map((u) => patch(u.url, 0, u.bytes, { pieces: 9, as: u.as })));
     expect(answers.map((a) => a.status)).toEqual(uploads.map(() => 200));
   });

@@ -21,7 +21,19 @@ async function newBidder() {
   const org = { organizationName: "证书测试有限公司", creditCode: randomCreditCode() };
   const res = await respond(() =>
     signUp({
-      request: formRequest("/signup", { ...org, name: "证书", email: uniqueEmail("pki"), phone: "13600136000", password: "pki-password-123", passwordConfirm: "pki-password-123", csrf: token }, cookie),
+      request: formRequest(
+        "/signup",
+        {
+          ...org,
+          name: "证书",
+          email: uniqueEmail("pki"),
+          phone: "13600136000",
+          password: "pki-password-123",
+          passwordConfirm: "pki-password-123",
+          csrf: token,
+        },
+        cookie,
+      ),
       params: {},
       context: {},
     }),
@@ -36,13 +48,19 @@ async function csrs(subject: { organization: string; creditCode: string }) {
 }
 
 function enrol(cookie: string, token: string, fields: Record<string, string>) {
-  return respond(() => action({ request: formRequest("/pki/enrol", { ...fields, csrf: token }, cookie), params: {}, context: {} }));
+  return respond(() =>
+    action({ request: formRequest("/pki/enrol", { ...fields, csrf: token }, cookie), params: {}, context: {} }),
+  );
 }
 
 describe("certificate enrolment (双证书)", () => {
   it("issues a signing and an encryption certificate that chain to the platform root", async () => {
     const bidder = await newBidder();
-    const res = await enrol(bidder.cookie, bidder.token, await csrs({ organization: bidder.org.organizationName, creditCode: bidder.org.creditCode }));
+    const res = await enrol(
+      bidder.cookie,
+      bidder.token,
+      await csrs({ organization: bidder.org.organizationName, creditCode: bidder.org.creditCode }),
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as { signingPem: string; encryptionPem: string };
     const store = await trustStore(await currentCrls(await revokedEntries(), 1));
@@ -51,14 +69,24 @@ describe("certificate enrolment (双证书)", () => {
     expect(verifyCertificateChain(signing, store, { at: new Date(), usage: "signing" })).toHaveLength(3);
     expect(verifyCertificateChain(encryption, store, { at: new Date(), usage: "encryption" })).toHaveLength(3);
     expect(() => verifyCertificateChain(signing, store, { at: new Date(), usage: "encryption" })).toThrow();
-    const rows = await db().certificate.findMany({ where: { serialNumber: { in: [signing.serialNumber, encryption.serialNumber] } } });
+    const rows = await db().certificate.findMany({
+      where: { serialNumber: { in: [signing.serialNumber, encryption.serialNumber] } },
+    });
     expect(rows.map((r) => r.usage).sort()).toEqual(["ENCRYPTION", "SIGNING"]);
-    expect(await db().auditEntry.count({ where: { action: "pki.certificates_issued", data: { path: ["signingSerial"], equals: signing.serialNumber } } })).toBe(1);
+    expect(
+      await db().auditEntry.count({
+        where: { action: "pki.certificates_issued", data: { path: ["signingSerial"], equals: signing.serialNumber } },
+      }),
+    ).toBe(1);
   });
 
   it("refuses a request naming another organisation", async () => {
     const bidder = await newBidder();
-    const res = await enrol(bidder.cookie, bidder.token, await csrs({ organization: "别的公司", creditCode: bidder.org.creditCode }));
+    const res = await enrol(
+      bidder.cookie,
+      bidder.token,
+      await csrs({ organization: "别的公司", creditCode: bidder.org.creditCode }),
+    );
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toBe("pki.subjectMismatch");
   });

@@ -16,7 +16,17 @@ const HOUR = 3_600_000;
 
 async function clockRow(tenderId: string, dueAt: Date, warnAt: Date) {
   return db().deadlineClock.create({
-    data: { tenderId, kind: "objection-answer", subjectType: "Objection", subjectId: crypto.randomUUID(), startedAt: new Date(dueAt.getTime() - 72 * HOUR), basis: { kind: "within-days", days: 3 }, dueAt, warnAt, createdAt: new Date() },
+    data: {
+      tenderId,
+      kind: "objection-answer",
+      subjectType: "Objection",
+      subjectId: crypto.randomUUID(),
+      startedAt: new Date(dueAt.getTime() - 72 * HOUR),
+      basis: { kind: "within-days", days: 3 },
+      dueAt,
+      warnAt,
+      createdAt: new Date(),
+    },
     select: { id: true, dueAt: true, warnAt: true },
   });
 }
@@ -37,7 +47,8 @@ describe("node control timers through bull (Regs Art 22 answer clock)", () => {
     const overdue = await clockRow(cast.tenderId, new Date(now - 1000), new Date(now - 25 * HOUR));
     expect(await (await enqueue("clocks.timer", { clockId: overdue.id, at: "alarm" })).finished()).toBe("alarmed");
     expect(await (await enqueue("clocks.timer", { clockId: overdue.id, at: "alarm" })).finished()).toBe("none");
-    for (const userId of [cast.agent.userId, cast.supervisor.userId]) expect(await db().notification.count({ where: { userId, kind: "clock.alarm" } })).toBe(1);
+    for (const userId of [cast.agent.userId, cast.supervisor.userId])
+      expect(await db().notification.count({ where: { userId, kind: "clock.alarm" } })).toBe(1);
     expect(await db().auditEntry.count({ where: { action: "clock.alarm", subjectId: overdue.id } })).toBe(1);
   });
 
@@ -46,7 +57,10 @@ describe("node control timers through bull (Regs Art 22 answer clock)", () => {
     const cast = await publishedTender({ issuedAt: new Date(now - 5 * 24 * HOUR), bidDeadline: new Date(now + 20 * 24 * HOUR) });
     const clock = await clockRow(cast.tenderId, new Date(now + 48 * HOUR), new Date(now + 24 * HOUR));
     await scheduleClockTimers([{ ...clock, provisional: false, provisionalYears: [] }]);
-    const queue = new Queue("clocks.timer", { prefix: "mb", createClient: () => createRedis({ maxRetriesPerRequest: null, enableReadyCheck: false }) });
+    const queue = new Queue("clocks.timer", {
+      prefix: "mb",
+      createClient: () => createRedis({ maxRetriesPerRequest: null, enableReadyCheck: false }),
+    });
     try {
       const warn = await queue.getJob(`clock:${clock.id}:warn:${clock.warnAt.getTime()}`);
       const alarm = await queue.getJob(`clock:${clock.id}:alarm:${clock.dueAt.getTime() + 1}`);

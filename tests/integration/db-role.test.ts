@@ -22,7 +22,9 @@ beforeAll(async () => {
   await appendAudit({ action: "test.db_role", subjectType: "Test" });
   checkpointId = randomUUID();
   // The app may add a checkpoint (the job does), like an entry.
-  await asApp((c) => c.query("INSERT INTO audit_checkpoint (id, seq, hash, at) VALUES ($1, 1, $2, now())", [checkpointId, "ab".repeat(32)]));
+  await asApp((c) =>
+    c.query("INSERT INTO audit_checkpoint (id, seq, hash, at) VALUES ($1, 1, $2, now())", [checkpointId, "ab".repeat(32)]),
+  );
 });
 
 afterAll(async () => {
@@ -31,9 +33,14 @@ afterAll(async () => {
 
 describe("the app's database role", () => {
   it("is not the owner of the tables and not a superuser", async () => {
-    const row = await asApp(async (c) => (await c.query<{ u: string; su: boolean; owner: string }>(
-      "SELECT current_user AS u, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS su, (SELECT tableowner FROM pg_tables WHERE tablename = 'audit_entry') AS owner",
-    )).rows[0]);
+    const row = await asApp(
+      async (c) =>
+        (
+          await c.query<{ u: string; su: boolean; owner: string }>(
+            "SELECT current_user AS u, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS su, (SELECT tableowner FROM pg_tables WHERE tablename = 'audit_entry') AS owner",
+          )
+        ).rows[0],
+    );
     expect(row).toMatchObject({ u: "mingbiao_app", su: false });
     expect(row?.owner).not.toBe("mingbiao_app");
   });
@@ -65,6 +72,8 @@ describe("audit_checkpoint is append-only like the entries", () => {
     ["DELETE FROM audit_checkpoint WHERE id = $1", [true]],
     ["TRUNCATE audit_checkpoint", [false]],
   ])("refuses the owner's %s", async (statement, [withId]) => {
-    await expect(asOwner((c) => c.query(statement, withId ? [checkpointId] : []))).rejects.toThrow(/audit_checkpoint is append-only/);
+    await expect(asOwner((c) => c.query(statement, withId ? [checkpointId] : []))).rejects.toThrow(
+      /audit_checkpoint is append-only/,
+    );
   });
 });

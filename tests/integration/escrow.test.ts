@@ -25,14 +25,25 @@ afterAll(async () => {
 /** A user of a new organisation with an encryption certificate from the platform CA. */
 async function custodian(role: "AGENT" | "SUPERVISOR"): Promise<{ user: SessionUser; keys: KeyPair }> {
   const name = `托管测试${randomUUID().slice(0, 6)}`;
-  const org = await db().organization.create({ data: { name, creditCode: randomCreditCode(), kind: role === "AGENT" ? "AGENT" : "SUPERVISION" } });
+  const org = await db().organization.create({
+    data: { name, creditCode: randomCreditCode(), kind: role === "AGENT" ? "AGENT" : "SUPERVISION" },
+  });
   const row = await db().user.create({
-    data: { email: `${randomUUID()}@escrow.test`, name, role, organizationId: org.id, passwordHash: await hashPassword("custodian-pass-1") },
+    data: {
+      email: `${randomUUID()}@escrow.test`,
+      name,
+      role,
+      organizationId: org.id,
+      passwordHash: await hashPassword("custodian-pass-1"),
+    },
   });
   const user: SessionUser = { id: row.id, email: row.email, name, role, organizationId: org.id, organizationName: name };
   const [signing, encryption] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()]);
   const subject = { commonName: name, organization: name, serialNumber: org.creditCode };
-  const result = await enrolCertificates(user, { signingCsr: createCsr(signing, subject), encryptionCsr: createCsr(encryption, subject) });
+  const result = await enrolCertificates(user, {
+    signingCsr: createCsr(signing, subject),
+    encryptionCsr: createCsr(encryption, subject),
+  });
   expect(result.ok).toBe(true);
   return { user, keys: encryption };
 }
@@ -41,8 +52,14 @@ async function tenderFor(agentOrgId: string | null): Promise<string> {
   const creator = await db().user.findFirstOrThrow({ where: { role: "AGENT" }, select: { id: true, organizationId: true } });
   const t = await db().tender.create({
     data: {
-      code: `ESC-${randomUUID().slice(0, 8)}`, title: "托管测试", procedureType: "SERVICES", status: "PUBLISHED",
-      estimatedPriceCents: 1_000_000n, tendererOrgId: creator.organizationId!, agentOrgId, createdById: creator.id,
+      code: `ESC-${randomUUID().slice(0, 8)}`,
+      title: "托管测试",
+      procedureType: "SERVICES",
+      status: "PUBLISHED",
+      estimatedPriceCents: 1_000_000n,
+      tendererOrgId: creator.organizationId!,
+      agentOrgId,
+      createdById: creator.id,
       bidDeadline: new Date(Date.now() + 86_400_000),
     },
   });
@@ -81,11 +98,20 @@ describe("tender escrow key (E-Measures Art 31 remedy)", () => {
 
     const pki = await platformPki();
     const now = new Date();
-    const crls = [pki.issuing, pki.root].map((ca) => createCrl(ca, { crlNumber: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 3600_000), revoked: [] }));
-    const verified = verifyCms({ der: fromBase64(row.signature), detachedContent: encodeEscrowRecord(record), trust: { roots: [pki.root.cert], intermediates: [pki.issuing.cert], crls }, at: now });
+    const crls = [pki.issuing, pki.root].map((ca) =>
+      createCrl(ca, { crlNumber: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 3600_000), revoked: [] }),
+    );
+    const verified = verifyCms({
+      der: fromBase64(row.signature),
+      detachedContent: encodeEscrowRecord(record),
+      trust: { roots: [pki.root.cert], intermediates: [pki.issuing.cert], crls },
+      at: now,
+    });
     expect(verified.signer.serialNumber).toBe(pki.signer.cert.serialNumber);
 
-    const mine = record.shares.filter((s) => [agent, supervisor].some((c) => keyId(publicKeyOf(c.keys.privateKey)) === s.custodianKeyId));
+    const mine = record.shares.filter((s) =>
+      [agent, supervisor].some((c) => keyId(publicKeyOf(c.keys.privateKey)) === s.custodianKeyId),
+    );
     expect(mine.length).toBe(2);
     expect(record.shares.some((s) => s.custodianKeyId === keyId(publicKeyOf(bystander.keys.privateKey)))).toBe(false);
     expect(record.shares.filter((s) => s.role === "supervisor")).toHaveLength(1);
@@ -103,7 +129,10 @@ describe("tender escrow key (E-Measures Art 31 remedy)", () => {
     expect(await ensureTenderEscrow(tenderId)).toBeNull();
     // Assigned, but the certificate was revoked: still none.
     const supervisor = await custodian("SUPERVISOR");
-    await db().certificate.updateMany({ where: { userId: supervisor.user.id }, data: { revokedAt: new Date(), revocationReason: "keyCompromise" } });
+    await db().certificate.updateMany({
+      where: { userId: supervisor.user.id },
+      data: { revokedAt: new Date(), revocationReason: "keyCompromise" },
+    });
     await assign(tenderId, supervisor);
     expect(await ensureTenderEscrow(tenderId)).toBeNull();
     expect(await escrowReady(tenderId)).toBe(false);
@@ -113,13 +142,28 @@ describe("tender escrow key (E-Measures Art 31 remedy)", () => {
   it("is not ready with a supervisor alone: the agent's side holds no encryption certificate", async () => {
     const supervisor = await custodian("SUPERVISOR");
     // Tenderer and agent organisations whose staff hold no certificates.
-    const orgs = await Promise.all(["TENDERER", "AGENT"].map((kind) =>
-      db().organization.create({ data: { name: `托管测试${randomUUID().slice(0, 6)}`, creditCode: randomCreditCode(), kind: kind as "TENDERER" | "AGENT" } })));
+    const orgs = await Promise.all(
+      ["TENDERER", "AGENT"].map((kind) =>
+        db().organization.create({
+          data: {
+            name: `托管测试${randomUUID().slice(0, 6)}`,
+            creditCode: randomCreditCode(),
+            kind: kind as "TENDERER" | "AGENT",
+          },
+        }),
+      ),
+    );
     const creator = await db().user.findFirstOrThrow({ where: { role: "AGENT" }, select: { id: true } });
     const t = await db().tender.create({
       data: {
-        code: `ESC-${randomUUID().slice(0, 8)}`, title: "托管测试", procedureType: "SERVICES", status: "PUBLISHED",
-        estimatedPriceCents: 1_000_000n, tendererOrgId: orgs[0]!.id, agentOrgId: orgs[1]!.id, createdById: creator.id,
+        code: `ESC-${randomUUID().slice(0, 8)}`,
+        title: "托管测试",
+        procedureType: "SERVICES",
+        status: "PUBLISHED",
+        estimatedPriceCents: 1_000_000n,
+        tendererOrgId: orgs[0]!.id,
+        agentOrgId: orgs[1]!.id,
+        createdById: creator.id,
         bidDeadline: new Date(Date.now() + 86_400_000),
       },
     });

@@ -37,20 +37,127 @@ function prng(seed: number) {
 type Rng = ReturnType<typeof prng>;
 
 const FIELDS = [
-  "intent", "csrf", "lng", "redirectTo", "tenderId", "userId", "id", "email", "password", "passwordConfirm", "name", "phone",
-  "organizationName", "creditCode", "title", "body", "affectsPreparation", "file", "files", "status", "type", "q", "code",
-  "procedureType", "mandatory", "tendererOrgId", "region", "description", "estimatedPrice", "bidSecurity", "bidValidityDays",
-  "docsIssueAt", "docsAvailableUntil", "bidDeadline", "qualifications", "readOutLabel", "readOutKind", "lotCode", "lotName",
-  "lotPrice", "lotSecurity", "evaluationMethod", "weightTechnical", "weightCommercial", "weightPrice", "benchmark",
-  "coefficient", "criterionPart", "criterionName", "criterionPoints", "criterionGuidance", "adjustmentFactor", "adjustmentRule", "signingCsr", "encryptionCsr", "csr", "eventId", "action", "subject", "data", "__proto__",
-  "constructor", "",
+  "intent",
+  "csrf",
+  "lng",
+  "redirectTo",
+  "tenderId",
+  "userId",
+  "id",
+  "email",
+  "password",
+  "passwordConfirm",
+  "name",
+  "phone",
+  "organizationName",
+  "creditCode",
+  "title",
+  "body",
+  "affectsPreparation",
+  "file",
+  "files",
+  "status",
+  "type",
+  "q",
+  "code",
+  "procedureType",
+  "mandatory",
+  "tendererOrgId",
+  "region",
+  "description",
+  "estimatedPrice",
+  "bidSecurity",
+  "bidValidityDays",
+  "docsIssueAt",
+  "docsAvailableUntil",
+  "bidDeadline",
+  "qualifications",
+  "readOutLabel",
+  "readOutKind",
+  "lotCode",
+  "lotName",
+  "lotPrice",
+  "lotSecurity",
+  "evaluationMethod",
+  "weightTechnical",
+  "weightCommercial",
+  "weightPrice",
+  "benchmark",
+  "coefficient",
+  "criterionPart",
+  "criterionName",
+  "criterionPoints",
+  "criterionGuidance",
+  "adjustmentFactor",
+  "adjustmentRule",
+  "signingCsr",
+  "encryptionCsr",
+  "csr",
+  "eventId",
+  "action",
+  "subject",
+  "data",
+  "__proto__",
+  "constructor",
+  "",
 ];
-const INTENTS = ["save", "publish", "upload", "clarify", "remove", "assign", "start", "end", "withdraw", "read", "read-all", "delete", "", "x".repeat(300)];
+const INTENTS = [
+  "save",
+  "publish",
+  "upload",
+  "clarify",
+  "remove",
+  "assign",
+  "start",
+  "end",
+  "withdraw",
+  "read",
+  "read-all",
+  "delete",
+  "",
+  "x".repeat(300),
+];
 const STRINGS = [
-  "", " ", "0", "-1", "1e309", "NaN", "null", "undefined", "true", "on", "2026-13-45T25:61", "2027-01-01T09:00", "9".repeat(40),
-  "-99999999999999999999", "1.5", "0x10", "<script>alert(1)</script>", "' OR 1=1 --", "%00", "\u0000", "\ud800", "../../etc/passwd",
-  "评标专家", "🙂".repeat(50), "a@b", "admin@demo.mingbiao.cn", "91310000MA1FL0000X", "//evil.example", "/\\evil", "{}", "[]",
-  "{\"a\":", "x".repeat(5000), "LOWEST_EVALUATED_PRICE", "COMPREHENSIVE", "WORKS", "BIDDER", "zh-CN", "en", "fr",
+  "",
+  " ",
+  "0",
+  "-1",
+  "1e309",
+  "NaN",
+  "null",
+  "undefined",
+  "true",
+  "on",
+  "2026-13-45T25:61",
+  "2027-01-01T09:00",
+  "9".repeat(40),
+  "-99999999999999999999",
+  "1.5",
+  "0x10",
+  "<script>alert(1)</script>",
+  "' OR 1=1 --",
+  "%00",
+  "\u0000",
+  "\ud800",
+  "../../etc/passwd",
+  "评标专家",
+  "🙂".repeat(50),
+  "a@b",
+  "admin@demo.mingbiao.cn",
+  "91310000MA1FL0000X",
+  "//evil.example",
+  "/\\evil",
+  "{}",
+  "[]",
+  '{"a":',
+  "x".repeat(5000),
+  "LOWEST_EVALUATED_PRICE",
+  "COMPREHENSIVE",
+  "WORKS",
+  "BIDDER",
+  "zh-CN",
+  "en",
+  "fr",
   "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----",
 ];
 
@@ -95,11 +202,37 @@ interface Probe {
 function actionPath(rng: Rng, ctx: Context): string {
   const id = rng.chance(0.7) ? rng.pick(ctx.tenderIds) : rng.pick([randomUUID(), "x", "%E0%A4%A", "..", "a".repeat(300), "%00"]);
   const path = rng.pick([
-    "/login", "/signup", "/logout", "/locale", "/notifications", "/pki/enrol", "/admin/supervision", "/agent/tenders/new",
-    `/agent/tenders/${id}`, `/agent/tenders/${id}/witness`, `/bids/${id}`, "/internal/audit", `/tenders/${id}`, "/", "/account",
-    `/witness/${id}`, `/witness/${id}/device`, `/witness/${id}/recording`, "/centre/devices", "/ocds/releases.json", "/no/such/route",
+    "/login",
+    "/signup",
+    "/logout",
+    "/locale",
+    "/notifications",
+    "/pki/enrol",
+    "/admin/supervision",
+    "/agent/tenders/new",
+    `/agent/tenders/${id}`,
+    `/agent/tenders/${id}/witness`,
+    `/bids/${id}`,
+    "/internal/audit",
+    `/tenders/${id}`,
+    "/",
+    "/account",
+    `/witness/${id}`,
+    `/witness/${id}/device`,
+    `/witness/${id}/recording`,
+    "/centre/devices",
+    "/ocds/releases.json",
+    "/no/such/route",
   ]);
-  const query = rng.pick(["", "", "", "?index", `?_data=${rng.pick(["root", "routes/login", "routes/agent.tenders.$tenderId", "nope", ""])}`, "?redirectTo=//evil", "?%zz"]);
+  const query = rng.pick([
+    "",
+    "",
+    "",
+    "?index",
+    `?_data=${rng.pick(["root", "routes/login", "routes/agent.tenders.$tenderId", "nope", ""])}`,
+    "?redirectTo=//evil",
+    "?%zz",
+  ]);
   return path + query;
 }
 
@@ -108,10 +241,12 @@ function formProbe(rng: Rng, ctx: Context): Probe {
   const path = actionPath(rng, ctx);
   const headers: Record<string, string> = {};
   // Logging out would end the shared sessions the rest of the run relies on.
-  if (actor && !path.startsWith("/logout")) headers.Cookie = rng.chance(0.9) ? actor.cookie : `${actor.cookie}; mb_session=${randomString(rng, ctx.ids)}`;
+  if (actor && !path.startsWith("/logout"))
+    headers.Cookie = rng.chance(0.9) ? actor.cookie : `${actor.cookie}; mb_session=${randomString(rng, ctx.ids)}`;
   const csrf = actor && rng.chance(0.7) ? actor.csrf : randomString(rng, ctx.ids);
   if (rng.chance(0.1)) headers.Origin = rng.pick([ctx.base, "https://evil.example", "http://[::1", "%%", "null"]);
-  if (path.startsWith("/internal/") && rng.chance(0.5)) headers.Authorization = `Bearer ${rng.chance(0.5) ? process.env.MEDIA_INTERNAL_SECRET : randomString(rng, ctx.ids)}`;
+  if (path.startsWith("/internal/") && rng.chance(0.5))
+    headers.Authorization = `Bearer ${rng.chance(0.5) ? process.env.MEDIA_INTERNAL_SECRET : randomString(rng, ctx.ids)}`;
   const fields: [string, string][] = Array.from({ length: rng.int(10) }, () => [rng.pick(FIELDS), randomString(rng, ctx.ids)]);
   fields.push(["csrf", csrf]);
   if (rng.chance(0.6)) fields.push(["intent", rng.pick(INTENTS)]);
@@ -127,10 +262,17 @@ function formProbe(rng: Rng, ctx: Context): Probe {
     for (const [k, v] of fields) form.append(k, v);
     if (rng.chance(0.6)) {
       const head = rng.chance(0.5) ? "%PDF-1.4\n" : "";
-      form.append(rng.pick(["file", "files", "signingCsr"]), new Blob([head, randomBytes(rng.int(4096))]), rng.pick(["a.pdf", "", "../x.pdf", "评标.pdf", "x".repeat(300)]));
+      form.append(
+        rng.pick(["file", "files", "signingCsr"]),
+        new Blob([head, randomBytes(rng.int(4096))]),
+        rng.pick(["a.pdf", "", "../x.pdf", "评标.pdf", "x".repeat(300)]),
+      );
     }
     body = form;
-    describe = `multipart ${fields.map(([k, v]) => `${k}=${v.slice(0, 40)}`).join("&").slice(0, 300)}`;
+    describe = `multipart ${fields
+      .map(([k, v]) => `${k}=${v.slice(0, 40)}`)
+      .join("&")
+      .slice(0, 300)}`;
   } else if (kind < 9) {
     const json = JSON.stringify(randomJson(rng, ctx.ids));
     body = json;
@@ -138,7 +280,15 @@ function formProbe(rng: Rng, ctx: Context): Probe {
     describe = `json ${json.slice(0, 300)}`;
   } else {
     body = randomBytes(rng.int(2048));
-    headers["Content-Type"] = rng.pick(["text/plain", "multipart/form-data", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded; charset=gbk", "application/octet-stream", "*/*", ";;;"]);
+    headers["Content-Type"] = rng.pick([
+      "text/plain",
+      "multipart/form-data",
+      "multipart/form-data; boundary=x",
+      "application/x-www-form-urlencoded; charset=gbk",
+      "application/octet-stream",
+      "*/*",
+      ";;;",
+    ]);
     describe = `raw bytes as ${headers["Content-Type"]}`;
   }
   const method = rng.chance(0.9) ? "POST" : rng.pick(["PUT", "PATCH", "DELETE"]);
@@ -146,12 +296,21 @@ function formProbe(rng: Rng, ctx: Context): Probe {
 }
 
 function tusProbe(rng: Rng, ctx: Context, bidder: Actor): Probe {
-  const id = rng.pick(["", `/${randomUUID()}`, `/${randomBytes(16).toString("hex")}`, "/..%2F..%2Fetc", "/%E0%A4%A", "/x/y", `/${"a".repeat(300)}`]);
+  const id = rng.pick([
+    "",
+    `/${randomUUID()}`,
+    `/${randomBytes(16).toString("hex")}`,
+    "/..%2F..%2Fetc",
+    "/%E0%A4%A",
+    "/x/y",
+    `/${"a".repeat(300)}`,
+  ]);
   const headers: Record<string, string> = {};
   if (rng.chance(0.6)) headers.Cookie = bidder.cookie;
   else if (rng.chance(0.5)) headers.Cookie = rng.pick(ctx.actors).cookie;
   if (rng.chance(0.8)) headers["Tus-Resumable"] = rng.pick(["1.0.0", "1.0.0", "0.2.2", "", "x"]);
-  const num = () => rng.pick(["0", "1", "100", "-1", "1e3", "9".repeat(30), "abc", "", String(rng.int(10_000_000)), "2147483648"]);
+  const num = () =>
+    rng.pick(["0", "1", "100", "-1", "1e3", "9".repeat(30), "abc", "", String(rng.int(10_000_000)), "2147483648"]);
   if (rng.chance(0.5)) headers["Upload-Length"] = num();
   if (rng.chance(0.4)) headers["Upload-Offset"] = num();
   if (rng.chance(0.2)) headers["Upload-Defer-Length"] = rng.pick(["1", "0", "x"]);
@@ -161,14 +320,25 @@ function tusProbe(rng: Rng, ctx: Context, bidder: Actor): Probe {
   if (rng.chance(0.6)) {
     const pairs = Array.from({ length: rng.int(5) }, () => {
       const key = rng.pick(["tenderId", "filename", "deviceFingerprint", "documentMeta", "userId", "", "é", "a b"]);
-      const value = rng.pick([rng.pick(ctx.tenderIds), randomUUID(), "f".repeat(64), "{\"x\":1}", randomString(rng, ctx.ids)]);
+      const value = rng.pick([rng.pick(ctx.tenderIds), randomUUID(), "f".repeat(64), '{"x":1}', randomString(rng, ctx.ids)]);
       return rng.chance(0.9) ? `${key} ${Buffer.from(value).toString("base64")}` : `${key} ${value}`;
     });
     headers["Upload-Metadata"] = pairs.join(rng.pick([",", ", ", ",,", ";"]));
   }
   const method = rng.pick(["POST", "POST", "PATCH", "PATCH", "HEAD", "DELETE", "OPTIONS", "GET", "PUT"]);
-  const body = method === "POST" || method === "PATCH" || method === "PUT" ? (rng.chance(0.5) ? randomBytes(rng.int(2048)) : undefined) : undefined;
-  return { method, path: `/uploads/bids${id}`, headers, body, describe: `tus ${method} ${JSON.stringify(headers).slice(0, 400)}` };
+  const body =
+    method === "POST" || method === "PATCH" || method === "PUT"
+      ? rng.chance(0.5)
+        ? randomBytes(rng.int(2048))
+        : undefined
+      : undefined;
+  return {
+    method,
+    path: `/uploads/bids${id}`,
+    headers,
+    body,
+    describe: `tus ${method} ${JSON.stringify(headers).slice(0, 400)}`,
+  };
 }
 
 let server: TestServer;
@@ -185,12 +355,26 @@ beforeAll(async () => {
   const tenderer = await makeOrg("TENDERER");
   const tender = (status: "DRAFT" | "PUBLISHED") =>
     db().tender.create({
-      data: { code: `FZ-${randomBytes(4).toString("hex")}`, title: "随机输入测试项目", procedureType: "WORKS", status, estimatedPriceCents: 100_000_00n, tendererOrgId: tenderer.id, agentOrgId: agent.organizationId, createdById: agent.userId },
+      data: {
+        code: `FZ-${randomBytes(4).toString("hex")}`,
+        title: "随机输入测试项目",
+        procedureType: "WORKS",
+        status,
+        estimatedPriceCents: 100_000_00n,
+        tendererOrgId: tenderer.id,
+        agentOrgId: agent.organizationId,
+        createdById: agent.userId,
+      },
       select: { id: true },
     });
   const tenderIds = [(await tender("DRAFT")).id, (await tender("PUBLISHED")).id];
   const actors = [agent, bidder, admin, supervisor, expert];
-  ctx = { base: server.url, actors, tenderIds, ids: [...tenderIds, ...actors.map((a) => a.userId), ...actors.map((a) => a.organizationId), tenderer.id] };
+  ctx = {
+    base: server.url,
+    actors,
+    tenderIds,
+    ids: [...tenderIds, ...actors.map((a) => a.userId), ...actors.map((a) => a.organizationId), tenderer.id],
+  };
 });
 
 afterAll(async () => {
@@ -223,14 +407,30 @@ function headerSafe(headers: Record<string, string>): Record<string, string> {
 
 async function send(probe: Probe, findings: Finding[]): Promise<void> {
   try {
-    const res = await fetch(`${ctx.base}${probe.path}`, { method: probe.method, headers: headerSafe(probe.headers), body: probe.body, redirect: "manual", signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${ctx.base}${probe.path}`, {
+      method: probe.method,
+      headers: headerSafe(probe.headers),
+      body: probe.body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(30_000),
+    });
     const text = probe.method === "HEAD" ? "" : await res.text();
     if (res.status >= 500) {
-      findings.push({ status: res.status, describe: `${JSON.stringify(headerSafe(probe.headers))} ${probe.describe}`, path: `${probe.method} ${probe.path}`, body: `${JSON.stringify([...res.headers])} ${text.slice(0, 300)}` });
+      findings.push({
+        status: res.status,
+        describe: `${JSON.stringify(headerSafe(probe.headers))} ${probe.describe}`,
+        path: `${probe.method} ${probe.path}`,
+        body: `${JSON.stringify([...res.headers])} ${text.slice(0, 300)}`,
+      });
     }
   } catch (error) {
     // A refused connection or a reset means the server died or hung up on a valid request.
-    findings.push({ status: String((error as Error).cause ?? error), describe: probe.describe, path: `${probe.method} ${probe.path}`, body: "" });
+    findings.push({
+      status: String((error as Error).cause ?? error),
+      describe: probe.describe,
+      path: `${probe.method} ${probe.path}`,
+      body: "",
+    });
   }
 }
 
@@ -238,14 +438,27 @@ const RESERVED = new Set(["connect", "connect_error", "disconnect", "disconnecti
 
 async function socketRound(rng: Rng, count: number, findings: Finding[]): Promise<number> {
   const cookie = rng.chance(0.8) ? rng.pick(ctx.actors).cookie : `mb_session=${randomString(rng, ctx.ids)}`;
-  const socket: Socket = connect(`${ctx.base}/notify`, { transports: [rng.pick(["websocket", "polling"])], extraHeaders: { Cookie: cookie }, reconnection: false, timeout: 10_000 });
+  const socket: Socket = connect(`${ctx.base}/notify`, {
+    transports: [rng.pick(["websocket", "polling"])],
+    extraHeaders: { Cookie: cookie },
+    reconnection: false,
+    timeout: 10_000,
+  });
   await new Promise<void>((resolve) => {
     socket.once("connect", () => resolve());
     socket.once("connect_error", () => resolve());
   });
   for (let i = 0; i < count; i++) {
     // (The client itself refuses its reserved names: connect, disconnect, disconnecting, …)
-    const event = rng.pick(["notification", "join", "leave", "message", "error", "ping", randomString(rng, ctx.ids).slice(0, 50) || "x"]);
+    const event = rng.pick([
+      "notification",
+      "join",
+      "leave",
+      "message",
+      "error",
+      "ping",
+      randomString(rng, ctx.ids).slice(0, 50) || "x",
+    ]);
     if (RESERVED.has(event)) continue;
     if (socket.connected) socket.emit(event, randomJson(rng, ctx.ids), rng.chance(0.3) ? randomBytes(rng.int(1024)) : undefined);
   }
@@ -274,20 +487,26 @@ describe("random bad input against a running server", () => {
     const inTime = () => Date.now() - started < BUDGET_MS;
     // Socket payloads first: they are quick, and so always part of the run.
     let sockets = 0;
-    while (sockets < socketShare && server.alive() && inTime()) sockets += await socketRound(rng, Math.min(50, socketShare - sockets), findings);
+    while (sockets < socketShare && server.alive() && inTime())
+      sockets += await socketRound(rng, Math.min(50, socketShare - sockets), findings);
     let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < probes.length && server.alive() && inTime()) await send(probes[next++]!, findings);
       }),
     );
-    console.log(`fuzz: ${next} HTTP requests and ${sockets} socket.io events in ${Math.round((Date.now() - started) / 1000)} s, ${findings.length} findings`);
+    console.log(
+      `fuzz: ${next} HTTP requests and ${sockets} socket.io events in ${Math.round((Date.now() - started) / 1000)} s, ${findings.length} findings`,
+    );
     expect(next + sockets).toBeGreaterThan(0);
     if (findings.length > 0) {
       fs.mkdirSync(path.dirname(FINDINGS), { recursive: true });
       fs.writeFileSync(FINDINGS, JSON.stringify({ seed: SEED, findings, log: server.output() }, null, 1));
     }
     expect(server.alive(), server.output().slice(-3000)).toBe(true);
-    expect(findings.slice(0, 20), `seed ${SEED}: ${findings.length} findings (all in ${FINDINGS}); server log:\n${server.output().slice(-3000)}`).toEqual([]);
+    expect(
+      findings.slice(0, 20),
+      `seed ${SEED}: ${findings.length} findings (all in ${FINDINGS}); server log:\n${server.output().slice(-3000)}`,
+    ).toEqual([]);
   });
 });

@@ -2,7 +2,13 @@ import { action, MEDIA_AUDIT_ACTIONS } from "~/routes/internal.audit.ts";
 import { db, disconnectDb } from "~/platform/db.server.ts";
 import { healthReport } from "~/platform/health.server.ts";
 import { closeRedis } from "~/platform/redis.server.ts";
-import { RECORDING_ENDED, RECORDING_GAP, RECORDING_STARTED, roomSubject, SEGMENT_CLOSED } from "../../media-server/recording/manifest.ts";
+import {
+  RECORDING_ENDED,
+  RECORDING_GAP,
+  RECORDING_STARTED,
+  roomSubject,
+  SEGMENT_CLOSED,
+} from "../../media-server/recording/manifest.ts";
 import { ORIGIN, respond } from "../support/requests.ts";
 
 afterAll(async () => {
@@ -47,11 +53,15 @@ describe("internal audit endpoint (media server → audit chain)", () => {
     for (const forged of ["tender.bidding_closed", "bid.submitted", "audit.checkpoint", "witness.segment.deleted"]) {
       const res = await post({ ...entry, eventId: `forged-${forged}`, action: forged });
       expect(res.status).toBe(400);
-      expect(((await res.json()) as { error: string }).error).toMatch(/action must be one of the media server's: witness\.recording\.started/);
+      expect(((await res.json()) as { error: string }).error).toMatch(
+        /action must be one of the media server's: witness\.recording\.started/,
+      );
     }
     const wrongSubject = await post({ ...entry, eventId: "forged-subject", subject: { type: "Tender", id: "t-1" } });
     expect(wrongSubject.status).toBe(400);
-    expect(((await wrongSubject.json()) as { error: string }).error).toMatch(/witness\.segment\.closed is about a witness-room, not a Tender/);
+    expect(((await wrongSubject.json()) as { error: string }).error).toMatch(
+      /witness\.segment\.closed is about a witness-room, not a Tender/,
+    );
     const rows = await db().auditEntry.count({ where: { eventId: { startsWith: "forged-" } } });
     expect(rows).toBe(0);
   });
@@ -67,7 +77,9 @@ describe("internal audit endpoint (media server → audit chain)", () => {
     const retry = await post(entry);
     expect(retry.status).toBe(200);
     expect(((await retry.json()) as { duplicate: boolean }).duplicate).toBe(true);
-    const rows = await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM audit_entry WHERE data->>'eventId' = ${entry.eventId}`;
+    const rows = await db().$queryRaw<
+      { n: bigint }[]
+    >`SELECT count(*) AS n FROM audit_entry WHERE data->>'eventId' = ${entry.eventId}`;
     expect(rows[0]?.n).toBe(1n);
     // The event id is indexed in its own column (no scan of the chain under its lock).
     const stored = await db().auditEntry.findUnique({ where: { eventId: entry.eventId }, select: { data: true } });

@@ -37,8 +37,17 @@ describe("bull jobs on Redis", () => {
     // The platform's signature over the checkpoint verifies against the chain's entry.
     const pki = await platformPki();
     const now = new Date();
-    const crls = [pki.issuing, pki.root].map((ca) => createCrl(ca, { crlNumber: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 3600_000), revoked: [] }));
-    const statement = { format: "MB-AUDIT-CHECKPOINT", version: 1, log: AUDIT_LOG_NAME, seq: Number(head!.seq), headHash: head!.hash, at: checkpoint.at.toISOString() };
+    const crls = [pki.issuing, pki.root].map((ca) =>
+      createCrl(ca, { crlNumber: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 3600_000), revoked: [] }),
+    );
+    const statement = {
+      format: "MB-AUDIT-CHECKPOINT",
+      version: 1,
+      log: AUDIT_LOG_NAME,
+      seq: Number(head!.seq),
+      headHash: head!.hash,
+      at: checkpoint.at.toISOString(),
+    };
     const verified = verifyCheckpoint(
       { checkpoint: utf8(canonicalJson(statement)), signature: fromBase64(checkpoint.signature ?? "") },
       [{ seq: Number(head!.seq), prevHash: "", hash: head!.hash }],

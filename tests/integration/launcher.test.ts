@@ -60,7 +60,12 @@ describe("the launcher (scripts/start.mjs)", () => {
       JOBS_ENABLED: "false",
     };
     const envFile = path.join(dir, "env");
-    fs.writeFileSync(envFile, Object.entries(settings).map(([k, v]) => `${k}=${v}`).join("\n"));
+    fs.writeFileSync(
+      envFile,
+      Object.entries(settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join("\n"),
+    );
     let output = "";
     // Only the env file speaks: none of vitest's own environment leaks into the launcher.
     const child = spawn(process.execPath, ["scripts/start.mjs", "--env", envFile], {
@@ -70,7 +75,8 @@ describe("the launcher (scripts/start.mjs)", () => {
     launcher = child;
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const pids = (name: string) => [...output.matchAll(new RegExp(`${name} running \\(pid (\\d+)\\)`, "g"))].map((m) => Number(m[1]));
+    const pids = (name: string) =>
+      [...output.matchAll(new RegExp(`${name} running \\(pid (\\d+)\\)`, "g"))].map((m) => Number(m[1]));
     const health = async (): Promise<Health> => (await fetch(`http://127.0.0.1:${port}/healthz`)).json() as Promise<Health>;
     const log = () => output;
 
@@ -80,13 +86,21 @@ describe("the launcher (scripts/start.mjs)", () => {
     expect(appPid).toBeGreaterThan(0);
 
     process.kill(mediaPid!, "SIGKILL");
-    const during = await until("media reported down", async () => {
-      const h = await health();
-      return h.checks.media === "down" ? h : undefined;
-    }, log);
+    const during = await until(
+      "media reported down",
+      async () => {
+        const h = await health();
+        return h.checks.media === "down" ? h : undefined;
+      },
+      log,
+    );
     expect(during).toEqual({ status: "down", checks: { database: "ok", redis: "ok", media: "down" } });
 
-    await until("media restarted and healthy", async () => (pids("media server").length === 2 && (await health()).status === "ok" ? true : undefined), log);
+    await until(
+      "media restarted and healthy",
+      async () => (pids("media server").length === 2 && (await health()).status === "ok" ? true : undefined),
+      log,
+    );
     expect(output).toMatch(/media server stopped unexpectedly \(SIGKILL\); restarting it in 1 s/);
     expect(pids("media server")[1]).not.toBe(mediaPid);
     // The app was never restarted: the same process served throughout.
@@ -97,8 +111,21 @@ describe("the launcher (scripts/start.mjs)", () => {
   it("stops everything when a process refuses its environment: restarting cannot fix a variable", async () => {
     const envFile = path.join(dir, "bad-env");
     const port = await freePort();
-    const bad = { ...testEnv, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), MEDIA_PORT: String(await freePort()), MEDIA_WORKERS: "1", JOBS_ENABLED: "false" };
-    fs.writeFileSync(envFile, Object.entries(bad).map(([k, v]) => `${k}=${v}`).join("\n"));
+    const bad = {
+      ...testEnv,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      MEDIA_PORT: String(await freePort()),
+      MEDIA_WORKERS: "1",
+      JOBS_ENABLED: "false",
+    };
+    fs.writeFileSync(
+      envFile,
+      Object.entries(bad)
+        .map(([k, v]) => `${k}=${v}`)
+        .join("\n"),
+    );
     const child = spawn(process.execPath, ["scripts/start.mjs", "--env", envFile], {
       env: { NODE_ENV: "production", PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -34,15 +34,49 @@ describe("OCDS 1.1 release package feed", () => {
     const tenderer = await makeOrg("TENDERER", "OCDS 测试招标人");
     const ids: string[] = [];
     for (const lots of [true, false]) {
-      const fields = tenderFields(tenderer.id, lots ? {} : { lotCode: [], lotName: [], lotPrice: [], lotSecurity: [], evaluationMethod: "LOWEST_EVALUATED_PRICE", procedureType: "SERVICES" });
+      const fields = tenderFields(
+        tenderer.id,
+        lots
+          ? {}
+          : {
+              lotCode: [],
+              lotName: [],
+              lotPrice: [],
+              lotSecurity: [],
+              evaluationMethod: "LOWEST_EVALUATED_PRICE",
+              procedureType: "SERVICES",
+            },
+      );
       const created = await respond(() => newTenderAction(args(post("/agent/tenders/new", agent, fields))));
       const id = created.headers.get("Location")!.split("/").pop()!;
-      await respond(() => agentTenderAction(args(upload(`/agent/tenders/${id}`, agent, { intent: "upload" }, { name: "招标文件.pdf", content: tinyPdf() }), { tenderId: id })));
-      expect((await respond(() => agentTenderAction(args(post(`/agent/tenders/${id}`, agent, { intent: "publish" }), { tenderId: id })))).status).toBe(200);
+      await respond(() =>
+        agentTenderAction(
+          args(upload(`/agent/tenders/${id}`, agent, { intent: "upload" }, { name: "招标文件.pdf", content: tinyPdf() }), {
+            tenderId: id,
+          }),
+        ),
+      );
+      expect(
+        (
+          await respond(() =>
+            agentTenderAction(args(post(`/agent/tenders/${id}`, agent, { intent: "publish" }), { tenderId: id })),
+          )
+        ).status,
+      ).toBe(200);
       ids.push(id);
     }
     const clarified = await respond(() =>
-      agentTenderAction(args(upload(`/agent/tenders/${ids[0]}`, agent, { intent: "clarify", title: "澄清", body: "说明" }, { name: "澄清.pdf", content: tinyPdf("c") }), { tenderId: ids[0]! })),
+      agentTenderAction(
+        args(
+          upload(
+            `/agent/tenders/${ids[0]}`,
+            agent,
+            { intent: "clarify", title: "澄清", body: "说明" },
+            { name: "澄清.pdf", content: tinyPdf("c") },
+          ),
+          { tenderId: ids[0]! },
+        ),
+      ),
     );
     expect(clarified.status).toBe(200);
     // A draft never appears.
@@ -55,9 +89,16 @@ describe("OCDS 1.1 release package feed", () => {
     const ours = body.releases.filter((r) => ids.some((id) => r.ocid === `ocds-mingbiao-${id}`));
     expect(ours.map((r) => r.tag[0])).toEqual(["tender", "tender", "tenderUpdate"]);
     const first = ours[0]!;
-    expect(first.tender).toMatchObject({ value: { amount: 12_860_000.05, currency: "CNY" }, mainProcurementCategory: "works", status: "active" });
+    expect(first.tender).toMatchObject({
+      value: { amount: 12_860_000.05, currency: "CNY" },
+      mainProcurementCategory: "works",
+      status: "active",
+    });
     expect(first.parties.map((p) => p.roles)).toEqual([["buyer"], ["procuringEntity"]]);
-    expect((ours[2]!.tender.documents as { documentType: string }[]).map((d) => d.documentType)).toEqual(["biddingDocuments", "clarifications"]);
+    expect((ours[2]!.tender.documents as { documentType: string }[]).map((d) => d.documentType)).toEqual([
+      "biddingDocuments",
+      "clarifications",
+    ]);
     expect(body.releases.every((r, i, all) => i === 0 || all[i - 1]!.date <= r.date)).toBe(true);
 
     // Paging: one release per page, following links.next visits them all in order.

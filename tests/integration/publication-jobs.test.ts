@@ -39,12 +39,20 @@ describe("close-bidding job (TBL Art 34)", () => {
   it("does nothing before the deadline, closes exactly at it, and is idempotent", async () => {
     const deadline = new Date(Date.now() + 3_600_000);
     const tender = await publishedTender(deadline);
-    expect(await closeBidding(tender.id, new Date(deadline.getTime() - 1))).toEqual({ closed: false, tenderId: tender.id, reason: "deadline-not-reached" });
+    expect(await closeBidding(tender.id, new Date(deadline.getTime() - 1))).toEqual({
+      closed: false,
+      tenderId: tender.id,
+      reason: "deadline-not-reached",
+    });
     expect((await db().tender.findUniqueOrThrow({ where: { id: tender.id } })).status).toBe("PUBLISHED");
 
     expect(await closeBidding(tender.id, deadline)).toEqual({ closed: true, tenderId: tender.id, bids: 0 });
     expect((await db().tender.findUniqueOrThrow({ where: { id: tender.id } })).status).toBe("BIDDING_CLOSED");
-    expect(await closeBidding(tender.id, new Date(deadline.getTime() + DAY))).toEqual({ closed: false, tenderId: tender.id, reason: "not-open" });
+    expect(await closeBidding(tender.id, new Date(deadline.getTime() + DAY))).toEqual({
+      closed: false,
+      tenderId: tender.id,
+      reason: "not-open",
+    });
     expect(await db().auditEntry.count({ where: { action: "tender.bidding_closed", subjectId: tender.id } })).toBe(1);
     expect(await db().notification.count({ where: { userId: tender.createdById, kind: "tender.bidding_closed" } })).toBe(1);
   });
@@ -52,12 +60,20 @@ describe("close-bidding job (TBL Art 34)", () => {
   it("runs through bull: a due job closes the tender; a stale job (deadline since moved) does nothing", async () => {
     await startJobWorkers();
     const due = await publishedTender(new Date(Date.now() - 1000), "CLARIFICATION");
-    const job = await enqueue("tender.close-bidding", { tenderId: due.id, bidDeadline: new Date().toISOString() }, { jobId: `test-${due.id}` });
+    const job = await enqueue(
+      "tender.close-bidding",
+      { tenderId: due.id, bidDeadline: new Date().toISOString() },
+      { jobId: `test-${due.id}` },
+    );
     expect(await job.finished()).toMatchObject({ closed: true });
     expect((await db().tender.findUniqueOrThrow({ where: { id: due.id } })).status).toBe("BIDDING_CLOSED");
 
     const moved = await publishedTender(new Date(Date.now() + 10 * DAY));
-    const stale = await enqueue("tender.close-bidding", { tenderId: moved.id, bidDeadline: new Date().toISOString() }, { jobId: closeJobId(moved.id, new Date()) });
+    const stale = await enqueue(
+      "tender.close-bidding",
+      { tenderId: moved.id, bidDeadline: new Date().toISOString() },
+      { jobId: closeJobId(moved.id, new Date()) },
+    );
     expect(await stale.finished()).toMatchObject({ closed: false, reason: "deadline-not-reached" });
     expect((await db().tender.findUniqueOrThrow({ where: { id: moved.id } })).status).toBe("PUBLISHED");
   });

@@ -49,7 +49,9 @@ async function createDraft(overrides: Record<string, string | string[]> = {}): P
 }
 
 async function attach(tenderId: string, content = tinyPdf(), name = "招标文件.pdf"): Promise<Response> {
-  return respond(() => agentTenderAction(args(upload(`/agent/tenders/${tenderId}`, agent, { intent: "upload" }, { name, content }), { tenderId })));
+  return respond(() =>
+    agentTenderAction(args(upload(`/agent/tenders/${tenderId}`, agent, { intent: "upload" }, { name, content }), { tenderId })),
+  );
 }
 
 async function publish(tenderId: string): Promise<Response> {
@@ -60,11 +62,17 @@ describe("tender publication (agent)", () => {
   it("refuses a schedule that violates TBL Art 24, citing the article, and stores nothing", async () => {
     const fields = tenderFields(tendererId);
     // 10 days after the first issue: TBL Art 24 asks for 20.
-    const tooEarly = { ...fields, bidDeadline: toBeijingLocal(new Date(parseBeijingLocal(fields.docsIssueAt)!.getTime() + 10 * 86_400_000)) };
+    const tooEarly = {
+      ...fields,
+      bidDeadline: toBeijingLocal(new Date(parseBeijingLocal(fields.docsIssueAt)!.getTime() + 10 * 86_400_000)),
+    };
     const res = await respond(() => newTenderAction(args(post("/agent/tenders/new", agent, tooEarly))));
     expect(res.status).toBe(400);
     const body = (await res.json()) as { errors: Record<string, { key: string; params: Record<string, unknown> }> };
-    expect(body.errors.bidDeadline).toMatchObject({ key: "errors.TENDER.DEADLINE_TOO_SOON", params: { article: "TBL Art 24", required: 20 } });
+    expect(body.errors.bidDeadline).toMatchObject({
+      key: "errors.TENDER.DEADLINE_TOO_SOON",
+      params: { article: "TBL Art 24", required: 20 },
+    });
     expect(await db().tender.count({ where: { code: fields.code } })).toBe(0);
   });
 
@@ -72,7 +80,12 @@ describe("tender publication (agent)", () => {
     const fields = tenderFields(tendererId);
     const id = await createDraft({ code: fields.code });
     const row = await db().tender.findUniqueOrThrow({ where: { id }, include: { lots: true } });
-    expect(row).toMatchObject({ status: "DRAFT", estimatedPriceCents: 1_286_000_005n, bidSecurityCents: 20_000_000n, agentOrgId: agent.organizationId });
+    expect(row).toMatchObject({
+      status: "DRAFT",
+      estimatedPriceCents: 1_286_000_005n,
+      bidSecurityCents: 20_000_000n,
+      agentOrgId: agent.organizationId,
+    });
     expect(row.readOutItems).toEqual([
       { key: "price", label: "投标报价", kind: "money" },
       { key: "item1", label: "工期", kind: "days" },
@@ -99,7 +112,17 @@ describe("tender publication (agent)", () => {
     expect(await storedFiles()).toEqual(before);
     // A refused CSRF token also discards the staged file.
     const forged = await respond(() =>
-      agentTenderAction(args(upload(`/agent/tenders/${id}`, { ...agent, csrf: "forged" }, { intent: "upload" }, { name: "a.pdf", content: tinyPdf() }), { tenderId: id })),
+      agentTenderAction(
+        args(
+          upload(
+            `/agent/tenders/${id}`,
+            { ...agent, csrf: "forged" },
+            { intent: "upload" },
+            { name: "a.pdf", content: tinyPdf() },
+          ),
+          { tenderId: id },
+        ),
+      ),
     );
     expect(forged.status).toBe(403);
     expect(await storedFiles()).toEqual(before);
@@ -156,7 +179,17 @@ describe("tender publication (agent)", () => {
 
     // A clarification with enough time left keeps the deadline (through the route action).
     const early = await respond(() =>
-      agentTenderAction(args(upload(`/agent/tenders/${id}`, agent, { intent: "clarify", title: "答疑一", body: "补充说明。", affectsPreparation: "on" }), { tenderId: id })),
+      agentTenderAction(
+        args(
+          upload(`/agent/tenders/${id}`, agent, {
+            intent: "clarify",
+            title: "答疑一",
+            body: "补充说明。",
+            affectsPreparation: "on",
+          }),
+          { tenderId: id },
+        ),
+      ),
     );
     expect(early.status).toBe(200);
     // TBL Art 22: the agent learns that every holder was notified, never how many there are.
@@ -165,46 +198,87 @@ describe("tender publication (agent)", () => {
     expect(Object.keys(earlyIssued).sort()).toEqual(["bidDeadline", "deadlineMoved", "number", "previousDeadline"]);
     for (const messages of [zhTender, enTender]) {
       const { deadlineMoved, deadlineKept } = messages.clarification;
-      expect(`${deadlineMoved} ${deadlineKept}`.match(/\{\{\w+\}\}/g)?.sort()).toEqual(["{{from}}", "{{number}}", "{{number}}", "{{to}}"]);
+      expect(`${deadlineMoved} ${deadlineKept}`.match(/\{\{\w+\}\}/g)?.sort()).toEqual([
+        "{{from}}",
+        "{{number}}",
+        "{{number}}",
+        "{{to}}",
+      ]);
     }
 
     // Regs Art 21: a late clarification (10 days before the deadline) moves it so 15 full days remain.
     const user = (await getUser(get("/", agent.cookie)))!;
     const issuedAt = new Date(published.bidDeadline!.getTime() - 10 * 86_400_000);
-    const late = await issueClarification(user, id, { title: "工程量清单修正", body: "第三章修正。", affectsPreparation: true }, null, issuedAt);
+    const late = await issueClarification(
+      user,
+      id,
+      { title: "工程量清单修正", body: "第三章修正。", affectsPreparation: true },
+      null,
+      issuedAt,
+    );
     if (!late.ok) throw new Error(JSON.stringify(late.refusal));
     expect(late.value.deadlineMoved).toBe(true);
     expect(late.value.previousDeadline).toEqual(published.bidDeadline);
     expect(late.value.bidDeadline.getTime() - issuedAt.getTime()).toBeGreaterThanOrEqual(15 * 86_400_000);
     const moved = await db().tender.findUniqueOrThrow({ where: { id } });
     expect(moved).toMatchObject({ status: "CLARIFICATION", bidDeadline: late.value.bidDeadline });
-    const audit = await db().auditEntry.findFirstOrThrow({ where: { action: "tender.clarified", subjectId: id }, orderBy: { seq: "desc" } });
+    const audit = await db().auditEntry.findFirstOrThrow({
+      where: { action: "tender.clarified", subjectId: id },
+      orderBy: { seq: "desc" },
+    });
     expect(audit.data).toMatchObject({ number: 2, deadlineMoved: true });
     // The agent may read the audit log: no count of holders or of notified users in it.
     expect(Object.keys(audit.data as object).filter((k) => /notified|holder|count/i.test(k))).toEqual([]);
 
     // Every user of every holder organisation is notified; the notifications page lists and marks them.
-    expect(await db().notification.count({ where: { userId: { in: [bidder.userId, colleague.userId] }, kind: "tender.clarification" } })).toBe(4);
+    expect(
+      await db().notification.count({
+        where: { userId: { in: [bidder.userId, colleague.userId] }, kind: "tender.clarification" },
+      }),
+    ).toBe(4);
     const list = await respond(() => notificationsLoader(args(get("/notifications", bidder.cookie))));
-    const items = ((await list.json()) as { notifications: { id: string; params: { deadlineMoved: boolean }; read: boolean }[] }).notifications;
+    const items = ((await list.json()) as { notifications: { id: string; params: { deadlineMoved: boolean }; read: boolean }[] })
+      .notifications;
     expect(items[0]!.params.deadlineMoved).toBe(true);
     const marked = await respond(() => notificationsAction(args(post("/notifications", bidder, { intent: "read-all" }))));
     expect(((await marked.json()) as { marked: number }).marked).toBe(2);
     // Another user's notification ids are never touched.
-    const other = await respond(() => notificationsAction(args(post("/notifications", colleague, { intent: "read", id: items[0]!.id }))));
+    const other = await respond(() =>
+      notificationsAction(args(post("/notifications", colleague, { intent: "read", id: items[0]!.id }))),
+    );
     expect(((await other.json()) as { marked: number }).marked).toBe(0);
 
     // After the deadline no clarification can be issued (Regs Art 21).
-    const tooLate = await issueClarification(user, id, { title: "x", body: "y", affectsPreparation: false }, null, new Date(late.value.bidDeadline.getTime() + 1));
+    const tooLate = await issueClarification(
+      user,
+      id,
+      { title: "x", body: "y", affectsPreparation: false },
+      null,
+      new Date(late.value.bidDeadline.getTime() + 1),
+    );
     expect(!tooLate.ok && tooLate.refusal.code).toBe("tender.errors.CLARIFICATION.AFTER_DEADLINE");
   });
 
   it("edits a draft through the save intent (audited), and refuses edits once published", async () => {
     const id = await createDraft();
-    const fields = tenderFields(tendererId, { title: "修改后的项目名称", readOutLabel: ["工期"], readOutKind: ["days"], lotCode: [], lotName: [], lotPrice: [], lotSecurity: [] });
+    const fields = tenderFields(tendererId, {
+      title: "修改后的项目名称",
+      readOutLabel: ["工期"],
+      readOutKind: ["days"],
+      lotCode: [],
+      lotName: [],
+      lotPrice: [],
+      lotSecurity: [],
+    });
     const current = await db().tender.findUniqueOrThrow({ where: { id } });
     const save = (extra: Record<string, string | string[]> = {}) =>
-      respond(() => agentTenderAction(args(post(`/agent/tenders/${id}`, agent, { ...fields, code: current.code, intent: "save", ...extra }), { tenderId: id })));
+      respond(() =>
+        agentTenderAction(
+          args(post(`/agent/tenders/${id}`, agent, { ...fields, code: current.code, intent: "save", ...extra }), {
+            tenderId: id,
+          }),
+        ),
+      );
     expect((await save()).status).toBe(200);
     const edited = await db().tender.findUniqueOrThrow({ where: { id }, include: { lots: true } });
     expect(edited.title).toBe("修改后的项目名称");
@@ -212,7 +286,9 @@ describe("tender publication (agent)", () => {
     expect(await db().auditEntry.count({ where: { action: "tender.updated", subjectId: id } })).toBe(1);
     const invalid = await save({ weightPrice: "45" });
     expect(invalid.status).toBe(400);
-    expect(((await invalid.json()) as { errors: Record<string, { key: string }> }).errors.weights?.key).toBe("errors.EVALUATION.INVALID_WEIGHTS");
+    expect(((await invalid.json()) as { errors: Record<string, { key: string }> }).errors.weights?.key).toBe(
+      "errors.EVALUATION.INVALID_WEIGHTS",
+    );
 
     expect((await attach(id)).status).toBe(200);
     expect((await publish(id)).status).toBe(200);
@@ -231,6 +307,8 @@ describe("tender publication (agent)", () => {
     const res = await respond(() => agentTenderLoader(args(get(`/agent/tenders/${id}`, stranger.cookie), { tenderId: id })));
     expect(res.status).toBe(404);
     const bidder = await makeActor("BIDDER", "BIDDER");
-    expect((await respond(() => agentTenderLoader(args(get(`/agent/tenders/${id}`, bidder.cookie), { tenderId: id })))).status).toBe(403);
+    expect(
+      (await respond(() => agentTenderLoader(args(get(`/agent/tenders/${id}`, bidder.cookie), { tenderId: id })))).status,
+    ).toBe(403);
   });
 });

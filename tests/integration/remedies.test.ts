@@ -48,12 +48,26 @@ async function body<T>(res: Response): Promise<T> {
 
 type Refused = { refusal: { code: string; status: number; article?: string; params?: Record<string, unknown> } };
 
-function fileObjection(actor: Actor, tenderId: string, reasons = "招标文件第三章资格条件设置了与项目无关的业绩要求，排斥潜在投标人。") {
+function fileObjection(
+  actor: Actor,
+  tenderId: string,
+  reasons = "招标文件第三章资格条件设置了与项目无关的业绩要求，排斥潜在投标人。",
+) {
   return respond(() => objectionsAction(args(post(`/tenders/${tenderId}/objections`, actor, { reasons }), { tenderId })));
 }
 
 function fileComplaint(actor: Actor, tenderId: string, fields: Record<string, string>) {
-  return respond(() => newComplaintAction(args(post(`/tenders/${tenderId}/complaints/new`, actor, { reasons: "招标人对异议的答复未纠正排斥性条款，请求责令改正。", ...fields }), { tenderId })));
+  return respond(() =>
+    newComplaintAction(
+      args(
+        post(`/tenders/${tenderId}/complaints/new`, actor, {
+          reasons: "招标人对异议的答复未纠正排斥性条款，请求责令改正。",
+          ...fields,
+        }),
+        { tenderId },
+      ),
+    ),
+  );
 }
 
 function supervise(actor: Actor, complaintId: string, fields: Record<string, string>) {
@@ -61,7 +75,15 @@ function supervise(actor: Actor, complaintId: string, fields: Record<string, str
 }
 
 async function clockOf(kind: string, subjectId: string) {
-  return db().deadlineClock.findUniqueOrThrow({ where: { kind_subjectType_subjectId: { kind, subjectType: kind.startsWith("complaint") ? "Complaint" : kind === "objection-answer" ? "Objection" : "Tender", subjectId } } });
+  return db().deadlineClock.findUniqueOrThrow({
+    where: {
+      kind_subjectType_subjectId: {
+        kind,
+        subjectType: kind.startsWith("complaint") ? "Complaint" : kind === "objection-answer" ? "Objection" : "Tender",
+        subjectId,
+      },
+    },
+  });
 }
 
 describe("objections to the tender documents (Regs Art 22)", () => {
@@ -70,7 +92,10 @@ describe("objections to the tender documents (Regs Art 22)", () => {
     const cast = (current = await publishedTender({ issuedAt: new Date(now - 15 * DAY), bidDeadline: new Date(now + 9 * DAY) }));
     const res = await fileObjection(cast.bidder, cast.tenderId);
     expect(res.status).toBe(409);
-    expect((await body<Refused>(res)).refusal).toMatchObject({ code: "tender.errors.OBJECTION.TOO_LATE", article: "Regs Art 22" });
+    expect((await body<Refused>(res)).refusal).toMatchObject({
+      code: "tender.errors.OBJECTION.TOO_LATE",
+      article: "Regs Art 22",
+    });
     expect(await db().objection.count({ where: { tenderId: cast.tenderId } })).toBe(0);
     expect(await db().auditEntry.count({ where: { action: "objection.refused", subjectId: cast.tenderId } })).toBe(1);
     expect((await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } })).status).toBe("PUBLISHED");
@@ -88,25 +113,57 @@ describe("objections to the tender documents (Regs Art 22)", () => {
     const clock = await clockOf("objection-answer", objectionId);
     expect(clock.stoppedAt).toBeNull();
     expect(clock.concernedUserIds).toEqual([cast.bidder.userId]);
-    expect(await db().notification.count({ where: { userId: { in: [cast.agent.userId, cast.supervisor.userId] }, kind: "objection.raised" } })).toBe(2);
+    expect(
+      await db().notification.count({
+        where: { userId: { in: [cast.agent.userId, cast.supervisor.userId] }, kind: "objection.raised" },
+      }),
+    ).toBe(2);
     // Another bidder's organisation does not see it; the agent does.
-    const page = await respond(() => objectionsLoader(args(get(`/tenders/${cast.tenderId}/objections`, cast.agent.cookie), { tenderId: cast.tenderId })));
+    const page = await respond(() =>
+      objectionsLoader(args(get(`/tenders/${cast.tenderId}/objections`, cast.agent.cookie), { tenderId: cast.tenderId })),
+    );
     expect((await body<{ objections: unknown[] }>(page)).objections).toHaveLength(1);
     // A bidder cannot answer; the agent answers two hours later and extends the deadline by them.
-    const byBidder = await respond(() => objectionAction(args(post(`/objections/${objectionId}`, cast.bidder, { answer: "答复", deadlineAction: "keep" }), { objectionId })));
+    const byBidder = await respond(() =>
+      objectionAction(
+        args(post(`/objections/${objectionId}`, cast.bidder, { answer: "答复", deadlineAction: "keep" }), { objectionId }),
+      ),
+    );
     expect(byBidder.status).toBe(403);
     await moveClockTo(start + 2 * 3_600_000, ...actorsOf());
-    const answered = await respond(() => objectionAction(args(post(`/objections/${objectionId}`, cast.agent, { answer: "经复核，删除第三章第 2 项业绩要求，另行发布澄清。", deadlineAction: "extend" }), { objectionId })));
+    const answered = await respond(() =>
+      objectionAction(
+        args(
+          post(`/objections/${objectionId}`, cast.agent, {
+            answer: "经复核，删除第三章第 2 项业绩要求，另行发布澄清。",
+            deadlineAction: "extend",
+          }),
+          { objectionId },
+        ),
+      ),
+    );
     expect(answered.status).toBe(200);
     const tender = await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } });
     expect(tender.status).toBe("PUBLISHED");
     expect(tender.bidDeadline!.getTime()).toBe(deadline.getTime() + 2 * 3_600_000);
     expect((await clockOf("objection-answer", objectionId)).stopReason).toBe("met");
-    const again = await respond(() => objectionAction(args(post(`/objections/${objectionId}`, cast.agent, { answer: "再次答复：维持原答复。", deadlineAction: "keep" }), { objectionId })));
+    const again = await respond(() =>
+      objectionAction(
+        args(post(`/objections/${objectionId}`, cast.agent, { answer: "再次答复：维持原答复。", deadlineAction: "keep" }), {
+          objectionId,
+        }),
+      ),
+    );
     expect(again.status).toBe(409);
-    const view = await respond(() => objectionLoader(args(get(`/objections/${objectionId}`, cast.bidder.cookie), { objectionId })));
+    const view = await respond(() =>
+      objectionLoader(args(get(`/objections/${objectionId}`, cast.bidder.cookie), { objectionId })),
+    );
     expect((await body<{ objection: { status: string } }>(view)).objection.status).toBe("ANSWERED");
-    expect(await db().auditEntry.count({ where: { subjectId: objectionId, action: { in: ["objection.raised", "objection.answered"] } } })).toBe(2);
+    expect(
+      await db().auditEntry.count({
+        where: { subjectId: objectionId, action: { in: ["objection.raised", "objection.answered"] } },
+      }),
+    ).toBe(2);
   });
 });
 
@@ -117,7 +174,12 @@ describe("the tender's own clocks (TBL Art 34, Regs Art 21)", () => {
     const other = await publishedTender({ issuedAt: new Date(now - 5 * DAY), bidDeadline: new Date(now + 20 * DAY) });
     const sync = async () => syncTenderClocks(await loadCalendar());
     const state = async (tenderId: string) =>
-      Object.fromEntries((await db().deadlineClock.findMany({ where: { subjectType: "Tender", subjectId: tenderId } })).map((c) => [c.kind, c.stopReason ?? (c.stoppedAt ? "stopped" : "open")]));
+      Object.fromEntries(
+        (await db().deadlineClock.findMany({ where: { subjectType: "Tender", subjectId: tenderId } })).map((c) => [
+          c.kind,
+          c.stopReason ?? (c.stoppedAt ? "stopped" : "open"),
+        ]),
+      );
     await sync();
     expect(await state(cast.tenderId)).toEqual({ "bid-opening": "open", "clarification-notice": "open" });
     await fileObjection(cast.bidder, cast.tenderId);
@@ -142,24 +204,46 @@ describe("attachments", () => {
     const now = Date.now();
     const cast = (current = await publishedTender({ issuedAt: new Date(now - 5 * DAY), bidDeadline: new Date(now + 20 * DAY) }));
     const fields = { reasons: "评分办法第 4.2 条与招标公告不一致，请澄清。" };
-    const notPdf = await respond(() => objectionsAction(args(upload(`/tenders/${cast.tenderId}/objections`, cast.bidder, fields, { name: "x.pdf", content: new TextEncoder().encode("<html>") }), { tenderId: cast.tenderId })));
+    const notPdf = await respond(() =>
+      objectionsAction(
+        args(
+          upload(`/tenders/${cast.tenderId}/objections`, cast.bidder, fields, {
+            name: "x.pdf",
+            content: new TextEncoder().encode("<html>"),
+          }),
+          { tenderId: cast.tenderId },
+        ),
+      ),
+    );
     expect(notPdf.status).toBe(400);
     expect(await db().objection.count({ where: { tenderId: cast.tenderId } })).toBe(0);
     const pdf = tinyPdf("异议证明材料");
-    const filed = await respond(() => objectionsAction(args(upload(`/tenders/${cast.tenderId}/objections`, cast.bidder, fields, { name: "证明材料.pdf", content: pdf }), { tenderId: cast.tenderId })));
+    const filed = await respond(() =>
+      objectionsAction(
+        args(upload(`/tenders/${cast.tenderId}/objections`, cast.bidder, fields, { name: "证明材料.pdf", content: pdf }), {
+          tenderId: cast.tenderId,
+        }),
+      ),
+    );
     expect(filed.status).toBe(302);
     const objectionId = filed.headers.get("Location")!.split("/").pop()!;
     const [attachment] = await db().remedyAttachment.findMany({ where: { objectionId } });
     expect(attachment).toMatchObject({ fileName: "证明材料.pdf", sizeBytes: BigInt(pdf.byteLength) });
     for (const who of [cast.bidder, cast.agent]) {
-      const res = await respond(() => attachmentLoader(args(get(`/remedies/attachments/${attachment!.id}`, who.cookie), { attachmentId: attachment!.id })));
+      const res = await respond(() =>
+        attachmentLoader(args(get(`/remedies/attachments/${attachment!.id}`, who.cookie), { attachmentId: attachment!.id })),
+      );
       expect(res.status).toBe(200);
       expect(new Uint8Array(await res.arrayBuffer())).toEqual(pdf);
     }
     const stranger = await makeActor("BIDDER", "BIDDER");
-    const refused = await respond(() => attachmentLoader(args(get(`/remedies/attachments/${attachment!.id}`, stranger.cookie), { attachmentId: attachment!.id })));
+    const refused = await respond(() =>
+      attachmentLoader(args(get(`/remedies/attachments/${attachment!.id}`, stranger.cookie), { attachmentId: attachment!.id })),
+    );
     expect(refused.status).toBe(404);
-    const notUuid = await respond(() => objectionLoader(args(get("/objections/1%27", cast.bidder.cookie), { objectionId: "1'" })));
+    const notUuid = await respond(() =>
+      objectionLoader(args(get("/objections/1%27", cast.bidder.cookie), { objectionId: "1'" })),
+    );
     expect(notUuid.status).toBe(404);
   });
 });
@@ -169,24 +253,75 @@ describe("the suspended procedure (Regs Art 22: 暂停招标投标活动)", () =
     const start = Date.now();
     const deadline = new Date(start + 11 * DAY);
     const cast = (current = await publishedTender({ issuedAt: new Date(start - 12 * DAY), bidDeadline: deadline }));
-    const holder = await db().tenderDocument.create({ data: { tenderId: cast.tenderId, kind: "TENDER_DOCUMENTS", fileName: "招标文件.pdf", sizeBytes: 10n, sha256: "0".repeat(64), storageKey: "0".repeat(64), uploadedById: cast.agent.userId }, select: { id: true } });
-    await db().documentDownload.create({ data: { tenderId: cast.tenderId, documentId: holder.id, organizationId: cast.bidder.organizationId, userId: cast.bidder.userId } });
+    const holder = await db().tenderDocument.create({
+      data: {
+        tenderId: cast.tenderId,
+        kind: "TENDER_DOCUMENTS",
+        fileName: "招标文件.pdf",
+        sizeBytes: 10n,
+        sha256: "0".repeat(64),
+        storageKey: "0".repeat(64),
+        uploadedById: cast.agent.userId,
+      },
+      select: { id: true },
+    });
+    await db().documentDownload.create({
+      data: {
+        tenderId: cast.tenderId,
+        documentId: holder.id,
+        organizationId: cast.bidder.organizationId,
+        userId: cast.bidder.userId,
+      },
+    });
     await moveClockTo(start, ...actorsOf());
     const objectionId = (await fileObjection(cast.bidder, cast.tenderId)).headers.get("Location")!.split("/").pop()!;
-    const second = (await fileObjection(cast.bidder, cast.tenderId, "第二项异议：评分标准中业绩分值设置过高，与项目规模不相称。")).headers.get("Location")!.split("/").pop()!;
+    const second = (
+      await fileObjection(cast.bidder, cast.tenderId, "第二项异议：评分标准中业绩分值设置过高，与项目规模不相称。")
+    ).headers
+      .get("Location")!
+      .split("/")
+      .pop()!;
     // The deadline passes while the procedure stands suspended: bidding does not close.
     await moveClockTo(deadline.getTime() + 60_000, ...actorsOf());
     expect(await closeBidding(cast.tenderId)).toMatchObject({ closed: false, reason: "not-open" });
     expect((await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } })).status).toBe("SUSPENDED");
     expect(await openObjectionCount(cast.tenderId)).toBe(2);
     // Answering one of two keeps it suspended; the second answer moves the deadline and resumes.
-    await respond(() => objectionAction(args(post(`/objections/${objectionId}`, cast.agent, { answer: "维持招标文件第三章的规定。", deadlineAction: "keep" }), { objectionId })));
+    await respond(() =>
+      objectionAction(
+        args(post(`/objections/${objectionId}`, cast.agent, { answer: "维持招标文件第三章的规定。", deadlineAction: "keep" }), {
+          objectionId,
+        }),
+      ),
+    );
     expect((await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } })).status).toBe("SUSPENDED");
     expect(await openObjectionCount(cast.tenderId, "tender-documents")).toBe(1);
-    const tooEarly = await respond(() => objectionAction(args(post(`/objections/${second}`, cast.agent, { answer: "调整评分标准并顺延。", deadlineAction: "move", newDeadline: toBeijingLocal(new Date(deadline.getTime() - DAY)) }), { objectionId: second })));
+    const tooEarly = await respond(() =>
+      objectionAction(
+        args(
+          post(`/objections/${second}`, cast.agent, {
+            answer: "调整评分标准并顺延。",
+            deadlineAction: "move",
+            newDeadline: toBeijingLocal(new Date(deadline.getTime() - DAY)),
+          }),
+          { objectionId: second },
+        ),
+      ),
+    );
     expect(tooEarly.status).toBe(400);
     const moved = new Date(deadline.getTime() + 16 * DAY);
-    const answered = await respond(() => objectionAction(args(post(`/objections/${second}`, cast.agent, { answer: "调整评分标准并顺延。", deadlineAction: "move", newDeadline: toBeijingLocal(moved) }), { objectionId: second })));
+    const answered = await respond(() =>
+      objectionAction(
+        args(
+          post(`/objections/${second}`, cast.agent, {
+            answer: "调整评分标准并顺延。",
+            deadlineAction: "move",
+            newDeadline: toBeijingLocal(moved),
+          }),
+          { objectionId: second },
+        ),
+      ),
+    );
     expect(answered.status).toBe(200);
     const tender = await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } });
     expect(tender.status).toBe("PUBLISHED");
@@ -202,12 +337,24 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
   it("Regs Art 60: refuses a documents complaint without the prior objection, and one filed more than 10 days after knowing", async () => {
     const now = Date.now();
     const cast = (current = await publishedTender({ issuedAt: new Date(now - 5 * DAY), bidDeadline: new Date(now + 20 * DAY) }));
-    const noObjection = await fileComplaint(cast.bidder, cast.tenderId, { matter: "tender-documents", knownAt: toBeijingLocal(new Date(now - DAY)) });
+    const noObjection = await fileComplaint(cast.bidder, cast.tenderId, {
+      matter: "tender-documents",
+      knownAt: toBeijingLocal(new Date(now - DAY)),
+    });
     expect(noObjection.status).toBe(409);
-    expect((await body<Refused>(noObjection)).refusal).toMatchObject({ code: "tender.errors.COMPLAINT.OBJECTION_REQUIRED", article: "Regs Art 60" });
-    const late = await fileComplaint(cast.bidder, cast.tenderId, { matter: "other", knownAt: toBeijingLocal(new Date(now - 13 * DAY)) });
+    expect((await body<Refused>(noObjection)).refusal).toMatchObject({
+      code: "tender.errors.COMPLAINT.OBJECTION_REQUIRED",
+      article: "Regs Art 60",
+    });
+    const late = await fileComplaint(cast.bidder, cast.tenderId, {
+      matter: "other",
+      knownAt: toBeijingLocal(new Date(now - 13 * DAY)),
+    });
     expect(late.status).toBe(409);
-    expect((await body<Refused>(late)).refusal).toMatchObject({ code: "tender.errors.COMPLAINT.TOO_LATE", article: "Regs Art 60" });
+    expect((await body<Refused>(late)).refusal).toMatchObject({
+      code: "tender.errors.COMPLAINT.TOO_LATE",
+      article: "Regs Art 60",
+    });
     expect(await db().complaint.count({ where: { tenderId: cast.tenderId } })).toBe(0);
     expect(await db().auditEntry.count({ where: { action: "complaint.refused", subjectId: cast.tenderId } })).toBe(2);
   });
@@ -216,7 +363,11 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
     const now = Date.now();
     const cast = (current = await publishedTender({ issuedAt: new Date(now - 5 * DAY), bidDeadline: new Date(now + 20 * DAY) }));
     const objectionId = (await fileObjection(cast.bidder, cast.tenderId)).headers.get("Location")!.split("/").pop()!;
-    const res = await fileComplaint(cast.bidder, cast.tenderId, { matter: "tender-documents", objectionId, knownAt: toBeijingLocal(new Date(now - DAY)) });
+    const res = await fileComplaint(cast.bidder, cast.tenderId, {
+      matter: "tender-documents",
+      objectionId,
+      knownAt: toBeijingLocal(new Date(now - DAY)),
+    });
     expect(res.status).toBe(409);
     expect((await body<Refused>(res)).refusal.code).toBe("tender.errors.COMPLAINT.OBJECTION_UNANSWERED");
   });
@@ -230,9 +381,19 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
     // Raised Tue 29 Sep: 3 days end Thu 1 Oct, a holiday; the limit runs to the next working day.
     expect((await clockOf("objection-answer", objectionId)).dueAt).toEqual(endOfBj("2026-10-08"));
     await moveClockTo(bj("2026-09-29T15:00"), ...actorsOf());
-    await respond(() => objectionAction(args(post(`/objections/${objectionId}`, cast.agent, { answer: "维持招标文件。", deadlineAction: "keep" }), { objectionId })));
+    await respond(() =>
+      objectionAction(
+        args(post(`/objections/${objectionId}`, cast.agent, { answer: "维持招标文件。", deadlineAction: "keep" }), {
+          objectionId,
+        }),
+      ),
+    );
     await moveClockTo(bj("2026-09-30T10:00"), ...actorsOf());
-    const filed = await fileComplaint(cast.bidder, cast.tenderId, { matter: "tender-documents", objectionId, knownAt: "2026-09-29T15:00" });
+    const filed = await fileComplaint(cast.bidder, cast.tenderId, {
+      matter: "tender-documents",
+      objectionId,
+      knownAt: "2026-09-29T15:00",
+    });
     expect(filed.status).toBe(302);
     const complaintId = filed.headers.get("Location")!.split("/").pop()!;
     const acceptance = await clockOf("complaint-acceptance", complaintId);
@@ -240,8 +401,15 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
 
     // The supervisor's dashboard lists it with the tender's own clocks once they are synced.
     await syncTenderClocks(await loadCalendar());
-    const dashboard = await body<{ clocks: { kind: string; tenderId: string; state: string }[] }>(await respond(() => clocksLoader(args(get("/supervision/clocks", cast.supervisor.cookie)))));
-    expect(dashboard.clocks.filter((c) => c.tenderId === cast.tenderId).map((c) => c.kind).sort()).toEqual(["bid-opening", "clarification-notice", "complaint-acceptance"]);
+    const dashboard = await body<{ clocks: { kind: string; tenderId: string; state: string }[] }>(
+      await respond(() => clocksLoader(args(get("/supervision/clocks", cast.supervisor.cookie)))),
+    );
+    expect(
+      dashboard.clocks
+        .filter((c) => c.tenderId === cast.tenderId)
+        .map((c) => c.kind)
+        .sort(),
+    ).toEqual(["bid-opening", "clarification-notice", "complaint-acceptance"]);
 
     // A day before the end the supervisor is warned; after it, alarmed; each once.
     await moveClockTo(bj("2026-10-10T08:00"), ...actorsOf());
@@ -251,7 +419,9 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
     await moveClockTo(bj("2026-10-11T00:00"), ...actorsOf());
     await fireDueClocks();
     await fireDueClocks();
-    expect(await db().notification.count({ where: { userId: cast.supervisor.userId, kind: "clock.alarm" } })).toBeGreaterThanOrEqual(1);
+    expect(
+      await db().notification.count({ where: { userId: cast.supervisor.userId, kind: "clock.alarm" } }),
+    ).toBeGreaterThanOrEqual(1);
     expect(await db().auditEntry.count({ where: { action: "clock.alarm", subjectId: acceptance.id } })).toBe(1);
 
     // Accepted late; the 30-working-day decision clock, stopped 2 working days for an appraisal.
@@ -260,7 +430,15 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
     const decision = await clockOf("complaint-decision", complaintId);
     await moveClockTo(bj("2026-10-13T09:00"), ...actorsOf());
     expect((await supervise(cast.supervisor, complaintId, { intent: "pause", reason: "appraisal" })).status).toBe(200);
-    expect((await supervise(cast.supervisor, complaintId, { intent: "decide", decision: "dismissed", text: "经调查，投诉事项缺乏事实依据，予以驳回。" })).status).toBe(409);
+    expect(
+      (
+        await supervise(cast.supervisor, complaintId, {
+          intent: "decide",
+          decision: "dismissed",
+          text: "经调查，投诉事项缺乏事实依据，予以驳回。",
+        })
+      ).status,
+    ).toBe(409);
     await moveClockTo(bj("2026-10-15T09:00"), ...actorsOf());
     expect((await supervise(cast.supervisor, complaintId, { intent: "resume-clock" })).status).toBe(200);
     const resumed = await clockOf("complaint-decision", complaintId);
@@ -275,30 +453,64 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
     expect(filed.status).toBe(302);
     const complaintId = filed.headers.get("Location")!.split("/").pop()!;
     // 2027 not entered: weekends only, so Thu 31 Dec, Fri 1 Jan, Mon 4 Jan — provisional.
-    expect(await clockOf("complaint-acceptance", complaintId)).toMatchObject({ dueAt: endOfBj("2027-01-04"), provisional: true, provisionalYears: [2027] });
-    const page = await body<{ complaint: { clocks: { provisionalYears: number[] }[] } }>(await respond(() => complaintLoader(args(get(`/complaints/${complaintId}`, cast.bidder.cookie), { complaintId }))));
+    expect(await clockOf("complaint-acceptance", complaintId)).toMatchObject({
+      dueAt: endOfBj("2027-01-04"),
+      provisional: true,
+      provisionalYears: [2027],
+    });
+    const page = await body<{ complaint: { clocks: { provisionalYears: number[] }[] } }>(
+      await respond(() => complaintLoader(args(get(`/complaints/${complaintId}`, cast.bidder.cookie), { complaintId }))),
+    );
     expect(page.complaint.clocks[0]!.provisionalYears).toEqual([2027]);
 
     // A year whose days do not parse is refused whole, and audited.
-    const bad = await respond(() => calendarAction(args(post("/admin/calendar", cast.admin, { year: "2027", reference: "国办发明电〔2026〕X号", days: "2027-01-01~2027-01-03 休 元旦\n2027-02-30 休 春节" }))));
+    const bad = await respond(() =>
+      calendarAction(
+        args(
+          post("/admin/calendar", cast.admin, {
+            year: "2027",
+            reference: "国办发明电〔2026〕X号",
+            days: "2027-01-01~2027-01-03 休 元旦\n2027-02-30 休 春节",
+          }),
+        ),
+      ),
+    );
     expect(bad.status).toBe(400);
-    expect((await body<Refused>(bad)).refusal).toMatchObject({ code: "tender.errors.CALENDAR.YEAR_INVALID", params: { problem: "bad-date", line: 2 } });
+    expect((await body<Refused>(bad)).refusal).toMatchObject({
+      code: "tender.errors.CALENDAR.YEAR_INVALID",
+      params: { problem: "bad-date", line: 2 },
+    });
     expect(await db().calendarYear.count({ where: { year: 2027 } })).toBe(0);
-    expect(await db().auditEntry.count({ where: { action: "calendar.year_refused", subjectId: "2027" } })).toBeGreaterThanOrEqual(1);
+    expect(await db().auditEntry.count({ where: { action: "calendar.year_refused", subjectId: "2027" } })).toBeGreaterThanOrEqual(
+      1,
+    );
 
     type Years = { years: { year: number; source: string; reference: string | null }[] };
-    const years = async () => (await body<Years>(await respond(() => calendarLoader(args(get("/admin/calendar", cast.admin.cookie)))))).years.find((y) => y.year === 2027);
+    const years = async () =>
+      (await body<Years>(await respond(() => calendarLoader(args(get("/admin/calendar", cast.admin.cookie)))))).years.find(
+        (y) => y.year === 2027,
+      );
     expect(await years()).toMatchObject({ source: "provisional", reference: null });
     const enteredBefore = await db().auditEntry.count({ where: { action: "calendar.year_entered", subjectId: "2027" } });
-    const saved = await respond(() => calendarAction(args(post("/admin/calendar", cast.admin, { year: "2027", reference: "国办发明电〔2026〕X号", days: NOTICE_2027 }))));
+    const saved = await respond(() =>
+      calendarAction(
+        args(post("/admin/calendar", cast.admin, { year: "2027", reference: "国办发明电〔2026〕X号", days: NOTICE_2027 })),
+      ),
+    );
     expect(saved.status).toBe(200);
     expect(await body<{ ok: boolean; changed: number }>(saved)).toMatchObject({ ok: true });
     // 1-3 Jan off: Thu 31 Dec, Mon 4, Tue 5 Jan; no longer provisional.
-    expect(await clockOf("complaint-acceptance", complaintId)).toMatchObject({ dueAt: endOfBj("2027-01-05"), provisional: false, provisionalYears: [] });
+    expect(await clockOf("complaint-acceptance", complaintId)).toMatchObject({
+      dueAt: endOfBj("2027-01-05"),
+      provisional: false,
+      provisionalYears: [],
+    });
     for (const userId of [cast.bidder.userId, cast.supervisor.userId]) {
       expect(await db().notification.count({ where: { userId, kind: "clock.recomputed" } })).toBe(1);
     }
-    expect(await db().auditEntry.count({ where: { action: "calendar.year_entered", subjectId: "2027" } })).toBe(enteredBefore + 1);
+    expect(await db().auditEntry.count({ where: { action: "calendar.year_entered", subjectId: "2027" } })).toBe(
+      enteredBefore + 1,
+    );
     expect(await years()).toMatchObject({ source: "entered", reference: "国办发明电〔2026〕X号" });
 
     // Accept and decide: the decision is published on the notice page.
@@ -306,9 +518,21 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
     expect((await supervise(cast.supervisor, complaintId, { intent: "accept" })).status).toBe(200);
     expect((await supervise(cast.supervisor, complaintId, { intent: "suspend-procedure" })).status).toBe(200);
     expect((await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } })).status).toBe("SUSPENDED");
-    expect((await supervise(cast.supervisor, complaintId, { intent: "decide", decision: "upheld", text: "投诉成立，责令招标人修改招标文件第三章并重新公布。" })).status).toBe(200);
+    expect(
+      (
+        await supervise(cast.supervisor, complaintId, {
+          intent: "decide",
+          decision: "upheld",
+          text: "投诉成立，责令招标人修改招标文件第三章并重新公布。",
+        })
+      ).status,
+    ).toBe(200);
     expect((await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } })).status).toBe("PUBLISHED");
-    const notice = await body<{ remedies: { complaints: { decision: string; decisionText: string }[] } }>(await respond(() => noticeLoader(args(get(`/tenders/${cast.tenderId}`), { tenderId: cast.tenderId }))));
-    expect(notice.remedies.complaints).toEqual([expect.objectContaining({ decision: "upheld", decisionText: expect.stringContaining("投诉成立") })]);
+    const notice = await body<{ remedies: { complaints: { decision: string; decisionText: string }[] } }>(
+      await respond(() => noticeLoader(args(get(`/tenders/${cast.tenderId}`), { tenderId: cast.tenderId }))),
+    );
+    expect(notice.remedies.complaints).toEqual([
+      expect.objectContaining({ decision: "upheld", decisionText: expect.stringContaining("投诉成立") }),
+    ]);
   });
 });

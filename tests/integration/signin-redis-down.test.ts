@@ -30,7 +30,8 @@ describe("sign-in with Redis down", () => {
     const ok = await attempt("bidder3@demo.mingbiao.cn", "MingBiao-demo-2026", cookie, token);
     expect(ok.status).toBe(302);
     expect(ok.headers.get("Set-Cookie")).toMatch(/mb_session=/);
-    for (let i = 0; i < ACCOUNT_FREE_FAILURES; i++) expect((await attempt("expert1@demo.mingbiao.cn", "wrong", cookie, token)).status).toBe(400);
+    for (let i = 0; i < ACCOUNT_FREE_FAILURES; i++)
+      expect((await attempt("expert1@demo.mingbiao.cn", "wrong", cookie, token)).status).toBe(400);
     expect((await attempt("expert1@demo.mingbiao.cn", "MingBiao-demo-2026", cookie, token)).status).toBe(429);
   });
 });

@@ -112,7 +112,8 @@ describe("the sign-in and sign-up forms", () => {
     const { cookie, token } = await csrfPair();
     const address = ip();
     const bidder = "bidder2@demo.mingbiao.cn";
-    const attempt = (password: string) => respond(() => signIn(args(form("/login", { email: bidder, password, csrf: token }, cookie, address))));
+    const attempt = (password: string) =>
+      respond(() => signIn(args(form("/login", { email: bidder, password, csrf: token }, cookie, address))));
     for (let i = 0; i < ACCOUNT_FREE_FAILURES; i++) expect((await attempt("wrong-password")).status).toBe(400);
     const refused = await attempt("MingBiao-demo-2026");
     expect(refused.status).toBe(429);

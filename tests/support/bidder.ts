@@ -31,7 +31,20 @@ export async function createBidder(): Promise<TestBidder> {
   const creditCode = randomCreditCode();
   const res = await respond(() =>
     signUp({
-      request: formRequest("/signup", { organizationName: name, creditCode, name: "测试", email: uniqueEmail("bid"), phone: "13500135000", password: "bid-password-123", passwordConfirm: "bid-password-123", csrf: token }, cookie),
+      request: formRequest(
+        "/signup",
+        {
+          organizationName: name,
+          creditCode,
+          name: "测试",
+          email: uniqueEmail("bid"),
+          phone: "13500135000",
+          password: "bid-password-123",
+          passwordConfirm: "bid-password-123",
+          csrf: token,
+        },
+        cookie,
+      ),
       params: {},
       context: {},
     }),
@@ -41,7 +54,11 @@ export async function createBidder(): Promise<TestBidder> {
   const subject = { commonName: name, organization: name, serialNumber: creditCode };
   const enrolled = await respond(() =>
     enrolAction({
-      request: formRequest("/pki/enrol", { signingCsr: createCsr(signing, subject), encryptionCsr: createCsr(encryption, subject), csrf: token }, session),
+      request: formRequest(
+        "/pki/enrol",
+        { signingCsr: createCsr(signing, subject), encryptionCsr: createCsr(encryption, subject), csrf: token },
+        session,
+      ),
       params: {},
       context: {},
     }),
@@ -84,7 +101,9 @@ export async function createOpenTender(deadlineInMs = 30 * 24 * 3600 * 1000): Pr
       maxEnvelopeBytes: 8n * 1024n * 1024n,
       readOutItems: [{ key: "price", label: "投标报价（元）", kind: "money" }],
       // A test-held escrow key (no custodian split), so tests can open what was sealed.
-      escrow: { create: { serial, publicKeyPem: forge.pki.publicKeyToPem(escrowKeys.publicKey), threshold: 2, record: {}, signature: "" } },
+      escrow: {
+        create: { serial, publicKeyPem: forge.pki.publicKeyToPem(escrowKeys.publicKey), threshold: 2, record: {}, signature: "" },
+      },
     },
     select: { id: true },
   });
@@ -95,23 +114,36 @@ export async function createOpenTender(deadlineInMs = 30 * 24 * 3600 * 1000): Pr
 export async function holdDocuments(tenderId: string, bidder: TestBidder): Promise<void> {
   const user = await db().user.findFirstOrThrow({ where: { organizationId: bidder.organizationId }, select: { id: true } });
   const doc = await db().tenderDocument.create({
-    data: { tenderId, kind: "TENDER_DOCUMENTS", fileName: "招标文件.pdf", sizeBytes: 10n, sha256: "0".repeat(64), storageKey: "test", uploadedById: user.id },
+    data: {
+      tenderId,
+      kind: "TENDER_DOCUMENTS",
+      fileName: "招标文件.pdf",
+      sizeBytes: 10n,
+      sha256: "0".repeat(64),
+      storageKey: "test",
+      uploadedById: user.id,
+    },
     select: { id: true },
   });
-  await db().documentDownload.create({ data: { tenderId, documentId: doc.id, organizationId: bidder.organizationId, userId: user.id } });
+  await db().documentDownload.create({
+    data: { tenderId, documentId: doc.id, organizationId: bidder.organizationId, userId: user.id },
+  });
 }
 
 /**
  * Seals a bid as the browser would: a 唱标 form (JSON) and one technical document, 64 KiB chunks
  * so that even small test bids have many chunks, to `file`.
  */
-export async function sealTestBid(file: string, bid: {
-  bidder: TestBidder;
-  tender: TestTender;
-  tenderId?: string;
-  readOut: Record<string, string>;
-  document: Uint8Array;
-}): Promise<void> {
+export async function sealTestBid(
+  file: string,
+  bid: {
+    bidder: TestBidder;
+    tender: TestTender;
+    tenderId?: string;
+    readOut: Record<string, string>;
+    document: Uint8Array;
+  },
+): Promise<void> {
   await sealEnvelopeToFile(
     {
       tenderId: bid.tenderId ?? bid.tender.id,
@@ -128,4 +160,3 @@ export async function sealTestBid(file: string, bid: {
     file,
   );
 }
-

@@ -20,12 +20,25 @@ export interface HallFixture {
 }
 
 export async function sessionUserOf(where: { organizationId?: string; id?: string; role?: "EXPERT" }): Promise<SessionUser> {
-  const u = await db().user.findFirstOrThrow({ where, select: { id: true, email: true, name: true, role: true, organizationId: true, organization: { select: { name: true } } } });
-  return { id: u.id, email: u.email, name: u.name, role: u.role, organizationId: u.organizationId, organizationName: u.organization?.name ?? null };
+  const u = await db().user.findFirstOrThrow({
+    where,
+    select: { id: true, email: true, name: true, role: true, organizationId: true, organization: { select: { name: true } } },
+  });
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    organizationId: u.organizationId,
+    organizationName: u.organization?.name ?? null,
+  };
 }
 
 /** `count` bidders each with one sealed bid; the tender closed for bidding a moment ago. */
-export async function closedTenderWithBids(count: number, options: { remedy?: boolean } = {}): Promise<HallFixture & { custodians?: Awaited<ReturnType<typeof custodianEscrow>> }> {
+export async function closedTenderWithBids(
+  count: number,
+  options: { remedy?: boolean } = {},
+): Promise<HallFixture & { custodians?: Awaited<ReturnType<typeof custodianEscrow>> }> {
   const tender = await createOpenTender(60_000);
   const custodians = options.remedy ? await custodianEscrow(tender) : undefined;
   const bidders: HallBidder[] = [];
@@ -41,21 +54,38 @@ export async function closedTenderWithBids(count: number, options: { remedy?: bo
     const storageKey = path.join(tender.id, `${sha}.mbseal`);
     fs.renameSync(tmp, path.join(path.resolve(env().BIDS_DIR), storageKey));
     const user = await sessionUserOf({ organizationId: bidder.organizationId });
-    const cert = await db().certificate.findFirstOrThrow({ where: { organizationId: bidder.organizationId, usage: "SIGNING" }, select: { id: true } });
+    const cert = await db().certificate.findFirstOrThrow({
+      where: { organizationId: bidder.organizationId, usage: "SIGNING" },
+      select: { id: true },
+    });
     await db().bid.create({
       data: {
-        tenderId: tender.id, organizationId: bidder.organizationId,
+        tenderId: tender.id,
+        organizationId: bidder.organizationId,
         versions: {
           create: {
-            number: 1, submittedById: user.id, envelopeSha256: sha, sizeBytes: BigInt(bytes.length), storageKey, manifest: {}, signerCertificateId: cert.id,
-            receivedAt: new Date(), receipt: {}, timestampToken: Buffer.from([0]), ip: `10.0.0.${i + 1}`,
+            number: 1,
+            submittedById: user.id,
+            envelopeSha256: sha,
+            sizeBytes: BigInt(bytes.length),
+            storageKey,
+            manifest: {},
+            signerCertificateId: cert.id,
+            receivedAt: new Date(),
+            receipt: {},
+            timestampToken: Buffer.from([0]),
+            ip: `10.0.0.${i + 1}`,
           },
         },
       },
     });
     bidders.push({ ...bidder, user, price });
   }
-  const t = await db().tender.update({ where: { id: tender.id }, data: { status: "BIDDING_CLOSED", bidDeadline: new Date() }, select: { createdById: true } });
+  const t = await db().tender.update({
+    where: { id: tender.id },
+    data: { status: "BIDDING_CLOSED", bidDeadline: new Date() },
+    select: { createdById: true },
+  });
   return { tender, bidders, host: await sessionUserOf({ id: t.createdById }), ...(custodians ? { custodians } : {}) };
 }
 
@@ -64,7 +94,9 @@ export async function closedTenderWithBids(count: number, options: { remedy?: bo
  * a second agent of the same organisation (keys made here) and the demo supervisor, 2 of 3; the
  * tender states the remedy. Call before sealing: the bids wrap to this key.
  */
-export async function custodianEscrow(tender: TestTender): Promise<{ agent: Custodian; agent2: Custodian; supervisor: Custodian }> {
+export async function custodianEscrow(
+  tender: TestTender,
+): Promise<{ agent: Custodian; agent2: Custodian; supervisor: Custodian }> {
   const { createEscrow } = await import("../../crypto/escrow/escrow.ts");
   const { importP12 } = await import("../../crypto/pki/p12.ts");
   const { generateRsaKeyPair } = await import("../../crypto/pki/keygen.node.ts");
@@ -73,21 +105,38 @@ export async function custodianEscrow(tender: TestTender): Promise<{ agent: Cust
   const { enrolCertificates } = await import("~/features/pki/certificates.server.ts");
   const forge = (await import("node-forge")).default;
   const keysDir = path.resolve(process.env.DEMO_KEYS_DIR ?? "var/demo-keys");
-  const load = (email: string) => importP12(new Uint8Array(fs.readFileSync(path.join(keysDir, `${email}-enc.p12`))), "MingBiao-demo-2026");
-  const agentUser = await sessionUserOf({ id: (await db().user.findUniqueOrThrow({ where: { email: "agent@demo.mingbiao.cn" }, select: { id: true } })).id });
-  const supervisorUser = await sessionUserOf({ id: (await db().user.findUniqueOrThrow({ where: { email: "supervisor@demo.mingbiao.cn" }, select: { id: true } })).id });
+  const load = (email: string) =>
+    importP12(new Uint8Array(fs.readFileSync(path.join(keysDir, `${email}-enc.p12`))), "MingBiao-demo-2026");
+  const agentUser = await sessionUserOf({
+    id: (await db().user.findUniqueOrThrow({ where: { email: "agent@demo.mingbiao.cn" }, select: { id: true } })).id,
+  });
+  const supervisorUser = await sessionUserOf({
+    id: (await db().user.findUniqueOrThrow({ where: { email: "supervisor@demo.mingbiao.cn" }, select: { id: true } })).id,
+  });
   // The second tenderer-side custodian works for a fresh tenderer organisation of this tender
   // only, so other tenders' custodian sets (and thresholds) are not changed by this test.
   const { randomCreditCode } = await import("./ids.ts");
-  const org = await db().organization.create({ data: { name: `测试招标人${tender.id.slice(0, 6)}`, creditCode: randomCreditCode(), kind: "TENDERER" }, select: { id: true, name: true, creditCode: true } });
+  const org = await db().organization.create({
+    data: { name: `测试招标人${tender.id.slice(0, 6)}`, creditCode: randomCreditCode(), kind: "TENDERER" },
+    select: { id: true, name: true, creditCode: true },
+  });
   const second = await db().user.create({
-    data: { email: `agent2-${tender.id.slice(0, 8)}@test.mingbiao.cn`, name: "招标人经办", role: "AGENT", organizationId: org.id, passwordHash: "x" },
+    data: {
+      email: `agent2-${tender.id.slice(0, 8)}@test.mingbiao.cn`,
+      name: "招标人经办",
+      role: "AGENT",
+      organizationId: org.id,
+      passwordHash: "x",
+    },
     select: { id: true },
   });
   const agent2User = await sessionUserOf({ id: second.id });
   const [signing, encryption] = await Promise.all([generateRsaKeyPair(2048), generateRsaKeyPair(2048)]);
   const subject = { commonName: org.name, organization: org.name, serialNumber: org.creditCode };
-  const enrolled = await enrolCertificates(agent2User, { signingCsr: createCsr(signing, subject), encryptionCsr: createCsr(encryption, subject) });
+  const enrolled = await enrolCertificates(agent2User, {
+    signingCsr: createCsr(signing, subject),
+    encryptionCsr: createCsr(encryption, subject),
+  });
   if (!enrolled.ok) throw new Error(enrolled.error);
   const agent = load("agent@demo.mingbiao.cn");
   const supervisor = load("supervisor@demo.mingbiao.cn");
@@ -105,11 +154,19 @@ export async function custodianEscrow(tender: TestTender): Promise<{ agent: Cust
   });
   await db().tenderEscrow.update({
     where: { tenderId: tender.id },
-    data: { serial: tender.escrow.serial, publicKeyPem: forge.pki.publicKeyToPem(escrowKey.publicKey), threshold: 2, record: JSON.parse(JSON.stringify(record)) as object },
+    data: {
+      serial: tender.escrow.serial,
+      publicKeyPem: forge.pki.publicKeyToPem(escrowKey.publicKey),
+      threshold: 2,
+      record: JSON.parse(JSON.stringify(record)) as object,
+    },
   });
   const admin = await db().user.findFirstOrThrow({ where: { role: "ADMIN" }, select: { id: true } });
   await db().tenderSupervisor.create({ data: { tenderId: tender.id, userId: supervisorUser.id, assignedById: admin.id } });
-  await db().tender.update({ where: { id: tender.id }, data: { escrowRemedy: true, createdById: agentUser.id, agentOrgId: agentUser.organizationId, tendererOrgId: org.id } });
+  await db().tender.update({
+    where: { id: tender.id },
+    data: { escrowRemedy: true, createdById: agentUser.id, agentOrgId: agentUser.organizationId, tendererOrgId: org.id },
+  });
   tender.escrow.keys = escrowKey;
   return {
     agent: { user: agentUser, key: agent.privateKey, record },

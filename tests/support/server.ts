@@ -52,12 +52,14 @@ function healthy(port: number): Promise<boolean> {
 // tokens made here (tests/fixtures) are the server's too. Set before anything reads env().
 const SECRET_KEYS = ["SESSION_SECRET", "MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET", "EXPERT_ID_HASH_KEY"] as const;
 for (const key of SECRET_KEYS) {
-  if (!process.env[key] || process.env[key] === (testEnv as Record<string, string>)[key]) process.env[key] = randomBytes(32).toString("base64url");
+  if (!process.env[key] || process.env[key] === (testEnv as Record<string, string>)[key])
+    process.env[key] = randomBytes(32).toString("base64url");
 }
 const secrets = Object.fromEntries(SECRET_KEYS.map((key) => [key, process.env[key] as string]));
 
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
-  if (!fs.existsSync(path.join(root, "build/index.js"))) throw new Error("no production build: run `npx remix build` (npm test does)");
+  if (!fs.existsSync(path.join(root, "build/index.js")))
+    throw new Error("no production build: run `npx remix build` (npm test does)");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
@@ -72,7 +74,11 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     ...extraEnv,
   };
   let log = "";
-  const proc: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const proc: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString("utf8")).slice(-5_000_000);
   };

@@ -25,7 +25,11 @@ describe("bidder sign-up form", () => {
   });
 
   it.each([
-    ["creditCode", { creditCode: valid.creditCode.slice(0, 17) + (valid.creditCode.endsWith("0") ? "1" : "0") }, "validation.creditCodeChecksum"],
+    [
+      "creditCode",
+      { creditCode: valid.creditCode.slice(0, 17) + (valid.creditCode.endsWith("0") ? "1" : "0") },
+      "validation.creditCodeChecksum",
+    ],
     ["creditCode", { creditCode: "123" }, "validation.creditCodeFormat"],
     ["email", { email: "not-an-email" }, "validation.email"],
     ["phone", { phone: "0571-8888888" }, "validation.phone"],

@@ -6,8 +6,7 @@ import type { SignUpInput } from "./account-forms.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 export type RegisterResult =
-  | { ok: true; userId: string; organizationId: string }
-  | { ok: false; field: "email" | "creditCode"; message: string };
+  { ok: true; userId: string; organizationId: string } | { ok: false; field: "email" | "creditCode"; message: string };
 
 /**
  * Registers a bidder organisation and its first user in one transaction, with its audit entry.

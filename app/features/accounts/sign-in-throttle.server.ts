@@ -52,7 +52,10 @@ return {n, redis.call('PTTL', KEYS[1])}
 function redisStore(client: () => Redis): CounterStore {
   return {
     async hit(key, windowS, now, slide) {
-      const [n, ttl] = (await client().eval(HIT_SCRIPT, 1, key, String(windowS * 1000), String(now), slide ? "1" : "0")) as [number, number];
+      const [n, ttl] = (await client().eval(HIT_SCRIPT, 1, key, String(windowS * 1000), String(now), slide ? "1" : "0")) as [
+        number,
+        number,
+      ];
       return { n, last: now, until: now + Math.max(ttl, 0) };
     },
     async read(key, now) {
@@ -86,7 +89,9 @@ export function memoryStore(): CounterStore {
   return {
     async hit(key, windowS, now, slide) {
       const c = live(key, now);
-      const next = c ? { n: c.n + 1, last: now, until: slide ? now + windowS * 1000 : c.until } : { n: 1, last: now, until: now + windowS * 1000 };
+      const next = c
+        ? { n: c.n + 1, last: now, until: slide ? now + windowS * 1000 : c.until }
+        : { n: 1, last: now, until: now + windowS * 1000 };
       counters.delete(key);
       counters.set(key, next);
       // Bounded: the oldest counters go first (Map keeps insertion order).

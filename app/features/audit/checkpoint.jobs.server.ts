@@ -35,7 +35,13 @@ export const auditCheckpointJob = defineJob({
     const pki = await platformPki();
     const signed = signCheckpoint(AUDIT_LOG_NAME, { seq: Number(head.seq), prevHash: "", hash: head.hash }, pki.signer, at);
     const checkpoint = await db().auditCheckpoint.create({
-      data: { seq: head.seq, hash: head.hash, at, signature: toBase64(signed.signature), signerCertificate: certToPem(pki.signer.cert) },
+      data: {
+        seq: head.seq,
+        hash: head.hash,
+        at,
+        signature: toBase64(signed.signature),
+        signerCertificate: certToPem(pki.signer.cert),
+      },
       select: { id: true, seq: true, hash: true },
     });
     await appendAudit({

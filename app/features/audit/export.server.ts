@@ -14,19 +14,36 @@ import * as clock from "../../platform/clock.server.ts";
  */
 export async function exportAudit(now = clock.now(), batchSize = 1000): Promise<AuditExport> {
   const entries: ExportedAuditEntry[] = [];
-  for (let after = 0n; ; ) {
+  for (let after = 0n; ;) {
     const rows = await db().auditEntry.findMany({
       where: { seq: { gt: after } },
       orderBy: { seq: "asc" },
       take: batchSize,
-      select: { seq: true, at: true, actorId: true, action: true, subjectType: true, subjectId: true, data: true, prevHash: true, hash: true },
+      select: {
+        seq: true,
+        at: true,
+        actorId: true,
+        action: true,
+        subjectType: true,
+        subjectId: true,
+        data: true,
+        prevHash: true,
+        hash: true,
+      },
     });
     if (rows.length === 0) break;
     for (const r of rows) {
       // Exported as stored, even a row that no longer matches its hash: the verifier names it.
       entries.push({
-        seq: r.seq.toString(), at: r.at.toISOString(), actorId: r.actorId, action: r.action, subjectType: r.subjectType,
-        subjectId: r.subjectId, data: r.data as ExportedAuditEntry["data"], prevHash: r.prevHash, hash: r.hash,
+        seq: r.seq.toString(),
+        at: r.at.toISOString(),
+        actorId: r.actorId,
+        action: r.action,
+        subjectType: r.subjectType,
+        subjectId: r.subjectId,
+        data: r.data as ExportedAuditEntry["data"],
+        prevHash: r.prevHash,
+        hash: r.hash,
       });
     }
     after = rows[rows.length - 1]!.seq;

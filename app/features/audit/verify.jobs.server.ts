@@ -13,8 +13,7 @@ import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 /** The first thing found wrong with the audit log: a chain entry, or a signed checkpoint. */
 export type AuditBreak =
-  | { kind: "chain"; seq: string; reason: "hash" | "link" | "gap" }
-  | { kind: "checkpoint"; seq: string; reason: string };
+  { kind: "chain"; seq: string; reason: "hash" | "link" | "gap" } | { kind: "checkpoint"; seq: string; reason: string };
 
 export type AuditVerification = { ok: true; entries: number; checkpoints: number } | { ok: false; broken: AuditBreak };
 
@@ -39,7 +38,10 @@ export async function verifyAuditLog(): Promise<AuditVerification> {
   const entries = pinned.map((e) => ({ seq: Number(e.seq), prevHash: "", hash: e.hash }));
   const trust = await trustStore(await platformCrls());
   for (const c of checkpoints) {
-    const signed = { checkpoint: checkpointBytes(AUDIT_LOG_NAME, Number(c.seq), c.hash, c.at), signature: fromBase64(c.signature ?? "") };
+    const signed = {
+      checkpoint: checkpointBytes(AUDIT_LOG_NAME, Number(c.seq), c.hash, c.at),
+      signature: fromBase64(c.signature ?? ""),
+    };
     try {
       verifyCheckpoint(signed, entries, trust, "signing-time");
     } catch (error) {
@@ -60,7 +62,16 @@ export async function reportAuditBreak(broken: AuditBreak, now = clock.now()): P
   const result = await db().$transaction(async (tx) => {
     await lockAuditChain(tx);
     if (await tx.auditEntry.findUnique({ where: { eventId }, select: { seq: true } })) return null;
-    await appendAudit({ action: "audit.integrity_failed", subjectType: AUDIT_SUBJECT.AuditEntry, subjectId: broken.seq, data: { ...broken, detectedAt: now.toISOString() }, eventId }, tx);
+    await appendAudit(
+      {
+        action: "audit.integrity_failed",
+        subjectType: AUDIT_SUBJECT.AuditEntry,
+        subjectId: broken.seq,
+        data: { ...broken, detectedAt: now.toISOString() },
+        eventId,
+      },
+      tx,
+    );
     const admins = await tx.user.findMany({ where: { role: "ADMIN", disabledAt: null }, select: { id: true } });
     const body = JSON.stringify({ kind: broken.kind, seq: broken.seq, reason: broken.reason });
     await tx.notification.createMany({
@@ -70,7 +81,9 @@ export async function reportAuditBreak(broken: AuditBreak, now = clock.now()): P
   });
   if (!result) return { reported: false, admins: 0 };
   for (const userId of result) notifyUser(userId, "notification", { kind: "audit.integrity_failed", seq: broken.seq });
-  console.error(`audit log integrity: ${broken.kind} broken at #${broken.seq} (${broken.reason}); ${result.length} administrators notified`);
+  console.error(
+    `audit log integrity: ${broken.kind} broken at #${broken.seq} (${broken.reason}); ${result.length} administrators notified`,
+  );
   return { reported: true, admins: result.length };
 }
 

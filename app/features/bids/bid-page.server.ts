@@ -34,28 +34,43 @@ export async function bidPageData(user: SessionUser, tenderId: string) {
         select: {
           status: true,
           withdrawnAt: true,
-          versions: { orderBy: { number: "desc" }, select: { id: true, number: true, receivedAt: true, envelopeSha256: true, sizeBytes: true } },
+          versions: {
+            orderBy: { number: "desc" },
+            select: { id: true, number: true, receivedAt: true, envelopeSha256: true, sizeBytes: true },
+          },
         },
       })
     : null;
   const pki = context.ok ? await platformPki() : null;
   return {
     serverTime: now.toISOString(),
-    tender: { id: tender.id, code: tender.code, title: tender.title, status: tender.status, bidDeadline: tender.bidDeadline?.toISOString() ?? null, readOutItems },
+    tender: {
+      id: tender.id,
+      code: tender.code,
+      title: tender.title,
+      status: tender.status,
+      bidDeadline: tender.bidDeadline?.toISOString() ?? null,
+      readOutItems,
+    },
     refusal: context.ok ? null : context.refusal,
-    sealing: context.ok && pki
-      ? {
-          encryptionCertPem: context.value.encryptionCert.pem,
-          signingSerial: context.value.signingCert.serialNumber,
-          escrow: context.value.escrow,
-          chainPem: [certToPem(pki.issuing.cert), certToPem(pki.root.cert)],
-        }
-      : null,
+    sealing:
+      context.ok && pki
+        ? {
+            encryptionCertPem: context.value.encryptionCert.pem,
+            signingSerial: context.value.signingCert.serialNumber,
+            escrow: context.value.escrow,
+            chainPem: [certToPem(pki.issuing.cert), certToPem(pki.root.cert)],
+          }
+        : null,
     bid: bid
       ? {
           status: bid.status,
           withdrawnAt: bid.withdrawnAt?.toISOString() ?? null,
-          versions: bid.versions.map((v) => ({ ...v, receivedAt: v.receivedAt.toISOString(), sizeBytes: v.sizeBytes.toString() })),
+          versions: bid.versions.map((v) => ({
+            ...v,
+            receivedAt: v.receivedAt.toISOString(),
+            sizeBytes: v.sizeBytes.toString(),
+          })),
         }
       : null,
   };

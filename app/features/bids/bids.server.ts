@@ -35,12 +35,20 @@ export interface BidContext {
  * tender open for bids by the server clock, the bidder holding the documents and current
  * certificates, the tender's escrow key in place.
  */
-export async function bidContext(user: SessionUser, tenderId: string, now: Date, options: { createEscrow: boolean }): Promise<Outcome<BidContext>> {
+export async function bidContext(
+  user: SessionUser,
+  tenderId: string,
+  now: Date,
+  options: { createEscrow: boolean },
+): Promise<Outcome<BidContext>> {
   if (user.role !== "BIDDER" || !user.organizationId) return refuse("bid.notBidder", 403);
   if (!z.string().uuid().safeParse(tenderId).success) return refuse("bid.noSuchTender", 404);
   const row = await loadBidContext(tenderId, user.organizationId, user.id, now);
   if (!row || !row.bidDeadline) return refuse("bid.noSuchTender", 404);
-  const accepted = acceptBid({ bidderId: user.organizationId, receivedAt: now, encrypted: true, holdsDocuments: row.holdsDocuments }, row.bidDeadline);
+  const accepted = acceptBid(
+    { bidderId: user.organizationId, receivedAt: now, encrypted: true, holdsDocuments: row.holdsDocuments },
+    row.bidDeadline,
+  );
   if (!accepted.ok) return fromDomain(accepted.error, accepted.error.code === "BID.AFTER_DEADLINE" ? 409 : 422);
   if (!(OPEN_STATUSES as readonly string[]).includes(row.status)) return refuse("bid.tenderNotOpen", 409);
   // Made when the tender is published or its custodians are set (decision 056). The bid page
@@ -49,15 +57,31 @@ export async function bidContext(user: SessionUser, tenderId: string, now: Date,
   const existing = row.escrowSerial && row.escrowPem ? { serial: row.escrowSerial, publicKeyPem: row.escrowPem } : null;
   const escrow = existing ?? (options.createEscrow ? await ensureTenderEscrow(row.id) : null);
   if (!escrow) return refuse("bid.escrowMissing", 409);
-  if (row.organizationName === null || row.organizationCreditCode === null) throw new Error(`organisation ${user.organizationId} of user ${user.id} does not exist`);
+  if (row.organizationName === null || row.organizationCreditCode === null)
+    throw new Error(`organisation ${user.organizationId} of user ${user.id} does not exist`);
   if (!row.signingCertId || !row.encryptionCertId) return refuse("bid.noCertificate", 409);
   return {
     ok: true,
     value: {
-      tender: { id: row.id, code: row.code, title: row.title, bidDeadline: row.bidDeadline, maxEnvelopeBytes: BigInt(row.maxEnvelopeBytes) },
+      tender: {
+        id: row.id,
+        code: row.code,
+        title: row.title,
+        bidDeadline: row.bidDeadline,
+        maxEnvelopeBytes: BigInt(row.maxEnvelopeBytes),
+      },
       organization: { id: user.organizationId, name: row.organizationName, creditCode: row.organizationCreditCode },
-      signingCert: { id: row.signingCertId, serialNumber: row.signingCertSerial ?? "", fingerprint: row.signingCertFingerprint ?? "", pem: row.signingCertPem ?? "" },
-      encryptionCert: { id: row.encryptionCertId, serialNumber: row.encryptionCertSerial ?? "", pem: row.encryptionCertPem ?? "" },
+      signingCert: {
+        id: row.signingCertId,
+        serialNumber: row.signingCertSerial ?? "",
+        fingerprint: row.signingCertFingerprint ?? "",
+        pem: row.signingCertPem ?? "",
+      },
+      encryptionCert: {
+        id: row.encryptionCertId,
+        serialNumber: row.encryptionCertSerial ?? "",
+        pem: row.encryptionCertPem ?? "",
+      },
       escrow,
     },
   };
@@ -90,7 +114,12 @@ interface BidContextRow {
  * `now`, as currentCertificate picks it): one statement instead of six queries, since every
  * upload asks twice (docs/decisions/052).
  */
-async function loadBidContext(tenderId: string, organizationId: string, userId: string, now: Date): Promise<BidContextRow | null> {
+async function loadBidContext(
+  tenderId: string,
+  organizationId: string,
+  userId: string,
+  now: Date,
+): Promise<BidContextRow | null> {
   const { rows } = await sql().query<BidContextRow>(
     `SELECT t.id, t.code, t.title, t.status::text AS status, t.bid_deadline AS "bidDeadline",
             t.max_envelope_bytes::text AS "maxEnvelopeBytes",
@@ -126,7 +155,12 @@ export function checkEnvelopeSize(ctx: BidContext, size: number | undefined): Ou
 }
 
 /** Records a refused attempt (Regs Art 36: refusals are recorded). */
-export async function recordRefusal(user: SessionUser, tenderId: string, refusal: Refusal, data: Record<string, unknown> = {}): Promise<void> {
+export async function recordRefusal(
+  user: SessionUser,
+  tenderId: string,
+  refusal: Refusal,
+  data: Record<string, unknown> = {},
+): Promise<void> {
   await appendAudit({
     actorId: user.id,
     action: "bid.refused",
@@ -144,8 +178,10 @@ export interface SubmissionMeta {
 }
 
 function checkRecipients(ctx: BidContext, verified: VerifiedEnvelope): Refusal | null {
-  const serials = (role: string) => verified.header.recipients.filter((r) => r.role === role).map((r) => r.certSerial.toLowerCase());
-  if (!serials("bidder").includes(ctx.encryptionCert.serialNumber.toLowerCase())) return { code: "bid.wrongEncryptionCert", status: 422 };
+  const serials = (role: string) =>
+    verified.header.recipients.filter((r) => r.role === role).map((r) => r.certSerial.toLowerCase());
+  if (!serials("bidder").includes(ctx.encryptionCert.serialNumber.toLowerCase()))
+    return { code: "bid.wrongEncryptionCert", status: 422 };
   if (!serials("escrow").includes(ctx.escrow.serial.toLowerCase())) return { code: "bid.wrongEscrow", status: 422 };
   const signerFingerprint = createHash("sha256").update(certToDer(verified.signer)).digest("hex");
   if (signerFingerprint !== ctx.signingCert.fingerprint) return { code: "bid.wrongSigner", status: 422 };
@@ -191,7 +227,12 @@ const readingBack = createLimiter(2);
  * The envelope is moved into bid storage and recorded in one step; a refused file is deleted.
  */
 export async function finaliseSubmission(
-  user: SessionUser, tenderId: string, uploadedFile: string, intake: EnvelopeIntake | null, meta: SubmissionMeta, receivedAt: Date,
+  user: SessionUser,
+  tenderId: string,
+  uploadedFile: string,
+  intake: EnvelopeIntake | null,
+  meta: SubmissionMeta,
+  receivedAt: Date,
 ): Promise<Outcome<AcceptedBid>> {
   // `receivedAt` is when the last byte arrived (recorded then, bid-arrivals.server.ts): queueing
   // for verification or recording, or a finalisation run again after a fault, does not move it.
@@ -231,7 +272,9 @@ export async function finaliseSubmission(
       if (error.code !== "EEXIST") throw error;
     });
     await syncFile(tenderDir);
-    const accepted = await recording(() => recordVersion(user, ctx, verified, { tenderId, envelopeSha256, storageKey, size, receivedAt, meta }));
+    const accepted = await recording(() =>
+      recordVersion(user, ctx, verified, { tenderId, envelopeSha256, storageKey, size, receivedAt, meta }),
+    );
     return { ok: true, value: accepted };
   } catch (error) {
     await dropUnrecorded(storageKey, stored);
@@ -259,7 +302,10 @@ async function dropUnrecorded(storageKey: string, stored: string): Promise<void>
   if ((storing.get(storageKey) ?? 0) > 1) return;
   const referenced = await sql()
     .query("SELECT 1 FROM bid_version WHERE storage_key = $1 LIMIT 1", [storageKey])
-    .then((r) => (r.rowCount ?? 0) > 0, () => true);
+    .then(
+      (r) => (r.rowCount ?? 0) > 0,
+      () => true,
+    );
   if (!referenced) await fs.rm(stored, { force: true });
 }
 
@@ -284,7 +330,12 @@ export async function storedReceipt(versionId: string): Promise<unknown> {
  * process): when the bid's current version already holds these very bytes, that version and its
  * receipt are the answer and nothing new is recorded.
  */
-function recordVersion(user: SessionUser, ctx: BidContext, verified: VerifiedEnvelope, input: VersionInput): Promise<AcceptedBid> {
+function recordVersion(
+  user: SessionUser,
+  ctx: BidContext,
+  verified: VerifiedEnvelope,
+  input: VersionInput,
+): Promise<AcceptedBid> {
   const { tenderId, envelopeSha256, storageKey, size, receivedAt, meta } = input;
   return sqlTransaction(async (c) => {
     const now = clock.now();
@@ -306,15 +357,28 @@ function recordVersion(user: SessionUser, ctx: BidContext, verified: VerifiedEnv
     // The upsert holds the bid's row lock until the end of the transaction, so versions are
     // numbered one at a time; counted in a statement of its own, which (READ COMMITTED) sees
     // what a transaction it waited for committed.
-    const counted = await c.query<{ versions: number }>("SELECT count(*)::int AS versions FROM bid_version WHERE bid_id = $1", [bid.id]);
-    const current = await c.query<{ id: string; number: number; envelopeSha256: string; receipt: SignedReceipt["json"]; timestampToken: Buffer }>(
+    const counted = await c.query<{ versions: number }>("SELECT count(*)::int AS versions FROM bid_version WHERE bid_id = $1", [
+      bid.id,
+    ]);
+    const current = await c.query<{
+      id: string;
+      number: number;
+      envelopeSha256: string;
+      receipt: SignedReceipt["json"];
+      timestampToken: Buffer;
+    }>(
       `SELECT id, number, envelope_sha256 AS "envelopeSha256", receipt, timestamp_token AS "timestampToken"
          FROM bid_version WHERE bid_id = $1 ORDER BY number DESC LIMIT 1`,
       [bid.id],
     );
     const last = current.rows[0];
     if (mayBeRecorded && last && last.envelopeSha256 === envelopeSha256) {
-      return { bidId: bid.id, versionId: last.id, version: last.number, receipt: { json: last.receipt, timestampToken: new Uint8Array(last.timestampToken) } };
+      return {
+        bidId: bid.id,
+        versionId: last.id,
+        version: last.number,
+        receipt: { json: last.receipt, timestampToken: new Uint8Array(last.timestampToken) },
+      };
     }
     const number = (counted.rows[0]?.versions ?? 0) + 1;
     const receipt = await issueReceipt({
@@ -334,9 +398,22 @@ function recordVersion(user: SessionUser, ctx: BidContext, verified: VerifiedEnv
                                 signer_certificate_id, received_at, receipt, timestamp_token, ip, user_agent, device_fingerprint, document_meta)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [
-        versionId, bid.id, number, user.id, envelopeSha256, String(size), storageKey, JSON.stringify(verified.manifest),
-        ctx.signingCert.id, receivedAt, JSON.stringify(receipt.json), Buffer.from(receipt.timestampToken),
-        meta.ip ?? null, meta.userAgent?.slice(0, 300) ?? null, meta.deviceFingerprint ?? null, JSON.stringify(meta.documentMeta ?? {}),
+        versionId,
+        bid.id,
+        number,
+        user.id,
+        envelopeSha256,
+        String(size),
+        storageKey,
+        JSON.stringify(verified.manifest),
+        ctx.signingCert.id,
+        receivedAt,
+        JSON.stringify(receipt.json),
+        Buffer.from(receipt.timestampToken),
+        meta.ip ?? null,
+        meta.userAgent?.slice(0, 300) ?? null,
+        meta.deviceFingerprint ?? null,
+        JSON.stringify(meta.documentMeta ?? {}),
       ],
     );
     await appendAuditSql(c, {
@@ -344,7 +421,15 @@ function recordVersion(user: SessionUser, ctx: BidContext, verified: VerifiedEnv
       action: "bid.submitted",
       subjectType: AUDIT_SUBJECT.Bid,
       subjectId: bid.id,
-      data: { tenderId, organizationId: ctx.organization.id, version: number, envelopeSha256, sizeBytes: size, receivedAt: receivedAt.toISOString(), ip: meta.ip },
+      data: {
+        tenderId,
+        organizationId: ctx.organization.id,
+        version: number,
+        envelopeSha256,
+        sizeBytes: size,
+        receivedAt: receivedAt.toISOString(),
+        ip: meta.ip,
+      },
     });
     return { bidId: bid.id, versionId, version: number, receipt };
   });
@@ -368,7 +453,16 @@ export async function withdraw(user: SessionUser, tenderId: string): Promise<Out
   const refundDue = outcome.value.securityRefundDue.value.toISOString();
   await db().$transaction(async (tx) => {
     await tx.bid.update({ where: { id: bid.id }, data: { status: "WITHDRAWN", withdrawnAt: now } });
-    await appendAudit({ actorId: user.id, action: "bid.withdrawn", subjectType: AUDIT_SUBJECT.Bid, subjectId: bid.id, data: { tenderId, securityRefundDue: refundDue } }, tx);
+    await appendAudit(
+      {
+        actorId: user.id,
+        action: "bid.withdrawn",
+        subjectType: AUDIT_SUBJECT.Bid,
+        subjectId: bid.id,
+        data: { tenderId, securityRefundDue: refundDue },
+      },
+      tx,
+    );
   });
   return { ok: true, value: { refundDue } };
 }

@@ -1,4 +1,12 @@
-import { canonicalJson, issueTimestamp, sha256, signCms, timestampRequestFor, toBase64, utf8 } from "../../../crypto/index.node.ts";
+import {
+  canonicalJson,
+  issueTimestamp,
+  sha256,
+  signCms,
+  timestampRequestFor,
+  toBase64,
+  utf8,
+} from "../../../crypto/index.node.ts";
 import { platformPki } from "../pki/index.ts";
 
 export interface ReceiptInput {
@@ -44,7 +52,12 @@ export async function issueReceipt(input: ReceiptInput): Promise<SignedReceipt> 
     bidder: { organizationId: input.bidder.id, name: input.bidder.name, creditCode: input.bidder.creditCode },
     bidId: input.bidId,
     bidVersion: input.version,
-    envelope: { id: input.envelopeId, sha256: input.envelopeSha256, manifestSha256: input.manifestDigest, sizeBytes: input.sizeBytes },
+    envelope: {
+      id: input.envelopeId,
+      sha256: input.envelopeSha256,
+      manifestSha256: input.manifestDigest,
+      sizeBytes: input.sizeBytes,
+    },
     receivedAt: input.receivedAt.toISOString(),
   };
   const bytes = receiptBytes(statement);

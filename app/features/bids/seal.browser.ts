@@ -2,7 +2,16 @@
 // v1, WebCrypto AES-256-GCM) into a file in the browser's private storage (OPFS), and only that
 // ciphertext is uploaded, resumably (tus). Plaintext never leaves the page.
 import * as tus from "tus-js-client";
-import { blobSource, certFromPem, importP12, sealEnvelope, type SealFile, toHex, utf8, webCryptoCipher } from "../../../crypto/browser.ts";
+import {
+  blobSource,
+  certFromPem,
+  importP12,
+  sealEnvelope,
+  type SealFile,
+  toHex,
+  utf8,
+  webCryptoCipher,
+} from "../../../crypto/browser.ts";
 import forge from "node-forge";
 
 export interface SealParams {
@@ -84,11 +93,19 @@ export async function sealBid(p: SealParams): Promise<SealedEnvelope> {
   if (identity.certificate.serialNumber.toLowerCase() !== p.expectedSigningSerial.toLowerCase()) {
     throw new SealError("bid.p12NotSigningCert");
   }
-  const form = new File([JSON.stringify({ tenderId: p.tenderId, readOut: p.readOut })], "唱标信息.json", { type: "application/json" });
+  const form = new File([JSON.stringify({ tenderId: p.tenderId, readOut: p.readOut })], "唱标信息.json", {
+    type: "application/json",
+  });
   const all = [form, ...p.files];
   const total = all.reduce((n, f) => n + f.size, 0) || 1;
   let done = 0;
-  const files: SealFile[] = all.map((f) => ({ name: f.name, data: counted(blobSource(f), (n) => { done += n; p.onProgress(done / total); }) }));
+  const files: SealFile[] = all.map((f) => ({
+    name: f.name,
+    data: counted(blobSource(f), (n) => {
+      done += n;
+      p.onProgress(done / total);
+    }),
+  }));
   const escrowKey = forge.pki.publicKeyFromPem(p.escrow.publicKeyPem) as forge.pki.rsa.PublicKey;
   const root = await navigator.storage.getDirectory();
   const opfsName = `bid-${p.tenderId}-${Date.now()}.mbseal`;
@@ -201,7 +218,10 @@ export function uploadSealed(
       handlers.onError(response?.getStatus() ?? 0, response?.getBody() ?? "", uploadIdOf(upload.url));
     },
     onSuccess: (payload) =>
-      handlers.onSuccess({ status: payload.lastResponse.getStatus(), body: payload.lastResponse.getBody() ?? "" }, uploadIdOf(upload.url)),
+      handlers.onSuccess(
+        { status: payload.lastResponse.getStatus(), body: payload.lastResponse.getBody() ?? "" },
+        uploadIdOf(upload.url),
+      ),
   });
   void upload.findPreviousUploads().then((previous) => {
     const last = previous[0];
@@ -221,7 +241,9 @@ function uploadIdOf(url: string | null): string | null {
 export function receiptInAnswer(body: string): { versionId: string; receipt: unknown } | null {
   try {
     const parsed = JSON.parse(body) as { versionId?: unknown; receipt?: unknown };
-    return typeof parsed.versionId === "string" && parsed.receipt ? { versionId: parsed.versionId, receipt: parsed.receipt } : null;
+    return typeof parsed.versionId === "string" && parsed.receipt
+      ? { versionId: parsed.versionId, receipt: parsed.receipt }
+      : null;
   } catch {
     return null;
   }
@@ -242,7 +264,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * server finalises the bid, or cannot be reached, `onWait` says what the page waits for. The page
  * shows 提交成功 only with the receipt this returns.
  */
-export async function awaitReceipt(tenderId: string, uploadId: string, onWait: (why: ReceiptWait) => void, signal: AbortSignal): Promise<ReceiptResult> {
+export async function awaitReceipt(
+  tenderId: string,
+  uploadId: string,
+  onWait: (why: ReceiptWait) => void,
+  signal: AbortSignal,
+): Promise<ReceiptResult> {
   while (!signal.aborted) {
     let response: Response | null = null;
     try {

@@ -27,8 +27,16 @@ export interface EnteredYear extends CalendarYear {
 }
 
 async function enteredYears(): Promise<EnteredYear[]> {
-  const rows = await db().calendarYear.findMany({ orderBy: { year: "asc" }, select: { year: true, reference: true, days: true, enteredAt: true } });
-  return rows.map((r) => ({ year: r.year, reference: r.reference, enteredAt: r.enteredAt, days: StoredDays.parse(r.days) as CalendarDay[] }));
+  const rows = await db().calendarYear.findMany({
+    orderBy: { year: "asc" },
+    select: { year: true, reference: true, days: true, enteredAt: true },
+  });
+  return rows.map((r) => ({
+    year: r.year,
+    reference: r.reference,
+    enteredAt: r.enteredAt,
+    days: StoredDays.parse(r.days) as CalendarDay[],
+  }));
 }
 
 /** The calendar every deadline is counted on. */
@@ -52,7 +60,13 @@ export interface YearOverview {
 export async function calendarOverview(today = now()): Promise<YearOverview[]> {
   const entered = await enteredYears();
   const thisYear = Number(today.toISOString().slice(0, 4));
-  const years = new Set<number>([...SHIPPED_CALENDAR_YEARS.map((y) => y.year), ...entered.map((y) => y.year), thisYear, thisYear + 1, thisYear + 2]);
+  const years = new Set<number>([
+    ...SHIPPED_CALENDAR_YEARS.map((y) => y.year),
+    ...entered.map((y) => y.year),
+    thisYear,
+    thisYear + 1,
+    thisYear + 2,
+  ]);
   return [...years]
     .filter((y) => y >= thisYear - 1)
     .sort((a, b) => a - b)
@@ -88,7 +102,13 @@ export type SaveYearResult = Outcome<{ year: number; days: number }>;
 export async function saveCalendarYear(actorId: string, input: z.infer<typeof CalendarYearFormSchema>): Promise<SaveYearResult> {
   const parsed = parseCalendarNotice({ year: input.year, reference: input.reference, text: input.days });
   if (!parsed.ok) {
-    await appendAudit({ actorId, action: "calendar.year_refused", subjectType: AUDIT_SUBJECT.CalendarYear, subjectId: String(input.year), data: { year: input.year, ...parsed.error.params } });
+    await appendAudit({
+      actorId,
+      action: "calendar.year_refused",
+      subjectType: AUDIT_SUBJECT.CalendarYear,
+      subjectId: String(input.year),
+      data: { year: input.year, ...parsed.error.params },
+    });
     return refusalFromDomain(parsed.error, "tender.errors", 400);
   }
   const { year, reference, days } = parsed.value;
@@ -103,7 +123,13 @@ export async function saveCalendarYear(actorId: string, input: z.infer<typeof Ca
         action: "calendar.year_entered",
         subjectType: AUDIT_SUBJECT.CalendarYear,
         subjectId: String(year),
-        data: { year, reference, replaced: previous?.reference ?? null, holidays: days.filter((d) => d.isOffDay).map((d) => d.date), adjustedWorkdays: days.filter((d) => !d.isOffDay).map((d) => d.date) },
+        data: {
+          year,
+          reference,
+          replaced: previous?.reference ?? null,
+          holidays: days.filter((d) => d.isOffDay).map((d) => d.date),
+          adjustedWorkdays: days.filter((d) => !d.isOffDay).map((d) => d.date),
+        },
       },
       tx,
     );

@@ -34,9 +34,16 @@ export const clockSweepJob = defineJob({
 /** Schedules the warning and the alarm of each clock; Redis being away is logged, the sweep covers it. */
 export async function scheduleClockTimers(clocks: readonly ClockTimes[]): Promise<void> {
   for (const c of clocks) {
-    for (const [at, when] of [["warn", c.warnAt], ["alarm", new Date(c.dueAt.getTime() + 1)]] as const) {
+    for (const [at, when] of [
+      ["warn", c.warnAt],
+      ["alarm", new Date(c.dueAt.getTime() + 1)],
+    ] as const) {
       try {
-        await enqueueJob(clockTimerJob, { clockId: c.id, at }, { delay: Math.max(0, when.getTime() - nowMs()), jobId: `clock:${c.id}:${at}:${when.getTime()}` });
+        await enqueueJob(
+          clockTimerJob,
+          { clockId: c.id, at },
+          { delay: Math.max(0, when.getTime() - nowMs()), jobId: `clock:${c.id}:${at}:${when.getTime()}` },
+        );
       } catch (error) {
         console.error(`could not schedule ${at} of clock ${c.id}; the sweep will fire it`, error);
       }

@@ -89,20 +89,37 @@ export async function openClock(tx: Tx, input: ClockInput, calendar: WorkingCale
 }
 
 /** Changes an open clock's basis (a pause ended, a deadline moved) and recounts its end. */
-export async function rebaseClock(tx: Tx, key: { kind: ClockKind; subjectType: string; subjectId: string }, basis: StoredBasis, calendar: WorkingCalendar): Promise<ClockTimes | null> {
-  const row = await tx.deadlineClock.findUnique({ where: { kind_subjectType_subjectId: key }, select: { id: true, startedAt: true, stoppedAt: true, dueAt: true } });
+export async function rebaseClock(
+  tx: Tx,
+  key: { kind: ClockKind; subjectType: string; subjectId: string },
+  basis: StoredBasis,
+  calendar: WorkingCalendar,
+): Promise<ClockTimes | null> {
+  const row = await tx.deadlineClock.findUnique({
+    where: { kind_subjectType_subjectId: key },
+    select: { id: true, startedAt: true, stoppedAt: true, dueAt: true },
+  });
   if (!row || row.stoppedAt) return null;
   const times = computeTimes(key.kind, row.startedAt, basis, calendar);
   const later = times.dueAt.getTime() > now().getTime();
   await tx.deadlineClock.update({
     where: { id: row.id },
-    data: { basis, ...times, ...(later ? { alarmedAt: null } : {}), ...(times.warnAt.getTime() > now().getTime() ? { warnedAt: null } : {}) },
+    data: {
+      basis,
+      ...times,
+      ...(later ? { alarmedAt: null } : {}),
+      ...(times.warnAt.getTime() > now().getTime() ? { warnedAt: null } : {}),
+    },
   });
   return { id: row.id, ...times };
 }
 
 /** Stops a clock: the step was taken ("met") or no longer applies ("void"). Idempotent. */
-export async function stopClock(tx: Tx, key: { kind: ClockKind; subjectType: string; subjectId: string }, reason: "met" | "void" | "paused"): Promise<void> {
+export async function stopClock(
+  tx: Tx,
+  key: { kind: ClockKind; subjectType: string; subjectId: string },
+  reason: "met" | "void" | "paused",
+): Promise<void> {
   await tx.deadlineClock.updateMany({ where: { ...key, stoppedAt: null }, data: { stoppedAt: now(), stopReason: reason } });
 }
 
@@ -111,7 +128,16 @@ export async function clocksOf(subjectType: string, subjectIds: readonly string[
   if (subjectIds.length === 0) return [];
   return db().deadlineClock.findMany({
     where: { subjectType, subjectId: { in: [...subjectIds] } },
-    select: { id: true, kind: true, subjectId: true, dueAt: true, provisional: true, provisionalYears: true, stoppedAt: true, stopReason: true },
+    select: {
+      id: true,
+      kind: true,
+      subjectId: true,
+      dueAt: true,
+      provisional: true,
+      provisionalYears: true,
+      stoppedAt: true,
+      stopReason: true,
+    },
   });
 }
 
@@ -141,14 +167,37 @@ export interface ClockView {
 
 /** Every open clock of the tenders a supervisor is assigned to (an admin sees all). */
 export async function listOpenClocks(viewer: { id: string; role: string }): Promise<ClockView[]> {
-  const tenderFilter = viewer.role === "ADMIN" ? {} : { tenderId: { in: (await db().tenderSupervisor.findMany({ where: { userId: viewer.id }, select: { tenderId: true } })).map((t) => t.tenderId) } };
+  const tenderFilter =
+    viewer.role === "ADMIN"
+      ? {}
+      : {
+          tenderId: {
+            in: (await db().tenderSupervisor.findMany({ where: { userId: viewer.id }, select: { tenderId: true } })).map(
+              (t) => t.tenderId,
+            ),
+          },
+        };
   const rows = await db().deadlineClock.findMany({
     where: { stoppedAt: null, ...tenderFilter },
     orderBy: { dueAt: "asc" },
     take: 500,
-    select: { id: true, tenderId: true, kind: true, subjectType: true, subjectId: true, startedAt: true, dueAt: true, warnAt: true, provisional: true, provisionalYears: true },
+    select: {
+      id: true,
+      tenderId: true,
+      kind: true,
+      subjectType: true,
+      subjectId: true,
+      startedAt: true,
+      dueAt: true,
+      warnAt: true,
+      provisional: true,
+      provisionalYears: true,
+    },
   });
-  const tenders = await db().tender.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.tenderId))] } }, select: { id: true, code: true, title: true } });
+  const tenders = await db().tender.findMany({
+    where: { id: { in: [...new Set(rows.map((r) => r.tenderId))] } },
+    select: { id: true, code: true, title: true },
+  });
   const byId = new Map(tenders.map((t) => [t.id, t]));
   const at = now();
   return rows.flatMap((r) => {
@@ -205,7 +254,12 @@ export async function syncTenderClocks(calendar: WorkingCalendar): Promise<Clock
       // [kind, end, runs now, why it stands still otherwise]
       const wanted: [ClockKind, Date, boolean, "met" | "paused"][] = [
         ["bid-opening", deadline, !suspended, "paused"],
-        ["clarification-notice", clarificationCutoff(deadline, rules.clarificationNoticeDays), t.status === "PUBLISHED" || t.status === "CLARIFICATION", suspended ? "paused" : "met"],
+        [
+          "clarification-notice",
+          clarificationCutoff(deadline, rules.clarificationNoticeDays),
+          t.status === "PUBLISHED" || t.status === "CLARIFICATION",
+          suspended ? "paused" : "met",
+        ],
       ];
       for (const [kind, due, runs, stillReason] of wanted) {
         const row = find(kind, t.id);
@@ -215,17 +269,33 @@ export async function syncTenderClocks(calendar: WorkingCalendar): Promise<Clock
           continue;
         }
         if (row && !row.stoppedAt && row.dueAt.getTime() === due.getTime()) continue;
-        changed.push(await openClock(tx, { tenderId: t.id, ...key, startedAt: t.publishedAt ?? now(), basis: { kind: "fixed", due: due.toISOString() } }, calendar));
+        changed.push(
+          await openClock(
+            tx,
+            { tenderId: t.id, ...key, startedAt: t.publishedAt ?? now(), basis: { kind: "fixed", due: due.toISOString() } },
+            calendar,
+          ),
+        );
       }
     }
     // Tenders that moved past bidding: their opening clock is met (or void if the tender ended).
-    const stale = await tx.deadlineClock.findMany({ where: { subjectType: AUDIT_SUBJECT.Tender, stoppedAt: null }, select: { id: true, tenderId: true } });
+    const stale = await tx.deadlineClock.findMany({
+      where: { subjectType: AUDIT_SUBJECT.Tender, stoppedAt: null },
+      select: { id: true, tenderId: true },
+    });
     const active = new Set(tenders.map((t) => t.id));
     const done = stale.filter((c) => !active.has(c.tenderId));
     if (done.length > 0) {
-      const ended = await tx.tender.findMany({ where: { id: { in: done.map((c) => c.tenderId) }, status: { in: ["CANCELLED", "FAILED", "RETENDERED"] } }, select: { id: true } });
+      const ended = await tx.tender.findMany({
+        where: { id: { in: done.map((c) => c.tenderId) }, status: { in: ["CANCELLED", "FAILED", "RETENDERED"] } },
+        select: { id: true },
+      });
       const endedIds = new Set(ended.map((e) => e.id));
-      for (const c of done) await tx.deadlineClock.update({ where: { id: c.id }, data: { stoppedAt: now(), stopReason: endedIds.has(c.tenderId) ? "void" : "met" } });
+      for (const c of done)
+        await tx.deadlineClock.update({
+          where: { id: c.id },
+          data: { stoppedAt: now(), stopReason: endedIds.has(c.tenderId) ? "void" : "met" },
+        });
     }
   });
   return changed;
@@ -250,17 +320,43 @@ export async function fireClock(clockId: string): Promise<FireOutcome> {
     const rule = CLOCK_RULES[c.kind];
     const tender = await tx.tender.findUnique({ where: { id: c.tenderId }, select: { code: true, title: true } });
     const responsible = rule.party === "agent" ? await agentUserIds(tx, c.tenderId) : await supervisorUserIds(tx, c.tenderId);
-    const supervisors = alarm && rule.party === "agent" && c.kind !== "clarification-notice" ? await supervisorUserIds(tx, c.tenderId) : [];
+    const supervisors =
+      alarm && rule.party === "agent" && c.kind !== "clarification-notice" ? await supervisorUserIds(tx, c.tenderId) : [];
     const kind = alarm ? "clock.alarm" : "clock.warning";
     const users = await writeNotifications(tx, [...responsible, ...supervisors], {
       kind,
       title: tender?.code ?? "",
-      params: { clock: c.kind, code: tender?.code ?? "", tender: tender?.title ?? "", due: c.dueAt.toISOString(), article: rule.article, provisional: c.provisional },
+      params: {
+        clock: c.kind,
+        code: tender?.code ?? "",
+        tender: tender?.title ?? "",
+        due: c.dueAt.toISOString(),
+        article: rule.article,
+        provisional: c.provisional,
+      },
       link: "/supervision/clocks",
     });
     pushes.push({ users, kind });
-    await tx.deadlineClock.update({ where: { id: c.id }, data: alarm ? { alarmedAt: at, warnedAt: c.warnedAt ?? at } : { warnedAt: at } });
-    await appendAudit({ action: alarm ? "clock.alarm" : "clock.warning", subjectType: AUDIT_SUBJECT.DeadlineClock, subjectId: c.id, data: { kind: c.kind, tenderId: c.tenderId, subjectType: c.subjectType, subjectId: c.subjectId, dueAt: c.dueAt.toISOString(), notified: users.length } }, tx);
+    await tx.deadlineClock.update({
+      where: { id: c.id },
+      data: alarm ? { alarmedAt: at, warnedAt: c.warnedAt ?? at } : { warnedAt: at },
+    });
+    await appendAudit(
+      {
+        action: alarm ? "clock.alarm" : "clock.warning",
+        subjectType: AUDIT_SUBJECT.DeadlineClock,
+        subjectId: c.id,
+        data: {
+          kind: c.kind,
+          tenderId: c.tenderId,
+          subjectType: c.subjectType,
+          subjectId: c.subjectId,
+          dueAt: c.dueAt.toISOString(),
+          notified: users.length,
+        },
+      },
+      tx,
+    );
     return alarm ? ("alarmed" as const) : ("warned" as const);
   });
   for (const p of pushes) pushNotifications(p.users, p.kind);
@@ -271,7 +367,13 @@ export async function fireClock(clockId: string): Promise<FireOutcome> {
 export async function fireDueClocks(): Promise<{ warned: number; alarmed: number }> {
   const at = now();
   const due = await db().deadlineClock.findMany({
-    where: { stoppedAt: null, OR: [{ warnAt: { lte: at }, warnedAt: null }, { dueAt: { lt: at }, alarmedAt: null }] },
+    where: {
+      stoppedAt: null,
+      OR: [
+        { warnAt: { lte: at }, warnedAt: null },
+        { dueAt: { lt: at }, alarmedAt: null },
+      ],
+    },
     select: { id: true },
     take: 500,
   });
@@ -328,13 +430,37 @@ export async function recomputeOpenClocks(actorId: string | null, calendar?: Wor
       for (const { row: c, kind, times } of list) {
         await tx.deadlineClock.update({
           where: { id: c.id },
-          data: { ...times, ...(times.dueAt.getTime() > at.getTime() ? { alarmedAt: null } : {}), ...(times.warnAt.getTime() > at.getTime() ? { warnedAt: null } : {}) },
+          data: {
+            ...times,
+            ...(times.dueAt.getTime() > at.getTime() ? { alarmedAt: null } : {}),
+            ...(times.warnAt.getTime() > at.getTime() ? { warnedAt: null } : {}),
+          },
         });
         const users = new Set([...(CLOCK_RULES[kind].party === "agent" ? agents : []), ...supervisors, ...c.concernedUserIds]);
-        const body = JSON.stringify({ clock: kind, code: tender?.code ?? "", tender: tender?.title ?? "", before: c.dueAt.toISOString(), due: times.dueAt.toISOString(), provisional: times.provisional });
-        const link = c.subjectType === AUDIT_SUBJECT.Complaint ? `/complaints/${c.subjectId}` : c.subjectType === AUDIT_SUBJECT.Objection ? `/objections/${c.subjectId}` : `/tenders/${c.tenderId}`;
-        for (const userId of users) notifications.push({ userId, kind: "clock.recomputed", title: tender?.code ?? "", body, link });
-        changes.push({ clockId: c.id, kind, before: c.dueAt, after: times.dueAt, provisional: times.provisional, times: { id: c.id, ...times } });
+        const body = JSON.stringify({
+          clock: kind,
+          code: tender?.code ?? "",
+          tender: tender?.title ?? "",
+          before: c.dueAt.toISOString(),
+          due: times.dueAt.toISOString(),
+          provisional: times.provisional,
+        });
+        const link =
+          c.subjectType === AUDIT_SUBJECT.Complaint
+            ? `/complaints/${c.subjectId}`
+            : c.subjectType === AUDIT_SUBJECT.Objection
+              ? `/objections/${c.subjectId}`
+              : `/tenders/${c.tenderId}`;
+        for (const userId of users)
+          notifications.push({ userId, kind: "clock.recomputed", title: tender?.code ?? "", body, link });
+        changes.push({
+          clockId: c.id,
+          kind,
+          before: c.dueAt,
+          after: times.dueAt,
+          provisional: times.provisional,
+          times: { id: c.id, ...times },
+        });
       }
       await tx.notification.createMany({ data: notifications });
       pushes.push(...notifications.map((n) => n.userId));
@@ -344,7 +470,16 @@ export async function recomputeOpenClocks(actorId: string | null, calendar?: Wor
           action: "clock.recomputed",
           subjectType: AUDIT_SUBJECT.Tender,
           subjectId: tenderId,
-          data: { clocks: list.map(({ row, kind, times }) => ({ id: row.id, kind, before: row.dueAt.toISOString(), after: times.dueAt.toISOString(), provisional: times.provisional })), notified: new Set(notifications.map((n) => n.userId)).size },
+          data: {
+            clocks: list.map(({ row, kind, times }) => ({
+              id: row.id,
+              kind,
+              before: row.dueAt.toISOString(),
+              after: times.dueAt.toISOString(),
+              provisional: times.provisional,
+            })),
+            notified: new Set(notifications.map((n) => n.userId)).size,
+          },
         },
         tx,
       );

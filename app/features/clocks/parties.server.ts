@@ -5,7 +5,11 @@ export async function agentUserIds(tx: Tx, tenderId: string): Promise<string[]> 
   const tender = await tx.tender.findUnique({ where: { id: tenderId }, select: { createdById: true, agentOrgId: true } });
   if (!tender) return [];
   const users = await tx.user.findMany({
-    where: { OR: [{ id: tender.createdById }, ...(tender.agentOrgId ? [{ organizationId: tender.agentOrgId }] : [])], role: "AGENT", disabledAt: null },
+    where: {
+      OR: [{ id: tender.createdById }, ...(tender.agentOrgId ? [{ organizationId: tender.agentOrgId }] : [])],
+      role: "AGENT",
+      disabledAt: null,
+    },
     select: { id: true },
   });
   return users.map((u) => u.id);
@@ -29,7 +33,13 @@ export async function writeNotifications(tx: Tx, userIds: readonly string[], dra
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return [];
   await tx.notification.createMany({
-    data: unique.map((userId) => ({ userId, kind: draft.kind, title: draft.title, body: JSON.stringify(draft.params), link: draft.link })),
+    data: unique.map((userId) => ({
+      userId,
+      kind: draft.kind,
+      title: draft.title,
+      body: JSON.stringify(draft.params),
+      link: draft.link,
+    })),
   });
   return unique;
 }

@@ -9,8 +9,25 @@ import { db, type Tx } from "../../platform/db.server.ts";
 import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
 import * as storage from "../../platform/storage.server.ts";
 import { loadCalendar } from "../calendar/index.ts";
-import { agentUserIds, clocksOf, openClock, pushNotifications, scheduleClockTimers, stopClock, supervisorUserIds, writeNotifications, type ClockTimes } from "../clocks/index.ts";
-import { isSuspendedBy, liftSuspension, priorObjection, storeAttachment, suspendProcedure, type Attachment } from "../objections/index.ts";
+import {
+  agentUserIds,
+  clocksOf,
+  openClock,
+  pushNotifications,
+  scheduleClockTimers,
+  stopClock,
+  supervisorUserIds,
+  writeNotifications,
+  type ClockTimes,
+} from "../clocks/index.ts";
+import {
+  isSuspendedBy,
+  liftSuspension,
+  priorObjection,
+  storeAttachment,
+  suspendProcedure,
+  type Attachment,
+} from "../objections/index.ts";
 import { parseBeijingLocal } from "../tenders/index.ts";
 import { MATTERS } from "./matters.ts";
 
@@ -22,10 +39,13 @@ import { MATTERS } from "./matters.ts";
  * on the tender's notice page. The supervising department is the tender's assigned supervisors.
  */
 
-
 export const ComplaintFormSchema = z.object({
   matter: z.enum(MATTERS),
-  objectionId: z.string().uuid().optional().or(z.literal("").transform(() => undefined)),
+  objectionId: z
+    .string()
+    .uuid()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   knownAt: z.string().refine((v) => parseBeijingLocal(v) !== null, "badDate"),
   reasons: z.string().trim().min(10, "reasonsTooShort").max(20_000),
 });
@@ -37,7 +57,11 @@ export const SupervisorActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("resume-clock") }),
   z.object({ intent: z.literal("suspend-procedure") }),
   z.object({ intent: z.literal("lift-procedure") }),
-  z.object({ intent: z.literal("decide"), decision: z.enum(["upheld", "dismissed"]), text: z.string().trim().min(10, "decisionTooShort").max(20_000) }),
+  z.object({
+    intent: z.literal("decide"),
+    decision: z.enum(["upheld", "dismissed"]),
+    text: z.string().trim().min(10, "decisionTooShort").max(20_000),
+  }),
 ]);
 
 /** Refusals are the platform's one shape (decision 062): `tender.errors.<CODE>` for the law, `remedies.refusal.<key>` otherwise. */
@@ -48,16 +72,29 @@ function refuse(key: string, status = 409): Refused {
 }
 
 /** Regs Art 60: files a complaint, or refuses it (audited) citing the article. */
-export async function fileComplaint(user: SessionUser, tenderId: string, input: z.infer<typeof ComplaintFormSchema>, attachment: Attachment | null): Promise<ComplaintResult<{ id: string; acceptanceDue: Date; provisional: boolean }>> {
+export async function fileComplaint(
+  user: SessionUser,
+  tenderId: string,
+  input: z.infer<typeof ComplaintFormSchema>,
+  attachment: Attachment | null,
+): Promise<ComplaintResult<{ id: string; acceptanceDue: Date; provisional: boolean }>> {
   const discard = async () => (attachment ? storage.discard(attachment.staged) : undefined);
   const outcome = await fileChecked(user, tenderId, input, attachment);
   if (!outcome.ok) await discard();
   return outcome;
 }
 
-async function fileChecked(user: SessionUser, tenderId: string, input: z.infer<typeof ComplaintFormSchema>, attachment: Attachment | null): Promise<ComplaintResult<{ id: string; acceptanceDue: Date; provisional: boolean }>> {
+async function fileChecked(
+  user: SessionUser,
+  tenderId: string,
+  input: z.infer<typeof ComplaintFormSchema>,
+  attachment: Attachment | null,
+): Promise<ComplaintResult<{ id: string; acceptanceDue: Date; provisional: boolean }>> {
   if (user.role !== "BIDDER" || !user.organizationId) return refuse("notBidder", 403);
-  const tender = await db().tender.findUnique({ where: { id: tenderId }, select: { id: true, code: true, title: true, status: true } });
+  const tender = await db().tender.findUnique({
+    where: { id: tenderId },
+    select: { id: true, code: true, title: true, status: true },
+  });
   if (!tender || tender.status === "DRAFT") return refuse("notFound", 404);
   const at = now();
   const knownAt = parseBeijingLocal(input.knownAt)!;
@@ -67,22 +104,76 @@ async function fileChecked(user: SessionUser, tenderId: string, input: z.infer<t
   const calendar = await loadCalendar();
   const check = checkComplaintFiling({ filedAt: at, knownAt, matter: input.matter as ComplaintMatter, objection, calendar });
   if (!check.ok) {
-    await appendAudit({ actorId: user.id, action: "complaint.refused", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { code: check.error.code, article: check.error.article, matter: input.matter, knownAt: knownAt.toISOString(), ...check.error.params } });
+    await appendAudit({
+      actorId: user.id,
+      action: "complaint.refused",
+      subjectType: AUDIT_SUBJECT.Tender,
+      subjectId: tenderId,
+      data: {
+        code: check.error.code,
+        article: check.error.article,
+        matter: input.matter,
+        knownAt: knownAt.toISOString(),
+        ...check.error.params,
+      },
+    });
     return refusalFromDomain(check.error, "tender.errors", 409);
   }
   const pushes: string[] = [];
   const { id, clock } = await db().$transaction(async (tx) => {
     const row = await tx.complaint.create({
-      data: { tenderId, complainantOrgId: user.organizationId!, complainantUserId: user.id, matter: input.matter, objectionId: objection?.id ?? null, knownAt, filedAt: at, reasons: input.reasons },
+      data: {
+        tenderId,
+        complainantOrgId: user.organizationId!,
+        complainantUserId: user.id,
+        matter: input.matter,
+        objectionId: objection?.id ?? null,
+        knownAt,
+        filedAt: at,
+        reasons: input.reasons,
+      },
       select: { id: true },
     });
     if (attachment) await storeAttachment(tx, { complaintId: row.id }, attachment, at);
-    const clock = await openClock(tx, { tenderId, kind: "complaint-acceptance", subjectType: AUDIT_SUBJECT.Complaint, subjectId: row.id, startedAt: at, basis: { kind: "working-days", days: 3, pausedWorkingDays: 0 }, concernedUserIds: [user.id] }, calendar);
+    const clock = await openClock(
+      tx,
+      {
+        tenderId,
+        kind: "complaint-acceptance",
+        subjectType: AUDIT_SUBJECT.Complaint,
+        subjectId: row.id,
+        startedAt: at,
+        basis: { kind: "working-days", days: 3, pausedWorkingDays: 0 },
+        concernedUserIds: [user.id],
+      },
+      calendar,
+    );
     await appendAudit(
-      { actorId: user.id, action: "complaint.filed", subjectType: AUDIT_SUBJECT.Complaint, subjectId: row.id, data: { tenderId, matter: input.matter, objectionId: objection?.id ?? null, knownAt: knownAt.toISOString(), filingDeadline: check.value.filingDeadline.value.toISOString(), acceptanceDue: clock.dueAt.toISOString(), provisional: clock.provisional } },
+      {
+        actorId: user.id,
+        action: "complaint.filed",
+        subjectType: AUDIT_SUBJECT.Complaint,
+        subjectId: row.id,
+        data: {
+          tenderId,
+          matter: input.matter,
+          objectionId: objection?.id ?? null,
+          knownAt: knownAt.toISOString(),
+          filingDeadline: check.value.filingDeadline.value.toISOString(),
+          acceptanceDue: clock.dueAt.toISOString(),
+          provisional: clock.provisional,
+        },
+      },
       tx,
     );
-    pushes.push(...(await writeNotifications(tx, await supervisorUserIds(tx, tenderId), { kind: "complaint.filed", title: tender.code, params: { code: tender.code, tender: tender.title, due: clock.dueAt.toISOString(), provisional: clock.provisional }, link: `/complaints/${row.id}` })));
+    pushes.push(
+      ...(await writeNotifications(tx, await supervisorUserIds(tx, tenderId), {
+        kind: "complaint.filed",
+        title: tender.code,
+        params: { code: tender.code, tender: tender.title, due: clock.dueAt.toISOString(), provisional: clock.provisional },
+        link: `/complaints/${row.id}`,
+      })),
+    );
     return { id: row.id, clock };
   });
   await scheduleClockTimers([clock]);
@@ -93,22 +184,46 @@ async function fileChecked(user: SessionUser, tenderId: string, input: z.infer<t
 type Loaded = { id: string; tenderId: string; status: string; complainantUserId: string; acceptanceAt: Date | null };
 
 /** One supervisor action on a complaint of a tender they are assigned to. */
-export async function actOnComplaint(user: SessionUser, complaintId: string, input: z.infer<typeof SupervisorActionSchema>): Promise<ComplaintResult<{ status: string }>> {
+export async function actOnComplaint(
+  user: SessionUser,
+  complaintId: string,
+  input: z.infer<typeof SupervisorActionSchema>,
+): Promise<ComplaintResult<{ status: string }>> {
   const calendar = await loadCalendar();
   const timers: ClockTimes[] = [];
   const pushes: string[] = [];
   const result = await db().$transaction(async (tx): Promise<ComplaintResult<{ status: string; tenderId: string }>> => {
-    const c = await tx.complaint.findUnique({ where: { id: complaintId }, select: { id: true, tenderId: true, status: true, complainantUserId: true, acceptanceAt: true } });
+    const c = await tx.complaint.findUnique({
+      where: { id: complaintId },
+      select: { id: true, tenderId: true, status: true, complainantUserId: true, acceptanceAt: true },
+    });
     if (!c) return refuse("notFound", 404);
     await tx.$queryRaw`SELECT id FROM tender WHERE id = ${c.tenderId}::uuid FOR UPDATE`;
-    if (user.role !== "SUPERVISOR" || !(await supervisorUserIds(tx, c.tenderId)).includes(user.id)) return refuse("notSupervisor", 403);
+    if (user.role !== "SUPERVISOR" || !(await supervisorUserIds(tx, c.tenderId)).includes(user.id))
+      return refuse("notSupervisor", 403);
     const step = await applyAction(tx, user, c, input, calendar, timers);
     if (!step.ok) return step;
-    await appendAudit({ actorId: user.id, action: `complaint.${input.intent}`, subjectType: AUDIT_SUBJECT.Complaint, subjectId: c.id, data: { tenderId: c.tenderId, ...step.value.audit } }, tx);
+    await appendAudit(
+      {
+        actorId: user.id,
+        action: `complaint.${input.intent}`,
+        subjectType: AUDIT_SUBJECT.Complaint,
+        subjectId: c.id,
+        data: { tenderId: c.tenderId, ...step.value.audit },
+      },
+      tx,
+    );
     if (step.value.notify) {
       const tender = await tx.tender.findUniqueOrThrow({ where: { id: c.tenderId }, select: { code: true, title: true } });
       const users = [c.complainantUserId, ...(step.value.notify === "all" ? await agentUserIds(tx, c.tenderId) : [])];
-      pushes.push(...(await writeNotifications(tx, users, { kind: `complaint.${input.intent}`, title: tender.code, params: { code: tender.code, tender: tender.title, ...step.value.audit }, link: `/complaints/${c.id}` })));
+      pushes.push(
+        ...(await writeNotifications(tx, users, {
+          kind: `complaint.${input.intent}`,
+          title: tender.code,
+          params: { code: tender.code, tender: tender.title, ...step.value.audit },
+          link: `/complaints/${c.id}`,
+        })),
+      );
     }
     return { ok: true, value: { status: step.value.status, tenderId: c.tenderId } };
   });
@@ -121,22 +236,53 @@ export async function actOnComplaint(user: SessionUser, complaintId: string, inp
 
 type Step = Outcome<{ status: string; audit: Record<string, string | number | boolean>; notify: "complainant" | "all" | null }>;
 
-async function applyAction(tx: Tx, user: SessionUser, c: Loaded, input: z.infer<typeof SupervisorActionSchema>, calendar: WorkingCalendar, timers: ClockTimes[]): Promise<Step> {
+async function applyAction(
+  tx: Tx,
+  user: SessionUser,
+  c: Loaded,
+  input: z.infer<typeof SupervisorActionSchema>,
+  calendar: WorkingCalendar,
+  timers: ClockTimes[],
+): Promise<Step> {
   const at = now();
-  const key = (kind: "complaint-acceptance" | "complaint-decision") => ({ kind, subjectType: AUDIT_SUBJECT.Complaint, subjectId: c.id });
+  const key = (kind: "complaint-acceptance" | "complaint-decision") => ({
+    kind,
+    subjectType: AUDIT_SUBJECT.Complaint,
+    subjectId: c.id,
+  });
   switch (input.intent) {
     case "accept":
     case "not-accept": {
       if (c.status !== "RECEIVED") return refuse("acceptanceDecided");
       await stopClock(tx, key("complaint-acceptance"), "met");
       if (input.intent === "not-accept") {
-        await tx.complaint.update({ where: { id: c.id }, data: { status: "NOT_ACCEPTED", acceptanceAt: at, acceptanceById: user.id, notAcceptedReason: input.reason } });
+        await tx.complaint.update({
+          where: { id: c.id },
+          data: { status: "NOT_ACCEPTED", acceptanceAt: at, acceptanceById: user.id, notAcceptedReason: input.reason },
+        });
         return { ok: true, value: { status: "NOT_ACCEPTED", audit: { reason: input.reason }, notify: "all" } };
       }
       await tx.complaint.update({ where: { id: c.id }, data: { status: "ACCEPTED", acceptanceAt: at, acceptanceById: user.id } });
-      const clock = await openClock(tx, { tenderId: c.tenderId, ...key("complaint-decision"), startedAt: at, basis: { kind: "working-days", days: 30, pausedWorkingDays: 0 }, concernedUserIds: [c.complainantUserId] }, calendar);
+      const clock = await openClock(
+        tx,
+        {
+          tenderId: c.tenderId,
+          ...key("complaint-decision"),
+          startedAt: at,
+          basis: { kind: "working-days", days: 30, pausedWorkingDays: 0 },
+          concernedUserIds: [c.complainantUserId],
+        },
+        calendar,
+      );
       timers.push(clock);
-      return { ok: true, value: { status: "ACCEPTED", audit: { decisionDue: clock.dueAt.toISOString(), provisional: clock.provisional }, notify: "all" } };
+      return {
+        ok: true,
+        value: {
+          status: "ACCEPTED",
+          audit: { decisionDue: clock.dueAt.toISOString(), provisional: clock.provisional },
+          notify: "all",
+        },
+      };
     }
     case "pause": {
       if (c.status !== "ACCEPTED") return refuse("notAccepted");
@@ -150,10 +296,30 @@ async function applyAction(tx: Tx, user: SessionUser, c: Loaded, input: z.infer<
       if (!open || !c.acceptanceAt) return refuse("notPaused");
       await tx.complaintPause.update({ where: { id: open.id }, data: { toAt: at } });
       const pauses = await tx.complaintPause.findMany({ where: { complaintId: c.id }, select: { fromAt: true, toAt: true } });
-      const paused = pausedWorkingDays(pauses.map((p) => ({ from: p.fromAt, to: p.toAt ?? at })), calendar);
-      const clock = await openClock(tx, { tenderId: c.tenderId, ...key("complaint-decision"), startedAt: c.acceptanceAt, basis: { kind: "working-days", days: 30, pausedWorkingDays: paused }, concernedUserIds: [c.complainantUserId] }, calendar);
+      const paused = pausedWorkingDays(
+        pauses.map((p) => ({ from: p.fromAt, to: p.toAt ?? at })),
+        calendar,
+      );
+      const clock = await openClock(
+        tx,
+        {
+          tenderId: c.tenderId,
+          ...key("complaint-decision"),
+          startedAt: c.acceptanceAt,
+          basis: { kind: "working-days", days: 30, pausedWorkingDays: paused },
+          concernedUserIds: [c.complainantUserId],
+        },
+        calendar,
+      );
       timers.push(clock);
-      return { ok: true, value: { status: c.status, audit: { pausedWorkingDays: paused, decisionDue: clock.dueAt.toISOString() }, notify: "complainant" } };
+      return {
+        ok: true,
+        value: {
+          status: c.status,
+          audit: { pausedWorkingDays: paused, decisionDue: clock.dueAt.toISOString() },
+          notify: "complainant",
+        },
+      };
     }
     case "suspend-procedure": {
       if (c.status !== "ACCEPTED" && c.status !== "RECEIVED") return refuse("notOpen");
@@ -171,10 +337,16 @@ async function applyAction(tx: Tx, user: SessionUser, c: Loaded, input: z.infer<
     case "decide": {
       if (c.status !== "ACCEPTED") return refuse("notAccepted");
       if ((await tx.complaintPause.count({ where: { complaintId: c.id, toAt: null } })) > 0) return refuse("stillPaused");
-      await tx.complaint.update({ where: { id: c.id }, data: { status: "DECIDED", decision: input.decision, decisionText: input.text, decidedAt: at, decidedById: user.id } });
+      await tx.complaint.update({
+        where: { id: c.id },
+        data: { status: "DECIDED", decision: input.decision, decisionText: input.text, decidedAt: at, decidedById: user.id },
+      });
       await stopClock(tx, key("complaint-decision"), "met");
       const lifted = await liftSuspension(tx, c.tenderId, "complaint", c.id, at);
-      return { ok: true, value: { status: "DECIDED", audit: { decision: input.decision, resumed: lifted.resumed ?? "none" }, notify: "all" } };
+      return {
+        ok: true,
+        value: { status: "DECIDED", audit: { decision: input.decision, resumed: lifted.resumed ?? "none" }, notify: "all" },
+      };
     }
   }
 }
@@ -198,12 +370,22 @@ export interface ComplaintView {
   decidedAt: string | null;
   paused: boolean;
   procedureSuspended: boolean;
-  clocks: { kind: string; dueAt: string; provisional: boolean; provisionalYears: number[]; stoppedAt: string | null; stopReason: string | null }[];
+  clocks: {
+    kind: string;
+    dueAt: string;
+    provisional: boolean;
+    provisionalYears: number[];
+    stoppedAt: string | null;
+    stopReason: string | null;
+  }[];
   attachments: { id: string; fileName: string }[];
   viewerIsSupervisor: boolean;
 }
 
-async function maySee(user: SessionUser, c: { tenderId: string; complainantOrgId: string }): Promise<{ see: boolean; supervisor: boolean }> {
+async function maySee(
+  user: SessionUser,
+  c: { tenderId: string; complainantOrgId: string },
+): Promise<{ see: boolean; supervisor: boolean }> {
   if (user.role === "ADMIN") return { see: true, supervisor: false };
   if (user.role === "BIDDER") return { see: user.organizationId === c.complainantOrgId, supervisor: false };
   return db().$transaction(async (tx) => {
@@ -216,7 +398,10 @@ async function maySee(user: SessionUser, c: { tenderId: string; complainantOrgId
 }
 
 export async function getComplaint(user: SessionUser, id: string): Promise<ComplaintView | null> {
-  const c = await db().complaint.findUnique({ where: { id }, include: { attachments: { select: { id: true, fileName: true } }, pauses: { where: { toAt: null }, select: { id: true } } } });
+  const c = await db().complaint.findUnique({
+    where: { id },
+    include: { attachments: { select: { id: true, fileName: true } }, pauses: { where: { toAt: null }, select: { id: true } } },
+  });
   if (!c) return null;
   const access = await maySee(user, c);
   if (!access.see) return null;
@@ -245,7 +430,14 @@ export async function getComplaint(user: SessionUser, id: string): Promise<Compl
     decidedAt: c.decidedAt?.toISOString() ?? null,
     paused: c.pauses.length > 0,
     procedureSuspended: suspended,
-    clocks: clocks.map((k) => ({ kind: k.kind, dueAt: k.dueAt.toISOString(), provisional: k.provisional, provisionalYears: k.provisionalYears, stoppedAt: k.stoppedAt?.toISOString() ?? null, stopReason: k.stopReason })),
+    clocks: clocks.map((k) => ({
+      kind: k.kind,
+      dueAt: k.dueAt.toISOString(),
+      provisional: k.provisional,
+      provisionalYears: k.provisionalYears,
+      stoppedAt: k.stoppedAt?.toISOString() ?? null,
+      stopReason: k.stopReason,
+    })),
     attachments: c.attachments,
     viewerIsSupervisor: access.supervisor,
   };
@@ -258,13 +450,38 @@ export async function listComplaints(user: SessionUser) {
       ? { complainantOrgId: user.organizationId ?? "-" }
       : user.role === "ADMIN"
         ? {}
-        : { tenderId: { in: (await db().tenderSupervisor.findMany({ where: { userId: user.id }, select: { tenderId: true } })).map((t) => t.tenderId) } };
-  const rows = await db().complaint.findMany({ where, orderBy: { filedAt: "desc" }, take: 200, select: { id: true, tenderId: true, matter: true, status: true, filedAt: true } });
-  const tenders = await db().tender.findMany({ where: { id: { in: rows.map((r) => r.tenderId) } }, select: { id: true, code: true, title: true } });
-  const clocks = await clocksOf(AUDIT_SUBJECT.Complaint, rows.map((r) => r.id));
+        : {
+            tenderId: {
+              in: (await db().tenderSupervisor.findMany({ where: { userId: user.id }, select: { tenderId: true } })).map(
+                (t) => t.tenderId,
+              ),
+            },
+          };
+  const rows = await db().complaint.findMany({
+    where,
+    orderBy: { filedAt: "desc" },
+    take: 200,
+    select: { id: true, tenderId: true, matter: true, status: true, filedAt: true },
+  });
+  const tenders = await db().tender.findMany({
+    where: { id: { in: rows.map((r) => r.tenderId) } },
+    select: { id: true, code: true, title: true },
+  });
+  const clocks = await clocksOf(
+    AUDIT_SUBJECT.Complaint,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => {
     const open = clocks.find((k) => k.subjectId === r.id && !k.stoppedAt);
-    return { ...r, filedAt: r.filedAt.toISOString(), tenderCode: tenders.find((t) => t.id === r.tenderId)?.code ?? "", tenderTitle: tenders.find((t) => t.id === r.tenderId)?.title ?? "", dueAt: open?.dueAt.toISOString() ?? null, dueKind: open?.kind ?? null, provisional: open?.provisional ?? false };
+    return {
+      ...r,
+      filedAt: r.filedAt.toISOString(),
+      tenderCode: tenders.find((t) => t.id === r.tenderId)?.code ?? "",
+      tenderTitle: tenders.find((t) => t.id === r.tenderId)?.title ?? "",
+      dueAt: open?.dueAt.toISOString() ?? null,
+      dueKind: open?.kind ?? null,
+      provisional: open?.provisional ?? false,
+    };
   });
 }
 
@@ -273,13 +490,36 @@ export async function publicComplaintDecisions(tenderId: string) {
   const rows = await db().complaint.findMany({
     where: { tenderId, status: { in: ["DECIDED", "NOT_ACCEPTED"] } },
     orderBy: { filedAt: "asc" },
-    select: { id: true, matter: true, status: true, filedAt: true, acceptanceAt: true, notAcceptedReason: true, decision: true, decisionText: true, decidedAt: true },
+    select: {
+      id: true,
+      matter: true,
+      status: true,
+      filedAt: true,
+      acceptanceAt: true,
+      notAcceptedReason: true,
+      decision: true,
+      decisionText: true,
+      decidedAt: true,
+    },
   });
-  return rows.map((r) => ({ id: r.id, matter: r.matter, status: r.status, filedAt: r.filedAt.toISOString(), acceptanceAt: r.acceptanceAt?.toISOString() ?? null, notAcceptedReason: r.notAcceptedReason, decision: r.decision, decisionText: r.decisionText, decidedAt: r.decidedAt?.toISOString() ?? null }));
+  return rows.map((r) => ({
+    id: r.id,
+    matter: r.matter,
+    status: r.status,
+    filedAt: r.filedAt.toISOString(),
+    acceptanceAt: r.acceptanceAt?.toISOString() ?? null,
+    notAcceptedReason: r.notAcceptedReason,
+    decision: r.decision,
+    decisionText: r.decisionText,
+    decidedAt: r.decidedAt?.toISOString() ?? null,
+  }));
 }
 
 export async function complaintAttachment(user: SessionUser, attachmentId: string) {
-  const a = await db().remedyAttachment.findUnique({ where: { id: attachmentId }, select: { fileName: true, storageKey: true, complaint: { select: { tenderId: true, complainantOrgId: true } } } });
+  const a = await db().remedyAttachment.findUnique({
+    where: { id: attachmentId },
+    select: { fileName: true, storageKey: true, complaint: { select: { tenderId: true, complainantOrgId: true } } },
+  });
   if (!a?.complaint || !(await maySee(user, a.complaint)).see) return null;
   return { fileName: a.fileName, storageKey: a.storageKey };
 }

@@ -24,20 +24,49 @@ export function RefusalNote({ refusal }: { refusal: Pick<Refusal, "code" | "arti
 }
 
 /** A deadline and, when it rests on a year not yet entered, the provisional note (decision 021). */
-export function Due({ at, provisionalYears, testId }: { at: string | null; provisionalYears: readonly number[]; testId?: string }) {
+export function Due({
+  at,
+  provisionalYears,
+  testId,
+}: {
+  at: string | null;
+  provisionalYears: readonly number[];
+  testId?: string;
+}) {
   const { t, i18n } = useTranslation("remedies");
   if (!at) return null;
   return (
     <span data-testid={testId}>
       {formatDateTime(at, i18n.language as Locale)}
-      {provisionalYears.length > 0 ? <span className="warning" data-testid="provisional">{t("provisional", { years: provisionalYears.join("、") })}</span> : null}
+      {provisionalYears.length > 0 ? (
+        <span className="warning" data-testid="provisional">
+          {t("provisional", { years: provisionalYears.join("、") })}
+        </span>
+      ) : null}
     </span>
   );
 }
 
 export interface PublicRemedies {
-  objections: { id: string; raisedAt: string; answeredAt: string | null; answer: string; deadlineAction: string | null; newDeadline: string | null }[];
-  complaints: { id: string; matter: string; status: string; filedAt: string; acceptanceAt: string | null; notAcceptedReason: string | null; decision: string | null; decisionText: string | null; decidedAt: string | null }[];
+  objections: {
+    id: string;
+    raisedAt: string;
+    answeredAt: string | null;
+    answer: string;
+    deadlineAction: string | null;
+    newDeadline: string | null;
+  }[];
+  complaints: {
+    id: string;
+    matter: string;
+    status: string;
+    filedAt: string;
+    acceptanceAt: string | null;
+    notAcceptedReason: string | null;
+    decision: string | null;
+    decisionText: string | null;
+    decidedAt: string | null;
+  }[];
 }
 
 /** The notice page's remedies history: objection answers and complaint decisions (Regs Arts 22, 61). */
@@ -53,10 +82,15 @@ export function RemedyHistory({ remedies }: { remedies: PublicRemedies }) {
           {remedies.objections.map((o) => (
             <section key={o.id} className="card">
               <p className="muted">
-                {t("objections.raisedAt")} {formatDateTime(o.raisedAt, locale)} · {t("objections.answered", { at: formatDateTime(o.answeredAt, locale) })}
+                {t("objections.raisedAt")} {formatDateTime(o.raisedAt, locale)} ·{" "}
+                {t("objections.answered", { at: formatDateTime(o.answeredAt, locale) })}
               </p>
               <p>{o.answer}</p>
-              {o.newDeadline && o.deadlineAction !== "keep" ? <p className="warning">{t(`objections.deadlineActions.${o.deadlineAction ?? "keep"}`)} {formatDateTime(o.newDeadline, locale)}</p> : null}
+              {o.newDeadline && o.deadlineAction !== "keep" ? (
+                <p className="warning">
+                  {t(`objections.deadlineActions.${o.deadlineAction ?? "keep"}`)} {formatDateTime(o.newDeadline, locale)}
+                </p>
+              ) : null}
             </section>
           ))}
         </>
@@ -70,11 +104,17 @@ export function RemedyHistory({ remedies }: { remedies: PublicRemedies }) {
                 {t(`complaints.matters.${c.matter}`)} · {t(`complaints.status.${c.status}`)}
               </h3>
               {c.status === "NOT_ACCEPTED" ? (
-                <p>{t("complaints.notAcceptedAt", { at: formatDateTime(c.acceptanceAt, locale), reason: c.notAcceptedReason ?? "" })}</p>
+                <p>
+                  {t("complaints.notAcceptedAt", {
+                    at: formatDateTime(c.acceptanceAt, locale),
+                    reason: c.notAcceptedReason ?? "",
+                  })}
+                </p>
               ) : (
                 <>
                   <p>
-                    <strong>{t(`complaints.decisions.${c.decision ?? "dismissed"}`)}</strong> · <span className="muted">{t("complaints.decidedAt", { at: formatDateTime(c.decidedAt, locale) })}</span>
+                    <strong>{t(`complaints.decisions.${c.decision ?? "dismissed"}`)}</strong> ·{" "}
+                    <span className="muted">{t("complaints.decidedAt", { at: formatDateTime(c.decidedAt, locale) })}</span>
                   </p>
                   <div className="prose">
                     {(c.decisionText ?? "").split(/\n{2,}/).map((para, i) => (
@@ -92,10 +132,16 @@ export function RemedyHistory({ remedies }: { remedies: PublicRemedies }) {
 }
 
 /** The text of a remedies or clock notification, or null when the kind is someone else's. */
-export function remedyNotificationText(t: (key: string, params?: Record<string, unknown>) => string, locale: Locale, kind: string, params: Record<string, string | number | boolean>): string | null {
+export function remedyNotificationText(
+  t: (key: string, params?: Record<string, unknown>) => string,
+  locale: Locale,
+  kind: string,
+  params: Record<string, string | number | boolean>,
+): string | null {
   if (!/^(clock|objection|complaint)\./.test(kind)) return null;
   const shown: Record<string, unknown> = { ...params };
-  for (const k of ["due", "before", "bidDeadline"]) if (typeof params[k] === "string") shown[k] = formatDateTime(params[k], locale);
+  for (const k of ["due", "before", "bidDeadline"])
+    if (typeof params[k] === "string") shown[k] = formatDateTime(params[k], locale);
   if (typeof params.clock === "string") shown.clock = t(`remedies:clocks.kinds.${params.clock}`);
   if (typeof params.article === "string") shown.article = citeArticle(params.article, locale);
   const text = t(`remedies:notifications.${kind}`, shown);

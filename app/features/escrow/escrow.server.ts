@@ -1,6 +1,14 @@
 import forge from "node-forge";
 import { Prisma } from "../../generated/prisma/client.ts";
-import { certFromPem, createEscrow, type Custodian, encodeEscrowRecord, generateRsaKeyPair, signCms, toBase64 } from "../../../crypto/index.node.ts";
+import {
+  certFromPem,
+  createEscrow,
+  type Custodian,
+  encodeEscrowRecord,
+  generateRsaKeyPair,
+  signCms,
+  toBase64,
+} from "../../../crypto/index.node.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { platformPki } from "../pki/index.ts";
@@ -58,7 +66,10 @@ async function custodiansFor(tenderId: string): Promise<(Custodian & { userId: s
     orderBy: { createdAt: "desc" },
     select: { userId: true, pem: true, organizationId: true },
   });
-  const users = await db().user.findMany({ where: { id: { in: certs.map((c) => c.userId as string) } }, select: { id: true, role: true } });
+  const users = await db().user.findMany({
+    where: { id: { in: certs.map((c) => c.userId as string) } },
+    select: { id: true, role: true },
+  });
   const roleOf = new Map(users.map((u) => [u.id, u.role]));
   const seen = new Set<string>();
   const custodians: (Custodian & { userId: string })[] = [];
@@ -93,14 +104,25 @@ export async function ensureTenderEscrow(tenderId: string): Promise<TenderEscrow
   try {
     await db().$transaction(async (tx) => {
       await tx.tenderEscrow.create({
-        data: { tenderId, serial: record.escrowKeyId, publicKeyPem, threshold, record: JSON.parse(JSON.stringify(record)) as object, signature: toBase64(signature) },
+        data: {
+          tenderId,
+          serial: record.escrowKeyId,
+          publicKeyPem,
+          threshold,
+          record: JSON.parse(JSON.stringify(record)) as object,
+          signature: toBase64(signature),
+        },
       });
       await appendAudit(
         {
           action: "tender.escrow_created",
           subjectType: AUDIT_SUBJECT.Tender,
           subjectId: tenderId,
-          data: { escrowKeyId: record.escrowKeyId, threshold, custodians: custodians.map((c) => ({ userId: c.userId, role: c.role, certSerial: c.cert.serialNumber })) },
+          data: {
+            escrowKeyId: record.escrowKeyId,
+            threshold,
+            custodians: custodians.map((c) => ({ userId: c.userId, role: c.role, certSerial: c.cert.serialNumber })),
+          },
         },
         tx,
       );

@@ -21,7 +21,18 @@ export {
 // The room itself (issue 15 items 1-9; decision 104).
 export { outsiderRefused, roomAccess, type RoomAccess, type RoomRole } from "./room-access.server.ts";
 export {
-  askForMoreTime, closeQualification, declareRecusal, explainOutlier, findCollusion, openBidFile, signInMember, signPledge, submitQualification, submitScore, voteChair, withdrawSheet,
+  askForMoreTime,
+  closeQualification,
+  declareRecusal,
+  explainOutlier,
+  findCollusion,
+  openBidFile,
+  signInMember,
+  signPledge,
+  submitQualification,
+  submitScore,
+  voteChair,
+  withdrawSheet,
 } from "./room.server.ts";
 export { closeSummary, finishIfDue, reportSha256, signReport } from "./report.server.ts";
 export { roomView } from "./view.server.ts";
@@ -30,5 +41,11 @@ export { reportPdf } from "./report-file.server.ts";
 export { PLEDGE_TEXT, roomStatement, roomStatementText } from "./statement.ts";
 export { roomSignature } from "./room.browser.ts";
 export { EvaluationRoom } from "./room-page.tsx";
-export { answerClarification, askClarification, bidderClarifications, decideClarification, roomClarifications } from "./clarification.server.ts";
+export {
+  answerClarification,
+  askClarification,
+  bidderClarifications,
+  decideClarification,
+  roomClarifications,
+} from "./clarification.server.ts";
 export { evaluationSweepJob } from "./evaluation.jobs.server.ts";

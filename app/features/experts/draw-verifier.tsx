@@ -25,14 +25,27 @@ export function DrawVerifier({ draw }: { draw: PublishedDraw }) {
   const [values, setValues] = useState(() => initial(draw));
   const [check, setCheck] = useState<DrawCheck | "bad-input" | null>(null);
   const labels: Record<FieldName, string> = {
-    secretHex: t("draw.secret"), mixHex: t("draw.mix"), eligible: t("draw.pool"), requirements: t("draw.requirements"), members: t("draw.members"), reserves: t("draw.reserves"),
+    secretHex: t("draw.secret"),
+    mixHex: t("draw.mix"),
+    eligible: t("draw.pool"),
+    requirements: t("draw.requirements"),
+    members: t("draw.members"),
+    reserves: t("draw.reserves"),
   };
   const run = () => {
     try {
-      setCheck(checkPublishedDraw({
-        commitment: draw.commitment, poolHash: draw.poolHash, secretHex: values.secretHex.trim(), mixHex: values.mixHex.trim(),
-        eligible: JSON.parse(values.eligible), requirements: JSON.parse(values.requirements), members: JSON.parse(values.members), reserves: JSON.parse(values.reserves),
-      }));
+      setCheck(
+        checkPublishedDraw({
+          commitment: draw.commitment,
+          poolHash: draw.poolHash,
+          secretHex: values.secretHex.trim(),
+          mixHex: values.mixHex.trim(),
+          eligible: JSON.parse(values.eligible),
+          requirements: JSON.parse(values.requirements),
+          members: JSON.parse(values.members),
+          reserves: JSON.parse(values.reserves),
+        }),
+      );
     } catch {
       setCheck("bad-input");
     }
@@ -42,18 +55,41 @@ export function DrawVerifier({ draw }: { draw: PublishedDraw }) {
       {FIELDS.map((f) => (
         <label key={f} className="field">
           {labels[f]}
-          <textarea name={f} rows={f === "eligible" ? 6 : 2} value={values[f]} onChange={(e) => setValues({ ...values, [f]: e.target.value })} spellCheck={false} style={{ fontFamily: "monospace", width: "100%" }} />
+          <textarea
+            name={f}
+            rows={f === "eligible" ? 6 : 2}
+            value={values[f]}
+            onChange={(e) => setValues({ ...values, [f]: e.target.value })}
+            spellCheck={false}
+            style={{ fontFamily: "monospace", width: "100%" }}
+          />
         </label>
       ))}
-      <button type="button" className="primary" onClick={run}>{t("draw.verify")}</button>
-      {check === "bad-input" && <p role="alert" className="form-error">{t("draw.badInput")}</p>}
-      {check && check !== "bad-input" && (check.matches ? (
-        <p role="status" data-testid="draw-check">{t("draw.matches")}</p>
-      ) : (
-        <p role="alert" className="form-error" data-testid="draw-check">
-          {t("draw.mismatch", { what: t(`draw.failure.${check.failure}`, { position: check.position, expected: check.expected, found: check.found }) })}
+      <button type="button" className="primary" onClick={run}>
+        {t("draw.verify")}
+      </button>
+      {check === "bad-input" && (
+        <p role="alert" className="form-error">
+          {t("draw.badInput")}
         </p>
-      ))}
+      )}
+      {check &&
+        check !== "bad-input" &&
+        (check.matches ? (
+          <p role="status" data-testid="draw-check">
+            {t("draw.matches")}
+          </p>
+        ) : (
+          <p role="alert" className="form-error" data-testid="draw-check">
+            {t("draw.mismatch", {
+              what: t(`draw.failure.${check.failure}`, {
+                position: check.position,
+                expected: check.expected,
+                found: check.found,
+              }),
+            })}
+          </p>
+        ))}
     </div>
   );
 }

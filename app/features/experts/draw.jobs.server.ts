@@ -37,7 +37,11 @@ export const expertSweepJob = defineJob({
 /** Schedules the draw; if Redis is down the sweep still runs it, so a failure is logged only. */
 export async function scheduleDraw(requestId: string, drawAt: Date): Promise<void> {
   try {
-    await enqueueJob(expertDrawJob, { requestId }, { delay: Math.max(0, drawAt.getTime() - nowMs()), jobId: `draw:${requestId}` });
+    await enqueueJob(
+      expertDrawJob,
+      { requestId },
+      { delay: Math.max(0, drawAt.getTime() - nowMs()), jobId: `draw:${requestId}` },
+    );
   } catch (error) {
     console.error(`could not schedule draw ${requestId}; the sweep will run it`, error);
   }

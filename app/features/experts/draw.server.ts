@@ -1,6 +1,15 @@
 // The draw (Regs Art 46) and what follows it: invitations, confirmations, reserves in order,
 // replacement (Regs Art 48). Every step is audited; the seed reproduces the order of reserves.
-import { drawSeed, nextReserve, poolHash, poolShortfalls, rerunDraw, verifySeed, type DrawRequirement, type DrawResult } from "../../../bidding-core/index.ts";
+import {
+  drawSeed,
+  nextReserve,
+  poolHash,
+  poolShortfalls,
+  rerunDraw,
+  verifySeed,
+  type DrawRequirement,
+  type DrawResult,
+} from "../../../bidding-core/index.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
@@ -30,7 +39,12 @@ interface SeatInvite {
   specialty: string;
 }
 
-async function invite(tx: Tx, request: { id: string; confirmWindowMinutes: number; evaluationStartAt: Date; tender: { code: string; title: string } }, seats: readonly SeatInvite[], at: Date) {
+async function invite(
+  tx: Tx,
+  request: { id: string; confirmWindowMinutes: number; evaluationStartAt: Date; tender: { code: string; title: string } },
+  seats: readonly SeatInvite[],
+  at: Date,
+) {
   const respondBy = new Date(at.getTime() + request.confirmWindowMinutes * 60_000);
   const messages: ExpertInvitationMessage[] = [];
   const invited: { seatId: string; respondBy: Date }[] = [];
@@ -39,7 +53,14 @@ async function invite(tx: Tx, request: { id: string; confirmWindowMinutes: numbe
       data: { requestId: request.id, seat: s.seat, expertId: s.expertId, specialty: s.specialty, invitedAt: at, respondBy },
       select: { id: true, expert: { select: { userId: true, phone: true } } },
     });
-    const message = { userId: row.expert.userId, phone: row.expert.phone, tenderCode: request.tender.code, tenderTitle: request.tender.title, evaluationStartAt: request.evaluationStartAt, respondBy };
+    const message = {
+      userId: row.expert.userId,
+      phone: row.expert.phone,
+      tenderCode: request.tender.code,
+      tenderTitle: request.tender.title,
+      evaluationStartAt: request.evaluationStartAt,
+      respondBy,
+    };
     await recordInvitationNotice(tx, message);
     messages.push(message);
     invited.push({ seatId: row.id, respondBy });
@@ -68,12 +89,25 @@ export async function runDraw(requestId: string): Promise<DrawOutcome> {
     await tx.$queryRaw`SELECT id FROM committee_request WHERE id = ${requestId}::uuid FOR UPDATE`;
     const request = await tx.committeeRequest.findUnique({
       where: { id: requestId },
-      select: { id: true, tenderId: true, status: true, drawAt: true, requirements: true, seedSecret: true, seedCommitment: true, confirmWindowMinutes: true, evaluationStartAt: true, tender: { select: { code: true, title: true, bidDeadline: true } } },
+      select: {
+        id: true,
+        tenderId: true,
+        status: true,
+        drawAt: true,
+        requirements: true,
+        seedSecret: true,
+        seedCommitment: true,
+        confirmWindowMinutes: true,
+        evaluationStartAt: true,
+        tender: { select: { code: true, title: true, bidDeadline: true } },
+      },
     });
     if (!request) return { drawn: false as const, requestId, reason: "not-found" as const };
-    if (request.status !== "APPROVED" || !request.seedSecret || !request.seedCommitment) return { drawn: false as const, requestId, reason: "not-approved" as const };
+    if (request.status !== "APPROVED" || !request.seedSecret || !request.seedCommitment)
+      return { drawn: false as const, requestId, reason: "not-approved" as const };
     // After the bid deadline, so avoidance sees the bidders that actually submitted.
-    if (!request.drawAt || at < request.drawAt || !request.tender.bidDeadline || at < request.tender.bidDeadline) return { drawn: false as const, requestId, reason: "not-due" as const };
+    if (!request.drawAt || at < request.drawAt || !request.tender.bidDeadline || at < request.tender.bidDeadline)
+      return { drawn: false as const, requestId, reason: "not-due" as const };
     // The secret must still be the one committed to (a changed row would make the draw unverifiable).
     const secret = verifySeed(request.seedSecret, request.seedCommitment);
     if (!secret.ok) throw new Error(`draw ${requestId}: the stored secret does not match its commitment`);
@@ -83,26 +117,73 @@ export async function runDraw(requestId: string): Promise<DrawOutcome> {
     const shortfalls = poolShortfalls(eligible, requirements);
     if (shortfalls.length > 0) {
       const failure = { shortfalls: shortfalls.map((s) => ({ ...s })) };
-      await tx.committeeRequest.update({ where: { id: requestId }, data: { status: "FAILED", failure, drawnAt: at, excluded: excluded.map((e) => ({ ...e })) } });
-      await appendAudit({ action: "experts.draw_failed", subjectType: AUDIT_SUBJECT.Tender, subjectId: request.tenderId, data: { requestId, ...failure } }, tx);
-      return { drawn: false as const, requestId, reason: "pool-too-small" as const, tenderId: request.tenderId, code: request.tender.code };
+      await tx.committeeRequest.update({
+        where: { id: requestId },
+        data: { status: "FAILED", failure, drawnAt: at, excluded: excluded.map((e) => ({ ...e })) },
+      });
+      await appendAudit(
+        {
+          action: "experts.draw_failed",
+          subjectType: AUDIT_SUBJECT.Tender,
+          subjectId: request.tenderId,
+          data: { requestId, ...failure },
+        },
+        tx,
+      );
+      return {
+        drawn: false as const,
+        requestId,
+        reason: "pool-too-small" as const,
+        tenderId: request.tenderId,
+        code: request.tender.code,
+      };
     }
     const hash = poolHash(eligible);
-    const fixed = await appendAudit({ action: "experts.pool_fixed", subjectType: AUDIT_SUBJECT.Tender, subjectId: request.tenderId, data: { requestId, seedCommitment: request.seedCommitment, poolHash: hash, eligible: eligible.length, excluded: excluded.length } }, tx);
+    const fixed = await appendAudit(
+      {
+        action: "experts.pool_fixed",
+        subjectType: AUDIT_SUBJECT.Tender,
+        subjectId: request.tenderId,
+        data: {
+          requestId,
+          seedCommitment: request.seedCommitment,
+          poolHash: hash,
+          eligible: eligible.length,
+          excluded: excluded.length,
+        },
+      },
+      tx,
+    );
     const seed = drawSeed(secret.value, fixed.hash)!;
     const drawn = rerunDraw({ eligible, requirements, seed });
     if (!drawn.ok) throw new Error(`draw ${requestId}: ${drawn.error.code} after the shortfall check`);
     await tx.committeeRequest.update({
       where: { id: requestId },
       data: {
-        status: "DRAWN", poolHash: hash, mixHash: fixed.hash, drawnAt: at,
+        status: "DRAWN",
+        poolHash: hash,
+        mixHash: fixed.hash,
+        drawnAt: at,
         eligible: eligible.map((e) => ({ id: e.id, specialties: [...e.specialties] })),
         excluded: excluded.map((e) => ({ expertId: e.expertId, reasons: [...e.reasons] })),
         result: { members: drawn.value.members.map((m) => ({ ...m })), reserves: drawn.value.reserves.map((m) => ({ ...m })) },
       },
     });
     // The audit names pseudonymous ids only; names stay with the supervisors (TBL Art 37).
-    await appendAudit({ action: "experts.drawn", subjectType: AUDIT_SUBJECT.Tender, subjectId: request.tenderId, data: { requestId, members: drawn.value.members.length, reserves: drawn.value.reserves.length, excluded: excluded.length } }, tx);
+    await appendAudit(
+      {
+        action: "experts.drawn",
+        subjectType: AUDIT_SUBJECT.Tender,
+        subjectId: request.tenderId,
+        data: {
+          requestId,
+          members: drawn.value.members.length,
+          reserves: drawn.value.reserves.length,
+          excluded: excluded.length,
+        },
+      },
+      tx,
+    );
     const seats = drawn.value.members.map((m, i) => ({ seat: i + 1, expertId: m.expertId, specialty: m.specialty }));
     const { messages, invited } = await invite(tx, request, seats, at);
     return { drawn: true as const, requestId, invited, messages, tenderId: request.tenderId, code: request.tender.code };
@@ -112,12 +193,24 @@ export async function runDraw(requestId: string): Promise<DrawOutcome> {
     await invalidatePublicTender(tenderId);
     await deliverInvitations(messages);
     const staff = await staffOf(tenderId);
-    await noticeUsers([...staff.agent, ...staff.supervisors], "experts.drawn", code, { code }, `/agent/tenders/${tenderId}/committee`);
+    await noticeUsers(
+      [...staff.agent, ...staff.supervisors],
+      "experts.drawn",
+      code,
+      { code },
+      `/agent/tenders/${tenderId}/committee`,
+    );
     return rest;
   }
   if (outcome.reason === "pool-too-small" && "tenderId" in outcome) {
     const staff = await staffOf(outcome.tenderId);
-    await noticeUsers([...staff.agent, ...staff.supervisors], "experts.draw_failed", outcome.code, { code: outcome.code }, `/agent/tenders/${outcome.tenderId}/committee`);
+    await noticeUsers(
+      [...staff.agent, ...staff.supervisors],
+      "experts.draw_failed",
+      outcome.code,
+      { code: outcome.code },
+      `/agent/tenders/${outcome.tenderId}/committee`,
+    );
     return { drawn: false, requestId, reason: "pool-too-small" };
   }
   return outcome as DrawOutcome;
@@ -125,7 +218,11 @@ export async function runDraw(requestId: string): Promise<DrawOutcome> {
 
 /** Approved requests whose time has come (the sweep's catch for a lost delayed job). */
 export async function dueDraws(): Promise<string[]> {
-  const rows = await db().committeeRequest.findMany({ where: { status: "APPROVED", drawAt: { lte: now() } }, select: { id: true }, take: 100 });
+  const rows = await db().committeeRequest.findMany({
+    where: { status: "APPROVED", drawAt: { lte: now() } },
+    select: { id: true },
+    take: 100,
+  });
   return rows.map((r) => r.id);
 }
 
@@ -139,15 +236,62 @@ type SeatEnd = "DECLINED" | "TIMED_OUT" | "REPLACED";
 async function endAndReplace(tx: Tx, seatId: string, status: SeatEnd, reason: string, actorId: string | null, at: Date) {
   const seat = await tx.committeeSeat.findUniqueOrThrow({
     where: { id: seatId },
-    select: { id: true, seat: true, expertId: true, specialty: true, request: { select: { id: true, tenderId: true, result: true, confirmWindowMinutes: true, evaluationStartAt: true, tender: { select: { code: true, title: true } } } } },
+    select: {
+      id: true,
+      seat: true,
+      expertId: true,
+      specialty: true,
+      request: {
+        select: {
+          id: true,
+          tenderId: true,
+          result: true,
+          confirmWindowMinutes: true,
+          evaluationStartAt: true,
+          tender: { select: { code: true, title: true } },
+        },
+      },
+    },
   });
   await tx.committeeSeat.update({ where: { id: seatId }, data: { status, respondedAt: at, endReason: reason } });
   const used = await tx.committeeSeat.findMany({ where: { requestId: seat.request.id }, select: { expertId: true } });
-  const next = nextReserve(drawResultOf(seat.request.result), seat.specialty, used.map((u) => u.expertId));
-  await appendAudit({ actorId, action: `experts.seat_${status.toLowerCase()}`, subjectType: AUDIT_SUBJECT.Tender, subjectId: seat.request.tenderId, data: { requestId: seat.request.id, seat: seat.seat, expertId: seat.expertId, reason, nextExpertId: next?.expertId ?? null } }, tx);
-  if (!next) return { messages: [] as ExpertInvitationMessage[], invited: [] as { seatId: string; respondBy: Date }[], exhausted: true, tenderId: seat.request.tenderId, code: seat.request.tender.code };
+  const next = nextReserve(
+    drawResultOf(seat.request.result),
+    seat.specialty,
+    used.map((u) => u.expertId),
+  );
+  await appendAudit(
+    {
+      actorId,
+      action: `experts.seat_${status.toLowerCase()}`,
+      subjectType: AUDIT_SUBJECT.Tender,
+      subjectId: seat.request.tenderId,
+      data: {
+        requestId: seat.request.id,
+        seat: seat.seat,
+        expertId: seat.expertId,
+        reason,
+        nextExpertId: next?.expertId ?? null,
+      },
+    },
+    tx,
+  );
+  if (!next)
+    return {
+      messages: [] as ExpertInvitationMessage[],
+      invited: [] as { seatId: string; respondBy: Date }[],
+      exhausted: true,
+      tenderId: seat.request.tenderId,
+      code: seat.request.tender.code,
+    };
   const result = await invite(tx, seat.request, [{ seat: seat.seat, expertId: next.expertId, specialty: next.specialty }], at);
-  return { ...result, exhausted: false, tenderId: seat.request.tenderId, code: seat.request.tender.code, nextExpertId: next.expertId };
+  return {
+    ...result,
+    exhausted: false,
+    tenderId: seat.request.tenderId,
+    code: seat.request.tender.code,
+    nextExpertId: next.expertId,
+  };
 }
 
 async function afterReplace(r: Awaited<ReturnType<typeof endAndReplace>>) {
@@ -170,13 +314,37 @@ export async function respondToInvitation(userId: string, seatId: string, accept
   const at = now();
   const out = await db().$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM committee_seat WHERE id = ${seatId}::uuid FOR UPDATE`;
-    const seat = await tx.committeeSeat.findUnique({ where: { id: seatId }, select: { id: true, status: true, respondBy: true, seat: true, request: { select: { id: true, tenderId: true } }, expert: { select: { userId: true } } } });
+    const seat = await tx.committeeSeat.findUnique({
+      where: { id: seatId },
+      select: {
+        id: true,
+        status: true,
+        respondBy: true,
+        seat: true,
+        request: { select: { id: true, tenderId: true } },
+        expert: { select: { userId: true } },
+      },
+    });
     if (!seat || seat.expert.userId !== userId) return { ok: false as const, error: "notFound" as const };
     if (seat.status !== "INVITED") return { ok: false as const, error: "notInvited" as const };
-    if (at > seat.respondBy) return { ok: false as const, error: "windowClosed" as const, replace: await endAndReplace(tx, seat.id, "TIMED_OUT", "window", null, at) };
+    if (at > seat.respondBy)
+      return {
+        ok: false as const,
+        error: "windowClosed" as const,
+        replace: await endAndReplace(tx, seat.id, "TIMED_OUT", "window", null, at),
+      };
     if (!accept) return { ok: true as const, replace: await endAndReplace(tx, seat.id, "DECLINED", "declined", userId, at) };
     await tx.committeeSeat.update({ where: { id: seat.id }, data: { status: "CONFIRMED", respondedAt: at } });
-    await appendAudit({ actorId: userId, action: "experts.seat_confirmed", subjectType: AUDIT_SUBJECT.Tender, subjectId: seat.request.tenderId, data: { requestId: seat.request.id, seat: seat.seat } }, tx);
+    await appendAudit(
+      {
+        actorId: userId,
+        action: "experts.seat_confirmed",
+        subjectType: AUDIT_SUBJECT.Tender,
+        subjectId: seat.request.tenderId,
+        data: { requestId: seat.request.id, seat: seat.seat },
+      },
+      tx,
+    );
     return { ok: true as const };
   });
   if ("replace" in out && out.replace) await afterReplace(out.replace);
@@ -186,7 +354,11 @@ export async function respondToInvitation(userId: string, seatId: string, accept
 /** Invitations whose window has passed: timed out, the next reserve invited. Idempotent. */
 export async function expireInvitations(): Promise<number> {
   const at = now();
-  const due = await db().committeeSeat.findMany({ where: { status: "INVITED", respondBy: { lt: at } }, select: { id: true }, take: 200 });
+  const due = await db().committeeSeat.findMany({
+    where: { status: "INVITED", respondBy: { lt: at } },
+    select: { id: true },
+    take: 200,
+  });
   let expired = 0;
   for (const { id } of due) {
     const r = await db().$transaction(async (tx) => {
@@ -208,11 +380,20 @@ export async function expireInvitations(): Promise<number> {
  * same specialty, in the draw's order; recorded. Called by the evaluation room. Returns the
  * invited replacement's expert id, or null when no reserve is left (the supervisors are told).
  */
-export async function replaceMember(input: { tenderId: string; expertId: string; reason: "recused" | "ill" | "left" | string; actorId: string }): Promise<{ ok: true; replacementExpertId: string | null } | Refused> {
+export async function replaceMember(input: {
+  tenderId: string;
+  expertId: string;
+  reason: "recused" | "ill" | "left" | string;
+  actorId: string;
+}): Promise<{ ok: true; replacementExpertId: string | null } | Refused> {
   const at = now();
   const r = await db().$transaction(async (tx) => {
     const seat = await tx.committeeSeat.findFirst({
-      where: { expertId: input.expertId, status: { in: ["INVITED", "CONFIRMED"] }, request: { tenderId: input.tenderId, status: "DRAWN" } },
+      where: {
+        expertId: input.expertId,
+        status: { in: ["INVITED", "CONFIRMED"] },
+        request: { tenderId: input.tenderId, status: "DRAWN" },
+      },
       select: { id: true },
     });
     if (!seat) return null;

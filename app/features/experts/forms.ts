@@ -4,7 +4,8 @@ import { CREDIT_CODE_FORMAT, isValidCreditCode } from "../accounts/index.ts";
 // One zod schema per form: the page, the action and the tests use the same one. Messages are
 // i18n keys of the `experts` namespace.
 
-const text = (max: number) => z.string({ required_error: "validation.required" }).trim().min(1, "validation.required").max(max, "validation.tooLong");
+const text = (max: number) =>
+  z.string({ required_error: "validation.required" }).trim().min(1, "validation.required").max(max, "validation.tooLong");
 
 const creditCode = z
   .string({ required_error: "validation.required" })
@@ -27,8 +28,13 @@ const idNumber = z
   .toUpperCase()
   .refine(isValidIdNumber, "validation.idNumber");
 
-const specialties = z
-  .preprocess((v) => (Array.isArray(v) ? v : typeof v === "string" && v ? v.split(",") : []), z.array(z.string().regex(/^[A-Z]\d{4}$/)).min(1, "validation.specialties").max(5, "validation.specialties"));
+const specialties = z.preprocess(
+  (v) => (Array.isArray(v) ? v : typeof v === "string" && v ? v.split(",") : []),
+  z
+    .array(z.string().regex(/^[A-Z]\d{4}$/))
+    .min(1, "validation.specialties")
+    .max(5, "validation.specialties"),
+);
 
 /** The expert's profile: what an applicant fills in and what the admin enters for them. */
 export const ExpertProfileSchema = z.object({
@@ -37,20 +43,40 @@ export const ExpertProfileSchema = z.object({
   employerName: text(100),
   employerCreditCode: creditCode,
   title: text(50),
-  yearsOfPractice: z.coerce.number({ invalid_type_error: "validation.years" }).int("validation.years").min(8, "validation.years").max(60, "validation.years"),
+  yearsOfPractice: z.coerce
+    .number({ invalid_type_error: "validation.years" })
+    .int("validation.years")
+    .min(8, "validation.years")
+    .max(60, "validation.years"),
   region: text(50),
-  phone: z.string({ required_error: "validation.required" }).trim().regex(/^1[3-9]\d{9}$/, "validation.phone"),
+  phone: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .regex(/^1[3-9]\d{9}$/, "validation.phone"),
   specialties,
 });
 
 export const ExpertApplicationSchema = ExpertProfileSchema.extend({
-  email: z.string({ required_error: "validation.required" }).trim().toLowerCase().email("validation.email").max(254, "validation.email"),
-  password: z.string({ required_error: "validation.required" }).min(10, "validation.passwordShort").max(200, "validation.tooLong"),
+  email: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .toLowerCase()
+    .email("validation.email")
+    .max(254, "validation.email"),
+  password: z
+    .string({ required_error: "validation.required" })
+    .min(10, "validation.passwordShort")
+    .max(200, "validation.tooLong"),
 });
 
 /** What the admin enters for an expert: the profile and the account's email (no password: one is generated). */
 export const ExpertEntrySchema = ExpertProfileSchema.extend({
-  email: z.string({ required_error: "validation.required" }).trim().toLowerCase().email("validation.email").max(254, "validation.email"),
+  email: z
+    .string({ required_error: "validation.required" })
+    .trim()
+    .toLowerCase()
+    .email("validation.email")
+    .max(254, "validation.email"),
 });
 
 export type ExpertProfileInput = z.infer<typeof ExpertProfileSchema>;
@@ -83,12 +109,19 @@ export const PoolDecisionSchema = z.discriminatedUnion("intent", [
     intent: z.literal("penalty"),
     expertId: z.string().uuid(),
     reason: text(200),
-    endsOn: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "validation.date"),
+    endsOn: z
+      .string()
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, "validation.date"),
   }),
 ]);
 
 export const SpecialtySchema = z.object({
-  code: z.string().trim().toUpperCase().regex(/^[A-Z](\d{2}){1,2}$/, "validation.specialtyCode"),
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z](\d{2}){1,2}$/, "validation.specialtyCode"),
   nameZh: text(50),
   nameEn: text(80),
 });
@@ -96,14 +129,24 @@ export const SpecialtySchema = z.object({
 /** The agent's 抽取申请. Requirement rows come as parallel fields specialty[i], count[i], reserves[i]. */
 export const CommitteeRequestFormSchema = z.object({
   requirements: z
-    .array(z.object({ specialty: z.string().regex(/^[A-Z]\d{4}$/), count: z.number().int().min(0).max(15), reserves: z.number().int().min(0).max(10) }))
+    .array(
+      z.object({
+        specialty: z.string().regex(/^[A-Z]\d{4}$/),
+        count: z.number().int().min(0).max(15),
+        reserves: z.number().int().min(0).max(10),
+      }),
+    )
     .min(1, "validation.requirements")
     .max(6, "validation.requirements"),
   representativeIds: z.array(z.string().uuid()).max(5),
   // Beijing time from <input type="datetime-local">.
   evaluationStart: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "validation.date"),
   drawLeadHours: z.number().int().min(0, "validation.leadHours").max(72, "validation.leadHours"),
-  confirmWindowMinutes: z.number().int().min(5, "validation.window").max(24 * 60, "validation.window"),
+  confirmWindowMinutes: z
+    .number()
+    .int()
+    .min(5, "validation.window")
+    .max(24 * 60, "validation.window"),
 });
 
 export type CommitteeRequestForm = z.infer<typeof CommitteeRequestFormSchema>;

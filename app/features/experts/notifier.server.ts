@@ -24,7 +24,9 @@ export interface ExpertGateway {
 export const loggingGateway: ExpertGateway = {
   name: "log",
   async send(m) {
-    console.info(`[expert-gateway] to ${m.phone.slice(0, 3)}****${m.phone.slice(-4)}: ${m.tenderCode} 评标邀请, 请于 ${m.respondBy.toISOString()} 前在平台确认`);
+    console.info(
+      `[expert-gateway] to ${m.phone.slice(0, 3)}****${m.phone.slice(-4)}: ${m.tenderCode} 评标邀请, 请于 ${m.respondBy.toISOString()} 前在平台确认`,
+    );
   },
 };
 
@@ -42,7 +44,12 @@ export async function recordInvitationNotice(tx: Tx, m: ExpertInvitationMessage)
       userId: m.userId,
       kind: "experts.invited",
       title: m.tenderCode,
-      body: JSON.stringify({ code: m.tenderCode, title: m.tenderTitle, evaluationStartAt: m.evaluationStartAt.toISOString(), respondBy: m.respondBy.toISOString() }),
+      body: JSON.stringify({
+        code: m.tenderCode,
+        title: m.tenderTitle,
+        evaluationStartAt: m.evaluationStartAt.toISOString(),
+        respondBy: m.respondBy.toISOString(),
+      }),
       link: "/expert",
     },
   });
@@ -63,8 +70,16 @@ export async function deliverInvitations(messages: readonly ExpertInvitationMess
 }
 
 /** A plain in-app notice to staff (agent, supervisors) with parameters only, no names. */
-export async function noticeUsers(userIds: readonly string[], kind: string, title: string, params: Record<string, string | number>, link: string): Promise<void> {
+export async function noticeUsers(
+  userIds: readonly string[],
+  kind: string,
+  title: string,
+  params: Record<string, string | number>,
+  link: string,
+): Promise<void> {
   if (userIds.length === 0) return;
-  await db().notification.createMany({ data: userIds.map((userId) => ({ userId, kind, title, body: JSON.stringify(params), link })) });
+  await db().notification.createMany({
+    data: userIds.map((userId) => ({ userId, kind, title, body: JSON.stringify(params), link })),
+  });
   for (const userId of userIds) notifyUser(userId, "notification", { kind, ...params });
 }

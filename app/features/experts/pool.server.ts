@@ -40,7 +40,10 @@ async function checkSpecialties(codes: readonly string[]): Promise<boolean> {
  * their certificate will name) and a PENDING record, in one transaction with its audit entry.
  * The ID number is kept only as its keyed hash; one person has one record.
  */
-export async function applyAsExpert(input: ExpertApplicationInput, meta: { ip?: string; enteredBy?: string } = {}): Promise<{ ok: true; userId: string; expertId: string } | { ok: false; field: string; error: ApplyError }> {
+export async function applyAsExpert(
+  input: ExpertApplicationInput,
+  meta: { ip?: string; enteredBy?: string } = {},
+): Promise<{ ok: true; userId: string; expertId: string } | { ok: false; field: string; error: ApplyError }> {
   if (!(await checkSpecialties(input.specialties))) return { ok: false, field: "specialties", error: "unknownSpecialty" };
   const passwordHash = await hashPassword(input.password);
   const idHash = idNumberHash(input.idNumber);
@@ -53,21 +56,38 @@ export async function applyAsExpert(input: ExpertApplicationInput, meta: { ip?: 
       });
       const expert = await tx.expert.create({
         data: {
-          userId: user.id, name: input.name, idNumberHash: idHash, employerOrgId: organizationId, title: input.title,
-          yearsOfPractice: input.yearsOfPractice, region: input.region, phone: input.phone,
+          userId: user.id,
+          name: input.name,
+          idNumberHash: idHash,
+          employerOrgId: organizationId,
+          title: input.title,
+          yearsOfPractice: input.yearsOfPractice,
+          region: input.region,
+          phone: input.phone,
           // Entered by the trading centre: approved by the same act.
           ...(meta.enteredBy ? { status: "APPROVED" as const, decidedAt: now(), decidedById: meta.enteredBy } : {}),
           specialties: { create: [...new Set(input.specialties)].map((specialtyCode) => ({ specialtyCode })) },
         },
         select: { id: true },
       });
-      await appendAudit({ actorId: meta.enteredBy ?? user.id, action: meta.enteredBy ? "experts.entered" : "experts.applied", subjectType: AUDIT_SUBJECT.Expert, subjectId: expert.id, data: { userId: user.id, specialties: input.specialties, employerOrgId: organizationId, ip: meta.ip } }, tx);
+      await appendAudit(
+        {
+          actorId: meta.enteredBy ?? user.id,
+          action: meta.enteredBy ? "experts.entered" : "experts.applied",
+          subjectType: AUDIT_SUBJECT.Expert,
+          subjectId: expert.id,
+          data: { userId: user.id, specialties: input.specialties, employerOrgId: organizationId, ip: meta.ip },
+        },
+        tx,
+      );
       return { ok: true as const, userId: user.id, expertId: expert.id };
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       const target = JSON.stringify(error.meta ?? {});
-      return /id_number|idNumber/.test(target) ? { ok: false, field: "idNumber", error: "idNumberTaken" } : { ok: false, field: "email", error: "emailTaken" };
+      return /id_number|idNumber/.test(target)
+        ? { ok: false, field: "idNumber", error: "idNumberTaken" }
+        : { ok: false, field: "email", error: "emailTaken" };
     }
     throw error;
   }
@@ -100,21 +120,53 @@ export async function decidePool(adminId: string, decision: z.infer<typeof PoolD
     if (decision.intent === "penalty") {
       const endsAt = parseBeijingLocal(`${decision.endsOn}T23:59`);
       if (!endsAt || endsAt <= at) return REFUSED.badTransition;
-      const penalty = await tx.expertPenalty.create({ data: { expertId: expert.id, reason: decision.reason, startsAt: at, endsAt, recordedById: adminId }, select: { id: true } });
-      await appendAudit({ actorId: adminId, action: "experts.penalty_recorded", subjectType: AUDIT_SUBJECT.Expert, subjectId: expert.id, data: { penaltyId: penalty.id, reason: decision.reason, endsAt: endsAt.toISOString() } }, tx);
+      const penalty = await tx.expertPenalty.create({
+        data: { expertId: expert.id, reason: decision.reason, startsAt: at, endsAt, recordedById: adminId },
+        select: { id: true },
+      });
+      await appendAudit(
+        {
+          actorId: adminId,
+          action: "experts.penalty_recorded",
+          subjectType: AUDIT_SUBJECT.Expert,
+          subjectId: expert.id,
+          data: { penaltyId: penalty.id, reason: decision.reason, endsAt: endsAt.toISOString() },
+        },
+        tx,
+      );
       return { ok: true as const };
     }
     const rule = NEXT[decision.intent]!;
     if (!rule.from.includes(expert.status)) return REFUSED.badTransition;
     const reason = "reason" in decision ? decision.reason : null;
-    await tx.expert.update({ where: { id: expert.id }, data: { status: rule.to, decidedAt: at, decidedById: adminId, statusReason: reason } });
-    await appendAudit({ actorId: adminId, action: rule.action, subjectType: AUDIT_SUBJECT.Expert, subjectId: expert.id, data: { from: expert.status, to: rule.to, reason } }, tx);
+    await tx.expert.update({
+      where: { id: expert.id },
+      data: { status: rule.to, decidedAt: at, decidedById: adminId, statusReason: reason },
+    });
+    await appendAudit(
+      {
+        actorId: adminId,
+        action: rule.action,
+        subjectType: AUDIT_SUBJECT.Expert,
+        subjectId: expert.id,
+        data: { from: expert.status, to: rule.to, reason },
+      },
+      tx,
+    );
     return { ok: true as const };
   });
 }
 
 const LIST_SELECT = {
-  id: true, name: true, title: true, region: true, phone: true, status: true, yearsOfPractice: true, createdAt: true, statusReason: true,
+  id: true,
+  name: true,
+  title: true,
+  region: true,
+  phone: true,
+  status: true,
+  yearsOfPractice: true,
+  createdAt: true,
+  statusReason: true,
   employer: { select: { name: true, creditCode: true } },
   specialties: { select: { specialty: { select: { code: true, nameZh: true, nameEn: true } } } },
   penalties: { orderBy: { endsAt: "desc" as const }, select: { id: true, reason: true, startsAt: true, endsAt: true } },
@@ -149,7 +201,10 @@ export async function ownRecord(userId: string) {
     where: { userId },
     select: {
       ...LIST_SELECT,
-      declarations: { orderBy: { createdAt: "asc" }, select: { id: true, kind: true, organizationName: true, creditCode: true, relation: true, endedOn: true } },
+      declarations: {
+        orderBy: { createdAt: "asc" },
+        select: { id: true, kind: true, organizationName: true, creditCode: true, relation: true, endedOn: true },
+      },
     },
   });
   if (!row) return null;
@@ -172,12 +227,25 @@ export async function addDeclaration(userId: string, input: DeclarationInput): P
     if (!expert) return { ok: false };
     const row = await tx.expertDeclaration.create({
       data: {
-        expertId: expert.id, kind: input.kind, organizationName: input.organizationName, creditCode: input.creditCode, relation: input.relation,
+        expertId: expert.id,
+        kind: input.kind,
+        organizationName: input.organizationName,
+        creditCode: input.creditCode,
+        relation: input.relation,
         endedOn: input.endedOn ? new Date(`${input.endedOn}T00:00:00Z`) : null,
       },
       select: { id: true },
     });
-    await appendAudit({ actorId: userId, action: "experts.declaration_added", subjectType: AUDIT_SUBJECT.Expert, subjectId: expert.id, data: { declarationId: row.id, kind: input.kind, creditCode: input.creditCode } }, tx);
+    await appendAudit(
+      {
+        actorId: userId,
+        action: "experts.declaration_added",
+        subjectType: AUDIT_SUBJECT.Expert,
+        subjectId: expert.id,
+        data: { declarationId: row.id, kind: input.kind, creditCode: input.creditCode },
+      },
+      tx,
+    );
     return { ok: true };
   });
 }
@@ -187,13 +255,26 @@ export async function removeDeclaration(userId: string, declarationId: string): 
     const expert = await tx.expert.findUnique({ where: { userId }, select: { id: true } });
     if (!expert) return;
     const removed = await tx.expertDeclaration.deleteMany({ where: { id: declarationId, expertId: expert.id } });
-    if (removed.count > 0) await appendAudit({ actorId: userId, action: "experts.declaration_removed", subjectType: AUDIT_SUBJECT.Expert, subjectId: expert.id, data: { declarationId } }, tx);
+    if (removed.count > 0)
+      await appendAudit(
+        {
+          actorId: userId,
+          action: "experts.declaration_removed",
+          subjectType: AUDIT_SUBJECT.Expert,
+          subjectId: expert.id,
+          data: { declarationId },
+        },
+        tx,
+      );
   });
 }
 
 /** The classification as a tree: 工程/货物/服务 → field → speciality. */
 export async function specialtyTree() {
-  const rows = await db().expertSpecialty.findMany({ orderBy: { code: "asc" }, select: { code: true, level: true, parentCode: true, nameZh: true, nameEn: true } });
+  const rows = await db().expertSpecialty.findMany({
+    orderBy: { code: "asc" },
+    select: { code: true, level: true, parentCode: true, nameZh: true, nameEn: true },
+  });
   return rows;
 }
 
@@ -206,8 +287,19 @@ export async function addSpecialty(adminId: string, input: z.infer<typeof Specia
     if (!parent || parent.level !== level - 1) return REFUSED.noParent;
     const exists = await tx.expertSpecialty.findUnique({ where: { code: input.code }, select: { code: true } });
     if (exists) return REFUSED.specialtyExists;
-    await tx.expertSpecialty.create({ data: { code: input.code, level, parentCode, nameZh: input.nameZh, nameEn: input.nameEn } });
-    await appendAudit({ actorId: adminId, action: "experts.specialty_added", subjectType: AUDIT_SUBJECT.ExpertSpecialty, subjectId: input.code, data: { ...input, level, parentCode } }, tx);
+    await tx.expertSpecialty.create({
+      data: { code: input.code, level, parentCode, nameZh: input.nameZh, nameEn: input.nameEn },
+    });
+    await appendAudit(
+      {
+        actorId: adminId,
+        action: "experts.specialty_added",
+        subjectType: AUDIT_SUBJECT.ExpertSpecialty,
+        subjectId: input.code,
+        data: { ...input, level, parentCode },
+      },
+      tx,
+    );
     return { ok: true as const };
   });
 }

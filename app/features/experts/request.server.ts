@@ -1,7 +1,16 @@
 // 抽取申请: the agent asks, bidding-core checks (TBL Art 37), an assigned supervisor approves and
 // the draw is scheduled with its seed committed (docs/decisions/080).
 import { randomBytes } from "node:crypto";
-import { COMMITTEE_REQUEST_STATUSES, commitSeed, drawTime, poolShortfalls, validateCommitteeRequest, type DomainError, type DrawRequirement, type PoolShortfall } from "../../../bidding-core/index.ts";
+import {
+  COMMITTEE_REQUEST_STATUSES,
+  commitSeed,
+  drawTime,
+  poolShortfalls,
+  validateCommitteeRequest,
+  type DomainError,
+  type DrawRequirement,
+  type PoolShortfall,
+} from "../../../bidding-core/index.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
@@ -14,9 +23,28 @@ import type { CommitteeRequestForm } from "./forms.ts";
 import { scheduleDraw } from "./draw.jobs.server.ts";
 import { noticeUsers } from "./notifier.server.ts";
 
-type AppRefusal = "notYours" | "notReady" | "pending" | "past" | "unknownSpecialty" | "badRepresentative" | "notAssigned" | "notSubmitted" | "badDate";
+type AppRefusal =
+  | "notYours"
+  | "notReady"
+  | "pending"
+  | "past"
+  | "unknownSpecialty"
+  | "badRepresentative"
+  | "notAssigned"
+  | "notSubmitted"
+  | "badDate";
 
-const STATUS_OF: Record<AppRefusal, number> = { notYours: 403, notAssigned: 403, notReady: 409, pending: 409, notSubmitted: 409, past: 400, unknownSpecialty: 400, badRepresentative: 400, badDate: 400 };
+const STATUS_OF: Record<AppRefusal, number> = {
+  notYours: 403,
+  notAssigned: 403,
+  notReady: 409,
+  pending: 409,
+  notSubmitted: 409,
+  past: 400,
+  unknownSpecialty: 400,
+  badRepresentative: 400,
+  badDate: 400,
+};
 
 /** A refusal of the request's own (decision 062): `experts.request.<key>`. */
 function refuseRequest(key: AppRefusal): Refused {
@@ -26,7 +54,16 @@ function refuseRequest(key: AppRefusal): Refused {
 /** Regs Art 46: the first specialty short of experts, how many are missing, and how many others are short. */
 function refuseShortfall(shortfalls: readonly PoolShortfall[]): Refused {
   const [first, ...others] = shortfalls;
-  return refuse("experts.request.shortfall", 422, { article: "Regs Art 46", params: { specialty: first!.specialty, needed: first!.needed, available: first!.available, missing: first!.missing, others: others.length } });
+  return refuse("experts.request.shortfall", 422, {
+    article: "Regs Art 46",
+    params: {
+      specialty: first!.specialty,
+      needed: first!.needed,
+      available: first!.available,
+      missing: first!.missing,
+      others: others.length,
+    },
+  });
 }
 
 const lawRefusal = (error: DomainError): Refused => refusalFromDomain(error, "tender.errors");
@@ -37,7 +74,17 @@ const ACTIVE = ["SUBMITTED", "APPROVED", "DRAWN"] as const;
 async function agentTender(user: SessionUser, tenderId: string) {
   const tender = await db().tender.findUnique({
     where: { id: tenderId },
-    select: { id: true, code: true, title: true, status: true, procedureType: true, mandatory: true, bidDeadline: true, agentOrgId: true, tendererOrgId: true },
+    select: {
+      id: true,
+      code: true,
+      title: true,
+      status: true,
+      procedureType: true,
+      mandatory: true,
+      bidDeadline: true,
+      agentOrgId: true,
+      tendererOrgId: true,
+    },
   });
   if (!tender || !user.organizationId || ![tender.agentOrgId, tender.tendererOrgId].includes(user.organizationId)) return null;
   return tender;
@@ -48,7 +95,11 @@ export async function representativeChoices(tenderId: string) {
   const tender = await db().tender.findUnique({ where: { id: tenderId }, select: { agentOrgId: true, tendererOrgId: true } });
   if (!tender) return [];
   const orgs = [tender.tendererOrgId, ...(tender.agentOrgId ? [tender.agentOrgId] : [])];
-  return db().user.findMany({ where: { role: "AGENT", disabledAt: null, organizationId: { in: orgs } }, orderBy: { name: "asc" }, select: { id: true, name: true, email: true } });
+  return db().user.findMany({
+    where: { role: "AGENT", disabledAt: null, organizationId: { in: orgs } },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true, email: true },
+  });
 }
 
 /**
@@ -64,13 +115,21 @@ export async function currentShortfalls(tenderId: string, requirements: readonly
   });
 }
 
-export async function submitCommitteeRequest(user: SessionUser, tenderId: string, form: CommitteeRequestForm): Promise<{ ok: true; requestId: string } | Refused> {
+export async function submitCommitteeRequest(
+  user: SessionUser,
+  tenderId: string,
+  form: CommitteeRequestForm,
+): Promise<{ ok: true; requestId: string } | Refused> {
   const tender = await agentTender(user, tenderId);
   if (!tender) return refuseRequest("notYours");
   if (!REQUESTABLE.includes(tender.status) || !tender.bidDeadline) return refuseRequest("notReady");
-  if ((await db().committeeRequest.count({ where: { tenderId, status: { in: [...ACTIVE] } } })) > 0) return refuseRequest("pending");
+  if ((await db().committeeRequest.count({ where: { tenderId, status: { in: [...ACTIVE] } } })) > 0)
+    return refuseRequest("pending");
   const requirements = form.requirements;
-  const checked = validateCommitteeRequest({ requirements, representatives: form.representativeIds.length }, procedureRules(tender.procedureType, tender.mandatory));
+  const checked = validateCommitteeRequest(
+    { requirements, representatives: form.representativeIds.length },
+    procedureRules(tender.procedureType, tender.mandatory),
+  );
   if (!checked.ok) return lawRefusal(checked.error);
   const evaluationStartAt = parseBeijingLocal(form.evaluationStart);
   if (!evaluationStartAt) return refuseRequest("badDate");
@@ -78,9 +137,13 @@ export async function submitCommitteeRequest(user: SessionUser, tenderId: string
   if (!when.ok) return lawRefusal(when.error);
   if (evaluationStartAt <= now()) return refuseRequest("past");
   const codes = requirements.map((r) => r.specialty);
-  if ((await db().expertSpecialty.count({ where: { code: { in: codes }, level: 3 } })) !== codes.length) return refuseRequest("unknownSpecialty");
+  if ((await db().expertSpecialty.count({ where: { code: { in: codes }, level: 3 } })) !== codes.length)
+    return refuseRequest("unknownSpecialty");
   const allowed = new Set((await representativeChoices(tenderId)).map((u) => u.id));
-  if (new Set(form.representativeIds).size !== form.representativeIds.length || !form.representativeIds.every((id) => allowed.has(id))) {
+  if (
+    new Set(form.representativeIds).size !== form.representativeIds.length ||
+    !form.representativeIds.every((id) => allowed.has(id))
+  ) {
     return refuseRequest("badRepresentative");
   }
   const shortfalls = await currentShortfalls(tenderId, requirements);
@@ -88,16 +151,42 @@ export async function submitCommitteeRequest(user: SessionUser, tenderId: string
   const request = await db().$transaction(async (tx) => {
     const row = await tx.committeeRequest.create({
       data: {
-        tenderId, requestedById: user.id, requirements: requirements.map((r) => ({ ...r })), representativeIds: form.representativeIds,
-        evaluationStartAt, drawLeadHours: form.drawLeadHours, confirmWindowMinutes: form.confirmWindowMinutes,
+        tenderId,
+        requestedById: user.id,
+        requirements: requirements.map((r) => ({ ...r })),
+        representativeIds: form.representativeIds,
+        evaluationStartAt,
+        drawLeadHours: form.drawLeadHours,
+        confirmWindowMinutes: form.confirmWindowMinutes,
       },
       select: { id: true },
     });
-    await appendAudit({ actorId: user.id, action: "experts.request_submitted", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { requestId: row.id, requirements: requirements.map((r) => ({ ...r })), representatives: form.representativeIds.length, evaluationStartAt: evaluationStartAt.toISOString(), drawLeadHours: form.drawLeadHours } }, tx);
+    await appendAudit(
+      {
+        actorId: user.id,
+        action: "experts.request_submitted",
+        subjectType: AUDIT_SUBJECT.Tender,
+        subjectId: tenderId,
+        data: {
+          requestId: row.id,
+          requirements: requirements.map((r) => ({ ...r })),
+          representatives: form.representativeIds.length,
+          evaluationStartAt: evaluationStartAt.toISOString(),
+          drawLeadHours: form.drawLeadHours,
+        },
+      },
+      tx,
+    );
     return row;
   });
   const supervisors = await db().tenderSupervisor.findMany({ where: { tenderId }, select: { userId: true } });
-  await noticeUsers(supervisors.map((s) => s.userId), "experts.request_submitted", tender.code, { code: tender.code }, `/supervisor/committees/${request.id}`);
+  await noticeUsers(
+    supervisors.map((s) => s.userId),
+    "experts.request_submitted",
+    tender.code,
+    { code: tender.code },
+    `/supervisor/committees/${request.id}`,
+  );
   return { ok: true, requestId: request.id };
 }
 
@@ -105,14 +194,34 @@ export async function submitCommitteeRequest(user: SessionUser, tenderId: string
  * An assigned supervisor approves (the seed's commitment is fixed and published now, the draw
  * scheduled) or rejects with a note. Returns the draw time to schedule.
  */
-export async function decideCommitteeRequest(supervisor: SessionUser, requestId: string, decision: { approve: boolean; note: string }): Promise<{ ok: true; drawAt: Date | null } | Refused> {
-  const request = await db().committeeRequest.findUnique({ where: { id: requestId }, select: { id: true, tenderId: true, status: true, evaluationStartAt: true, drawLeadHours: true, tender: { select: { bidDeadline: true, code: true, createdById: true } } } });
+export async function decideCommitteeRequest(
+  supervisor: SessionUser,
+  requestId: string,
+  decision: { approve: boolean; note: string },
+): Promise<{ ok: true; drawAt: Date | null } | Refused> {
+  const request = await db().committeeRequest.findUnique({
+    where: { id: requestId },
+    select: {
+      id: true,
+      tenderId: true,
+      status: true,
+      evaluationStartAt: true,
+      drawLeadHours: true,
+      tender: { select: { bidDeadline: true, code: true, createdById: true } },
+    },
+  });
   if (!request) return refuseRequest("notAssigned");
   const assigned = await db().tenderSupervisor.count({ where: { tenderId: request.tenderId, userId: supervisor.id } });
   if (supervisor.role !== "SUPERVISOR" || assigned !== 1) return refuseRequest("notAssigned");
   if (request.status !== "SUBMITTED") return refuseRequest("notSubmitted");
   const at = now();
-  const when = request.tender.bidDeadline ? drawTime({ bidDeadline: request.tender.bidDeadline, evaluationStart: request.evaluationStartAt, leadHours: request.drawLeadHours }) : null;
+  const when = request.tender.bidDeadline
+    ? drawTime({
+        bidDeadline: request.tender.bidDeadline,
+        evaluationStart: request.evaluationStartAt,
+        leadHours: request.drawLeadHours,
+      })
+    : null;
   if (decision.approve && (!when || !when.ok)) return when && !when.ok ? lawRefusal(when.error) : refuseRequest("notReady");
   const drawAt = decision.approve && when?.ok ? when.value : null;
   const secret = randomBytes(32);
@@ -121,21 +230,40 @@ export async function decideCommitteeRequest(supervisor: SessionUser, requestId:
     const changed = await tx.committeeRequest.updateMany({
       where: { id: requestId, status: "SUBMITTED" },
       data: decision.approve
-        ? { status: "APPROVED", decidedById: supervisor.id, decidedAt: at, decisionNote: decision.note || null, drawAt, seedCommitment: commitment, seedSecret: secret.toString("hex") }
+        ? {
+            status: "APPROVED",
+            decidedById: supervisor.id,
+            decidedAt: at,
+            decisionNote: decision.note || null,
+            drawAt,
+            seedCommitment: commitment,
+            seedSecret: secret.toString("hex"),
+          }
         : { status: "REJECTED", decidedById: supervisor.id, decidedAt: at, decisionNote: decision.note || null },
     });
     if (changed.count !== 1) return false;
-    await appendAudit({
-      actorId: supervisor.id,
-      action: decision.approve ? "experts.request_approved" : "experts.request_rejected",
-      subjectType: AUDIT_SUBJECT.Tender,
-      subjectId: request.tenderId,
-      data: decision.approve ? { requestId, drawAt: drawAt?.toISOString() ?? null, seedCommitment: commitment } : { requestId, note: decision.note },
-    }, tx);
+    await appendAudit(
+      {
+        actorId: supervisor.id,
+        action: decision.approve ? "experts.request_approved" : "experts.request_rejected",
+        subjectType: AUDIT_SUBJECT.Tender,
+        subjectId: request.tenderId,
+        data: decision.approve
+          ? { requestId, drawAt: drawAt?.toISOString() ?? null, seedCommitment: commitment }
+          : { requestId, note: decision.note },
+      },
+      tx,
+    );
     return true;
   });
   if (!updated) return refuseRequest("notSubmitted");
   if (drawAt) await scheduleDraw(requestId, drawAt);
-  await noticeUsers([request.tender.createdById], decision.approve ? "experts.request_approved" : "experts.request_rejected", request.tender.code, { code: request.tender.code }, `/agent/tenders/${request.tenderId}/committee`);
+  await noticeUsers(
+    [request.tender.createdById],
+    decision.approve ? "experts.request_approved" : "experts.request_rejected",
+    request.tender.code,
+    { code: request.tender.code },
+    `/agent/tenders/${request.tenderId}/committee`,
+  );
   return { ok: true, drawAt };
 }

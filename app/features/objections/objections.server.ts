@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { checkDocumentObjection, defaultProcedureRules, documentObjectionCutoff, type ProcedureRules, type ProcurementType, type WorkingCalendar } from "../../../bidding-core/index";
+import {
+  checkDocumentObjection,
+  defaultProcedureRules,
+  documentObjectionCutoff,
+  type ProcedureRules,
+  type ProcurementType,
+  type WorkingCalendar,
+} from "../../../bidding-core/index";
 import type { ProcedureType, TenderStatus } from "../../generated/prisma/enums.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
@@ -11,7 +18,17 @@ import { invalidatePublicTender } from "../../platform/public-cache.server.ts";
 import * as storage from "../../platform/storage.server.ts";
 import type { StagedFile } from "../../platform/storage.server.ts";
 import { loadCalendar } from "../calendar/index.ts";
-import { agentUserIds, clocksOf, openClock, pushNotifications, scheduleClockTimers, stopClock, supervisorUserIds, writeNotifications, type ClockTimes } from "../clocks/index.ts";
+import {
+  agentUserIds,
+  clocksOf,
+  openClock,
+  pushNotifications,
+  scheduleClockTimers,
+  stopClock,
+  supervisorUserIds,
+  writeNotifications,
+  type ClockTimes,
+} from "../clocks/index.ts";
 import { parseBeijingLocal, scheduleCloseBidding } from "../tenders/index.ts";
 import { liftSuspension, suspendProcedure } from "./suspension.server.ts";
 
@@ -37,7 +54,10 @@ export const AnswerFormSchema = z
     deadlineAction: z.enum(["keep", "extend", "move"]),
     newDeadline: z.string().optional(),
   })
-  .refine((v) => v.deadlineAction !== "move" || (v.newDeadline && parseBeijingLocal(v.newDeadline)), { message: "newDeadlineRequired", path: ["newDeadline"] });
+  .refine((v) => v.deadlineAction !== "move" || (v.newDeadline && parseBeijingLocal(v.newDeadline)), {
+    message: "newDeadlineRequired",
+    path: ["newDeadline"],
+  });
 
 export interface Attachment {
   fileName: string;
@@ -66,17 +86,33 @@ export interface ObjectionTenderRow {
  * refusal (one of the law carries its article and is audited). Candidate publicity adds its
  * own (Regs Art 54: inside the publicity window, `checkResultObjection`).
  */
-export type ObjectionWindow = (tender: ObjectionTenderRow, at: Date, rules: ProcedureRules, calendar: WorkingCalendar) => Refused | null;
+export type ObjectionWindow = (
+  tender: ObjectionTenderRow,
+  at: Date,
+  rules: ProcedureRules,
+  calendar: WorkingCalendar,
+) => Refused | null;
 
 /** Regs Art 22: while bidding is open, and at least 10 days before the deadline. */
 export const documentsObjectionWindow: ObjectionWindow = (tender, at, rules, calendar) => {
   if (!(BIDDING_OPEN as readonly string[]).includes(tender.status) || !tender.bidDeadline) return refuse("biddingNotOpen");
-  const check = checkDocumentObjection({ target: "tender-documents", raisedAt: at, deadline: tender.bidDeadline, rules, calendar });
+  const check = checkDocumentObjection({
+    target: "tender-documents",
+    raisedAt: at,
+    deadline: tender.bidDeadline,
+    rules,
+    calendar,
+  });
   return check.ok ? null : refusalFromDomain(check.error, "tender.errors", 409);
 };
 
 /** A bidder's objection to the tender documents (Regs Art 22). */
-export function raiseDocumentObjection(user: SessionUser, tenderId: string, input: z.infer<typeof ObjectionFormSchema>, attachment: Attachment | null) {
+export function raiseDocumentObjection(
+  user: SessionUser,
+  tenderId: string,
+  input: z.infer<typeof ObjectionFormSchema>,
+  attachment: Attachment | null,
+) {
   return raiseObjection(user, tenderId, "tender-documents", documentsObjectionWindow, input, attachment);
 }
 
@@ -101,40 +137,88 @@ export async function raiseObjection(
   const calendar = await loadCalendar();
   const pushes: string[] = [];
   const timers: ClockTimes[] = [];
-  const result = await db().$transaction(async (tx): Promise<ObjectionResult<{ id: string; answerDue: Date; provisional: boolean }>> => {
-    await tx.$queryRaw`SELECT id FROM tender WHERE id = ${tenderId}::uuid FOR UPDATE`;
-    const tender = await tx.tender.findUnique({ where: { id: tenderId }, select: { id: true, code: true, title: true, status: true, bidDeadline: true, procedureType: true, mandatory: true } });
-    if (!tender) return refuse("notFound", 404);
-    const at = now();
-    const rules = defaultProcedureRules(tender.procedureType.toLowerCase() as ProcurementType, tender.mandatory);
-    const refused = window(tender, at, rules, calendar);
-    if (refused) {
-      const { code, article, params } = refused.refusal;
-      if (article) await appendAudit({ actorId: user.id, action: "objection.refused", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { target, code, article, ...params } }, tx);
-      return refused;
-    }
-    const objection = await tx.objection.create({
-      data: { tenderId, target, objectorOrgId: user.organizationId!, objectorUserId: user.id, reasons: input.reasons, raisedAt: at },
-      select: { id: true },
-    });
-    if (attachment) await storeAttachment(tx, { objectionId: objection.id }, attachment, at);
-    const resumeTo = await suspendProcedure(tx, tender, "objection", objection.id, at);
-    const clock = await openClock(tx, { tenderId, kind: "objection-answer", subjectType: AUDIT_SUBJECT.Objection, subjectId: objection.id, startedAt: at, basis: { kind: "within-days", days: rules.objectionAnswerDays }, concernedUserIds: [user.id] }, calendar);
-    await appendAudit(
-      { actorId: user.id, action: "objection.raised", subjectType: AUDIT_SUBJECT.Objection, subjectId: objection.id, data: { tenderId, target, organizationId: user.organizationId, answerDue: clock.dueAt.toISOString(), provisional: clock.provisional, suspendedFrom: resumeTo, attachment: attachment?.staged.sha256 ?? null } },
-      tx,
-    );
-    pushes.push(
-      ...(await writeNotifications(tx, [...(await agentUserIds(tx, tenderId)), ...(await supervisorUserIds(tx, tenderId))], {
-        kind: "objection.raised",
-        title: tender.code,
-        params: { code: tender.code, tender: tender.title, due: clock.dueAt.toISOString(), provisional: clock.provisional },
-        link: `/objections/${objection.id}`,
-      })),
-    );
-    timers.push(clock);
-    return { ok: true, value: { id: objection.id, answerDue: clock.dueAt, provisional: clock.provisional } };
-  });
+  const result = await db().$transaction(
+    async (tx): Promise<ObjectionResult<{ id: string; answerDue: Date; provisional: boolean }>> => {
+      await tx.$queryRaw`SELECT id FROM tender WHERE id = ${tenderId}::uuid FOR UPDATE`;
+      const tender = await tx.tender.findUnique({
+        where: { id: tenderId },
+        select: { id: true, code: true, title: true, status: true, bidDeadline: true, procedureType: true, mandatory: true },
+      });
+      if (!tender) return refuse("notFound", 404);
+      const at = now();
+      const rules = defaultProcedureRules(tender.procedureType.toLowerCase() as ProcurementType, tender.mandatory);
+      const refused = window(tender, at, rules, calendar);
+      if (refused) {
+        const { code, article, params } = refused.refusal;
+        if (article)
+          await appendAudit(
+            {
+              actorId: user.id,
+              action: "objection.refused",
+              subjectType: AUDIT_SUBJECT.Tender,
+              subjectId: tenderId,
+              data: { target, code, article, ...params },
+            },
+            tx,
+          );
+        return refused;
+      }
+      const objection = await tx.objection.create({
+        data: {
+          tenderId,
+          target,
+          objectorOrgId: user.organizationId!,
+          objectorUserId: user.id,
+          reasons: input.reasons,
+          raisedAt: at,
+        },
+        select: { id: true },
+      });
+      if (attachment) await storeAttachment(tx, { objectionId: objection.id }, attachment, at);
+      const resumeTo = await suspendProcedure(tx, tender, "objection", objection.id, at);
+      const clock = await openClock(
+        tx,
+        {
+          tenderId,
+          kind: "objection-answer",
+          subjectType: AUDIT_SUBJECT.Objection,
+          subjectId: objection.id,
+          startedAt: at,
+          basis: { kind: "within-days", days: rules.objectionAnswerDays },
+          concernedUserIds: [user.id],
+        },
+        calendar,
+      );
+      await appendAudit(
+        {
+          actorId: user.id,
+          action: "objection.raised",
+          subjectType: AUDIT_SUBJECT.Objection,
+          subjectId: objection.id,
+          data: {
+            tenderId,
+            target,
+            organizationId: user.organizationId,
+            answerDue: clock.dueAt.toISOString(),
+            provisional: clock.provisional,
+            suspendedFrom: resumeTo,
+            attachment: attachment?.staged.sha256 ?? null,
+          },
+        },
+        tx,
+      );
+      pushes.push(
+        ...(await writeNotifications(tx, [...(await agentUserIds(tx, tenderId)), ...(await supervisorUserIds(tx, tenderId))], {
+          kind: "objection.raised",
+          title: tender.code,
+          params: { code: tender.code, tender: tender.title, due: clock.dueAt.toISOString(), provisional: clock.provisional },
+          link: `/objections/${objection.id}`,
+        })),
+      );
+      timers.push(clock);
+      return { ok: true, value: { id: objection.id, answerDue: clock.dueAt, provisional: clock.provisional } };
+    },
+  );
   if (!result.ok) {
     await discard();
     return result;
@@ -145,9 +229,23 @@ export async function raiseObjection(
   return result;
 }
 
-async function storeAttachment(tx: Tx, owner: { objectionId?: string; complaintId?: string }, attachment: Attachment, at: Date): Promise<void> {
+async function storeAttachment(
+  tx: Tx,
+  owner: { objectionId?: string; complaintId?: string },
+  attachment: Attachment,
+  at: Date,
+): Promise<void> {
   const key = await storage.commit(attachment.staged);
-  await tx.remedyAttachment.create({ data: { ...owner, fileName: attachment.fileName, sizeBytes: BigInt(attachment.staged.sizeBytes), sha256: attachment.staged.sha256, storageKey: key, createdAt: at } });
+  await tx.remedyAttachment.create({
+    data: {
+      ...owner,
+      fileName: attachment.fileName,
+      sizeBytes: BigInt(attachment.staged.sizeBytes),
+      sha256: attachment.staged.sha256,
+      storageKey: key,
+      createdAt: at,
+    },
+  });
 }
 
 export { storeAttachment };
@@ -163,44 +261,93 @@ export interface AnswerOutcome {
   resumed: string | null;
 }
 
-export async function answerObjection(user: SessionUser, objectionId: string, input: z.infer<typeof AnswerFormSchema>): Promise<ObjectionResult<AnswerOutcome>> {
+export async function answerObjection(
+  user: SessionUser,
+  objectionId: string,
+  input: z.infer<typeof AnswerFormSchema>,
+): Promise<ObjectionResult<AnswerOutcome>> {
   const pushes: string[] = [];
   const result = await db().$transaction(async (tx): Promise<ObjectionResult<AnswerOutcome>> => {
-    const objection = await tx.objection.findUnique({ where: { id: objectionId }, select: { id: true, tenderId: true, status: true, objectorUserId: true } });
+    const objection = await tx.objection.findUnique({
+      where: { id: objectionId },
+      select: { id: true, tenderId: true, status: true, objectorUserId: true },
+    });
     if (!objection) return refuse("notFound", 404);
     await tx.$queryRaw`SELECT id FROM tender WHERE id = ${objection.tenderId}::uuid FOR UPDATE`;
     if (!(await agentUserIds(tx, objection.tenderId)).includes(user.id)) return refuse("notAgent", 403);
     if (objection.status !== "OPEN") return refuse("alreadyAnswered");
-    const tender = await tx.tender.findUniqueOrThrow({ where: { id: objection.tenderId }, select: { code: true, title: true, bidDeadline: true } });
+    const tender = await tx.tender.findUniqueOrThrow({
+      where: { id: objection.tenderId },
+      select: { code: true, title: true, bidDeadline: true },
+    });
     const at = now();
     const lifted = await liftSuspension(tx, objection.tenderId, "objection", objection.id, at);
     const previous = tender.bidDeadline;
     let next = previous;
-    if (previous && input.deadlineAction === "extend" && lifted.startedAt) next = new Date(previous.getTime() + (at.getTime() - lifted.startedAt.getTime()));
+    if (previous && input.deadlineAction === "extend" && lifted.startedAt)
+      next = new Date(previous.getTime() + (at.getTime() - lifted.startedAt.getTime()));
     if (previous && input.deadlineAction === "move") {
       next = parseBeijingLocal(input.newDeadline ?? "");
       if (!next || next.getTime() <= Math.max(at.getTime(), previous.getTime())) return refuse("newDeadlineTooEarly", 400);
     }
-    if (next && previous && next.getTime() !== previous.getTime()) await tx.tender.update({ where: { id: objection.tenderId }, data: { bidDeadline: next } });
+    if (next && previous && next.getTime() !== previous.getTime())
+      await tx.tender.update({ where: { id: objection.tenderId }, data: { bidDeadline: next } });
     await tx.objection.update({
       where: { id: objection.id },
-      data: { status: "ANSWERED", answer: input.answer, answeredAt: at, answeredById: user.id, deadlineAction: input.deadlineAction, previousDeadline: previous, newDeadline: next },
+      data: {
+        status: "ANSWERED",
+        answer: input.answer,
+        answeredAt: at,
+        answeredById: user.id,
+        deadlineAction: input.deadlineAction,
+        previousDeadline: previous,
+        newDeadline: next,
+      },
     });
     await stopClock(tx, { kind: "objection-answer", subjectType: AUDIT_SUBJECT.Objection, subjectId: objection.id }, "met");
     await appendAudit(
-      { actorId: user.id, action: "objection.answered", subjectType: AUDIT_SUBJECT.Objection, subjectId: objection.id, data: { tenderId: objection.tenderId, deadlineAction: input.deadlineAction, previousDeadline: previous?.toISOString() ?? null, newDeadline: next?.toISOString() ?? null, resumed: lifted.resumed } },
+      {
+        actorId: user.id,
+        action: "objection.answered",
+        subjectType: AUDIT_SUBJECT.Objection,
+        subjectId: objection.id,
+        data: {
+          tenderId: objection.tenderId,
+          deadlineAction: input.deadlineAction,
+          previousDeadline: previous?.toISOString() ?? null,
+          newDeadline: next?.toISOString() ?? null,
+          resumed: lifted.resumed,
+        },
+      },
       tx,
     );
     // A changed deadline reaches every document holder, as a clarification's does (Regs Art 21).
     const moved = next?.getTime() !== previous?.getTime();
-    const holders = moved ? (await tx.documentDownload.findMany({ where: { tenderId: objection.tenderId }, distinct: ["userId"], select: { userId: true } })).map((h) => h.userId) : [];
+    const holders = moved
+      ? (
+          await tx.documentDownload.findMany({
+            where: { tenderId: objection.tenderId },
+            distinct: ["userId"],
+            select: { userId: true },
+          })
+        ).map((h) => h.userId)
+      : [];
     pushes.push(
-      ...(await writeNotifications(tx, [objection.objectorUserId, ...holders, ...(await supervisorUserIds(tx, objection.tenderId))], {
-        kind: "objection.answered",
-        title: tender.code,
-        params: { code: tender.code, tender: tender.title, deadlineAction: input.deadlineAction, ...(next ? { bidDeadline: next.toISOString() } : {}) },
-        link: `/objections/${objection.id}`,
-      })),
+      ...(await writeNotifications(
+        tx,
+        [objection.objectorUserId, ...holders, ...(await supervisorUserIds(tx, objection.tenderId))],
+        {
+          kind: "objection.answered",
+          title: tender.code,
+          params: {
+            code: tender.code,
+            tender: tender.title,
+            deadlineAction: input.deadlineAction,
+            ...(next ? { bidDeadline: next.toISOString() } : {}),
+          },
+          link: `/objections/${objection.id}`,
+        },
+      )),
     );
     return { ok: true, value: { tenderId: objection.tenderId, bidDeadline: next, moved, resumed: lifted.resumed } };
   });
@@ -234,15 +381,30 @@ export interface ObjectionView {
 }
 
 const VIEW_SELECT = {
-  id: true, tenderId: true, target: true, objectorOrgId: true, objectorUserId: true, reasons: true, raisedAt: true, status: true, answer: true, answeredAt: true,
-  deadlineAction: true, previousDeadline: true, newDeadline: true, attachments: { select: { id: true, fileName: true, sizeBytes: true } },
+  id: true,
+  tenderId: true,
+  target: true,
+  objectorOrgId: true,
+  objectorUserId: true,
+  reasons: true,
+  raisedAt: true,
+  status: true,
+  answer: true,
+  answeredAt: true,
+  deadlineAction: true,
+  previousDeadline: true,
+  newDeadline: true,
+  attachments: { select: { id: true, fileName: true, sizeBytes: true } },
 } as const;
 
 async function toViews(rows: Awaited<ReturnType<typeof findRows>>): Promise<ObjectionView[]> {
   const [orgs, tenders, clocks] = await Promise.all([
     db().organization.findMany({ where: { id: { in: rows.map((r) => r.objectorOrgId) } }, select: { id: true, name: true } }),
     db().tender.findMany({ where: { id: { in: rows.map((r) => r.tenderId) } }, select: { id: true, code: true, title: true } }),
-    clocksOf(AUDIT_SUBJECT.Objection, rows.map((r) => r.id)),
+    clocksOf(
+      AUDIT_SUBJECT.Objection,
+      rows.map((r) => r.id),
+    ),
   ]);
   return rows.map((r) => {
     const clock = clocks.find((c) => c.subjectId === r.id && c.kind === "objection-answer");
@@ -279,7 +441,9 @@ function findRows(where: { tenderId?: string; objectorOrgId?: string; id?: strin
 async function maySee(user: SessionUser, row: { tenderId: string; objectorOrgId: string }): Promise<boolean> {
   if (user.role === "ADMIN") return true;
   if (user.role === "BIDDER") return user.organizationId === row.objectorOrgId;
-  return db().$transaction(async (tx) => (user.role === "AGENT" ? await agentUserIds(tx, row.tenderId) : await supervisorUserIds(tx, row.tenderId)).includes(user.id));
+  return db().$transaction(async (tx) =>
+    (user.role === "AGENT" ? await agentUserIds(tx, row.tenderId) : await supervisorUserIds(tx, row.tenderId)).includes(user.id),
+  );
 }
 
 export async function getObjection(user: SessionUser, id: string): Promise<ObjectionView | null> {
@@ -304,28 +468,55 @@ export async function objectionsOfOrg(organizationId: string, tenderId: string):
 
 /** Public outcome of answered objections (the notice page's history): no objector names. */
 export async function publicObjectionOutcomes(tenderId: string) {
-  const rows = await db().objection.findMany({ where: { tenderId, status: "ANSWERED" }, orderBy: { raisedAt: "asc" }, select: { id: true, target: true, raisedAt: true, answeredAt: true, answer: true, deadlineAction: true, newDeadline: true } });
-  return rows.map((r) => ({ id: r.id, target: r.target, raisedAt: r.raisedAt.toISOString(), answeredAt: r.answeredAt?.toISOString() ?? null, answer: r.answer ?? "", deadlineAction: r.deadlineAction, newDeadline: r.newDeadline?.toISOString() ?? null }));
+  const rows = await db().objection.findMany({
+    where: { tenderId, status: "ANSWERED" },
+    orderBy: { raisedAt: "asc" },
+    select: { id: true, target: true, raisedAt: true, answeredAt: true, answer: true, deadlineAction: true, newDeadline: true },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    target: r.target,
+    raisedAt: r.raisedAt.toISOString(),
+    answeredAt: r.answeredAt?.toISOString() ?? null,
+    answer: r.answer ?? "",
+    deadlineAction: r.deadlineAction,
+    newDeadline: r.newDeadline?.toISOString() ?? null,
+  }));
 }
 
 /** The prior objection a complaint rests on, in bidding-core's terms. */
 export async function priorObjection(objectionId: string, organizationId: string, tenderId: string) {
-  const row = await db().objection.findFirst({ where: { id: objectionId, objectorOrgId: organizationId, tenderId }, select: { id: true, target: true, raisedAt: true, answeredAt: true } });
+  const row = await db().objection.findFirst({
+    where: { id: objectionId, objectorOrgId: organizationId, tenderId },
+    select: { id: true, target: true, raisedAt: true, answeredAt: true },
+  });
   if (!row) return null;
   const [clock] = await clocksOf(AUDIT_SUBJECT.Objection, [row.id]);
-  return { id: row.id, target: row.target, raisedAt: row.raisedAt, answeredAt: row.answeredAt, answerDue: clock?.dueAt ?? row.raisedAt };
+  return {
+    id: row.id,
+    target: row.target,
+    raisedAt: row.raisedAt,
+    answeredAt: row.answeredAt,
+    answerDue: clock?.dueAt ?? row.raisedAt,
+  };
 }
 
 /** The attachment file for someone who may see its objection. */
 export async function objectionAttachment(user: SessionUser, attachmentId: string) {
-  const a = await db().remedyAttachment.findUnique({ where: { id: attachmentId }, select: { fileName: true, storageKey: true, objection: { select: { tenderId: true, objectorOrgId: true } } } });
+  const a = await db().remedyAttachment.findUnique({
+    where: { id: attachmentId },
+    select: { fileName: true, storageKey: true, objection: { select: { tenderId: true, objectorOrgId: true } } },
+  });
   if (!a?.objection || !(await maySee(user, a.objection))) return null;
   return { fileName: a.fileName, storageKey: a.storageKey };
 }
 
 /** The tender as the objection page shows it, with the last instant an objection may be raised (Regs Art 22). */
 export async function objectionTender(tenderId: string) {
-  const tender = await db().tender.findUnique({ where: { id: tenderId }, select: { id: true, code: true, title: true, status: true, bidDeadline: true, procedureType: true, mandatory: true } });
+  const tender = await db().tender.findUnique({
+    where: { id: tenderId },
+    select: { id: true, code: true, title: true, status: true, bidDeadline: true, procedureType: true, mandatory: true },
+  });
   if (!tender || tender.status === "DRAFT") return null;
   const rules = defaultProcedureRules(tender.procedureType.toLowerCase() as ProcurementType, tender.mandatory);
   const cutoff = tender.bidDeadline ? documentObjectionCutoff("tender-documents", tender.bidDeadline, rules).toISOString() : null;

@@ -11,8 +11,18 @@ import type { Tx } from "../../platform/db.server.ts";
 export type SuspensionCause = "objection" | "complaint";
 
 /** Suspends the tender (locked by the caller) for `cause`/`sourceId`; returns the status it will return to. */
-export async function suspendProcedure(tx: Tx, tender: { id: string; status: TenderStatus }, cause: SuspensionCause, sourceId: string, at: Date): Promise<TenderStatus> {
-  const open = await tx.procedureSuspension.findFirst({ where: { tenderId: tender.id, liftedAt: null }, orderBy: { startedAt: "asc" }, select: { fromStatus: true } });
+export async function suspendProcedure(
+  tx: Tx,
+  tender: { id: string; status: TenderStatus },
+  cause: SuspensionCause,
+  sourceId: string,
+  at: Date,
+): Promise<TenderStatus> {
+  const open = await tx.procedureSuspension.findFirst({
+    where: { tenderId: tender.id, liftedAt: null },
+    orderBy: { startedAt: "asc" },
+    select: { fromStatus: true },
+  });
   const fromStatus = tender.status === "SUSPENDED" ? (open?.fromStatus ?? "PUBLISHED") : tender.status;
   await tx.procedureSuspension.create({ data: { tenderId: tender.id, cause, sourceId, fromStatus, startedAt: at } });
   if (tender.status !== "SUSPENDED") await tx.tender.update({ where: { id: tender.id }, data: { status: "SUSPENDED" } });
@@ -23,10 +33,23 @@ export async function suspendProcedure(tx: Tx, tender: { id: string; status: Ten
  * Lifts the suspension of `sourceId`; if none other stays open the tender returns to its earlier
  * status. Returns when the lifted suspension started (null if there was none) and whether it resumed.
  */
-export async function liftSuspension(tx: Tx, tenderId: string, cause: SuspensionCause, sourceId: string, at: Date): Promise<{ startedAt: Date | null; resumed: TenderStatus | null }> {
-  const mine = await tx.procedureSuspension.findFirst({ where: { tenderId, cause, sourceId, liftedAt: null }, select: { id: true, startedAt: true } });
+export async function liftSuspension(
+  tx: Tx,
+  tenderId: string,
+  cause: SuspensionCause,
+  sourceId: string,
+  at: Date,
+): Promise<{ startedAt: Date | null; resumed: TenderStatus | null }> {
+  const mine = await tx.procedureSuspension.findFirst({
+    where: { tenderId, cause, sourceId, liftedAt: null },
+    select: { id: true, startedAt: true },
+  });
   if (!mine) return { startedAt: null, resumed: null };
-  const first = await tx.procedureSuspension.findFirst({ where: { tenderId, liftedAt: null }, orderBy: { startedAt: "asc" }, select: { fromStatus: true } });
+  const first = await tx.procedureSuspension.findFirst({
+    where: { tenderId, liftedAt: null },
+    orderBy: { startedAt: "asc" },
+    select: { fromStatus: true },
+  });
   await tx.procedureSuspension.update({ where: { id: mine.id }, data: { liftedAt: at } });
   const others = await tx.procedureSuspension.count({ where: { tenderId, liftedAt: null } });
   if (others > 0) return { startedAt: mine.startedAt, resumed: null };

@@ -64,7 +64,16 @@ const select = {
     orderBy: { number: "asc" as const },
     select: { id: true, number: true, title: true, body: true, issuedAt: true, previousDeadline: true, bidDeadline: true },
   },
-  opening: { select: { step: true, pdfSha256: true, bids: { orderBy: { seq: "asc" as const }, select: { organization: { select: { id: true, name: true, creditCode: true } } } } } },
+  opening: {
+    select: {
+      step: true,
+      pdfSha256: true,
+      bids: {
+        orderBy: { seq: "asc" as const },
+        select: { organization: { select: { id: true, name: true, creditCode: true } } },
+      },
+    },
+  },
 };
 
 /**

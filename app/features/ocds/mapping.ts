@@ -32,8 +32,22 @@ export interface OcdsTenderRow {
   tendererOrg: OcdsOrg;
   agentOrg: OcdsOrg | null;
   lots: { code: string; name: string; estimatedPriceCents: bigint }[];
-  documents: { id: string; kind: "TENDER_DOCUMENTS" | "CLARIFICATION"; fileName: string; createdAt: Date; clarificationId: string | null }[];
-  clarifications: { id: string; number: number; title: string; body: string; issuedAt: Date; previousDeadline: Date; bidDeadline: Date }[];
+  documents: {
+    id: string;
+    kind: "TENDER_DOCUMENTS" | "CLARIFICATION";
+    fileName: string;
+    createdAt: Date;
+    clarificationId: string | null;
+  }[];
+  clarifications: {
+    id: string;
+    number: number;
+    title: string;
+    body: string;
+    issuedAt: Date;
+    previousDeadline: Date;
+    bidDeadline: Date;
+  }[];
   /** The opening (开标), once its record is published: every bidder that submitted by the deadline. */
   opening?: { step: string; pdfSha256: string | null; bids: { organization: OcdsOrg }[] } | null;
 }
@@ -73,8 +87,17 @@ export function awardCriteriaDetails(raw: unknown): string | null {
   if (c.criteria.length === 0) return null;
   const parts = (["technical", "commercial"] as const)
     .filter((part) => c.criteria.some((x) => x.part === part))
-    .map((part) => `${PART_ZH[part]} ${c.weights[part]} 分（${c.criteria.filter((x) => x.part === part).map((x) => `${x.name} ${x.maxPoints} 分：${x.guidance}`).join("；")}）`);
-  const benchmark = c.priceScoring.benchmark.kind === "average" ? `有效投标价平均值 × ${c.priceScoring.benchmark.coefficientPermille / 1000}` : "最低有效投标价";
+    .map(
+      (part) =>
+        `${PART_ZH[part]} ${c.weights[part]} 分（${c.criteria
+          .filter((x) => x.part === part)
+          .map((x) => `${x.name} ${x.maxPoints} 分：${x.guidance}`)
+          .join("；")}）`,
+    );
+  const benchmark =
+    c.priceScoring.benchmark.kind === "average"
+      ? `有效投标价平均值 × ${c.priceScoring.benchmark.coefficientPermille / 1000}`
+      : "最低有效投标价";
   return `综合评估法：${parts.join("；")}；价格部分 ${c.weights.price} 分（评标基准价：${benchmark}）。`;
 }
 
@@ -118,7 +141,11 @@ export function buildReleases(row: OcdsTenderRow, options: { prefix: string; bas
   const id = ocid(options.prefix, row.id);
   const buyer = party(row.tendererOrg, row.agentOrg ? ["buyer"] : ["buyer", "procuringEntity"]);
   const tenderers = publishedTenderers(row);
-  const parties = [buyer, ...(row.agentOrg ? [party(row.agentOrg, ["procuringEntity"])] : []), ...tenderers.map((t) => party(t, ["tenderer"]))];
+  const parties = [
+    buyer,
+    ...(row.agentOrg ? [party(row.agentOrg, ["procuringEntity"])] : []),
+    ...tenderers.map((t) => party(t, ["tenderer"])),
+  ];
   const procuringEntity = row.agentOrg ? parties[1]! : buyer;
   const clarifications = [...row.clarifications].sort((a, b) => a.number - b.number);
   const events: { date: Date; tag: "tender" | "tenderUpdate"; deadline: Date | null; upTo: number }[] = [
@@ -184,7 +211,10 @@ export function buildReleases(row: OcdsTenderRow, options: { prefix: string; bas
       ...(amendments.length > 0 ? { amendments } : {}),
       // The opening's bidders, in the release that shows the tender as it stands now.
       ...(latest && tenderers.length > 0
-        ? { tenderers: tenderers.map((t) => ({ id: `${ORG_SCHEME}-${t.creditCode}`, name: t.name })), numberOfTenderers: tenderers.length }
+        ? {
+            tenderers: tenderers.map((t) => ({ id: `${ORG_SCHEME}-${t.creditCode}`, name: t.name })),
+            numberOfTenderers: tenderers.length,
+          }
         : {}),
     };
     return {
@@ -210,7 +240,13 @@ export interface ReleasePackage {
   links?: { next: string };
 }
 
-export function releasePackage(input: { uri: string; baseUrl: string; releases: OcdsRelease[]; next: string | null; now: Date }): ReleasePackage {
+export function releasePackage(input: {
+  uri: string;
+  baseUrl: string;
+  releases: OcdsRelease[];
+  next: string | null;
+  now: Date;
+}): ReleasePackage {
   const latest = input.releases.reduce<string | null>((max, r) => (max === null || r.date > max ? r.date : max), null);
   return {
     uri: input.uri,

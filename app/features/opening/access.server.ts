@@ -8,7 +8,15 @@ export type HallRole = "host" | "bidder" | "supervisor" | "public";
 
 export interface HallAccess {
   role: HallRole;
-  tender: { id: string; code: string; title: string; bidDeadline: Date | null; status: string; agentOrgId: string | null; tendererOrgId: string };
+  tender: {
+    id: string;
+    code: string;
+    title: string;
+    bidDeadline: Date | null;
+    status: string;
+    agentOrgId: string | null;
+    tendererOrgId: string;
+  };
   /** The bidder's own opening bid, for role "bidder". */
   openingBidId?: string;
 }
@@ -31,20 +39,39 @@ export async function hallAccess(user: SessionUser | null, tenderId: string): Pr
   if (!z.string().uuid().safeParse(tenderId).success) return null;
   const tender = await db().tender.findUnique({
     where: { id: tenderId },
-    select: { id: true, code: true, title: true, bidDeadline: true, status: true, agentOrgId: true, tendererOrgId: true, createdById: true },
+    select: {
+      id: true,
+      code: true,
+      title: true,
+      bidDeadline: true,
+      status: true,
+      agentOrgId: true,
+      tendererOrgId: true,
+      createdById: true,
+    },
   });
   if (!tender) return null;
   const base = { tender };
   if (!user) return { ...base, role: "public" };
-  if (user.role === "AGENT" && (user.id === tender.createdById || (user.organizationId !== null && [tender.agentOrgId, tender.tendererOrgId].includes(user.organizationId)))) {
+  if (
+    user.role === "AGENT" &&
+    (user.id === tender.createdById ||
+      (user.organizationId !== null && [tender.agentOrgId, tender.tendererOrgId].includes(user.organizationId)))
+  ) {
     return { ...base, role: "host" };
   }
   if (user.role === "SUPERVISOR") {
-    const assigned = await db().tenderSupervisor.findUnique({ where: { tenderId_userId: { tenderId, userId: user.id } }, select: { userId: true } });
+    const assigned = await db().tenderSupervisor.findUnique({
+      where: { tenderId_userId: { tenderId, userId: user.id } },
+      select: { userId: true },
+    });
     if (assigned) return { ...base, role: "supervisor" };
   }
   if (user.role === "BIDDER" && user.organizationId) {
-    const own = await db().openingBid.findFirst({ where: { session: { tenderId }, organizationId: user.organizationId }, select: { id: true } });
+    const own = await db().openingBid.findFirst({
+      where: { session: { tenderId }, organizationId: user.organizationId },
+      select: { id: true },
+    });
     if (own) return { ...base, role: "bidder", openingBidId: own.id };
   }
   return { ...base, role: "public" };

@@ -25,17 +25,36 @@ async function latestVersion(user: SessionUser, tenderId: string) {
   return bid?.status === "SUBMITTED" ? (bid.versions[0] ?? null) : null;
 }
 
-export async function checkHeader(user: SessionUser, tenderId: string): Promise<OpeningResult<{ versionId: string; header: string }>> {
+export async function checkHeader(
+  user: SessionUser,
+  tenderId: string,
+): Promise<OpeningResult<{ versionId: string; header: string }>> {
   const version = await latestVersion(user, tenderId);
   if (!version) return refuse("opening.noBidToCheck", 404);
-  return { ok: true, value: { versionId: version.id, header: toBase64(await readHeaderRecord(path.join(bidsRoot(), version.storageKey))) } };
+  return {
+    ok: true,
+    value: { versionId: version.id, header: toBase64(await readHeaderRecord(path.join(bidsRoot(), version.storageKey))) },
+  };
 }
 
-export const CheckResultSchema = z.object({ versionId: z.string().uuid(), result: z.enum(["ok", "wrongCert", "wrongPassword", "unreadable"]) });
+export const CheckResultSchema = z.object({
+  versionId: z.string().uuid(),
+  result: z.enum(["ok", "wrongCert", "wrongPassword", "unreadable"]),
+});
 
-export async function recordDecryptionCheck(user: SessionUser, tenderId: string, input: z.infer<typeof CheckResultSchema>): Promise<OpeningResult<{ recorded: true }>> {
+export async function recordDecryptionCheck(
+  user: SessionUser,
+  tenderId: string,
+  input: z.infer<typeof CheckResultSchema>,
+): Promise<OpeningResult<{ recorded: true }>> {
   const version = await latestVersion(user, tenderId);
   if (!version || version.id !== input.versionId) return refuse("opening.noBidToCheck", 404);
-  await appendAudit({ actorId: user.id, action: "bid.decryption_checked", subjectType: AUDIT_SUBJECT.BidVersion, subjectId: version.id, data: { tenderId, result: input.result, at: now().toISOString() } });
+  await appendAudit({
+    actorId: user.id,
+    action: "bid.decryption_checked",
+    subjectType: AUDIT_SUBJECT.BidVersion,
+    subjectId: version.id,
+    data: { tenderId, result: input.result, at: now().toISOString() },
+  });
   return { ok: true, value: { recorded: true } };
 }

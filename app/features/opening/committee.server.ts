@@ -24,18 +24,40 @@ export interface OpenedBidForCommittee {
 export async function openedBidsForCommittee(tenderId: string): Promise<{ bids: OpenedBidForCommittee[]; collusion: unknown }> {
   const session = await db().openingSession.findUnique({
     where: { tenderId },
-    select: { step: true, collusion: true, bids: { where: { status: "OPENED" }, orderBy: { seq: "asc" }, select: { id: true, bidId: true, bidVersionId: true, organizationId: true, seq: true, readOut: true, plaintextDir: true } } },
+    select: {
+      step: true,
+      collusion: true,
+      bids: {
+        where: { status: "OPENED" },
+        orderBy: { seq: "asc" },
+        select: { id: true, bidId: true, bidVersionId: true, organizationId: true, seq: true, readOut: true, plaintextDir: true },
+      },
+    },
   });
   if (!session || session.step !== "CLOSED") return { bids: [], collusion: [] };
-  const orgs = await db().organization.findMany({ where: { id: { in: session.bids.map((b) => b.organizationId) } }, select: { id: true, name: true } });
+  const orgs = await db().organization.findMany({
+    where: { id: { in: session.bids.map((b) => b.organizationId) } },
+    select: { id: true, name: true },
+  });
   const root = path.resolve(env().BIDS_DIR);
   const bids = [];
   for (const b of session.bids) {
     const dir = b.plaintextDir ? path.join(root, b.plaintextDir) : null;
-    const documents = dir ? (await readdir(dir)).filter((f) => !f.startsWith(".")).sort().map((f) => path.join(dir, f)) : [];
+    const documents = dir
+      ? (await readdir(dir))
+          .filter((f) => !f.startsWith("."))
+          .sort()
+          .map((f) => path.join(dir, f))
+      : [];
     bids.push({
-      openingBidId: b.id, bidId: b.bidId, bidVersionId: b.bidVersionId, organizationId: b.organizationId, bidderName: orgs.find((o) => o.id === b.organizationId)?.name ?? "",
-      seq: b.seq, readOut: (b.readOut ?? {}) as Record<string, string>, documents,
+      openingBidId: b.id,
+      bidId: b.bidId,
+      bidVersionId: b.bidVersionId,
+      organizationId: b.organizationId,
+      bidderName: orgs.find((o) => o.id === b.organizationId)?.name ?? "",
+      seq: b.seq,
+      readOut: (b.readOut ?? {}) as Record<string, string>,
+      documents,
     });
   }
   return { bids, collusion: session.collusion ?? [] };

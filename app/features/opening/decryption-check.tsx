@@ -35,11 +35,23 @@ export function DecryptionCheck({ tenderId }: { tenderId: string }) {
       <h2>{t("check.title")}</h2>
       <p>{t("check.help")}</p>
       <CsrfInput />
-      <label>{t("bidder.keyFile")} <input type="file" name="p12" accept=".p12,.pfx,application/x-pkcs12" /></label>
-      <label>{t("bidder.password")} <input type="password" name="password" autoComplete="off" /></label>
+      <label>
+        {t("bidder.keyFile")} <input type="file" name="p12" accept=".p12,.pfx,application/x-pkcs12" />
+      </label>
+      <label>
+        {t("bidder.password")} <input type="password" name="password" autoComplete="off" />
+      </label>
       <button type="submit">{t("check.button")}</button>
-      {result ? <p className={result === "ok" ? "notice" : "error"} role="status" data-testid="check-result">{t(`check.${result}`)}</p> : null}
-      {error ? <p className="error" role="alert">{t(error)}</p> : null}
+      {result ? (
+        <p className={result === "ok" ? "notice" : "error"} role="status" data-testid="check-result">
+          {t(`check.${result}`)}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="error" role="alert">
+          {t(error)}
+        </p>
+      ) : null}
     </form>
   );
 }

@@ -16,7 +16,15 @@ type Answer = { ok: boolean; error: string | null };
  * always shows the server's state (a reconnect rejoins the same way). When the countdown ends
  * the page reloads too: the server ends the window by its own clock.
  */
-export function LiveHall({ tenderId, windowEndsAt, serverNowMs }: { tenderId: string; windowEndsAt: string | null; serverNowMs: number }) {
+export function LiveHall({
+  tenderId,
+  windowEndsAt,
+  serverNowMs,
+}: {
+  tenderId: string;
+  windowEndsAt: string | null;
+  serverNowMs: number;
+}) {
   const revalidator = useRevalidator();
   const revalidate = useRef(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;
@@ -57,13 +65,21 @@ export function Countdown({ endsAt, serverNowMs }: { endsAt: string; serverNowMs
   const left = Math.max(0, Math.floor((new Date(endsAt).getTime() - (Date.now() + offset)) / 1000));
   const mm = String(Math.floor(left / 60)).padStart(2, "0");
   const ss = String(left % 60).padStart(2, "0");
-  return <p className="countdown" data-testid="hall-countdown">{left > 0 ? t("countdown", { time: `${mm}:${ss}` }) : t("countdownOver")}</p>;
+  return (
+    <p className="countdown" data-testid="hall-countdown">
+      {left > 0 ? t("countdown", { time: `${mm}:${ss}` }) : t("countdownOver")}
+    </p>
+  );
 }
 
 function Message({ data }: { data: Answer | undefined }) {
   const { t } = useTranslation("opening");
   if (!data || data.ok || !data.error) return null;
-  return <p className="error" role="alert" data-testid="hall-error">{t(data.error)}</p>;
+  return (
+    <p className="error" role="alert" data-testid="hall-error">
+      {t(data.error)}
+    </p>
+  );
 }
 
 function HostButton({ intent, label }: { intent: string; label: string }) {
@@ -72,7 +88,9 @@ function HostButton({ intent, label }: { intent: string; label: string }) {
     <fetcher.Form method="post">
       <CsrfInput />
       <input type="hidden" name="intent" value={intent} />
-      <button type="submit" disabled={fetcher.state !== "idle"}>{label}</button>
+      <button type="submit" disabled={fetcher.state !== "idle"}>
+        {label}
+      </button>
       <Message data={fetcher.data} />
     </fetcher.Form>
   );
@@ -93,8 +111,17 @@ export function HostPanel({ view }: { view: HallView }) {
 }
 
 /** A .p12 + password form whose submit runs `work` in the page, then posts what it returns. */
-function KeyForm({ title, help, button, testId, work }: {
-  title: string; help: string; button: string; testId: string;
+function KeyForm({
+  title,
+  help,
+  button,
+  testId,
+  work,
+}: {
+  title: string;
+  help: string;
+  button: string;
+  testId: string;
   work: (file: File, password: string) => Promise<Record<string, string>>;
 }) {
   const { t } = useTranslation("opening");
@@ -128,10 +155,22 @@ function KeyForm({ title, help, button, testId, work }: {
       <h2>{title}</h2>
       <p>{help}</p>
       <CsrfInput />
-      <label>{t("bidder.keyFile")} <input type="file" name="p12" accept=".p12,.pfx,application/x-pkcs12" /></label>
-      <label>{t("bidder.password")} <input type="password" name="password" autoComplete="off" /></label>
-      <button type="submit" disabled={pending}>{pending ? t("bidder.decrypting") : button}</button>
-      {local ? <p className="error" role="alert" data-testid="hall-error">{t(local)}</p> : <Message data={fetcher.data} />}
+      <label>
+        {t("bidder.keyFile")} <input type="file" name="p12" accept=".p12,.pfx,application/x-pkcs12" />
+      </label>
+      <label>
+        {t("bidder.password")} <input type="password" name="password" autoComplete="off" />
+      </label>
+      <button type="submit" disabled={pending}>
+        {pending ? t("bidder.decrypting") : button}
+      </button>
+      {local ? (
+        <p className="error" role="alert" data-testid="hall-error">
+          {t(local)}
+        </p>
+      ) : (
+        <Message data={fetcher.data} />
+      )}
     </form>
   );
 }
@@ -145,7 +184,9 @@ function ObjectForm() {
       <CsrfInput />
       <input type="hidden" name="intent" value="object" />
       <textarea name="content" required maxLength={2000} placeholder={t("bidder.objectPlaceholder")} />
-      <button type="submit" disabled={fetcher.state !== "idle"}>{t("bidder.objectButton")}</button>
+      <button type="submit" disabled={fetcher.state !== "idle"}>
+        {t("bidder.objectButton")}
+      </button>
       <Message data={fetcher.data} />
     </fetcher.Form>
   );
@@ -163,20 +204,37 @@ export function BidderPanel({ view }: { view: HallView }) {
       {own.signedIn ? <p data-testid="signed-in">{t("bidder.signedIn")}</p> : null}
       {!own.signedIn && (step === "LIST_PUBLISHED" || step === "DECRYPTING") ? (
         <KeyForm
-          title={t("bidder.signInTitle")} help={t("bidder.signInHelp")} button={t("bidder.signInButton")} testId="sign-in-form"
-          work={async (file, password) => ({ intent: "signIn", signature: await signInSignature(file, password, tenderId, own.id, own.challenge) })}
+          title={t("bidder.signInTitle")}
+          help={t("bidder.signInHelp")}
+          button={t("bidder.signInButton")}
+          testId="sign-in-form"
+          work={async (file, password) => ({
+            intent: "signIn",
+            signature: await signInSignature(file, password, tenderId, own.id, own.challenge),
+          })}
         />
       ) : null}
       {own.signedIn && step === "LIST_PUBLISHED" ? <p>{t("bidder.notSignedInYet")}</p> : null}
       {own.signedIn && step === "DECRYPTING" && own.status === "SEALED" ? (
         <KeyForm
-          title={t("bidder.decryptTitle")} help={t("bidder.decryptHelp")} button={t("bidder.decryptButton")} testId="decrypt-form"
-          work={async (file, password) => ({ intent: "decrypt", openingBidId: own.id, contentKey: await unwrapBidKey(file, password, tenderId, own.id) })}
+          title={t("bidder.decryptTitle")}
+          help={t("bidder.decryptHelp")}
+          button={t("bidder.decryptButton")}
+          testId="decrypt-form"
+          work={async (file, password) => ({
+            intent: "decrypt",
+            openingBidId: own.id,
+            contentKey: await unwrapBidKey(file, password, tenderId, own.id),
+          })}
         />
       ) : null}
       {own.status === "OPENED" ? <p data-testid="decrypted">{t("bidder.decrypted")}</p> : null}
-      {step === "READ_OUT" && own.status === "OPENED" && !view.bids.find((b) => b.own)?.confirmed ? <HostButton intent="confirm" label={t("bidder.confirm")} /> : null}
-      {step === "READ_OUT" && view.bids.find((b) => b.own)?.confirmed ? <p data-testid="confirmed">{t("bidder.confirmed")}</p> : null}
+      {step === "READ_OUT" && own.status === "OPENED" && !view.bids.find((b) => b.own)?.confirmed ? (
+        <HostButton intent="confirm" label={t("bidder.confirm")} />
+      ) : null}
+      {step === "READ_OUT" && view.bids.find((b) => b.own)?.confirmed ? (
+        <p data-testid="confirmed">{t("bidder.confirmed")}</p>
+      ) : null}
       {step === "DECRYPTING" || step === "READ_OUT" ? <ObjectForm /> : null}
     </section>
   );
@@ -190,19 +248,35 @@ export function BidTable({ view }: { view: HallView }) {
     <table className="table" data-testid="bid-table">
       <thead>
         <tr>
-          <th>{t("table.seq")}</th><th>{t("table.bidder")}</th><th>{t("table.version")}</th><th>{t("table.received")}</th>
-          <th>{t("table.signedIn")}</th><th>{t("table.decryption")}</th>
-          {view.readOutItems.map((i) => <th key={i.key}>{i.label}</th>)}
+          <th>{t("table.seq")}</th>
+          <th>{t("table.bidder")}</th>
+          <th>{t("table.version")}</th>
+          <th>{t("table.received")}</th>
+          <th>{t("table.signedIn")}</th>
+          <th>{t("table.decryption")}</th>
+          {view.readOutItems.map((i) => (
+            <th key={i.key}>{i.label}</th>
+          ))}
           <th>{t("table.confirmed")}</th>
         </tr>
       </thead>
       <tbody>
         {view.bids.map((b) => (
           <tr key={b.id} data-testid={`bid-row-${b.seq}`} data-status={b.status}>
-            <td>{b.seq}</td><td>{b.bidderName}</td><td>{b.version}</td><td>{formatDateTime(b.receivedAt, locale)}</td>
+            <td>{b.seq}</td>
+            <td>{b.bidderName}</td>
+            <td>{b.version}</td>
+            <td>{formatDateTime(b.receivedAt, locale)}</td>
             <td>{b.signedIn ? t("table.yes") : t("table.no")}</td>
-            <td>{t(`status.${b.status}`)}{b.outcomeDetail ? `（${t(`detail.${b.outcomeDetail}`)}）` : ""}</td>
-            {view.readOutItems.map((i) => <td key={i.key} data-testid={`readout-${b.seq}-${i.key}`}>{b.readOut?.[i.key] ?? ""}</td>)}
+            <td>
+              {t(`status.${b.status}`)}
+              {b.outcomeDetail ? `（${t(`detail.${b.outcomeDetail}`)}）` : ""}
+            </td>
+            {view.readOutItems.map((i) => (
+              <td key={i.key} data-testid={`readout-${b.seq}-${i.key}`}>
+                {b.readOut?.[i.key] ?? ""}
+              </td>
+            ))}
             <td>{b.confirmed ? "✓" : ""}</td>
           </tr>
         ))}
@@ -220,7 +294,9 @@ function AnswerForm({ objectionId }: { objectionId: string }) {
       <input type="hidden" name="intent" value="answer" />
       <input type="hidden" name="objectionId" value={objectionId} />
       <input name="answer" required maxLength={2000} placeholder={t("host.answerPlaceholder")} />
-      <button type="submit" disabled={fetcher.state !== "idle"}>{t("host.answer")}</button>
+      <button type="submit" disabled={fetcher.state !== "idle"}>
+        {t("host.answer")}
+      </button>
       <Message data={fetcher.data} />
     </fetcher.Form>
   );
@@ -252,8 +328,14 @@ export function RecordLinks({ view }: { view: HallView }) {
   return (
     <section className="card" data-testid="record">
       <h2>{t("record.title")}</h2>
-      <p><a href={view.session.pdfUrl} data-testid="record-pdf">{t("record.pdf")}</a></p>
-      <p><a href={`/opening/${view.tender.id}/record.json`}>{t("record.json")}</a></p>
+      <p>
+        <a href={view.session.pdfUrl} data-testid="record-pdf">
+          {t("record.pdf")}
+        </a>
+      </p>
+      <p>
+        <a href={`/opening/${view.tender.id}/record.json`}>{t("record.json")}</a>
+      </p>
     </section>
   );
 }
@@ -267,7 +349,10 @@ export function RemedyPanel({ remedy }: { remedy: RemedyState }) {
     <section data-testid="remedy-panel">
       <p>{t("remedy.status", { submitted: remedy.submitted.length, threshold: record.threshold })}</p>
       <KeyForm
-        title={t("remedy.title")} help={t("remedy.help")} button={t("remedy.button")} testId="remedy-form"
+        title={t("remedy.title")}
+        help={t("remedy.help")}
+        button={t("remedy.button")}
+        testId="remedy-form"
         work={async (file, password) => ({ intent: "escrowShare", ...(await custodianShare(file, password, record)) })}
       />
     </section>

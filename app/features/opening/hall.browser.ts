@@ -2,7 +2,15 @@
 // key signs the 签到 challenge and the encryption key unwraps the bid's content key from its
 // envelope header. Only the signature and the content key of this one bid leave the page.
 import {
-  contentKeyToBase64, type EscrowRecord, importP12, openCustodianShare, type P12Contents, signCms, toBase64, unwrapContentKeyFromHeader, utf8,
+  contentKeyToBase64,
+  type EscrowRecord,
+  importP12,
+  openCustodianShare,
+  type P12Contents,
+  signCms,
+  toBase64,
+  unwrapContentKeyFromHeader,
+  utf8,
 } from "../../../crypto/browser.ts";
 import { signInStatementText } from "./statement.ts";
 
@@ -26,7 +34,13 @@ export async function openKeyFile(file: File, password: string): Promise<P12Cont
 }
 
 /** 签到: a detached CMS signature with the signing certificate over the challenge statement. */
-export async function signInSignature(file: File, password: string, tenderId: string, openingBidId: string, challenge: string): Promise<string> {
+export async function signInSignature(
+  file: File,
+  password: string,
+  tenderId: string,
+  openingBidId: string,
+  challenge: string,
+): Promise<string> {
   const identity = await openKeyFile(file, password);
   const der = signCms({
     content: utf8(signInStatementText(tenderId, openingBidId, challenge)),
@@ -43,7 +57,9 @@ export async function signInSignature(file: File, password: string, tenderId: st
  */
 export async function unwrapBidKey(file: File, password: string, tenderId: string, openingBidId: string): Promise<string> {
   const identity = await openKeyFile(file, password);
-  const response = await fetch(`/opening/${tenderId}/header?bid=${encodeURIComponent(openingBidId)}`, { headers: { Accept: "application/json" } });
+  const response = await fetch(`/opening/${tenderId}/header?bid=${encodeURIComponent(openingBidId)}`, {
+    headers: { Accept: "application/json" },
+  });
   const body = (await response.json().catch(() => ({}))) as { header?: string; error?: string };
   if (!response.ok || !body.header) throw new HallError(body.error ?? "opening.headerUnavailable");
   try {
@@ -67,7 +83,11 @@ export async function custodianShare(file: File, password: string, record: Escro
 export type CheckResult = "ok" | "wrongCert" | "wrongPassword" | "unreadable";
 
 /** The decryption check: can this .p12 unwrap the key of the envelope this bidder submitted? Only the answer is sent. */
-export async function checkDecryption(file: File, password: string, tenderId: string): Promise<{ versionId: string; result: CheckResult }> {
+export async function checkDecryption(
+  file: File,
+  password: string,
+  tenderId: string,
+): Promise<{ versionId: string; result: CheckResult }> {
   const response = await fetch(`/opening/${tenderId}/check`, { headers: { Accept: "application/json" } });
   const body = (await response.json().catch(() => ({}))) as { versionId?: string; header?: string; error?: string };
   if (!response.ok || !body.header || !body.versionId) throw new HallError(body.error ?? "opening.headerUnavailable");
@@ -75,7 +95,10 @@ export async function checkDecryption(file: File, password: string, tenderId: st
   try {
     identity = await openKeyFile(file, password);
   } catch (error) {
-    return { versionId: body.versionId, result: (error as HallError).code === "opening.p12WrongPassword" ? "wrongPassword" : "unreadable" };
+    return {
+      versionId: body.versionId,
+      result: (error as HallError).code === "opening.p12WrongPassword" ? "wrongPassword" : "unreadable",
+    };
   }
   try {
     unwrapContentKeyFromHeader(body.header, identity.privateKey).fill(0);

@@ -15,13 +15,20 @@ export async function participantUserIds(tenderId: string): Promise<string[]> {
   const tender = await db().tender.findUnique({
     where: { id: tenderId },
     select: {
-      createdById: true, agentOrgId: true, tendererOrgId: true,
+      createdById: true,
+      agentOrgId: true,
+      tendererOrgId: true,
       supervisors: { select: { userId: true } },
       opening: { select: { bids: { select: { organizationId: true } } } },
     },
   });
   if (!tender) return [];
-  const orgs = [tender.agentOrgId, tender.tendererOrgId, ...(tender.opening?.bids.map((b) => b.organizationId) ?? [])].filter((o): o is string => !!o);
-  const users = await db().user.findMany({ where: { organizationId: { in: orgs }, role: { in: ["AGENT", "BIDDER"] }, disabledAt: null }, select: { id: true } });
+  const orgs = [tender.agentOrgId, tender.tendererOrgId, ...(tender.opening?.bids.map((b) => b.organizationId) ?? [])].filter(
+    (o): o is string => !!o,
+  );
+  const users = await db().user.findMany({
+    where: { organizationId: { in: orgs }, role: { in: ["AGENT", "BIDDER"] }, disabledAt: null },
+    select: { id: true },
+  });
   return [...new Set([tender.createdById, ...users.map((u) => u.id), ...tender.supervisors.map((s) => s.userId)])];
 }

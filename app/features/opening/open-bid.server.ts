@@ -16,16 +16,24 @@ export function bidsRoot(): string {
  * nothing is left on disk then.
  */
 export async function openBidEnvelope(
-  tenderId: string, openingBidId: string, key: { contentKey: Uint8Array } | { recipientKey: PrivateKey },
+  tenderId: string,
+  openingBidId: string,
+  key: { contentKey: Uint8Array } | { recipientKey: PrivateKey },
 ): Promise<{ files: string[]; readOut: Record<string, string>; plaintextDir: string }> {
   const bid = await db().openingBid.findUniqueOrThrow({ where: { id: openingBidId }, select: { bidVersionId: true } });
-  const version = await db().bidVersion.findUniqueOrThrow({ where: { id: bid.bidVersionId }, select: { storageKey: true, receivedAt: true } });
+  const version = await db().bidVersion.findUniqueOrThrow({
+    where: { id: bid.bidVersionId },
+    select: { storageKey: true, receivedAt: true },
+  });
   const outDir = path.join(bidsRoot(), tenderId, "opened", openingBidId);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true, mode: 0o700 });
   try {
     const opened = await openEnvelopeToDirectory(path.join(bidsRoot(), version.storageKey), outDir, {
-      ...key, trust: await trustStore(await platformCrls()), at: version.receivedAt, expectedTenderId: tenderId,
+      ...key,
+      trust: await trustStore(await platformCrls()),
+      at: version.receivedAt,
+      expectedTenderId: tenderId,
     });
     return { files: opened.files, readOut: await readOutOf(opened.files[0]), plaintextDir: path.relative(bidsRoot(), outDir) };
   } catch (error) {
@@ -41,7 +49,11 @@ async function readOutOf(file: string | undefined): Promise<Record<string, strin
     const parsed = JSON.parse(await readFile(file, "utf8")) as unknown;
     const map = parsed && typeof parsed === "object" && "readOut" in parsed ? (parsed as { readOut: unknown }).readOut : parsed;
     if (!map || typeof map !== "object") return {};
-    return Object.fromEntries(Object.entries(map as Record<string, unknown>).filter(([, v]) => typeof v === "string").map(([k, v]) => [k, String(v).slice(0, 500)]));
+    return Object.fromEntries(
+      Object.entries(map as Record<string, unknown>)
+        .filter(([, v]) => typeof v === "string")
+        .map(([k, v]) => [k, String(v).slice(0, 500)]),
+    );
   } catch {
     return {};
   }

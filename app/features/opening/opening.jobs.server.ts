@@ -17,7 +17,11 @@ export const openingSweepJob = defineJob({
   schedule: { everyMs: () => 10_000, payload: { reason: "schedule" } },
   async handler() {
     const started = (await sweepOpenings()).filter((o) => o.started).length;
-    const due = await db().openingSession.findMany({ where: { step: "DECRYPTING", windowEndsAt: { lte: new Date(nowMs()) } }, select: { tenderId: true }, take: 100 });
+    const due = await db().openingSession.findMany({
+      where: { step: "DECRYPTING", windowEndsAt: { lte: new Date(nowMs()) } },
+      select: { tenderId: true },
+      take: 100,
+    });
     let ended = 0;
     for (const s of due) {
       const access = await hallAccess(null, s.tenderId);

@@ -11,7 +11,11 @@ const IDSP = "\u3000";
 
 /** The opening record (开标记录表) as an A4 zh-CN PDF, before signing. */
 export function renderRecordPdf(record: HallRecord): Promise<Buffer> {
-  const doc = new PDFDocument({ size: "A4", margin: 48, info: { Title: `开标记录 ${record.tender.code}`, Author: record.platform, Creator: "MingBiao" } });
+  const doc = new PDFDocument({
+    size: "A4",
+    margin: 48,
+    info: { Title: `开标记录 ${record.tender.code}`, Author: record.platform, Creator: "MingBiao" },
+  });
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -28,7 +32,12 @@ export function renderRecordPdf(record: HallRecord): Promise<Buffer> {
   line("招标代理", record.tender.agent ?? "—");
   line("开标时间", record.openedAtBeijing);
   line("开标地点", record.place);
-  line("开标结果", record.outcome === "failed" ? `流标：投标人少于 ${record.failure?.required ?? 3} 个，投标文件不予开启（《招标投标法实施条例》第四十四条）` : "开标");
+  line(
+    "开标结果",
+    record.outcome === "failed"
+      ? `流标：投标人少于 ${record.failure?.required ?? 3} 个，投标文件不予开启（《招标投标法实施条例》第四十四条）`
+      : "开标",
+  );
   doc.moveDown(0.5).fontSize(12).text("投标情况");
   doc.fontSize(9);
   for (const entry of record.bids) {
@@ -47,12 +56,21 @@ export function renderRecordPdf(record: HallRecord): Promise<Buffer> {
   doc.moveDown(0.5).fontSize(10);
   line("主持人", record.host ?? "—");
   line("监督人员", record.supervisors.length > 0 ? record.supervisors.join("、") : "—");
-  doc.moveDown(0.5).fontSize(8).text(`本记录由${record.platform}生成并加盖电子签章，附 RFC 3161 时间戳。记录 JSON 的 SHA-256 见签名数据。`);
+  doc
+    .moveDown(0.5)
+    .fontSize(8)
+    .text(`本记录由${record.platform}生成并加盖电子签章，附 RFC 3161 时间戳。记录 JSON 的 SHA-256 见签名数据。`);
   doc.end();
   return done;
 }
 
 /** Renders and signs with the platform's PAdES signer (platform/pdf-signature.server.ts). */
 export async function signedRecordPdf(record: HallRecord, signer: Signer, tsa: Signer, at: Date): Promise<Buffer> {
-  return signPdfAsPlatform(await renderRecordPdf(record), { reason: "开标记录", name: record.platform, location: "网上开标" }, signer, tsa, at);
+  return signPdfAsPlatform(
+    await renderRecordPdf(record),
+    { reason: "开标记录", name: record.platform, location: "网上开标" },
+    signer,
+    tsa,
+    at,
+  );
 }

@@ -21,10 +21,17 @@ export interface HallRecord {
     remarks: string;
     confirmed: boolean;
   }[];
-  objections: { raisedBy: string; raisedAt: string; raisedAtBeijing: string; content: string; answer: string; answeredAt: string; answeredAtBeijing: string }[];
+  objections: {
+    raisedBy: string;
+    raisedAt: string;
+    raisedAtBeijing: string;
+    content: string;
+    answer: string;
+    answeredAt: string;
+    answeredAtBeijing: string;
+  }[];
   host: string | null;
   supervisors: string[];
   /** bidding-core's record (buildOpeningRecord) when every opened bid has its read-out items. */
   core: unknown;
 }
-

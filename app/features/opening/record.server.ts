@@ -1,5 +1,11 @@
 import {
-  buildOpeningRecord, canonicalJson, decryptionOutcome, type DecryptionAttempt, findCollusionIndicators, parseYuan, type SubmissionMetadata,
+  buildOpeningRecord,
+  canonicalJson,
+  decryptionOutcome,
+  type DecryptionAttempt,
+  findCollusionIndicators,
+  parseYuan,
+  type SubmissionMetadata,
 } from "../../../bidding-core/index.ts";
 import { issueTimestamp, sha256, signCms, timestampRequestFor, toBase64, utf8 } from "../../../crypto/index.node.ts";
 import type { OpeningBidStatus } from "../../generated/prisma/enums.ts";
@@ -49,7 +55,9 @@ interface ReadOutItemConfig {
 
 function readOutItems(json: unknown): ReadOutItemConfig[] {
   return Array.isArray(json)
-    ? json.flatMap((i: unknown) => (i && typeof i === "object" && "key" in i && "label" in i ? [{ key: String(i.key), label: String(i.label) }] : []))
+    ? json.flatMap((i: unknown) =>
+        i && typeof i === "object" && "key" in i && "label" in i ? [{ key: String(i.key), label: String(i.label) }] : [],
+      )
     : [];
 }
 
@@ -57,16 +65,41 @@ async function loadRecordData(sessionId: string) {
   return db().openingSession.findUniqueOrThrow({
     where: { id: sessionId },
     select: {
-      id: true, step: true, startedAt: true, windowOpenedAt: true, hostId: true,
+      id: true,
+      step: true,
+      startedAt: true,
+      windowOpenedAt: true,
+      hostId: true,
       tender: {
         select: {
-          id: true, code: true, title: true, readOutItems: true, procedureType: true, mandatory: true,
-          tendererOrg: { select: { name: true } }, agentOrg: { select: { name: true } },
+          id: true,
+          code: true,
+          title: true,
+          readOutItems: true,
+          procedureType: true,
+          mandatory: true,
+          tendererOrg: { select: { name: true } },
+          agentOrg: { select: { name: true } },
           supervisors: { select: { user: { select: { name: true } } } },
         },
       },
-      bids: { orderBy: { seq: "asc" }, select: { id: true, seq: true, organizationId: true, bidVersionId: true, status: true, outcomeDetail: true, readOut: true, confirmedAt: true } },
-      objections: { orderBy: { raisedAt: "asc" }, select: { raisedByName: true, raisedAt: true, content: true, answer: true, answeredAt: true } },
+      bids: {
+        orderBy: { seq: "asc" },
+        select: {
+          id: true,
+          seq: true,
+          organizationId: true,
+          bidVersionId: true,
+          status: true,
+          outcomeDetail: true,
+          readOut: true,
+          confirmedAt: true,
+        },
+      },
+      objections: {
+        orderBy: { raisedAt: "asc" },
+        select: { raisedByName: true, raisedAt: true, content: true, answer: true, answeredAt: true },
+      },
     },
   });
 }
@@ -75,7 +108,10 @@ async function loadRecordData(sessionId: string) {
 export async function buildHallRecord(sessionId: string): Promise<{ record: HallRecord; collusion: unknown }> {
   const s = await loadRecordData(sessionId);
   const items = readOutItems(s.tender.readOutItems);
-  const orgs = await db().organization.findMany({ where: { id: { in: s.bids.map((b) => b.organizationId) } }, select: { id: true, name: true } });
+  const orgs = await db().organization.findMany({
+    where: { id: { in: s.bids.map((b) => b.organizationId) } },
+    select: { id: true, name: true },
+  });
   const versions = await db().bidVersion.findMany({
     where: { id: { in: s.bids.map((b) => b.bidVersionId) } },
     select: { id: true, number: true, receivedAt: true, ip: true, deviceFingerprint: true, documentMeta: true },
@@ -99,25 +135,42 @@ export async function buildHallRecord(sessionId: string): Promise<{ record: Hall
       outcome,
       outcomeLabel: OUTCOME_LABELS[outcome] ?? outcome,
       items: b.status === "OPENED" ? items.map((i) => ({ key: i.key, label: i.label, value: readOut[i.key] ?? "" })) : [],
-      remarks: b.outcomeDetail ? (REMARKS[b.outcomeDetail] ?? b.outcomeDetail) : b.status === "OPENED" && !b.confirmedAt ? "投标人未确认唱标结果" : "",
+      remarks: b.outcomeDetail
+        ? (REMARKS[b.outcomeDetail] ?? b.outcomeDetail)
+        : b.status === "OPENED" && !b.confirmedAt
+          ? "投标人未确认唱标结果"
+          : "",
       confirmed: b.confirmedAt !== null,
     };
   });
   const objections = s.objections.map((o) => ({
-    raisedBy: o.raisedByName, raisedAt: o.raisedAt.toISOString(), raisedAtBeijing: beijing(o.raisedAt), content: o.content,
-    answer: o.answer ?? "", answeredAt: o.answeredAt?.toISOString() ?? "", answeredAtBeijing: o.answeredAt ? beijing(o.answeredAt) : "",
+    raisedBy: o.raisedByName,
+    raisedAt: o.raisedAt.toISOString(),
+    raisedAtBeijing: beijing(o.raisedAt),
+    content: o.content,
+    answer: o.answer ?? "",
+    answeredAt: o.answeredAt?.toISOString() ?? "",
+    answeredAtBeijing: o.answeredAt ? beijing(o.answeredAt) : "",
   }));
   const core = failed ? null : coreRecord(s, items, nameOf, versionOf);
   const record: HallRecord = {
     format: "MINGBIAO-OPENING-RECORD",
     version: 1,
     platform: "明标电子招标投标平台",
-    tender: { id: s.tender.id, code: s.tender.code, title: s.tender.title, tenderer: s.tender.tendererOrg.name, agent: s.tender.agentOrg?.name ?? null },
+    tender: {
+      id: s.tender.id,
+      code: s.tender.code,
+      title: s.tender.title,
+      tenderer: s.tender.tendererOrg.name,
+      agent: s.tender.agentOrg?.name ?? null,
+    },
     place: "网上开标",
     openedAt: openedAt.toISOString(),
     openedAtBeijing: beijing(openedAt),
     outcome: failed ? "failed" : "opened",
-    ...(failed ? { failure: { reason: "too-few-bids" as const, bidCount: s.bids.length, required: 3, article: "Regs Art 44" as const } } : {}),
+    ...(failed
+      ? { failure: { reason: "too-few-bids" as const, bidCount: s.bids.length, required: 3, article: "Regs Art 44" as const } }
+      : {}),
     bids,
     objections,
     host: host?.name ?? null,
@@ -128,7 +181,9 @@ export async function buildHallRecord(sessionId: string): Promise<{ record: Hall
 }
 
 function coreRecord(
-  s: Awaited<ReturnType<typeof loadRecordData>>, items: ReadOutItemConfig[], nameOf: (id: string) => string,
+  s: Awaited<ReturnType<typeof loadRecordData>>,
+  items: ReadOutItemConfig[],
+  nameOf: (id: string) => string,
   versionOf: (id: string) => { receivedAt: Date } | undefined,
 ): unknown {
   const bids = s.bids.flatMap((b) => {
@@ -136,15 +191,32 @@ function coreRecord(
     if (!attempt) return [];
     const readOut = (b.readOut ?? {}) as Record<string, string>;
     const price = parseYuan(readOut.price ?? "");
-    return [{
-      bidderId: b.organizationId, bidderName: nameOf(b.organizationId), receivedAt: versionOf(b.bidVersionId)?.receivedAt ?? s.startedAt, attempt,
-      ...(price.ok ? { price: price.value } : {}), items: readOut,
-    }];
+    return [
+      {
+        bidderId: b.organizationId,
+        bidderName: nameOf(b.organizationId),
+        receivedAt: versionOf(b.bidVersionId)?.receivedAt ?? s.startedAt,
+        attempt,
+        ...(price.ok ? { price: price.value } : {}),
+        items: readOut,
+      },
+    ];
   });
   const built = buildOpeningRecord({
-    tenderId: s.tender.id, tenderName: s.tender.title, openedAt: s.windowOpenedAt ?? s.startedAt,
-    readOutItems: items.filter((i) => i.key !== "price"), bids,
-    objections: s.objections.filter((o) => o.answeredAt).map((o) => ({ raisedBy: o.raisedByName, raisedAt: o.raisedAt, content: o.content, answer: o.answer ?? "", answeredAt: o.answeredAt as Date })),
+    tenderId: s.tender.id,
+    tenderName: s.tender.title,
+    openedAt: s.windowOpenedAt ?? s.startedAt,
+    readOutItems: items.filter((i) => i.key !== "price"),
+    bids,
+    objections: s.objections
+      .filter((o) => o.answeredAt)
+      .map((o) => ({
+        raisedBy: o.raisedByName,
+        raisedAt: o.raisedAt,
+        content: o.content,
+        answer: o.answer ?? "",
+        answeredAt: o.answeredAt as Date,
+      })),
   });
   return built.ok ? built.value : { error: built.error.code };
 }
@@ -154,17 +226,30 @@ function collusionOf(
   bids: { organizationId: string; bidVersionId: string; status: OpeningBidStatus; readOut: unknown }[],
   versions: { id: string; ip: string | null; deviceFingerprint: string | null; documentMeta: unknown }[],
 ): unknown {
-  const meta: SubmissionMetadata[] = bids.filter((b) => b.status === "OPENED").map((b) => {
-    const v = versions.find((x) => x.id === b.bidVersionId);
-    const readOut = (b.readOut ?? {}) as Record<string, string>;
-    const price = parseYuan(readOut.price ?? "");
-    const docMeta = v?.documentMeta && typeof v.documentMeta === "object" ? Object.values(v.documentMeta as Record<string, unknown>).map(String) : [];
-    return {
-      bidderId: b.organizationId, deviceFingerprints: v?.deviceFingerprint ? [v.deviceFingerprint] : [], uploaderIps: v?.ip ? [v.ip] : [],
-      documentAuthorIds: docMeta, pricingSoftwareLicences: [], securityAccounts: [], price: price.ok ? price.value : 0n, itemPrices: {},
-    };
-  });
-  return JSON.parse(JSON.stringify(findCollusionIndicators(meta), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as unknown;
+  const meta: SubmissionMetadata[] = bids
+    .filter((b) => b.status === "OPENED")
+    .map((b) => {
+      const v = versions.find((x) => x.id === b.bidVersionId);
+      const readOut = (b.readOut ?? {}) as Record<string, string>;
+      const price = parseYuan(readOut.price ?? "");
+      const docMeta =
+        v?.documentMeta && typeof v.documentMeta === "object"
+          ? Object.values(v.documentMeta as Record<string, unknown>).map(String)
+          : [];
+      return {
+        bidderId: b.organizationId,
+        deviceFingerprints: v?.deviceFingerprint ? [v.deviceFingerprint] : [],
+        uploaderIps: v?.ip ? [v.ip] : [],
+        documentAuthorIds: docMeta,
+        pricingSoftwareLicences: [],
+        securityAccounts: [],
+        price: price.ok ? price.value : 0n,
+        itemPrices: {},
+      };
+    });
+  return JSON.parse(
+    JSON.stringify(findCollusionIndicators(meta), (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+  ) as unknown;
 }
 
 /** The exact bytes that are signed and timestamped. */
@@ -190,12 +275,26 @@ export async function publishRecord(sessionId: string): Promise<void> {
     await tx.openingSession.update({
       where: { id: sessionId },
       data: {
-        record: JSON.parse(canonicalJson(record)) as object, recordSignature: toBase64(signature), recordTimestamp: Buffer.from(stamp.token),
-        pdfSha256, pdfTimestamp: Buffer.from(pdfStamp.token), collusion: collusion as object,
+        record: JSON.parse(canonicalJson(record)) as object,
+        recordSignature: toBase64(signature),
+        recordTimestamp: Buffer.from(stamp.token),
+        pdfSha256,
+        pdfTimestamp: Buffer.from(pdfStamp.token),
+        collusion: collusion as object,
       },
     });
     await appendAudit(
-      { action: "opening.record_published", subjectType: AUDIT_SUBJECT.OpeningSession, subjectId: sessionId, data: { tenderId: record.tender.id, recordSha256: Buffer.from(sha256(bytes)).toString("hex"), pdfSha256, outcome: record.outcome } },
+      {
+        action: "opening.record_published",
+        subjectType: AUDIT_SUBJECT.OpeningSession,
+        subjectId: sessionId,
+        data: {
+          tenderId: record.tender.id,
+          recordSha256: Buffer.from(sha256(bytes)).toString("hex"),
+          pdfSha256,
+          outcome: record.outcome,
+        },
+      },
       tx,
     );
   });

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { certFromPem, type CustodianShare, type EscrowRecord, isCryptoError, keyId, reconstructEscrowKey } from "../../../crypto/index.node.ts";
+import {
+  certFromPem,
+  type CustodianShare,
+  type EscrowRecord,
+  isCryptoError,
+  keyId,
+  reconstructEscrowKey,
+} from "../../../crypto/index.node.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
@@ -38,24 +45,43 @@ export interface RemedyState {
 export async function remedyState(access: HallAccess): Promise<RemedyState> {
   const ready = await remedyContext(access);
   if (!ready.ok) return { available: false, record: null, submitted: [] };
-  return { available: true, record: ready.value.record, submitted: [...(held.get(ready.value.sessionId)?.values() ?? [])].map((h) => ({ role: h.role, x: h.share.x })) };
+  return {
+    available: true,
+    record: ready.value.record,
+    submitted: [...(held.get(ready.value.sessionId)?.values() ?? [])].map((h) => ({ role: h.role, x: h.share.x })),
+  };
 }
 
-async function remedyContext(access: HallAccess): Promise<OpeningResult<{ sessionId: string; record: EscrowRecord; failed: { id: string }[] }>> {
+async function remedyContext(
+  access: HallAccess,
+): Promise<OpeningResult<{ sessionId: string; record: EscrowRecord; failed: { id: string }[] }>> {
   const tender = await db().tender.findUniqueOrThrow({
     where: { id: access.tender.id },
-    select: { escrowRemedy: true, bidDeadline: true, escrow: { select: { record: true } }, opening: { select: { id: true, step: true } } },
+    select: {
+      escrowRemedy: true,
+      bidDeadline: true,
+      escrow: { select: { record: true } },
+      opening: { select: { id: true, step: true } },
+    },
   });
   if (!tender.escrowRemedy || !tender.escrow) return refuse("opening.noRemedy", 409, "E-Measures Art 31");
   if (!tender.bidDeadline || now() < tender.bidDeadline) return refuse("opening.beforeOpeningTime", 409, "TBL Art 34");
   if (!tender.opening || tender.opening.step !== "READ_OUT") return refuse("opening.stepOutOfOrder", 409);
-  const failed = await db().openingBid.findMany({ where: { sessionId: tender.opening.id, status: { in: ["REVOKED", "WITHDRAWN"] } }, select: { id: true } });
+  const failed = await db().openingBid.findMany({
+    where: { sessionId: tender.opening.id, status: { in: ["REVOKED", "WITHDRAWN"] } },
+    select: { id: true },
+  });
   if (failed.length === 0) return refuse("opening.nothingToRecover", 409);
   return { ok: true, value: { sessionId: tender.opening.id, record: tender.escrow.record as unknown as EscrowRecord, failed } };
 }
 
 /** Which custodian role this user holds for share x: its encryption key must be the one the share was sealed to. */
-async function custodianRole(user: SessionUser, access: HallAccess, record: EscrowRecord, x: number): Promise<"agent" | "supervisor" | null> {
+async function custodianRole(
+  user: SessionUser,
+  access: HallAccess,
+  record: EscrowRecord,
+  x: number,
+): Promise<"agent" | "supervisor" | null> {
   const entry = record.shares.find((s) => s.x === x);
   if (!entry) return null;
   const role = access.role === "host" ? "agent" : access.role === "supervisor" ? "supervisor" : null;
@@ -65,8 +91,19 @@ async function custodianRole(user: SessionUser, access: HallAccess, record: Escr
   return mine ? role : null;
 }
 
-export async function submitEscrowShare(access: HallAccess, user: SessionUser, input: z.infer<typeof EscrowShareSchema>): Promise<OpeningResult<{ submitted: number; recovered: number }>> {
-  const audit = (action: string, data: Record<string, unknown>) => appendAudit({ actorId: user.id, action, subjectType: AUDIT_SUBJECT.Tender, subjectId: access.tender.id, data: { ...data, at: now().toISOString() } });
+export async function submitEscrowShare(
+  access: HallAccess,
+  user: SessionUser,
+  input: z.infer<typeof EscrowShareSchema>,
+): Promise<OpeningResult<{ submitted: number; recovered: number }>> {
+  const audit = (action: string, data: Record<string, unknown>) =>
+    appendAudit({
+      actorId: user.id,
+      action,
+      subjectType: AUDIT_SUBJECT.Tender,
+      subjectId: access.tender.id,
+      data: { ...data, at: now().toISOString() },
+    });
   const ready = await remedyContext(access);
   if (!ready.ok) {
     await audit("opening.refused", { what: "escrow-share", code: ready.refusal.code });
@@ -93,20 +130,47 @@ export async function submitEscrowShare(access: HallAccess, user: SessionUser, i
   try {
     let escrowKey;
     try {
-      escrowKey = reconstructEscrowKey(record, [...shares.values()].map((h) => h.share));
+      escrowKey = reconstructEscrowKey(
+        record,
+        [...shares.values()].map((h) => h.share),
+      );
     } catch (error) {
       shares.clear();
-      await audit("opening.refused", { what: "escrow-rebuild", code: "opening.badShare", error: isCryptoError(error) ? error.code : String(error) });
+      await audit("opening.refused", {
+        what: "escrow-rebuild",
+        code: "opening.badShare",
+        error: isCryptoError(error) ? error.code : String(error),
+      });
       return refuse("opening.badShare", 422);
     }
-    await audit("opening.escrow_key_rebuilt", { custodians: [...shares.values()].map((h) => ({ role: h.role, x: h.share.x, userId: h.userId })) });
+    await audit("opening.escrow_key_rebuilt", {
+      custodians: [...shares.values()].map((h) => ({ role: h.role, x: h.share.x, userId: h.userId })),
+    });
     for (const bid of failed) {
       try {
         const opened = await openBidEnvelope(access.tender.id, bid.id, { recipientKey: escrowKey });
         const at = now();
         await db().$transaction(async (tx) => {
-          await tx.openingBid.update({ where: { id: bid.id }, data: { status: "OPENED", openedAt: at, readOut: opened.readOut, plaintextDir: opened.plaintextDir, outcomeDetail: "remedy" } });
-          await appendAudit({ actorId: user.id, action: "opening.bid_recovered_by_remedy", subjectType: AUDIT_SUBJECT.OpeningBid, subjectId: bid.id, data: { tenderId: access.tender.id, remedy: "escrow", at: at.toISOString() } }, tx);
+          await tx.openingBid.update({
+            where: { id: bid.id },
+            data: {
+              status: "OPENED",
+              openedAt: at,
+              readOut: opened.readOut,
+              plaintextDir: opened.plaintextDir,
+              outcomeDetail: "remedy",
+            },
+          });
+          await appendAudit(
+            {
+              actorId: user.id,
+              action: "opening.bid_recovered_by_remedy",
+              subjectType: AUDIT_SUBJECT.OpeningBid,
+              subjectId: bid.id,
+              data: { tenderId: access.tender.id, remedy: "escrow", at: at.toISOString() },
+            },
+            tx,
+          );
         });
         recovered++;
       } catch (error) {

@@ -25,18 +25,36 @@ export async function startOpening(tenderId: string): Promise<StartOutcome> {
     await tx.$queryRaw`SELECT id FROM tender WHERE id = ${tenderId}::uuid FOR UPDATE`;
     const tender = await tx.tender.findUnique({
       where: { id: tenderId },
-      select: { status: true, code: true, procedureType: true, mandatory: true, docsIssueAt: true, docsAvailableUntil: true, bidDeadline: true, opening: { select: { id: true } } },
+      select: {
+        status: true,
+        code: true,
+        procedureType: true,
+        mandatory: true,
+        docsIssueAt: true,
+        docsAvailableUntil: true,
+        bidDeadline: true,
+        opening: { select: { id: true } },
+      },
     });
     if (!tender) return { started: false as const, tenderId, reason: "not-found" as const };
     if (tender.opening) return { started: false as const, tenderId, reason: "exists" as const };
     if (tender.status !== "BIDDING_CLOSED") return { started: false as const, tenderId, reason: "not-closed" as const };
     const bids = await submittedBids(tx, tenderId);
     const decision = decideOpening(bids.length, procedureRules(tender.procedureType, tender.mandatory));
-    const event = decision.kind === "open"
-      ? ({ type: "start-opening", bidCount: bids.length } as const)
-      : ({ type: "fail", reason: "too-few-bids", count: bids.length } as const);
+    const event =
+      decision.kind === "open"
+        ? ({ type: "start-opening", bidCount: bids.length } as const)
+        : ({ type: "fail", reason: "too-few-bids", count: bids.length } as const);
     // Like closing, the opening reads only the deadline; a row missing the other dates must not block it.
-    const moved = applyEvent({ ...tender, docsIssueAt: tender.docsIssueAt ?? tender.bidDeadline, docsAvailableUntil: tender.docsAvailableUntil ?? tender.bidDeadline }, event, at);
+    const moved = applyEvent(
+      {
+        ...tender,
+        docsIssueAt: tender.docsIssueAt ?? tender.bidDeadline,
+        docsAvailableUntil: tender.docsAvailableUntil ?? tender.bidDeadline,
+      },
+      event,
+      at,
+    );
     if (!moved.ok) throw new Error(`opening ${tenderId}: ${moved.error.code}`);
     await tx.tender.update({ where: { id: tenderId }, data: { status: moved.status } });
     const session = await tx.openingSession.create({
@@ -46,7 +64,11 @@ export async function startOpening(tenderId: string): Promise<StartOutcome> {
         step: decision.kind === "open" ? "STARTED" : "FAILED",
         bids: {
           create: bids.map((b, i) => ({
-            bidId: b.bidId, bidVersionId: b.versionId, organizationId: b.organizationId, seq: i + 1, challenge: randomBytes(32).toString("base64url"),
+            bidId: b.bidId,
+            bidVersionId: b.versionId,
+            organizationId: b.organizationId,
+            seq: i + 1,
+            challenge: randomBytes(32).toString("base64url"),
           })),
         },
       },
@@ -57,7 +79,12 @@ export async function startOpening(tenderId: string): Promise<StartOutcome> {
         action: decision.kind === "open" ? "opening.started" : "opening.failed",
         subjectType: AUDIT_SUBJECT.Tender,
         subjectId: tenderId,
-        data: { code: tender.code, sessionId: session.id, bids: bids.length, ...(decision.kind === "failed" ? { required: decision.required, article: "Regs Art 44" } : {}) },
+        data: {
+          code: tender.code,
+          sessionId: session.id,
+          bids: bids.length,
+          ...(decision.kind === "failed" ? { required: decision.required, article: "Regs Art 44" } : {}),
+        },
       },
       tx,
     );
@@ -73,10 +100,18 @@ export async function startOpening(tenderId: string): Promise<StartOutcome> {
 async function submittedBids(tx: Tx, tenderId: string) {
   const rows = await tx.bid.findMany({
     where: { tenderId, status: "SUBMITTED" },
-    select: { id: true, organizationId: true, versions: { orderBy: { number: "desc" }, take: 1, select: { id: true, receivedAt: true } } },
+    select: {
+      id: true,
+      organizationId: true,
+      versions: { orderBy: { number: "desc" }, take: 1, select: { id: true, receivedAt: true } },
+    },
   });
   return rows
-    .flatMap((b) => (b.versions[0] ? [{ bidId: b.id, organizationId: b.organizationId, versionId: b.versions[0].id, receivedAt: b.versions[0].receivedAt }] : []))
+    .flatMap((b) =>
+      b.versions[0]
+        ? [{ bidId: b.id, organizationId: b.organizationId, versionId: b.versions[0].id, receivedAt: b.versions[0].receivedAt }]
+        : [],
+    )
     .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.organizationId < b.organizationId ? -1 : 1));
 }
 

@@ -21,13 +21,18 @@ import { publishRecord } from "./record.server.ts";
 type SessionRow = { id: string; step: OpeningStep; windowEndsAt: Date | null };
 
 async function lockSession(tx: Tx, tenderId: string): Promise<SessionRow | null> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM opening_session WHERE tender_id = ${tenderId}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT id FROM opening_session WHERE tender_id = ${tenderId}::uuid FOR UPDATE`;
   if (rows.length === 0) return null;
   return tx.openingSession.findUnique({ where: { tenderId }, select: { id: true, step: true, windowEndsAt: true } });
 }
 
 async function hostStep(
-  access: HallAccess, user: SessionUser, from: readonly OpeningStep[], work: (tx: Tx, session: SessionRow, at: Date) => Promise<OpeningResult<Record<string, unknown>>>,
+  access: HallAccess,
+  user: SessionUser,
+  from: readonly OpeningStep[],
+  work: (tx: Tx, session: SessionRow, at: Date) => Promise<OpeningResult<Record<string, unknown>>>,
   action: string,
 ): Promise<OpeningResult<{ sessionId: string }>> {
   if (access.role !== "host") return refuse("opening.notHost", 403);
@@ -38,57 +43,14 @@ async function hostStep(
     if (!from.includes(session.step)) return refuse("opening.stepOutOfOrder", 409);
     const done = await work(tx, session, at);
     if (!done.ok) return done;
-    await appendAudit({ actorId: user.id, action, subjectType: AUDIT_SUBJECT.OpeningSession, subjectId: session.id, data: { tenderId: access.tender.id, at: at.toISOString(), ...done.value } }, tx);
-    return { ok: true as const, value: { sessionId: session.id } };
-  });
-  if (result.ok) announce(await participantUserIds(access.tender.id), access.tender.id);
-  return result;
-}
-
-/** Step 1: the list of bidders that submitted (name, version, received time) is published; 签到 opens. */
-export function publishBidderList(access: HallAccess, user: SessionUser) {
-  return hostStep(access, user, ["STARTED"], async (tx, session, at) => {
-    await tx.openingSession.update({ where: { id: session.id }, data: { step: "LIST_PUBLISHED", listPublishedAt: at, hostId: user.id } });
-    return { ok: true, value: { bids: await tx.openingBid.count({ where: { sessionId: session.id } }) } };
-  }, "opening.list_published");
-}
-
-/** Step 2: the decryption window opens for the tender's set length (countdown by the server clock). */
-export function openDecryptionWindow(access: HallAccess, user: SessionUser) {
-  return hostStep(access, user, ["LIST_PUBLISHED"], async (tx, session, at) => {
-    if (access.tender.bidDeadline && at < access.tender.bidDeadline) return refuse("opening.beforeOpeningTime", 409, "TBL Art 34");
-    const tender = await tx.tender.findUniqueOrThrow({ where: { id: access.tender.id }, select: { decryptionWindowMinutes: true } });
-    const windowEndsAt = new Date(at.getTime() + tender.decryptionWindowMinutes * 60_000);
-    await tx.openingSession.update({ where: { id: session.id }, data: { step: "DECRYPTING", windowOpenedAt: at, windowEndsAt } });
-    return { ok: true, value: { windowEndsAt: windowEndsAt.toISOString(), minutes: tender.decryptionWindowMinutes } };
-  }, "opening.window_opened");
-}
-
-/**
- * Ends the window: by the host once every bid is decided, or by anyone's page / the sweep once
- * the countdown is over. Every bid still sealed is classified (E-Measures Art 31): the bidder's
- * cause (absent, wrong key, did not decrypt) → 撤销; the platform's (a correct key the server
- * failed to use) → 撤回, and the bidder may claim its losses. The opening goes on for the others.
- */
-export async function endDecryptionWindow(access: HallAccess, user: SessionUser | null): Promise<OpeningResult<{ sessionId: string }>> {
-  const at = now();
-  const result = await db().$transaction(async (tx) => {
-    const session = await lockSession(tx, access.tender.id);
-    if (!session) return refuse("opening.noSession", 409);
-    if (session.step !== "DECRYPTING") return refuse("opening.stepOutOfOrder", 409);
-    const sealed = await tx.openingBid.findMany({ where: { sessionId: session.id, status: "SEALED" }, select: { id: true, signedInAt: true, attempts: true, lastFailure: true, organizationId: true } });
-    const over = session.windowEndsAt !== null && at >= session.windowEndsAt;
-    if (!over && (user === null || access.role !== "host" || sealed.length > 0)) return refuse("opening.windowStillOpen", 409);
-    const classified = [];
-    for (const bid of sealed) {
-      const cause = classify(bid);
-      const outcome = decryptionOutcome({ kind: "failed", causedBy: cause.by, detail: cause.detail });
-      await tx.openingBid.update({ where: { id: bid.id }, data: { status: outcome.status === "revoked" ? "REVOKED" : "WITHDRAWN", outcomeDetail: cause.detail } });
-      classified.push({ openingBidId: bid.id, status: outcome.status, detail: cause.detail });
-    }
-    await tx.openingSession.update({ where: { id: session.id }, data: { step: "READ_OUT", readOutAt: at } });
     await appendAudit(
-      { actorId: user?.id ?? null, action: "opening.window_ended", subjectType: AUDIT_SUBJECT.OpeningSession, subjectId: session.id, data: { tenderId: access.tender.id, at: at.toISOString(), byCountdown: over, classified } },
+      {
+        actorId: user.id,
+        action,
+        subjectType: AUDIT_SUBJECT.OpeningSession,
+        subjectId: session.id,
+        data: { tenderId: access.tender.id, at: at.toISOString(), ...done.value },
+      },
       tx,
     );
     return { ok: true as const, value: { sessionId: session.id } };
@@ -97,7 +59,99 @@ export async function endDecryptionWindow(access: HallAccess, user: SessionUser 
   return result;
 }
 
-function classify(bid: { signedInAt: Date | null; attempts: number; lastFailure: string | null }): { by: "bidder" | "other"; detail: string } {
+/** Step 1: the list of bidders that submitted (name, version, received time) is published; 签到 opens. */
+export function publishBidderList(access: HallAccess, user: SessionUser) {
+  return hostStep(
+    access,
+    user,
+    ["STARTED"],
+    async (tx, session, at) => {
+      await tx.openingSession.update({
+        where: { id: session.id },
+        data: { step: "LIST_PUBLISHED", listPublishedAt: at, hostId: user.id },
+      });
+      return { ok: true, value: { bids: await tx.openingBid.count({ where: { sessionId: session.id } }) } };
+    },
+    "opening.list_published",
+  );
+}
+
+/** Step 2: the decryption window opens for the tender's set length (countdown by the server clock). */
+export function openDecryptionWindow(access: HallAccess, user: SessionUser) {
+  return hostStep(
+    access,
+    user,
+    ["LIST_PUBLISHED"],
+    async (tx, session, at) => {
+      if (access.tender.bidDeadline && at < access.tender.bidDeadline)
+        return refuse("opening.beforeOpeningTime", 409, "TBL Art 34");
+      const tender = await tx.tender.findUniqueOrThrow({
+        where: { id: access.tender.id },
+        select: { decryptionWindowMinutes: true },
+      });
+      const windowEndsAt = new Date(at.getTime() + tender.decryptionWindowMinutes * 60_000);
+      await tx.openingSession.update({
+        where: { id: session.id },
+        data: { step: "DECRYPTING", windowOpenedAt: at, windowEndsAt },
+      });
+      return { ok: true, value: { windowEndsAt: windowEndsAt.toISOString(), minutes: tender.decryptionWindowMinutes } };
+    },
+    "opening.window_opened",
+  );
+}
+
+/**
+ * Ends the window: by the host once every bid is decided, or by anyone's page / the sweep once
+ * the countdown is over. Every bid still sealed is classified (E-Measures Art 31): the bidder's
+ * cause (absent, wrong key, did not decrypt) → 撤销; the platform's (a correct key the server
+ * failed to use) → 撤回, and the bidder may claim its losses. The opening goes on for the others.
+ */
+export async function endDecryptionWindow(
+  access: HallAccess,
+  user: SessionUser | null,
+): Promise<OpeningResult<{ sessionId: string }>> {
+  const at = now();
+  const result = await db().$transaction(async (tx) => {
+    const session = await lockSession(tx, access.tender.id);
+    if (!session) return refuse("opening.noSession", 409);
+    if (session.step !== "DECRYPTING") return refuse("opening.stepOutOfOrder", 409);
+    const sealed = await tx.openingBid.findMany({
+      where: { sessionId: session.id, status: "SEALED" },
+      select: { id: true, signedInAt: true, attempts: true, lastFailure: true, organizationId: true },
+    });
+    const over = session.windowEndsAt !== null && at >= session.windowEndsAt;
+    if (!over && (user === null || access.role !== "host" || sealed.length > 0)) return refuse("opening.windowStillOpen", 409);
+    const classified = [];
+    for (const bid of sealed) {
+      const cause = classify(bid);
+      const outcome = decryptionOutcome({ kind: "failed", causedBy: cause.by, detail: cause.detail });
+      await tx.openingBid.update({
+        where: { id: bid.id },
+        data: { status: outcome.status === "revoked" ? "REVOKED" : "WITHDRAWN", outcomeDetail: cause.detail },
+      });
+      classified.push({ openingBidId: bid.id, status: outcome.status, detail: cause.detail });
+    }
+    await tx.openingSession.update({ where: { id: session.id }, data: { step: "READ_OUT", readOutAt: at } });
+    await appendAudit(
+      {
+        actorId: user?.id ?? null,
+        action: "opening.window_ended",
+        subjectType: AUDIT_SUBJECT.OpeningSession,
+        subjectId: session.id,
+        data: { tenderId: access.tender.id, at: at.toISOString(), byCountdown: over, classified },
+      },
+      tx,
+    );
+    return { ok: true as const, value: { sessionId: session.id } };
+  });
+  if (result.ok) announce(await participantUserIds(access.tender.id), access.tender.id);
+  return result;
+}
+
+function classify(bid: { signedInAt: Date | null; attempts: number; lastFailure: string | null }): {
+  by: "bidder" | "other";
+  detail: string;
+} {
   if (bid.lastFailure === "platform") return { by: "other", detail: "platform-failure" };
   if (!bid.signedInAt) return { by: "bidder", detail: "absent" };
   if (bid.attempts > 0) return { by: "bidder", detail: "wrong-key" };
@@ -108,31 +162,58 @@ export const AnswerSchema = z.object({ objectionId: z.string().uuid(), answer: z
 
 /** Regs Art 44: the host answers an objection on the spot; the answer is recorded. */
 export function answerObjection(access: HallAccess, user: SessionUser, input: z.infer<typeof AnswerSchema>) {
-  return hostStep(access, user, ["DECRYPTING", "READ_OUT"], async (tx, session, at) => {
-    const updated = await tx.openingObjection.updateMany({
-      where: { id: input.objectionId, sessionId: session.id, answeredAt: null },
-      data: { answer: input.answer, answeredById: user.id, answeredAt: at },
-    });
-    if (updated.count !== 1) return refuse("opening.noSuchObjection", 404);
-    return { ok: true, value: { objectionId: input.objectionId, answer: input.answer } };
-  }, "opening.objection_answered");
+  return hostStep(
+    access,
+    user,
+    ["DECRYPTING", "READ_OUT"],
+    async (tx, session, at) => {
+      const updated = await tx.openingObjection.updateMany({
+        where: { id: input.objectionId, sessionId: session.id, answeredAt: null },
+        data: { answer: input.answer, answeredById: user.id, answeredAt: at },
+      });
+      if (updated.count !== 1) return refuse("opening.noSuchObjection", 404);
+      return { ok: true, value: { objectionId: input.objectionId, answer: input.answer } };
+    },
+    "opening.objection_answered",
+  );
 }
 
 /** Closes the hall: every objection answered; the record is generated, signed and published. */
 export async function closeOpening(access: HallAccess, user: SessionUser): Promise<OpeningResult<{ sessionId: string }>> {
-  const closed = await hostStep(access, user, ["READ_OUT"], async (tx, session, at) => {
-    const open = await tx.openingObjection.count({ where: { sessionId: session.id, answeredAt: null } });
-    if (open > 0) return refuse("opening.objectionsOpen", 409, "Regs Art 44");
-    await tx.openingSession.update({ where: { id: session.id }, data: { step: "CLOSED", closedAt: at } });
-    const tender = await tx.tender.findUniqueOrThrow({
-      where: { id: access.tender.id },
-      select: { status: true, procedureType: true, mandatory: true, docsIssueAt: true, docsAvailableUntil: true, bidDeadline: true },
-    });
-    const moved = applyEvent({ ...tender, docsIssueAt: tender.docsIssueAt ?? tender.bidDeadline, docsAvailableUntil: tender.docsAvailableUntil ?? tender.bidDeadline }, { type: "complete-opening" }, at);
-    if (!moved.ok) return refuse(`opening.${moved.error.code}`, 409);
-    await tx.tender.update({ where: { id: access.tender.id }, data: { status: moved.status } });
-    return { ok: true, value: {} };
-  }, "opening.closed");
+  const closed = await hostStep(
+    access,
+    user,
+    ["READ_OUT"],
+    async (tx, session, at) => {
+      const open = await tx.openingObjection.count({ where: { sessionId: session.id, answeredAt: null } });
+      if (open > 0) return refuse("opening.objectionsOpen", 409, "Regs Art 44");
+      await tx.openingSession.update({ where: { id: session.id }, data: { step: "CLOSED", closedAt: at } });
+      const tender = await tx.tender.findUniqueOrThrow({
+        where: { id: access.tender.id },
+        select: {
+          status: true,
+          procedureType: true,
+          mandatory: true,
+          docsIssueAt: true,
+          docsAvailableUntil: true,
+          bidDeadline: true,
+        },
+      });
+      const moved = applyEvent(
+        {
+          ...tender,
+          docsIssueAt: tender.docsIssueAt ?? tender.bidDeadline,
+          docsAvailableUntil: tender.docsAvailableUntil ?? tender.bidDeadline,
+        },
+        { type: "complete-opening" },
+        at,
+      );
+      if (!moved.ok) return refuse(`opening.${moved.error.code}`, 409);
+      await tx.tender.update({ where: { id: access.tender.id }, data: { status: moved.status } });
+      return { ok: true, value: {} };
+    },
+    "opening.closed",
+  );
   if (!closed.ok) return closed;
   await publishRecord(closed.value.sessionId);
   await invalidatePublicTender(access.tender.id);

@@ -10,13 +10,35 @@ export interface HallView {
   role: HallRole;
   serverNowMs: number;
   tender: { id: string; code: string; title: string; bidDeadline: string | null; status: string };
-  session: { step: string; windowEndsAt: string | null; listPublished: boolean; recordPublished: boolean; pdfUrl: string | null } | null;
+  session: {
+    step: string;
+    windowEndsAt: string | null;
+    listPublished: boolean;
+    recordPublished: boolean;
+    pdfUrl: string | null;
+  } | null;
   readOutItems: { key: string; label: string }[];
   bids: {
-    id: string; seq: number; bidderName: string; version: number; receivedAt: string; signedIn: boolean; status: string;
-    readOut: Record<string, string> | null; confirmed: boolean; outcomeDetail: string | null; own: boolean;
+    id: string;
+    seq: number;
+    bidderName: string;
+    version: number;
+    receivedAt: string;
+    signedIn: boolean;
+    status: string;
+    readOut: Record<string, string> | null;
+    confirmed: boolean;
+    outcomeDetail: string | null;
+    own: boolean;
   }[];
-  objections: { id: string; raisedBy: string; raisedAt: string; content: string; answer: string | null; answeredAt: string | null }[];
+  objections: {
+    id: string;
+    raisedBy: string;
+    raisedAt: string;
+    content: string;
+    answer: string | null;
+    answeredAt: string | null;
+  }[];
   own: { id: string; challenge: string; signedIn: boolean; status: string; attempts: number; lastFailure: string | null } | null;
   /** Only for the host after 流标: the re-tender form is prefilled from this tender. */
   retender: boolean;
@@ -45,39 +67,95 @@ export async function hallView(user: SessionUser | null, tenderId: string): Prom
   // The public, other bidders and experts see nothing before the record is published.
   if (access.role === "public" && !published) return null;
   const listVisible = access.role === "host" || (session !== null && session.step !== "STARTED");
-  const orgs = session ? await db().organization.findMany({ where: { id: { in: session.bids.map((b) => b.organizationId) } }, select: { id: true, name: true } }) : [];
-  const versions = session ? await db().bidVersion.findMany({ where: { id: { in: session.bids.map((b) => b.bidVersionId) } }, select: { id: true, number: true, receivedAt: true } }) : [];
+  const orgs = session
+    ? await db().organization.findMany({
+        where: { id: { in: session.bids.map((b) => b.organizationId) } },
+        select: { id: true, name: true },
+      })
+    : [];
+  const versions = session
+    ? await db().bidVersion.findMany({
+        where: { id: { in: session.bids.map((b) => b.bidVersionId) } },
+        select: { id: true, number: true, receivedAt: true },
+      })
+    : [];
   const tender = await db().tender.findUniqueOrThrow({ where: { id: tenderId }, select: { readOutItems: true, status: true } });
   const ownBid = session?.bids.find((b) => b.id === access.openingBidId) ?? null;
   return {
     role: access.role,
     serverNowMs: nowMs(),
-    tender: { id: access.tender.id, code: access.tender.code, title: access.tender.title, bidDeadline: access.tender.bidDeadline?.toISOString() ?? null, status: tender.status },
+    tender: {
+      id: access.tender.id,
+      code: access.tender.code,
+      title: access.tender.title,
+      bidDeadline: access.tender.bidDeadline?.toISOString() ?? null,
+      status: tender.status,
+    },
     session: session
       ? {
-          step: session.step, windowEndsAt: session.windowEndsAt?.toISOString() ?? null, listPublished: session.step !== "STARTED",
-          recordPublished: session.pdfSha256 !== null, pdfUrl: session.pdfSha256 ? `/opening/${tenderId}/record.pdf` : null,
+          step: session.step,
+          windowEndsAt: session.windowEndsAt?.toISOString() ?? null,
+          listPublished: session.step !== "STARTED",
+          recordPublished: session.pdfSha256 !== null,
+          pdfUrl: session.pdfSha256 ? `/opening/${tenderId}/record.pdf` : null,
         }
       : null,
-    readOutItems: Array.isArray(tender.readOutItems) ? (tender.readOutItems as { key: string; label: string }[]).map((i) => ({ key: String(i.key), label: String(i.label) })) : [],
-    bids: listVisible && session
-      ? session.bids.map((b) => {
-          const v = versions.find((x) => x.id === b.bidVersionId);
-          return {
-            id: b.id, seq: b.seq, bidderName: orgs.find((o) => o.id === b.organizationId)?.name ?? "", version: v?.number ?? 0,
-            receivedAt: v?.receivedAt.toISOString() ?? "", signedIn: b.signedInAt !== null, status: b.status,
-            // 唱标 is public in the hall once a bid is opened; the documents never are.
-            readOut: b.status === "OPENED" ? ((b.readOut ?? {}) as Record<string, string>) : null,
-            confirmed: b.confirmedAt !== null, outcomeDetail: b.outcomeDetail, own: b.id === access.openingBidId,
-          };
-        })
+    readOutItems: Array.isArray(tender.readOutItems)
+      ? (tender.readOutItems as { key: string; label: string }[]).map((i) => ({ key: String(i.key), label: String(i.label) }))
       : [],
-    objections: session && access.role !== "public"
-      ? session.objections.map((o) => ({ id: o.id, raisedBy: o.raisedByName, raisedAt: o.raisedAt.toISOString(), content: o.content, answer: o.answer, answeredAt: o.answeredAt?.toISOString() ?? null }))
-      : (session?.objections ?? []).map((o) => ({ id: o.id, raisedBy: o.raisedByName, raisedAt: o.raisedAt.toISOString(), content: o.content, answer: o.answer, answeredAt: o.answeredAt?.toISOString() ?? null })),
-    own: ownBid ? { id: ownBid.id, challenge: ownBid.challenge, signedIn: ownBid.signedInAt !== null, status: ownBid.status, attempts: ownBid.attempts, lastFailure: ownBid.lastFailure } : null,
+    bids:
+      listVisible && session
+        ? session.bids.map((b) => {
+            const v = versions.find((x) => x.id === b.bidVersionId);
+            return {
+              id: b.id,
+              seq: b.seq,
+              bidderName: orgs.find((o) => o.id === b.organizationId)?.name ?? "",
+              version: v?.number ?? 0,
+              receivedAt: v?.receivedAt.toISOString() ?? "",
+              signedIn: b.signedInAt !== null,
+              status: b.status,
+              // 唱标 is public in the hall once a bid is opened; the documents never are.
+              readOut: b.status === "OPENED" ? ((b.readOut ?? {}) as Record<string, string>) : null,
+              confirmed: b.confirmedAt !== null,
+              outcomeDetail: b.outcomeDetail,
+              own: b.id === access.openingBidId,
+            };
+          })
+        : [],
+    objections:
+      session && access.role !== "public"
+        ? session.objections.map((o) => ({
+            id: o.id,
+            raisedBy: o.raisedByName,
+            raisedAt: o.raisedAt.toISOString(),
+            content: o.content,
+            answer: o.answer,
+            answeredAt: o.answeredAt?.toISOString() ?? null,
+          }))
+        : (session?.objections ?? []).map((o) => ({
+            id: o.id,
+            raisedBy: o.raisedByName,
+            raisedAt: o.raisedAt.toISOString(),
+            content: o.content,
+            answer: o.answer,
+            answeredAt: o.answeredAt?.toISOString() ?? null,
+          })),
+    own: ownBid
+      ? {
+          id: ownBid.id,
+          challenge: ownBid.challenge,
+          signedIn: ownBid.signedInAt !== null,
+          status: ownBid.status,
+          attempts: ownBid.attempts,
+          lastFailure: ownBid.lastFailure,
+        }
+      : null,
     retender: access.role === "host" && session?.step === "FAILED",
-    remedy: (access.role === "host" || access.role === "supervisor") && session?.step === "READ_OUT" ? await remedyOrNull(access) : null,
+    remedy:
+      (access.role === "host" || access.role === "supervisor") && session?.step === "READ_OUT"
+        ? await remedyOrNull(access)
+        : null,
   };
 }
 
@@ -90,9 +168,31 @@ function loadSession(tenderId: string) {
   return db().openingSession.findUnique({
     where: { tenderId },
     select: {
-      id: true, step: true, windowEndsAt: true, pdfSha256: true,
-      bids: { orderBy: { seq: "asc" }, select: { id: true, seq: true, organizationId: true, bidVersionId: true, challenge: true, signedInAt: true, status: true, attempts: true, lastFailure: true, readOut: true, confirmedAt: true, outcomeDetail: true } },
-      objections: { orderBy: { raisedAt: "asc" }, select: { id: true, raisedByName: true, raisedAt: true, content: true, answer: true, answeredAt: true } },
+      id: true,
+      step: true,
+      windowEndsAt: true,
+      pdfSha256: true,
+      bids: {
+        orderBy: { seq: "asc" },
+        select: {
+          id: true,
+          seq: true,
+          organizationId: true,
+          bidVersionId: true,
+          challenge: true,
+          signedInAt: true,
+          status: true,
+          attempts: true,
+          lastFailure: true,
+          readOut: true,
+          confirmedAt: true,
+          outcomeDetail: true,
+        },
+      },
+      objections: {
+        orderBy: { raisedAt: "asc" },
+        select: { id: true, raisedByName: true, raisedAt: true, content: true, answer: true, answeredAt: true },
+      },
     },
   });
 }
@@ -104,8 +204,13 @@ export async function recordPdf(tenderId: string): Promise<string | null> {
 }
 
 /** The published record, its signature and timestamp (base64), or null before publication. */
-export async function signedRecord(tenderId: string): Promise<{ record: unknown; signature: string; timestampToken: string } | null> {
-  const s = await db().openingSession.findUnique({ where: { tenderId }, select: { record: true, recordSignature: true, recordTimestamp: true } });
+export async function signedRecord(
+  tenderId: string,
+): Promise<{ record: unknown; signature: string; timestampToken: string } | null> {
+  const s = await db().openingSession.findUnique({
+    where: { tenderId },
+    select: { record: true, recordSignature: true, recordTimestamp: true },
+  });
   if (!s?.record || !s.recordSignature || !s.recordTimestamp) return null;
   return { record: s.record, signature: s.recordSignature, timestampToken: Buffer.from(s.recordTimestamp).toString("base64") };
 }

@@ -1,6 +1,14 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { type Certificate, certToDer, certToPem, fieldValue, isCryptoError, issueCertificate, parseCsr } from "../../../crypto/index.node.ts";
+import {
+  type Certificate,
+  certToDer,
+  certToPem,
+  fieldValue,
+  isCryptoError,
+  issueCertificate,
+  parseCsr,
+} from "../../../crypto/index.node.ts";
 import type { CertificateUsage } from "../../generated/prisma/enums.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
@@ -19,17 +27,27 @@ export const EnrolmentSchema = z.object({
 });
 
 export type EnrolmentResult =
-  | { ok: true; signingPem: string; encryptionPem: string; chainPem: string[] }
-  | { ok: false; error: string };
+  { ok: true; signingPem: string; encryptionPem: string; chainPem: string[] } | { ok: false; error: string };
 
-const ROLE_OF = { BIDDER: "bidder", AGENT: "agent", EXPERT: "expert", SUPERVISOR: "supervisor", ADMIN: "service", ROOM_DEVICE: "service" } as const;
+const ROLE_OF = {
+  BIDDER: "bidder",
+  AGENT: "agent",
+  EXPERT: "expert",
+  SUPERVISOR: "supervisor",
+  ADMIN: "service",
+  ROOM_DEVICE: "service",
+} as const;
 
 /**
  * Issues the holder's two certificates (双证书) from two CSRs generated in the browser. The CSR
  * subject must name the holder's organisation and credit code as registered; the CA sets the
  * role itself, so nobody can enrol as a role they do not hold.
  */
-export async function enrolCertificates(user: SessionUser, input: z.infer<typeof EnrolmentSchema>, ip?: string): Promise<EnrolmentResult> {
+export async function enrolCertificates(
+  user: SessionUser,
+  input: z.infer<typeof EnrolmentSchema>,
+  ip?: string,
+): Promise<EnrolmentResult> {
   const org = user.organizationId
     ? await db().organization.findUnique({ where: { id: user.organizationId }, select: { name: true, creditCode: true } })
     : null;
@@ -56,7 +74,10 @@ export async function enrolCertificates(user: SessionUser, input: z.infer<typeof
       where: { id: { in: superseded.map((p) => p.id) } },
       data: { revokedAt: clock.now(), revocationReason: "superseded" },
     });
-    for (const [cert, usage] of [[signing, "SIGNING"], [encryption, "ENCRYPTION"]] as const) {
+    for (const [cert, usage] of [
+      [signing, "SIGNING"],
+      [encryption, "ENCRYPTION"],
+    ] as const) {
       await tx.certificate.create({ data: certificateRow(cert, usage, user) });
     }
     await appendAudit(

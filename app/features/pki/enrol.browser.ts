@@ -11,10 +11,7 @@ export interface PendingEnrolment {
 }
 
 export async function generateEnrolmentRequest(holder: { organization: string; creditCode: string }): Promise<PendingEnrolment> {
-  const [signing, encryption] = await Promise.all([
-    generateKeyPairWebCrypto("signing"),
-    generateKeyPairWebCrypto("encryption"),
-  ]);
+  const [signing, encryption] = await Promise.all([generateKeyPairWebCrypto("signing"), generateKeyPairWebCrypto("encryption")]);
   const subject = { commonName: holder.organization, organization: holder.organization, serialNumber: holder.creditCode };
   return {
     signing,
@@ -33,7 +30,11 @@ export function buildKeyFiles(
   const chain = issued.chainPem.map(certFromPem);
   const file = (usage: "sign" | "enc", keys: KeyPair, pem: string) => ({
     name: `${pending.creditCode}-${usage}.p12`,
-    bytes: exportP12({ privateKey: keys.privateKey, certificate: certFromPem(pem), chain }, password, `${pending.creditCode}-${usage}`),
+    bytes: exportP12(
+      { privateKey: keys.privateKey, certificate: certFromPem(pem), chain },
+      password,
+      `${pending.creditCode}-${usage}`,
+    ),
   });
   return [file("sign", pending.signing, issued.signingPem), file("enc", pending.encryption, issued.encryptionPem)];
 }

@@ -1,7 +1,25 @@
 import fs from "node:fs";
 import path from "node:path";
 import forge from "node-forge";
-import { type CaIdentity, certFromPem, type Certificate, type CertProfile, certToPem, createCrl, createCsr, createIssuingCa, createRootCa, generateRsaKeyPair, installNativeRsaVerify, issueCertificate, nativeSigner, type RevokedEntry, signNatively, type Signer, type TrustStore } from "../../../crypto/index.node.ts";
+import {
+  type CaIdentity,
+  certFromPem,
+  type Certificate,
+  type CertProfile,
+  certToPem,
+  createCrl,
+  createCsr,
+  createIssuingCa,
+  createRootCa,
+  generateRsaKeyPair,
+  installNativeRsaVerify,
+  issueCertificate,
+  nativeSigner,
+  type RevokedEntry,
+  signNatively,
+  type Signer,
+  type TrustStore,
+} from "../../../crypto/index.node.ts";
 import { env } from "../../platform/env.server.ts";
 import * as clock from "../../platform/clock.server.ts";
 
@@ -45,7 +63,12 @@ function loadIdentity(dir: string, name: string): CaIdentity {
   };
 }
 
-async function serviceIdentity(issuing: CaIdentity, commonName: string, profile: Exclude<CertProfile, "root-ca" | "issuing-ca">, now: Date): Promise<CaIdentity> {
+async function serviceIdentity(
+  issuing: CaIdentity,
+  commonName: string,
+  profile: Exclude<CertProfile, "root-ca" | "issuing-ca">,
+  now: Date,
+): Promise<CaIdentity> {
   const keys = await generateRsaKeyPair(2048);
   const csrPem = createCsr(keys, { commonName, organization: NAMES.root.replace("根CA", "") });
   const cert = issueCertificate(issuing, { csrPem, profile, role: "service", now, validityDays: 3 * 365 });
@@ -54,7 +77,11 @@ async function serviceIdentity(issuing: CaIdentity, commonName: string, profile:
 
 async function createPlatformPki(dir: string): Promise<void> {
   const now = new Date(clock.nowMs() - 60_000);
-  const root = createRootCa({ keys: await generateRsaKeyPair(3072), subject: { commonName: NAMES.root, organization: "明标" }, now });
+  const root = createRootCa({
+    keys: await generateRsaKeyPair(3072),
+    subject: { commonName: NAMES.root, organization: "明标" },
+    now,
+  });
   const issuing = createIssuingCa(root, {
     keys: await generateRsaKeyPair(3072),
     subject: { commonName: NAMES.issuing, organization: "明标" },
@@ -88,7 +115,11 @@ export function platformPki(): Promise<PlatformPki> {
     installNativeRsaVerify();
     const root = loadIdentity(dir, "root");
     const issuing = loadIdentity(dir, "issuing");
-    for (const [ca, name] of [[root, "root"], [issuing, "issuing"]] as const) signNatively(ca, fs.readFileSync(path.join(dir, `${name}.key.pem`), "utf8"));
+    for (const [ca, name] of [
+      [root, "root"],
+      [issuing, "issuing"],
+    ] as const)
+      signNatively(ca, fs.readFileSync(path.join(dir, `${name}.key.pem`), "utf8"));
     const chain = [issuing.cert, root.cert];
     const signer = loadIdentity(dir, "signer");
     const tsa = loadIdentity(dir, "tsa");
@@ -103,7 +134,10 @@ export function platformPki(): Promise<PlatformPki> {
 }
 
 /** CRLs of the issuing CA (holder certificates) and the root (the issuing CA), fresh for a day. */
-export async function currentCrls(revoked: readonly RevokedEntry[], crlNumber: number): Promise<{ issuing: Uint8Array; root: Uint8Array }> {
+export async function currentCrls(
+  revoked: readonly RevokedEntry[],
+  crlNumber: number,
+): Promise<{ issuing: Uint8Array; root: Uint8Array }> {
   const pki = await platformPki();
   const thisUpdate = clock.now();
   const nextUpdate = new Date(thisUpdate.getTime() + 24 * 3600 * 1000);

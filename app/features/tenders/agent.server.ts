@@ -131,7 +131,13 @@ export async function createTender(user: SessionUser, input: TenderInput): Promi
         select: { id: true },
       });
       await appendAudit(
-        { actorId: user.id, action: "tender.created", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: auditSummary(input) },
+        {
+          actorId: user.id,
+          action: "tender.created",
+          subjectType: AUDIT_SUBJECT.Tender,
+          subjectId: tender.id,
+          data: auditSummary(input),
+        },
         tx,
       );
       return tender.id;
@@ -147,11 +153,23 @@ export async function updateDraft(user: SessionUser, id: string, input: TenderIn
   if (!(await tendererAllowed(user, input.tendererOrgId))) return refuse("tender.invalid.tenderer", 409);
   try {
     return await db().$transaction(async (tx) => {
-      const updated = await tx.tender.updateMany({ where: { AND: [{ id, status: "DRAFT" }, ownedBy(user)] }, data: tenderData(input) });
+      const updated = await tx.tender.updateMany({
+        where: { AND: [{ id, status: "DRAFT" }, ownedBy(user)] },
+        data: tenderData(input),
+      });
       if (updated.count !== 1) return refuse("tender.invalid.notDraft", 409);
       await tx.tenderLot.deleteMany({ where: { tenderId: id } });
       await tx.tenderLot.createMany({ data: input.lots.map((l) => ({ ...l, tenderId: id })) });
-      await appendAudit({ actorId: user.id, action: "tender.updated", subjectType: AUDIT_SUBJECT.Tender, subjectId: id, data: auditSummary(input) }, tx);
+      await appendAudit(
+        {
+          actorId: user.id,
+          action: "tender.updated",
+          subjectType: AUDIT_SUBJECT.Tender,
+          subjectId: id,
+          data: auditSummary(input),
+        },
+        tx,
+      );
       return { ok: true, value: null };
     });
   } catch (error) {
@@ -193,7 +211,14 @@ async function storeDocument(
       action: "tender.document_attached",
       subjectType: AUDIT_SUBJECT.Tender,
       subjectId: tenderId,
-      data: { documentId: doc.id, kind, fileName: upload.fileName, sha256: upload.staged.sha256, sizeBytes: upload.staged.sizeBytes, clarificationId },
+      data: {
+        documentId: doc.id,
+        kind,
+        fileName: upload.fileName,
+        sha256: upload.staged.sha256,
+        sizeBytes: upload.staged.sizeBytes,
+        clarificationId,
+      },
     },
     tx,
   );
@@ -218,7 +243,11 @@ async function withStoredFile<T extends { ok: boolean }>(upload: StagedUpload | 
   }
 }
 
-export async function attachTenderDocument(user: SessionUser, id: string, upload: StagedUpload): Promise<AgentResult<{ id: string }>> {
+export async function attachTenderDocument(
+  user: SessionUser,
+  id: string,
+  upload: StagedUpload,
+): Promise<AgentResult<{ id: string }>> {
   const tender = await db().tender.findFirst({ where: { AND: [{ id }, ownedBy(user)] }, select: { status: true } });
   if (!tender || tender.status !== "DRAFT") {
     await storage.discard(upload.staged);
@@ -230,11 +259,25 @@ export async function attachTenderDocument(user: SessionUser, id: string, upload
   });
 }
 
-export async function publishTender(user: SessionUser, id: string, now = clock.now()): Promise<AgentResult<{ bidDeadline: Date }>> {
+export async function publishTender(
+  user: SessionUser,
+  id: string,
+  now = clock.now(),
+): Promise<AgentResult<{ bidDeadline: Date }>> {
   const result = await db().$transaction(async (tx): Promise<AgentResult<{ bidDeadline: Date }>> => {
     const row = await tx.tender.findFirst({
       where: { AND: [{ id }, ownedBy(user)] },
-      select: { status: true, procedureType: true, mandatory: true, docsIssueAt: true, docsAvailableUntil: true, bidDeadline: true, code: true, evaluationConfig: true, _count: { select: { documents: { where: { kind: "TENDER_DOCUMENTS" } } } } },
+      select: {
+        status: true,
+        procedureType: true,
+        mandatory: true,
+        docsIssueAt: true,
+        docsAvailableUntil: true,
+        bidDeadline: true,
+        code: true,
+        evaluationConfig: true,
+        _count: { select: { documents: { where: { kind: "TENDER_DOCUMENTS" } } } },
+      },
     });
     if (!row) return refuse("tender.invalid.notFound", 409);
     if (row.status === "DRAFT" && row._count.documents === 0) return refuse("tender.invalid.documentsRequired", 409);
@@ -244,7 +287,10 @@ export async function publishTender(user: SessionUser, id: string, now = clock.n
     if (scoring) return refusalFromDomain(scoring, "tender.errors", 409);
     const outcome = applyEvent(
       row,
-      { type: "publish", schedule: { documentsFrom: row.docsIssueAt, documentsUntil: row.docsAvailableUntil, bidDeadline: row.bidDeadline } },
+      {
+        type: "publish",
+        schedule: { documentsFrom: row.docsIssueAt, documentsUntil: row.docsAvailableUntil, bidDeadline: row.bidDeadline },
+      },
       now,
     );
     if (!outcome.ok) return refusalFromDomain(outcome.error, "tender.errors", 409);
@@ -259,7 +305,11 @@ export async function publishTender(user: SessionUser, id: string, now = clock.n
         action: "tender.published",
         subjectType: AUDIT_SUBJECT.Tender,
         subjectId: id,
-        data: { code: row.code, docsIssueAt: outcome.docsIssueAt?.toISOString(), bidDeadline: outcome.bidDeadline?.toISOString() },
+        data: {
+          code: row.code,
+          docsIssueAt: outcome.docsIssueAt?.toISOString(),
+          bidDeadline: outcome.bidDeadline?.toISOString(),
+        },
       },
       tx,
     );
@@ -305,71 +355,108 @@ export async function issueClarification(
     return refuse("tender.invalid.notFound", 409);
   }
   const result = await withStoredFile(upload, () =>
-    db().$transaction(async (tx): Promise<AgentResult<ClarificationIssued & { userIds: string[]; code: string; title: string }>> => {
-      // Row lock: two clarifications at once must not both take the same number or deadline.
-      await tx.$queryRaw`SELECT id FROM tender WHERE id = ${id}::uuid FOR UPDATE`;
-      const row = await tx.tender.findUniqueOrThrow({
-        where: { id },
-        select: { status: true, procedureType: true, mandatory: true, docsIssueAt: true, docsAvailableUntil: true, bidDeadline: true, code: true, title: true },
-      });
-      const outcome = applyEvent(row, { type: "clarify", affectsPreparation: input.affectsPreparation }, now);
-      if (!outcome.ok) return refusalFromDomain(outcome.error, "tender.errors", 409);
-      const previousDeadline = row.bidDeadline!;
-      const bidDeadline = outcome.bidDeadline!;
-      const deadlineMoved = bidDeadline.getTime() !== previousDeadline.getTime();
-      const number = (await tx.clarification.count({ where: { tenderId: id } })) + 1;
-      const clarification = await tx.clarification.create({
-        data: {
-          tenderId: id,
+    db().$transaction(
+      async (tx): Promise<AgentResult<ClarificationIssued & { userIds: string[]; code: string; title: string }>> => {
+        // Row lock: two clarifications at once must not both take the same number or deadline.
+        await tx.$queryRaw`SELECT id FROM tender WHERE id = ${id}::uuid FOR UPDATE`;
+        const row = await tx.tender.findUniqueOrThrow({
+          where: { id },
+          select: {
+            status: true,
+            procedureType: true,
+            mandatory: true,
+            docsIssueAt: true,
+            docsAvailableUntil: true,
+            bidDeadline: true,
+            code: true,
+            title: true,
+          },
+        });
+        const outcome = applyEvent(row, { type: "clarify", affectsPreparation: input.affectsPreparation }, now);
+        if (!outcome.ok) return refusalFromDomain(outcome.error, "tender.errors", 409);
+        const previousDeadline = row.bidDeadline!;
+        const bidDeadline = outcome.bidDeadline!;
+        const deadlineMoved = bidDeadline.getTime() !== previousDeadline.getTime();
+        const number = (await tx.clarification.count({ where: { tenderId: id } })) + 1;
+        const clarification = await tx.clarification.create({
+          data: {
+            tenderId: id,
+            number,
+            title: input.title,
+            body: input.body,
+            affectsPreparation: input.affectsPreparation,
+            issuedAt: now,
+            previousDeadline,
+            bidDeadline,
+            deadlineMoved,
+            issuedById: user.id,
+          },
+          select: { id: true },
+        });
+        await tx.tender.update({ where: { id }, data: { status: outcome.status, bidDeadline } });
+        if (upload) await storeDocument(tx, user, id, upload, "CLARIFICATION", clarification.id);
+        const holders = await tx.documentDownload.findMany({
+          where: { tenderId: id },
+          distinct: ["organizationId"],
+          select: { organizationId: true },
+        });
+        const users = await tx.user.findMany({
+          where: { organizationId: { in: holders.map((h) => h.organizationId) }, disabledAt: null },
+          select: { id: true },
+        });
+        // The body holds the message parameters; the notifications page renders them per language.
+        const body = JSON.stringify({
+          code: row.code,
+          tenderTitle: row.title,
           number,
           title: input.title,
-          body: input.body,
-          affectsPreparation: input.affectsPreparation,
-          issuedAt: now,
-          previousDeadline,
-          bidDeadline,
           deadlineMoved,
-          issuedById: user.id,
-        },
-        select: { id: true },
-      });
-      await tx.tender.update({ where: { id }, data: { status: outcome.status, bidDeadline } });
-      if (upload) await storeDocument(tx, user, id, upload, "CLARIFICATION", clarification.id);
-      const holders = await tx.documentDownload.findMany({ where: { tenderId: id }, distinct: ["organizationId"], select: { organizationId: true } });
-      const users = await tx.user.findMany({
-        where: { organizationId: { in: holders.map((h) => h.organizationId) }, disabledAt: null },
-        select: { id: true },
-      });
-      // The body holds the message parameters; the notifications page renders them per language.
-      const body = JSON.stringify({ code: row.code, tenderTitle: row.title, number, title: input.title, deadlineMoved, bidDeadline: bidDeadline.toISOString() });
-      await tx.notification.createMany({
-        data: users.map((u) => ({ userId: u.id, kind: "tender.clarification", title: input.title, body, link: `/tenders/${id}#clarification-${number}` })),
-      });
-      await appendAudit(
-        {
-          actorId: user.id,
-          action: "tender.clarified",
-          subjectType: AUDIT_SUBJECT.Tender,
-          subjectId: id,
-          data: {
-            clarificationId: clarification.id,
-            number,
-            affectsPreparation: input.affectsPreparation,
-            previousDeadline: previousDeadline.toISOString(),
-            bidDeadline: bidDeadline.toISOString(),
-            deadlineMoved,
-            // No holder or user count: the agent reads this entry, and the number of potential
-            // bidders must stay secret until the deadline (TBL Art 22). The notification rows
-            // themselves record who was told.
+          bidDeadline: bidDeadline.toISOString(),
+        });
+        await tx.notification.createMany({
+          data: users.map((u) => ({
+            userId: u.id,
+            kind: "tender.clarification",
+            title: input.title,
+            body,
+            link: `/tenders/${id}#clarification-${number}`,
+          })),
+        });
+        await appendAudit(
+          {
+            actorId: user.id,
+            action: "tender.clarified",
+            subjectType: AUDIT_SUBJECT.Tender,
+            subjectId: id,
+            data: {
+              clarificationId: clarification.id,
+              number,
+              affectsPreparation: input.affectsPreparation,
+              previousDeadline: previousDeadline.toISOString(),
+              bidDeadline: bidDeadline.toISOString(),
+              deadlineMoved,
+              // No holder or user count: the agent reads this entry, and the number of potential
+              // bidders must stay secret until the deadline (TBL Art 22). The notification rows
+              // themselves record who was told.
+            },
           },
-        },
-        tx,
-      );
-      return {
-        ok: true,
-        value: { id: clarification.id, number, deadlineMoved, previousDeadline, bidDeadline, userIds: users.map((u) => u.id), code: row.code, title: row.title },
-      };
-    }),
+          tx,
+        );
+        return {
+          ok: true,
+          value: {
+            id: clarification.id,
+            number,
+            deadlineMoved,
+            previousDeadline,
+            bidDeadline,
+            userIds: users.map((u) => u.id),
+            code: row.code,
+            title: row.title,
+          },
+        };
+      },
+    ),
   );
   if (!result.ok) return result;
   const { userIds, code, title, ...issued } = result.value;
@@ -377,7 +464,15 @@ export async function issueClarification(
   // the public notice page (a stale notice is a legal problem, decision 070).
   await invalidatePublicTender(id);
   for (const userId of userIds) {
-    notifyUser(userId, "notification", { kind: "tender.clarification", tenderId: id, code, title, number: issued.number, deadlineMoved: issued.deadlineMoved, bidDeadline: issued.bidDeadline.toISOString() });
+    notifyUser(userId, "notification", {
+      kind: "tender.clarification",
+      tenderId: id,
+      code,
+      title,
+      number: issued.number,
+      deadlineMoved: issued.deadlineMoved,
+      bidDeadline: issued.bidDeadline.toISOString(),
+    });
   }
   if (issued.deadlineMoved) await scheduleCloseBidding(id, issued.bidDeadline);
   return { ok: true, value: issued };
@@ -392,11 +487,20 @@ export async function holderList(tender: { id: string; bidDeadline: Date | null 
     _min: { at: true },
     _count: { _all: true },
   });
-  const orgs = await db().organization.findMany({ where: { id: { in: rows.map((r) => r.organizationId) } }, select: { id: true, name: true, creditCode: true } });
+  const orgs = await db().organization.findMany({
+    where: { id: { in: rows.map((r) => r.organizationId) } },
+    select: { id: true, name: true, creditCode: true },
+  });
   const holders = rows
     .map((r) => {
       const org = orgs.find((o) => o.id === r.organizationId);
-      return { organizationId: r.organizationId, name: org?.name ?? "", creditCode: org?.creditCode ?? "", firstAt: r._min.at?.toISOString() ?? null, downloads: r._count._all };
+      return {
+        organizationId: r.organizationId,
+        name: org?.name ?? "",
+        creditCode: org?.creditCode ?? "",
+        firstAt: r._min.at?.toISOString() ?? null,
+        downloads: r._count._all,
+      };
     })
     .sort((a, b) => (a.firstAt ?? "").localeCompare(b.firstAt ?? ""));
   return { disclosable: true as const, holders };

@@ -12,7 +12,12 @@ export function parseBeijingLocal(text: string): Date | null {
   const m = LOCAL_PATTERN.exec(text.trim());
   if (!m) return null;
   const [year, month, day, hour, minute, second] = m.slice(1).map((v) => Number(v ?? "0")) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   const utc = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(utc);

@@ -21,7 +21,12 @@ import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 
 export type CloseOutcome =
   | { closed: true; tenderId: string; bids: number }
-  | { closed: false; tenderId: string; reason: "not-found" | "not-open" | "no-deadline" | "deadline-not-reached" | "bids-finalising"; pending?: number };
+  | {
+      closed: false;
+      tenderId: string;
+      reason: "not-found" | "not-open" | "no-deadline" | "deadline-not-reached" | "bids-finalising";
+      pending?: number;
+    };
 
 /** How soon a close that waited for on-time bids still being finalised is tried again. */
 const FINALISING_RETRY_MS = 5_000;
@@ -32,13 +37,27 @@ export async function closeBidding(tenderId: string, now = clock.now()): Promise
     await tx.$queryRaw`SELECT id FROM tender WHERE id = ${tenderId}::uuid FOR UPDATE`;
     const row = await tx.tender.findUnique({
       where: { id: tenderId },
-      select: { status: true, procedureType: true, mandatory: true, docsIssueAt: true, docsAvailableUntil: true, bidDeadline: true, code: true, agentOrgId: true, createdById: true },
+      select: {
+        status: true,
+        procedureType: true,
+        mandatory: true,
+        docsIssueAt: true,
+        docsAvailableUntil: true,
+        bidDeadline: true,
+        code: true,
+        agentOrgId: true,
+        createdById: true,
+      },
     });
     if (!row) return { closed: false as const, tenderId, reason: "not-found" as const };
-    if (!(OPEN_STATUSES as readonly string[]).includes(row.status)) return { closed: false as const, tenderId, reason: "not-open" as const };
+    if (!(OPEN_STATUSES as readonly string[]).includes(row.status))
+      return { closed: false as const, tenderId, reason: "not-open" as const };
     if (!row.bidDeadline) return { closed: false as const, tenderId, reason: "no-deadline" as const };
     // Closing reads only the deadline; a row missing the other dates must not block it.
-    const schedule = { docsIssueAt: row.docsIssueAt ?? row.bidDeadline, docsAvailableUntil: row.docsAvailableUntil ?? row.bidDeadline };
+    const schedule = {
+      docsIssueAt: row.docsIssueAt ?? row.bidDeadline,
+      docsAvailableUntil: row.docsAvailableUntil ?? row.bidDeadline,
+    };
     const outcome = applyEvent({ ...row, ...schedule }, { type: "close-bidding" }, now);
     if (!outcome.ok) return { closed: false as const, tenderId, reason: "deadline-not-reached" as const };
     // A bid whose last byte arrived in time but whose finalisation is queued, under way or to be
@@ -58,19 +77,30 @@ export async function closeBidding(tenderId: string, now = clock.now()): Promise
       tx,
     );
     const agents = await tx.user.findMany({
-      where: { OR: [{ id: row.createdById }, ...(row.agentOrgId ? [{ organizationId: row.agentOrgId }] : [])], role: "AGENT", disabledAt: null },
+      where: {
+        OR: [{ id: row.createdById }, ...(row.agentOrgId ? [{ organizationId: row.agentOrgId }] : [])],
+        role: "AGENT",
+        disabledAt: null,
+      },
       select: { id: true },
     });
     const body = JSON.stringify({ code: row.code, bids, bidDeadline: row.bidDeadline?.toISOString() });
     await tx.notification.createMany({
-      data: agents.map((a) => ({ userId: a.id, kind: "tender.bidding_closed", title: row.code, body, link: `/agent/tenders/${tenderId}` })),
+      data: agents.map((a) => ({
+        userId: a.id,
+        kind: "tender.bidding_closed",
+        title: row.code,
+        body,
+        link: `/agent/tenders/${tenderId}`,
+      })),
     });
     return { closed: true as const, tenderId, bids, userIds: agents.map((a) => a.id) };
   });
   if (!result.closed) return result;
   await invalidatePublicTender(tenderId);
   const { userIds, ...closed } = result;
-  for (const userId of userIds) notifyUser(userId, "notification", { kind: "tender.bidding_closed", tenderId, bids: closed.bids });
+  for (const userId of userIds)
+    notifyUser(userId, "notification", { kind: "tender.bidding_closed", tenderId, bids: closed.bids });
   return closed;
 }
 
@@ -79,7 +109,8 @@ export const closeBiddingJob = defineJob({
   payload: z.object({ tenderId: z.string().uuid(), bidDeadline: z.string().datetime() }),
   async handler({ tenderId, bidDeadline }) {
     const outcome = await closeBidding(tenderId);
-    if (!outcome.closed && outcome.reason === "bids-finalising") await scheduleCloseBidding(tenderId, new Date(bidDeadline), FINALISING_RETRY_MS);
+    if (!outcome.closed && outcome.reason === "bids-finalising")
+      await scheduleCloseBidding(tenderId, new Date(bidDeadline), FINALISING_RETRY_MS);
     return outcome;
   },
 });
@@ -126,7 +157,8 @@ export async function scheduleCloseBidding(tenderId: string, bidDeadline: Date, 
   try {
     const delay = retryInMs ?? Math.max(0, bidDeadline.getTime() - clock.nowMs());
     // A retry has its own job id: the first job of this id is still the one running.
-    const jobId = retryInMs === undefined ? closeJobId(tenderId, bidDeadline) : `${closeJobId(tenderId, bidDeadline)}:retry:${clock.nowMs()}`;
+    const jobId =
+      retryInMs === undefined ? closeJobId(tenderId, bidDeadline) : `${closeJobId(tenderId, bidDeadline)}:retry:${clock.nowMs()}`;
     await enqueueJob(closeBiddingJob, { tenderId, bidDeadline: bidDeadline.toISOString() }, { delay, jobId });
   } catch (error) {
     console.error(`could not schedule close-bidding for ${tenderId}; the sweep will close it`, error);

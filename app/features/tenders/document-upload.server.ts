@@ -43,8 +43,11 @@ export function isMultipart(request: Request): boolean {
 /** The browser's file name, reduced to its last path segment and safe characters. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, "").trim().slice(0, 200);
+  const cleaned = base
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, "")
+    .trim()
+    .slice(0, 200);
   return cleaned || "document.pdf";
 }
 

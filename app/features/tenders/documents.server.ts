@@ -16,7 +16,11 @@ import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
  */
 
 export type DownloadDecision =
-  | { ok: true; document: { id: string; fileName: string; sizeBytes: bigint; storageKey: string; mediaType: string }; recorded: boolean }
+  | {
+      ok: true;
+      document: { id: string; fileName: string; sizeBytes: bigint; storageKey: string; mediaType: string };
+      recorded: boolean;
+    }
   | Refused;
 
 /** Refused downloads, with their message (`tender` namespace, `download.refused.<status>`). */
@@ -45,12 +49,24 @@ export async function authoriseDownload(
     },
   });
   if (!document) return refused(404);
-  const file = { id: document.id, fileName: document.fileName, sizeBytes: document.sizeBytes, storageKey: document.storageKey, mediaType: document.mediaType };
+  const file = {
+    id: document.id,
+    fileName: document.fileName,
+    sizeBytes: document.sizeBytes,
+    storageKey: document.storageKey,
+    mediaType: document.mediaType,
+  };
 
   if (user.role === "AGENT") {
     const owns = await db().tender.count({ where: { AND: [{ id: tenderId }, ownedBy(user)] } });
     if (!owns) return refused(403);
-    await appendAudit({ actorId: user.id, action: "tender.document_viewed", subjectType: AUDIT_SUBJECT.Tender, subjectId: tenderId, data: { documentId } });
+    await appendAudit({
+      actorId: user.id,
+      action: "tender.document_viewed",
+      subjectType: AUDIT_SUBJECT.Tender,
+      subjectId: tenderId,
+      data: { documentId },
+    });
     return { ok: true, document: file, recorded: false };
   }
   if (user.role !== "BIDDER" || !user.organizationId) return refused(403);

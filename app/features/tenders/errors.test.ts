@@ -35,7 +35,9 @@ describe("article citations", () => {
   it("cites articles in Chinese for zh-CN and unchanged in English", () => {
     expect(citeArticle("TBL Art 24", "zh-CN")).toBe("《招标投标法》第二十四条");
     expect(citeArticle("Regs Art 16", "zh-CN")).toBe("《招标投标法实施条例》第十六条");
-    expect(citeArticle("Regs Art 22 / Regs Art 54", "zh-CN")).toBe("《招标投标法实施条例》第二十二条、《招标投标法实施条例》第五十四条");
+    expect(citeArticle("Regs Art 22 / Regs Art 54", "zh-CN")).toBe(
+      "《招标投标法实施条例》第二十二条、《招标投标法实施条例》第五十四条",
+    );
     expect(citeArticle("Eval-Rules Arts 20-26", "zh-CN")).toBe("《评标委员会和评标方法暂行规定》第二十至二十六条");
     expect(citeArticle("TBL Chs. II-IV (procedure order)", "zh-CN")).toBe("《招标投标法》第二章至第四章");
     expect(citeArticle("TBL Art 24", "en")).toBe("TBL Art 24");
@@ -45,7 +47,9 @@ describe("article citations", () => {
   it("renders the TBL Art 24 refusal in Chinese with the Chinese citation", () => {
     const t = createI18n("zh-CN").getFixedT("zh-CN", "tender");
     const message = domainErrorMessage(domainError("TENDER.DEADLINE_TOO_SOON", { days: 12, required: 20 }));
-    expect(renderMessage(t, "zh-CN", message)).toBe("自招标文件开始发出之日起至投标截止时间止，依法必须招标的项目不得少于 20 日，当前仅 12 个整日（《招标投标法》第二十四条）。");
+    expect(renderMessage(t, "zh-CN", message)).toBe(
+      "自招标文件开始发出之日起至投标截止时间止，依法必须招标的项目不得少于 20 日，当前仅 12 个整日（《招标投标法》第二十四条）。",
+    );
   });
 });
 
@@ -57,6 +61,8 @@ describe("scoring table refusals (评分标准)", () => {
     expect(renderMessage(zhT, "zh-CN", domainErrorMessage(error))).toBe(
       "评分标准的商务部分各评审因素分值之和为 12.5 分，应等于该部分权重 20 分；请调整分值或权重（《招标投标法》第十九条、《评标委员会和评标方法暂行规定》第三十五条）。",
     );
-    expect(renderMessage(enT, "en", domainErrorMessage(domainError("EVALUATION.EMPTY_PART", { part: "technical", weight: 50 })))).toContain("Technical part has a weight of 50%");
+    expect(
+      renderMessage(enT, "en", domainErrorMessage(domainError("EVALUATION.EMPTY_PART", { part: "technical", weight: 50 }))),
+    ).toContain("Technical part has a weight of 50%");
   });
 });

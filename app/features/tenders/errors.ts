@@ -20,7 +20,11 @@ export function refusalFieldMessage(refusal: Refusal): FieldMessage {
 }
 
 /** Renders a field message, citing the article in the reader's language. */
-export function renderMessage(t: (key: string, params?: Record<string, unknown>) => string, locale: string, message: FieldMessage): string {
+export function renderMessage(
+  t: (key: string, params?: Record<string, unknown>) => string,
+  locale: string,
+  message: FieldMessage,
+): string {
   const params: Record<string, unknown> = { ...(message.params ?? {}) };
   if (typeof params.article === "string") params.article = citeArticle(params.article, locale);
   return t(message.key, params);

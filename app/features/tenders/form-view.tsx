@@ -40,7 +40,19 @@ export function FieldError({ error, id }: { error?: FieldMessage; id: string }) 
   );
 }
 
-function Row({ name, label, error, hint, children }: { name: string; label: string; error?: FieldMessage; hint?: ReactNode; children: ReactNode }) {
+function Row({
+  name,
+  label,
+  error,
+  hint,
+  children,
+}: {
+  name: string;
+  label: string;
+  error?: FieldMessage;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <div className={error ? "field has-error" : "field"}>
       <label htmlFor={name}>{label}</label>
@@ -71,7 +83,9 @@ export function TenderForm({
   const [docsIssueAt, setDocsIssueAt] = useState(str(values, "docsIssueAt"));
   const [method, setMethod] = useState(str(values, "evaluationMethod", "COMPREHENSIVE"));
   const [benchmark, setBenchmark] = useState(str(values, "benchmark", "lowest"));
-  const [readOuts, setReadOuts] = useState(() => list(values, "readOutLabel").map((label, i) => ({ label, kind: list(values, "readOutKind")[i] ?? "text" })));
+  const [readOuts, setReadOuts] = useState(() =>
+    list(values, "readOutLabel").map((label, i) => ({ label, kind: list(values, "readOutKind")[i] ?? "text" })),
+  );
   const [lots, setLots] = useState(() =>
     list(values, "lotCode").map((code, i) => ({
       code,
@@ -103,29 +117,49 @@ export function TenderForm({
     <Form method="post" className="stack" noValidate>
       <CsrfInput />
       {intent && <input type="hidden" name="intent" value={intent} />}
-      {errors._form && <p className="form-error" role="alert">{renderMessage(t, i18n.language, errors._form)}</p>}
+      {errors._form && (
+        <p className="form-error" role="alert">
+          {renderMessage(t, i18n.language, errors._form)}
+        </p>
+      )}
       <fieldset className="stack">
         <legend>{t("form.sectionBasics")}</legend>
-        <Row name="title" label={t("form.title")} error={err("title")}>{input("title", { required: true })}</Row>
-        <Row name="code" label={t("form.code")} error={err("code")} hint={t("form.codeHint")}>{input("code", { required: true })}</Row>
+        <Row name="title" label={t("form.title")} error={err("title")}>
+          {input("title", { required: true })}
+        </Row>
+        <Row name="code" label={t("form.code")} error={err("code")} hint={t("form.codeHint")}>
+          {input("code", { required: true })}
+        </Row>
         <Row name="procedureType" label={t("form.procedureType")} error={err("procedureType")}>
-          <select id="procedureType" name="procedureType" value={procedureType} onChange={(e) => setProcedureType(e.target.value)}>
+          <select
+            id="procedureType"
+            name="procedureType"
+            value={procedureType}
+            onChange={(e) => setProcedureType(e.target.value)}
+          >
             {PROCEDURE_TYPES.map((p) => (
-              <option key={p} value={p}>{t(`procedureType.${p}`)}</option>
+              <option key={p} value={p}>
+                {t(`procedureType.${p}`)}
+              </option>
             ))}
           </select>
         </Row>
         <label>
-          <input type="checkbox" name="mandatory" checked={mandatory} onChange={(e) => setMandatory(e.target.checked)} /> {t("form.mandatory")}
+          <input type="checkbox" name="mandatory" checked={mandatory} onChange={(e) => setMandatory(e.target.checked)} />{" "}
+          {t("form.mandatory")}
         </label>
         <Row name="tendererOrgId" label={t("form.tenderer")} error={err("tendererOrgId")}>
           <select id="tendererOrgId" name="tendererOrgId" defaultValue={str(values, "tendererOrgId", tenderers[0]?.id ?? "")}>
             {tenderers.map((o) => (
-              <option key={o.id} value={o.id}>{o.name}</option>
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
             ))}
           </select>
         </Row>
-        <Row name="region" label={t("form.region")} error={err("region")}>{input("region")}</Row>
+        <Row name="region" label={t("form.region")} error={err("region")}>
+          {input("region")}
+        </Row>
         <Row name="description" label={t("form.description")} error={err("description")}>
           <textarea id="description" name="description" rows={5} defaultValue={str(values, "description")} />
         </Row>
@@ -142,11 +176,22 @@ export function TenderForm({
         <Row name="bidValidityDays" label={t("form.bidValidityDays")} error={err("bidValidityDays")}>
           {input("bidValidityDays", { type: "number", min: 1, max: 365, defaultValue: str(values, "bidValidityDays", "90") })}
         </Row>
-        <Row name="decryptionWindowMinutes" label={t("form.decryptionWindowMinutes")} error={err("decryptionWindowMinutes")} hint={t("form.decryptionWindowHint")}>
-          {input("decryptionWindowMinutes", { type: "number", min: 5, max: 240, defaultValue: str(values, "decryptionWindowMinutes", "30") })}
+        <Row
+          name="decryptionWindowMinutes"
+          label={t("form.decryptionWindowMinutes")}
+          error={err("decryptionWindowMinutes")}
+          hint={t("form.decryptionWindowHint")}
+        >
+          {input("decryptionWindowMinutes", {
+            type: "number",
+            min: 5,
+            max: 240,
+            defaultValue: str(values, "decryptionWindowMinutes", "30"),
+          })}
         </Row>
         <label>
-          <input type="checkbox" name="escrowRemedy" defaultChecked={str(values, "escrowRemedy") === "on"} /> {t("form.escrowRemedy")}
+          <input type="checkbox" name="escrowRemedy" defaultChecked={str(values, "escrowRemedy") === "on"} />{" "}
+          {t("form.escrowRemedy")}
         </label>
       </fieldset>
 
@@ -154,13 +199,27 @@ export function TenderForm({
         <legend>{t("form.sectionDates")}</legend>
         <p className="muted">{t("form.beijingTime")}</p>
         <Row name="docsIssueAt" label={t("form.docsIssueAt")} error={err("docsIssueAt")}>
-          <input id="docsIssueAt" name="docsIssueAt" type="datetime-local" value={docsIssueAt} onChange={(e) => setDocsIssueAt(e.target.value)} />
+          <input
+            id="docsIssueAt"
+            name="docsIssueAt"
+            type="datetime-local"
+            value={docsIssueAt}
+            onChange={(e) => setDocsIssueAt(e.target.value)}
+          />
         </Row>
         <Row
           name="docsAvailableUntil"
           label={t("form.docsAvailableUntil")}
           error={err("docsAvailableUntil")}
-          hint={minimums ? <span data-testid="min-docs-until">{t("form.minDocsUntil", { date: formatDateTime(minimums.documentsUntilEarliest.toISOString(), locale) })}</span> : t("form.minimumsAfterIssue")}
+          hint={
+            minimums ? (
+              <span data-testid="min-docs-until">
+                {t("form.minDocsUntil", { date: formatDateTime(minimums.documentsUntilEarliest.toISOString(), locale) })}
+              </span>
+            ) : (
+              t("form.minimumsAfterIssue")
+            )
+          }
         >
           {input("docsAvailableUntil", { type: "datetime-local" })}
         </Row>
@@ -168,7 +227,13 @@ export function TenderForm({
           name="bidDeadline"
           label={t("form.bidDeadline")}
           error={err("bidDeadline")}
-          hint={minimums ? <span data-testid="min-deadline">{t("form.minDeadline", { date: formatDateTime(minimums.bidDeadlineEarliest.toISOString(), locale) })}</span> : undefined}
+          hint={
+            minimums ? (
+              <span data-testid="min-deadline">
+                {t("form.minDeadline", { date: formatDateTime(minimums.bidDeadlineEarliest.toISOString(), locale) })}
+              </span>
+            ) : undefined
+          }
         >
           {input("bidDeadline", { type: "datetime-local" })}
         </Row>
@@ -185,15 +250,21 @@ export function TenderForm({
             <input name="readOutLabel" aria-label={t("form.readOutLabel", { n: i + 1 })} defaultValue={r.label} />
             <select name="readOutKind" aria-label={t("form.readOutKind", { n: i + 1 })} defaultValue={r.kind}>
               {READ_OUT_KINDS.map((k) => (
-                <option key={k} value={k}>{t(`readOutKind.${k}`)}</option>
+                <option key={k} value={k}>
+                  {t(`readOutKind.${k}`)}
+                </option>
               ))}
             </select>
-            <button type="button" onClick={() => setReadOuts(readOuts.filter((_, j) => j !== i))}>{t("form.remove")}</button>
+            <button type="button" onClick={() => setReadOuts(readOuts.filter((_, j) => j !== i))}>
+              {t("form.remove")}
+            </button>
           </div>
         ))}
         <FieldError error={err("readOutLabel")} id="readOutLabel-error" />
         <p>
-          <button type="button" onClick={() => setReadOuts([...readOuts, { label: "", kind: "text" }])}>{t("form.addReadOut")}</button>
+          <button type="button" onClick={() => setReadOuts([...readOuts, { label: "", kind: "text" }])}>
+            {t("form.addReadOut")}
+          </button>
         </p>
       </fieldset>
 
@@ -209,16 +280,43 @@ export function TenderForm({
         <p className="muted">{t("form.lotsHint")}</p>
         {lots.map((l, i) => (
           <div key={i} className="actions">
-            <input name="lotCode" aria-label={t("form.lotCode", { n: i + 1 })} placeholder={t("form.lotCodePlaceholder")} defaultValue={l.code} size={8} />
-            <input name="lotName" aria-label={t("form.lotName", { n: i + 1 })} placeholder={t("form.lotNamePlaceholder")} defaultValue={l.name} />
-            <input name="lotPrice" aria-label={t("form.lotPrice", { n: i + 1 })} placeholder={t("form.lotPricePlaceholder")} defaultValue={l.price} inputMode="decimal" />
-            <input name="lotSecurity" aria-label={t("form.lotSecurity", { n: i + 1 })} placeholder={t("form.lotSecurityPlaceholder")} defaultValue={l.security} inputMode="decimal" />
-            <button type="button" onClick={() => setLots(lots.filter((_, j) => j !== i))}>{t("form.remove")}</button>
+            <input
+              name="lotCode"
+              aria-label={t("form.lotCode", { n: i + 1 })}
+              placeholder={t("form.lotCodePlaceholder")}
+              defaultValue={l.code}
+              size={8}
+            />
+            <input
+              name="lotName"
+              aria-label={t("form.lotName", { n: i + 1 })}
+              placeholder={t("form.lotNamePlaceholder")}
+              defaultValue={l.name}
+            />
+            <input
+              name="lotPrice"
+              aria-label={t("form.lotPrice", { n: i + 1 })}
+              placeholder={t("form.lotPricePlaceholder")}
+              defaultValue={l.price}
+              inputMode="decimal"
+            />
+            <input
+              name="lotSecurity"
+              aria-label={t("form.lotSecurity", { n: i + 1 })}
+              placeholder={t("form.lotSecurityPlaceholder")}
+              defaultValue={l.security}
+              inputMode="decimal"
+            />
+            <button type="button" onClick={() => setLots(lots.filter((_, j) => j !== i))}>
+              {t("form.remove")}
+            </button>
           </div>
         ))}
         <FieldError error={err("lots")} id="lots-error" />
         <p>
-          <button type="button" onClick={() => setLots([...lots, { code: "", name: "", price: "", security: "" }])}>{t("form.addLot")}</button>
+          <button type="button" onClick={() => setLots([...lots, { code: "", name: "", price: "", security: "" }])}>
+            {t("form.addLot")}
+          </button>
         </p>
       </fieldset>
 
@@ -227,22 +325,42 @@ export function TenderForm({
         <Row name="evaluationMethod" label={t("form.evaluationMethod")} error={err("evaluationMethod")}>
           <select id="evaluationMethod" name="evaluationMethod" value={method} onChange={(e) => setMethod(e.target.value)}>
             {EVALUATION_METHODS.map((m) => (
-              <option key={m} value={m}>{t(`evaluationMethod.${m}`)}</option>
+              <option key={m} value={m}>
+                {t(`evaluationMethod.${m}`)}
+              </option>
             ))}
           </select>
         </Row>
         {method === "COMPREHENSIVE" && (
           <>
             <div className="actions">
-              <Row name="weightTechnical" label={t("form.weightTechnical")}>{input("weightTechnical", { type: "number", min: 0, max: 100, defaultValue: str(values, "weightTechnical", "50") })}</Row>
-              <Row name="weightCommercial" label={t("form.weightCommercial")}>{input("weightCommercial", { type: "number", min: 0, max: 100, defaultValue: str(values, "weightCommercial", "20") })}</Row>
-              <Row name="weightPrice" label={t("form.weightPrice")}>{input("weightPrice", { type: "number", min: 0, max: 100, defaultValue: str(values, "weightPrice", "30") })}</Row>
+              <Row name="weightTechnical" label={t("form.weightTechnical")}>
+                {input("weightTechnical", {
+                  type: "number",
+                  min: 0,
+                  max: 100,
+                  defaultValue: str(values, "weightTechnical", "50"),
+                })}
+              </Row>
+              <Row name="weightCommercial" label={t("form.weightCommercial")}>
+                {input("weightCommercial", {
+                  type: "number",
+                  min: 0,
+                  max: 100,
+                  defaultValue: str(values, "weightCommercial", "20"),
+                })}
+              </Row>
+              <Row name="weightPrice" label={t("form.weightPrice")}>
+                {input("weightPrice", { type: "number", min: 0, max: 100, defaultValue: str(values, "weightPrice", "30") })}
+              </Row>
             </div>
             <FieldError error={err("weights")} id="weights-error" />
             <Row name="benchmark" label={t("form.benchmark")}>
               <select id="benchmark" name="benchmark" value={benchmark} onChange={(e) => setBenchmark(e.target.value)}>
                 {BENCHMARKS.map((b) => (
-                  <option key={b} value={b}>{t(`benchmark.${b}`)}</option>
+                  <option key={b} value={b}>
+                    {t(`benchmark.${b}`)}
+                  </option>
                 ))}
               </select>
             </Row>
@@ -260,7 +378,9 @@ export function TenderForm({
         )}
       </fieldset>
       <div className="actions">
-        <button type="submit" className="primary">{submitLabel}</button>
+        <button type="submit" className="primary">
+          {submitLabel}
+        </button>
       </div>
     </Form>
   );

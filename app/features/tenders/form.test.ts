@@ -50,13 +50,19 @@ describe("tender form", () => {
   });
 
   it("parses a lawful tender: yuan to fen, Beijing times, 唱标 items with the price first, evaluation config", () => {
-    const result = parseTenderForm(form({ lotCode: ["1", ""], lotName: ["一标段", ""], lotPrice: ["6000000.50", ""], lotSecurity: ["100000", ""] }));
+    const result = parseTenderForm(
+      form({ lotCode: ["1", ""], lotName: ["一标段", ""], lotPrice: ["6000000.50", ""], lotSecurity: ["100000", ""] }),
+    );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     const d = result.data;
     expect(d.estimatedPriceCents).toBe(1_000_000_000n);
     expect(d.bidSecurityCents).toBe(20_000_000n);
     expect(d.bidDeadline.toISOString()).toBe("2027-03-22T01:30:00.000Z");
-    expect(d.readOutItems).toEqual([PRICE_ITEM, { key: "item1", label: "工期", kind: "days" }, { key: "item2", label: "质量标准", kind: "text" }]);
+    expect(d.readOutItems).toEqual([
+      PRICE_ITEM,
+      { key: "item1", label: "工期", kind: "days" },
+      { key: "item2", label: "质量标准", kind: "text" },
+    ]);
     expect(d.qualificationRequirements).toEqual([
       { id: "q1", text: "市政公用工程施工总承包二级及以上" },
       { id: "q2", text: "近三年无重大安全事故" },
@@ -78,7 +84,10 @@ describe("tender form", () => {
     const result = parseTenderForm(form({ bidDeadline: "2027-03-20T09:30" }));
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors.bidDeadline).toEqual({ key: "errors.TENDER.DEADLINE_TOO_SOON", params: { days: 18, required: 20, article: "TBL Art 24" } });
+    expect(result.errors.bidDeadline).toEqual({
+      key: "errors.TENDER.DEADLINE_TOO_SOON",
+      params: { days: 18, required: 20, article: "TBL Art 24" },
+    });
   });
 
   it("refuses fewer than 5 days of document availability (Regs Art 16)", () => {
@@ -104,17 +113,29 @@ describe("tender form", () => {
 
   it("lowest evaluated price needs no weights but states its adjustment rules; stored values round-trip to the form", () => {
     const result = parseTenderForm(
-      form({ evaluationMethod: "LOWEST_EVALUATED_PRICE", weightPrice: "", adjustmentFactor: ["工期提前", ""], adjustmentRule: ["每提前 1 日扣减报价 0.1%", ""] }),
+      form({
+        evaluationMethod: "LOWEST_EVALUATED_PRICE",
+        weightPrice: "",
+        adjustmentFactor: ["工期提前", ""],
+        adjustmentRule: ["每提前 1 日扣减报价 0.1%", ""],
+      }),
     );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     const values = tenderFormValues({ ...result.data, lots: result.data.lots });
-    const again = parseTenderForm(form(Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, string | string[]>));
+    const again = parseTenderForm(
+      form(Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, string | string[]>),
+    );
     if (!again.ok) throw new Error(JSON.stringify(again.errors));
     expect(again.data).toEqual(result.data);
-    expect(result.data.evaluationConfig).toEqual({ method: "LOWEST_EVALUATED_PRICE", adjustments: [{ id: "a1", factor: "工期提前", rule: "每提前 1 日扣减报价 0.1%" }] });
+    expect(result.data.evaluationConfig).toEqual({
+      method: "LOWEST_EVALUATED_PRICE",
+      adjustments: [{ id: "a1", factor: "工期提前", rule: "每提前 1 日扣减报价 0.1%" }],
+    });
     const comprehensive = parseTenderForm(form());
     if (!comprehensive.ok) throw new Error(JSON.stringify(comprehensive.errors));
-    const back = parseTenderForm(form(tenderFormValues({ ...comprehensive.data, lots: [] }) as Record<string, string | string[]>));
+    const back = parseTenderForm(
+      form(tenderFormValues({ ...comprehensive.data, lots: [] }) as Record<string, string | string[]>),
+    );
     if (!back.ok) throw new Error(JSON.stringify(back.errors));
     expect(back.data.evaluationConfig).toEqual(comprehensive.data.evaluationConfig);
   });
@@ -127,12 +148,21 @@ describe("tender form", () => {
     });
     // The row a refusal names is the row on the page, blank rows in between included.
     const gap = parseTenderForm(
-      form({ criterionPart: ["technical", "technical", "technical", "commercial"], criterionName: ["施工组织设计", "", "项目管理机构", "企业业绩"], criterionPoints: ["30", "", "20", "20"], criterionGuidance: ["g", "", "", "g"] }),
+      form({
+        criterionPart: ["technical", "technical", "technical", "commercial"],
+        criterionName: ["施工组织设计", "", "项目管理机构", "企业业绩"],
+        criterionPoints: ["30", "", "20", "20"],
+        criterionGuidance: ["g", "", "", "g"],
+      }),
     );
     expect(!gap.ok && gap.errors.criteria?.params).toMatchObject({ row: 3, problem: "guidance" });
-    const empty = parseTenderForm(form({ criterionPart: ["technical"], criterionName: ["施工组织设计"], criterionPoints: ["50"], criterionGuidance: ["g"] }));
+    const empty = parseTenderForm(
+      form({ criterionPart: ["technical"], criterionName: ["施工组织设计"], criterionPoints: ["50"], criterionGuidance: ["g"] }),
+    );
     expect(!empty.ok && empty.errors.criteria?.key).toBe("errors.EVALUATION.EMPTY_PART");
-    const lowest = parseTenderForm(form({ evaluationMethod: "LOWEST_EVALUATED_PRICE", adjustmentFactor: ["工期提前"], adjustmentRule: [""] }));
+    const lowest = parseTenderForm(
+      form({ evaluationMethod: "LOWEST_EVALUATED_PRICE", adjustmentFactor: ["工期提前"], adjustmentRule: [""] }),
+    );
     expect(!lowest.ok && lowest.errors.adjustments?.key).toBe("errors.EVALUATION.INVALID_ADJUSTMENT_RULE");
   });
 
@@ -140,7 +170,12 @@ describe("tender form", () => {
     const result = parseTenderForm(form());
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(checkEvaluationConfig(result.data.evaluationConfig)).toBeNull();
-    const legacy = { method: "COMPREHENSIVE", weights: { technical: 50, commercial: 20, price: 30 }, priceScoring: { benchmark: { kind: "lowest" }, formula: { kind: "ratio" } }, criteria: ["施工组织设计"] };
+    const legacy = {
+      method: "COMPREHENSIVE",
+      weights: { technical: 50, commercial: 20, price: 30 },
+      priceScoring: { benchmark: { kind: "lowest" }, formula: { kind: "ratio" } },
+      criteria: ["施工组织设计"],
+    };
     expect(EvaluationConfigSchema.parse(legacy)).toMatchObject({ criteria: [], legacyCriteria: ["施工组织设计"] });
     expect(checkEvaluationConfig(legacy)?.code).toBe("EVALUATION.EMPTY_PART");
     expect(checkEvaluationConfig({ method: "LOWEST_EVALUATED_PRICE", criteria: ["工期"] })).toBeNull();

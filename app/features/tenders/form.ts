@@ -111,13 +111,21 @@ export interface FieldMessage {
 export type TenderFieldErrors = Record<string, FieldMessage>;
 
 export type TenderFormResult =
-  | { ok: true; data: TenderInput; values: TenderFormValues }
-  | { ok: false; errors: TenderFieldErrors; values: TenderFormValues };
+  { ok: true; data: TenderInput; values: TenderFormValues } | { ok: false; errors: TenderFieldErrors; values: TenderFormValues };
 
 /** What the page re-displays after a refused submission (strings and string lists only). */
 export type TenderFormValues = Record<string, string | string[]>;
 
-const REPEATED = ["readOutLabel", "readOutKind", "lotCode", "lotName", "lotPrice", "lotSecurity", ...CRITERION_FIELDS, ...ADJUSTMENT_FIELDS] as const;
+const REPEATED = [
+  "readOutLabel",
+  "readOutKind",
+  "lotCode",
+  "lotName",
+  "lotPrice",
+  "lotSecurity",
+  ...CRITERION_FIELDS,
+  ...ADJUSTMENT_FIELDS,
+] as const;
 
 const text = (max: number) => z.string().trim().max(max, "invalid.tooLong");
 const required = (max: number) => text(max).min(1, "invalid.required");
@@ -131,15 +139,30 @@ export const TenderFormSchema = z.object({
   title: required(200),
   code: required(50).regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, "invalid.projectCode"),
   procedureType: z.enum(PROCEDURE_TYPES, { errorMap: () => ({ message: "invalid.required" }) }),
-  mandatory: z.string().optional().transform((v) => v === "on" || v === "true"),
+  mandatory: z
+    .string()
+    .optional()
+    .transform((v) => v === "on" || v === "true"),
   tendererOrgId: z.string().uuid("invalid.required"),
   region: text(100).default(""),
   description: text(10_000).default(""),
   estimatedPrice: required(20),
   bidSecurity: text(20).default("0"),
-  bidValidityDays: z.coerce.number({ invalid_type_error: "invalid.integer" }).int("invalid.integer").min(1, "invalid.integer").max(365, "invalid.integer"),
-  decryptionWindowMinutes: z.coerce.number({ invalid_type_error: "invalid.integer" }).int("invalid.integer").min(5, "invalid.integer").max(240, "invalid.integer").default(30),
-  escrowRemedy: z.string().optional().transform((v) => v === "on" || v === "true"),
+  bidValidityDays: z.coerce
+    .number({ invalid_type_error: "invalid.integer" })
+    .int("invalid.integer")
+    .min(1, "invalid.integer")
+    .max(365, "invalid.integer"),
+  decryptionWindowMinutes: z.coerce
+    .number({ invalid_type_error: "invalid.integer" })
+    .int("invalid.integer")
+    .min(5, "invalid.integer")
+    .max(240, "invalid.integer")
+    .default(30),
+  escrowRemedy: z
+    .string()
+    .optional()
+    .transform((v) => v === "on" || v === "true"),
   docsIssueAt: required(25),
   docsAvailableUntil: required(25),
   bidDeadline: required(25),
@@ -332,9 +355,7 @@ export function parseTenderForm(form: FormData): TenderFormResult {
 }
 
 /** Zod schemas for the JSON columns, used when reading them back (a boundary too). */
-export const ReadOutItemsSchema = z.array(
-  z.object({ key: z.string(), label: z.string(), kind: z.enum(READ_OUT_KINDS) }),
-);
+export const ReadOutItemsSchema = z.array(z.object({ key: z.string(), label: z.string(), kind: z.enum(READ_OUT_KINDS) }));
 export const QualificationsSchema = z.array(z.object({ id: z.string(), text: z.string() }));
 /** A stored config from before the scoring table held `criteria` as strings: kept as `legacyCriteria`. */
 const legacyCriteria = (raw: unknown): unknown => {
@@ -344,27 +365,30 @@ const legacyCriteria = (raw: unknown): unknown => {
   return { ...rest, criteria: [], legacyCriteria: [...((rest.legacyCriteria as string[] | undefined) ?? []), ...criteria] };
 };
 
-export const EvaluationConfigSchema = z.preprocess(legacyCriteria, z.union([
-  z.object({
-    method: z.literal("COMPREHENSIVE"),
-    weights: z.object({ technical: z.number(), commercial: z.number(), price: z.number() }),
-    priceScoring: z.object({
-      benchmark: z.union([
-        z.object({ kind: z.literal("lowest") }),
-        z.object({ kind: z.literal("average"), coefficientPermille: z.number().int() }),
-      ]),
-      formula: z.object({ kind: z.literal("ratio") }),
+export const EvaluationConfigSchema = z.preprocess(
+  legacyCriteria,
+  z.union([
+    z.object({
+      method: z.literal("COMPREHENSIVE"),
+      weights: z.object({ technical: z.number(), commercial: z.number(), price: z.number() }),
+      priceScoring: z.object({
+        benchmark: z.union([
+          z.object({ kind: z.literal("lowest") }),
+          z.object({ kind: z.literal("average"), coefficientPermille: z.number().int() }),
+        ]),
+        formula: z.object({ kind: z.literal("ratio") }),
+      }),
+      criteria: z.array(ScoringCriterionSchema),
+      legacyCriteria: z.array(z.string()).optional(),
+      migrated: z.boolean().optional(),
     }),
-    criteria: z.array(ScoringCriterionSchema),
-    legacyCriteria: z.array(z.string()).optional(),
-    migrated: z.boolean().optional(),
-  }),
-  z.object({
-    method: z.literal("LOWEST_EVALUATED_PRICE"),
-    adjustments: z.array(AdjustmentRuleSchema).default([]),
-    legacyCriteria: z.array(z.string()).optional(),
-  }),
-]));
+    z.object({
+      method: z.literal("LOWEST_EVALUATED_PRICE"),
+      adjustments: z.array(AdjustmentRuleSchema).default([]),
+      legacyCriteria: z.array(z.string()).optional(),
+    }),
+  ]),
+);
 
 /**
  * A stored evaluation config checked again before publication: a tender from before the scoring
@@ -387,7 +411,10 @@ export function checkEvaluationConfig(raw: unknown): DomainError | null {
 export const ClarificationFormSchema = z.object({
   title: required(200),
   body: required(20_000),
-  affectsPreparation: z.string().optional().transform((v) => v === "on" || v === "true"),
+  affectsPreparation: z
+    .string()
+    .optional()
+    .transform((v) => v === "on" || v === "true"),
 });
 
 /** A stored tender as form values, for editing a draft. */
@@ -413,7 +440,9 @@ export function tenderFormValues(row: {
   evaluationConfig: unknown;
   lots: { code: string; name: string; estimatedPriceCents: bigint; bidSecurityCents: bigint }[];
 }): TenderFormValues {
-  const readOuts = ReadOutItemsSchema.catch([]).parse(row.readOutItems).filter((r) => r.key !== PRICE_ITEM.key);
+  const readOuts = ReadOutItemsSchema.catch([])
+    .parse(row.readOutItems)
+    .filter((r) => r.key !== PRICE_ITEM.key);
   const config = EvaluationConfigSchema.safeParse(row.evaluationConfig);
   const values: TenderFormValues = {
     title: row.title,
@@ -429,7 +458,10 @@ export function tenderFormValues(row: {
     docsIssueAt: toBeijingLocal(row.docsIssueAt),
     docsAvailableUntil: toBeijingLocal(row.docsAvailableUntil),
     bidDeadline: toBeijingLocal(row.bidDeadline),
-    qualifications: QualificationsSchema.catch([]).parse(row.qualificationRequirements).map((q) => q.text).join("\n"),
+    qualifications: QualificationsSchema.catch([])
+      .parse(row.qualificationRequirements)
+      .map((q) => q.text)
+      .join("\n"),
     readOutLabel: readOuts.map((r) => r.label),
     readOutKind: readOuts.map((r) => r.kind),
     lotCode: row.lots.map((l) => l.code),

@@ -20,12 +20,22 @@ import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
  * The two secrets are optional there (the app runs without the media server); using witnessing
  * without them stops with the variable's name.
  */
-function witnessEnv(): { MEDIA_PUBLIC_URL: string; MEDIA_INTERNAL_URL: string; MEDIA_INTERNAL_SECRET: string; WITNESS_TOKEN_SECRET: string } {
+function witnessEnv(): {
+  MEDIA_PUBLIC_URL: string;
+  MEDIA_INTERNAL_URL: string;
+  MEDIA_INTERNAL_SECRET: string;
+  WITNESS_TOKEN_SECRET: string;
+} {
   const e = env();
   for (const name of ["MEDIA_INTERNAL_SECRET", "WITNESS_TOKEN_SECRET"] as const) {
     if (!e[name]) throw new Error(`Invalid environment (see .env.example):\n  ${name}: required for 数字见证`);
   }
-  return { MEDIA_PUBLIC_URL: e.MEDIA_PUBLIC_URL, MEDIA_INTERNAL_URL: e.MEDIA_INTERNAL_URL, MEDIA_INTERNAL_SECRET: e.MEDIA_INTERNAL_SECRET!, WITNESS_TOKEN_SECRET: e.WITNESS_TOKEN_SECRET! };
+  return {
+    MEDIA_PUBLIC_URL: e.MEDIA_PUBLIC_URL,
+    MEDIA_INTERNAL_URL: e.MEDIA_INTERNAL_URL,
+    MEDIA_INTERNAL_SECRET: e.MEDIA_INTERNAL_SECRET!,
+    WITNESS_TOKEN_SECRET: e.WITNESS_TOKEN_SECRET!,
+  };
 }
 
 /** The evaluation room of a tender: one per tender's evaluation session. */
@@ -45,7 +55,14 @@ type WitnessTender = {
 };
 
 const TENDER_FIELDS = {
-  id: true, title: true, code: true, status: true, agentOrgId: true, tendererOrgId: true, witnessOpenedAt: true, witnessClosedAt: true,
+  id: true,
+  title: true,
+  code: true,
+  status: true,
+  agentOrgId: true,
+  tendererOrgId: true,
+  witnessOpenedAt: true,
+  witnessClosedAt: true,
 } as const;
 
 async function findTender(tenderId: string): Promise<WitnessTender> {
@@ -70,7 +87,8 @@ export async function requireSupervisor(request: Request, tenderIds: string[]) {
   const user = await requireUser(request, ["SUPERVISOR"]);
   const tenders = await Promise.all(tenderIds.map(findTender));
   const assigned = await db().tenderSupervisor.count({ where: { userId: user.id, tenderId: { in: tenders.map((t) => t.id) } } });
-  if (assigned !== new Set(tenders.map((t) => t.id)).size) throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
+  if (assigned !== new Set(tenders.map((t) => t.id)).size)
+    throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
   return { user, tenders };
 }
 
@@ -90,7 +108,6 @@ export async function supervisedTenders(userId: string) {
  * the tenderer, whose evaluation is being supervised.
  */
 export const ROOM_DEVICE_ROLES = ["ADMIN", "ROOM_DEVICE"] as const;
-
 
 export async function requireRoomDevice(request: Request, tenderId: string) {
   const user = await requireUser(request, ROOM_DEVICE_ROLES);
@@ -115,13 +132,13 @@ export async function roomDeviceTenders(request: Request) {
  * callers receive; `witnessReason` gives its last part.
  */
 export type WitnessRoomReason = "NOT_PUBLISHED" | "ALREADY_ENDED" | "NOT_OPEN" | "MEDIA_UNREACHABLE" | "NOT_SUPERVISOR";
-const roomRefusal = (reason: WitnessRoomReason): Refused => refuse(`witness.errors.${reason}`, reason === "MEDIA_UNREACHABLE" ? 503 : reason === "NOT_SUPERVISOR" ? 400 : 409);
+const roomRefusal = (reason: WitnessRoomReason): Refused =>
+  refuse(`witness.errors.${reason}`, reason === "MEDIA_UNREACHABLE" ? 503 : reason === "NOT_SUPERVISOR" ? 400 : 409);
 
 /** The reason of a witness refusal (the key's last part). */
 export function witnessReason(refusal: Refusal): string {
   return refusal.code.slice(refusal.code.lastIndexOf(".") + 1);
 }
-
 
 /**
  * Starts the tender's witnessing: the media server opens the room (its recorders start with the
@@ -142,9 +159,21 @@ export async function openEvaluationWitness(tenderId: string, actorId: string | 
   }
   if (!tender.witnessOpenedAt) {
     await db().$transaction(async (tx) => {
-      const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessOpenedAt: null }, data: { witnessOpenedAt: clock.now() } });
+      const updated = await tx.tender.updateMany({
+        where: { id: tender.id, witnessOpenedAt: null },
+        data: { witnessOpenedAt: clock.now() },
+      });
       if (updated.count === 1) {
-        await appendAudit({ actorId, action: "witness.room.opened", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
+        await appendAudit(
+          {
+            actorId,
+            action: "witness.room.opened",
+            subjectType: AUDIT_SUBJECT.Tender,
+            subjectId: tender.id,
+            data: { roomId: roomIdOf(tender.id) },
+          },
+          tx,
+        );
       }
     });
   }
@@ -165,9 +194,21 @@ export async function closeEvaluationWitness(tenderId: string, actorId: string |
     return roomRefusal("MEDIA_UNREACHABLE");
   }
   await db().$transaction(async (tx) => {
-    const updated = await tx.tender.updateMany({ where: { id: tender.id, witnessClosedAt: null }, data: { witnessClosedAt: clock.now() } });
+    const updated = await tx.tender.updateMany({
+      where: { id: tender.id, witnessClosedAt: null },
+      data: { witnessClosedAt: clock.now() },
+    });
     if (updated.count === 1) {
-      await appendAudit({ actorId, action: "witness.room.closed", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { roomId: roomIdOf(tender.id) } }, tx);
+      await appendAudit(
+        {
+          actorId,
+          action: "witness.room.closed",
+          subjectType: AUDIT_SUBJECT.Tender,
+          subjectId: tender.id,
+          data: { roomId: roomIdOf(tender.id) },
+        },
+        tx,
+      );
     }
   });
   return { ok: true };
@@ -180,10 +221,21 @@ export async function assignSupervisor(actorId: string, tenderId: string, userId
   const user = await db().user.findUnique({ where: { id: userId }, select: { id: true, role: true, disabledAt: true } });
   if (!user || user.role !== "SUPERVISOR" || user.disabledAt) return roomRefusal("NOT_SUPERVISOR");
   await db().$transaction(async (tx) => {
-    const existing = await tx.tenderSupervisor.findUnique({ where: { tenderId_userId: { tenderId: tender.id, userId: user.id } } });
+    const existing = await tx.tenderSupervisor.findUnique({
+      where: { tenderId_userId: { tenderId: tender.id, userId: user.id } },
+    });
     if (existing) return;
     await tx.tenderSupervisor.create({ data: { tenderId: tender.id, userId: user.id, assignedById: actorId } });
-    await appendAudit({ actorId, action: "witness.supervisor.assigned", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { supervisorId: user.id } }, tx);
+    await appendAudit(
+      {
+        actorId,
+        action: "witness.supervisor.assigned",
+        subjectType: AUDIT_SUBJECT.Tender,
+        subjectId: tender.id,
+        data: { supervisorId: user.id },
+      },
+      tx,
+    );
   });
   // The custodians are set: while bidding is open the escrow key can be made now, before any
   // bidder needs it.
@@ -197,7 +249,16 @@ export async function removeSupervisor(actorId: string, tenderId: string, userId
   await db().$transaction(async (tx) => {
     const removed = await tx.tenderSupervisor.deleteMany({ where: { tenderId: tender.id, userId } });
     if (removed.count > 0) {
-      await appendAudit({ actorId, action: "witness.supervisor.removed", subjectType: AUDIT_SUBJECT.Tender, subjectId: tender.id, data: { supervisorId: userId } }, tx);
+      await appendAudit(
+        {
+          actorId,
+          action: "witness.supervisor.removed",
+          subjectType: AUDIT_SUBJECT.Tender,
+          subjectId: tender.id,
+          data: { supervisorId: userId },
+        },
+        tx,
+      );
     }
   });
 }
@@ -258,7 +319,11 @@ export async function recordingSummary(user: SessionUser, tenderId: string): Pro
     orderBy: { seq: "asc" },
     select: { action: true, subjectType: true, subjectId: true, data: true },
   });
-  const auditEntries = entries.map((e) => ({ action: e.action, subject: `${e.subjectType}:${e.subjectId ?? ""}`, data: (e.data ?? {}) as Record<string, unknown> }));
+  const auditEntries = entries.map((e) => ({
+    action: e.action,
+    subject: `${e.subjectType}:${e.subjectId ?? ""}`,
+    data: (e.data ?? {}) as Record<string, unknown>,
+  }));
   let res: Response;
   try {
     res = await internalCall("POST", `/internal/rooms/${roomId}/verify`, { auditEntries });
@@ -267,12 +332,24 @@ export async function recordingSummary(user: SessionUser, tenderId: string): Pro
   }
   if (res.status === 404) return { kind: "none", sources: [] };
   if (!res.ok) return { kind: "failed", status: res.status, sources: [] };
-  const report = (await res.json()) as { ok: boolean; problems: { track: string; seq: number; problem: string }[]; gaps: unknown[] };
+  const report = (await res.json()) as {
+    ok: boolean;
+    problems: { track: string; seq: number; problem: string }[];
+    gaps: unknown[];
+  };
   if (!report.ok) {
-    return { kind: "altered", problems: report.problems.map((p) => `${p.track} #${p.seq} ${p.problem}`), gaps: report.gaps.length, sources: [] };
+    return {
+      kind: "altered",
+      problems: report.problems.map((p) => `${p.track} #${p.seq} ${p.problem}`),
+      gaps: report.gaps.length,
+      sources: [],
+    };
   }
   const token = witnessToken(user, "supervisor", [tenderId]);
-  const listed = await fetch(new URL(`/playback/${roomId}/sources?token=${encodeURIComponent(token)}`, witnessEnv().MEDIA_INTERNAL_URL), { signal: AbortSignal.timeout(30_000) });
+  const listed = await fetch(
+    new URL(`/playback/${roomId}/sources?token=${encodeURIComponent(token)}`, witnessEnv().MEDIA_INTERNAL_URL),
+    { signal: AbortSignal.timeout(30_000) },
+  );
   if (!listed.ok) return { kind: listed.status === 404 ? "none" : "failed", status: listed.status, sources: [] };
   const body = (await listed.json()) as { sources: { source: string; seconds: number }[]; gaps: unknown[] };
   const base = witnessEnv().MEDIA_PUBLIC_URL;
@@ -282,8 +359,10 @@ export async function recordingSummary(user: SessionUser, tenderId: string): Pro
     sources: body.sources.map((s) => ({
       source: s.source,
       seconds: Math.round(s.seconds),
-      src: new URL(`/playback/${roomId}/${encodeURIComponent(s.source)}.webm?token=${encodeURIComponent(token)}`, base).toString(),
+      src: new URL(
+        `/playback/${roomId}/${encodeURIComponent(s.source)}.webm?token=${encodeURIComponent(token)}`,
+        base,
+      ).toString(),
     })),
   };
 }
-

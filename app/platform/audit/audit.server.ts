@@ -65,13 +65,26 @@ function nextAuditRecord(last: { seq: bigint; hash: string } | null, input: Audi
  */
 export async function appendAuditSql(client: SqlClient, input: AuditInput): Promise<AuditRecord> {
   await client.query("SELECT pg_advisory_xact_lock($1)", [AUDIT_LOCK_KEY]);
-  const { rows } = await client.query<{ seq: string; hash: string }>("SELECT a.seq::text AS seq, a.hash FROM audit_entry a ORDER BY a.seq DESC LIMIT 1");
+  const { rows } = await client.query<{ seq: string; hash: string }>(
+    "SELECT a.seq::text AS seq, a.hash FROM audit_entry a ORDER BY a.seq DESC LIMIT 1",
+  );
   const last = rows[0] ? { seq: BigInt(rows[0].seq), hash: rows[0].hash } : null;
   const record = nextAuditRecord(last, input);
   await client.query(
     `INSERT INTO audit_entry (seq, at, actor_id, action, subject_type, subject_id, data, prev_hash, hash, event_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [record.seq.toString(), record.at, record.actorId, record.action, record.subjectType, record.subjectId, JSON.stringify(record.data), record.prevHash, record.hash, input.eventId ?? null],
+    [
+      record.seq.toString(),
+      record.at,
+      record.actorId,
+      record.action,
+      record.subjectType,
+      record.subjectId,
+      JSON.stringify(record.data),
+      record.prevHash,
+      record.hash,
+      input.eventId ?? null,
+    ],
   );
   return record;
 }

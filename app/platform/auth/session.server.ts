@@ -18,10 +18,7 @@ function tokenHash(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-export async function createSession(
-  userId: string,
-  meta: { ip?: string; userAgent?: string },
-): Promise<string> {
+export async function createSession(userId: string, meta: { ip?: string; userAgent?: string }): Promise<string> {
   const token = randomBytes(32).toString("base64url");
   await db().session.create({
     data: {

@@ -29,9 +29,21 @@ beforeAll(async () => {
   const gen = sealEnvelope({
     tenderId: "T-2026-001",
     files: [
-      { name: "技术标.pdf", data: bytesSource(Uint8Array.from({ length: 3 * CHUNK + 100 }, (_, i) => (i * 7) & 0xff), 700) },
+      {
+        name: "技术标.pdf",
+        data: bytesSource(
+          Uint8Array.from({ length: 3 * CHUNK + 100 }, (_, i) => (i * 7) & 0xff),
+          700,
+        ),
+      },
       { name: "empty.txt", data: bytesSource(new Uint8Array(0)) },
-      { name: "报价.xlsx", data: bytesSource(Uint8Array.from({ length: 2 * CHUNK }, (_, i) => (i * 13) & 0xff), 700) },
+      {
+        name: "报价.xlsx",
+        data: bytesSource(
+          Uint8Array.from({ length: 2 * CHUNK }, (_, i) => (i * 13) & 0xff),
+          700,
+        ),
+      },
     ],
     bidderEncryptionCert: fx.encryption.cert,
     escrow: { publicKey: fx.escrow.publicKey, serial: "escrow-T-2026-001" },
@@ -63,7 +75,10 @@ function cut(bytes: Uint8Array, sizes: (i: number) => number): Uint8Array[] {
   return pieces;
 }
 
-async function viaIntake(bytes: Uint8Array, sizes: (i: number) => number): Promise<{ walk: EnvelopeWalk; sha256: string; file: string }> {
+async function viaIntake(
+  bytes: Uint8Array,
+  sizes: (i: number) => number,
+): Promise<{ walk: EnvelopeWalk; sha256: string; file: string }> {
   const file = emptyFile();
   const intake = new EnvelopeIntake(file);
   try {
@@ -108,7 +123,13 @@ describe("envelope intake (upload framing, WalkState, ingest thread)", () => {
       ["whole", () => sealed.length],
       ["1 byte", () => 1],
       ["7 bytes", () => 7],
-      ["random", (() => { const r = random(42); return () => 1 + (r() % 3000); })()],
+      [
+        "random",
+        (() => {
+          const r = random(42);
+          return () => 1 + (r() % 3000);
+        })(),
+      ],
       ["64 KiB", () => 65536],
     ];
     for (const [, sizes] of patterns) {
@@ -118,7 +139,9 @@ describe("envelope intake (upload framing, WalkState, ingest thread)", () => {
       expect(Buffer.from(fs.readFileSync(seen.file)).equals(Buffer.from(sealed))).toBe(true);
     }
     const walk = (await viaIntake(sealed, () => 1000)).walk;
-    expect(checkWalk(walk, { trust: fx.pki.trust(), at: new Date(), expectedTenderId: "T-2026-001" }).manifest.files).toHaveLength(3);
+    expect(
+      checkWalk(walk, { trust: fx.pki.trust(), at: new Date(), expectedTenderId: "T-2026-001" }).manifest.files,
+    ).toHaveLength(3);
   });
 
   it("refuses what crypto's walker refuses, with the same code, at any cut", async () => {
@@ -158,7 +181,9 @@ describe("envelope intake (upload framing, WalkState, ingest thread)", () => {
     const tampered = sealed.slice();
     tampered[Math.floor(tampered.length / 2)]! ^= 0x01;
     const { walk } = await viaIntake(tampered, () => 4096);
-    expect(() => checkWalk(walk, { trust: fx.pki.trust(), at: new Date() })).toThrow(/differs from what the bidder signed|TAMPERED/);
+    expect(() => checkWalk(walk, { trust: fx.pki.trust(), at: new Date() })).toThrow(
+      /differs from what the bidder signed|TAMPERED/,
+    );
   });
 
   it("verifies a stored file the same way (an upload not seen whole while it arrived)", async () => {
@@ -198,7 +223,10 @@ describe("envelope intake (upload framing, WalkState, ingest thread)", () => {
       const body = new PassThrough();
       const writing = writeBody(body, intake, { limit: 100 });
       body.end(sealed.slice(0, 200));
-      const error = await writing.then(() => null, (e: unknown) => e);
+      const error = await writing.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(isLimitExceeded(error)).toBe(true);
     } finally {
       intake.abandon();

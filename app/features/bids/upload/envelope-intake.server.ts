@@ -3,7 +3,19 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { FileStore } from "@tus/file-store";
 import { ERRORS, isPathInsideDirectory, type Upload } from "@tus/server";
-import { CHUNK_PREFIX_LENGTH, CryptoErrorCode, type EnvelopeWalk, fail, MAGIC, maxRecordBody, readChunkPrefix, readU32be, RECORD_FRAME_LENGTH, RecordType, WalkState } from "../../../../crypto/index.node.ts";
+import {
+  CHUNK_PREFIX_LENGTH,
+  CryptoErrorCode,
+  type EnvelopeWalk,
+  fail,
+  MAGIC,
+  maxRecordBody,
+  readChunkPrefix,
+  readU32be,
+  RECORD_FRAME_LENGTH,
+  RecordType,
+  WalkState,
+} from "../../../../crypto/index.node.ts";
 import { IngestJob } from "./ingest-threads.server.ts";
 
 /** Where a request body goes, in order: written (and hashed) on an ingest thread. */
@@ -124,9 +136,11 @@ export class EnvelopeIntake implements BodySink {
   }
 
   private walk(step: () => unknown): void {
-    this.walking = this.walking.then(async () => {
-      if (!this.walkFailure) await step();
-    }).catch((error: unknown) => this.stop(error));
+    this.walking = this.walking
+      .then(async () => {
+        if (!this.walkFailure) await step();
+      })
+      .catch((error: unknown) => this.stop(error));
   }
 
   private frame(bytes: Uint8Array): void {
@@ -165,14 +179,18 @@ export class EnvelopeIntake implements BodySink {
     const part = this.part;
     switch (this.phase) {
       case "magic":
-        if (part.some((b, k) => b !== MAGIC[k])) fail(CryptoErrorCode.MALFORMED, "This is not an MBSEAL v1 bid envelope (bad magic bytes).");
+        if (part.some((b, k) => b !== MAGIC[k]))
+          fail(CryptoErrorCode.MALFORMED, "This is not an MBSEAL v1 bid envelope (bad magic bytes).");
         this.nextRecord(at);
         return;
       case "frame": {
         this.recordType = part[0] as number;
         this.recordLength = readU32be(part, 1);
         if (this.recordLength > maxRecordBody(this.recordType)) {
-          fail(CryptoErrorCode.MALFORMED, `Record of type ${this.recordType} at byte ${this.recordAt} is too long (${this.recordLength} bytes).`);
+          fail(
+            CryptoErrorCode.MALFORMED,
+            `Record of type ${this.recordType} at byte ${this.recordAt} is too long (${this.recordLength} bytes).`,
+          );
         }
         if (this.recordType === RecordType.CHUNK) this.gather("prefix", Math.min(CHUNK_PREFIX_LENGTH, this.recordLength));
         else this.gather("body", this.recordLength);
@@ -209,7 +227,10 @@ export class EnvelopeIntake implements BodySink {
     if (this.phase === "sealed" || this.phase === "body" || this.phase === "prefix") {
       fail(CryptoErrorCode.TRUNCATED, `The envelope ends inside the record at byte ${this.recordAt}.`);
     }
-    fail(CryptoErrorCode.TRUNCATED, `The envelope ends in the middle of a record (at byte ${this.offset}); the upload or copy is incomplete.`);
+    fail(
+      CryptoErrorCode.TRUNCATED,
+      `The envelope ends in the middle of a record (at byte ${this.offset}); the upload or copy is incomplete.`,
+    );
   }
 }
 

@@ -27,7 +27,13 @@ function rng(seed: number): () => number {
   };
 }
 
-async function storeInRequests(file: string, data: Uint8Array, cuts: number[], direct: boolean, random: () => number): Promise<void> {
+async function storeInRequests(
+  file: string,
+  data: Uint8Array,
+  cuts: number[],
+  direct: boolean,
+  random: () => number,
+): Promise<void> {
   fs.writeFileSync(file, "");
   let at = 0;
   for (const end of [...cuts, data.length]) {
@@ -74,7 +80,9 @@ describe("ingest threads (positioned writes of upload bytes)", () => {
     for (let at = 0; at < data.length; at += 70_001) job.push(own(data, at, at + 70_001));
     const whole = await job.finish();
     expect(whole).toBe(createHash("sha256").update(data).digest("hex"));
-    expect(Buffer.from(await range).toString("hex")).toBe(createHash("sha256").update(data.subarray(5000, 1_500_001)).digest("hex"));
+    expect(Buffer.from(await range).toString("hex")).toBe(
+      createHash("sha256").update(data.subarray(5000, 1_500_001)).digest("hex"),
+    );
     expect(Buffer.compare(fs.readFileSync(file), data)).toBe(0);
   });
 

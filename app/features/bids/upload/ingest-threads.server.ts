@@ -65,7 +65,8 @@ class IngestThread {
     this.worker.unref();
     this.worker.on("message", (reply: Reply) => {
       if (reply.bytes) this.processed(reply.bytes);
-      if (reply.done !== undefined || reply.flushed !== undefined || reply.sha256 !== undefined || reply.error !== undefined) this.answered();
+      if (reply.done !== undefined || reply.flushed !== undefined || reply.sha256 !== undefined || reply.error !== undefined)
+        this.answered();
       this.jobs.get(reply.id)?.receive(reply);
     });
     const die = (error: Error) => {
@@ -92,7 +93,10 @@ class IngestThread {
       if (this.awaited++ === 0) this.worker.ref();
     }
     try {
-      this.worker.postMessage(message, pieces.map((p) => p.buffer as ArrayBuffer));
+      this.worker.postMessage(
+        message,
+        pieces.map((p) => p.buffer as ArrayBuffer),
+      );
     } catch {
       // A buffer that cannot move (not detachable): send copies instead.
       this.worker.postMessage({ ...message, pieces: pieces.map((p) => p.slice()) });
@@ -144,7 +148,9 @@ function pickThread(): IngestThread {
     threads.push(t);
     return t;
   }
-  return threads.reduce((a, b) => (b.jobs.size < a.jobs.size || (b.jobs.size === a.jobs.size && b.inFlight < a.inFlight) ? b : a));
+  return threads.reduce((a, b) =>
+    b.jobs.size < a.jobs.size || (b.jobs.size === a.jobs.size && b.inFlight < a.inFlight) ? b : a,
+  );
 }
 
 /** Bytes sent to the ingest threads and not yet written or hashed, all threads together. */
@@ -199,7 +205,14 @@ export class IngestJob {
   constructor(options: IngestJobOptions) {
     this.pushed = this.done = options.start ?? 0;
     this.thread.attach(this);
-    this.thread.send({ op: "open", id: this.id, path: options.file, write: options.write, hash: options.hash, direct: options.direct ?? true });
+    this.thread.send({
+      op: "open",
+      id: this.id,
+      path: options.file,
+      write: options.write,
+      hash: options.hash,
+      direct: options.direct ?? true,
+    });
   }
 
   /**

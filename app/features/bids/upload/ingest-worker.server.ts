@@ -246,7 +246,21 @@ export function ingestWorkerMain(): void {
   port.on("message", (m: IngestMessage) => {
     try {
       if (m.op === "open") {
-        jobs.set(m.id, { id: m.id, path: m.path, write: m.write, direct: m.direct && O_DIRECT !== 0, fd: -1, dfd: -1, next: 0, tail: null, tailAt: 0, tailLen: 0, pos: 0, whole: m.hash ? createHash("sha256") : null, ranges: [] });
+        jobs.set(m.id, {
+          id: m.id,
+          path: m.path,
+          write: m.write,
+          direct: m.direct && O_DIRECT !== 0,
+          fd: -1,
+          dfd: -1,
+          next: 0,
+          tail: null,
+          tailAt: 0,
+          tailLen: 0,
+          pos: 0,
+          whole: m.hash ? createHash("sha256") : null,
+          ranges: [],
+        });
         return;
       }
       const j = jobs.get(m.id);
@@ -262,7 +276,8 @@ export function ingestWorkerMain(): void {
         if (j.whole) {
           for (const r of m.ranges) {
             const last = j.ranges[j.ranges.length - 1];
-            if (r.start < j.pos || r.end < r.start || (last && r.start < last.end)) throw new Error("ranges must be announced in order, before their bytes");
+            if (r.start < j.pos || r.end < r.start || (last && r.start < last.end))
+              throw new Error("ranges must be announced in order, before their bytes");
             j.ranges.push({ seq: r.seq, start: r.start, end: r.end, hash: createHash("sha256") });
           }
           if (j.pos !== m.at) throw new Error("bytes must be hashed in file order");

@@ -3,7 +3,19 @@ import path from "node:path";
 import { ERRORS, EXPOSED_HEADERS, MemoryLocker, Metadata, Server, TUS_RESUMABLE, TUS_VERSION, type Upload } from "@tus/server";
 import { z } from "zod";
 import { getUser, type SessionUser } from "../../../platform/auth/auth.server.ts";
-import { arrivalOf, completeUnfinalised, deleteOldOutcomes, outcomeOf, recordArrival, expectFinalBody, type IncomingBodyHandle, recordOutcome, removeUploadFiles, uploadsDir, type UploadOutcome } from "../../../platform/upload-arrivals.server.ts";
+import {
+  arrivalOf,
+  completeUnfinalised,
+  deleteOldOutcomes,
+  outcomeOf,
+  recordArrival,
+  expectFinalBody,
+  type IncomingBodyHandle,
+  recordOutcome,
+  removeUploadFiles,
+  uploadsDir,
+  type UploadOutcome,
+} from "../../../platform/upload-arrivals.server.ts";
 import { bidContext, checkEnvelopeSize, finaliseSubmission, recordRefusal, storedReceipt } from "../bids.server.ts";
 import type { Refusal } from "../../../platform/refusal.ts";
 import { db } from "../../../platform/db.server.ts";
@@ -21,18 +33,27 @@ const UploadMetadataSchema = z.object({
   filename: z.string().max(200).optional(),
   // Collusion indicators (Regs Art 40), computed in the browser from non-secret data: a device
   // fingerprint, and SHA-256 hashes of the bid documents' author/creator fields.
-  deviceFingerprint: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  deviceFingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   documentMeta: z.string().max(4000).optional(),
 });
 
 class UploadError extends Error {
-  constructor(readonly status_code: number, readonly body: string) {
+  constructor(
+    readonly status_code: number,
+    readonly body: string,
+  ) {
     super(body);
   }
 }
 
 function refusalError(refusal: Refusal): UploadError {
-  return new UploadError(refusal.status, JSON.stringify({ error: refusal.code, article: refusal.article, params: refusal.params }));
+  return new UploadError(
+    refusal.status,
+    JSON.stringify({ error: refusal.code, article: refusal.article, params: refusal.params }),
+  );
 }
 
 async function loadBidder(request: Request): Promise<SessionUser> {
@@ -134,7 +155,9 @@ type UploadState =
 async function uploadState(id: string): Promise<UploadState> {
   const outcome = await outcomeOf(id);
   if (outcome) return { kind: "done", userId: outcome.userId, outcome };
-  const upload = await intakeStore().getUpload(id).catch(() => null);
+  const upload = await intakeStore()
+    .getUpload(id)
+    .catch(() => null);
   if (!upload) return { kind: "none" };
   const userId = upload.metadata?.userId ?? undefined;
   if (upload.size !== undefined && upload.offset === upload.size) return { kind: "complete", userId, upload };
@@ -142,7 +165,10 @@ async function uploadState(id: string): Promise<UploadState> {
 }
 
 /** What the PATCH that completes an upload answers: the receipt, or the refusal. */
-function outcomeAnswer(outcome: UploadOutcome, receipt: unknown): { status_code: number; headers: Record<string, string>; body: string } {
+function outcomeAnswer(
+  outcome: UploadOutcome,
+  receipt: unknown,
+): { status_code: number; headers: Record<string, string>; body: string } {
   if (!outcome.ok) throw refusalError(outcome.refusal);
   return {
     status_code: 200,
@@ -152,7 +178,10 @@ function outcomeAnswer(outcome: UploadOutcome, receipt: unknown): { status_code:
 }
 
 /** The last byte arrived: verify, store, record and answer with the receipt (or the refusal). */
-async function completeUpload(request: Request, upload: Upload): Promise<{ status_code: number; headers: Record<string, string>; body: string }> {
+async function completeUpload(
+  request: Request,
+  upload: Upload,
+): Promise<{ status_code: number; headers: Record<string, string>; body: string }> {
   const user = await requireBidder(request);
   const done = await finaliseOnce(upload.id, user).catch((error: unknown) => {
     // A transient failure (database, disk): the bytes stay and the finalisation runs again at
@@ -169,10 +198,20 @@ const finalising = new Map<string, Promise<{ outcome: UploadOutcome; receipt?: u
 
 async function userById(id: string | undefined): Promise<SessionUser> {
   const row = id
-    ? await db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, organizationId: true, organization: { select: { name: true } } } })
+    ? await db().user.findUnique({
+        where: { id },
+        select: { id: true, email: true, name: true, role: true, organizationId: true, organization: { select: { name: true } } },
+      })
     : null;
   if (!row) throw new Error(`the user ${id ?? "(none)"} of an upload does not exist`);
-  return { id: row.id, email: row.email, name: row.name, role: row.role, organizationId: row.organizationId, organizationName: row.organization?.name ?? null };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    organizationId: row.organizationId,
+    organizationName: row.organization?.name ?? null,
+  };
 }
 
 /**
@@ -245,7 +284,13 @@ export async function uploadReceipt(user: SessionUser, id: string, tenderId: str
   if (state.kind === "done") {
     const { outcome } = state;
     if (!outcome.ok) return { status: "refused", refusal: outcome.refusal };
-    return { status: "accepted", bidId: outcome.bidId, versionId: outcome.versionId, version: outcome.version, receipt: await storedReceipt(outcome.versionId) };
+    return {
+      status: "accepted",
+      bidId: outcome.bidId,
+      versionId: outcome.versionId,
+      version: outcome.version,
+      receipt: await storedReceipt(outcome.versionId),
+    };
   }
   const size = state.upload.size ?? 0;
   if (state.kind === "receiving") return { status: "incomplete", offset: state.upload.offset, size };
@@ -312,12 +357,19 @@ async function finalise(user: SessionUser, upload: Upload, receivedAt: Date) {
   }
   const intake = takeIntake(upload.id, upload.size ?? -1);
   try {
-    const result = await finaliseSubmission(user, tenderId, file, intake, {
-      ip: meta.ip || undefined,
-      userAgent: meta.userAgent || undefined,
-      deviceFingerprint: meta.deviceFingerprint || undefined,
-      documentMeta,
-    }, receivedAt);
+    const result = await finaliseSubmission(
+      user,
+      tenderId,
+      file,
+      intake,
+      {
+        ip: meta.ip || undefined,
+        userAgent: meta.userAgent || undefined,
+        deviceFingerprint: meta.deviceFingerprint || undefined,
+        documentMeta,
+      },
+      receivedAt,
+    );
     if (!result.ok) await recordRefusal(user, tenderId, result.refusal, { stage: "finish", uploadId: upload.id });
     return result;
   } finally {
@@ -445,7 +497,8 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
       return;
     }
     leaveSlot = enterUploadSlot((await requireBidder(request)).id);
-    if (!leaveSlot) throw new UploadError(429, JSON.stringify({ error: "bid.tooManyUploads", max: MAX_CONCURRENT_UPLOADS_PER_USER }));
+    if (!leaveSlot)
+      throw new UploadError(429, JSON.stringify({ error: "bid.tooManyUploads", max: MAX_CONCURRENT_UPLOADS_PER_USER }));
 
     const datastore = intakeStore();
     // A second request for this upload (a client that reconnected) asks for the lock: this one
@@ -496,7 +549,8 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
         }
       }
       // The legal arrival time (Regs Art 36), on disk before anything else happens to the bid.
-      if (written.offset === upload.size && written.offset > offset) await recordArrival(id, new Date(clock.nowMs() - heldUnread));
+      if (written.offset === upload.size && written.offset > offset)
+        await recordArrival(id, new Date(clock.nowMs() - heldUnread));
     } finally {
       finalBody?.done();
       clearTimeout(drain);
@@ -526,14 +580,19 @@ async function handlePatch(req: IncomingMessage, res: ServerResponse): Promise<v
 
 /** 423 Locked, as tus servers answer for an upload another request holds; tus clients retry it. */
 function sendBusy(res: ServerResponse, headers: Record<string, string>, size: number): void {
-  send(res, 423, {
-    ...headers,
-    "Retry-After": String(FINALISING_RETRY_AFTER_S),
-    "Upload-Offset": String(size),
-    "Upload-Length": String(size),
-    "Cache-Control": "no-store",
-    "Content-Type": "application/json",
-  }, JSON.stringify({ error: "bid.finalising" }));
+  send(
+    res,
+    423,
+    {
+      ...headers,
+      "Retry-After": String(FINALISING_RETRY_AFTER_S),
+      "Upload-Offset": String(size),
+      "Upload-Length": String(size),
+      "Cache-Control": "no-store",
+      "Content-Type": "application/json",
+    },
+    JSON.stringify({ error: "bid.finalising" }),
+  );
 }
 
 /**
@@ -544,7 +603,11 @@ function sendBusy(res: ServerResponse, headers: Record<string, string>, size: nu
 async function handleHead(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const id = uploadIdOf(req.url);
   if (!id) return false;
-  const headers: Record<string, string> = { "Tus-Resumable": TUS_RESUMABLE, "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": EXPOSED_HEADERS };
+  const headers: Record<string, string> = {
+    "Tus-Resumable": TUS_RESUMABLE,
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": EXPOSED_HEADERS,
+  };
   try {
     const user = await requireBidder(headersOnly(req));
     const state = await uploadState(id);
@@ -553,10 +616,20 @@ async function handleHead(req: IncomingMessage, res: ServerResponse): Promise<bo
     if (state.kind === "done") {
       const { outcome } = state;
       if (!outcome.ok) {
-        send(res, 410, { ...headers, "Content-Type": "application/json" }, JSON.stringify({ error: outcome.refusal.code, article: outcome.refusal.article, params: outcome.refusal.params }));
+        send(
+          res,
+          410,
+          { ...headers, "Content-Type": "application/json" },
+          JSON.stringify({ error: outcome.refusal.code, article: outcome.refusal.article, params: outcome.refusal.params }),
+        );
         return true;
       }
-      send(res, 200, { ...headers, "Upload-Offset": String(outcome.size), "Upload-Length": String(outcome.size), "Cache-Control": "no-store" });
+      send(res, 200, {
+        ...headers,
+        "Upload-Offset": String(outcome.size),
+        "Upload-Length": String(outcome.size),
+        "Cache-Control": "no-store",
+      });
       return true;
     }
     void finaliseOnce(id).catch((error: unknown) => console.error(`bid finalisation of ${id} failed:`, error));
@@ -578,7 +651,12 @@ export async function handleBidUpload(req: IncomingMessage, res: ServerResponse)
   // The tus server answers concatenation with 501; it is not offered (Tus-Extension), so a
   // request for it is the client's error.
   if (req.headers["upload-concat"] !== undefined) {
-    send(res, 400, { "Tus-Resumable": TUS_RESUMABLE, "Content-Type": "text/plain; charset=utf-8" }, "Upload-Concat is not supported.\n");
+    send(
+      res,
+      400,
+      { "Tus-Resumable": TUS_RESUMABLE, "Content-Type": "text/plain; charset=utf-8" },
+      "Upload-Concat is not supported.\n",
+    );
     return;
   }
   if (req.method === "PATCH") return handlePatch(req, res);
