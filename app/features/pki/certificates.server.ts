@@ -64,39 +64,44 @@ export async function enrolCertificates(
     issueCertificate(pki.issuing, { csrPem, profile, role, now, validityDays: HOLDER_VALIDITY_DAYS, crlUrl });
   const signing = issue(input.signingCsr, "signing");
   const encryption = issue(input.encryptionCsr, "encryption");
-  const previous = await db().$transaction(async (tx) => {
-    // A new pair supersedes the holder's previous certificates, which are revoked.
-    const superseded = await tx.certificate.findMany({
-      where: { organizationId: user.organizationId, userId: user.id, revokedAt: null },
-      select: { id: true, serialNumber: true },
-    });
-    await tx.certificate.updateMany({
-      where: { id: { in: superseded.map((p) => p.id) } },
-      data: { revokedAt: clock.now(), revocationReason: "superseded" },
-    });
-    for (const [cert, usage] of [
-      [signing, "SIGNING"],
-      [encryption, "ENCRYPTION"],
-    ] as const) {
-      await tx.certificate.create({ data: certificateRow(cert, usage, user) });
-    }
-    await appendAudit(
-      {
-        actorId: user.id,
-        action: "pki.certificates_issued",
-        subjectType: AUDIT_SUBJECT.Organization,
-        subjectId: user.organizationId,
-        data: {
-          signingSerial: signing.serialNumber,
-          encryptionSerial: encryption.serialNumber,
-          superseded: superseded.map((p) => p.serialNumber),
-          ip,
+  const previous = await db().$transaction(
+    async (tx) => {
+      // A new pair supersedes the holder's previous certificates, which are revoked.
+      const superseded = await tx.certificate.findMany({
+        where: { organizationId: user.organizationId, userId: user.id, revokedAt: null },
+        select: { id: true, serialNumber: true },
+      });
+      await tx.certificate.updateMany({
+        where: { id: { in: superseded.map((p) => p.id) } },
+        data: { revokedAt: clock.now(), revocationReason: "superseded" },
+      });
+      for (const [cert, usage] of [
+        [signing, "SIGNING"],
+        [encryption, "ENCRYPTION"],
+      ] as const) {
+        await tx.certificate.create({ data: certificateRow(cert, usage, user) });
+      }
+      await appendAudit(
+        {
+          actorId: user.id,
+          action: "pki.certificates_issued",
+          subjectType: AUDIT_SUBJECT.Organization,
+          subjectId: user.organizationId,
+          data: {
+            signingSerial: signing.serialNumber,
+            encryptionSerial: encryption.serialNumber,
+            superseded: superseded.map((p) => p.serialNumber),
+            ip,
+          },
         },
-      },
-      tx,
-    );
-    return superseded;
-  });
+        tx,
+      );
+      return superseded;
+      // The audit append queues behind every other writer of the chain: many enrolments at once (a
+      // deadline morning) wait their turn rather than fail at Prisma's 5 s default.
+    },
+    { maxWait: 10_000, timeout: 20_000 },
+  );
   if (previous.length > 0) {
     invalidateCrls();
     await invalidatePublicCrl();
