@@ -334,29 +334,36 @@ async function main(): Promise<void> {
     });
     fs.rmSync(out, { recursive: true, force: true });
   }
-  log(`A: ${N} envelopes opened by crypto's positioned opener alone (no route, no database)`);
-  let t0 = performance.now();
-  const pure = await Promise.all(
-    keys.map(async (k, i) => {
-      const out = path.join(dirs.pure, String(i));
-      fs.mkdirSync(out);
-      const opened = await openEnvelopeToDirectory(k.file, out, {
-        contentKey: fromBase64(k.contentKey),
-        trust,
-        at: k.receivedAt,
-        expectedTenderId: tender.id,
-      });
-      return opened.files.length;
-    }),
-  );
-  const pureOpenS = (performance.now() - t0) / 1000;
-  if (pure.some((n) => n !== 2)) throw new Error("the pure opener did not return the two sealed files");
-  fs.rmSync(dirs.pure, { recursive: true, force: true });
-  log(`A: ${pureOpenS.toFixed(2)} s`);
+  // Run before and after B (the order changes the page cache and the disk's write-back); the
+  // faster of the two is the figure, so the overhead is never flattered by the order.
+  const pureOpen = async (label: string): Promise<number> => {
+    log(`${label}: ${N} envelopes opened by crypto's positioned opener alone (no route, no database)`);
+    fs.mkdirSync(dirs.pure, { recursive: true });
+    const t = performance.now();
+    const pure = await Promise.all(
+      keys.map(async (k, i) => {
+        const out = path.join(dirs.pure, String(i));
+        fs.mkdirSync(out);
+        const opened = await openEnvelopeToDirectory(k.file, out, {
+          contentKey: fromBase64(k.contentKey),
+          trust,
+          at: k.receivedAt,
+          expectedTenderId: tender.id,
+        });
+        return opened.files.length;
+      }),
+    );
+    const seconds = (performance.now() - t) / 1000;
+    if (pure.some((n) => n !== 2)) throw new Error("the pure opener did not return the two sealed files");
+    fs.rmSync(dirs.pure, { recursive: true, force: true });
+    log(`${label}: ${seconds.toFixed(2)} s`);
+    return seconds;
+  };
+  const pureBefore = await pureOpen("A (before B)");
 
   // --- B: the N content keys submitted at once to the route's decrypt action ---
   log(`B: ${N} content keys submitted at once to the opening route (intent=decrypt)`);
-  t0 = performance.now();
+  const t0 = performance.now();
   const answers = await Promise.all(
     keys.map(async (k) => {
       const res = await respond(() =>
@@ -395,6 +402,9 @@ async function main(): Promise<void> {
   }
   log(`B: ${wallS.toFixed(2)} s, ${opened}/${N} opened and verified`);
 
+  const pureAfter = await pureOpen("A (after B)");
+  const pureOpenS = Math.min(pureBefore, pureAfter);
+
   log("openssl speed -elapsed aes-256-gcm and sha256 (16 KB, 3 s each)");
   const aes = opensslMbPerSecond("aes-256-gcm");
   const sha = opensslMbPerSecond("sha256");
@@ -408,7 +418,7 @@ async function main(): Promise<void> {
     `${N} bids × ${MB} MB (${(envelopeBytes / MEGA).toFixed(0)} MB sealed), chunk pool ${threads} threads, ${os.cpus().length} CPUs`,
   );
   console.log(
-    `route decrypt, all at once: ${wallS.toFixed(2)} s, ${opened}/${N} opened and verified; opener alone: ${pureOpenS.toFixed(2)} s; overhead ${(overhead * 100).toFixed(1)} % (target <= 20 %)`,
+    `route decrypt, all at once: ${wallS.toFixed(2)} s, ${opened}/${N} opened and verified; opener alone: ${pureOpenS.toFixed(2)} s (faster of ${pureBefore.toFixed(2)} s before and ${pureAfter.toFixed(2)} s after); overhead ${(overhead * 100).toFixed(1)} % (target <= 20 %)`,
   );
   console.log(
     `open ${openMbS.toFixed(0)} MB/s against the ceiling ${ceiling.toFixed(0)} MB/s (openssl aes-256-gcm ${aes.toFixed(0)} MB/s, sha256 ${sha.toFixed(0)} MB/s, ${threads} threads): ratio ${(openMbS / ceiling).toFixed(2)} (target >= 0.7)`,
