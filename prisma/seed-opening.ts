@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../app/generated/prisma/client.ts";
+import { demoActors } from "./seed-actors.ts";
 import { pgConnectionConfig } from "../app/platform/db-url.ts";
 import { disconnectDb } from "../app/platform/db.server.ts";
 import { closeRedis } from "../app/platform/redis.server.ts";
@@ -52,16 +53,7 @@ export interface OpeningSeed {
 export async function seedOpeningDemo(prisma: PrismaClient, seed: OpeningSeed): Promise<string> {
   const existing = await prisma.tender.findUnique({ where: { code: seed.code }, select: { id: true } });
   if (existing) return existing.id;
-  const agent = await prisma.user.findUniqueOrThrow({
-    where: { email: "agent@demo.mingbiao.cn" },
-    select: { id: true, organizationId: true },
-  });
-  const admin = await prisma.user.findUniqueOrThrow({ where: { email: "admin@demo.mingbiao.cn" }, select: { id: true } });
-  const supervisor = await prisma.user.findUniqueOrThrow({
-    where: { email: "supervisor@demo.mingbiao.cn" },
-    select: { id: true },
-  });
-  const tenderer = await prisma.organization.findFirstOrThrow({ where: { kind: "TENDERER" }, select: { id: true } });
+  const { agent, admin, supervisor, tenderer } = await demoActors(prisma);
   const now = Date.now();
   const tender = await prisma.tender.create({
     data: {
