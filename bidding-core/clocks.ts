@@ -8,7 +8,16 @@ import { limitWithinDays, limitWithinWorkingDays } from "./deadlines";
  */
 
 export type ClockKind =
-  "clarification-notice" | "bid-opening" | "objection-answer" | "complaint-acceptance" | "complaint-decision";
+  | "clarification-notice"
+  | "bid-opening"
+  | "objection-answer"
+  | "complaint-acceptance"
+  | "complaint-decision"
+  // Results (issue 17 items 1 and 3; docs/decisions/113).
+  | "publish-candidates"
+  | "sign-contract"
+  | "award-report"
+  | "security-refund";
 
 /** Who must act before the clock runs out. Supervisors assigned to the tender hear every alarm. */
 export type ClockParty = "agent" | "supervisor";
@@ -38,6 +47,14 @@ export const CLOCK_RULES: Readonly<Record<ClockKind, ClockRule>> = {
   "objection-answer": { article: "Regs Art 22 / Regs Art 54", party: "agent", warnBeforeMs: 24 * HOUR },
   "complaint-acceptance": { article: "Regs Art 61", party: "supervisor", warnBeforeMs: 24 * HOUR },
   "complaint-decision": { article: "Regs Art 61", party: "supervisor", warnBeforeMs: 72 * HOUR },
+  // 3 days from receiving the signed evaluation report to publishing the candidates.
+  "publish-candidates": { article: "Regs Art 54", party: "agent", warnBeforeMs: 24 * HOUR },
+  // 30 days from the notice of award to the written contract.
+  "sign-contract": { article: "TBL Art 46", party: "agent", warnBeforeMs: 72 * HOUR },
+  // 15 days from the award to the written report to the supervising department.
+  "award-report": { article: "TBL Art 47", party: "agent", warnBeforeMs: 48 * HOUR },
+  // 5 days from the contract to refunding every bid security with interest.
+  "security-refund": { article: "Regs Art 57", party: "agent", warnBeforeMs: 24 * HOUR },
 };
 
 export const CLOCK_KINDS = Object.keys(CLOCK_RULES) as readonly ClockKind[];
