@@ -78,6 +78,7 @@ function Header() {
         </Link>
         <nav aria-label="main" className="nav">
           <Link to="/">{t("nav.notices")}</Link>
+          <Link to="/results">{t("results-public:nav.results")}</Link>
           {user ? (
             <>
               {user.role === "AGENT" && <Link to="/agent/tenders">{t("tender:nav.agentTenders")}</Link>}

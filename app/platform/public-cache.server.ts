@@ -38,7 +38,8 @@ export const CACHE_CONTROL = {
 const NOTICE_PATH = /^\/tenders\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 export function publicRoute(pathname: string): PublicRoute | null {
-  if (pathname === "/") return { audience: "anonymous", scope: "all", cacheControl: CACHE_CONTROL.list, ttlSeconds: 60 };
+  if (pathname === "/" || pathname === "/results")
+    return { audience: "anonymous", scope: "all", cacheControl: CACHE_CONTROL.list, ttlSeconds: 60 };
   const notice = NOTICE_PATH.exec(pathname);
   if (notice?.[1])
     return { audience: "anonymous", scope: `t:${notice[1].toLowerCase()}`, cacheControl: CACHE_CONTROL.notice, ttlSeconds: 60 };

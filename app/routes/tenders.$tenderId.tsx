@@ -6,8 +6,7 @@ import { getUser } from "~/platform/auth/auth.server.ts";
 import { getPublicNotice, OPEN_STATUSES, OPENING_HALL_STATUSES, ScoringTableSummary } from "~/features/tenders/index.ts";
 import { publicDraw } from "~/features/experts/index.ts";
 import { publicDb } from "~/platform/db.server.ts";
-import { publicObjectionOutcomes } from "~/features/objections/index.ts";
-import { publicComplaintDecisions, RemedyHistory } from "~/features/complaints/index.ts";
+import { publicHistory, PublicHistory } from "~/features/results/index.ts";
 import { formatCny, formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 
@@ -25,19 +24,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       : draw.state === "published"
         ? { seedCommitment: draw.draw.commitment, poolHash: draw.draw.poolHash }
         : null;
-  // Remedies history (Regs Arts 22, 61): answered objections and published complaint decisions.
-  const [objections, complaints] = await Promise.all([publicObjectionOutcomes(notice.id), publicComplaintDecisions(notice.id)]);
+  // The public history: notice, clarifications, opening record, candidates, objections' answers,
+  // complaint decisions, award and contract, as far as each is published.
+  const history = await publicHistory(notice);
   return json({
     notice,
     viewerRole: user?.role ?? null,
     here: url.pathname,
     drawCommitments,
-    remedies: { objections, complaints },
+    history,
   });
 }
 
 export default function TenderNotice() {
-  const { notice, viewerRole, here, drawCommitments, remedies } = useLoaderData<typeof loader>();
+  const { notice, viewerRole, here, drawCommitments, history } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const { t: tr } = useTranslation("remedies");
   const { t: tt } = useTranslation("tender");
@@ -234,7 +234,7 @@ export default function TenderNotice() {
           </section>
         ))
       )}
-      <RemedyHistory remedies={remedies} />
+      <PublicHistory history={history} tenderId={notice.id} />
       {viewerRole && viewerRole !== "EXPERT" && (
         <p className="actions" data-testid="remedy-links">
           <Link to={`/tenders/${notice.id}/objections`}>{tr("objections.title")}</Link>
