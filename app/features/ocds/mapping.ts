@@ -69,6 +69,9 @@ export interface OcdsRelease {
   parties: Record<string, unknown>[];
   buyer: { id: string; name: string };
   tender: Record<string, unknown>;
+  /** award and contract releases (results-mapping.ts, decision 118) */
+  awards?: Record<string, unknown>[];
+  contracts?: Record<string, unknown>[];
 }
 
 const CATEGORY = { WORKS: "works", GOODS: "goods", SERVICES: "services" } as const;
@@ -124,7 +127,7 @@ export function yuanAmount(cents: bigint): number {
 // 统一社会信用代码 as the identifier; the scheme code is ours until an org-id.guide code is confirmed.
 export const ORG_SCHEME = "CN-USCC";
 
-function party(org: OcdsOrg, roles: string[]) {
+export function party(org: OcdsOrg, roles: string[]) {
   return {
     id: `${ORG_SCHEME}-${org.creditCode}`,
     name: org.name,
