@@ -87,7 +87,7 @@ test.describe("objections and complaints", () => {
     const decision = visitor.getByTestId("complaint-decision");
     await expect(decision).toContainText("投诉成立");
     await expect(decision).toContainText("删除招标文件第三章本地业绩要求");
-    await expect(visitor.getByTestId("remedy-history")).toContainText("维持招标文件");
+    await expect(visitor.getByTestId("tender-history")).toContainText("维持招标文件");
   });
 
   test("admin: a holiday notice whose days do not parse is refused, naming the line, and nothing is saved", async ({
