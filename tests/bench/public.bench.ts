@@ -3,8 +3,10 @@
 //   npx tsx tests/bench/public.bench.ts        (npm run bench:public)
 // 1. Seeds BENCH_TENDERS (10 000) published tenders (and a clarification on every tenth) into its
 //    own database, starts `server.ts` (production build) on a free port.
+//    Every awarded one (a tenth) has its candidate publicity and result notice, half of those a
+//    contract (decision 118).
 // 2. autocannon, BENCH_CONNECTIONS (200) connections for BENCH_DURATION_S (15) s on each of: `/`,
-//    a filtered `/?q=…`, a notice page, an OCDS page deep in the feed, and a static asset.
+//    a filtered `/?q=…`, a notice page, an OCDS page deep in the feed, `/results`, and a static asset.
 // 3. Grows the database to BENCH_PLAN_TENDERS (100 000) and prints EXPLAIN ANALYZE's plan type and
 //    time for the statements behind those pages (BENCH_PLANS=0 skips it).
 // Own database (mingbiao_bench_public), Redis BENCH_REDIS_URL (default db 4, flushed at the start),
@@ -24,6 +26,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { noticeListSql } from "../../app/features/tenders/public-notices.server.ts";
 import { FeedQuerySchema, feedPageSql } from "../../app/features/ocds/feed.server.ts";
+import { resultsListSql, ResultsQuerySchema } from "../../app/features/results/public-results.server.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const started = Date.now();
@@ -62,7 +65,8 @@ const serverEnv: Record<string, string> = {
   HOST: "127.0.0.1",
   DATABASE_URL: DB_URL,
   REDIS_URL,
-  SESSION_SECRET: "bench-session-secret-0123456789-0123456789",
+  // A production server refuses published example secrets (crypto/secret-policy.ts).
+  SESSION_SECRET: randomBytes(32).toString("base64url"),
   EXPERT_ID_HASH_KEY: randomBytes(32).toString("base64url"),
   COOKIE_SECURE: "false",
   PKI_DIR: path.join(tmp, "pki"),
@@ -131,9 +135,36 @@ async function seed(c: pg.Client, from: number, to: number): Promise<void> {
       WHERE substring(t.code from 9)::int BETWEEN $1 AND $2 AND substring(t.code from 9)::int % 10 = 0`,
     [from, to],
   );
+  // The results of the awarded tenders, published between the notice and now, as the publicity
+  // and award features leave them (decision 113); a contract on every other one.
+  await c.query(
+    `INSERT INTO candidate_publicity (id, tender_id, report_sha256, report_received_at, published_at, published_by_id, starts_at, ends_at, candidates, committee)
+     SELECT gen_random_uuid(), t.id, repeat('ab', 32), t.published_at + (now() - t.published_at) / 2, t.published_at + (now() - t.published_at) / 2,
+            '00000000-0000-4000-8000-000000000002', t.published_at + (now() - t.published_at) / 2, t.published_at + (now() - t.published_at) / 2 + interval '3 days',
+            json_build_array(json_build_object('rank', 1, 'bidderOrgId', '00000000-0000-4000-8000-000000000001', 'name', '压测中标人',
+                             'priceCents', t.estimated_price_cents::text, 'score', '90.00')),
+            '[]'::jsonb
+       FROM tender t
+      WHERE substring(t.code from 9)::int BETWEEN $1 AND $2 AND t.status = 'AWARDED'`,
+    [from, to],
+  );
+  await c.query(
+    `INSERT INTO award (id, tender_id, winner_org_id, winner_name, winner_rank, price_cents, confirmed_at, confirmed_by_id, result_notice_at,
+                        contract_signed_at, contract_amount_cents, contract_recorded_at, contract_recorded_by_id)
+     SELECT gen_random_uuid(), t.id, '00000000-0000-4000-8000-000000000001', '压测中标人', 1, t.estimated_price_cents,
+            t.published_at + (now() - t.published_at) * 3 / 4, '00000000-0000-4000-8000-000000000002', t.published_at + (now() - t.published_at) * 3 / 4,
+            CASE WHEN i % 20 = 19 THEN t.published_at + (now() - t.published_at) * 7 / 8 END,
+            CASE WHEN i % 20 = 19 THEN t.estimated_price_cents END,
+            CASE WHEN i % 20 = 19 THEN t.published_at + (now() - t.published_at) * 7 / 8 END,
+            CASE WHEN i % 20 = 19 THEN '00000000-0000-4000-8000-000000000002'::uuid END
+       FROM tender t, LATERAL (SELECT substring(t.code from 9)::int AS i) n
+      WHERE n.i BETWEEN $1 AND $2 AND t.status = 'AWARDED'`,
+    [from, to],
+  );
   // VACUUM also moves the bulk-inserted rows out of the GIN indexes' pending lists, as autovacuum
   // would on a live system (otherwise the planner prices the trigram indexes out).
-  for (const table of ["tender", "clarification", "organization"]) await c.query(`VACUUM ANALYZE ${table}`);
+  for (const table of ["tender", "clarification", "organization", "candidate_publicity", "award"])
+    await c.query(`VACUUM ANALYZE ${table}`);
 }
 
 function freePort(): Promise<number> {
@@ -255,6 +286,17 @@ async function plans(c: pg.Client, tenders: number) {
     [half],
   );
   const deepFeed = feedPageSql(FeedQuerySchema.parse({ after: `${mid[0]!.published_at.toISOString()}~${mid[0]!.id}~0` }));
+  const now = new Date();
+  const results = resultsListSql(ResultsQuerySchema.parse({}), now);
+  const resultsSearch = resultsListSql(ResultsQuerySchema.parse({ q: SEARCH }), now);
+  const { rows: midResult } = await c.query<{ result_notice_at: Date; id: string }>(
+    "SELECT result_notice_at, id FROM award ORDER BY result_notice_at DESC, id DESC OFFSET $1 LIMIT 1",
+    [Math.floor(tenders / 20)],
+  );
+  const deepResults = resultsListSql(
+    ResultsQuerySchema.parse({ after: `${midResult[0]!.result_notice_at.toISOString()}~${midResult[0]!.id}` }),
+    now,
+  );
   return [
     await explain(c, "list: first page", list.page),
     await explain(c, "list: bounded count", list.count),
@@ -264,6 +306,10 @@ async function plans(c: pg.Client, tenders: number) {
     await explain(c, `list: page after ${half}`, deepList.page),
     await explain(c, "ocds: first page", feed),
     await explain(c, `ocds: page after ${half}`, deepFeed),
+    await explain(c, "results: first page", results.page),
+    await explain(c, "results: bounded count", results.count),
+    await explain(c, `results: q=${SEARCH} page`, resultsSearch.page),
+    await explain(c, "results: page half-way", deepResults.page),
   ];
 }
 
@@ -293,6 +339,7 @@ async function main(): Promise<void> {
     `/?q=${encodeURIComponent(SEARCH)}`,
     `/tenders/${notice[0]!.id}`,
     `/ocds/releases.json?after=${encodeURIComponent(`${mid[0]!.published_at.toISOString()}~${mid[0]!.id}~0`)}`,
+    "/results",
   ];
   const staticPath = `/build/_assets/${asset}`;
   for (const p of [...pages, staticPath]) {
