@@ -1,7 +1,7 @@
 // Public results (issue 17 item 4): the notice page's history, the /results list and the OCDS
 // award and contract releases, over rows inserted as the publicity and award features leave them
 // (decision 113).
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { loader as noticeLoader } from "~/routes/tenders.$tenderId.tsx";
 import { loader as resultsLoader } from "~/routes/results.tsx";
 import { loader as feedLoader } from "~/routes/ocds.releases[.]json.ts";
