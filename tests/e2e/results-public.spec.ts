@@ -3,6 +3,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { signIn, sql } from "./support.ts";
 import { startServer, type TestServer } from "../support/server.ts";
+import { releasePackageValidator } from "../../app/features/ocds/validate.ts";
+import type { ReleasePackage } from "../../app/features/ocds/mapping.ts";
 
 /**
  * Public results (issue 17 item 4): the public finds a result in /results and reads the tender's
@@ -63,14 +65,17 @@ async function answeredResultObjection(tenderId: string, raisedAt: Date, answere
   );
 }
 
-async function awardFirstCandidate(tenderId: string, at: Date): Promise<string> {
+/** The award to the first candidate, and the contract when `contractAt` is given (as features/results' award part records them). */
+async function awardFirstCandidate(tenderId: string, at: Date, contractAt: Date | null = null): Promise<string> {
   const [row] = await sql<{ winner: string }>(
-    `INSERT INTO award (id, tender_id, winner_org_id, winner_name, winner_rank, price_cents, confirmed_at, confirmed_by_id, result_notice_at)
-     SELECT gen_random_uuid(), $1, (c->>'bidderOrgId')::uuid, c->>'name', 1, (c->>'priceCents')::bigint, $2, a.id, $2
+    `INSERT INTO award (id, tender_id, winner_org_id, winner_name, winner_rank, price_cents, confirmed_at, confirmed_by_id, result_notice_at,
+                        contract_signed_at, contract_amount_cents, contract_recorded_at, contract_recorded_by_id)
+     SELECT gen_random_uuid(), $1, (c->>'bidderOrgId')::uuid, c->>'name', 1, (c->>'priceCents')::bigint, $2, a.id, $2,
+            $3, CASE WHEN $3::timestamptz IS NOT NULL THEN (c->>'priceCents')::bigint END, $3, CASE WHEN $3::timestamptz IS NOT NULL THEN a.id END
        FROM candidate_publicity p, jsonb_array_elements(p.candidates) c, app_user a
       WHERE p.tender_id = $1 AND (c->>'rank')::int = 1 AND a.email = 'agent@demo.mingbiao.cn'
      RETURNING winner_name AS winner`,
-    [tenderId, at],
+    [tenderId, at, contractAt],
   );
   return row!.winner;
 }
@@ -94,7 +99,7 @@ test.describe("public results", () => {
       new Date(now - 4 * DAY),
       "经复核，业绩证明材料真实有效，维持评标结果。",
     );
-    const winner = await awardFirstCandidate(tender.id, new Date(now - DAY));
+    const winner = await awardFirstCandidate(tender.id, new Date(now - 2 * DAY), new Date(now - DAY));
 
     const visitor = await (await browser.newContext()).newPage();
     await visitor.goto("/");
@@ -136,7 +141,26 @@ test.describe("public results", () => {
       "objection",
       "award",
     ]);
+    await expect(history.getByTestId("history-contract")).toContainText("合同签订日期");
     await expect(visitor.getByText("业绩证明材料不实")).toHaveCount(0);
+
+    // The OCDS feed carries the tender's award and contract releases, and every page validates.
+    const validate = releasePackageValidator();
+    const ours: ReleasePackage["releases"] = [];
+    let next: string | null = `/ocds/releases.json?since=${encodeURIComponent(new Date(now - 41 * DAY).toISOString())}`;
+    while (next) {
+      const res = await visitor.request.get(next);
+      expect(res.status()).toBe(200);
+      const pkg = (await res.json()) as ReleasePackage;
+      const valid = validate(pkg);
+      expect(validate.errors ?? []).toEqual([]);
+      expect(valid).toBe(true);
+      ours.push(...pkg.releases.filter((r) => r.ocid.endsWith(tender.id)));
+      next = pkg.links?.next ? new URL(pkg.links.next).pathname + new URL(pkg.links.next).search : null;
+    }
+    expect(ours.map((r) => r.tag[0])).toEqual(["tender", "award", "award", "contract"]);
+    expect(ours[2]!.awards![0]).toMatchObject({ status: "active", suppliers: [{ name: winner }] });
+    expect(ours[3]!.contracts![0]).toMatchObject({ awardID: "award-1", status: "active" });
   });
 });
 

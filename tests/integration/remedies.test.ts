@@ -528,10 +528,11 @@ describe("complaints to the supervising department (Regs Arts 60-61)", () => {
       ).status,
     ).toBe(200);
     expect((await db().tender.findUniqueOrThrow({ where: { id: cast.tenderId } })).status).toBe("PUBLISHED");
-    const notice = await body<{ remedies: { complaints: { decision: string; decisionText: string }[] } }>(
+    // Published in the notice page's history (decision 118).
+    const notice = await body<{ history: { kind: string; decision?: string; decisionText?: string }[] }>(
       await respond(() => noticeLoader(args(get(`/tenders/${cast.tenderId}`), { tenderId: cast.tenderId }))),
     );
-    expect(notice.remedies.complaints).toEqual([
+    expect(notice.history.filter((e) => e.kind === "complaint")).toEqual([
       expect.objectContaining({ decision: "upheld", decisionText: expect.stringContaining("投诉成立") }),
     ]);
   });
