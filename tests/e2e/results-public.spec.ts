@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { signIn, sql } from "./support.ts";
 import { startServer, type TestServer } from "../support/server.ts";
-import { releasePackageValidator } from "../../app/features/ocds/validate.ts";
+import Ajv from "ajv-draft-04";
+import addFormats from "ajv-formats";
 import type { ReleasePackage } from "../../app/features/ocds/mapping.ts";
 
 /**
@@ -88,6 +89,16 @@ async function signedInAt(browser: Browser, baseURL: string, email: string): Pro
 
 const DAY = 24 * 3_600_000;
 
+/** The feed's validator (app/features/ocds/validate.ts), over the same schema files (Playwright's loader takes no JSON imports). */
+function releasePackageValidator() {
+  const schema = (name: string) =>
+    JSON.parse(fs.readFileSync(new URL(`../../app/features/ocds/schema/${name}`, import.meta.url), "utf8")) as object;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema(schema("release-schema.json"));
+  return ajv.compile(schema("release-package-schema.json"));
+}
+
 test.describe("public results", () => {
   test("the public opens 结果公示, searches, opens a tender and reads its history", async ({ browser }) => {
     const now = Date.now();
@@ -134,12 +145,13 @@ test.describe("public results", () => {
       "href",
       `/tenders/${tender.id}/result`,
     );
-    // In order: notice, publicity, objection answer, award; and never the objector's reasons.
+    // In order: notice, publicity, objection answer, award, contract; and never the objector's reasons.
     expect(await history.locator("li").evaluateAll((items) => items.map((li) => li.getAttribute("data-kind")))).toEqual([
       "notice",
       "publicity",
       "objection",
       "award",
+      "contract",
     ]);
     await expect(history.getByTestId("history-contract")).toContainText("合同签订日期");
     await expect(visitor.getByText("业绩证明材料不实")).toHaveCount(0);
