@@ -16,6 +16,7 @@ import { minimalPdf } from "./minimal-pdf.ts";
 import { seedEvaluationDemo } from "./seed-evaluation.ts";
 import { seedRemedies } from "./seed-remedies.ts";
 import { seedRoomDemo } from "./seed-room.ts";
+import { seedAwardDemo } from "./seed-award.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -237,6 +238,8 @@ async function main() {
     keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys",
     password: DEMO_PASSWORD,
   });
+  // 中标 (issue 17 item 3): a tender whose candidate publicity has ended with no objection.
+  await seedAwardDemo(prisma, { code: "MZ-JS-2026-0132" });
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 
