@@ -139,5 +139,17 @@ test.describe("award", () => {
     await expect(agent.getByTestId("contract-recorded")).toContainText("¥8,650,000.00");
     await expect(agent.getByTestId("award-clock-sign-contract")).toContainText("已完成");
     await expect(agent.getByTestId("award-clock-security-refund")).toContainText("进行中");
+
+    // The supervisor's 节点监控 lists the open clocks after the award by their names.
+    const [{ code }] = (await sql<{ code: string }>("SELECT code FROM tender WHERE id = $1", [tenderId])) as [{ code: string }];
+    const supervisor = await signedIn(browser, "supervisor@demo.mingbiao.cn");
+    await supervisor.getByRole("link", { name: "节点监控" }).click();
+    await expect(supervisor.getByTestId("clock-security-refund").filter({ hasText: code })).toContainText("退还投标保证金");
+    await expect(supervisor.getByTestId("clock-award-report").filter({ hasText: code })).toContainText(
+      "提交招标投标情况书面报告",
+    );
+    await expect(supervisor.getByTestId("clock-sign-contract").filter({ hasText: code })).toHaveCount(0);
+    await supervisor.getByTestId("clock-security-refund").filter({ hasText: code }).getByRole("link").click();
+    await expect(supervisor.getByTestId("result-winner")).toHaveText(winner!.name);
   });
 });
