@@ -1,3 +1,4 @@
+import { SECURITY_REFUND_DAYS } from "./award";
 import { shanghaiDate } from "./calendar";
 import { limitWithinDays } from "./deadlines";
 import { err, ok, type Result } from "./errors";
@@ -94,7 +95,7 @@ export function checkBidSecurity(input: {
 
 /** Regs Art 57: bid security plus interest is refunded within 5 days of signing the contract. */
 export function securityRefundDueAfterContract(signedAt: Date): CalendarResult<Date> {
-  return limitWithinDays(signedAt, 5);
+  return limitWithinDays(signedAt, SECURITY_REFUND_DAYS);
 }
 
 /** Regs Art 58: performance security at most 10% of the contract price. */

@@ -13,6 +13,7 @@ export * from "./deadlines";
 export * from "./lifecycle";
 export * from "./status-sets";
 export * from "./bids";
+export * from "./award";
 export * from "./opening";
 export * from "./committee";
 export * from "./avoidance";

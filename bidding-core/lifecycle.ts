@@ -100,7 +100,8 @@ const ALLOWED_FROM: Readonly<Record<TenderEventType, readonly TenderStatus[]>> =
     "publicity",
     "suspended",
   ],
-  retender: ["failed", "cancelled"],
+  // Regs Art 55: also after the publicity, once every candidate was passed over (checkRetenderAfterDeclines).
+  retender: ["failed", "cancelled", "publicity"],
 };
 
 export function newTender(rules: ProcedureRules): Tender {

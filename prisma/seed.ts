@@ -17,6 +17,7 @@ import { seedEvaluationDemo } from "./seed-evaluation.ts";
 import { seedRemedies } from "./seed-remedies.ts";
 import { seedResultsPublic } from "./seed-results-public.ts";
 import { seedRoomDemo } from "./seed-room.ts";
+import { seedAwardDemo } from "./seed-award.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -239,6 +240,8 @@ async function main() {
     password: DEMO_PASSWORD,
   });
   await seedResultsPublic(prisma);
+  // 中标 (issue 17 item 3): a tender whose candidate publicity has ended with no objection.
+  await seedAwardDemo(prisma, { code: "MZ-JS-2026-0132" });
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 

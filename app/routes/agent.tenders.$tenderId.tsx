@@ -283,6 +283,14 @@ export default function AgentTender() {
           </Link>
           {" · "}
           <Link to={`/agent/tenders/${tender.id}/committee`}>{t("experts:request.title")}</Link>
+          {["PUBLICITY", "SUSPENDED", "AWARDED", "RETENDERED"].includes(tender.status) && (
+            <>
+              {" · "}
+              <Link to={`/agent/tenders/${tender.id}/award`} data-testid="award-link">
+                {t("award:page.title")}
+              </Link>
+            </>
+          )}
         </p>
       )}
 

@@ -20,14 +20,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-/** 流标 → re-tender (Regs Art 44): the new draft starts from the failed tender, with a new code and schedule. */
+/**
+ * 流标 → re-tender (Regs Art 44), or every candidate passed over → re-tender (Regs Art 55): the new
+ * draft starts from the old tender, with a new code and schedule.
+ */
 async function retenderValues(
   user: Awaited<ReturnType<typeof requireUser>>,
   from: string | null,
 ): Promise<TenderFormValues | null> {
   if (!from) return null;
   const failed = await getAgentTender(user, from);
-  if (!failed || failed.status !== "FAILED") return null;
+  if (!failed || (failed.status !== "FAILED" && failed.status !== "RETENDERED")) return null;
   return { ...tenderFormValues(failed), code: `${failed.code}-R`, docsIssueAt: "", docsAvailableUntil: "", bidDeadline: "" };
 }
 

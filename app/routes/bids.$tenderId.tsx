@@ -8,6 +8,7 @@ import { requireCsrf } from "~/platform/auth/csrf.server.ts";
 import { bidPageData } from "~/features/bids/index.ts";
 import { DecryptionCheck } from "~/features/opening/index.ts";
 import { withdraw } from "~/features/bids/index.ts";
+import { lettersOfBidder } from "~/features/results/index.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
@@ -34,7 +35,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["BIDDER"]);
   const data = await bidPageData(user, params.tenderId ?? "");
   if (!data) throw new Response("Not Found", { status: 404 });
-  return json(data);
+  // 中标通知书 / 中标结果通知书 (TBL Art 45): only this bidder's own.
+  return json({ ...data, letters: await lettersOfBidder(user, data.tender.id) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -198,6 +200,17 @@ export default function BidPage() {
         {tender.code} · {t("deadline")}: <strong>{formatDateTime(tender.bidDeadline, locale)}</strong> · {t("serverTime")}:{" "}
         {formatDateTime(data.serverTime, locale)}
       </p>
+
+      {data.letters.map((l) => (
+        <div className="notice-box" data-testid="award-letter" key={l.pdfSha256}>
+          <strong>{t(`award:letters.${l.kind}`)}</strong> ·{" "}
+          {t("award:bidPage.issuedAt", { at: formatDateTime(l.issuedAt, locale) })}{" "}
+          <a href={`/bids/${tender.id}/letter.pdf`} download data-testid="award-letter-download">
+            {t("award:bidPage.download")}
+          </a>{" "}
+          <Link to={`/tenders/${tender.id}/result`}>{t("award:bidPage.resultNotice")}</Link>
+        </div>
+      ))}
 
       {bid && latest && (
         <div className={bid.status === "WITHDRAWN" ? "warning" : "notice-box"} data-testid="bid-status">

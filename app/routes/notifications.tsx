@@ -55,6 +55,11 @@ export default function Notifications() {
       const key = p.kind === "checkpoint" ? "notifications.auditBrokenCheckpoint" : "notifications.auditBrokenChain";
       return { title: t("notifications.auditBrokenTitle", { seq: p.seq }), body: t(key, { seq: p.seq, reason: p.reason }) };
     }
+    if (n.kind.startsWith("award.")) {
+      const key = n.kind.slice("award.".length);
+      const params = { ...p, letter: typeof p.letter === "string" ? t(`award:letters.${p.letter}`) : "" };
+      return { title: t(`award:notifications.${key}`, params), body: "" };
+    }
     if (n.kind.startsWith("experts.")) {
       const key = n.kind.slice("experts.".length);
       const at = (v: unknown) => (typeof v === "string" ? formatDateTime(v, locale) : "");

@@ -17,6 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function subjectLink(c: { subjectType: string; subjectId: string; tenderId: string }): string {
   if (c.subjectType === "Complaint") return `/complaints/${c.subjectId}`;
   if (c.subjectType === "Objection") return `/objections/${c.subjectId}`;
+  if (c.subjectType === "Award") return `/tenders/${c.tenderId}/result`;
   return `/tenders/${c.tenderId}`;
 }
 

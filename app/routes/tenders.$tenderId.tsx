@@ -187,6 +187,13 @@ export default function TenderNotice() {
         </p>
       )}
 
+      {notice.status === "AWARDED" && (
+        <p className="actions">
+          <Link to={`/tenders/${notice.id}/result`} data-testid="result-notice-link">
+            {tt("award:notice.link")}
+          </Link>
+        </p>
+      )}
       {(OPENING_HALL_STATUSES as readonly string[]).includes(notice.status) && (
         <p className="actions">
           <Link to={`/opening/${notice.id}`} data-testid="opening-hall-link">

@@ -21,6 +21,8 @@ import zhRoom from "./locales/zh-CN/room.json";
 import enRoom from "./locales/en/room.json";
 import zhResultsPublic from "./locales/zh-CN/results-public.json";
 import enResultsPublic from "./locales/en/results-public.json";
+import zhAward from "./locales/zh-CN/award.json";
+import enAward from "./locales/en/award.json";
 
 // zh-CN first; English second. Resources are bundled (they are small) so the server render and
 // the browser hydrate from the same strings without a network round trip.
@@ -33,7 +35,8 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
 // opening (the online opening hall), experts (pool, committee request, draw and its verification),
 // evaluation (scoring table, evidence timeline, the evaluation room),
 // room (the evaluation room itself), remedies (holiday calendar, deadline control, objections, complaints),
-// results-public (the notice page's history, the public results list).
+// results-public (the notice page's history, the public results list),
+// award (the award, its letters, the result notice and the steps after it).
 export const resources = {
   "zh-CN": {
     common: zhCommon,
@@ -47,6 +50,7 @@ export const resources = {
     remedies: zhRemedies,
     room: zhRoom,
     "results-public": zhResultsPublic,
+    award: zhAward,
   },
   en: {
     common: enCommon,
@@ -60,6 +64,7 @@ export const resources = {
     remedies: enRemedies,
     room: enRoom,
     "results-public": enResultsPublic,
+    award: enAward,
   },
 } as const;
 

@@ -9,6 +9,30 @@ export {
   RESULTS_PAGE_SIZE,
   resultsListSql,
   ResultsQuerySchema,
-  type ResultNotice,
+  type ResultNotice as ResultListEntry,
 } from "./public-results.server.ts";
 export { RESULT_KINDS, type ResultKind } from "./public-results.ts";
+// Award
+export {
+  agentAwardView,
+  AwardFormSchema,
+  confirmAward,
+  declineCandidate,
+  DeclineFormSchema,
+  publishedCandidates,
+  retenderAfterDeclines,
+  type AgentAwardView,
+  type Awarded,
+  type PublishedCandidate,
+} from "./award.server.ts";
+export { letterDownload, lettersOfBidder, submittedBidders, type LetterFile } from "./letters.server.ts";
+export { renderLetterPdf, signedLetterPdf, type LetterContent, type LetterKind } from "./letter-pdf.server.ts";
+export {
+  ContractFormSchema,
+  parseAmount,
+  recordContract,
+  recordRefund,
+  recordReport,
+  RefundFormSchema,
+} from "./after-award.server.ts";
+export { resultNotice, type ResultNotice } from "./result-notice.server.ts";

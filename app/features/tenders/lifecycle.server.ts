@@ -47,6 +47,8 @@ export interface LifecycleRow {
   docsIssueAt: Date | null;
   docsAvailableUntil: Date | null;
   bidDeadline: Date | null;
+  /** The candidate publicity's window (Regs Art 54), once published: the award reads it. */
+  publicity?: { start: Date; end: Date } | null;
 }
 
 export function toCoreTender(row: LifecycleRow): CoreTender {
@@ -58,6 +60,7 @@ export function toCoreTender(row: LifecycleRow): CoreTender {
     status: toCoreStatus(row.status),
     rules: procedureRules(row.procedureType, row.mandatory),
     ...(schedule ? { schedule } : {}),
+    ...(row.publicity ? { publicity: row.publicity } : {}),
     pendingObjections: 0,
   };
 }

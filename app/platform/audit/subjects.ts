@@ -18,6 +18,8 @@ export const AUDIT_SUBJECT = {
   Objection: "Objection",
   Complaint: "Complaint",
   DeadlineClock: "DeadlineClock",
+  // The award (issue 17 item 3): its letters, contract, report and refunds; the subject of the sign-contract, award-report and security-refund clocks.
+  Award: "Award",
   BidVersion: "BidVersion",
   OpeningSession: "OpeningSession",
   OpeningBid: "OpeningBid",
