@@ -9,7 +9,7 @@ export {
   RESULTS_PAGE_SIZE,
   resultsListSql,
   ResultsQuerySchema,
-  type ResultNotice as ResultListEntry,
+  type ResultNotice,
 } from "./public-results.server.ts";
 export { RESULT_KINDS, type ResultKind } from "./public-results.ts";
 // Award
@@ -35,4 +35,4 @@ export {
   recordReport,
   RefundFormSchema,
 } from "./after-award.server.ts";
-export { resultNotice, type ResultNotice } from "./result-notice.server.ts";
+export { resultNotice, type ResultNotice as AwardResultNotice } from "./result-notice.server.ts";
