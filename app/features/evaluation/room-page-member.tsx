@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { Clarifications } from "./room-page-clarifications.tsx";
 import { Report } from "./room-page-report.tsx";
 import { Qualification } from "./room-page-review.tsx";
+import { Adjustments } from "./room-page-adjustments.tsx";
 import { Scoring } from "./room-page-scoring.tsx";
 import { Card, useAct, type ActFn, type Key, type View } from "./room-page-shared.tsx";
 
@@ -93,7 +94,11 @@ export function MemberRoom({ view }: { view: View }) {
         <Qualification view={view} act={act} busy={busy} isChair={isChair} />
       ) : null}
       {view.session.qualificationClosed && !view.session.summaryClosed ? (
-        <Scoring view={view} act={act} busy={busy} isChair={isChair} />
+        view.rules.method === "LOWEST_EVALUATED_PRICE" ? (
+          <Adjustments view={view} act={act} busy={busy} isChair={isChair} />
+        ) : (
+          <Scoring view={view} act={act} busy={busy} isChair={isChair} />
+        )
       ) : null}
       {view.session.chairUserId ? <Clarifications view={view} ask={isChair && !view.session.summaryClosed ? act : null} /> : null}
       {view.session.reportDrafted ? <Report view={view} act={act} busy={busy} /> : null}

@@ -134,7 +134,7 @@ export function Scoring({ view, act, busy, isChair }: { view: View; act: ActFn; 
 }
 
 /** The chair records the committee's finding of collusion (Regs Art 40): those bids are out, with the reason. */
-function Collusion({ view, act, busy }: { view: View; act: ActFn; busy: boolean }) {
+export function Collusion({ view, act, busy }: { view: View; act: ActFn; busy: boolean }) {
   const { t } = useTranslation("room");
   const findings = (view.session?.collusionFindings ?? []) as { bidderIds: string[]; reason: string }[];
   const name = (id: string) => view.bids.find((b) => b.bidderId === id)?.bidderName ?? id;

@@ -4,10 +4,11 @@
 // audit entry in one transaction, or refused and audited with nothing written.
 import { z } from "zod";
 import {
+  checkAdjustment,
   checkCriterionPoints,
   evaluationTimeMustBeExtended,
+  parseSignedYuan,
   parseYuan,
-  type ScoringCriterion,
 } from "../../../bidding-core/index";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
@@ -18,15 +19,16 @@ import type { Outcome } from "../../platform/refusal.ts";
 import { replaceMember } from "../experts/index.ts";
 import { openedBidsForCommittee } from "../opening/index.ts";
 import { ensureSession, refused, type RoomAccess, verifyMemberSignature } from "./room-access.server.ts";
-import { consolidateQualification, type EvaluatedBid, summariseComprehensive } from "./scoring-pipeline.server.ts";
+import {
+  consolidateQualification,
+  type EvaluatedBid,
+  summariseComprehensive,
+  summariseLowestEvaluatedPrice,
+} from "./scoring-pipeline.server.ts";
+import { tenderRules } from "./rules.server.ts";
 import { PLEDGE_TEXT } from "./statement.ts";
 
-/** The room's aggregation and outlier rule (decision 104) until the tender states them. */
-export const ROOM_POLICY = {
-  aggregation: { kind: "trimmed-mean", trimFrom: 5 } as const,
-  outlierThresholdPercent: 20,
-  maxCandidates: 3,
-};
+export { tenderRules };
 
 const signature = z.string().min(16).max(20_000);
 export const SignatureSchema = z.object({ signature });
@@ -44,6 +46,12 @@ export const QualificationSchema = z.object({
 export const ScoreSchema = z.object({
   bidderId: z.string().uuid(),
   points: z.record(z.string().max(100), z.number().finite()),
+  signature,
+});
+export const AdjustmentSchema = z.object({
+  bidderId: z.string().uuid(),
+  /** Per adjustment rule of the tender: the amount in yuan as typed (signed), e.g. "-30000.00". */
+  amounts: z.record(z.string().max(100), z.string().trim().max(30)),
   signature,
 });
 export const WithdrawSchema = z.object({ sheetId: z.string().uuid(), reason: z.string().trim().min(1).max(500) });
@@ -312,36 +320,7 @@ export async function openBidFile(
   return { ok: true, value: { path: file, name } };
 }
 
-function tenderQualification(raw: unknown): { id: string; text: string }[] {
-  return Array.isArray(raw)
-    ? raw
-        .filter(
-          (q): q is { id: string; text: string } =>
-            typeof q === "object" && q !== null && typeof (q as { id?: unknown }).id === "string",
-        )
-        .map((q) => ({ id: q.id, text: String(q.text ?? "") }))
-    : [];
-}
-
-export async function tenderRules(tenderId: string) {
-  const t = await db().tender.findUniqueOrThrow({
-    where: { id: tenderId },
-    select: { qualificationRequirements: true, evaluationConfig: true },
-  });
-  const config = (t.evaluationConfig ?? {}) as {
-    weights?: { technical: number; commercial: number; price: number };
-    priceScoring?: unknown;
-    criteria?: ScoringCriterion[];
-  };
-  return {
-    qualification: tenderQualification(t.qualificationRequirements),
-    weights: config.weights ?? { technical: 0, commercial: 0, price: 0 },
-    priceScoring: config.priceScoring,
-    criteria: Array.isArray(config.criteria) ? config.criteria : [],
-  };
-}
-
-type SheetKind = "QUALIFICATION" | "SCORE";
+type SheetKind = "QUALIFICATION" | "SCORE" | "ADJUSTMENT";
 
 async function activeSheet(sessionId: string, memberUserId: string, bidderId: string, kind: SheetKind) {
   return db().evaluationSheet.findFirst({
@@ -476,11 +455,12 @@ export async function submitScore(access: RoomAccess, user: SessionUser, input: 
   const act = await beginAct(access, user, "score", input, ScoreSchema);
   if (!act.ok) return act.r;
   const { session, tenderId, input: sheetIn } = act;
+  const rules = await tenderRules(tenderId);
+  if (rules.method !== "COMPREHENSIVE") return act.refuse("room.wrongMethod", 409);
   if (!session.qualificationClosedAt) return act.refuse("room.qualificationOpen", 409);
   if (session.summaryClosedAt) return act.refuse("room.summaryClosed", 409);
   const remaining = await remainingBids(session, tenderId);
   if (!remaining.some((b) => b.bidderId === sheetIn.bidderId)) return act.refuse("room.bidRejected", 422, "Eval-Rules Art 26");
-  const rules = await tenderRules(tenderId);
   const keys = Object.keys(sheetIn.points);
   if (keys.length !== rules.criteria.length || rules.criteria.some((c) => !(c.id in sheetIn.points)))
     return act.refuse("room.incompleteSheet", 422);
@@ -501,6 +481,52 @@ export async function submitScore(access: RoomAccess, user: SessionUser, input: 
     "evaluation.sheet_submitted",
     (tx) => createSheet(tx, session.id, user.id, "SCORE", body, sheetIn.signature, v.serial),
     (s) => ({ memberId: user.id, bidderId: body.bidderId, sheetId: s.id, points: body.points }),
+  );
+  return { ok: true, value: { sheetId: sheet.id } };
+}
+
+/**
+ * 详细评审, lowest evaluated price method: a member's signed adjustments on one remaining bid, an
+ * amount (yuan, signed) for each of the tender's adjustment rules, each within its rule's bounds
+ * (bidding-core's `checkAdjustment`, Eval-Rules Art 31); the evaluated price is only ever computed.
+ */
+export async function submitAdjustment(
+  access: RoomAccess,
+  user: SessionUser,
+  input: unknown,
+): Promise<Outcome<{ sheetId: string }>> {
+  const act = await beginAct(access, user, "adjustment", input, AdjustmentSchema);
+  if (!act.ok) return act.r;
+  const { session, tenderId, input: sheetIn } = act;
+  const rules = await tenderRules(tenderId);
+  if (rules.method !== "LOWEST_EVALUATED_PRICE") return act.refuse("room.wrongMethod", 409);
+  if (!session.qualificationClosedAt) return act.refuse("room.qualificationOpen", 409);
+  if (session.summaryClosedAt) return act.refuse("room.summaryClosed", 409);
+  const remaining = await remainingBids(session, tenderId);
+  const bid = remaining.find((b) => b.bidderId === sheetIn.bidderId);
+  if (!bid) return act.refuse("room.bidRejected", 422, "Eval-Rules Art 26");
+  const keys = Object.keys(sheetIn.amounts);
+  if (keys.length !== rules.adjustments.length || rules.adjustments.some((r) => !(r.id in sheetIn.amounts)))
+    return act.refuse("room.incompleteSheet", 422);
+  for (const rule of rules.adjustments) {
+    const amount = parseSignedYuan(sheetIn.amounts[rule.id] ?? "");
+    if (!amount.ok) return act.refuse("room.badAmount", 422);
+    const checked = checkAdjustment(rule, amount.value, bid.price);
+    if (!checked.ok) return act.refuse("room.adjustmentOutOfRange", 422, checked.error.article);
+  }
+  if (await activeSheet(session.id, user.id, sheetIn.bidderId, "ADJUSTMENT")) return act.refuse("room.sheetSubmitted", 409);
+  const body = {
+    bidderId: sheetIn.bidderId,
+    amounts: Object.fromEntries(rules.adjustments.map((r) => [r.id, sheetIn.amounts[r.id] ?? ""])),
+  };
+  const v = await verifyMemberSignature(user.id, sheetIn.signature, "adjustment", tenderId, body);
+  if (!v.ok) return act.refuse(v.code, 422);
+  const sheet = await recorded(
+    user,
+    tenderId,
+    "evaluation.adjustment_submitted",
+    (tx) => createSheet(tx, session.id, user.id, "ADJUSTMENT", body, sheetIn.signature, v.serial),
+    (s) => ({ memberId: user.id, bidderId: body.bidderId, sheetId: s.id, amounts: body.amounts }),
   );
   return { ok: true, value: { sheetId: sheet.id } };
 }
@@ -610,11 +636,34 @@ export async function findCollusion(access: RoomAccess, user: SessionUser, input
   return { ok: true, value: null };
 }
 
-/** 汇总 on what is in the database now: bidding-core's summary over the remaining bids' sheets. */
+/** 汇总 on what is in the database now: bidding-core's summary over the remaining bids' sheets, by the tender's method. */
 export async function currentSummary(session: Session, tenderId: string) {
   const rules = await tenderRules(tenderId);
   const members = (await activeMembers(session.id)).map((m) => m.userId);
   const bids = await remainingBids(session, tenderId);
+  if (rules.method === "LOWEST_EVALUATED_PRICE") {
+    const rows = await sheetsOf(session.id, "ADJUSTMENT");
+    const sheets = rows.map((s) => ({
+      memberId: s.memberUserId,
+      bidderId: s.bidderId,
+      amounts: Object.fromEntries(
+        Object.entries((s.body as { amounts: Record<string, string> }).amounts).map(([id, yuan]) => {
+          const fen = parseSignedYuan(yuan);
+          // Checked when submitted; a stored amount that no longer parses is a bug, not a zero.
+          if (!fen.ok) throw new Error(`stored adjustment ${s.id}/${id} does not parse`);
+          return [id, fen.value];
+        }),
+      ),
+    }));
+    const summary = summariseLowestEvaluatedPrice({
+      rules: rules.adjustments,
+      aggregation: rules.room.aggregation,
+      memberIds: members,
+      bids,
+      sheets,
+    });
+    return { method: rules.method, summary, bids, members, rules, rows };
+  }
   const rows = await sheetsOf(session.id, "SCORE");
   const sheets = rows.map((s) => ({
     memberId: s.memberUserId,
@@ -633,12 +682,12 @@ export async function currentSummary(session: Session, tenderId: string) {
     table: rules.criteria,
     weights: rules.weights,
     priceScoring: rules.priceScoring as Parameters<typeof summariseComprehensive>[0]["priceScoring"],
-    aggregation: ROOM_POLICY.aggregation,
+    aggregation: rules.room.aggregation,
     memberIds: members,
     bids,
     sheets,
-    outlierThresholdPercent: ROOM_POLICY.outlierThresholdPercent,
+    outlierThresholdPercent: rules.room.outlierThresholdPercent,
     outlierReasons,
   });
-  return { summary, bids, members, rules, rows };
+  return { method: rules.method, summary, bids, members, rules, rows };
 }

@@ -9,6 +9,7 @@ import {
   formatYuan,
   parseYuan,
   domainError,
+  evaluationRules,
   validateAdjustmentRules,
   validateScoringTable,
   validateWeights,
@@ -185,6 +186,8 @@ export const TenderFormSchema = z.object({
   criterionGuidance: z.array(text(2_000)).max(100, "invalid.tooMany").default([]),
   adjustmentFactor: z.array(text(200)).max(50, "invalid.tooMany").default([]),
   adjustmentRule: z.array(text(2_000)).max(50, "invalid.tooMany").default([]),
+  adjustmentMin: z.array(text(20)).max(50, "invalid.tooMany").default([]),
+  adjustmentMax: z.array(text(20)).max(50, "invalid.tooMany").default([]),
 });
 
 /** Collects a FormData into plain values; the repeated row fields become lists. */
@@ -365,6 +368,16 @@ const legacyCriteria = (raw: unknown): unknown => {
   return { ...rest, criteria: [], legacyCriteria: [...((rest.legacyCriteria as string[] | undefined) ?? []), ...criteria] };
 };
 
+/** The room's rules a tender may state (decision 106); bidding-core's `evaluationRules` checks the values. */
+const RoomRulesSchema = z.object({
+  aggregation: z
+    .union([z.object({ kind: z.literal("mean") }), z.object({ kind: z.literal("trimmed-mean"), trimFrom: z.number() })])
+    .optional(),
+  outlierThresholdPercent: z.number().optional(),
+  evaluationHours: z.number().optional(),
+  maxCandidates: z.number().optional(),
+});
+
 export const EvaluationConfigSchema = z.preprocess(
   legacyCriteria,
   z.union([
@@ -381,11 +394,13 @@ export const EvaluationConfigSchema = z.preprocess(
       criteria: z.array(ScoringCriterionSchema),
       legacyCriteria: z.array(z.string()).optional(),
       migrated: z.boolean().optional(),
+      roomRules: RoomRulesSchema.optional(),
     }),
     z.object({
       method: z.literal("LOWEST_EVALUATED_PRICE"),
       adjustments: z.array(AdjustmentRuleSchema).default([]),
       legacyCriteria: z.array(z.string()).optional(),
+      roomRules: RoomRulesSchema.optional(),
     }),
   ]),
 );
@@ -397,6 +412,9 @@ export const EvaluationConfigSchema = z.preprocess(
 export function checkEvaluationConfig(raw: unknown): DomainError | null {
   const config = EvaluationConfigSchema.safeParse(raw);
   if (!config.success) return domainError("EVALUATION.INVALID_CONFIG", {});
+  // The room's rules the tender states (decision 106), checked like the rest.
+  const room = evaluationRules(config.data.roomRules ?? {});
+  if (!room.ok) return room.error;
   if (config.data.method === "LOWEST_EVALUATED_PRICE") {
     const rules = validateAdjustmentRules(config.data.adjustments);
     return rules.ok ? null : rules.error;
