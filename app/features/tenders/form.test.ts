@@ -111,6 +111,33 @@ describe("tender form", () => {
     expect(result.values.readOutLabel).toEqual(["工期", "质量标准"]);
   });
 
+  it("the tender may state the room's rules (decision 106); blank keeps bidding-core's defaults; a bad one is refused", () => {
+    const plain = parseTenderForm(form());
+    if (!plain.ok) throw new Error(JSON.stringify(plain.errors));
+    expect(plain.data.evaluationConfig).not.toHaveProperty("roomRules");
+    const stated = parseTenderForm(form({ roomAggregation: "mean", roomEvaluationHours: "12", roomMaxCandidates: "2" }));
+    if (!stated.ok) throw new Error(JSON.stringify(stated.errors));
+    expect(stated.data.evaluationConfig.roomRules).toEqual({
+      aggregation: { kind: "mean" },
+      evaluationHours: 12,
+      maxCandidates: 2,
+    });
+    const values = tenderFormValues({ ...stated.data, lots: stated.data.lots });
+    expect([values.roomAggregation, values.roomEvaluationHours, values.roomMaxCandidates, values.roomOutlierPercent]).toEqual([
+      "mean",
+      "12",
+      "2",
+      undefined,
+    ]);
+    const bad = parseTenderForm(form({ roomMaxCandidates: "4" }));
+    expect(!bad.ok && bad.errors.roomRules).toEqual({
+      key: "invalid.roomRules.maxCandidates",
+      params: { article: "Eval-Rules Art 35" },
+    });
+    const hours = parseTenderForm(form({ roomEvaluationHours: "1.5" }));
+    expect(!hours.ok && hours.errors.roomRules?.key).toBe("invalid.roomRules.evaluationHours");
+  });
+
   it("adjustment factors carry their range in percent of the bid price (decision 105); a bad range names the row", () => {
     const result = parseTenderForm(
       form({
