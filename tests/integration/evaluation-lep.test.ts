@@ -230,6 +230,11 @@ describe("evaluation room, lowest evaluated price method", () => {
       refusal: { code: "room.reportSigned" },
     });
 
+    // The supervisor: the adjustment sheets are in the feed; the same amounts from members are not an alert.
+    const sv = await roomView(await access(f.supervisor, f.tenderId), f.supervisor);
+    expect("feed" in sv && (sv.feed ?? []).filter((e) => e.action === "evaluation.adjustment_submitted")).toHaveLength(11);
+    expect("alerts" in sv && (sv.alerts ?? []).map((a) => a.kind)).not.toContain("identical-sheets");
+
     const pdf = await reportPdf(await access(f.agent, f.tenderId));
     if (!pdf) throw new Error("no report pdf");
     const tmp = path.join(os.tmpdir(), `report-lep-${f.tenderId}.pdf`);
