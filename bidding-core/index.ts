@@ -26,6 +26,8 @@ export * from "./evaluation/outliers";
 export * from "./evaluation/price-score";
 export * from "./evaluation/comprehensive";
 export * from "./evaluation/lowest-price";
+export * from "./evaluation/adjustments";
+export * from "./evaluation/room-rules";
 export * from "./evaluation/scoring-table";
 export * from "./ranking";
 export * from "./collusion";

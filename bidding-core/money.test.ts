@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { formatYuan, fractionOf, parseYuan, toYuanNumber } from "./money";
+import { formatYuan, fractionOf, parseSignedYuan, parseYuan, toYuanNumber } from "./money";
 
 describe("money in integer fen (Regs Art 26 caps must be exact)", () => {
   it("Regs Art 26: parses decimal yuan strings into fen", () => {
@@ -30,5 +30,14 @@ describe("money in integer fen (Regs Art 26 caps must be exact)", () => {
   it("Regs Art 26: fractionOf rounds down to the fen, so a cap is never exceeded", () => {
     expect(fractionOf(12_345n, 2n, 100n)).toBe(246n);
     expect(toYuanNumber(12_345n)).toBe(123.45);
+  });
+});
+
+describe("signed yuan (an adjustment may deduct)", () => {
+  it("reads an optional minus, refuses what parseYuan refuses", () => {
+    expect(parseSignedYuan("-300000.5")).toEqual({ ok: true, value: -30000050n });
+    expect(parseSignedYuan(" 12.34 ")).toEqual({ ok: true, value: 1234n });
+    expect(parseSignedYuan("0")).toEqual({ ok: true, value: 0n });
+    for (const bad of ["--1", "-", "1.234", "+5", "abc", ""]) expect(parseSignedYuan(bad).ok).toBe(false);
   });
 });

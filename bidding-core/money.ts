@@ -18,6 +18,15 @@ export function parseYuan(text: string): Result<Fen> {
   return ok(whole * 100n + fraction);
 }
 
+/** A signed yuan amount (an adjustment may deduct): an optional leading minus, then as `parseYuan`. */
+export function parseSignedYuan(text: string): Result<Fen> {
+  const t = text.trim();
+  const negative = t.startsWith("-");
+  const parsed = parseYuan(negative ? t.slice(1) : t);
+  if (!parsed.ok) return err("MONEY.INVALID_AMOUNT", { text });
+  return ok(negative ? -parsed.value : parsed.value);
+}
+
 /** Formats fen as a decimal yuan string with exactly two decimals. */
 export function formatYuan(amount: Fen): string {
   const sign = amount < 0n ? "-" : "";

@@ -4,7 +4,8 @@
 // assigned, and a drawn committee of expert1..expert5 (confirmed) with expert7 as reserve, the
 // evaluation time now. The experts' signing key files go to DEMO_KEYS_DIR/evaluation/
 // (`<email>-sign.p12`, password: the demo password). Idempotent by tender code. Run alone
-// (`tsx prisma/seed-room.ts --code X --keys DIR`) it seeds one more (the e2e test does).
+// (`tsx prisma/seed-room.ts --code X --keys DIR [--method lep]`) it seeds one more (the e2e
+// tests do); `--method lep` makes it a lowest evaluated price tender with two adjustment factors.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -47,9 +48,29 @@ const CRITERIA = [
   { id: "c3", part: "commercial", name: "类似工程业绩", maxPoints: 20, guidance: "近五年类似工程每项 5 分，最多 20 分。" },
 ];
 
+/** 经评审的最低投标价法 (decision 105): the adjustment factors a demo LEP tender states, with their ranges. */
+const ADJUSTMENTS = [
+  {
+    id: "a1",
+    factor: "工期提前",
+    rule: "较招标工期每提前 1 日，评审时扣减投标报价的 0.1%，最多扣减 3%",
+    minPercent: -3,
+    maxPercent: 0,
+  },
+  {
+    id: "a2",
+    factor: "付款条件偏差",
+    rule: "要求的预付款比例每高于招标文件 1 个百分点，评审时加价投标报价的 0.5%，最多加价 5%",
+    minPercent: 0,
+    maxPercent: 5,
+  },
+];
+
 export interface RoomSeed {
   code: string;
   title?: string;
+  /** The evaluation method (default the comprehensive one). */
+  method?: "COMPREHENSIVE" | "LOWEST_EVALUATED_PRICE";
   keysDir: string;
   password: string;
 }
@@ -78,12 +99,15 @@ export async function seedRoomDemo(prisma: PrismaClient, seed: RoomSeed): Promis
       publishedAt: new Date(now - 25 * 86_400_000),
       readOutItems: [{ key: "price", label: "投标报价", kind: "money" }],
       qualificationRequirements: QUALIFICATION,
-      evaluationConfig: {
-        method: "COMPREHENSIVE",
-        weights: { technical: 50, commercial: 20, price: 30 },
-        priceScoring: { benchmark: { kind: "lowest" }, formula: { kind: "ratio" } },
-        criteria: CRITERIA,
-      },
+      evaluationConfig:
+        seed.method === "LOWEST_EVALUATED_PRICE"
+          ? { method: "LOWEST_EVALUATED_PRICE", adjustments: ADJUSTMENTS }
+          : {
+              method: "COMPREHENSIVE",
+              weights: { technical: 50, commercial: 20, price: 30 },
+              priceScoring: { benchmark: { kind: "lowest" }, formula: { kind: "ratio" } },
+              criteria: CRITERIA,
+            },
     },
     select: { id: true },
   });
@@ -237,6 +261,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
     const id = await seedRoomDemo(prisma, {
       code: arg("code") ?? "MZ-JS-2026-0120",
       title: arg("title"),
+      method: arg("method") === "lep" ? "LOWEST_EVALUATED_PRICE" : "COMPREHENSIVE",
       keysDir: arg("keys") ?? process.env.DEMO_KEYS_DIR ?? "var/demo-keys",
       password: process.env.DEMO_PASSWORD ?? "MingBiao-demo-2026",
     });

@@ -242,6 +242,14 @@ async function main() {
   await seedResultsPublic(prisma);
   // 中标 (issue 17 item 3): a tender whose candidate publicity has ended with no objection.
   await seedAwardDemo(prisma, { code: "MZ-JS-2026-0132" });
+  // The same committee's second room: a lowest evaluated price tender (decision 105).
+  await seedRoomDemo(prisma, {
+    code: "MZ-JS-2026-0121",
+    title: "明州市东部新城学府路（二期）配套道路照明工程施工招标",
+    method: "LOWEST_EVALUATED_PRICE",
+    keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys",
+    password: DEMO_PASSWORD,
+  });
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 

@@ -17,6 +17,7 @@ import {
   signPledge,
   signReport,
   submitQualification,
+  submitAdjustment,
   submitScore,
   voteChair,
   withdrawSheet,
@@ -75,6 +76,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return answer(await closeQualification(access, user));
     case "score":
       return answer(await submitScore(access, user, payload));
+    case "adjustment":
+      return answer(await submitAdjustment(access, user, payload));
     case "withdraw":
       return answer(await withdrawSheet(access, user, payload));
     case "outlier":

@@ -23,11 +23,18 @@ export interface ScoringCriterion {
   readonly guidance: string;
 }
 
-/** One adjustment rule of the lowest evaluated price method: the factor and how it converts. */
+/**
+ * One adjustment rule of the lowest evaluated price method: the factor and how it converts, and
+ * the bounds the documents set on the adjustment, in percent of the bid price (signed, at most 2
+ * decimals, within -100…100: e.g. 工期每提前 1 日扣减 0.1%、最多 3% is -3…0). A rule without
+ * bounds is bounded only by the evaluated price staying positive (`evaluateLowestPrice`).
+ */
 export interface AdjustmentRule {
   readonly id: string;
   readonly factor: string;
   readonly rule: string;
+  readonly minPercent?: number;
+  readonly maxPercent?: number;
 }
 
 const hundredths = (x: number): number => Math.round(x * 100);
@@ -79,6 +86,10 @@ export function validateAdjustmentRules(rules: readonly AdjustmentRule[]): Resul
     if (r.rule.trim() === "") return err("EVALUATION.INVALID_ADJUSTMENT_RULE", { row, problem: "rule", factor: r.factor });
     if (seen.has(r.factor.trim()))
       return err("EVALUATION.INVALID_ADJUSTMENT_RULE", { row, problem: "duplicate", factor: r.factor });
+    const bound = (x: number | undefined) =>
+      x === undefined || (Number.isFinite(x) && x >= -100 && x <= 100 && Math.abs(hundredths(x) - x * 100) < 1e-6);
+    if (!bound(r.minPercent) || !bound(r.maxPercent) || (r.minPercent ?? -100) > (r.maxPercent ?? 100))
+      return err("EVALUATION.INVALID_ADJUSTMENT_RULE", { row, problem: "bounds", factor: r.factor });
     seen.add(r.factor.trim());
   }
   return ok(rules);

@@ -88,7 +88,9 @@ async function expertWithCertificate(employerOrgId: string, n: number): Promise<
   };
 }
 
-export async function openedTenderWithCommittee(options: { evaluationStartInMs?: number } = {}): Promise<RoomFixture> {
+export async function openedTenderWithCommittee(
+  options: { evaluationStartInMs?: number; evaluationConfig?: object } = {},
+): Promise<RoomFixture> {
   const agentRow = await db().user.findUniqueOrThrow({
     where: { email: "agent@demo.mingbiao.cn" },
     select: { id: true, organizationId: true },
@@ -109,7 +111,7 @@ export async function openedTenderWithCommittee(options: { evaluationStartInMs?:
       bidDeadline: new Date(Date.now() - 3_600_000),
       publishedAt: new Date(Date.now() - 30 * 86_400_000),
       qualificationRequirements: QUALIFICATION,
-      evaluationConfig: {
+      evaluationConfig: options.evaluationConfig ?? {
         method: "COMPREHENSIVE",
         weights: { technical: 50, commercial: 20, price: 30 },
         priceScoring: { benchmark: { kind: "lowest" }, formula: { kind: "ratio" } },

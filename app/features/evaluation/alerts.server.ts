@@ -14,6 +14,12 @@ export type RoomEvent =
       readonly bidderId: string;
       readonly at: number;
       readonly points: Readonly<Record<string, number>>;
+      /**
+       * A lowest-evaluated-price adjustment sheet (decision 105): quantified by the documents'
+       * rules, so members agreeing is expected and never an identical-sheets alert; it still counts
+       * for fast scoring.
+       */
+      readonly quantified?: boolean;
     }
   /** Anything else a member did in the room. */
   | { readonly kind: "action"; readonly memberId: string; readonly at: number; readonly action: string };
@@ -62,7 +68,7 @@ function identicalSheets(events: readonly RoomEvent[]): SupervisorAlert[] {
   // The last submission of each member for each bid counts (a withdrawal and resubmission replaces it).
   const last = new Map<string, Extract<RoomEvent, { kind: "sheet.submitted" }>>();
   for (const e of [...events].sort((a, b) => a.at - b.at))
-    if (e.kind === "sheet.submitted") last.set(`${e.memberId}\0${e.bidderId}`, e);
+    if (e.kind === "sheet.submitted" && !e.quantified) last.set(`${e.memberId}\0${e.bidderId}`, e);
   const byBid = new Map<string, Map<string, string[]>>();
   for (const e of last.values()) {
     const key = JSON.stringify(Object.entries(e.points).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -36,6 +36,23 @@ describe("supervisor alerts (评标监督预警)", () => {
     ]);
   });
 
+  it("adjustment sheets (decision 105): the same amounts from every member raise nothing; rushing them still does", () => {
+    const adjusted = (memberId: string, start: number, step: number): RoomEvent[] =>
+      bidderIds.map((bidderId, i) => ({
+        kind: "sheet.submitted",
+        memberId,
+        bidderId,
+        at: start + i * step,
+        points: {},
+        quantified: true,
+      }));
+    const calm = [...adjusted("m1", t0, 20 * min), ...adjusted("m2", t0 + min, 20 * min)];
+    expect(supervisorAlerts({ events: calm, bidderIds, session })).toEqual([]);
+    expect(supervisorAlerts({ events: [...calm, ...adjusted("m3", t0 + 90 * min, 4_000)], bidderIds, session })).toEqual([
+      { kind: "fast-scoring", memberId: "m3", bids: 3, seconds: 8 },
+    ]);
+  });
+
   it("flags identical final sheets of different members for a bid (a resubmission replaces the first)", () => {
     const copy: RoomEvent = {
       kind: "sheet.submitted",

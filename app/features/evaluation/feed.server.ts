@@ -38,6 +38,8 @@ export function roomEvents(feed: readonly FeedEntry[], memberIds: ReadonlySet<st
     if (e.action === "evaluation.file_opened") events.push({ kind: "file.opened", memberId, bidderId, at });
     else if (e.action === "evaluation.sheet_submitted")
       events.push({ kind: "sheet.submitted", memberId, bidderId, at, points: (e.data.points ?? {}) as Record<string, number> });
+    else if (e.action === "evaluation.adjustment_submitted")
+      events.push({ kind: "sheet.submitted", memberId, bidderId, at, points: {}, quantified: true });
     else events.push({ kind: "action", memberId, at, action: e.action });
   }
   return events;

@@ -5,7 +5,7 @@
 // sent to the agent and the supervisors, and the witness room closes.
 import PDFDocument from "pdfkit";
 import { canonicalJson, issueTimestamp, sha256, timestampRequestFor, toHex, utf8 } from "../../../crypto/index.node.ts";
-import { formatYuan } from "../../../bidding-core/index";
+import { formatYuan, REPORT_SIGNING_HOURS } from "../../../bidding-core/index";
 import { appendAudit } from "../../platform/audit/audit.server.ts";
 import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import type { SessionUser } from "../../platform/auth/auth.server.ts";
@@ -18,14 +18,11 @@ import { platformPki } from "../pki/index.ts";
 import { toBeijingLocal } from "../tenders/index.ts";
 import { closeEvaluationWitness } from "../witness/index.ts";
 import { ensureSession, refused, type RoomAccess, verifyMemberSignature } from "./room-access.server.ts";
-import { activeMembers, currentSummary, ROOM_POLICY } from "./room.server.ts";
+import { activeMembers, currentSummary } from "./room.server.ts";
 import { reportData } from "./scoring-pipeline.server.ts";
 import { roomClarifications } from "./clarification.server.ts";
 import { signable } from "./statement.ts";
 import { z } from "zod";
-
-/** Hours the members have to sign or dissent once the report is drafted (decision 104). */
-export const REPORT_SIGNING_HOURS = 2;
 
 export const ReportSignSchema = z.object({
   signature: z.string().min(16).max(20_000),
@@ -49,7 +46,8 @@ export async function closeSummary(access: RoomAccess, user: SessionUser): Promi
   if (session.reportSignedAt) return refused(user, tenderId, "summary.close", "room.reportSigned", 409, "Regs Art 53");
   if (session.chairUserId !== user.id) return refused(user, tenderId, "summary.close", "room.chairOnly", 403);
   if (session.summaryClosedAt) return refused(user, tenderId, "summary.close", "room.summaryClosed", 409);
-  const { summary, bids, members, rows } = await currentSummary(session, tenderId);
+  const current = await currentSummary(session, tenderId);
+  const { summary, bids, members, rows, rules } = current;
   if (!summary.ok)
     return refused(user, tenderId, "summary.close", `room.errors.${summary.error.code}`, 409, summary.error.article);
   if (!summary.value.canClose) return refused(user, tenderId, "summary.close", "room.outlierUnexplained", 409);
@@ -60,8 +58,8 @@ export async function closeSummary(access: RoomAccess, user: SessionUser): Promi
   const qualification = (session.qualification ?? []) as unknown as Parameters<typeof reportData>[0]["qualification"];
   const data = reportData({
     qualification,
-    ranking: summary.value.ranking,
-    maxCandidates: ROOM_POLICY.maxCandidates,
+    ranking: summary.value.ranking as Parameters<typeof reportData>[0]["ranking"],
+    maxCandidates: rules.room.maxCandidates,
     signatures: [],
   });
   const bidderName = new Map(bids.map((b) => [b.bidderId, b.bidderName]));
@@ -90,13 +88,31 @@ export async function closeSummary(access: RoomAccess, user: SessionUser): Promi
     rejected: data.rejected,
     differences: data.differences,
     collusionFindings: session.collusionFindings,
+    method: current.method,
     sheets: rows.map((s) => ({
       memberUserId: s.memberUserId,
       bidderId: s.bidderId,
-      points: (s.body as { points: unknown }).points,
+      ...(current.method === "LOWEST_EVALUATED_PRICE"
+        ? { amounts: (s.body as { amounts: unknown }).amounts }
+        : { points: (s.body as { points: unknown }).points }),
       outlierReasons: s.outlierReasons,
     })),
-    summary: { benchmark: summary.value.benchmark, results: summary.value.results, outliers: summary.value.outliers },
+    ...(current.method === "LOWEST_EVALUATED_PRICE"
+      ? {
+          adjustmentRules: rules.adjustments,
+          summary: {
+            results: summary.value.results,
+            memberPrices: "memberPrices" in summary.value ? summary.value.memberPrices : [],
+            outliers: [],
+          },
+        }
+      : {
+          summary: {
+            benchmark: "benchmark" in summary.value ? summary.value.benchmark : null,
+            results: summary.value.results,
+            outliers: summary.value.outliers,
+          },
+        }),
     clarifications: (await roomClarifications(tenderId))
       .filter((c) => c.status !== "rejected")
       .map((c) => ({ bidderId: c.bidderId, question: c.question, answer: c.answer, answeredAt: c.answeredAt })),
@@ -308,18 +324,28 @@ export function renderReportPdf(report: Record<string, unknown>, signatures: Sig
     rejected: { bidderId: string; failures: { criterionId: string; reason: string }[] }[];
     differences: { bidderId: string; criterionId: string; majorityPassed: boolean; minority: string[] }[];
     collusionFindings: { bidderIds: string[]; reason: string }[];
-    sheets: { memberUserId: string; bidderId: string; points: Record<string, number> }[];
+    method?: "COMPREHENSIVE" | "LOWEST_EVALUATED_PRICE";
+    sheets: {
+      memberUserId: string;
+      bidderId: string;
+      points?: Record<string, number>;
+      amounts?: Record<string, string>;
+    }[];
+    adjustmentRules?: { id: string; factor: string; rule: string; minPercent?: number; maxPercent?: number }[];
     summary: {
-      benchmark: string;
+      benchmark?: string | null;
       results: {
         bidderId: string;
-        technicalScore: number;
-        commercialScore: number;
-        priceScore: number;
-        pricePoints: number;
-        total: number;
+        technicalScore?: number;
+        commercialScore?: number;
+        priceScore?: number;
+        pricePoints?: number;
+        total?: number;
         price: string;
+        evaluatedPrice?: string;
+        adjustments?: { reason: string; amount: string }[];
       }[];
+      memberPrices?: { memberId: string; bidderId: string; evaluatedPrice: string }[];
       outliers: { expertId: string; bidderId: string; part: string; reason: string | null }[];
     };
     candidates: { rank: number; bidderId: string }[];
@@ -361,21 +387,46 @@ export function renderReportPdf(report: Record<string, unknown>, signatures: Sig
   h("三、串通投标认定");
   if (r.collusionFindings.length === 0) doc.text("无。");
   for (const c of r.collusionFindings) doc.text(`${c.bidderIds.map(bidder).join("、")}：${c.reason}`);
-  h("四、评分汇总（价格分由平台按招标文件公式计算）");
-  doc.text(`评标基准价：${formatYuan(BigInt(r.summary.benchmark))} 元`);
-  for (const x of r.summary.results)
-    doc.text(
-      `${bidder(x.bidderId)}${IDSP}报价 ${formatYuan(BigInt(x.price))} 元${IDSP}技术 ${x.technicalScore}${IDSP}商务 ${x.commercialScore}${IDSP}价格分 ${x.priceScore}（折合 ${x.pricePoints}）${IDSP}总分 ${x.total}`,
-    );
-  for (const o of r.summary.outliers)
-    doc.text(`偏离评分：${name(o.expertId)} 对 ${bidder(o.bidderId)}（${o.part}）理由：${o.reason ?? "—"}`);
-  h("五、各评委评分表");
-  for (const s of r.sheets)
-    doc.text(
-      `${name(s.memberUserId)} → ${bidder(s.bidderId)}：${Object.entries(s.points)
-        .map(([k, v]) => `${k} ${v}`)
-        .join("，")}`,
-    );
+  if (r.method === "LOWEST_EVALUATED_PRICE") {
+    const factor = (id: string) => r.adjustmentRules?.find((a) => a.id === id)?.factor ?? id;
+    h("四、价格折算汇总（经评审的最低投标价法，评审价由平台按招标文件折算因素计算）");
+    for (const a of r.adjustmentRules ?? [])
+      doc.text(
+        `折算因素 ${a.factor}：${a.rule}${a.minPercent !== undefined || a.maxPercent !== undefined ? `（范围 ${a.minPercent ?? "—"}% 至 ${a.maxPercent ?? "—"}% 投标报价）` : ""}`,
+      );
+    for (const x of r.summary.results)
+      doc.text(
+        `${bidder(x.bidderId)}${IDSP}报价 ${formatYuan(BigInt(x.price))} 元${IDSP}${(x.adjustments ?? [])
+          .map((a) => `${a.reason} ${formatYuan(BigInt(a.amount))}`)
+          .join("，")}${IDSP}评审价 ${formatYuan(BigInt(x.evaluatedPrice ?? x.price))} 元`,
+      );
+    doc.text("本方法不适用偏离评分规则：各折算金额按招标文件规则量化，委员会金额按汇总方法（去掉最高与最低）确定（决定 105）。");
+    h("五、各评委折算表");
+    for (const s of r.sheets) {
+      const own = r.summary.memberPrices?.find((m) => m.memberId === s.memberUserId && m.bidderId === s.bidderId);
+      doc.text(
+        `${name(s.memberUserId)} → ${bidder(s.bidderId)}：${Object.entries(s.amounts ?? {})
+          .map(([k, v]) => `${factor(k)} ${v}`)
+          .join("，")}${own ? `${IDSP}评审价 ${formatYuan(BigInt(own.evaluatedPrice))} 元` : ""}`,
+      );
+    }
+  } else {
+    h("四、评分汇总（价格分由平台按招标文件公式计算）");
+    if (r.summary.benchmark) doc.text(`评标基准价：${formatYuan(BigInt(r.summary.benchmark))} 元`);
+    for (const x of r.summary.results)
+      doc.text(
+        `${bidder(x.bidderId)}${IDSP}报价 ${formatYuan(BigInt(x.price))} 元${IDSP}技术 ${x.technicalScore}${IDSP}商务 ${x.commercialScore}${IDSP}价格分 ${x.priceScore}（折合 ${x.pricePoints}）${IDSP}总分 ${x.total}`,
+      );
+    for (const o of r.summary.outliers)
+      doc.text(`偏离评分：${name(o.expertId)} 对 ${bidder(o.bidderId)}（${o.part}）理由：${o.reason ?? "—"}`);
+    h("五、各评委评分表");
+    for (const s of r.sheets)
+      doc.text(
+        `${name(s.memberUserId)} → ${bidder(s.bidderId)}：${Object.entries(s.points ?? {})
+          .map(([k, v]) => `${k} ${v}`)
+          .join("，")}`,
+      );
+  }
   h("六、澄清");
   if (!r.clarifications?.length) doc.text("无。");
   for (const c of r.clarifications ?? [])

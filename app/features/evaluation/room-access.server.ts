@@ -12,6 +12,7 @@ import { loadCommittee, type CommitteeMemberForRoom } from "../experts/index.ts"
 import { applyEvent } from "../tenders/index.ts";
 import { openEvaluationWitness } from "../witness/index.ts";
 import { platformCrls, trustStore } from "../pki/index.ts";
+import { tenderRules } from "./rules.server.ts";
 import { roomStatement, type RoomAct } from "./statement.ts";
 
 export type RoomRole = "member" | "supervisor" | "agent";
@@ -121,9 +122,6 @@ export async function verifyMemberSignature(
   return { ok: true, serial };
 }
 
-/** The evaluation's planned length (decision 104): the tender does not state one yet. */
-export const EVALUATION_HOURS = 8;
-
 /**
  * 评标开始: the session exists from the evaluation time on, once a member enters the room;
  * opening it starts the tender's witness room (decision 037 revised). Without the witness room
@@ -139,12 +137,14 @@ export async function ensureSession(access: RoomAccess, user: SessionUser) {
     if (opening?.step !== "CLOSED") return refused(user, tenderId, "open", "room.notOpened", 409);
     const witness = await openEvaluationWitness(tenderId, user.id);
     if (!witness.ok) return refused(user, tenderId, "open", "room.witnessUnavailable", 503);
+    // The planned length: the tender's, or bidding-core's default (decision 106).
+    const { evaluationHours } = (await tenderRules(tenderId)).room;
     const at = now();
     session = await db().$transaction(async (tx) => {
       const existing = await tx.evaluationSession.findUnique({ where: { tenderId }, select: { id: true } });
       if (existing) return existing;
       const created = await tx.evaluationSession.create({
-        data: { tenderId, openedAt: at, endsAt: new Date(at.getTime() + EVALUATION_HOURS * 3_600_000) },
+        data: { tenderId, openedAt: at, endsAt: new Date(at.getTime() + evaluationHours * 3_600_000) },
         select: { id: true },
       });
       // 评标中: from here bidders and the public see only this status (bidding-core's lifecycle).

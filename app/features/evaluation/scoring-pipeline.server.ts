@@ -3,7 +3,9 @@
 // the tests with what they make. No I/O, no clock: every rule is bidding-core's; this module
 // only puts them in order and keeps what the report needs (decision 103).
 import {
+  aggregateAmounts,
   aggregateScores,
+  checkAdjustment,
   checkCriterionPoints,
   domainError,
   evaluateLowestPrice,
@@ -14,6 +16,7 @@ import {
   roundHalfUp,
   scorePrices,
   signatureStance,
+  type AdjustmentRule,
   type AggregationMethod,
   type ComprehensiveResult,
   type DomainError,
@@ -262,6 +265,80 @@ export function summariseLowestPrice(input: {
   );
   if (!evaluated.ok) return evaluated;
   return { ok: true, value: { results: evaluated.value, ranking: rankLowestPrice(evaluated.value) } };
+}
+
+/** One member's adjustments on one bid, per adjustment rule of the tender, in fen (signed). */
+export interface AdjustmentSheet {
+  readonly memberId: string;
+  readonly bidderId: string;
+  readonly amounts: Readonly<Record<string, Fen>>;
+}
+
+export interface LowestEvaluatedPriceSummary {
+  /** Each member's evaluated price per bid (price + that member's amounts), for the report. */
+  readonly memberPrices: readonly { readonly memberId: string; readonly bidderId: string; readonly evaluatedPrice: Fen }[];
+  /** Per bid: the committee's amount per rule (aggregated across members) and the evaluated price. */
+  readonly results: readonly LowestPriceResult[];
+  readonly ranking: readonly RankedBid<LowestPriceResult>[];
+  /** No outlier rule in this method (decision 105): always empty, kept so the summary has one shape. */
+  readonly outliers: readonly never[];
+  readonly canClose: boolean;
+}
+
+/**
+ * 详细评审, lowest evaluated price method (经评审的最低投标价法, Eval-Rules Arts 30-33): every
+ * member's sheet for every remaining bid has an amount for each of the tender's adjustment
+ * rules, each within its rule's bounds (`checkAdjustment`); per rule the members' amounts become
+ * the committee's by the aggregation method (`aggregateAmounts`); bidding-core evaluates and
+ * ranks (lower evaluated price, then lower bid price). No outlier rule (decision 105).
+ */
+export function summariseLowestEvaluatedPrice(input: {
+  readonly rules: readonly AdjustmentRule[];
+  readonly aggregation: AggregationMethod;
+  readonly memberIds: readonly string[];
+  readonly bids: readonly EvaluatedBid[];
+  readonly sheets: readonly AdjustmentSheet[];
+}): Result<LowestEvaluatedPriceSummary> {
+  const stranger = checkMembers(input.memberIds, input.sheets);
+  if (stranger) return { ok: false, error: stranger };
+  const valid = new Set(input.bids.map((b) => b.bidderId));
+  const rejected = input.sheets.find((s) => !valid.has(s.bidderId));
+  if (rejected) return fail("EVALUATION.BID_REJECTED", { memberId: rejected.memberId, bidderId: rejected.bidderId });
+  if (input.bids.length === 0) return fail("EVALUATION.NO_VALID_BIDS");
+  const memberPrices: { memberId: string; bidderId: string; evaluatedPrice: Fen }[] = [];
+  const committee: { bidderId: string; adjustments: PriceAdjustment[] }[] = [];
+  for (const bid of input.bids) {
+    const amounts = new Map<string, Fen[]>();
+    for (const memberId of input.memberIds) {
+      const sheet = input.sheets.find((s) => s.memberId === memberId && s.bidderId === bid.bidderId);
+      if (!sheet) return fail("EVALUATION.MISSING_SCORE", { memberId, bidderId: bid.bidderId });
+      let own = bid.price;
+      for (const rule of input.rules) {
+        const given = sheet.amounts[rule.id];
+        if (given === undefined)
+          return fail("EVALUATION.MISSING_SCORE", { memberId, bidderId: bid.bidderId, adjustmentId: rule.id });
+        const checked = checkAdjustment(rule, given, bid.price);
+        if (!checked.ok)
+          return {
+            ok: false,
+            error: { ...checked.error, params: { ...checked.error.params, memberId, bidderId: bid.bidderId } },
+          };
+        amounts.set(rule.id, [...(amounts.get(rule.id) ?? []), checked.value]);
+        own += checked.value;
+      }
+      memberPrices.push({ memberId, bidderId: bid.bidderId, evaluatedPrice: own });
+    }
+    committee.push({
+      bidderId: bid.bidderId,
+      adjustments: input.rules.map((rule) => ({
+        reason: rule.factor,
+        amount: aggregateAmounts(amounts.get(rule.id) ?? [], input.aggregation),
+      })),
+    });
+  }
+  const summary = summariseLowestPrice({ bids: input.bids, adjustments: committee });
+  if (!summary.ok) return summary;
+  return { ok: true, value: { memberPrices, ...summary.value, outliers: [], canClose: true } };
 }
 
 export interface ReportCandidate {

@@ -3,7 +3,9 @@ import {
   consolidateQualification,
   reportData,
   summariseComprehensive,
+  summariseLowestEvaluatedPrice,
   summariseLowestPrice,
+  type AdjustmentSheet,
   type QualificationSheet,
   type ScoreSheet,
 } from "./scoring-pipeline.server.ts";
@@ -221,5 +223,101 @@ describe("report data (评标报告)", () => {
     expect(report.rejected).toEqual([{ bidderId: "D", failures: [{ criterionId: "q1", reason: "资质证书已过期" }] }]);
     expect(report.differences).toEqual([{ bidderId: "D", criterionId: "q1", majorityPassed: false, minority: ["m4", "m5"] }]);
     expect(report.stances.map((x) => x.stance)).toEqual(["agrees", "agrees", "agrees", "dissents", "deemed-to-agree"]);
+  });
+});
+
+describe("lowest evaluated price summary (经评审的最低投标价法, decision 105)", () => {
+  const rules = [
+    { id: "a1", factor: "工期提前", rule: "每提前 1 日扣减报价 0.1%，最多扣减 3%", minPercent: -3, maxPercent: 0 },
+    { id: "a2", factor: "付款条件偏差", rule: "每偏离 1 个月加价 0.5%，最多 5%", minPercent: 0, maxPercent: 5 },
+  ];
+  const three = [
+    { bidderId: "A", price: 10_000_000_00n },
+    { bidderId: "B", price: 9_500_000_00n },
+    { bidderId: "C", price: 9_800_000_00n },
+  ];
+  // Per bid, per member: [a1, a2] in yuan. m5 is far off on B's a1; trimming drops one highest and one lowest.
+  const given: Record<string, [number, number][]> = {
+    A: [
+      [-300_000, 0],
+      [-300_000, 0],
+      [-300_000, 0],
+      [-300_000, 0],
+      [-300_000, 0],
+    ],
+    B: [
+      [0, 475_000],
+      [0, 475_000],
+      [0, 475_000],
+      [0, 475_000],
+      [-285_000, 475_000],
+    ],
+    C: [
+      [-98_000, 0],
+      [-98_000, 0],
+      [-98_000, 0],
+      [-196_000, 0],
+      [-98_000, 0],
+    ],
+  };
+  const sheets: AdjustmentSheet[] = Object.entries(given).flatMap(([bidderId, rows]) =>
+    rows.map(([a1, a2], i) => ({
+      memberId: members[i]!,
+      bidderId,
+      amounts: { a1: BigInt(a1) * 100n, a2: BigInt(a2) * 100n },
+    })),
+  );
+  const input = { rules, aggregation: { kind: "trimmed-mean", trimFrom: 5 } as const, memberIds: members, bids: three, sheets };
+
+  it("Eval-Rules Arts 30-33: the committee's amounts per rule, the evaluated prices, lowest first", () => {
+    const r = summariseLowestEvaluatedPrice(input);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const evaluated = Object.fromEntries(r.value.results.map((x) => [x.bidderId, x.evaluatedPrice]));
+    // A: 10 000 000 − 300 000; B: 9 500 000 + 475 000 (m5's −285 000 trimmed away); C: 9 800 000 − 98 000.
+    expect(evaluated).toEqual({ A: 9_700_000_00n, B: 9_975_000_00n, C: 9_702_000_00n });
+    expect(r.value.ranking.map((x) => [x.rank, x.bid.bidderId])).toEqual([
+      [1, "A"],
+      [2, "C"],
+      [3, "B"],
+    ]);
+    expect(r.value.results.find((x) => x.bidderId === "B")?.adjustments).toEqual([
+      { reason: "工期提前", amount: 0n },
+      { reason: "付款条件偏差", amount: 475_000_00n },
+    ]);
+    expect(r.value.memberPrices.find((m) => m.memberId === "m5" && m.bidderId === "B")?.evaluatedPrice).toBe(9_690_000_00n);
+    expect(r.value).toMatchObject({ outliers: [], canClose: true });
+  });
+
+  it("ties on evaluated price go to the lower bid price (decision 025)", () => {
+    const tie: AdjustmentSheet[] = members.flatMap((memberId) => [
+      { memberId, bidderId: "A", amounts: { a1: -300_000_00n, a2: 0n } },
+      { memberId, bidderId: "B", amounts: { a1: 0n, a2: 200_000_00n } },
+      { memberId, bidderId: "C", amounts: { a1: -98_000_00n, a2: 0n } },
+    ]);
+    const r = summariseLowestEvaluatedPrice({ ...input, sheets: tie });
+    // A and B both 9 700 000 evaluated; B bid less.
+    expect(r.ok && r.value.ranking.map((x) => x.bid.bidderId)).toEqual(["B", "A", "C"]);
+  });
+
+  it("refuses an amount outside a rule's bounds, a missing sheet or amount, a failed bid, a stranger", () => {
+    const change = (s: AdjustmentSheet[]) => code(summariseLowestEvaluatedPrice({ ...input, sheets: s }));
+    const over = sheets.map((s, i) => (i === 0 ? { ...s, amounts: { ...s.amounts, a1: -300_000_01n } } : s));
+    expect(change(over)).toBe("EVALUATION.ADJUSTMENT_OUT_OF_RANGE");
+    expect(change(sheets.slice(1))).toBe("EVALUATION.MISSING_SCORE");
+    expect(change(sheets.map((s, i) => (i === 0 ? { ...s, amounts: { a1: 0n } } : s)))).toBe("EVALUATION.MISSING_SCORE");
+    expect(change([...sheets, { memberId: "m1", bidderId: "D", amounts: { a1: 0n, a2: 0n } }])).toBe("EVALUATION.BID_REJECTED");
+    expect(change([...sheets, { memberId: "x9", bidderId: "A", amounts: { a1: 0n, a2: 0n } }])).toBe("EVALUATION.NOT_A_MEMBER");
+    expect(code(summariseLowestEvaluatedPrice({ ...input, bids: [], sheets: [] }))).toBe("EVALUATION.NO_VALID_BIDS");
+  });
+
+  it("a tender without adjustment rules: the bid price is the evaluated price", () => {
+    const plain = members.flatMap((memberId) => three.map((b) => ({ memberId, bidderId: b.bidderId, amounts: {} })));
+    const r = summariseLowestEvaluatedPrice({ ...input, rules: [], sheets: plain });
+    expect(r.ok && r.value.ranking.map((x) => [x.bid.bidderId, x.bid.evaluatedPrice])).toEqual([
+      ["B", 9_500_000_00n],
+      ["C", 9_800_000_00n],
+      ["A", 10_000_000_00n],
+    ]);
   });
 });

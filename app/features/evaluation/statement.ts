@@ -5,7 +5,7 @@ import { canonicalJson, utf8 } from "../../../crypto/browser.ts";
 /** What canonicalJson takes (crypto re-exports only the function). */
 export type JsonBody = Parameters<typeof canonicalJson>[0];
 
-export type RoomAct = "sign-in" | "pledge" | "qualification" | "score" | "report";
+export type RoomAct = "sign-in" | "pledge" | "qualification" | "score" | "adjustment" | "report";
 
 /** 诚信承诺书 (Eval-Rules Art 13 and 14): what each member signs before scoring. */
 export const PLEDGE_TEXT =

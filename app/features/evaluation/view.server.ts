@@ -15,10 +15,11 @@ import { roomClarifications } from "./clarification.server.ts";
 export interface OwnSheet {
   id: string;
   bidderId: string;
-  kind: "QUALIFICATION" | "SCORE";
+  kind: "QUALIFICATION" | "SCORE" | "ADJUSTMENT";
   body: {
     bidderId: string;
     points?: Record<string, number>;
+    amounts?: Record<string, string>;
     findings?: { criterionId: string; passed: boolean; reason: string }[];
   };
   outlierReasons: Record<string, string>;
@@ -97,7 +98,13 @@ export async function roomView(access: RoomAccess, user: SessionUser) {
       files: b.documents.map((d) => d.split("/").pop() ?? ""),
     })),
     collusion,
-    rules: { qualification: rules.qualification, criteria: rules.criteria, weights: rules.weights },
+    rules: {
+      method: rules.method,
+      qualification: rules.qualification,
+      criteria: rules.criteria,
+      weights: rules.weights,
+      adjustments: rules.adjustments,
+    },
     remaining: remaining.map((b) => b.bidderId),
     summary: summary?.summary.ok
       ? (JSON.parse(

@@ -376,6 +376,39 @@ export function TenderForm({
         ) : (
           <AdjustmentRuleFields values={values} error={err("adjustments")} />
         )}
+        <fieldset data-testid="room-rules">
+          <legend>{t("form.roomRules")}</legend>
+          <p className="muted">{t("form.roomRulesHint")}</p>
+          <Row name="roomAggregation" label={t("form.roomAggregation")}>
+            <select id="roomAggregation" name="roomAggregation" defaultValue={str(values, "roomAggregation", "")}>
+              <option value="">{t("form.roomDefault")}</option>
+              <option value="trimmed-mean">{t("form.aggregationTrimmed")}</option>
+              <option value="mean">{t("form.aggregationMean")}</option>
+            </select>
+          </Row>
+          <Row name="roomOutlierPercent" label={t("form.roomOutlierPercent")}>
+            {input("roomOutlierPercent", {
+              inputMode: "decimal",
+              placeholder: "20",
+              defaultValue: str(values, "roomOutlierPercent", ""),
+            })}
+          </Row>
+          <Row name="roomEvaluationHours" label={t("form.roomEvaluationHours")}>
+            {input("roomEvaluationHours", {
+              inputMode: "numeric",
+              placeholder: "8",
+              defaultValue: str(values, "roomEvaluationHours", ""),
+            })}
+          </Row>
+          <Row name="roomMaxCandidates" label={t("form.roomMaxCandidates")}>
+            {input("roomMaxCandidates", {
+              inputMode: "numeric",
+              placeholder: "3",
+              defaultValue: str(values, "roomMaxCandidates", ""),
+            })}
+          </Row>
+          <FieldError error={err("roomRules")} id="roomRules-error" />
+        </fieldset>
       </fieldset>
       <div className="actions">
         <button type="submit" className="primary">

@@ -111,6 +111,70 @@ describe("tender form", () => {
     expect(result.values.readOutLabel).toEqual(["工期", "质量标准"]);
   });
 
+  it("the tender may state the room's rules (decision 106); blank keeps bidding-core's defaults; a bad one is refused", () => {
+    const plain = parseTenderForm(form());
+    if (!plain.ok) throw new Error(JSON.stringify(plain.errors));
+    expect(plain.data.evaluationConfig).not.toHaveProperty("roomRules");
+    const stated = parseTenderForm(form({ roomAggregation: "mean", roomEvaluationHours: "12", roomMaxCandidates: "2" }));
+    if (!stated.ok) throw new Error(JSON.stringify(stated.errors));
+    expect(stated.data.evaluationConfig.roomRules).toEqual({
+      aggregation: { kind: "mean" },
+      evaluationHours: 12,
+      maxCandidates: 2,
+    });
+    const values = tenderFormValues({ ...stated.data, lots: stated.data.lots });
+    expect([values.roomAggregation, values.roomEvaluationHours, values.roomMaxCandidates, values.roomOutlierPercent]).toEqual([
+      "mean",
+      "12",
+      "2",
+      undefined,
+    ]);
+    const bad = parseTenderForm(form({ roomMaxCandidates: "4" }));
+    expect(!bad.ok && bad.errors.roomRules).toEqual({
+      key: "invalid.roomRules.maxCandidates",
+      params: { article: "Eval-Rules Art 35" },
+    });
+    const hours = parseTenderForm(form({ roomEvaluationHours: "1.5" }));
+    expect(!hours.ok && hours.errors.roomRules?.key).toBe("invalid.roomRules.evaluationHours");
+  });
+
+  it("adjustment factors carry their range in percent of the bid price (decision 105); a bad range names the row", () => {
+    const result = parseTenderForm(
+      form({
+        evaluationMethod: "LOWEST_EVALUATED_PRICE",
+        weightPrice: "",
+        adjustmentFactor: ["工期提前", "付款条件", ""],
+        adjustmentRule: ["每提前 1 日扣减 0.1%，最多 3%", "按年利率 6% 折算", ""],
+        adjustmentMin: ["-3", "", ""],
+        adjustmentMax: ["0", "", ""],
+      }),
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.data.evaluationConfig).toEqual({
+      method: "LOWEST_EVALUATED_PRICE",
+      adjustments: [
+        { id: "a1", factor: "工期提前", rule: "每提前 1 日扣减 0.1%，最多 3%", minPercent: -3, maxPercent: 0 },
+        { id: "a2", factor: "付款条件", rule: "按年利率 6% 折算" },
+      ],
+    });
+    const values = tenderFormValues({ ...result.data, lots: result.data.lots });
+    expect(values.adjustmentMin).toEqual(["-3", ""]);
+    const bad = parseTenderForm(
+      form({
+        evaluationMethod: "LOWEST_EVALUATED_PRICE",
+        weightPrice: "",
+        adjustmentFactor: ["", "工期提前"],
+        adjustmentRule: ["", "每提前 1 日扣减 0.1%"],
+        adjustmentMin: ["", "5"],
+        adjustmentMax: ["", "x"],
+      }),
+    );
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.errors.adjustments?.key).toBe("errors.EVALUATION.INVALID_ADJUSTMENT_RULE");
+    expect(bad.errors.adjustments?.params).toMatchObject({ row: 2, problem: "bounds" });
+  });
+
   it("lowest evaluated price needs no weights but states its adjustment rules; stored values round-trip to the form", () => {
     const result = parseTenderForm(
       form({

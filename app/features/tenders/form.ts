@@ -9,6 +9,7 @@ import {
   formatYuan,
   parseYuan,
   domainError,
+  evaluationRules,
   validateAdjustmentRules,
   validateScoringTable,
   validateWeights,
@@ -17,6 +18,7 @@ import {
   type ProcedureRules,
   type ProcurementType,
   type ScoringCriterion,
+  type TenderRoomRules,
 } from "../../../bidding-core/index";
 import { parseBeijingLocal, toBeijingLocal } from "./beijing-time.ts";
 import { PROCEDURE_TYPES, type ProcedureTypeName } from "./enums.ts";
@@ -51,7 +53,7 @@ export interface QualificationRequirement {
   id: string;
   text: string;
 }
-export type EvaluationConfig =
+export type EvaluationConfig = (
   | {
       method: "COMPREHENSIVE";
       weights: { technical: number; commercial: number; price: number };
@@ -66,7 +68,11 @@ export type EvaluationConfig =
       /** The table was converted from such a list (points split evenly within each part). */
       migrated?: boolean;
     }
-  | { method: "LOWEST_EVALUATED_PRICE"; adjustments: AdjustmentRule[]; legacyCriteria?: string[] };
+  | { method: "LOWEST_EVALUATED_PRICE"; adjustments: AdjustmentRule[]; legacyCriteria?: string[] }
+) & {
+  /** The room's rules the tender states (decision 106); absent ones are bidding-core's defaults. */
+  roomRules?: TenderRoomRules;
+};
 
 /** 唱标: the bid price is always read out; agents add the other items the documents list. */
 export const PRICE_ITEM: ReadOutItem = { key: "price", label: "投标报价", kind: "money" };
@@ -185,6 +191,12 @@ export const TenderFormSchema = z.object({
   criterionGuidance: z.array(text(2_000)).max(100, "invalid.tooMany").default([]),
   adjustmentFactor: z.array(text(200)).max(50, "invalid.tooMany").default([]),
   adjustmentRule: z.array(text(2_000)).max(50, "invalid.tooMany").default([]),
+  adjustmentMin: z.array(text(20)).max(50, "invalid.tooMany").default([]),
+  adjustmentMax: z.array(text(20)).max(50, "invalid.tooMany").default([]),
+  roomAggregation: z.enum(["", "mean", "trimmed-mean"]).default(""),
+  roomOutlierPercent: z.string().trim().max(10).default(""),
+  roomEvaluationHours: z.string().trim().max(10).default(""),
+  roomMaxCandidates: z.string().trim().max(10).default(""),
 });
 
 /** Collects a FormData into plain values; the repeated row fields become lists. */
@@ -324,6 +336,22 @@ export function parseTenderForm(form: FormData): TenderFormResult {
     }
     evaluationConfig = { method: "COMPREHENSIVE", weights, priceScoring: { benchmark, formula: { kind: "ratio" } }, criteria };
   }
+  // The room's rules (decision 106): blank is bidding-core's default; bidding-core checks the rest.
+  const roomRules: { -readonly [K in keyof TenderRoomRules]: TenderRoomRules[K] } = {};
+  if (v.roomAggregation === "mean") roomRules.aggregation = { kind: "mean" };
+  if (v.roomAggregation === "trimmed-mean") roomRules.aggregation = { kind: "trimmed-mean", trimFrom: 5 };
+  if (v.roomOutlierPercent) roomRules.outlierThresholdPercent = Number(v.roomOutlierPercent);
+  if (v.roomEvaluationHours) roomRules.evaluationHours = Number(v.roomEvaluationHours);
+  if (v.roomMaxCandidates) roomRules.maxCandidates = Number(v.roomMaxCandidates);
+  if (Object.keys(roomRules).length > 0) {
+    const checkedRules = evaluationRules(roomRules);
+    if (!checkedRules.ok)
+      errors.roomRules = {
+        key: `invalid.roomRules.${String(checkedRules.error.params.problem)}`,
+        params: { article: checkedRules.error.article },
+      };
+    evaluationConfig = { ...evaluationConfig, roomRules };
+  }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors, values };
   return {
@@ -365,6 +393,16 @@ const legacyCriteria = (raw: unknown): unknown => {
   return { ...rest, criteria: [], legacyCriteria: [...((rest.legacyCriteria as string[] | undefined) ?? []), ...criteria] };
 };
 
+/** The room's rules a tender may state (decision 106); bidding-core's `evaluationRules` checks the values. */
+const RoomRulesSchema = z.object({
+  aggregation: z
+    .union([z.object({ kind: z.literal("mean") }), z.object({ kind: z.literal("trimmed-mean"), trimFrom: z.number() })])
+    .optional(),
+  outlierThresholdPercent: z.number().optional(),
+  evaluationHours: z.number().optional(),
+  maxCandidates: z.number().optional(),
+});
+
 export const EvaluationConfigSchema = z.preprocess(
   legacyCriteria,
   z.union([
@@ -381,11 +419,13 @@ export const EvaluationConfigSchema = z.preprocess(
       criteria: z.array(ScoringCriterionSchema),
       legacyCriteria: z.array(z.string()).optional(),
       migrated: z.boolean().optional(),
+      roomRules: RoomRulesSchema.optional(),
     }),
     z.object({
       method: z.literal("LOWEST_EVALUATED_PRICE"),
       adjustments: z.array(AdjustmentRuleSchema).default([]),
       legacyCriteria: z.array(z.string()).optional(),
+      roomRules: RoomRulesSchema.optional(),
     }),
   ]),
 );
@@ -397,6 +437,9 @@ export const EvaluationConfigSchema = z.preprocess(
 export function checkEvaluationConfig(raw: unknown): DomainError | null {
   const config = EvaluationConfigSchema.safeParse(raw);
   if (!config.success) return domainError("EVALUATION.INVALID_CONFIG", {});
+  // The room's rules the tender states (decision 106), checked like the rest.
+  const room = evaluationRules(config.data.roomRules ?? {});
+  if (!room.ok) return room.error;
   if (config.data.method === "LOWEST_EVALUATED_PRICE") {
     const rules = validateAdjustmentRules(config.data.adjustments);
     return rules.ok ? null : rules.error;
@@ -474,6 +517,11 @@ export function tenderFormValues(row: {
   if (row.mandatory) values.mandatory = "on";
   else values.mandatory = "off";
   if (config.success) {
+    const room = config.data.roomRules;
+    if (room?.aggregation) values.roomAggregation = room.aggregation.kind;
+    if (room?.outlierThresholdPercent !== undefined) values.roomOutlierPercent = String(room.outlierThresholdPercent);
+    if (room?.evaluationHours !== undefined) values.roomEvaluationHours = String(room.evaluationHours);
+    if (room?.maxCandidates !== undefined) values.roomMaxCandidates = String(room.maxCandidates);
     if (config.data.method === "LOWEST_EVALUATED_PRICE") Object.assign(values, adjustmentRuleValues(config.data.adjustments));
     if (config.data.method === "COMPREHENSIVE") {
       Object.assign(values, scoringTableValues(config.data.criteria));

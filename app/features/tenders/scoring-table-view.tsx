@@ -118,6 +118,8 @@ interface AdjustmentRow {
   key: number;
   factor: string;
   rule: string;
+  min: string;
+  max: string;
 }
 
 /** The adjustment rules (价格折算因素) of the lowest evaluated price method, rows like the table's. */
@@ -126,9 +128,15 @@ export function AdjustmentRuleFields({ values, error }: { values: Values; error?
   const [rows, setRows] = useState<AdjustmentRow[]>(() => {
     const factors = list(values, "adjustmentFactor");
     const given = factors
-      .map((factor, i) => ({ key: i, factor, rule: list(values, "adjustmentRule")[i] ?? "" }))
-      .filter((r) => r.factor || r.rule);
-    return [...given, { key: factors.length, factor: "", rule: "" }];
+      .map((factor, i) => ({
+        key: i,
+        factor,
+        rule: list(values, "adjustmentRule")[i] ?? "",
+        min: list(values, "adjustmentMin")[i] ?? "",
+        max: list(values, "adjustmentMax")[i] ?? "",
+      }))
+      .filter((r) => r.factor || r.rule || r.min || r.max);
+    return [...given, { key: factors.length, factor: "", rule: "", min: "", max: "" }];
   });
   const nextKey = () => Math.max(0, ...rows.map((r) => r.key)) + 1;
   return (
@@ -149,6 +157,22 @@ export function AdjustmentRuleFields({ values, error }: { values: Values; error?
             defaultValue={r.rule}
             rows={2}
           />
+          <input
+            name="adjustmentMin"
+            inputMode="decimal"
+            aria-label={t("adjustments.minOf", { n: i + 1 })}
+            placeholder={t("adjustments.min")}
+            defaultValue={r.min}
+            size={6}
+          />
+          <input
+            name="adjustmentMax"
+            inputMode="decimal"
+            aria-label={t("adjustments.maxOf", { n: i + 1 })}
+            placeholder={t("adjustments.max")}
+            defaultValue={r.max}
+            size={6}
+          />
           <button type="button" onClick={() => setRows(rows.filter((x) => x.key !== r.key))}>
             {t("table.remove")}
           </button>
@@ -156,7 +180,7 @@ export function AdjustmentRuleFields({ values, error }: { values: Values; error?
       ))}
       <RowError error={error} id="adjustments-error" />
       <p>
-        <button type="button" onClick={() => setRows([...rows, { key: nextKey(), factor: "", rule: "" }])}>
+        <button type="button" onClick={() => setRows([...rows, { key: nextKey(), factor: "", rule: "", min: "", max: "" }])}>
           {t("adjustments.add")}
         </button>
       </p>
@@ -181,6 +205,7 @@ export function ScoringTableSummary({ config }: { config: EvaluationConfig | nul
               <tr>
                 <th>{t("adjustments.factor")}</th>
                 <th>{t("adjustments.rule")}</th>
+                <th>{t("adjustments.bounds")}</th>
               </tr>
             </thead>
             <tbody>
@@ -188,6 +213,11 @@ export function ScoringTableSummary({ config }: { config: EvaluationConfig | nul
                 <tr key={a.id}>
                   <td>{a.factor}</td>
                   <td>{a.rule}</td>
+                  <td>
+                    {a.minPercent === undefined && a.maxPercent === undefined
+                      ? t("adjustments.unbounded")
+                      : t("adjustments.boundsValue", { min: a.minPercent ?? "—", max: a.maxPercent ?? "—" })}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -18,7 +18,7 @@ import {
  */
 
 export const CRITERION_FIELDS = ["criterionPart", "criterionName", "criterionPoints", "criterionGuidance"] as const;
-export const ADJUSTMENT_FIELDS = ["adjustmentFactor", "adjustmentRule"] as const;
+export const ADJUSTMENT_FIELDS = ["adjustmentFactor", "adjustmentRule", "adjustmentMin", "adjustmentMax"] as const;
 
 const cell = (list: readonly string[] | undefined, i: number) => (list?.[i] ?? "").trim();
 
@@ -56,15 +56,31 @@ export function parseScoringTable(
   return { ok: true, value: criteria };
 }
 
-export function parseAdjustmentRules(rows: { adjustmentFactor: string[]; adjustmentRule: string[] }): Result<AdjustmentRule[]> {
+/** A bound in percent as typed: blank is no bound; anything else must be a number (bidding-core checks its range). */
+const percent = (text: string): number | undefined => (text === "" ? undefined : Number(text));
+
+export function parseAdjustmentRules(rows: {
+  adjustmentFactor: string[];
+  adjustmentRule: string[];
+  adjustmentMin?: string[];
+  adjustmentMax?: string[];
+}): Result<AdjustmentRule[]> {
   const rules: AdjustmentRule[] = [];
   const kept: number[] = [];
   const count = Math.max(rows.adjustmentFactor.length, rows.adjustmentRule.length);
   for (let i = 0; i < count; i++) {
     const factor = cell(rows.adjustmentFactor, i);
     const rule = cell(rows.adjustmentRule, i);
-    if (!factor && !rule) continue;
-    rules.push({ id: `a${rules.length + 1}`, factor, rule });
+    const min = percent(cell(rows.adjustmentMin, i));
+    const max = percent(cell(rows.adjustmentMax, i));
+    if (!factor && !rule && min === undefined && max === undefined) continue;
+    rules.push({
+      id: `a${rules.length + 1}`,
+      factor,
+      rule,
+      ...(min === undefined ? {} : { minPercent: min }),
+      ...(max === undefined ? {} : { maxPercent: max }),
+    });
     kept.push(i);
   }
   const checked = validateAdjustmentRules(rules);
@@ -80,7 +96,13 @@ export const ScoringCriterionSchema = z.object({
   maxPoints: z.number(),
   guidance: z.string(),
 });
-export const AdjustmentRuleSchema = z.object({ id: z.string(), factor: z.string(), rule: z.string() });
+export const AdjustmentRuleSchema = z.object({
+  id: z.string(),
+  factor: z.string(),
+  rule: z.string(),
+  minPercent: z.number().optional(),
+  maxPercent: z.number().optional(),
+});
 
 /** A stored table as the form's repeated row values. */
 export function scoringTableValues(criteria: readonly ScoringCriterion[]): Record<(typeof CRITERION_FIELDS)[number], string[]> {
@@ -93,5 +115,10 @@ export function scoringTableValues(criteria: readonly ScoringCriterion[]): Recor
 }
 
 export function adjustmentRuleValues(rules: readonly AdjustmentRule[]): Record<(typeof ADJUSTMENT_FIELDS)[number], string[]> {
-  return { adjustmentFactor: rules.map((r) => r.factor), adjustmentRule: rules.map((r) => r.rule) };
+  return {
+    adjustmentFactor: rules.map((r) => r.factor),
+    adjustmentRule: rules.map((r) => r.rule),
+    adjustmentMin: rules.map((r) => (r.minPercent === undefined ? "" : String(r.minPercent))),
+    adjustmentMax: rules.map((r) => (r.maxPercent === undefined ? "" : String(r.maxPercent))),
+  };
 }
