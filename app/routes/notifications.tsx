@@ -55,6 +55,10 @@ export default function Notifications() {
       const key = p.kind === "checkpoint" ? "notifications.auditBrokenCheckpoint" : "notifications.auditBrokenChain";
       return { title: t("notifications.auditBrokenTitle", { seq: p.seq }), body: t(key, { seq: p.seq, reason: p.reason }) };
     }
+    if (n.kind === "publicity.published") {
+      const endsAt = typeof p.endsAt === "string" ? formatDateTime(p.endsAt, locale) : "";
+      return { title: t("publicity:notifications.published", { ...p, endsAt }), body: "" };
+    }
     if (n.kind.startsWith("experts.")) {
       const key = n.kind.slice("experts.".length);
       const at = (v: unknown) => (typeof v === "string" ? formatDateTime(v, locale) : "");

@@ -8,6 +8,7 @@ import { publicDraw } from "~/features/experts/index.ts";
 import { publicDb } from "~/platform/db.server.ts";
 import { publicObjectionOutcomes } from "~/features/objections/index.ts";
 import { publicComplaintDecisions, RemedyHistory } from "~/features/complaints/index.ts";
+import { candidateNoticePublished } from "~/features/results/index.ts";
 import { formatCny, formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
 
@@ -26,18 +27,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ? { seedCommitment: draw.draw.commitment, poolHash: draw.draw.poolHash }
         : null;
   // Remedies history (Regs Arts 22, 61): answered objections and published complaint decisions.
-  const [objections, complaints] = await Promise.all([publicObjectionOutcomes(notice.id), publicComplaintDecisions(notice.id)]);
+  const [objections, complaints, candidates] = await Promise.all([
+    publicObjectionOutcomes(notice.id),
+    publicComplaintDecisions(notice.id),
+    candidateNoticePublished(notice.id),
+  ]);
   return json({
     notice,
     viewerRole: user?.role ?? null,
     here: url.pathname,
     drawCommitments,
     remedies: { objections, complaints },
+    candidates,
   });
 }
 
 export default function TenderNotice() {
-  const { notice, viewerRole, here, drawCommitments, remedies } = useLoaderData<typeof loader>();
+  const { notice, viewerRole, here, drawCommitments, remedies, candidates } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const { t: tr } = useTranslation("remedies");
   const { t: tt } = useTranslation("tender");
@@ -191,6 +197,13 @@ export default function TenderNotice() {
         <p className="actions">
           <Link to={`/opening/${notice.id}`} data-testid="opening-hall-link">
             {to("hallLink")}
+          </Link>
+        </p>
+      )}
+      {candidates && (
+        <p className="actions">
+          <Link to={`/tenders/${notice.id}/candidates`} className="button primary" data-testid="candidates-link">
+            {t("publicity:notice.title")}
           </Link>
         </p>
       )}

@@ -18,6 +18,8 @@ export const AUDIT_SUBJECT = {
   Objection: "Objection",
   Complaint: "Complaint",
   DeadlineClock: "DeadlineClock",
+  // Results (issue 17; decision 113): the candidate publicity of a tender (subject id: the tender's).
+  CandidatePublicity: "CandidatePublicity",
   BidVersion: "BidVersion",
   OpeningSession: "OpeningSession",
   OpeningBid: "OpeningBid",
