@@ -289,6 +289,7 @@ export async function publishCandidates(
 ): Promise<Outcome<{ startsAt: Date; endsAt: Date; drawPublished: boolean }>> {
   if (!z.string().uuid().safeParse(tenderId).success) return refusal("notFound", 404);
   const pushes: string[] = [];
+  const calendar = await loadCalendar();
   const result = await db().$transaction(async (tx): Promise<Outcome<{ startsAt: Date; endsAt: Date }>> => {
     await tx.$queryRaw`SELECT id FROM tender WHERE id = ${tenderId}::uuid FOR UPDATE`;
     const tender = await tx.tender.findUnique({ where: { id: tenderId }, select: TENDER_SELECT });
@@ -361,7 +362,21 @@ export async function publishCandidates(
       },
     });
     await tx.tender.update({ where: { id: tenderId }, data: { status: moved.status } });
-    await stopClock(tx, { kind: "publish-candidates", subjectType: SUBJECT, subjectId: tenderId }, "met");
+    // Published before a sweep opened its clock: the clock is recorded all the same, and met.
+    const clockKey = { kind: "publish-candidates", subjectType: SUBJECT, subjectId: tenderId } as const;
+    if ((await tx.deadlineClock.count({ where: clockKey })) === 0)
+      await openClock(
+        tx,
+        {
+          tenderId,
+          ...clockKey,
+          startedAt: session.reportSignedAt,
+          basis: { kind: "within-days", days: rules.publishCandidatesWithinDays },
+          concernedUserIds: await agentUserIds(tx, tenderId),
+        },
+        calendar,
+      );
+    await stopClock(tx, clockKey, "met");
     await appendAudit(
       {
         actorId: user.id,
