@@ -81,7 +81,7 @@ export default function AgentPublicity() {
         </section>
       ) : null}
       {content ? (
-        <CandidateTables content={content} />
+        <CandidateTables content={content} labels={draft.readOutLabels} />
       ) : draft.reportSigned ? (
         <p className="empty">{t("agent.noCandidates")}</p>
       ) : null}

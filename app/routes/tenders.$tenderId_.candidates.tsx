@@ -46,6 +46,7 @@ export default function CandidateNotice() {
       ) : null}
       <CandidateTables
         content={{ candidates: notice.candidates, rejected: notice.rejected, committee: notice.committee }}
+        labels={notice.readOutLabels}
         committeeHidden={notice.committee.length === 0}
       />
       {notice.remarks ? (

@@ -14,8 +14,6 @@ import { ObjectionFormSchema, objectionTender, raiseDocumentObjection, tenderObj
 import { Due, RefusalNote, idParam, readRemedyForm } from "~/features/complaints/index.ts";
 import { raiseResultObjection, resultObjectionTarget } from "~/features/results/index.ts";
 
-const FormSchema = ObjectionFormSchema.extend({ target: z.enum(["tender-documents", "result"]).default("tender-documents") });
-
 export const meta: MetaFunction = () => [{ title: "异议 · 明标" }];
 
 async function tenderOf(id: string) {
@@ -41,7 +39,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ["BIDDER"]);
   const tender = await tenderOf(idParam(params.tenderId));
-  const form = await readRemedyForm(request, FormSchema);
+  // Built here, in the server-only action: the schema lives in a .server module.
+  const schema = ObjectionFormSchema.extend({ target: z.enum(["tender-documents", "result"]).default("tender-documents") });
+  const form = await readRemedyForm(request, schema);
   if (!form.ok) return json({ refusal: form.refusal }, { status: form.refusal.status });
   const { target, ...input } = form.value.data;
   const result =

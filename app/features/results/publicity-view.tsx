@@ -8,13 +8,22 @@ import type { PublicityContent } from "./publicity-content.ts";
  * the candidates in rank with their read-out and score, the bids rejected and why, and the
  * committee (TBL Art 37; `committee` is empty where the names may not be shown).
  */
-export function CandidateTables({ content, committeeHidden = false }: { content: PublicityContent; committeeHidden?: boolean }) {
+export function CandidateTables({
+  content,
+  labels = {},
+  committeeHidden = false,
+}: {
+  content: PublicityContent;
+  /** The tender's 唱标 items' labels by key. */
+  labels?: Record<string, string>;
+  committeeHidden?: boolean;
+}) {
   const { t, i18n } = useTranslation("publicity");
   const locale = i18n.language as Locale;
   const readOut = (r: Record<string, string>) =>
     Object.entries(r)
       .filter(([k]) => k !== "price")
-      .map(([k, v]) => `${k}: ${v}`)
+      .map(([k, v]) => `${labels[k] ?? k}：${v}`)
       .join("；");
   return (
     <>

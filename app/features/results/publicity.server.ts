@@ -76,6 +76,7 @@ const TENDER_SELECT = {
   docsAvailableUntil: true,
   bidDeadline: true,
   qualificationRequirements: true,
+  readOutItems: true,
 } as const;
 
 /**
@@ -157,6 +158,7 @@ export interface PublicityDraft {
   reportSigned: boolean;
   reportReceivedAt: string | null;
   content: PublicityContent | null;
+  readOutLabels: Record<string, string>;
   publishBy: { at: string; provisional: boolean; provisionalYears: number[] } | null;
   /** The shortest lawful window if it started now (Regs Art 54), for the form's default. */
   minimumEnd: string;
@@ -189,6 +191,7 @@ export async function publicityDraft(user: SessionUser, tenderId: string): Promi
     reportSigned: signed,
     reportReceivedAt: session?.reportSignedAt?.toISOString() ?? null,
     content: signed ? await contentOf(db(), tender, session!.report) : null,
+    readOutLabels: readOutLabels(tender.readOutItems),
     publishBy: clock
       ? { at: clock.dueAt.toISOString(), provisional: clock.provisional, provisionalYears: clock.provisionalYears }
       : null,
@@ -245,6 +248,15 @@ async function contentOf(
     specialties: new Map(seats.map((s) => [s.expert.userId, names.get(s.specialty) ?? s.specialty])),
     representativeIds: new Set(request?.representativeIds ?? []),
   });
+}
+
+/** The tender's 唱标 items' labels by key (the price is its own column). */
+function readOutLabels(items: unknown): Record<string, string> {
+  const parsed = z
+    .array(z.object({ key: z.string(), label: z.string() }))
+    .catch([])
+    .parse(items);
+  return Object.fromEntries(parsed.map((i) => [i.key, i.label]));
 }
 
 function toPublished(row: {
@@ -437,6 +449,7 @@ export interface PublicCandidateNotice {
   rejected: PublicityContent["rejected"];
   /** Empty if the law does not (yet) let the names out. */
   committee: PublicityContent["committee"];
+  readOutLabels: Record<string, string>;
   /** Whether an objection may be raised now (inside the window, the tender in publicity). */
   objectionsOpen: boolean;
   drawPublished: boolean;
@@ -447,7 +460,10 @@ export async function publicCandidateNotice(tenderId: string): Promise<PublicCan
   const client = publicDb();
   const [row, tender] = await Promise.all([
     client.candidatePublicity.findUnique({ where: { tenderId } }),
-    client.tender.findUnique({ where: { id: tenderId }, select: { id: true, code: true, title: true, status: true } }),
+    client.tender.findUnique({
+      where: { id: tenderId },
+      select: { id: true, code: true, title: true, status: true, readOutItems: true },
+    }),
   ]);
   if (!row || !tender || row.publishedAt.getTime() > now().getTime()) return null;
   const [suspension, draw] = await Promise.all([
@@ -469,7 +485,8 @@ export async function publicCandidateNotice(tenderId: string): Promise<PublicCan
   const from = suspension ? toCore(suspension.fromStatus) : undefined;
   const at = now().getTime();
   return {
-    tender,
+    tender: { id: tender.id, code: tender.code, title: tender.title, status: tender.status },
+    readOutLabels: readOutLabels(tender.readOutItems),
     publishedAt: published.publishedAt,
     startsAt: published.startsAt,
     endsAt: published.endsAt,
