@@ -117,7 +117,8 @@ export async function openPublishClocks(tenderIds?: readonly string[]): Promise<
         where: { kind: "publish-candidates", subjectType: SUBJECT, subjectId: s.tenderId },
       });
       if (existing > 0) return null;
-      const times = await openClock(
+      // The row is the record (decision 111), as the clocks sweep keeps it: no audit entry each sweep.
+      return openClock(
         tx,
         {
           tenderId: s.tenderId,
@@ -130,21 +131,6 @@ export async function openPublishClocks(tenderIds?: readonly string[]): Promise<
         },
         calendar,
       );
-      await appendAudit(
-        {
-          actorId: null,
-          action: "results.publish_clock_opened",
-          subjectType: AUDIT_SUBJECT.Tender,
-          subjectId: s.tenderId,
-          data: {
-            reportReceivedAt: s.reportSignedAt!.toISOString(),
-            dueAt: times.dueAt.toISOString(),
-            provisional: times.provisional,
-          },
-        },
-        tx,
-      );
-      return times;
     });
     if (clock) opened.push(clock);
   }
