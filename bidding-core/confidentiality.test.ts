@@ -7,9 +7,16 @@ describe("confidentiality", () => {
     expect(potentialBiddersDisclosable(deadline, deadline)).toBe(true);
   });
 
-  it("TBL Art 37: the committee list stays secret until the award", () => {
-    expect(committeeListDisclosable("publicity")).toBe(false);
+  it("TBL Art 37: the committee list stays secret until the candidates are published (the result fixed)", () => {
+    expect(committeeListDisclosable("opened")).toBe(false);
     expect(committeeListDisclosable("evaluating")).toBe(false);
+    expect(committeeListDisclosable("publicity")).toBe(true);
     expect(committeeListDisclosable("awarded")).toBe(true);
+  });
+
+  it("TBL Art 37: a suspension keeps the list as its stage had it", () => {
+    expect(committeeListDisclosable("suspended", "publicity")).toBe(true);
+    expect(committeeListDisclosable("suspended", "published")).toBe(false);
+    expect(committeeListDisclosable("suspended")).toBe(false);
   });
 });

@@ -10,7 +10,13 @@ export function potentialBiddersDisclosable(now: Date, bidDeadline: Date): boole
   return now.getTime() >= bidDeadline.getTime();
 }
 
-/** TBL Art 37: the committee list stays secret until the result is fixed (the award). */
-export function committeeListDisclosable(status: TenderStatus): boolean {
-  return status === "awarded";
+/**
+ * TBL Art 37: the committee list stays secret until the result is fixed. The result is fixed
+ * when the candidates are published (Regs Art 54: the candidate notice names the committee), so
+ * the list is public from the publicity on, through the award. A tender suspended by an objection
+ * to the result keeps it public: pass the status it was suspended from (`suspendedFrom`).
+ */
+export function committeeListDisclosable(status: TenderStatus, suspendedFrom?: TenderStatus): boolean {
+  const stage = status === "suspended" ? suspendedFrom : status;
+  return stage === "publicity" || stage === "awarded";
 }

@@ -18,6 +18,7 @@ import { seedRemedies } from "./seed-remedies.ts";
 import { seedResultsPublic } from "./seed-results-public.ts";
 import { seedRoomDemo } from "./seed-room.ts";
 import { seedAwardDemo } from "./seed-award.ts";
+import { seedResultsDemo } from "./seed-results.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -250,6 +251,8 @@ async function main() {
     keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys",
     password: DEMO_PASSWORD,
   });
+  // Candidate publicity (issue 17): MZ-JS-2026-0130 ready to publish, MZ-JS-2026-0131 in publicity.
+  await seedResultsDemo(prisma);
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 

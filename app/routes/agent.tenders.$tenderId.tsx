@@ -291,6 +291,10 @@ export default function AgentTender() {
               </Link>
             </>
           )}
+          {" · "}
+          <Link to={`/agent/tenders/${tender.id}/publicity`} data-testid="publicity-link">
+            {t("publicity:agent.link")}
+          </Link>
         </p>
       )}
 

@@ -60,6 +60,10 @@ export default function Notifications() {
       const params = { ...p, letter: typeof p.letter === "string" ? t(`award:letters.${p.letter}`) : "" };
       return { title: t(`award:notifications.${key}`, params), body: "" };
     }
+    if (n.kind === "publicity.published") {
+      const endsAt = typeof p.endsAt === "string" ? formatDateTime(p.endsAt, locale) : "";
+      return { title: t("publicity:notifications.published", { ...p, endsAt }), body: "" };
+    }
     if (n.kind.startsWith("experts.")) {
       const key = n.kind.slice("experts.".length);
       const at = (v: unknown) => (typeof v === "string" ? formatDateTime(v, locale) : "");

@@ -45,7 +45,7 @@ export default function ObjectionPage() {
       <p>
         <Link to={`/tenders/${o.tenderId}`}>{o.tenderTitle}</Link> <small className="code">{o.tenderCode}</small>
       </p>
-      <h1>{t("objections.title")}</h1>
+      <h1>{o.target === "result" ? t("objections.resultTitle") : t("objections.title")}</h1>
       <p data-testid="objection-status">
         <strong>{t(`objections.status.${o.status}`)}</strong> · {t("objections.objector")}：{o.objectorName} ·{" "}
         {t("objections.raisedAt")} {formatDateTime(o.raisedAt, locale)}
@@ -95,27 +95,34 @@ export default function ObjectionPage() {
             {t("objections.answerLabel")}
             <textarea name="answer" rows={6} required minLength={5} />
           </label>
-          <fieldset>
-            <legend>{t("objections.deadlineAction")}</legend>
-            {(["keep", "extend", "move"] as const).map((a) => (
-              <label key={a}>
-                <input
-                  type="radio"
-                  name="deadlineAction"
-                  value={a}
-                  checked={deadlineAction === a}
-                  onChange={() => setDeadlineAction(a)}
-                />{" "}
-                {t(`objections.deadlineActions.${a}`)}
-              </label>
-            ))}
-            {deadlineAction === "move" ? (
-              <label>
-                {t("objections.newDeadline")}
-                <input type="datetime-local" name="newDeadline" required />
-              </label>
-            ) : null}
-          </fieldset>
+          {o.target === "result" ? (
+            <>
+              <input type="hidden" name="deadlineAction" value="keep" />
+              <p className="muted">{t("objections.noDeadlineAction")}</p>
+            </>
+          ) : (
+            <fieldset>
+              <legend>{t("objections.deadlineAction")}</legend>
+              {(["keep", "extend", "move"] as const).map((a) => (
+                <label key={a}>
+                  <input
+                    type="radio"
+                    name="deadlineAction"
+                    value={a}
+                    checked={deadlineAction === a}
+                    onChange={() => setDeadlineAction(a)}
+                  />{" "}
+                  {t(`objections.deadlineActions.${a}`)}
+                </label>
+              ))}
+              {deadlineAction === "move" ? (
+                <label>
+                  {t("objections.newDeadline")}
+                  <input type="datetime-local" name="newDeadline" required />
+                </label>
+              ) : null}
+            </fieldset>
+          )}
           <RefusalNote refusal={result?.refusal} />
           <button type="submit" className="primary">
             {t("objections.submitAnswer")}

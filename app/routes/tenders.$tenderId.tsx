@@ -33,11 +33,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     here: url.pathname,
     drawCommitments,
     history,
+    // 中标候选人公示 (Regs Art 54): the link shows once the publicity is published.
+    candidates: history.some((e) => e.kind === "publicity"),
   });
 }
 
 export default function TenderNotice() {
-  const { notice, viewerRole, here, drawCommitments, history } = useLoaderData<typeof loader>();
+  const { notice, viewerRole, here, drawCommitments, history, candidates } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const { t: tr } = useTranslation("remedies");
   const { t: tt } = useTranslation("tender");
@@ -198,6 +200,13 @@ export default function TenderNotice() {
         <p className="actions">
           <Link to={`/opening/${notice.id}`} data-testid="opening-hall-link">
             {to("hallLink")}
+          </Link>
+        </p>
+      )}
+      {candidates && (
+        <p className="actions">
+          <Link to={`/tenders/${notice.id}/candidates`} className="button primary" data-testid="candidates-link">
+            {t("publicity:notice.title")}
           </Link>
         </p>
       )}

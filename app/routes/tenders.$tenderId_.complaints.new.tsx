@@ -4,15 +4,19 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/platform/auth/auth.server.ts";
-import { requireCsrf } from "~/platform/auth/csrf.server.ts";
-import { readForm } from "~/platform/request.server.ts";
-import { refuse } from "~/platform/refusal.ts";
 import { CsrfInput } from "~/ui/components/csrf.tsx";
 import { formatDateTime } from "~/ui/format.ts";
 import type { Locale } from "~/ui/i18n.ts";
-import { isMultipart, parseUpload, toBeijingLocal } from "~/features/tenders/index.ts";
+import { toBeijingLocal } from "~/features/tenders/index.ts";
 import { objectionsOfOrg, objectionTender } from "~/features/objections/index.ts";
-import { ComplaintFormSchema, fileComplaint, MATTERS, RefusalNote, idParam } from "~/features/complaints/index.ts";
+import {
+  ComplaintFormSchema,
+  fileComplaint,
+  MATTERS,
+  RefusalNote,
+  idParam,
+  readRemedyForm,
+} from "~/features/complaints/index.ts";
 import { now } from "~/platform/clock.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "投诉 · 明标" }];
@@ -34,24 +38,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ["BIDDER"]);
   const tenderId = idParam(params.tenderId);
-  const upload = isMultipart(request) ? await parseUpload(request, "file") : null;
-  const form = upload?.form ?? (await readForm(request));
-  try {
-    await requireCsrf(request, form);
-  } catch (error) {
-    await upload?.discard();
-    throw error;
-  }
-  if (upload?.problem) {
-    await upload.discard();
-    return json({ refusal: refuse("remedies.refusal.upload", 400).refusal }, { status: 400 });
-  }
-  const parsed = ComplaintFormSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) {
-    await upload?.discard();
-    return json({ refusal: refuse("remedies.refusal.invalid", 400).refusal }, { status: 400 });
-  }
-  const result = await fileComplaint(user, tenderId, parsed.data, upload?.file ?? null);
+  const form = await readRemedyForm(request, ComplaintFormSchema);
+  if (!form.ok) return json({ refusal: form.refusal }, { status: form.refusal.status });
+  const result = await fileComplaint(user, tenderId, form.value.data, form.value.file);
   if (!result.ok) return json({ refusal: result.refusal }, { status: result.refusal.status });
   return redirect(`/complaints/${result.value.id}`);
 }

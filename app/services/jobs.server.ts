@@ -9,6 +9,7 @@ import { closeBiddingJob, closeBiddingSweepJob } from "../features/tenders/index
 import { openingSweepJob } from "../features/opening/index.ts";
 import { clockSweepJob, clockTimerJob } from "../features/clocks/index.ts";
 import { evaluationSweepJob } from "../features/evaluation/index.ts";
+import { resultsSweepJob } from "../features/results/index.ts";
 
 // Every job of the system, in one table; each definition lives beside its feature.
 export const jobs = {
@@ -23,6 +24,7 @@ export const jobs = {
   "clocks.timer": clockTimerJob,
   "clocks.sweep": clockSweepJob,
   "evaluation.sweep": evaluationSweepJob,
+  "results.sweep": resultsSweepJob,
 } as const;
 
 export type JobName = keyof typeof jobs;

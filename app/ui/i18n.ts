@@ -23,6 +23,8 @@ import zhResultsPublic from "./locales/zh-CN/results-public.json";
 import enResultsPublic from "./locales/en/results-public.json";
 import zhAward from "./locales/zh-CN/award.json";
 import enAward from "./locales/en/award.json";
+import zhPublicity from "./locales/zh-CN/publicity.json";
+import enPublicity from "./locales/en/publicity.json";
 
 // zh-CN first; English second. Resources are bundled (they are small) so the server render and
 // the browser hydrate from the same strings without a network round trip.
@@ -37,6 +39,7 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
 // room (the evaluation room itself), remedies (holiday calendar, deadline control, objections, complaints),
 // results-public (the notice page's history, the public results list),
 // award (the award, its letters, the result notice and the steps after it).
+// publicity (the candidate publicity, 中标候选人公示).
 export const resources = {
   "zh-CN": {
     common: zhCommon,
@@ -51,6 +54,7 @@ export const resources = {
     room: zhRoom,
     "results-public": zhResultsPublic,
     award: zhAward,
+    publicity: zhPublicity,
   },
   en: {
     common: enCommon,
@@ -65,6 +69,7 @@ export const resources = {
     room: enRoom,
     "results-public": enResultsPublic,
     award: enAward,
+    publicity: enPublicity,
   },
 } as const;
 

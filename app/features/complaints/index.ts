@@ -13,3 +13,4 @@ export {
 export { Due, RefusalNote, RemedyHistory, remedyNotificationText, type PublicRemedies } from "./remedy-ui.tsx";
 export { MATTERS } from "./matters.ts";
 export { idParam } from "./params.server.ts";
+export { readRemedyForm } from "./remedy-form.server.ts";

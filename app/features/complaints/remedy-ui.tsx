@@ -144,6 +144,8 @@ export function remedyNotificationText(
     if (typeof params[k] === "string") shown[k] = formatDateTime(params[k], locale);
   if (typeof params.clock === "string") shown.clock = t(`remedies:clocks.kinds.${params.clock}`);
   if (typeof params.article === "string") shown.article = citeArticle(params.article, locale);
-  const text = t(`remedies:notifications.${kind}`, shown);
+  // An objection to the result (Regs Art 54) is told as such; the documents' is the default.
+  const key = kind === "objection.raised" && params.target === "result" ? "objection.raised_result" : kind;
+  const text = t(`remedies:notifications.${key}`, shown);
   return params.provisional === true ? `${text}${t("remedies:provisionalShort")}` : text;
 }

@@ -1,5 +1,5 @@
 // What routes and other features may use of features/objections (lint: eslint/depcruise boundaries). Import nothing deeper.
-// Candidate publicity (Regs Art 54) reuses this mechanism: add its target and window check beside raiseDocumentObjection.
+// Candidate publicity (Regs Art 54) reuses this mechanism: features/results' raiseResultObjection (target "result").
 export {
   answerObjection,
   AnswerFormSchema,

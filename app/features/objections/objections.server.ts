@@ -35,8 +35,9 @@ import { liftSuspension, suspendProcedure } from "./suspension.server.ts";
 /**
  * Objections (异议) to the tenderer, one mechanism for every target (docs/decisions/112). Now:
  * the tender documents (Regs Art 22: raised at least 10 days before the deadline, answered in
- * 3 days, the procedure suspended until then). Candidate publicity (Regs Art 54) adds its
- * target and window check and reuses filing, answer, suspension and clock.
+ * 3 days, the procedure suspended until then) and the result during the candidate publicity
+ * (Regs Art 54: features/results' `resultObjectionWindow`), which reuses filing, answer,
+ * suspension and clock; its answer has no deadline action.
  */
 
 export type ObjectionTarget = "tender-documents" | "result";
@@ -211,7 +212,13 @@ export async function raiseObjection(
         ...(await writeNotifications(tx, [...(await agentUserIds(tx, tenderId)), ...(await supervisorUserIds(tx, tenderId))], {
           kind: "objection.raised",
           title: tender.code,
-          params: { code: tender.code, tender: tender.title, due: clock.dueAt.toISOString(), provisional: clock.provisional },
+          params: {
+            code: tender.code,
+            tender: tender.title,
+            target,
+            due: clock.dueAt.toISOString(),
+            provisional: clock.provisional,
+          },
           link: `/objections/${objection.id}`,
         })),
       );
@@ -270,7 +277,7 @@ export async function answerObjection(
   const result = await db().$transaction(async (tx): Promise<ObjectionResult<AnswerOutcome>> => {
     const objection = await tx.objection.findUnique({
       where: { id: objectionId },
-      select: { id: true, tenderId: true, status: true, objectorUserId: true },
+      select: { id: true, tenderId: true, status: true, objectorUserId: true, target: true },
     });
     if (!objection) return refuse("notFound", 404);
     await tx.$queryRaw`SELECT id FROM tender WHERE id = ${objection.tenderId}::uuid FOR UPDATE`;
@@ -283,10 +290,12 @@ export async function answerObjection(
     const at = now();
     const lifted = await liftSuspension(tx, objection.tenderId, "objection", objection.id, at);
     const previous = tender.bidDeadline;
+    // An objection to the result (Regs Art 54) comes after the bid deadline: its answer has no deadline action.
+    const deadlineAction = objection.target === "result" ? null : input.deadlineAction;
     let next = previous;
-    if (previous && input.deadlineAction === "extend" && lifted.startedAt)
+    if (previous && deadlineAction === "extend" && lifted.startedAt)
       next = new Date(previous.getTime() + (at.getTime() - lifted.startedAt.getTime()));
-    if (previous && input.deadlineAction === "move") {
+    if (previous && deadlineAction === "move") {
       next = parseBeijingLocal(input.newDeadline ?? "");
       if (!next || next.getTime() <= Math.max(at.getTime(), previous.getTime())) return refuse("newDeadlineTooEarly", 400);
     }
@@ -299,9 +308,9 @@ export async function answerObjection(
         answer: input.answer,
         answeredAt: at,
         answeredById: user.id,
-        deadlineAction: input.deadlineAction,
-        previousDeadline: previous,
-        newDeadline: next,
+        deadlineAction,
+        previousDeadline: deadlineAction ? previous : null,
+        newDeadline: deadlineAction ? next : null,
       },
     });
     await stopClock(tx, { kind: "objection-answer", subjectType: AUDIT_SUBJECT.Objection, subjectId: objection.id }, "met");
@@ -313,7 +322,8 @@ export async function answerObjection(
         subjectId: objection.id,
         data: {
           tenderId: objection.tenderId,
-          deadlineAction: input.deadlineAction,
+          target: objection.target,
+          deadlineAction,
           previousDeadline: previous?.toISOString() ?? null,
           newDeadline: next?.toISOString() ?? null,
           resumed: lifted.resumed,
@@ -342,8 +352,9 @@ export async function answerObjection(
           params: {
             code: tender.code,
             tender: tender.title,
-            deadlineAction: input.deadlineAction,
-            ...(next ? { bidDeadline: next.toISOString() } : {}),
+            target: objection.target,
+            deadlineAction: deadlineAction ?? "none",
+            ...(next && deadlineAction ? { bidDeadline: next.toISOString() } : {}),
           },
           link: `/objections/${objection.id}`,
         },

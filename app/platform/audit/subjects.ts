@@ -20,6 +20,8 @@ export const AUDIT_SUBJECT = {
   DeadlineClock: "DeadlineClock",
   // The award (issue 17 item 3): its letters, contract, report and refunds; the subject of the sign-contract, award-report and security-refund clocks.
   Award: "Award",
+  // Results (issue 17; decision 113): the candidate publicity of a tender (subject id: the tender's).
+  CandidatePublicity: "CandidatePublicity",
   BidVersion: "BidVersion",
   OpeningSession: "OpeningSession",
   OpeningBid: "OpeningBid",
