@@ -14,6 +14,7 @@ export * from "./lifecycle";
 export * from "./status-sets";
 export * from "./bids";
 export * from "./opening";
+export * from "./outages";
 export * from "./committee";
 export * from "./avoidance";
 export * from "./expert-draw";

@@ -55,6 +55,14 @@ export default function Notifications() {
       const key = p.kind === "checkpoint" ? "notifications.auditBrokenCheckpoint" : "notifications.auditBrokenChain";
       return { title: t("notifications.auditBrokenTitle", { seq: p.seq }), body: t(key, { seq: p.seq, reason: p.reason }) };
     }
+    if (n.kind === "opening.withdrawn") {
+      const params = { code: p.code, tender: p.tenderTitle };
+      const key = p.detail === "platform-outage" ? "outage" : "failure";
+      return {
+        title: t("opening:notifications.withdrawn.title", params),
+        body: t(`opening:notifications.withdrawn.${key}`, params),
+      };
+    }
     if (n.kind.startsWith("experts.")) {
       const key = n.kind.slice("experts.".length);
       const at = (v: unknown) => (typeof v === "string" ? formatDateTime(v, locale) : "");

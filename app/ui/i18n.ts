@@ -19,6 +19,8 @@ import zhRemedies from "./locales/zh-CN/remedies.json";
 import enRemedies from "./locales/en/remedies.json";
 import zhRoom from "./locales/zh-CN/room.json";
 import enRoom from "./locales/en/room.json";
+import zhOutages from "./locales/zh-CN/outages.json";
+import enOutages from "./locales/en/outages.json";
 
 // zh-CN first; English second. Resources are bundled (they are small) so the server render and
 // the browser hydrate from the same strings without a network round trip.
@@ -30,7 +32,8 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
 // bid (submission, receipts), pki (certificate enrolment), witness (live rooms, recordings),
 // opening (the online opening hall), experts (pool, committee request, draw and its verification),
 // evaluation (scoring table, evidence timeline, the evaluation room),
-// room (the evaluation room itself), remedies (holiday calendar, deadline control, objections, complaints).
+// room (the evaluation room itself), remedies (holiday calendar, deadline control, objections, complaints),
+// outages (the platform's outage record).
 export const resources = {
   "zh-CN": {
     common: zhCommon,
@@ -43,6 +46,7 @@ export const resources = {
     evaluation: zhEvaluation,
     remedies: zhRemedies,
     room: zhRoom,
+    outages: zhOutages,
   },
   en: {
     common: enCommon,
@@ -55,6 +59,7 @@ export const resources = {
     evaluation: enEvaluation,
     remedies: enRemedies,
     room: enRoom,
+    outages: enOutages,
   },
 } as const;
 
