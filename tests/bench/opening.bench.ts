@@ -8,7 +8,8 @@
 // wall_s / pure_open_s - 1 (target <= 0.20). Open throughput is also set against the same-work
 // ceiling bench:crypto computes (OpenSSL AES-256-GCM + SHA-256 on the chunk pool's thread count).
 //   npx tsx tests/bench/opening.bench.ts        (npm run bench:opening)
-// Knobs: BENCH_BIDS (100), BENCH_ENVELOPE_MB (20, the sealed technical document per bid).
+// Knobs: BENCH_BIDS (100), BENCH_ENVELOPE_MB (20, the sealed technical document per bid),
+//        BENCH_SERVER_NODE_ARGS (investigation only: extra node flags for the server).
 //
 // Own database (mingbiao_bench_opening), own Redis DB (5), own temp dirs, random secrets;
 // everything is removed at the end. The last line is one JSON object.
@@ -282,7 +283,8 @@ async function main(): Promise<void> {
   const server = bench.startChild(
     "server",
     process.execPath,
-    ["--import", "tsx", "server.ts"],
+    // Investigation only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (as bench:submit's knob).
+    ["--import", "tsx", ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean), "server.ts"],
     { ...serverEnv, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` },
     serverLog,
   );
