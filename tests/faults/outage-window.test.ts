@@ -43,6 +43,7 @@ describe("the app server down during a decryption window", () => {
     });
 
     await first.kill9();
+    // The time down is what is under test (a gap longer than the threshold), not a wait for a condition.
     await sleep(OUTAGE_GAP_MS + 5_000);
     const second = await startApp(services.env, Number(new URL(first.url).port));
     apps.push(second);
