@@ -93,6 +93,7 @@ function Header() {
                 <Link to="/centre/devices">{t("witness:nav.devices")}</Link>
               )}
               {user.role === "ADMIN" && <Link to="/admin/calendar">{t("remedies:nav.calendar")}</Link>}
+              {user.role === "ADMIN" && <Link to="/admin/outages">{t("outages:nav")}</Link>}
               <Link to="/notifications" data-testid="notifications-link">
                 {t("tender:nav.notifications")}
                 {data?.unread ? (

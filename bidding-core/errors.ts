@@ -72,6 +72,9 @@ export const ERROR_ARTICLES = {
   "MONEY.INVALID_AMOUNT": "Regs Art 26",
   "CALENDAR.INVALID_DATE": "Civil Code Art 201",
   "CALENDAR.YEAR_INVALID": "Civil Code Art 203",
+  "OUTAGE.INVALID_TIME": "E-Measures Art 31",
+  "OUTAGE.END_BEFORE_START": "E-Measures Art 31",
+  "OUTAGE.IN_FUTURE": "E-Measures Art 31",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_ARTICLES;

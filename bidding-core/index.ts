@@ -15,6 +15,7 @@ export * from "./status-sets";
 export * from "./bids";
 export * from "./award";
 export * from "./opening";
+export * from "./outages";
 export * from "./committee";
 export * from "./avoidance";
 export * from "./expert-draw";

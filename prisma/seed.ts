@@ -19,6 +19,7 @@ import { seedResultsPublic } from "./seed-results-public.ts";
 import { seedRoomDemo } from "./seed-room.ts";
 import { seedAwardDemo } from "./seed-award.ts";
 import { seedResultsDemo } from "./seed-results.ts";
+import { seedOutages } from "./seed-outages.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -253,6 +254,7 @@ async function main() {
   });
   // Candidate publicity (issue 17): MZ-JS-2026-0130 ready to publish, MZ-JS-2026-0131 in publicity.
   await seedResultsDemo(prisma);
+  await seedOutages(prisma);
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 

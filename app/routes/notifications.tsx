@@ -64,6 +64,14 @@ export default function Notifications() {
       const endsAt = typeof p.endsAt === "string" ? formatDateTime(p.endsAt, locale) : "";
       return { title: t("publicity:notifications.published", { ...p, endsAt }), body: "" };
     }
+    if (n.kind === "opening.withdrawn") {
+      const params = { code: p.code, tender: p.tenderTitle };
+      const key = p.detail === "platform-outage" ? "outage" : "failure";
+      return {
+        title: t("opening:notifications.withdrawn.title", params),
+        body: t(`opening:notifications.withdrawn.${key}`, params),
+      };
+    }
     if (n.kind.startsWith("experts.")) {
       const key = n.kind.slice("experts.".length);
       const at = (v: unknown) => (typeof v === "string" ? formatDateTime(v, locale) : "");

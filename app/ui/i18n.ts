@@ -25,6 +25,8 @@ import zhAward from "./locales/zh-CN/award.json";
 import enAward from "./locales/en/award.json";
 import zhPublicity from "./locales/zh-CN/publicity.json";
 import enPublicity from "./locales/en/publicity.json";
+import zhOutages from "./locales/zh-CN/outages.json";
+import enOutages from "./locales/en/outages.json";
 
 // zh-CN first; English second. Resources are bundled (they are small) so the server render and
 // the browser hydrate from the same strings without a network round trip.
@@ -40,6 +42,7 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
 // results-public (the notice page's history, the public results list),
 // award (the award, its letters, the result notice and the steps after it).
 // publicity (the candidate publicity, 中标候选人公示).
+// outages (the platform's outage record).
 export const resources = {
   "zh-CN": {
     common: zhCommon,
@@ -55,6 +58,7 @@ export const resources = {
     "results-public": zhResultsPublic,
     award: zhAward,
     publicity: zhPublicity,
+    outages: zhOutages,
   },
   en: {
     common: enCommon,
@@ -70,6 +74,7 @@ export const resources = {
     "results-public": enResultsPublic,
     award: enAward,
     publicity: enPublicity,
+    outages: enOutages,
   },
 } as const;
 

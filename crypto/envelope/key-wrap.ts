@@ -21,8 +21,19 @@ export function keyWrapRecord(
   return { role, keyId: keyId(recipient), certSerial, wrappedKey: wrapContentKey(recipient, contentKey) };
 }
 
+/** RSA-OAEP (SHA-256, MGF1-SHA-256) decryption of a wrapped key with `privateKey`; throws if it fails. */
+export type OaepDecrypt = (privateKey: PrivateKey, wrapped: Uint8Array) => Uint8Array;
+
+/** forge's RSA-OAEP, in JavaScript: what the browser uses (key-wrap.node.ts has OpenSSL's for Node). */
+export const forgeOaepDecrypt: OaepDecrypt = (privateKey, wrapped) =>
+  fromBinary(privateKey.decrypt(toBinary(wrapped), "RSA-OAEP", oaepSha256()));
+
 /** Find this key's record in the header and unwrap the content key. */
-export function unwrapContentKey(header: EnvelopeHeader, privateKey: PrivateKey): Uint8Array {
+export function unwrapContentKey(
+  header: EnvelopeHeader,
+  privateKey: PrivateKey,
+  decrypt: OaepDecrypt = forgeOaepDecrypt,
+): Uint8Array {
   const id = keyId(publicKeyOf(privateKey));
   const record = header.recipients.find((r) => r.keyId === id);
   if (!record) {
@@ -34,7 +45,7 @@ export function unwrapContentKey(header: EnvelopeHeader, privateKey: PrivateKey)
   }
   let key: Uint8Array;
   try {
-    key = fromBinary(privateKey.decrypt(toBinary(fromBase64(record.wrappedKey)), "RSA-OAEP", oaepSha256()));
+    key = decrypt(privateKey, fromBase64(record.wrappedKey));
   } catch {
     fail(
       CryptoErrorCode.WRONG_KEY,

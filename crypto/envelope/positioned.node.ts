@@ -19,6 +19,7 @@ import {
 } from "./format.ts";
 import { encodeHeader } from "./header.ts";
 import { unwrapContentKey } from "./key-wrap.ts";
+import { nativeOaepDecrypt } from "./key-wrap.node.ts";
 import { encodeManifest, type ManifestFile } from "./manifest.ts";
 import type { OpenEnvelopeOptions } from "./open.ts";
 import { maxRecordBody, readChunkPrefix, WalkState } from "./structure.ts";
@@ -295,7 +296,7 @@ function contentKeyFor(header: Parameters<typeof unwrapContentKey>[0], options: 
     return options.contentKey.slice();
   }
   if (!options.recipientKey) fail(CryptoErrorCode.BAD_INPUT, "Opening needs the recipient's private key or the content key.");
-  return unwrapContentKey(header, options.recipientKey);
+  return unwrapContentKey(header, options.recipientKey, nativeOaepDecrypt);
 }
 
 function chunkDigest(r: PositionedResult, where: string, pos: number): Uint8Array {

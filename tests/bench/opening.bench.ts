@@ -1,54 +1,43 @@
 // Benchmark (issue 13): N sealed bids of M MB in a tender whose opening session is in its
-// decryption window; the N content keys are submitted at once to the opening route's "decrypt"
-// action; wall time until every bid is opened and verified, against the same envelopes opened by
-// crypto's positioned opener alone in the same run (no route, no database): overhead =
+// decryption window; the N content keys are submitted at once, over HTTP, to the app's real server
+// (server.ts, production build, a child process on a free 127.0.0.1 port with the bench's own
+// database and Redis, as the e2e and fault harnesses start it): each a POST of the hall page's
+// "decrypt" form with the bidder's session cookie, CSRF token and Origin, as the page's fetcher
+// sends it. Wall time until every bid is opened and verified, against the same envelopes opened
+// by crypto's positioned opener alone in this process (no HTTP, no database): overhead =
 // wall_s / pure_open_s - 1 (target <= 0.20). Open throughput is also set against the same-work
 // ceiling bench:crypto computes (OpenSSL AES-256-GCM + SHA-256 on the chunk pool's thread count).
 //   npx tsx tests/bench/opening.bench.ts        (npm run bench:opening)
-// Knobs: BENCH_BIDS (100), BENCH_ENVELOPE_MB (20, the sealed technical document per bid).
+// Knobs: BENCH_BIDS (100), BENCH_ENVELOPE_MB (20, the sealed technical document per bid),
+//        BENCH_SERVER_NODE_ARGS (investigation only: extra node flags for the server).
 //
-// NOT over HTTP: the route's action (app/routes/opening.$tenderId.tsx, intent=decrypt) is called
-// in-process with real Request objects carrying each bidder's session cookie and CSRF pair, so
-// the code path is the route's (session, CSRF, hall access, submitContentKey, database, audit,
-// live announce) but Express, the socket and the HTTP parsing are not in the timed figure.
-//
-// Own database (mingbiao_bench_opening), own Redis DB (4), own temp dirs, random secrets;
+// Own database (mingbiao_bench_opening), own Redis DB (5), own temp dirs, random secrets;
 // everything is removed at the end. The last line is one JSON object.
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { flushRedis, migrateDeploy } from "./bench-support.ts";
+import {
+  BenchRun,
+  ensureBuild,
+  flushRedis,
+  freePort,
+  opensslMbPerSecond,
+  positiveInt,
+  positiveNumber,
+  round,
+  stopChild,
+  waitHealthy,
+} from "./bench-support.ts";
 
-const started = Date.now();
 const N = positiveInt("BENCH_BIDS", 100);
 const MB = positiveNumber("BENCH_ENVELOPE_MB", 20);
 const DB_NAME = "mingbiao_bench_opening";
-const DB_URL = `postgresql://postgres@127.0.0.1:5432/${DB_NAME}`;
-const ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
-const REDIS_URL = "redis://127.0.0.1:6379/4";
+const REDIS_URL = "redis://127.0.0.1:6379/5";
 const MEGA = 1_000_000;
 
-function positiveInt(name: string, fallback: number): number {
-  const v = process.env[name] === undefined ? fallback : Number(process.env[name]);
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
-  return v;
-}
-function positiveNumber(name: string, fallback: number): number {
-  const v = process.env[name] === undefined ? fallback : Number(process.env[name]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
-  return v;
-}
-
-function log(message: string): void {
-  process.stderr.write(`[bench:opening ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Resources and clean-up: everything this run creates is registered here and undone in reverse.
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mingbiao-bench-opening-"));
+const bench = new BenchRun("opening");
+const { log, abort, cleanup, tmp } = bench;
 const dirs = {
   pki: path.join(tmp, "pki"),
   bids: path.join(tmp, "bids"),
@@ -58,35 +47,12 @@ const dirs = {
 };
 for (const d of [dirs.bids, dirs.uploads, dirs.files, dirs.pure]) fs.mkdirSync(d, { recursive: true });
 
-const cleanups: { name: string; run: () => Promise<void> | void }[] = [];
-let cleaned = false;
-async function cleanup(): Promise<void> {
-  if (cleaned) return;
-  cleaned = true;
-  for (const c of cleanups.reverse()) {
-    try {
-      await c.run();
-    } catch (error) {
-      log(`clean-up '${c.name}' failed: ${(error as Error).message}`);
-    }
-  }
-}
-cleanups.push({ name: "temp dir", run: () => fs.rmSync(tmp, { recursive: true, force: true }) });
-
-async function abort(message: string, code = 1): Promise<never> {
-  process.stderr.write(`\n✗ bench:opening: ${message}\n`);
-  await cleanup();
-  process.exit(code);
-}
-process.on("SIGINT", () => void abort("interrupted", 130));
-process.on("SIGTERM", () => void abort("terminated", 143));
-
-// The app modules read process.env once, on first use: point them at the bench's own resources.
-Object.assign(process.env, {
+// This process (fixtures, the opener alone) and the server share these: the app modules read
+// process.env once, on first use.
+const serverEnv: Record<string, string> = {
   NODE_ENV: "production",
   HOST: "127.0.0.1",
-  PORT: String(await freePort()),
-  DATABASE_URL: DB_URL,
+  DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${DB_NAME}`,
   REDIS_URL,
   // Random: a production process refuses committed secrets (crypto/secret-policy.ts).
   SESSION_SECRET: randomBytes(32).toString("base64url"),
@@ -98,55 +64,29 @@ Object.assign(process.env, {
   UPLOADS_DIR: dirs.uploads,
   FILES_DIR: dirs.files,
   JOBS_ENABLED: "false",
-});
+};
+Object.assign(process.env, serverEnv);
 delete process.env.MEDIA_URL;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
+/** One POST of the hall's decrypt form, as the page's fetcher sends it (JSON answer). */
+async function postDecrypt(
+  port: number,
+  tenderId: string,
+  k: { openingBidId: string; contentKey: string; cookie: string; token: string },
+): Promise<{ status: number; ok: boolean; error: string | null }> {
+  const origin = `http://127.0.0.1:${port}`;
+  const res = await fetch(`${origin}/opening/${tenderId}?_data=${encodeURIComponent("routes/opening.$tenderId")}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: k.cookie, Origin: origin },
+    body: new URLSearchParams({ intent: "decrypt", openingBidId: k.openingBidId, contentKey: k.contentKey, csrf: k.token }),
   });
-}
-
-async function prepareDatabase(): Promise<void> {
-  const pg = (await import("pg")).default;
-  const dropDb = async () => {
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    try {
-      await c.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
-    } finally {
-      await c.end();
-    }
-  };
-  await dropDb();
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
+  const text = await res.text();
   try {
-    await admin.query(`CREATE DATABASE "${DB_NAME}"`);
-  } finally {
-    await admin.end();
+    const body = JSON.parse(text) as { ok: boolean; error: string | null };
+    return { status: res.status, ok: body.ok === true, error: body.error ?? null };
+  } catch {
+    return { status: res.status, ok: false, error: text.slice(0, 200) };
   }
-  cleanups.push({ name: "drop database", run: dropDb });
-  migrateDeploy(DB_URL);
-}
-
-/** `openssl speed -elapsed` (wall-clock, 16 KB blocks), as bench:crypto measures it. */
-function opensslMbPerSecond(algorithm: string): number {
-  const args = ["speed", "-elapsed", "-evp", algorithm, "-bytes", "16384", "-seconds", "3"];
-  const out = execFileSync("/usr/bin/openssl", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  const match = new RegExp(`^${algorithm}\\s+([\\d.]+)k`, "im").exec(out);
-  if (!match?.[1]) throw new Error(`cannot read openssl speed output:\n${out}`);
-  return (Number(match[1]) * 1000) / MEGA;
-}
-
-function round(n: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
 }
 
 async function main(): Promise<void> {
@@ -157,9 +97,10 @@ async function main(): Promise<void> {
   if (freeGb < needGb + 2) await abort(`not enough space in ${os.tmpdir()}: ${freeGb.toFixed(1)} GB free`);
 
   log(`database ${DB_NAME}: drop, create, migrate deploy; Redis ${REDIS_URL}: flush`);
-  await prepareDatabase();
+  await bench.prepareDatabase(DB_NAME);
   await flushRedis(REDIS_URL);
-  cleanups.push({ name: "flush redis", run: () => flushRedis(REDIS_URL) });
+  bench.cleanups.push({ name: "flush redis", run: () => flushRedis(REDIS_URL) });
+  ensureBuild(log);
 
   // App modules, imported only now that process.env names the bench's own resources.
   const { db, disconnectDb } = await import("../../app/platform/db.server.ts");
@@ -168,18 +109,15 @@ async function main(): Promise<void> {
   const { hallAccess, envelopeHeader, openDecryptionWindow, publishBidderList, signIn, startOpening } =
     await import("../../app/features/opening/index.ts");
   const { signInStatement } = await import("../../app/features/opening/bidder.server.ts");
-  const { action: hallAction } = await import("../../app/routes/opening.$tenderId.tsx");
   const { createBidder, createOpenTender } = await import("../support/bidder.ts");
-  const { sessionUserOf } = await import("../support/opening.ts");
-  const { formRequest, respond } = await import("../support/requests.ts");
+  const { recordSealedBid, sessionUserOf } = await import("../support/opening.ts");
   const { signCms } = await import("../../crypto/cms/signed-data.ts");
   const { toBase64, fromBase64 } = await import("../../crypto/bytes.ts");
   const { unwrapContentKeyFromHeader } = await import("../../crypto/envelope/content-key.ts");
   const { openEnvelopeToDirectory, sealEnvelopeToFile } = await import("../../crypto/envelope/files.node.ts");
   const { bytesSource } = await import("../../crypto/envelope/sources.ts");
   const { sharedChunkPool } = await import("../../crypto/envelope/thread-pool.node.ts");
-  const { createHash } = await import("node:crypto");
-  cleanups.push({
+  bench.cleanups.push({
     name: "close app connections",
     run: async () => {
       await sharedChunkPool().close();
@@ -227,39 +165,15 @@ async function main(): Promise<void> {
       },
       tmpFile,
     );
-    const bytes = fs.readFileSync(tmpFile);
-    envelopeBytes += bytes.length;
-    const sha = createHash("sha256").update(bytes).digest("hex");
-    const storageKey = path.join(tender.id, `${sha}.mbseal`);
-    fs.renameSync(tmpFile, path.join(dirs.bids, storageKey));
-    const user = await sessionUserOf({ organizationId: bidder.organizationId });
-    const cert = await db().certificate.findFirstOrThrow({
-      where: { organizationId: bidder.organizationId, usage: "SIGNING" },
-      select: { id: true },
+    const stored = await recordSealedBid({
+      tenderId: tender.id,
+      organizationId: bidder.organizationId,
+      tmpFile,
+      ip: `10.0.${i >> 8}.${(i & 0xff) + 1}`,
+      bidsDir: dirs.bids,
     });
-    const receivedAt = new Date();
-    await db().bid.create({
-      data: {
-        tenderId: tender.id,
-        organizationId: bidder.organizationId,
-        versions: {
-          create: {
-            number: 1,
-            submittedById: user.id,
-            envelopeSha256: sha,
-            sizeBytes: BigInt(bytes.length),
-            storageKey,
-            manifest: {},
-            signerCertificateId: cert.id,
-            receivedAt,
-            receipt: {},
-            timestampToken: Buffer.from([0]),
-            ip: `10.0.${i >> 8}.${(i & 0xff) + 1}`,
-          },
-        },
-      },
-    });
-    envelopes.push({ file: path.join(dirs.bids, storageKey), price, receivedAt });
+    envelopeBytes += stored.sizeBytes;
+    envelopes.push({ file: stored.file, price, receivedAt: stored.receivedAt });
   }
   const t = await db().tender.update({
     where: { id: tender.id },
@@ -335,7 +249,8 @@ async function main(): Promise<void> {
     fs.rmSync(out, { recursive: true, force: true });
   }
   // Run before and after B (the order changes the page cache and the disk's write-back); the
-  // faster of the two is the figure, so the overhead is never flattered by the order.
+  // faster of the two is the figure, so the overhead is never flattered by the order. The
+  // server is stopped before the second run, so the two never share the cores.
   const pureOpen = async (label: string): Promise<number> => {
     log(`${label}: ${N} envelopes opened by crypto's positioned opener alone (no route, no database)`);
     fs.mkdirSync(dirs.pure, { recursive: true });
@@ -361,26 +276,35 @@ async function main(): Promise<void> {
   };
   const pureBefore = await pureOpen("A (before B)");
 
-  // --- B: the N content keys submitted at once to the route's decrypt action ---
-  log(`B: ${N} content keys submitted at once to the opening route (intent=decrypt)`);
-  const t0 = performance.now();
-  const answers = await Promise.all(
-    keys.map(async (k) => {
-      const res = await respond(() =>
-        hallAction({
-          request: formRequest(
-            `/opening/${tender.id}`,
-            { intent: "decrypt", openingBidId: k.openingBidId, contentKey: k.contentKey, csrf: k.token },
-            k.cookie,
-          ),
-          params: { tenderId: tender.id },
-          context: {},
-        }),
-      );
-      const body = (await res.json()) as { ok: boolean; error: string | null };
-      return { status: res.status, ...body };
-    }),
+  // --- B: the N content keys submitted at once, over HTTP, to the real server ---
+  const port = await freePort();
+  const serverLog = path.join(tmp, "server.log");
+  log(`starting the server on 127.0.0.1:${port} (log ${serverLog})`);
+  const server = bench.startChild(
+    "server",
+    process.execPath,
+    // Investigation only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (as bench:submit's knob).
+    ["--import", "tsx", ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean), "server.ts"],
+    { ...serverEnv, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` },
+    serverLog,
   );
+  await waitHealthy(port, server, serverLog);
+  // The hall page once, as a bidder's browser loads it before decrypting (route modules, the
+  // database pool): not timed. The server's chunk threads start with the first open, in B.
+  {
+    const k = keys[0]!;
+    const res = await fetch(
+      `http://127.0.0.1:${port}/opening/${tender.id}?_data=${encodeURIComponent("routes/opening.$tenderId")}`,
+      {
+        headers: { Cookie: k.cookie },
+      },
+    );
+    if (res.status !== 200) throw new Error(`the hall page answered ${res.status}`);
+    await res.arrayBuffer();
+  }
+  log(`B: ${N} content keys submitted at once to http://127.0.0.1:${port}/opening/${tender.id} (intent=decrypt)`);
+  const t0 = performance.now();
+  const answers = await Promise.all(keys.map((k) => postDecrypt(port, tender.id, k)));
   const wallS = (performance.now() - t0) / 1000;
   const failed = answers.filter((a) => !a.ok);
   if (failed.length > 0) log(`B: ${failed.length} refused: ${JSON.stringify(failed.slice(0, 3))}`);
@@ -402,6 +326,7 @@ async function main(): Promise<void> {
   }
   log(`B: ${wallS.toFixed(2)} s, ${opened}/${N} opened and verified`);
 
+  await stopChild(server.proc, server.exited);
   const pureAfter = await pureOpen("A (after B)");
   const pureOpenS = Math.min(pureBefore, pureAfter);
 
@@ -418,7 +343,7 @@ async function main(): Promise<void> {
     `${N} bids × ${MB} MB (${(envelopeBytes / MEGA).toFixed(0)} MB sealed), chunk pool ${threads} threads, ${os.cpus().length} CPUs`,
   );
   console.log(
-    `route decrypt, all at once: ${wallS.toFixed(2)} s, ${opened}/${N} opened and verified; opener alone: ${pureOpenS.toFixed(2)} s (faster of ${pureBefore.toFixed(2)} s before and ${pureAfter.toFixed(2)} s after); overhead ${(overhead * 100).toFixed(1)} % (target <= 20 %)`,
+    `HTTP decrypt, all at once: ${wallS.toFixed(2)} s, ${opened}/${N} opened and verified; opener alone: ${pureOpenS.toFixed(2)} s (faster of ${pureBefore.toFixed(2)} s before and ${pureAfter.toFixed(2)} s after); overhead ${(overhead * 100).toFixed(1)} % (target <= 20 %)`,
   );
   console.log(
     `open ${openMbS.toFixed(0)} MB/s against the ceiling ${ceiling.toFixed(0)} MB/s (openssl aes-256-gcm ${aes.toFixed(0)} MB/s, sha256 ${sha.toFixed(0)} MB/s, ${threads} threads): ratio ${(openMbS / ceiling).toFixed(2)} (target >= 0.7)`,

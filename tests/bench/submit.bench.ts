@@ -10,7 +10,6 @@
 //        BENCH_SERVER_NODE_ARGS="--perf-basic-prof" (investigation only: extra node flags for the server).
 // Own database (mingbiao_bench), own Redis DB (3), own temp dirs, a free port on 127.0.0.1;
 // everything is removed at the end. The last line is one JSON object.
-import { spawn, type ChildProcess } from "node:child_process";
 import {
   constants as cryptoConstants,
   createHash,
@@ -22,14 +21,21 @@ import {
 } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { flushRedis, migrateDeploy, run } from "./bench-support.ts";
+import {
+  BenchRun,
+  ensureBuild,
+  flushRedis,
+  freePort,
+  positiveInt,
+  positiveNumber,
+  stopChild,
+  waitHealthy,
+} from "./bench-support.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const started = Date.now();
 const N = positiveInt("BENCH_BIDDERS", 200);
 const MB = positiveNumber("BENCH_ENVELOPE_MB", 20);
 const LIMIT_S = positiveNumber("BENCH_TIMEOUT_S", 600);
@@ -41,27 +47,13 @@ const WHATIF = process.env.BENCH_WHATIF ?? "";
 if (WHATIF !== "" && WHATIF !== "native-rsa") throw new Error("BENCH_WHATIF must be empty or native-rsa");
 const DB_NAME = "mingbiao_bench";
 const DB_URL = `postgresql://postgres@127.0.0.1:5432/${DB_NAME}`;
-const ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = "redis://127.0.0.1:6379/3";
 
-function positiveInt(name: string, fallback: number): number {
-  const v = process.env[name] === undefined ? fallback : Number(process.env[name]);
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
-  return v;
-}
-function positiveNumber(name: string, fallback: number): number {
-  const v = process.env[name] === undefined ? fallback : Number(process.env[name]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
-  return v;
-}
-
-function log(message: string): void {
-  process.stderr.write(`[bench:submit ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
-}
-
 // ---------------------------------------------------------------------------------------------
-// Resources and clean-up: everything this run creates is registered here and undone in reverse.
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mingbiao-bench-"));
+// Resources and clean-up: everything this run creates is registered with `bench` and undone in
+// reverse (bench-support.ts: BenchRun).
+const bench = new BenchRun("submit");
+const { tmp, cleanups, log, cleanup, abort } = bench;
 const dirs = {
   pki: path.join(tmp, "pki"),
   bids: path.join(tmp, "bids"),
@@ -72,33 +64,11 @@ const dirs = {
 };
 for (const d of [dirs.bids, dirs.uploads, dirs.files, dirs.envelopes, dirs.prof]) fs.mkdirSync(d, { recursive: true });
 
-const cleanups: { name: string; run: () => Promise<void> | void }[] = [];
-let cleaned = false;
-async function cleanup(): Promise<void> {
-  if (cleaned) return;
-  cleaned = true;
-  for (const c of cleanups.reverse()) {
-    try {
-      await c.run();
-    } catch (error) {
-      log(`clean-up '${c.name}' failed: ${(error as Error).message}`);
-    }
-  }
-}
-cleanups.push({ name: "temp dir", run: () => fs.rmSync(tmp, { recursive: true, force: true }) });
-
-async function abort(message: string, code = 1): Promise<never> {
-  process.stderr.write(`\n✗ bench:submit: ${message}\n`);
-  await cleanup();
-  process.exit(code);
-}
 const watchdog = setTimeout(
   () => void abort(`exceeded the time bound of ${LIMIT_S} s (BENCH_TIMEOUT_S); stopped`, 2),
   LIMIT_S * 1000,
 );
 watchdog.unref();
-process.on("SIGINT", () => void abort("interrupted", 130));
-process.on("SIGTERM", () => void abort("terminated", 143));
 
 // The app modules read process.env once, on first use: point them at the bench's own resources.
 const serverEnv: Record<string, string> = {
@@ -120,61 +90,6 @@ const serverEnv: Record<string, string> = {
 Object.assign(process.env, serverEnv);
 delete process.env.MEDIA_URL;
 
-// ---------------------------------------------------------------------------------------------
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function prepareDatabase(): Promise<void> {
-  const pg = (await import("pg")).default;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${DB_NAME}"`);
-  } finally {
-    await admin.end();
-  }
-  cleanups.push({
-    name: "drop database",
-    run: async () => {
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  });
-  migrateDeploy(DB_URL);
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuild(): void {
-  const index = path.join(root, "build/index.js");
-  const stale = !fs.existsSync(index) || fs.statSync(index).mtimeMs < newestMtime(path.join(root, "app"));
-  if (!stale) return;
-  log("build/ is missing or older than app/: npx remix build");
-  // Serialised with any other bench/build that follows the same convention.
-  run("flock", ["/tmp/mingbiao-build.lock", "npx", "--no-install", "remix", "build"]);
-}
-
 /** Runs `fn` over items with at most `limit` in flight. */
 async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -188,51 +103,6 @@ async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: n
     }),
   );
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Child processes: the real server and the bare sink, each stopped by its PID.
-interface Child {
-  proc: ChildProcess;
-  exited: Promise<void>;
-}
-
-function startChild(name: string, cmd: string, args: string[], env: Record<string, string>, logFile: string): Child {
-  const out = fs.openSync(logFile, "a");
-  const proc = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", out, out] });
-  fs.closeSync(out);
-  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-  cleanups.push({ name: `stop ${name}`, run: () => stopChild(proc, exited) });
-  return { proc, exited };
-}
-
-async function stopChild(proc: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null || proc.pid === undefined) return;
-  process.kill(proc.pid, "SIGTERM");
-  const timer = new Promise<"late">((r) => setTimeout(() => r("late"), 15_000).unref());
-  if ((await Promise.race([exited.then(() => "ok" as const), timer])) === "late" && proc.exitCode === null) {
-    process.kill(proc.pid, "SIGKILL");
-    await exited;
-  }
-}
-
-async function waitHealthy(port: number, child: Child, logFile: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.proc.exitCode !== null) break;
-    const status = await new Promise<number>((resolve) => {
-      const req = http.get({ host: "127.0.0.1", port, path: "/healthz", timeout: 2000 }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on("error", () => resolve(0));
-      req.on("timeout", () => req.destroy());
-    });
-    if (status === 200) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n") : "";
-  throw new Error(`the server did not become healthy on port ${port}:\n${tail}`);
 }
 
 // The baseline: consumes request bodies and answers; tus-shaped so the client code is the same.
@@ -452,10 +322,10 @@ async function main(): Promise<void> {
     await abort(`not enough space in ${os.tmpdir()}: ${freeGb.toFixed(1)} GB free, ~${needGb.toFixed(1)} GB needed`);
 
   log(`database ${DB_NAME}: drop, create, migrate deploy; Redis ${REDIS_URL}: flush`);
-  await prepareDatabase();
+  await bench.prepareDatabase(DB_NAME);
   await flushRedis(REDIS_URL);
   cleanups.push({ name: "flush redis", run: () => flushRedis(REDIS_URL) });
-  ensureBuild();
+  ensureBuild(log);
 
   // App modules, imported only now that process.env names the bench's own resources.
   const { db, disconnectDb } = await import("../../app/platform/db.server.ts");
@@ -656,7 +526,7 @@ async function main(): Promise<void> {
   // Investigation only, e.g. --perf-basic-prof (JS symbols for `perf`) or --trace-gc.
   if (process.env.BENCH_SERVER_NODE_ARGS) nodeArgs.push(...process.env.BENCH_SERVER_NODE_ARGS.split(" ").filter(Boolean));
   log(`starting the server on 127.0.0.1:${port} (log ${serverLog})`);
-  const server = startChild(
+  const server = bench.startChild(
     "server",
     process.execPath,
     [...nodeArgs, "server.ts"],
@@ -696,7 +566,7 @@ async function main(): Promise<void> {
   const runSink = async (label: string, args: string[], env: Record<string, string>) => {
     const sinkPort = await freePort();
     const sinkLog = path.join(tmp, `${label}.log`);
-    const sink = startChild(label, process.execPath, args, { ...env, SINK_PORT: String(sinkPort) }, sinkLog);
+    const sink = bench.startChild(label, process.execPath, args, { ...env, SINK_PORT: String(sinkPort) }, sinkLog);
     await new Promise<void>((resolve, reject) => {
       const deadline = Date.now() + 20_000;
       const poll = () =>

@@ -34,6 +34,53 @@ export async function sessionUserOf(where: { organizationId?: string; id?: strin
   };
 }
 
+/**
+ * A sealed envelope as the upload path leaves it: the file stored under BIDS_DIR by its SHA-256,
+ * a bid and its version 1 (signed by the organisation's signing certificate, received now).
+ * Shared with tests/bench/opening.bench.ts.
+ */
+export async function recordSealedBid(input: {
+  tenderId: string;
+  organizationId: string;
+  tmpFile: string;
+  ip: string;
+  bidsDir?: string;
+}): Promise<{ file: string; sizeBytes: number; receivedAt: Date; user: SessionUser }> {
+  const bidsDir = path.resolve(input.bidsDir ?? env().BIDS_DIR);
+  const bytes = fs.readFileSync(input.tmpFile);
+  const sha = createHash("sha256").update(bytes).digest("hex");
+  const storageKey = path.join(input.tenderId, `${sha}.mbseal`);
+  fs.renameSync(input.tmpFile, path.join(bidsDir, storageKey));
+  const user = await sessionUserOf({ organizationId: input.organizationId });
+  const cert = await db().certificate.findFirstOrThrow({
+    where: { organizationId: input.organizationId, usage: "SIGNING" },
+    select: { id: true },
+  });
+  const receivedAt = new Date();
+  await db().bid.create({
+    data: {
+      tenderId: input.tenderId,
+      organizationId: input.organizationId,
+      versions: {
+        create: {
+          number: 1,
+          submittedById: user.id,
+          envelopeSha256: sha,
+          sizeBytes: BigInt(bytes.length),
+          storageKey,
+          manifest: {},
+          signerCertificateId: cert.id,
+          receivedAt,
+          receipt: {},
+          timestampToken: Buffer.from([0]),
+          ip: input.ip,
+        },
+      },
+    },
+  });
+  return { file: path.join(bidsDir, storageKey), sizeBytes: bytes.length, receivedAt, user };
+}
+
 /** `count` bidders each with one sealed bid; the tender closed for bidding a moment ago. */
 export async function closedTenderWithBids(
   count: number,
@@ -49,35 +96,11 @@ export async function closedTenderWithBids(
     fs.mkdirSync(dir, { recursive: true });
     const tmp = path.join(dir, `tmp-${i}.mbseal`);
     await sealTestBid(tmp, { bidder, tender, readOut: { price }, document: new Uint8Array(200_000).fill(i + 1) });
-    const bytes = fs.readFileSync(tmp);
-    const sha = createHash("sha256").update(bytes).digest("hex");
-    const storageKey = path.join(tender.id, `${sha}.mbseal`);
-    fs.renameSync(tmp, path.join(path.resolve(env().BIDS_DIR), storageKey));
-    const user = await sessionUserOf({ organizationId: bidder.organizationId });
-    const cert = await db().certificate.findFirstOrThrow({
-      where: { organizationId: bidder.organizationId, usage: "SIGNING" },
-      select: { id: true },
-    });
-    await db().bid.create({
-      data: {
-        tenderId: tender.id,
-        organizationId: bidder.organizationId,
-        versions: {
-          create: {
-            number: 1,
-            submittedById: user.id,
-            envelopeSha256: sha,
-            sizeBytes: BigInt(bytes.length),
-            storageKey,
-            manifest: {},
-            signerCertificateId: cert.id,
-            receivedAt: new Date(),
-            receipt: {},
-            timestampToken: Buffer.from([0]),
-            ip: `10.0.0.${i + 1}`,
-          },
-        },
-      },
+    const { user } = await recordSealedBid({
+      tenderId: tender.id,
+      organizationId: bidder.organizationId,
+      tmpFile: tmp,
+      ip: `10.0.0.${i + 1}`,
     });
     bidders.push({ ...bidder, user, price });
   }

@@ -46,6 +46,14 @@ export function renderRecordPdf(record: HallRecord): Promise<Buffer> {
     for (const item of entry.items) doc.text(`${IDSP}${IDSP}${item.label}：${item.value}`);
     if (entry.remarks) doc.text(`${IDSP}${IDSP}备注：${entry.remarks}`);
   }
+  if (record.outages && record.outages.length > 0) {
+    doc.moveDown(0.5).fontSize(12).text("平台故障（解密时限内，《电子招标投标办法》第三十一条）");
+    doc.fontSize(9);
+    for (const o of record.outages) {
+      const source = o.source === "heartbeat" ? "平台自动记录" : "交易中心登记";
+      doc.text(`${o.fromBeijing} 至 ${o.toBeijing}（${source}）：${o.description}`);
+    }
+  }
   doc.moveDown(0.5).fontSize(12).text("异议及答复");
   doc.fontSize(9);
   if (record.objections.length === 0) doc.text("无");

@@ -21,6 +21,15 @@ export interface HallRecord {
     remarks: string;
     confirmed: boolean;
   }[];
+  /** The platform's outages during the decryption window (E-Measures Art 31), when there were any. */
+  outages?: {
+    source: "heartbeat" | "incident";
+    from: string;
+    to: string;
+    fromBeijing: string;
+    toBeijing: string;
+    description: string;
+  }[];
   objections: {
     raisedBy: string;
     raisedAt: string;

@@ -14,6 +14,7 @@ import { AUDIT_SUBJECT } from "../../platform/audit/subjects.ts";
 import { now } from "../../platform/clock.server.ts";
 import { db } from "../../platform/db.server.ts";
 import { putBuffer } from "../../platform/storage.server.ts";
+import { outagesOverlapping } from "../outages/index.ts";
 import { platformPki } from "../pki/index.ts";
 import { signedRecordPdf } from "./record-pdf.server.ts";
 import type { HallRecord } from "./record-types.ts";
@@ -38,6 +39,8 @@ const REMARKS: Record<string, string> = {
   "wrong-key": "投标人提交的密钥不能解密",
   "not-decrypted": "投标人未在解密时限内解密",
   "platform-failure": "平台原因未能解密（《电子招标投标办法》第三十一条）",
+  "platform-outage":
+    "解密时限内平台发生故障（见“平台故障”），未能解密，视为撤回投标文件，投标人可要求赔偿直接损失（《电子招标投标办法》第三十一条）",
   remedy: "投标人未能解密，经招标文件规定的托管密钥补救程序开启（《电子招标投标办法》第三十一条）",
 };
 
@@ -69,6 +72,8 @@ async function loadRecordData(sessionId: string) {
       step: true,
       startedAt: true,
       windowOpenedAt: true,
+      windowEndsAt: true,
+      readOutAt: true,
       hostId: true,
       tender: {
         select: {
@@ -153,6 +158,9 @@ export async function buildHallRecord(sessionId: string): Promise<{ record: Hall
     answeredAtBeijing: o.answeredAt ? beijing(o.answeredAt) : "",
   }));
   const core = failed ? null : coreRecord(s, items, nameOf, versionOf);
+  // E-Measures Art 31: the platform's outages during the decryption window, for the remarks.
+  const windowEnd = s.windowEndsAt && s.readOutAt && s.readOutAt < s.windowEndsAt ? s.readOutAt : s.windowEndsAt;
+  const outages = s.windowOpenedAt && windowEnd ? await outagesOverlapping({ from: s.windowOpenedAt, to: windowEnd }) : [];
   const record: HallRecord = {
     format: "MINGBIAO-OPENING-RECORD",
     version: 1,
@@ -172,6 +180,18 @@ export async function buildHallRecord(sessionId: string): Promise<{ record: Hall
       ? { failure: { reason: "too-few-bids" as const, bidCount: s.bids.length, required: 3, article: "Regs Art 44" as const } }
       : {}),
     bids,
+    ...(outages.length > 0
+      ? {
+          outages: outages.map((o) => ({
+            source: o.source === "HEARTBEAT" ? ("heartbeat" as const) : ("incident" as const),
+            from: o.from,
+            to: o.to,
+            fromBeijing: beijing(new Date(o.from)),
+            toBeijing: beijing(new Date(o.to)),
+            description: o.description || "平台心跳中断（平台自动记录）",
+          })),
+        }
+      : {}),
     objections,
     host: host?.name ?? null,
     supervisors: s.tender.supervisors.map((x) => x.user.name),

@@ -25,6 +25,8 @@ export const AUDIT_SUBJECT = {
   BidVersion: "BidVersion",
   OpeningSession: "OpeningSession",
   OpeningBid: "OpeningBid",
+  // The platform's own outages (decision 091).
+  PlatformOutage: "PlatformOutage",
   WitnessRoom: "witness-room",
   MediaWorker: "media-worker",
 } as const;
