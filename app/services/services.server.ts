@@ -5,11 +5,14 @@ import { closeRedis } from "../platform/redis.server.ts";
 import { closeQueues, startJobWorkers } from "./jobs.server.ts";
 import { attachRealtime } from "../platform/realtime.server.ts";
 import { recoverUploads } from "../features/bids/index.ts";
+import { startRoomLive, stopRoomLive } from "../features/evaluation/index.ts";
 
 /** Long-lived parts of the app process, started by server.ts after the HTTP server. */
 export async function startServices({ io }: { io: Server }): Promise<void> {
   env();
   attachRealtime(io);
+  // The evaluation room's live signals: this process LISTENs for the audit trigger's NOTIFY (decision 107).
+  await startRoomLive();
   if (env().JOBS_ENABLED) await startJobWorkers();
   // Bids whose last byte arrived before a crash or a failed finalisation are finalised now
   // (idempotently); in the background, so the server answers meanwhile (HEAD says 423).
@@ -22,6 +25,7 @@ export async function startServices({ io }: { io: Server }): Promise<void> {
 }
 
 export async function stopServices(): Promise<void> {
+  await stopRoomLive();
   await closeQueues();
   await closeRedis();
   await disconnectDb();

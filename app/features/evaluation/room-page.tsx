@@ -96,11 +96,6 @@ function AgentPanel({ view }: { view: AnyView }) {
 
 function SupervisorPanel({ view }: { view: View }) {
   const { t } = useTranslation("room");
-  const revalidator = useRevalidator();
-  useEffect(() => {
-    const timer = setInterval(() => revalidator.revalidate(), 3000);
-    return () => clearInterval(timer);
-  }, [revalidator]);
   return (
     <>
       <p>
@@ -144,14 +139,7 @@ function MemberRoom({ view }: { view: View }) {
   const [file, setFile] = useState<File | null>(null);
   const [password, setPassword] = useState("");
   const { act, error, busy } = useAct(view, key);
-  const revalidator = useRevalidator();
-  // Others' progress (sign-ins, the chair, the summary) reaches the page by re-reading the loader.
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, 4000);
-    return () => clearInterval(timer);
-  }, [revalidator]);
+  // Others' progress (sign-ins, the chair, the summary) arrives live: useRoomLive (live.browser.ts) in the route re-reads the loader.
   const me = view.me;
   if (!view.session || !me) return <p data-testid="room-status">{t("notOpen")}</p>;
   if (me.ended) return <p data-testid="room-status">{t("ended")}</p>;

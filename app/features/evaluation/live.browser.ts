@@ -1,0 +1,34 @@
+// The room's page, live (decision 107): joins socket.io `/notify` (the session cookie
+// authenticates it) and re-reads the page's loader whenever the server says this room changed.
+// The signal carries only the tender and the actions; what the page shows is the loader's, by
+// role. A (re)connect re-reads too, so a reload or a dropped connection catches up; a slow
+// re-read remains as the fallback for a signal the server could not send.
+import { useRevalidator } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { io } from "socket.io-client";
+
+/** The fallback re-read while the page is open (the socket normally makes it unnecessary). */
+export const ROOM_FALLBACK_MS = 30_000;
+
+export function useRoomLive(tenderId: string): void {
+  const revalidator = useRevalidator();
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
+  useEffect(() => {
+    const socket = io("/notify", { transports: ["websocket"], withCredentials: true });
+    socket.on("evaluation", (p: { tenderId?: string }) => {
+      if (p.tenderId === tenderId) revalidate.current();
+    });
+    socket.on("connect", () => {
+      document.body.setAttribute("data-room-live", "on");
+      revalidate.current();
+    });
+    socket.on("disconnect", () => document.body.removeAttribute("data-room-live"));
+    const timer = setInterval(() => revalidate.current(), ROOM_FALLBACK_MS);
+    return () => {
+      clearInterval(timer);
+      socket.disconnect();
+      document.body.removeAttribute("data-room-live");
+    };
+  }, [tenderId]);
+}
