@@ -16,6 +16,7 @@ import { minimalPdf } from "./minimal-pdf.ts";
 import { seedEvaluationDemo } from "./seed-evaluation.ts";
 import { seedRemedies } from "./seed-remedies.ts";
 import { seedRoomDemo } from "./seed-room.ts";
+import { seedChainDemo } from "./seed-chain.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -237,6 +238,8 @@ async function main() {
     keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys",
     password: DEMO_PASSWORD,
   });
+  // Opening → draw → room on one tender (MZ-JS-2026-0099): its scoring table and every demo expert's signing key file.
+  await seedChainDemo(prisma, { keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys", password: DEMO_PASSWORD });
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 
