@@ -72,11 +72,9 @@ test("the supervisor's feed and another member's page follow a member's acts wit
   });
   // expert2's page, untouched, shows expert1 signed in and pledged.
   await expect(second.getByTestId("room-member").filter({ hasText: "已签承诺书" })).toHaveCount(1, { timeout: LIVE_MS });
-  test
-    .info()
-    .annotations.push({
-      type: "sign-in on the supervisor's page after its audit entry (ms)",
-      description: String(signInShownMs),
-    });
+  test.info().annotations.push({
+    type: "sign-in on the supervisor's page after its audit entry (ms)",
+    description: String(signInShownMs),
+  });
   console.log(`evaluation live: the supervisor's page showed the sign-in ${signInShownMs} ms after its audit entry`);
 });
