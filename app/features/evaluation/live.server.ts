@@ -106,7 +106,12 @@ let retryTimer: NodeJS.Timeout | undefined;
 let everConnected = false;
 
 async function connect(): Promise<void> {
-  const client = new pg.Client({ ...pgConnectionConfig(env().DATABASE_URL), application_name: LISTENER_APPLICATION_NAME });
+  const client = new pg.Client({
+    ...pgConnectionConfig(env().DATABASE_URL),
+    application_name: LISTENER_APPLICATION_NAME,
+    // A database that does not answer must not hold up the server's start: give up and retry.
+    connectionTimeoutMillis: 5_000,
+  });
   let gone = false;
   const lost = (why: string) => {
     if (gone) return;
