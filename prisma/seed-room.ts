@@ -197,7 +197,7 @@ export async function seedRoomDemo(prisma: PrismaClient, seed: RoomSeed): Promis
 }
 
 /** The expert's signing certificate from a key made here (demo only), its .p12 in `dir`; returns the expert id. */
-async function expertSigningKey(prisma: PrismaClient, email: string, dir: string, password: string): Promise<string> {
+export async function expertSigningKey(prisma: PrismaClient, email: string, dir: string, password: string): Promise<string> {
   const user = await prisma.user.findUniqueOrThrow({
     where: { email },
     select: {

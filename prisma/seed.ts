@@ -20,6 +20,7 @@ import { seedRoomDemo } from "./seed-room.ts";
 import { seedAwardDemo } from "./seed-award.ts";
 import { seedResultsDemo } from "./seed-results.ts";
 import { seedOutages } from "./seed-outages.ts";
+import { seedChainDemo } from "./seed-chain.ts";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -255,6 +256,8 @@ async function main() {
   // Candidate publicity (issue 17): MZ-JS-2026-0130 ready to publish, MZ-JS-2026-0131 in publicity.
   await seedResultsDemo(prisma);
   await seedOutages(prisma);
+  // Opening → draw → room on one tender (MZ-JS-2026-0099): its scoring table and every demo expert's signing key file.
+  await seedChainDemo(prisma, { keysDir: process.env.DEMO_KEYS_DIR ?? "var/demo-keys", password: DEMO_PASSWORD });
   console.log(`Demo ready: ${USERS.length} users (password ${DEMO_PASSWORD}), ${tenders.length} tenders.`);
 }
 

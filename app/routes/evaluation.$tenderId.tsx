@@ -1,6 +1,7 @@
 // 评标室: the sealed evaluation room of one tender. Committee members act (each act signed in the
 // page with their signing certificate); the assigned supervisors watch the feed and alerts; the
-// agent gets the signed report. Anyone else: 404, the room does not exist for them.
+// agent gets the signed report. Anyone else: 404, the room does not exist for them. Live over
+// socket.io /notify (features/evaluation/live.*); the loader is the truth.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
@@ -25,6 +26,7 @@ import {
   outsiderRefused,
   askClarification,
   decideClarification,
+  useRoomLive,
 } from "~/features/evaluation/index.ts";
 import { requireUser } from "~/platform/auth/auth.server.ts";
 import { requireCsrf } from "~/platform/auth/csrf.server.ts";
@@ -101,5 +103,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EvaluationRoomPage() {
   const { view } = useLoaderData<typeof loader>();
+  useRoomLive(view.tender.id); // live: every room event re-reads this loader (decision 107)
   return <EvaluationRoom view={view} />;
 }

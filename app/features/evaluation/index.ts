@@ -44,6 +44,8 @@ export { roomFeed } from "./feed.server.ts";
 export { reportPdf } from "./report-file.server.ts";
 export { PLEDGE_TEXT, roomStatement, roomStatementText } from "./statement.ts";
 export { roomSignature } from "./room.browser.ts";
+export { useRoomLive } from "./live.browser.ts";
+export { roomRecipients, startRoomLive, stopRoomLive, roomLiveListening, type RoomSignal } from "./live.server.ts";
 export { EvaluationRoom } from "./room-page.tsx";
 export {
   answerClarification,

@@ -1,7 +1,6 @@
 // The evaluation room page for a committee member: the signing key, the steps in order (sign-in,
 // pledge, recusal, chair), the members and the bids, then review, scoring and the report.
-import { useRevalidator } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Clarifications } from "./room-page-clarifications.tsx";
 import { Report } from "./room-page-report.tsx";
@@ -16,14 +15,7 @@ export function MemberRoom({ view }: { view: View }) {
   const [file, setFile] = useState<File | null>(null);
   const [password, setPassword] = useState("");
   const { act, error, busy } = useAct(view, key);
-  const revalidator = useRevalidator();
-  // Others' progress (sign-ins, the chair, the summary) reaches the page by re-reading the loader.
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, 4000);
-    return () => clearInterval(timer);
-  }, [revalidator]);
+  // Others' progress (sign-ins, the chair, the summary) arrives live: useRoomLive (live.browser.ts) in the route re-reads the loader.
   const me = view.me;
   if (!view.session || !me) return <p data-testid="room-status">{t("notOpen")}</p>;
   if (me.ended) return <p data-testid="room-status">{t("ended")}</p>;

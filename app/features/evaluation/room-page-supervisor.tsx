@@ -1,17 +1,10 @@
 // The evaluation room page for an assigned supervisor: the live link, alerts, the feed, clarifications to approve.
-import { useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Clarifications } from "./room-page-clarifications.tsx";
 import { Card, type View } from "./room-page-shared.tsx";
 
 export function SupervisorPanel({ view }: { view: View }) {
   const { t } = useTranslation("room");
-  const revalidator = useRevalidator();
-  useEffect(() => {
-    const timer = setInterval(() => revalidator.revalidate(), 3000);
-    return () => clearInterval(timer);
-  }, [revalidator]);
   return (
     <>
       <p>
