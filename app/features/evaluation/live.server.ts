@@ -1,6 +1,6 @@
 // The evaluation room, live (issue 15 item 9, decision 107). Every audited room event is
 // announced by the database once its transaction commits (the trigger of migration
-// 202612062600_evaluation_live_notify: NOTIFY mingbiao_evaluation with the tender, the action and
+// 20261206226000_evaluation_live_notify: NOTIFY mingbiao_evaluation with the tender, the action and
 // the entry's seq). Each app process LISTENs here and tells the room's own people, over socket.io
 // `/notify` (platform/realtime), that the room changed: an `evaluation` event carrying the tender
 // and the actions, never a score, a sheet or a name. Their pages re-read their loader, which
