@@ -24,6 +24,7 @@ describe("public API", () => {
       "decryptionOutcome",
       "sealedBidCause",
       "outageFromHeartbeatGap",
+      "heartbeatStep",
       "overlapsWindow",
       "checkIncident",
       "buildOpeningRecord",

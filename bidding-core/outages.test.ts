@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { decryptionOutcome } from "./opening";
 import {
   checkIncident,
+  HEARTBEAT_CLOCK_TOLERANCE_MS,
   HEARTBEAT_INTERVAL_MS,
+  heartbeatStep,
   OUTAGE_GAP_MS,
   outageFromHeartbeatGap,
   overlapsWindow,
@@ -22,6 +24,30 @@ describe("E-Measures Art 31: the platform's outages", () => {
     expect(outageFromHeartbeatGap(T, at(HEARTBEAT_INTERVAL_MS))).toBeNull();
     expect(outageFromHeartbeatGap(null, T)).toBeNull();
     expect(outageFromHeartbeatGap(T, at(2_000), 1_000)).toEqual({ from: T, to: at(2_000) });
+  });
+
+  it("a beat moves the row forward only, and neither a beat nor a row far from the database's clock is trusted", () => {
+    expect(HEARTBEAT_CLOCK_TOLERANCE_MS).toBeGreaterThan(OUTAGE_GAP_MS);
+    // The database's clock is T throughout.
+    expect(heartbeatStep(null, T, T)).toEqual({ kind: "first" });
+    expect(heartbeatStep(at(-5_000), T, T)).toEqual({ kind: "forward", outage: null });
+    expect(heartbeatStep(at(-OUTAGE_GAP_MS - 1), T, T)).toEqual({
+      kind: "forward",
+      outage: { from: at(-OUTAGE_GAP_MS - 1), to: T },
+    });
+    // Another process beat a little later: the row keeps the later beat, no outage ending before it starts.
+    expect(heartbeatStep(at(2_000), T, T)).toEqual({ kind: "behind" });
+    expect(heartbeatStep(T, T, T)).toEqual({ kind: "behind" });
+    // A faked or moved clock (24 days ahead, an hour behind): nothing recorded, whatever the row.
+    const ahead = at(24 * 24 * 3600_000);
+    expect(heartbeatStep(at(-3600_000), ahead, T)).toEqual({ kind: "clock-error", skewMs: 24 * 24 * 3600_000 });
+    expect(heartbeatStep(null, ahead, T)).toMatchObject({ kind: "clock-error" });
+    expect(heartbeatStep(T, at(-3600_000), T)).toEqual({ kind: "clock-error", skewMs: -3600_000 });
+    expect(heartbeatStep(null, at(HEARTBEAT_CLOCK_TOLERANCE_MS), T)).toEqual({ kind: "first" });
+    // A row a faked clock left weeks ahead: not trusted, so the real beats are not ignored.
+    expect(heartbeatStep(ahead, T, T)).toEqual({ kind: "row-untrusted", aheadMs: 24 * 24 * 3600_000 });
+    expect(heartbeatStep(at(HEARTBEAT_CLOCK_TOLERANCE_MS + 1), T, T)).toMatchObject({ kind: "row-untrusted" });
+    expect(heartbeatStep(at(HEARTBEAT_CLOCK_TOLERANCE_MS), T, T)).toEqual({ kind: "behind" });
   });
 
   it("an outage overlaps a window when they share an instant; touching ends do not", () => {

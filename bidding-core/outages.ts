@@ -29,6 +29,53 @@ export function outageFromHeartbeatGap(lastBeat: Date | null, thisBeat: Date, ga
   return thisBeat.getTime() - lastBeat.getTime() > gapMs ? { from: lastBeat, to: thisBeat } : null;
 }
 
+/**
+ * How far a beat's clock reading may be from the database's clock (the one clock every app
+ * process shares) before it is a clock error, not a beat: twice the outage threshold, far above
+ * NTP-kept skew or a slow commit, far below a clock set to another day (a clock moved by hand, a
+ * test server under libfaketime).
+ */
+export const HEARTBEAT_CLOCK_TOLERANCE_MS = 2 * OUTAGE_GAP_MS;
+
+/** What one heartbeat does with the stored row (decision 091). */
+export type HeartbeatStep =
+  /** This process's clock disagrees with the database's: nothing is recorded, the error is audited. */
+  | { readonly kind: "clock-error"; readonly skewMs: number }
+  /** No row yet: this beat is the first on record. */
+  | { readonly kind: "first" }
+  /**
+   * The row is ahead of the database's clock (written by a wrong clock): not trusted. The row
+   * takes this beat and the error is audited; no outage, since when the platform last beat is unknown.
+   */
+  | { readonly kind: "row-untrusted"; readonly aheadMs: number }
+  /** Another process beat later (within the tolerance): the row keeps the later one. */
+  | { readonly kind: "behind" }
+  /** The row moves forward to this beat; a gap longer than the threshold is an outage. */
+  | { readonly kind: "forward"; readonly outage: TimeSpan | null };
+
+/**
+ * E-Measures Art 31: one heartbeat at `beatAt` (this process's clock) against the stored row
+ * `lastBeat` and the database's clock `reference`. The row only moves forward, an outage always
+ * ends after it starts, and neither a beat nor a row more than `toleranceMs` from the database's
+ * clock is trusted: a clock moved back or forward, or a faked one, can neither record an outage
+ * that did not happen nor leave the real processes' beats ignored.
+ */
+export function heartbeatStep(
+  lastBeat: Date | null,
+  beatAt: Date,
+  reference: Date,
+  toleranceMs = HEARTBEAT_CLOCK_TOLERANCE_MS,
+  gapMs = OUTAGE_GAP_MS,
+): HeartbeatStep {
+  const skewMs = beatAt.getTime() - reference.getTime();
+  if (Math.abs(skewMs) > toleranceMs) return { kind: "clock-error", skewMs };
+  if (!lastBeat) return { kind: "first" };
+  const aheadMs = lastBeat.getTime() - reference.getTime();
+  if (aheadMs > toleranceMs) return { kind: "row-untrusted", aheadMs };
+  if (lastBeat.getTime() >= beatAt.getTime()) return { kind: "behind" };
+  return { kind: "forward", outage: outageFromHeartbeatGap(lastBeat, beatAt, gapMs) };
+}
+
 /** Whether an outage and a decryption window share any instant (touching ends do not count). */
 export function overlapsWindow(outage: TimeSpan, window: TimeSpan): boolean {
   return outage.from.getTime() < window.to.getTime() && outage.to.getTime() > window.from.getTime();

@@ -53,6 +53,12 @@ const BaseSchema = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((v) => v === "true"),
+  // This process writes the platform heartbeat (outages from its gaps, decision 091). Only a
+  // process whose clock is not the real one (a test server under libfaketime) turns it off.
+  HEARTBEAT_ENABLED: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   AUDIT_CHECKPOINT_EVERY_MS: z.coerce
     .number()
     .int()

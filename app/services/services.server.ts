@@ -13,8 +13,9 @@ export async function startServices({ io }: { io: Server }): Promise<void> {
   env();
   attachRealtime(io);
   // First beat before the jobs and the HTTP server: an outage that ends with this start is on
-  // record before anything can end a decryption window (E-Measures Art 31; decision 091).
-  await startHeartbeat();
+  // record before anything can end a decryption window (E-Measures Art 31; decision 091). Off
+  // only for a process whose clock is not the real one (HEARTBEAT_ENABLED=false, a faked test server).
+  if (env().HEARTBEAT_ENABLED) await startHeartbeat();
   // The evaluation room's live signals: this process LISTENs for the audit trigger's NOTIFY (decision 107).
   await startRoomLive();
   if (env().JOBS_ENABLED) await startJobWorkers();

@@ -196,10 +196,18 @@ test.describe("a complaint across New Year 2027", () => {
       FAKETIME_DONT_FAKE_MONOTONIC: "1",
       FAKETIME_DONT_RESET: "1",
       TZ: "UTC",
+      // Its clock is not the real one: its beats would put an outage from now to 30 December on
+      // record and the heartbeat row weeks ahead of every real server (decision 091).
+      HEARTBEAT_ENABLED: "false",
     });
   });
   test.afterAll(async () => {
     await server?.stop();
+    // Nothing of the faked clock may stay in the shared database: an outage it recorded would
+    // overlap every later decryption window (撤回), a heartbeat row at its time would be ahead of
+    // every real server's beat.
+    await sql("DELETE FROM platform_outage WHERE source = 'HEARTBEAT' AND ended_at >= $1::timestamptz", [`${FAKE_START}Z`]);
+    await sql("UPDATE platform_heartbeat SET beat_at = now() WHERE beat_at >= $1::timestamptz", [`${FAKE_START}Z`]);
   });
 
   test("admin enters 2027 → bidder complains about the result → due date on the admin's calendar → accepted, decided → published in the history", async ({

@@ -17,9 +17,13 @@ afterAll(async () => {
 
 describe("the app server down during a decryption window", () => {
   it("records the outage from the heartbeat gap at restart and withdraws (撤回) the bids left sealed", async () => {
+    const { db } = await import("~/platform/db.server.ts");
+    // The private copy starts with no heartbeat and no outage, whatever the shared test database
+    // held (a row a faked clock left ahead, an outage another test left): only this test's gap counts.
+    await db().platformHeartbeat.deleteMany();
+    await db().platformOutage.deleteMany();
     const first = await startApp(services.env);
     apps.push(first);
-    const { db } = await import("~/platform/db.server.ts");
     const { setClockForTests } = await import("~/platform/clock.server.ts");
     const { endDecryptionWindow, hallAccess, openDecryptionWindow, publishBidderList, startOpening } =
       await import("~/features/opening/index.ts");
@@ -50,7 +54,7 @@ describe("the app server down during a decryption window", () => {
 
     // Listening means the first beat is done: the outage is already on record.
     const outages = await db().platformOutage.findMany({
-      where: { source: "HEARTBEAT", endedAt: { gt: opened } },
+      where: { source: "HEARTBEAT" },
       select: { id: true, startedAt: true, endedAt: true },
     });
     expect(outages).toHaveLength(1);

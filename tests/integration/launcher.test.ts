@@ -58,6 +58,8 @@ describe("the launcher (scripts/start.mjs)", () => {
       RECORDINGS_DIR: path.join(dir, "recordings"),
       AUDIT_SPOOL_DIR: path.join(dir, "spool"),
       JOBS_ENABLED: "false",
+      // Nothing of this app's heartbeat stays in the shared database (decision 091).
+      HEARTBEAT_ENABLED: "false",
     };
     const envFile = path.join(dir, "env");
     fs.writeFileSync(

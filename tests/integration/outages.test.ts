@@ -216,17 +216,21 @@ describe("platform outages (E-Measures Art 31)", () => {
   });
 
   it("the heartbeat records a gap longer than the threshold as an outage, audited, and nothing for a short one", async () => {
+    // The row is platform-wide: this test starts from none (its first beat only inserts) and puts
+    // back what it found, so no beat of its own stays on record for another test's window.
     const saved = await db().platformHeartbeat.findUnique({ where: { id: 1 } });
-    // Beats after any real one (a server that ran on this database), so the row moves forward.
-    const t0 = new Date(Math.max(Date.now(), saved?.beatAt.getTime() ?? 0) + 60_000);
+    const t0 = new Date();
     try {
-      await beat(t0);
+      await db().platformHeartbeat.deleteMany({ where: { id: 1 } });
+      const first = await beat(t0);
+      if (first) created.push(first.id);
+      expect(first).toBeNull();
       expect(await beat(new Date(t0.getTime() + 5_000))).toBeNull();
       expect(await beat(new Date(t0.getTime() + 4_000))).toBeNull(); // behind the row: ignored
       const gapEnd = new Date(t0.getTime() + 5_000 + 31_000);
       const found = await beat(gapEnd);
+      if (found) created.push(found.id);
       expect(found).toMatchObject({ from: new Date(t0.getTime() + 5_000), to: gapEnd });
-      created.push(found!.id);
       const row = await db().platformOutage.findUniqueOrThrow({ where: { id: found!.id } });
       expect(row).toMatchObject({ source: "HEARTBEAT", recordedById: null });
       const audit = await db().auditEntry.findFirstOrThrow({
@@ -235,7 +239,52 @@ describe("platform outages (E-Measures Art 31)", () => {
       });
       expect(audit).toMatchObject({ actorId: null, data: { gapMs: 31_000 } });
     } finally {
-      if (saved) await db().platformHeartbeat.update({ where: { id: 1 }, data: { beatAt: saved.beatAt } });
+      if (saved) await db().platformHeartbeat.upsert({ where: { id: 1 }, create: saved, update: { beatAt: saved.beatAt } });
+      else await db().platformHeartbeat.deleteMany({ where: { id: 1 } });
+    }
+  });
+  it("a beat from a wrong clock records nothing, and a row a wrong clock left ahead does not leave real beats ignored", async () => {
+    const saved = await db().platformHeartbeat.findUnique({ where: { id: 1 } });
+    const started = new Date();
+    const faked = new Date(started.getTime() + 24 * 24 * 3600_000); // a server under libfaketime
+    const clockErrors = () =>
+      db().auditEntry.findMany({
+        where: { action: "platform.heartbeat_clock_error", at: { gte: started } },
+        orderBy: { seq: "asc" },
+        select: { actorId: true, subjectType: true, data: true },
+      });
+    try {
+      await db().platformHeartbeat.deleteMany({ where: { id: 1 } });
+      const refused = await beat(faked);
+      if (refused) created.push(refused.id);
+      expect(refused).toBeNull();
+      expect(await beat(new Date(faked.getTime() + 5_000))).toBeNull();
+      expect(await db().platformHeartbeat.count()).toBe(0);
+      expect(await db().platformOutage.count({ where: { endedAt: { gte: faked } } })).toBe(0);
+      // Audited once for the episode, not every beat.
+      expect(await clockErrors()).toEqual([
+        expect.objectContaining({
+          actorId: null,
+          subjectType: "PlatformHeartbeat",
+          data: expect.objectContaining({ kind: "beat" }),
+        }),
+      ]);
+
+      // The row a faked beat left weeks ahead (before this rule): the next real beat takes it back.
+      await db().platformHeartbeat.create({ data: { id: 1, beatAt: faked } });
+      const t0 = new Date();
+      const reset = await beat(t0);
+      if (reset) created.push(reset.id);
+      expect(reset).toBeNull();
+      expect((await db().platformHeartbeat.findUniqueOrThrow({ where: { id: 1 } })).beatAt).toEqual(t0);
+      expect((await clockErrors()).map((e) => (e.data as { kind: string }).kind)).toEqual(["beat", "row"]);
+      // And the real beats count again: a gap after it is an outage.
+      const gapEnd = new Date(t0.getTime() + 31_000);
+      const found = await beat(gapEnd);
+      if (found) created.push(found.id);
+      expect(found).toMatchObject({ from: t0, to: gapEnd });
+    } finally {
+      if (saved) await db().platformHeartbeat.upsert({ where: { id: 1 }, create: saved, update: { beatAt: saved.beatAt } });
       else await db().platformHeartbeat.deleteMany({ where: { id: 1 } });
     }
   });

@@ -71,6 +71,9 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     PORT: String(port),
     PUBLIC_URL: url,
     JOBS_ENABLED: "false",
+    // No heartbeat: its first beat would put the gap since the last test server's on record as a
+    // platform outage in the shared database, where no test removes it (decision 091).
+    HEARTBEAT_ENABLED: "false",
     ...extraEnv,
   };
   let log = "";

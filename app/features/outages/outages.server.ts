@@ -2,8 +2,8 @@ import { z } from "zod";
 import {
   checkIncident,
   HEARTBEAT_INTERVAL_MS,
+  heartbeatStep,
   INCIDENT_DESCRIPTION_MAX,
-  outageFromHeartbeatGap,
   overlapsWindow,
   type TimeSpan,
 } from "../../../bidding-core/index.ts";
@@ -36,23 +36,52 @@ export interface OutageView {
 
 const HEARTBEAT_ROW = 1;
 
+// This process's clock error is audited once, not every HEARTBEAT_INTERVAL_MS (reset by a good beat).
+let clockErrorAudited = false;
+
 /**
- * One heartbeat at `at`: moves the row forward and, if the last beat is older than the
- * threshold, records the gap as an outage (audited). Returns the outage found, if any.
+ * One heartbeat at `at` (decision 091, bidding-core's `heartbeatStep` against the database's
+ * clock): moves the row forward and, if the last beat is older than the threshold, records the
+ * gap as an outage (audited). A beat or a row far from the database's clock is a clock error:
+ * audited (`platform.heartbeat_clock_error`), never an outage. Returns the outage found, if any.
  */
 export async function beat(at: Date = now()): Promise<{ id: string; from: Date; to: Date } | null> {
-  return db().$transaction(async (tx) => {
+  const result = await db().$transaction(async (tx) => {
+    const clock = await tx.$queryRaw<{ at: Date }[]>`SELECT clock_timestamp() AS at`;
+    const reference = clock[0]!.at;
+    const clockError = (data: Record<string, unknown>) =>
+      appendAudit(
+        {
+          actorId: null,
+          action: "platform.heartbeat_clock_error",
+          subjectType: AUDIT_SUBJECT.PlatformHeartbeat,
+          subjectId: String(HEARTBEAT_ROW),
+          data: { beatAt: at.toISOString(), databaseTime: reference.toISOString(), ...data },
+        },
+        tx,
+      );
+    // This process's own clock first: a wrong one writes nothing, not even the first row.
+    const own = heartbeatStep(null, at, reference);
+    if (own.kind === "clock-error") {
+      if (!clockErrorAudited) await clockError({ kind: "beat", skewMs: own.skewMs });
+      return { clockError: true, outage: null };
+    }
     const inserted = await tx.$executeRaw`
       INSERT INTO platform_heartbeat (id, beat_at) VALUES (${HEARTBEAT_ROW}, ${at}) ON CONFLICT (id) DO NOTHING`;
-    if (inserted === 1) return null;
+    if (inserted === 1) return { clockError: false, outage: null };
     const rows = await tx.$queryRaw<{ beat_at: Date }[]>`
       SELECT beat_at FROM platform_heartbeat WHERE id = ${HEARTBEAT_ROW} FOR UPDATE`;
     const last = rows[0]?.beat_at ?? null;
-    // Another process beat later than this one's clock reading: nothing to learn.
-    if (last && last.getTime() >= at.getTime()) return null;
+    const step = heartbeatStep(last, at, reference);
+    if (step.kind === "clock-error" || step.kind === "first" || step.kind === "behind")
+      return { clockError: false, outage: null };
     await tx.platformHeartbeat.update({ where: { id: HEARTBEAT_ROW }, data: { beatAt: at } });
-    const gap = outageFromHeartbeatGap(last, at);
-    if (!gap) return null;
+    if (step.kind === "row-untrusted") {
+      await clockError({ kind: "row", rowAt: last!.toISOString(), aheadMs: step.aheadMs });
+      return { clockError: false, outage: null };
+    }
+    const gap = step.outage;
+    if (!gap) return { clockError: false, outage: null };
     const outage = await tx.platformOutage.create({
       data: { source: "HEARTBEAT", startedAt: gap.from, endedAt: gap.to, recordedAt: at },
       select: { id: true },
@@ -67,8 +96,13 @@ export async function beat(at: Date = now()): Promise<{ id: string; from: Date; 
       },
       tx,
     );
-    return { id: outage.id, ...gap };
+    return { clockError: false, outage: { id: outage.id, ...gap } };
   });
+  if (result.clockError && !clockErrorAudited) {
+    console.error(`heartbeat refused: this process's clock (${at.toISOString()}) is not the database's; no outage is recorded`);
+  }
+  clockErrorAudited = result.clockError;
+  return result.outage;
 }
 
 let timer: NodeJS.Timeout | null = null;

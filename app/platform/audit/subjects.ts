@@ -27,6 +27,8 @@ export const AUDIT_SUBJECT = {
   OpeningBid: "OpeningBid",
   // The platform's own outages (decision 091).
   PlatformOutage: "PlatformOutage",
+  // Its heartbeat row (subject id "1"): a beat or a row from a wrong clock.
+  PlatformHeartbeat: "PlatformHeartbeat",
   WitnessRoom: "witness-room",
   MediaWorker: "media-worker",
 } as const;
