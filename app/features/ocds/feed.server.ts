@@ -221,6 +221,7 @@ const CandidatesSchema = z.array(
     bidderOrgId: z.string(),
     name: z.string(),
     priceCents: z.string().regex(/^\d+$/).nullable().optional(),
+    evaluatedPriceCents: z.string().optional(),
   }),
 );
 function parseCandidates(raw: unknown): OcdsCandidate[] {
