@@ -149,6 +149,44 @@ describe("candidate publicity", () => {
     expect(await db().candidatePublicity.count({ where: { tenderId: c.tenderId } })).toBe(0);
   });
 
+  it("a sweep racing the publication waits for the tender's lock and does not reopen the clock the publication met", async () => {
+    const c = await signedReportTender({ reportSignedAt: new Date(Date.now() - HOUR) });
+    let sweep: Promise<unknown> | null = null;
+    await db().$transaction(async (tx) => {
+      // The publication's transaction: the tender locked, the clock recorded and met (not yet committed).
+      await tx.$queryRaw`SELECT id FROM tender WHERE id = ${c.tenderId}::uuid FOR UPDATE`;
+      const at = new Date();
+      await tx.deadlineClock.create({
+        data: {
+          tenderId: c.tenderId,
+          kind: "publish-candidates",
+          subjectType: "CandidatePublicity",
+          subjectId: c.tenderId,
+          startedAt: at,
+          basis: { kind: "fixed" },
+          dueAt: new Date(at.getTime() + DAY),
+          warnAt: at,
+          stoppedAt: at,
+          stopReason: "met",
+          createdAt: at,
+        },
+      });
+      sweep = openPublishClocks([c.tenderId]);
+      // Until the sweep waits on a lock held by this transaction (polled, not slept).
+      for (let i = 0; i < 500; i++) {
+        const [w] = await db().$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+        if (w!.n > 0) break;
+        await new Promise((r) => setImmediate(r));
+      }
+    });
+    await expect(sweep!).resolves.toEqual([]);
+    const clock = await db().deadlineClock.findFirstOrThrow({ where: { tenderId: c.tenderId, kind: "publish-candidates" } });
+    expect(clock.stopReason).toBe("met");
+    expect(clock.stoppedAt).not.toBeNull();
+  });
+
   it("publishes in one transaction: the frozen notice, PUBLICITY, the clock met, audited, the committee's result fixed; then once only", async () => {
     const c = await signedReportTender({ reportSignedAt: new Date(Date.now() - HOUR) });
     await openPublishClocks([c.tenderId]);
