@@ -50,8 +50,12 @@ function publish(c: ResultsCast, actor: Actor, fields: { startsAt?: string; ends
   );
 }
 
-/** The shortest lawful end for a window starting now (Regs Art 54), as the form's default. */
-const lawfulEnd = () => toBeijingLocal(minimumPublicity(new Date(), RULES).end);
+/**
+ * A lawful end for a window starting now (Regs Art 54): the shortest one, a day later. The server
+ * counts the 3 full days from its own now(); the day's margin keeps a run that crosses Beijing
+ * midnight (16:00 UTC) between this and the request lawful.
+ */
+const lawfulEnd = (from = Date.now()) => toBeijingLocal(minimumPublicity(new Date(from + DAY), RULES).end);
 
 async function audits(tenderId: string, action: string) {
   return db().auditEntry.findMany({ where: { subjectId: tenderId, action }, orderBy: { seq: "asc" } });
@@ -137,6 +141,16 @@ describe("candidate publicity", () => {
     expect(
       (await respond(() => candidatesLoader(args(get(`/tenders/${c.tenderId}/candidates`), { tenderId: c.tenderId })))).status,
     ).toBe(404);
+  });
+
+  it("a window's end taken just before Beijing midnight is still lawful when the server's day has turned", async () => {
+    const c = await signedReportTender({ reportSignedAt: new Date(Date.now() - HOUR) });
+    // The next Beijing midnight (16:00 UTC).
+    const midnight = Math.ceil((Date.now() - 16 * HOUR) / DAY) * DAY + 16 * HOUR;
+    const endsAt = lawfulEnd(midnight - 1_000);
+    await moveClockTo(midnight + 1_000, c.agent);
+    const res = await publish(c, c.agent, { endsAt });
+    expect(((await res.json()) as Refused).refusal).toBeNull();
   });
 
   it("refuses to publish before the report is signed", async () => {
