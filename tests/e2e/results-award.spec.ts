@@ -77,7 +77,6 @@ test.describe("award", () => {
     // The agent answers the objection; the procedure resumes, but the publicity still runs.
     await agent.goto(`/objections/${objectionId}`);
     await agent.getByLabel("答复内容").fill("经核查，该项目经理已于投标前完成原项目竣工验收，不存在同时任职情形，维持公示结果。");
-    await agent.getByLabel("维持原投标截止时间").check();
     await agent.getByRole("button", { name: "提交答复并恢复招标投标活动" }).click();
     await expect(agent.getByTestId("objection-answer")).toContainText("维持公示结果");
     await agent.goto(`/agent/tenders/${tenderId}/award`);
