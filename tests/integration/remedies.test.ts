@@ -167,6 +167,41 @@ describe("objections to the tender documents (Regs Art 22)", () => {
   });
 });
 
+describe("answering an objection", () => {
+  it("two answers at once: one is recorded, the other is refused as already answered", async () => {
+    const start = Date.now();
+    const cast = (current = await publishedTender({
+      issuedAt: new Date(start - 5 * DAY),
+      bidDeadline: new Date(start + 20 * DAY),
+    }));
+    const res = await fileObjection(cast.bidder, cast.tenderId);
+    expect(res.status).toBe(302);
+    const objectionId = res.headers.get("Location")!.split("/").pop()!;
+    const answer = (text: string) =>
+      respond(() =>
+        objectionAction(
+          args(post(`/objections/${objectionId}`, cast.agent, { answer: text, deadlineAction: "keep" }), { objectionId }),
+        ),
+      );
+    let answers: Promise<Response>[] = [];
+    // Hold the tender's lock until both answers have read the objection and wait on it (polled, not slept).
+    await db().$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM tender WHERE id = ${cast.tenderId}::uuid FOR UPDATE`;
+      answers = [answer("经复核，维持招标文件原规定（甲）。"), answer("经复核，维持招标文件原规定（乙）。")];
+      for (let i = 0; i < 1000; i++) {
+        const [w] = await db().$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+        if (w!.n >= 2) break;
+        await new Promise((r) => setImmediate(r));
+      }
+    });
+    const statuses = (await Promise.all(answers)).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409]);
+    expect(await db().auditEntry.count({ where: { subjectId: objectionId, action: "objection.answered" } })).toBe(1);
+  });
+});
+
 describe("the tender's own clocks (TBL Art 34, Regs Art 21)", () => {
   it("TBL Art 34: opening and clarification clocks follow the tender: stand still while suspended, restart on resumption, met once opened, void if cancelled", async () => {
     const now = Date.now();

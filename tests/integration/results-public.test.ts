@@ -301,6 +301,26 @@ async function allReleases(since: Date) {
 }
 
 describe("OCDS award and contract releases", () => {
+  it("a malformed candidate_publicity row leaves out that tender's result releases (logged), not the whole page", async () => {
+    const since = at(-45 * DAY);
+    const broken = await evaluatedTender("OCDS 损坏公示测试工程");
+    const sound = await evaluatedTender("OCDS 正常公示测试工程");
+    const row = await publicity(broken.id, at(-4 * DAY), at(-HOUR));
+    await db().candidatePublicity.update({ where: { id: row.id }, data: { candidates: [{ rank: "一", name: 1 }] } });
+    await publicity(sound.id, at(-4 * DAY), at(-HOUR));
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const releases = await allReleases(since);
+      const tags = (id: string) => releases.filter((r) => r.ocid === `ocds-mingbiao-${id}`).map((r) => r.tag[0]);
+      expect(tags(broken.id)).toEqual(["tender"]);
+      expect(tags(sound.id)).toEqual(["tender", "award"]);
+      expect(logged.mock.calls.some((c) => String(c[0]).includes(broken.id))).toBe(true);
+    } finally {
+      logged.mockRestore();
+      await db().candidatePublicity.delete({ where: { id: row.id } }); // the later feeds' pages read it too
+    }
+  });
+
   it("validate, follow the award's publication and are absent before it", async () => {
     const since = at(-45 * DAY);
     const tender = await evaluatedTender("OCDS 结果测试工程");

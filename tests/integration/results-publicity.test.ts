@@ -50,8 +50,12 @@ function publish(c: ResultsCast, actor: Actor, fields: { startsAt?: string; ends
   );
 }
 
-/** The shortest lawful end for a window starting now (Regs Art 54), as the form's default. */
-const lawfulEnd = () => toBeijingLocal(minimumPublicity(new Date(), RULES).end);
+/**
+ * A lawful end for a window starting now (Regs Art 54): the shortest one, a day later. The server
+ * counts the 3 full days from its own now(); the day's margin keeps a run that crosses Beijing
+ * midnight (16:00 UTC) between this and the request lawful.
+ */
+const lawfulEnd = (from = Date.now()) => toBeijingLocal(minimumPublicity(new Date(from + DAY), RULES).end);
 
 async function audits(tenderId: string, action: string) {
   return db().auditEntry.findMany({ where: { subjectId: tenderId, action }, orderBy: { seq: "asc" } });
@@ -139,6 +143,16 @@ describe("candidate publicity", () => {
     ).toBe(404);
   });
 
+  it("a window's end taken just before Beijing midnight is still lawful when the server's day has turned", async () => {
+    const c = await signedReportTender({ reportSignedAt: new Date(Date.now() - HOUR) });
+    // The next Beijing midnight (16:00 UTC).
+    const midnight = Math.ceil((Date.now() - 16 * HOUR) / DAY) * DAY + 16 * HOUR;
+    const endsAt = lawfulEnd(midnight - 1_000);
+    await moveClockTo(midnight + 1_000, c.agent);
+    const res = await publish(c, c.agent, { endsAt });
+    expect(((await res.json()) as Refused).refusal).toBeNull();
+  });
+
   it("refuses to publish before the report is signed", async () => {
     const c = await signedReportTender({ reportSignedAt: new Date(Date.now() - HOUR) });
     await db().evaluationSession.update({ where: { tenderId: c.tenderId }, data: { reportSignedAt: null } });
@@ -147,6 +161,44 @@ describe("candidate publicity", () => {
     expect(res.status).toBe(409);
     expect(((await res.json()) as Refused).refusal?.code).toBe("publicity.refusal.reportNotSigned");
     expect(await db().candidatePublicity.count({ where: { tenderId: c.tenderId } })).toBe(0);
+  });
+
+  it("a sweep racing the publication waits for the tender's lock and does not reopen the clock the publication met", async () => {
+    const c = await signedReportTender({ reportSignedAt: new Date(Date.now() - HOUR) });
+    let sweep: Promise<unknown> | null = null;
+    await db().$transaction(async (tx) => {
+      // The publication's transaction: the tender locked, the clock recorded and met (not yet committed).
+      await tx.$queryRaw`SELECT id FROM tender WHERE id = ${c.tenderId}::uuid FOR UPDATE`;
+      const at = new Date();
+      await tx.deadlineClock.create({
+        data: {
+          tenderId: c.tenderId,
+          kind: "publish-candidates",
+          subjectType: "CandidatePublicity",
+          subjectId: c.tenderId,
+          startedAt: at,
+          basis: { kind: "fixed" },
+          dueAt: new Date(at.getTime() + DAY),
+          warnAt: at,
+          stoppedAt: at,
+          stopReason: "met",
+          createdAt: at,
+        },
+      });
+      sweep = openPublishClocks([c.tenderId]);
+      // Until the sweep waits on a lock held by this transaction (polled, not slept).
+      for (let i = 0; i < 500; i++) {
+        const [w] = await db().$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+        if (w!.n > 0) break;
+        await new Promise((r) => setImmediate(r));
+      }
+    });
+    await expect(sweep!).resolves.toEqual([]);
+    const clock = await db().deadlineClock.findFirstOrThrow({ where: { tenderId: c.tenderId, kind: "publish-candidates" } });
+    expect(clock.stopReason).toBe("met");
+    expect(clock.stoppedAt).not.toBeNull();
   });
 
   it("publishes in one transaction: the frozen notice, PUBLICITY, the clock met, audited, the committee's result fixed; then once only", async () => {

@@ -282,7 +282,9 @@ export async function answerObjection(
     if (!objection) return refuse("notFound", 404);
     await tx.$queryRaw`SELECT id FROM tender WHERE id = ${objection.tenderId}::uuid FOR UPDATE`;
     if (!(await agentUserIds(tx, objection.tenderId)).includes(user.id)) return refuse("notAgent", 403);
-    if (objection.status !== "OPEN") return refuse("alreadyAnswered");
+    // Read again under the lock: another answer may have committed since the read above.
+    const current = await tx.objection.findUniqueOrThrow({ where: { id: objection.id }, select: { status: true } });
+    if (current.status !== "OPEN") return refuse("alreadyAnswered");
     const tender = await tx.tender.findUniqueOrThrow({
       where: { id: objection.tenderId },
       select: { code: true, title: true, bidDeadline: true },

@@ -180,7 +180,9 @@ async function resultRows(ids: string[], now: Date) {
       select: { tenderId: true, bidderOrgId: true, rank: true, cause: true, reason: true, recordedAt: true },
     }),
   );
-  const candidatesOf = new Map(publicities.map((p) => [p.tenderId, parseCandidates(p.candidates)]));
+  const parsedCandidates = publicities.map((p) => [p.tenderId, parseCandidates(p.tenderId, p.candidates)] as const);
+  const malformed = new Set(parsedCandidates.filter(([, c]) => c === null).map(([id]) => id));
+  const candidatesOf = new Map(parsedCandidates.flatMap(([id, c]) => (c === null ? [] : [[id, c] as const])));
   const orgIds = [
     ...new Set([
       ...[...candidatesOf.values()].flat().map((c) => c.bidderOrgId),
@@ -196,21 +198,28 @@ async function resultRows(ids: string[], now: Date) {
         );
   const orgMap = new Map(orgs.map((o) => [o.id, o]));
   return new Map<string, ResultExtra>(
-    ids.map((tenderId) => {
-      const p = publicities.find((x) => x.tenderId === tenderId);
-      const a = awards.find((x) => x.tenderId === tenderId) ?? null;
-      return [
-        tenderId,
-        {
-          orgs: orgMap,
-          publicity: p
-            ? { publishedAt: p.publishedAt, startsAt: p.startsAt, endsAt: p.endsAt, candidates: candidatesOf.get(tenderId) ?? [] }
-            : null,
-          award: a,
-          declines: a ? declines.filter((d) => d.tenderId === tenderId) : [],
-        },
-      ];
-    }),
+    ids
+      .filter((tenderId) => !malformed.has(tenderId))
+      .map((tenderId) => {
+        const p = publicities.find((x) => x.tenderId === tenderId);
+        const a = awards.find((x) => x.tenderId === tenderId) ?? null;
+        return [
+          tenderId,
+          {
+            orgs: orgMap,
+            publicity: p
+              ? {
+                  publishedAt: p.publishedAt,
+                  startsAt: p.startsAt,
+                  endsAt: p.endsAt,
+                  candidates: candidatesOf.get(tenderId) ?? [],
+                }
+              : null,
+            award: a,
+            declines: a ? declines.filter((d) => d.tenderId === tenderId) : [],
+          },
+        ];
+      }),
   );
 }
 
@@ -221,12 +230,18 @@ const CandidatesSchema = z.array(
     bidderOrgId: z.string(),
     name: z.string(),
     priceCents: z.string().regex(/^\d+$/).nullable().optional(),
+    evaluatedPriceCents: z.string().optional(),
   }),
 );
-function parseCandidates(raw: unknown): OcdsCandidate[] {
+/** The row's candidates, or null (logged) when they are not in that shape: its result releases are then left out. */
+function parseCandidates(tenderId: string, raw: unknown): OcdsCandidate[] | null {
   const parsed = CandidatesSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new Error(`candidate_publicity.candidates is not in the shape decision 113 names: ${parsed.error.message}`);
+  if (!parsed.success) {
+    console.error(
+      `ocds feed: tender ${tenderId}: candidate_publicity.candidates is not in the shape decision 113 names; its result releases are left out: ${parsed.error.message}`,
+    );
+    return null;
+  }
   return parsed.data.map((c) => ({ rank: c.rank, bidderOrgId: c.bidderOrgId, name: c.name, priceCents: c.priceCents ?? null }));
 }
 
@@ -272,13 +287,15 @@ export async function releasesPage(
       return [row.id, [...tenderReleases, ...resultReleases]];
     }),
   );
-  const releases = page.map((ref) => {
+  const releases = page.flatMap((ref) => {
+    // A tender whose results could not be read (logged in resultRows) has its result releases left out.
+    if (ref.number >= RESULT_RELEASE.publicity && !results.has(ref.tender_id)) return [];
     const all = byTender.get(ref.tender_id) ?? [];
     // buildReleases lists the publication first, then clarifications by number; then the results.
     const suffix = ref.number === 0 ? "tender" : (resultReleaseSuffix(ref.number) ?? `clarification-${ref.number}`);
     const release = all.find((r) => r.id.endsWith(`-${suffix}`));
     if (!release) throw new Error(`OCDS release ${ref.tender_id}/${ref.number} vanished while the page was read`);
-    return release;
+    return [release];
   });
   const last = page.at(-1);
   const next = refs.length > query.limit && last ? `${last.date.toISOString()}~${last.tender_id}~${last.number}` : null;

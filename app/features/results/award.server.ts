@@ -53,6 +53,7 @@ const CandidateSchema = z.object({
   bidderOrgId: z.string().uuid(),
   name: z.string(),
   priceCents: z.string().nullable().optional(),
+  evaluatedPriceCents: z.string().optional(),
   score: z.string().nullable().optional(),
 });
 

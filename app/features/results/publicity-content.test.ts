@@ -1,4 +1,4 @@
-import { MAX_CANDIDATES, publicityContent } from "./publicity-content.ts";
+import { MAX_CANDIDATES, publicityContent, StoredCandidates } from "./publicity-content.ts";
 
 const A = "11111111-1111-4111-8111-111111111111";
 const B = "22222222-2222-4222-8222-222222222222";
@@ -44,7 +44,7 @@ const base = {
 };
 
 describe("publicityContent (Regs Art 54: what the candidate notice publishes)", () => {
-  it("lists the candidates in rank with the read-out, the evaluated price in fen and the score", () => {
+  it("lists the candidates in rank with the read-out, the bid price in fen and the score", () => {
     const content = publicityContent({ ...base, report: report() })!;
     expect(content.candidates).toEqual([
       {
@@ -111,10 +111,28 @@ describe("publicityContent (Regs Art 54: what the candidate notice publishes)", 
         },
       }),
     })!;
-    expect(content.candidates.map((c) => [c.priceCents, c.score])).toEqual([
-      ["860000000", null],
-      [null, null],
+    expect(content.candidates.map((c) => [c.priceCents, c.evaluatedPriceCents, c.score])).toEqual([
+      ["865000000", "860000000", null],
+      [null, undefined, null],
     ]);
+  });
+
+  it("lowest evaluated price: the frozen price is the read-out bid price (the 中标价), the evaluated price kept apart", () => {
+    const content = publicityContent({
+      ...base,
+      report: report({
+        summary: {
+          results: [
+            { bidderId: A, price: "865000000", evaluatedPrice: "850000000" },
+            { bidderId: B, price: "871234500", evaluatedPrice: "871234500" },
+          ],
+        },
+      }),
+    })!;
+    expect(content.candidates[0]).toMatchObject({ priceCents: "865000000", evaluatedPriceCents: "850000000", score: null });
+    expect(content.candidates[1]).toMatchObject({ priceCents: "871234500", evaluatedPriceCents: "871234500" });
+    // The frozen row reads back with it, and the award's reader still takes the bid price.
+    expect(StoredCandidates.parse(JSON.parse(JSON.stringify(content.candidates)))[0]!.evaluatedPriceCents).toBe("850000000");
   });
 
   it("is null for a report it cannot publish: no candidates, or not the room's shape", () => {

@@ -14,8 +14,10 @@ export interface PublicityCandidate {
   name: string;
   /** 唱标: the items read out at the opening, as read. */
   readOut: Record<string, string>;
-  /** The price the evaluation used, in fen (a decimal string: BigInt does not travel in JSON). */
+  /** The bid price as read out (唱标), in fen (a decimal string: BigInt does not travel in JSON) — the award's 中标价. */
   priceCents: string | null;
+  /** The evaluated price (评审价) in fen where the evaluation adjusted the price (lowest evaluated price); shown, never awarded. */
+  evaluatedPriceCents?: string;
   /** The comprehensive total (points, two decimals); null for the lowest-price method. */
   score: string | null;
   /** Still tied after every tie-break (the tenderer settles it as the documents say). */
@@ -114,13 +116,15 @@ export function publicityContent(input: {
     .slice(0, MAX_CANDIDATES)
     .map((c): PublicityCandidate => {
       const r = result.get(c.bidderId);
-      const price = r?.evaluatedPrice ?? r?.price ?? null;
+      const price = r?.price ?? null;
+      const evaluated = r?.evaluatedPrice;
       return {
         rank: c.rank,
         bidderOrgId: c.bidderId,
         name: nameOf(c.bidderId),
         readOut: { ...(input.readOuts.get(c.bidderId) ?? {}) },
         priceCents: price !== null && DIGITS.test(price) ? price : null,
+        ...(evaluated !== undefined && DIGITS.test(evaluated) ? { evaluatedPriceCents: evaluated } : {}),
         score: typeof r?.total === "number" ? r.total.toFixed(2) : null,
         tiedWith: c.unresolvedTieWith.map(nameOf),
       };
@@ -160,6 +164,7 @@ export const StoredCandidates = z.array(
     name: z.string(),
     readOut: z.record(z.string()).default({}),
     priceCents: z.string().nullable(),
+    evaluatedPriceCents: z.string().optional(),
     score: z.string().nullable(),
     tiedWith: z.array(z.string()).default([]),
   }),

@@ -25,6 +25,8 @@ export function CandidateTables({
       .filter(([k]) => k !== "price")
       .map(([k, v]) => `${labels[k] ?? k}：${v}`)
       .join("；");
+  // The lowest-evaluated-price method also shows the price it ranked by (评审价); the award is at the bid price.
+  const evaluated = content.candidates.some((c) => c.evaluatedPriceCents !== undefined);
   return (
     <>
       <h2>{t("notice.candidates")}</h2>
@@ -34,6 +36,7 @@ export function CandidateTables({
             <th className="num">{t("notice.rank")}</th>
             <th>{t("notice.bidder")}</th>
             <th className="num">{t("notice.price")}</th>
+            {evaluated ? <th className="num">{t("notice.evaluatedPrice")}</th> : null}
             <th className="num">{t("notice.score")}</th>
             <th>{t("notice.readOut")}</th>
           </tr>
@@ -49,6 +52,11 @@ export function CandidateTables({
                 ) : null}
               </td>
               <td className="num">{c.priceCents !== null ? formatCny(c.priceCents, locale) : (c.readOut.price ?? "—")}</td>
+              {evaluated ? (
+                <td className="num" data-testid="evaluated-price">
+                  {c.evaluatedPriceCents !== undefined ? formatCny(c.evaluatedPriceCents, locale) : "—"}
+                </td>
+              ) : null}
               <td className="num">{c.score ?? "—"}</td>
               <td>{readOut(c.readOut) || "—"}</td>
             </tr>

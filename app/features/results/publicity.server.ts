@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Prisma } from "../../generated/prisma/client.ts";
 import {
   checkPublicity,
   checkResultObjection,
@@ -86,28 +87,28 @@ const TENDER_SELECT = {
  * kept). The results sweep runs it each minute; the agent's page runs it for its tender.
  */
 export async function openPublishClocks(tenderIds?: readonly string[]): Promise<ClockTimes[]> {
-  const sessions = await db().evaluationSession.findMany({
-    where: { reportSignedAt: { not: null }, ...(tenderIds ? { tenderId: { in: [...tenderIds] } } : {}) },
-    select: { tenderId: true, reportSignedAt: true },
-    orderBy: { reportSignedAt: "desc" },
-    take: 500,
-  });
-  if (sessions.length === 0) return [];
-  const ids = sessions.map((s) => s.tenderId);
-  const [clocks, published] = await Promise.all([
-    clocksOf(SUBJECT, ids),
-    db().candidatePublicity.findMany({ where: { tenderId: { in: ids } }, select: { tenderId: true } }),
-  ]);
-  const done = new Set([
-    ...clocks.filter((c) => c.kind === "publish-candidates").map((c) => c.subjectId),
-    ...published.map((p) => p.tenderId),
-  ]);
-  const todo = sessions.filter((s) => !done.has(s.tenderId));
+  if (tenderIds && tenderIds.length === 0) return [];
+  // Only reports not yet published and without the clock: a backlog of published tenders does not crowd out the rest.
+  const todo = await db().$queryRaw<{ tenderId: string; reportSignedAt: Date }[]>`
+    SELECT s.tender_id::text AS "tenderId", s.report_signed_at AS "reportSignedAt"
+    FROM evaluation_session s
+    WHERE s.report_signed_at IS NOT NULL
+      ${tenderIds ? Prisma.sql`AND s.tender_id = ANY(${[...tenderIds]}::uuid[])` : Prisma.empty}
+      AND NOT EXISTS (SELECT 1 FROM candidate_publicity p WHERE p.tender_id = s.tender_id)
+      AND NOT EXISTS (
+        SELECT 1 FROM deadline_clock c
+        WHERE c.kind = 'publish-candidates' AND c.subject_type = ${SUBJECT} AND c.subject_id = s.tender_id
+      )
+    ORDER BY s.report_signed_at DESC
+    LIMIT 500`;
   if (todo.length === 0) return [];
   const calendar = await loadCalendar();
   const opened: ClockTimes[] = [];
   for (const s of todo) {
     const clock = await db().$transaction(async (tx) => {
+      // Serialised with publishCandidates, which meets the clock under the same lock: checked again
+      // under it, so a clock the publication just met is never reopened (openClock would reset it).
+      await tx.$queryRaw`SELECT id FROM tender WHERE id = ${s.tenderId}::uuid FOR UPDATE`;
       const tender = await tx.tender.findUnique({
         where: { id: s.tenderId },
         select: { status: true, procedureType: true, mandatory: true },
@@ -117,6 +118,7 @@ export async function openPublishClocks(tenderIds?: readonly string[]): Promise<
         where: { kind: "publish-candidates", subjectType: SUBJECT, subjectId: s.tenderId },
       });
       if (existing > 0) return null;
+      if ((await tx.candidatePublicity.count({ where: { tenderId: s.tenderId } })) > 0) return null;
       // The row is the record (decision 111), as the clocks sweep keeps it: no audit entry each sweep.
       return openClock(
         tx,
@@ -125,7 +127,7 @@ export async function openPublishClocks(tenderIds?: readonly string[]): Promise<
           kind: "publish-candidates",
           subjectType: SUBJECT,
           subjectId: s.tenderId,
-          startedAt: s.reportSignedAt!,
+          startedAt: s.reportSignedAt,
           basis: { kind: "within-days", days: rulesOf(tender).publishCandidatesWithinDays },
           concernedUserIds: await agentUserIds(tx, s.tenderId),
         },
