@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { publicSql } from "../../platform/db.server.ts";
-import { publicRead } from "../../platform/public-gate.server.ts";
+import { readKeysetPage } from "../../platform/keyset-page.server.ts";
 import * as clock from "../../platform/clock.server.ts";
 import { RESULT_KINDS } from "./public-results.ts";
 
@@ -143,30 +142,18 @@ const cursorOf = (r: { at: string; id: string }) => `${r.at}~${r.id}`;
 /** One page of the public results list: two plain statements on the public pool, no transaction. */
 export async function listPublicResults(query: ResultsQuery, now = clock.now()) {
   const statements = resultsListSql(query, now);
-  const backwards = !query.after && Boolean(query.before);
-  const { rows } = await publicRead(() => publicSql().query<Row>(statements.page.text, statements.page.values));
-  const more = rows.length > RESULTS_PAGE_SIZE;
-  const page = rows.slice(0, RESULTS_PAGE_SIZE);
-  if (backwards) page.reverse();
-  const { rows: counted } = await publicRead(() =>
-    publicSql().query<{ n: number }>(statements.count.text, statements.count.values),
-  );
-  const n = counted[0]?.n ?? 0;
-  const notices: ResultNotice[] = page.map((r) => ({
-    ...r,
-    at: r.at.toISOString(),
-    startsAt: r.startsAt?.toISOString() ?? null,
-    endsAt: r.endsAt?.toISOString() ?? null,
-  }));
-  const first = notices[0];
-  const last = notices.at(-1);
-  const hasOlder = backwards ? Boolean(query.before) : more;
-  const hasNewer = backwards ? more : Boolean(query.after);
-  return {
-    notices,
-    total: Math.min(n, RESULTS_COUNT_BOUND),
-    totalIsBound: n > RESULTS_COUNT_BOUND,
-    older: hasOlder && last ? cursorOf(last) : null,
-    newer: hasNewer && first ? cursorOf(first) : null,
-  };
+  const { items, ...rest } = await readKeysetPage<Row, ResultNotice>({
+    statements,
+    query,
+    pageSize: RESULTS_PAGE_SIZE,
+    countBound: RESULTS_COUNT_BOUND,
+    toItem: (r) => ({
+      ...r,
+      at: r.at.toISOString(),
+      startsAt: r.startsAt?.toISOString() ?? null,
+      endsAt: r.endsAt?.toISOString() ?? null,
+    }),
+    cursorOf,
+  });
+  return { notices: items, ...rest };
 }

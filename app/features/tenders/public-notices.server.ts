@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { publicDb, publicSql } from "../../platform/db.server.ts";
+import { publicDb } from "../../platform/db.server.ts";
 import { publicRead } from "../../platform/public-gate.server.ts";
+import { readKeysetPage } from "../../platform/keyset-page.server.ts";
 import { PROCEDURE_TYPES, PUBLIC_STATUSES } from "./enums.ts";
 import { EvaluationConfigSchema, QualificationsSchema, ReadOutItemsSchema } from "./form.ts";
 
@@ -113,33 +114,19 @@ interface NoticeRow extends Omit<NoticeSummary, "bidDeadline" | "publishedAt"> {
  */
 export async function listPublicNotices(query: NoticeQuery) {
   const statements = noticeListSql(query);
-  const backwards = !query.after && Boolean(query.before);
-  const { rows } = await publicRead(() => publicSql().query<NoticeRow>(statements.page.text, statements.page.values));
-  const more = rows.length > PAGE_SIZE;
-  const page = rows.slice(0, PAGE_SIZE);
-  if (backwards) page.reverse();
-  const { rows: counted } = await publicRead(() =>
-    publicSql().query<{ n: number }>(statements.count.text, statements.count.values),
-  );
-  const n = counted[0]?.n ?? 0;
-  const notices: NoticeSummary[] = page.map((r) => ({
-    ...r,
-    bidDeadline: r.bidDeadline?.toISOString() ?? null,
-    publishedAt: r.publishedAt?.toISOString() ?? null,
-  }));
-  const first = notices[0];
-  const last = notices.at(-1);
-  // Going forwards there is an older page when a row beyond this one exists; there is a newer one
-  // whenever we did not start from the top. Backwards, the other way round.
-  const hasOlder = backwards ? Boolean(query.before) : more;
-  const hasNewer = backwards ? more : Boolean(query.after);
-  return {
-    notices,
-    total: Math.min(n, COUNT_BOUND),
-    totalIsBound: n > COUNT_BOUND,
-    older: hasOlder && last ? cursorOf(last) : null,
-    newer: hasNewer && first ? cursorOf(first) : null,
-  };
+  const { items, ...rest } = await readKeysetPage<NoticeRow, NoticeSummary>({
+    statements,
+    query,
+    pageSize: PAGE_SIZE,
+    countBound: COUNT_BOUND,
+    toItem: (r) => ({
+      ...r,
+      bidDeadline: r.bidDeadline?.toISOString() ?? null,
+      publishedAt: r.publishedAt?.toISOString() ?? null,
+    }),
+    cursorOf,
+  });
+  return { notices: items, ...rest };
 }
 
 /** One public notice (public pool, no transaction); drafts are not public and answer as not found. */
